@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef CCTRUSTED_EVENTLOG_H
+#define CCTRUSTED_EVENTLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cctrusted/algorithm.h>
+#include <cctrusted/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Event log encodings. */
+enum cct_log_format {
+    CCT_LOG_AUTO = 0,   /* detect from the first bytes */
+    CCT_LOG_TCG2,       /* TCG PC Client crypto-agile log (SpecID Event03 header) */
+    CCT_LOG_TCG1,       /* legacy SHA-1 TCG_PCR_EVENT log */
+    CCT_LOG_CCEL,       /* TDX CCEL data area: crypto-agile, CC MR indices, 0xFF padding */
+    CCT_LOG_IMA_ASCII,  /* ascii_runtime_measurements */
+    CCT_LOG_IMA_BINARY, /* binary_runtime_measurements */
+    CCT_LOG_CEL_TLV,
+    CCT_LOG_CEL_JSON,
+    CCT_LOG_CEL_CBOR,
+};
+
+/** Which register file an event's index refers to. */
+enum cct_reg_kind {
+    CCT_REG_PCR = 0, /* TPM PCR n */
+    CCT_REG_RTMR = 1, /* TDX RTMR n (native index, 0-3) */
+    CCT_REG_MRTD = 2, /* TDX MRTD (CC MR index 0): not extendable at runtime */
+};
+
+/** Limits applied to every log. */
+#define CCT_MAX_DIGESTS 8                         /* banks per event / SpecID */
+#define CCT_MAX_EVENT_SIZE (16u * 1024u * 1024u)  /* event data bytes per event */
+
+/** A digest inside an event; bytes borrow from the event's buffer. */
+struct cct_digest {
+    uint16_t alg;
+    uint16_t size;
+    const uint8_t *bytes;
+};
+
+/** Event flags. */
+#define CCT_EVENT_F_HEADER 0x1u /* SpecID / log header event (never extends) */
+#define CCT_EVENT_F_LEGACY 0x2u /* record in TCG_PCR_EVENT (SHA-1) layout */
+#define CCT_EVENT_F_SPECID_VENDOR_OUTSIDE 0x4u /* SpecID vendorInfo lies after the declared
+                                                  eventSize (seen in tools' fixtures); the
+                                                  record was extended to include it */
+
+/**
+ * One event. A view: every pointer borrows from the log's buffer and stays
+ * valid only until the next call on the same cct_eventlog.
+ */
+struct cct_event {
+    uint64_t number;             /* 0-based position in its log (header included) */
+    uint64_t offset;             /* byte offset of the record in the input */
+    uint64_t length;             /* bytes of the whole record */
+    enum cct_log_format format;  /* the log this event came from */
+    enum cct_reg_kind kind;      /* register file of index */
+    uint32_t index;              /* native register index (PCR n, RTMR n) */
+    uint32_t index_logged;       /* index as written in the log (CCEL: CC MR index) */
+    uint32_t type;               /* EventType; untrusted */
+    uint32_t flags;              /* CCT_EVENT_F_* */
+    size_t n_digests;
+    struct cct_digest digests[CCT_MAX_DIGESTS];
+    const uint8_t *data;         /* event data */
+    size_t data_len;
+    const uint8_t *raw;          /* the whole record */
+    size_t raw_len;
+};
+
+/** Algorithm list of a crypto-agile log's SpecID Event03. */
+struct cct_specid {
+    uint32_t platform_class;
+    uint8_t version_minor, version_major, errata, uintn_size;
+    size_t n_algs;
+    uint16_t algs[CCT_MAX_DIGESTS];
+    uint16_t sizes[CCT_MAX_DIGESTS];
+    size_t vendor_info_len;
+    uint8_t vendor_info[255];
+};
+
+/** Options for opening a log. Initialise with CCT_EVENTLOG_OPTIONS_INIT. */
+struct cct_eventlog_options {
+    unsigned version;            /* CCT_EVENTLOG_OPTIONS_VERSION */
+    enum cct_log_format format;  /* CCT_LOG_AUTO to detect */
+    size_t max_event_size;       /* 0 = CCT_MAX_EVENT_SIZE */
+};
+#define CCT_EVENTLOG_OPTIONS_VERSION 1
+#define CCT_EVENTLOG_OPTIONS_INIT { CCT_EVENTLOG_OPTIONS_VERSION, CCT_LOG_AUTO, 0 }
+
+typedef struct cct_eventlog cct_eventlog;
+
+/**
+ * Open a log held in memory. The log borrows buf: it must outlive the log and
+ * every event view. opts may be NULL. On failure err (may be NULL) says why
+ * and *out is untouched.
+ */
+int cct_eventlog_from_memory(const uint8_t *buf, size_t len, const struct cct_eventlog_options *opts,
+                             cct_eventlog **out, struct cct_error *err);
+
+/**
+ * Open a log file (or a pseudo-file whose stat size is 0, as in securityfs).
+ * The file is streamed through a bounded window: memory does not grow with
+ * the log, only with the largest event (capped by max_event_size).
+ */
+int cct_eventlog_from_file(const char *path, const struct cct_eventlog_options *opts,
+                           cct_eventlog **out, struct cct_error *err);
+
+/**
+ * Produce the next event. Returns 1 with *ev filled, 0 at the end of the log,
+ * or a negative CCT_E* code (details in cct_eventlog_error(); the log stays in
+ * the failed state). The view in *ev is valid until the next call on log.
+ */
+int cct_eventlog_next(cct_eventlog *log, struct cct_event *ev);
+
+/**
+ * Restrict the following cct_eventlog_next() calls to events numbered
+ * [start, start + count). count == CCT_COUNT_ALL means "to the end"; count 0
+ * yields nothing; a start past the end yields nothing (not an error). Event
+ * numbers count every record, the header included. Must be called before the
+ * first cct_eventlog_next() or right after cct_eventlog_rewind().
+ */
+#define CCT_COUNT_ALL UINT64_MAX
+int cct_eventlog_select(cct_eventlog *log, uint64_t start, uint64_t count);
+
+/** Go back to the first event (re-reads a file). Clears any error and selection. */
+int cct_eventlog_rewind(cct_eventlog *log);
+
+/** The detected (or given) format. Known once the log is opened. */
+enum cct_log_format cct_eventlog_format(const cct_eventlog *log);
+
+/** Copy the SpecID header of a crypto-agile log. CCT_ENOTFOUND for logs without one. */
+int cct_eventlog_specid(const cct_eventlog *log, struct cct_specid *out);
+
+/** Bytes of trailing padding (0xFF or 0x00) that ended the log, known at the end. */
+uint64_t cct_eventlog_padding(const cct_eventlog *log);
+
+/** Error detail of the last failed call on log. Never NULL for a non-NULL log. */
+const struct cct_error *cct_eventlog_error(const cct_eventlog *log);
+
+/** Free a log. Accepts NULL. */
+void cct_eventlog_free(cct_eventlog *log);
+
+/** Short stable name of a format ("tcg2", "ccel", ...). */
+const char *cct_log_format_name(enum cct_log_format f);
+
+/** Parse a format name; returns 0 and sets *out, or CCT_EINVAL. */
+int cct_log_format_from_name(const char *name, enum cct_log_format *out);
+
+/** Name of a TCG EventType ("EV_SEPARATOR"), or NULL when not defined by a spec. */
+const char *cct_event_type_name(uint32_t type);
+
+/** Output styles for cct_event_decode(). */
+enum cct_decode_style {
+    CCT_DECODE_TEXT = 0, /* "key: value" lines, indented two spaces */
+    CCT_DECODE_JSON = 1, /* one JSON object */
+};
+
+/**
+ * Decode an event's data by its type (EFI variables, blobs, device paths,
+ * separators, strings, SpecID, StartupLocality, ...). Always produces
+ * something in *out (free with cct_free()): on a decoder failure it returns a
+ * negative code, err says what and where, and *out holds what was decoded
+ * before the failure. A decoder failure never invalidates the log.
+ */
+int cct_event_decode(const struct cct_event *ev, enum cct_decode_style style, char **out,
+                     struct cct_error *err);
+
+/** Result of checking digest == H(event data). */
+enum cct_digest_check {
+    CCT_DIGEST_NOT_CHECKED = 0, /* the spec does not bind this type's digest to its data */
+    CCT_DIGEST_OK = 1,          /* every bank matches H(data) */
+    CCT_DIGEST_OK_ALT = 2,      /* matches a documented firmware variant (e.g. only VariableData) */
+    CCT_DIGEST_MISMATCH = 3,    /* the spec requires H(data) and at least one bank differs */
+};
+
+/**
+ * Check the event's digests against its data where the spec requires
+ * digest == H(event data). *literal is set to 1 when every bank equals H(data)
+ * exactly (whatever the type), else 0. Returns 0 or a negative code (unknown
+ * algorithm).
+ */
+int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *result, int *literal);
+
+/** Free memory returned by this library. Accepts NULL. */
+void cct_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef CCT_CLI_H
+#define CCT_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cctrusted/cctrusted.h>
+
+/* Exit codes (README "Exit codes"). */
+enum {
+    EXIT_OK = 0,
+    EXIT_USAGE = 1,
+    EXIT_INVALID = 2, /* invalid evidence, mismatch, failed verification */
+    EXIT_ENV = 3,     /* no TEE, permission, device or file error */
+};
+
+struct cli_cmd {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+int cmd_eventlog(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+
+/* Map a library error code to an exit code. */
+int cli_exit_for(int code);
+/* Print "cctrusted: <what>: <message> (event N, offset 0xX)" to stderr. */
+void cli_error(const char *what, const struct cct_error *err);
+void cli_hexdump(FILE *f, const uint8_t *p, size_t n, const char *indent);
+void cli_json_str(FILE *f, const char *s);
+void cli_json_hex(FILE *f, const uint8_t *p, size_t n);
+/* Parse a non-negative integer (decimal or 0x hex) fully; false on junk or overflow. */
+bool cli_parse_u64(const char *s, uint64_t *out);
+/* Open a log file with an optional forced format; prints the error itself. */
+int cli_open_log(const char *path, enum cct_log_format fmt, cct_eventlog **out);
+const char *cli_reg_prefix(enum cct_reg_kind k);
+
+#endif

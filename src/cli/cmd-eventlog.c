@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cctrusted eventlog: dump events with digests, raw data and decoded data. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format auto|tcg2|tcg1|ccel] FILE...\n"
+               "  --start N   first event number to show (0 = the header); default 0\n"
+               "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
+}
+
+static const char *check_name(enum cct_digest_check c)
+{
+    switch (c) {
+    case CCT_DIGEST_OK: return "ok";
+    case CCT_DIGEST_OK_ALT: return "ok-variant";
+    case CCT_DIGEST_MISMATCH: return "mismatch";
+    default: return "not-applicable";
+    }
+}
+
+static void type_str(uint32_t type, char *buf, size_t len)
+{
+    const char *n = cct_event_type_name(type);
+    if (n) {
+        snprintf(buf, len, "%s", n);
+    } else {
+        snprintf(buf, len, "UNKNOWN");
+    }
+}
+
+static void print_text(const struct cct_event *ev)
+{
+    char tn[64];
+    type_str(ev->type, tn, sizeof(tn));
+    printf("------------------------------ Event %" PRIu64 " (offset 0x%" PRIx64 ", %" PRIu64 " bytes) ------------------------------\n",
+           ev->number, ev->offset, ev->length);
+    if (ev->format == CCT_LOG_CCEL) {
+        printf("Register          : %s%u (CC MR index %u)\n", cli_reg_prefix(ev->kind), ev->index, ev->index_logged);
+    } else {
+        printf("Register          : %s%u\n", cli_reg_prefix(ev->kind), ev->index);
+    }
+    printf("Type              : 0x%X (%s)\n", ev->type, tn);
+    for (size_t i = 0; i < ev->n_digests; i++) {
+        const char *an = cct_alg_name(ev->digests[i].alg);
+        printf("Algorithm_id[%zu]   : %u (%s)\n", i, ev->digests[i].alg, an ? an : "unknown");
+        printf("Digest[%zu]:\n", i);
+        cli_hexdump(stdout, ev->digests[i].bytes, ev->digests[i].size, "  ");
+    }
+    printf("Event (%zu bytes):\n", ev->data_len);
+    cli_hexdump(stdout, ev->data, ev->data_len, "  ");
+    char *dec = NULL;
+    struct cct_error err;
+    cct_error_clear(&err);
+    int r = cct_event_decode(ev, CCT_DECODE_TEXT, &dec, &err);
+    if (dec && dec[0]) {
+        printf("Decoded:\n%s", dec);
+    }
+    if (r < 0) {
+        printf("Decode warning    : %s\n", err.message);
+    }
+    cct_free(dec);
+    enum cct_digest_check c;
+    int literal = 0;
+    if (cct_event_check_digest(ev, &c, &literal) == 0 && c != CCT_DIGEST_NOT_CHECKED) {
+        printf("Digest check      : %s\n", check_name(c));
+    }
+}
+
+static void print_json(const struct cct_event *ev, int first)
+{
+    char tn[64];
+    type_str(ev->type, tn, sizeof(tn));
+    printf("%s\n    {\"number\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64, first ? "" : ",", ev->number,
+           ev->offset, ev->length);
+    printf(",\"register\":\"%s\",\"index\":%u,\"index_logged\":%u", ev->kind == CCT_REG_RTMR ? "rtmr" : ev->kind == CCT_REG_MRTD ? "mrtd" : "pcr",
+           ev->index, ev->index_logged);
+    printf(",\"type\":%u,\"type_name\":\"%s\",\"digests\":[", ev->type, tn);
+    for (size_t i = 0; i < ev->n_digests; i++) {
+        const char *an = cct_alg_name(ev->digests[i].alg);
+        printf("%s{\"alg\":", i ? "," : "");
+        if (an) {
+            printf("\"%s\"", an);
+        } else {
+            printf("\"0x%04x\"", ev->digests[i].alg);
+        }
+        printf(",\"digest\":");
+        cli_json_hex(stdout, ev->digests[i].bytes, ev->digests[i].size);
+        printf("}");
+    }
+    printf("],\"data\":");
+    cli_json_hex(stdout, ev->data, ev->data_len);
+    char *dec = NULL;
+    struct cct_error err;
+    cct_error_clear(&err);
+    int r = cct_event_decode(ev, CCT_DECODE_JSON, &dec, &err);
+    printf(",\"decoded\":%s", dec && dec[0] ? dec : "{}");
+    if (r < 0) {
+        printf(",\"decode_warning\":");
+        cli_json_str(stdout, err.message);
+    }
+    cct_free(dec);
+    enum cct_digest_check c = CCT_DIGEST_NOT_CHECKED;
+    int literal = 0;
+    cct_event_check_digest(ev, &c, &literal);
+    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"}", literal ? "true" : "false", check_name(c));
+}
+
+static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, uint64_t count, int json,
+                    int first_file)
+{
+    cct_eventlog *log = NULL;
+    int rc = cli_open_log(path, fmt, &log);
+    if (rc != 0) {
+        if (json) {
+            printf("%s\n  {\"file\":", first_file ? "" : ",");
+            cli_json_str(stdout, path);
+            printf(",\"error\":\"cannot open\"}");
+        }
+        return rc;
+    }
+    cct_eventlog_select(log, start, count);
+    if (json) {
+        printf("%s\n  {\"file\":", first_file ? "" : ",");
+        cli_json_str(stdout, path);
+        printf(",\"format\":\"%s\"", cct_log_format_name(cct_eventlog_format(log)));
+    } else {
+        printf("==> %s (%s)\n", path, cct_log_format_name(cct_eventlog_format(log)));
+    }
+    struct cct_specid sid;
+    int have_sid = 0;
+    struct cct_event ev;
+    int r, first = 1;
+    uint64_t n = 0;
+    if (json) {
+        printf(",\"events\":[");
+    }
+    while ((r = cct_eventlog_next(log, &ev)) > 0) {
+        if (!have_sid && cct_eventlog_specid(log, &sid) == 0) {
+            have_sid = 1;
+        }
+        if (json) {
+            print_json(&ev, first);
+        } else {
+            print_text(&ev);
+        }
+        first = 0;
+        n++;
+    }
+    if (!have_sid && cct_eventlog_specid(log, &sid) == 0) {
+        have_sid = 1;
+    }
+    if (json) {
+        printf("\n  ],\"count\":%" PRIu64 ",\"padding\":%" PRIu64, n, cct_eventlog_padding(log));
+        if (have_sid) {
+            printf(",\"specid\":{\"platform_class\":%u,\"version\":\"%u.%u\",\"errata\":%u,\"uintn_size\":%u,\"algorithms\":[",
+                   sid.platform_class, sid.version_major, sid.version_minor, sid.errata, sid.uintn_size);
+            for (size_t i = 0; i < sid.n_algs; i++) {
+                const char *an = cct_alg_name(sid.algs[i]);
+                printf("%s{\"alg\":\"%s\",\"id\":%u,\"size\":%u}", i ? "," : "", an ? an : "unknown", sid.algs[i], sid.sizes[i]);
+            }
+            printf("],\"vendor_info\":");
+            cli_json_hex(stdout, sid.vendor_info, sid.vendor_info_len);
+            printf("}");
+        }
+    } else {
+        printf("==> %" PRIu64 " events shown", n);
+        if (cct_eventlog_padding(log)) {
+            printf(", log ended by %" PRIu64 " bytes of padding", cct_eventlog_padding(log));
+        }
+        printf("\n");
+    }
+    if (r < 0) {
+        cli_error(path, cct_eventlog_error(log));
+        if (json) {
+            printf(",\"error\":");
+            cli_json_str(stdout, cct_eventlog_error(log)->message);
+        }
+        rc = cli_exit_for(r);
+    }
+    if (json) {
+        printf("}");
+    }
+    cct_eventlog_free(log);
+    return rc;
+}
+
+int cmd_eventlog(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' },    { "start", required_argument, NULL, 's' },
+        { "count", required_argument, NULL, 'c' }, { "format", required_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },    { NULL, 0, NULL, 0 },
+    };
+    int json = 0, c;
+    uint64_t start = 0, count = CCT_COUNT_ALL;
+    enum cct_log_format fmt = CCT_LOG_AUTO;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "js:c:f:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = 1; break;
+        case 's':
+            if (!cli_parse_u64(optarg, &start)) {
+                fprintf(stderr, "cctrusted eventlog: --start needs a non-negative number\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'c':
+            if (!cli_parse_u64(optarg, &count)) {
+                fprintf(stderr, "cctrusted eventlog: --count needs a non-negative number\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'f':
+            if (cct_log_format_from_name(optarg, &fmt) < 0) {
+                fprintf(stderr, "cctrusted eventlog: unknown format '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h': usage(stdout); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    int worst = EXIT_OK;
+    if (json) {
+        printf("{\"logs\":[");
+    }
+    for (int i = optind; i < argc; i++) {
+        int rc = dump_one(argv[i], fmt, start, count, json, i == optind);
+        if (rc > worst) {
+            worst = rc;
+        }
+    }
+    if (json) {
+        printf("\n]}\n");
+    }
+    return worst;
+}

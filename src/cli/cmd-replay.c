@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cctrusted replay: replay logs into registers, flag events whose digest
+ * does not match their data, compare with expected values and explain a
+ * mismatch.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+
+#define MAX_FILES 64
+#define MAX_NOTES 200
+#define MAX_EXPECT 512
+
+struct note {
+    const char *file;
+    uint64_t event;
+    uint64_t offset;
+    enum cct_reg_kind kind;
+    uint32_t index;
+    char text[200];
+};
+
+struct run {
+    const char *files[MAX_FILES];
+    size_t n_files;
+    enum cct_log_format fmt;
+    uint32_t workarounds;
+    cct_replay *rp;
+    struct note notes[MAX_NOTES];
+    size_t n_notes, dropped_notes;
+    uint64_t events[MAX_FILES];
+    enum cct_log_format formats[MAX_FILES];
+};
+
+struct expect {
+    int have_kind;
+    enum cct_reg_kind kind;
+    uint32_t index;
+    uint16_t alg;
+    size_t size;
+    uint8_t digest[CCT_MAX_DIGEST_SIZE];
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: cctrusted replay [--json] [--expect FILE] [--workaround NAME]... [--format F] FILE...\n"
+               "  --expect FILE      compare with expected values: lines 'INDEX ALG HEX' (INDEX may be\n"
+               "                     written PCR5 or RTMR2) or the JSON this command prints\n"
+               "  --workaround NAME  opt-in fix for a known firmware bug: ebs-missing, dup-separator\n");
+}
+
+static void add_note(struct run *r, const char *file, const struct cct_event *ev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_note(struct run *r, const char *file, const struct cct_event *ev, const char *fmt, ...)
+{
+    if (r->n_notes == MAX_NOTES) {
+        r->dropped_notes++;
+        return;
+    }
+    struct note *n = &r->notes[r->n_notes++];
+    n->file = file;
+    n->event = ev->number;
+    n->offset = ev->offset;
+    n->kind = ev->kind;
+    n->index = ev->index;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->text, sizeof(n->text), fmt, ap);
+    va_end(ap);
+}
+
+static const char *tname(uint32_t t)
+{
+    const char *n = cct_event_type_name(t);
+    return n ? n : "UNKNOWN";
+}
+
+/* Separator data is 0x00000000 (normal) or 0xFFFFFFFF (error) per PFP 10.4.3. */
+static int separator_data_ok(const struct cct_event *ev)
+{
+    static const uint8_t z[4] = { 0, 0, 0, 0 }, f[4] = { 0xff, 0xff, 0xff, 0xff };
+    return ev->data_len == 4 && (memcmp(ev->data, z, 4) == 0 || memcmp(ev->data, f, 4) == 0);
+}
+
+struct sepseen {
+    uint64_t pcr;  /* bit per PCR with a separator seen */
+    uint8_t rtmr;
+};
+
+static int sep_seen(struct sepseen *s, const struct cct_event *ev, int mark)
+{
+    int seen = 0;
+    if (ev->kind == CCT_REG_PCR && ev->index < 64) {
+        seen = (s->pcr >> ev->index) & 1;
+        if (mark) {
+            s->pcr |= 1ull << ev->index;
+        }
+    } else if (ev->kind == CCT_REG_RTMR && ev->index < 8) {
+        seen = (s->rtmr >> ev->index) & 1;
+        if (mark) {
+            s->rtmr |= (uint8_t)(1u << ev->index);
+        }
+    }
+    return seen;
+}
+
+static void check_event(struct run *r, const char *file, const struct cct_event *ev, struct sepseen *ss)
+{
+    enum cct_digest_check c;
+    int literal;
+    if (cct_event_check_digest(ev, &c, &literal) == 0 && c == CCT_DIGEST_MISMATCH) {
+        add_note(r, file, ev, "%s on %s%u: digest does not match the hash of its event data", tname(ev->type),
+                 cli_reg_prefix(ev->kind), ev->index);
+    }
+    if (ev->type == 4 /* EV_SEPARATOR */) {
+        if (!separator_data_ok(ev)) {
+            add_note(r, file, ev, "EV_SEPARATOR on %s%u carries %zu bytes of non-separator data",
+                     cli_reg_prefix(ev->kind), ev->index, ev->data_len);
+        }
+        if (sep_seen(ss, ev, 1)) {
+            add_note(r, file, ev, "duplicate separator at event %" PRIu64 " on %s%u", ev->number,
+                     cli_reg_prefix(ev->kind), ev->index);
+        }
+    }
+}
+
+/* Replay every file into r->rp. Returns an exit code. */
+static int replay_all(struct run *r, int quiet)
+{
+    struct cct_replay_options o = CCT_REPLAY_OPTIONS_INIT;
+    o.workarounds = r->workarounds;
+    if (cct_replay_new(&o, &r->rp) < 0) {
+        fprintf(stderr, "cctrusted: out of memory\n");
+        return EXIT_ENV;
+    }
+    for (size_t i = 0; i < r->n_files; i++) {
+        cct_eventlog *log;
+        struct sepseen ss = { 0, 0 };
+        int rc = cli_open_log(r->files[i], r->fmt, &log);
+        if (rc != 0) {
+            return rc;
+        }
+        r->formats[i] = cct_eventlog_format(log);
+        struct cct_event ev;
+        int n;
+        while ((n = cct_eventlog_next(log, &ev)) > 0) {
+            if (!quiet) {
+                check_event(r, r->files[i], &ev, &ss);
+            }
+            int e = cct_replay_event(r->rp, &ev);
+            if (e < 0) {
+                struct cct_error err;
+                cct_error_clear(&err);
+                err.code = e;
+                err.event = (int64_t)ev.number;
+                err.offset = (int64_t)ev.offset;
+                snprintf(err.message, sizeof(err.message), "cannot replay event: %s", cct_strerror(e));
+                cli_error(r->files[i], &err);
+                cct_eventlog_free(log);
+                return EXIT_INVALID;
+            }
+            r->events[i]++;
+        }
+        if (n < 0) {
+            cli_error(r->files[i], cct_eventlog_error(log));
+            cct_eventlog_free(log);
+            return cli_exit_for(n);
+        }
+        cct_eventlog_free(log);
+    }
+    cct_replay_finish(r->rp);
+    return EXIT_OK;
+}
+
+/* "PCR5" / "RTMR2" / "5" */
+static int parse_index(const char *s, struct expect *e)
+{
+    e->have_kind = 0;
+    if (strncasecmp(s, "PCR", 3) == 0) {
+        e->have_kind = 1;
+        e->kind = CCT_REG_PCR;
+        s += 3;
+    } else if (strncasecmp(s, "RTMR", 4) == 0) {
+        e->have_kind = 1;
+        e->kind = CCT_REG_RTMR;
+        s += 4;
+    }
+    uint64_t v;
+    if (!cli_parse_u64(s, &v) || v > 1023) {
+        return -1;
+    }
+    e->index = (uint32_t)v;
+    return 0;
+}
+
+static int set_digest(struct expect *e, const char *alg, const char *hex)
+{
+    e->alg = cct_alg_from_name(alg);
+    e->size = cct_alg_digest_size(e->alg);
+    if (e->size == 0 || strlen(hex) != e->size * 2) {
+        return -1;
+    }
+    for (size_t i = 0; i < e->size; i++) {
+        char b[3] = { hex[2 * i], hex[2 * i + 1], 0 };
+        if (!isxdigit((unsigned char)b[0]) || !isxdigit((unsigned char)b[1])) {
+            return -1;
+        }
+        e->digest[i] = (uint8_t)strtoul(b, NULL, 16);
+    }
+    return 0;
+}
+
+static int load_expect_json(const char *path, struct json_object *root, struct expect *ex, size_t *n)
+{
+    struct json_object *regs;
+    if (!json_object_object_get_ex(root, "registers", &regs) || !json_object_is_type(regs, json_type_array)) {
+        fprintf(stderr, "cctrusted: %s: JSON has no \"registers\" array\n", path);
+        return EXIT_USAGE;
+    }
+    size_t len = json_object_array_length(regs);
+    for (size_t i = 0; i < len; i++) {
+        struct json_object *o = json_object_array_get_idx(regs, i), *vi, *va, *vd, *vk;
+        if (*n == MAX_EXPECT) {
+            fprintf(stderr, "cctrusted: %s: more than %d expected values\n", path, MAX_EXPECT);
+            return EXIT_USAGE;
+        }
+        struct expect *e = &ex[*n];
+        memset(e, 0, sizeof(*e));
+        if (!json_object_object_get_ex(o, "index", &vi) || !json_object_object_get_ex(o, "alg", &va) ||
+            !json_object_object_get_ex(o, "digest", &vd) || !json_object_is_type(vi, json_type_int)) {
+            fprintf(stderr, "cctrusted: %s: registers[%zu] needs index, alg and digest\n", path, i);
+            return EXIT_USAGE;
+        }
+        int64_t idx = json_object_get_int64(vi);
+        if (idx < 0 || idx > 1023) {
+            fprintf(stderr, "cctrusted: %s: registers[%zu]: index out of range\n", path, i);
+            return EXIT_USAGE;
+        }
+        e->index = (uint32_t)idx;
+        if (json_object_object_get_ex(o, "register", &vk)) {
+            e->have_kind = 1;
+            e->kind = strcmp(json_object_get_string(vk), "rtmr") == 0 ? CCT_REG_RTMR : CCT_REG_PCR;
+        }
+        if (set_digest(e, json_object_get_string(va), json_object_get_string(vd)) < 0) {
+            fprintf(stderr, "cctrusted: %s: registers[%zu]: bad alg or digest\n", path, i);
+            return EXIT_USAGE;
+        }
+        (*n)++;
+    }
+    return 0;
+}
+
+static int load_expect(const char *path, struct expect *ex, size_t *n)
+{
+    FILE *f = fopen(path, "re");
+    if (f == NULL) {
+        fprintf(stderr, "cctrusted: cannot open %s\n", path);
+        return EXIT_ENV;
+    }
+    char line[1024];
+    size_t lineno = 0;
+    *n = 0;
+    int c = fgetc(f);
+    while (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+        c = fgetc(f);
+    }
+    if (c == '{') {
+        ungetc(c, f);
+        fclose(f);
+        struct json_object *root = json_object_from_file(path);
+        if (root == NULL) {
+            fprintf(stderr, "cctrusted: %s: invalid JSON: %s\n", path, json_util_get_last_err());
+            return EXIT_USAGE;
+        }
+        int rc = load_expect_json(path, root, ex, n);
+        json_object_put(root);
+        return rc;
+    }
+    if (c != EOF) {
+        ungetc(c, f);
+    }
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *s = line;
+        while (isspace((unsigned char)*s)) {
+            s++;
+        }
+        if (*s == '#' || *s == '\0') {
+            continue;
+        }
+        char a[32], b[32], h[160], extra[2];
+        int k = sscanf(s, "%31s %31s %159s %1s", a, b, h, extra);
+        if (k != 3 || *n == MAX_EXPECT) {
+            fprintf(stderr, "cctrusted: %s:%zu: expected 'INDEX ALG HEX'\n", path, lineno);
+            fclose(f);
+            return EXIT_USAGE;
+        }
+        struct expect *e = &ex[*n];
+        memset(e, 0, sizeof(*e));
+        if (parse_index(a, e) < 0 || set_digest(e, b, h) < 0) {
+            fprintf(stderr, "cctrusted: %s:%zu: bad index, algorithm or digest\n", path, lineno);
+            fclose(f);
+            return EXIT_USAGE;
+        }
+        (*n)++;
+    }
+    fclose(f);
+    return 0;
+}
+
+/* Default register kind of this replay: RTMR when any log was a CCEL. */
+static enum cct_reg_kind default_kind(const struct run *r)
+{
+    for (size_t i = 0; i < r->n_files; i++) {
+        if (r->formats[i] == CCT_LOG_CCEL) {
+            return CCT_REG_RTMR;
+        }
+    }
+    return CCT_REG_PCR;
+}
+
+static void hexs(const uint8_t *p, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        snprintf(out + 2 * i, 3, "%02x", p[i]);
+    }
+}
+
+/* Does the register match when replayed with an extra workaround? */
+static int matches_with(struct run *base, uint32_t wa, const struct expect *e, enum cct_reg_kind kind)
+{
+    struct run *t = calloc(1, sizeof(*t));
+    if (t == NULL) {
+        return 0;
+    }
+    memcpy(t->files, base->files, sizeof(t->files));
+    t->n_files = base->n_files;
+    t->fmt = base->fmt;
+    t->workarounds = base->workarounds | wa;
+    int ok = 0;
+    if (replay_all(t, 1) == EXIT_OK) {
+        struct cct_register reg;
+        if (cct_replay_lookup(t->rp, kind, e->index, e->alg, &reg) == 0 && reg.size == e->size &&
+            memcmp(reg.digest, e->digest, e->size) == 0) {
+            ok = 1;
+        }
+    }
+    cct_replay_free(t->rp);
+    free(t);
+    return ok;
+}
+
+/* Second pass over the logs: which events feed the register. */
+static void explain(struct run *r, const struct expect *e, enum cct_reg_kind kind, FILE *out)
+{
+    for (size_t i = 0; i < r->n_files; i++) {
+        cct_eventlog *log;
+        struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
+        o.format = r->fmt;
+        if (cct_eventlog_from_file(r->files[i], &o, &log, NULL) < 0) {
+            continue;
+        }
+        struct cct_event ev;
+        uint64_t fed = 0, bad = 0;
+        fprintf(out, "    events feeding %s%u in %s:", cli_reg_prefix(kind), e->index, r->files[i]);
+        while (cct_eventlog_next(log, &ev) > 0) {
+            if (ev.kind != kind || ev.index != e->index || ev.type == 3 || (ev.flags & CCT_EVENT_F_HEADER)) {
+                continue;
+            }
+            int has_bank = 0;
+            for (size_t k = 0; k < ev.n_digests; k++) {
+                has_bank |= ev.digests[k].alg == e->alg;
+            }
+            if (!has_bank) {
+                continue;
+            }
+            fed++;
+            if (fed <= 40) {
+                fprintf(out, " %" PRIu64 "(%s)", ev.number, tname(ev.type));
+            }
+        }
+        if (fed > 40) {
+            fprintf(out, " ... (%" PRIu64 " in all)", fed);
+        }
+        if (fed == 0) {
+            fprintf(out, " none (the register keeps its initial value)");
+        }
+        fprintf(out, "\n");
+        for (size_t k = 0; k < r->n_notes; k++) {
+            if (r->notes[k].file == r->files[i] && r->notes[k].kind == kind && r->notes[k].index == e->index) {
+                fprintf(out, "    event %" PRIu64 ": %s\n", r->notes[k].event, r->notes[k].text);
+                bad++;
+            }
+        }
+        (void)bad;
+        cct_eventlog_free(log);
+    }
+    static const uint32_t all[] = { CCT_WORKAROUND_EBS_MISSING, CCT_WORKAROUND_DUP_SEPARATOR };
+    for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++) {
+        if (!(r->workarounds & all[k]) && matches_with(r, all[k], e, kind)) {
+            fprintf(out, "    hint: this register matches with --workaround %s (a known firmware bug)\n",
+                    cct_workaround_name(all[k]));
+        }
+    }
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' },           { "expect", required_argument, NULL, 'e' },
+        { "workaround", required_argument, NULL, 'w' }, { "format", required_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+    };
+    struct run *r = calloc(1, sizeof(*r));
+    struct expect *ex = calloc(MAX_EXPECT, sizeof(*ex));
+    int json = 0, c, rc = EXIT_OK;
+    const char *expect_path = NULL;
+    size_t n_expect = 0;
+    if (r == NULL || ex == NULL) {
+        free(r);
+        free(ex);
+        return EXIT_ENV;
+    }
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "je:w:f:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = 1; break;
+        case 'e': expect_path = optarg; break;
+        case 'w': {
+            uint32_t w = cct_workaround_from_name(optarg);
+            if (w == 0) {
+                fprintf(stderr, "cctrusted replay: unknown workaround '%s' (known: ebs-missing, dup-separator)\n", optarg);
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            r->workarounds |= w;
+            break;
+        }
+        case 'f':
+            if (cct_log_format_from_name(optarg, &r->fmt) < 0) {
+                fprintf(stderr, "cctrusted replay: unknown format '%s'\n", optarg);
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case 'h': usage(stdout); goto out;
+        default: usage(stderr); rc = EXIT_USAGE; goto out;
+        }
+    }
+    if (optind >= argc || argc - optind > MAX_FILES) {
+        usage(stderr);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    for (int i = optind; i < argc; i++) {
+        r->files[r->n_files++] = argv[i];
+    }
+    if (expect_path && (rc = load_expect(expect_path, ex, &n_expect)) != 0) {
+        goto out;
+    }
+    rc = replay_all(r, 0);
+    if (rc != EXIT_OK) {
+        goto out;
+    }
+
+    size_t n = cct_replay_count(r->rp);
+    enum cct_reg_kind dk = default_kind(r);
+    if (json) {
+        printf("{\"registers\":[");
+        for (size_t i = 0; i < n; i++) {
+            struct cct_register reg;
+            cct_replay_get(r->rp, i, &reg);
+            printf("%s\n  {\"index\":%u,\"alg\":\"%s\",\"digest\":", i ? "," : "", reg.index, cct_alg_name(reg.alg));
+            cli_json_hex(stdout, reg.digest, reg.size);
+            printf(",\"register\":\"%s\",\"events\":%" PRIu64 "}", reg.kind == CCT_REG_RTMR ? "rtmr" : "pcr",
+                   reg.n_events);
+        }
+        printf("\n],\"logs\":[");
+        for (size_t i = 0; i < r->n_files; i++) {
+            printf("%s{\"file\":", i ? "," : "");
+            cli_json_str(stdout, r->files[i]);
+            printf(",\"format\":\"%s\",\"events\":%" PRIu64 "}", cct_log_format_name(r->formats[i]), r->events[i]);
+        }
+        printf("],\"warnings\":[");
+        for (size_t i = 0; i < r->n_notes; i++) {
+            printf("%s{\"file\":", i ? "," : "");
+            cli_json_str(stdout, r->notes[i].file);
+            printf(",\"event\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"message\":", r->notes[i].event, r->notes[i].offset);
+            cli_json_str(stdout, r->notes[i].text);
+            printf("}");
+        }
+        printf("],\"workarounds_applied\":[");
+        uint32_t ap = cct_replay_workarounds_applied(r->rp);
+        int first = 1;
+        for (uint32_t b = 1; b; b <<= 1) {
+            if ((ap & b) && cct_workaround_name(b)) {
+                printf("%s\"%s\"", first ? "" : ",", cct_workaround_name(b));
+                first = 0;
+            }
+        }
+        printf("]");
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            struct cct_register reg;
+            char hx[2 * CCT_MAX_DIGEST_SIZE + 1];
+            char name[16];
+            cct_replay_get(r->rp, i, &reg);
+            hexs(reg.digest, reg.size, hx);
+            snprintf(name, sizeof(name), "%s%u", cli_reg_prefix(reg.kind), reg.index);
+            printf("%-7s %-7s %s  (%" PRIu64 " events)\n", name, cct_alg_name(reg.alg), hx, reg.n_events);
+        }
+        uint32_t ap = cct_replay_workarounds_applied(r->rp);
+        for (uint32_t b = 1; b; b <<= 1) {
+            if ((ap & b) && cct_workaround_name(b)) {
+                printf("workaround applied: %s\n", cct_workaround_name(b));
+            }
+        }
+    }
+    for (size_t i = 0; i < r->n_notes; i++) {
+        fprintf(stderr, "warning: %s: event %" PRIu64 " (offset 0x%" PRIx64 "): %s\n", r->notes[i].file,
+                r->notes[i].event, r->notes[i].offset, r->notes[i].text);
+    }
+    if (r->dropped_notes) {
+        fprintf(stderr, "warning: %zu more warnings not shown\n", r->dropped_notes);
+    }
+
+    if (expect_path) {
+        size_t bad = 0;
+        if (json) {
+            printf(",\"expect\":{\"file\":");
+            cli_json_str(stdout, expect_path);
+            printf(",\"mismatches\":[");
+        }
+        for (size_t i = 0; i < n_expect; i++) {
+            struct expect *e = &ex[i];
+            enum cct_reg_kind k = e->have_kind ? e->kind : dk;
+            struct cct_register reg;
+            if (cct_replay_lookup(r->rp, k, e->index, e->alg, &reg) < 0) {
+                continue;
+            }
+            if (reg.size == e->size && memcmp(reg.digest, e->digest, e->size) == 0) {
+                continue;
+            }
+            char got[2 * CCT_MAX_DIGEST_SIZE + 1], want[2 * CCT_MAX_DIGEST_SIZE + 1];
+            hexs(reg.digest, reg.size, got);
+            hexs(e->digest, e->size, want);
+            if (json) {
+                printf("%s{\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"replayed\":\"%s\",\"expected\":\"%s\"}",
+                       bad ? "," : "", e->index, k == CCT_REG_RTMR ? "rtmr" : "pcr", cct_alg_name(e->alg), got, want);
+            }
+            fprintf(stderr, "mismatch: %s%u %s: replayed %s, expected %s\n", cli_reg_prefix(k), e->index,
+                    cct_alg_name(e->alg), got, want);
+            explain(r, e, k, stderr);
+            bad++;
+        }
+        if (json) {
+            printf("],\"matched\":%s,\"checked\":%zu}", bad ? "false" : "true", n_expect);
+        } else if (bad == 0) {
+            printf("all %zu expected values match\n", n_expect);
+        }
+        if (bad) {
+            fprintf(stderr, "cctrusted: %zu of %zu expected values do not match the replay\n", bad, n_expect);
+            rc = EXIT_INVALID;
+        }
+    }
+    if (json) {
+        printf("}\n");
+    }
+out:
+    cct_replay_free(r->rp);
+    free(r);
+    free(ex);
+    return rc;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cctrusted: command-line frontend of libcctrusted (public API only). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_cmd commands[] = {
+    { "eventlog", cmd_eventlog, "dump event logs (TCG2, TCG1.2, CCEL)" },
+    { "replay", cmd_replay, "replay event logs into registers and compare with expected values" },
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: cctrusted COMMAND [OPTIONS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    }
+    fprintf(f, "\n'cctrusted COMMAND --help' shows the options of a command.\n"
+               "exit codes: 0 ok, 1 usage, 2 invalid evidence or mismatch, 3 environment\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "cctrusted: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <strings.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "crypto/crypto.h"
+#include <cctrusted/error.h>
+
+/* TCG Algorithm Registry, table 3 (hash algorithms only). */
+static const struct {
+    uint16_t id;
+    uint16_t size;
+    const char *name;    /* our lowercase name */
+    const char *ossl;    /* OpenSSL fetch name */
+    const char *alias1;  /* accepted spellings */
+    const char *alias2;
+} algs[CCT_HASHER_SLOTS] = {
+    { CCT_ALG_SHA1, 20, "sha1", "SHA1", "sha-1", "sha_1" },
+    { CCT_ALG_SHA256, 32, "sha256", "SHA256", "sha-256", "sha_256" },
+    { CCT_ALG_SHA384, 48, "sha384", "SHA384", "sha-384", "sha_384" },
+    { CCT_ALG_SHA512, 64, "sha512", "SHA512", "sha-512", "sha_512" },
+    { CCT_ALG_SM3_256, 32, "sm3_256", "SM3", "sm3", "sm3-256" },
+};
+
+static int slot(uint16_t alg)
+{
+    for (int i = 0; i < CCT_HASHER_SLOTS; i++) {
+        if (algs[i].id == alg) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+size_t cct_alg_digest_size(uint16_t alg)
+{
+    int s = slot(alg);
+    return s < 0 ? 0 : algs[s].size;
+}
+
+const char *cct_alg_name(uint16_t alg)
+{
+    int s = slot(alg);
+    return s < 0 ? NULL : algs[s].name;
+}
+
+const char *cct_alg_openssl_name(uint16_t alg)
+{
+    int s = slot(alg);
+    return s < 0 ? NULL : algs[s].ossl;
+}
+
+uint16_t cct_alg_from_name(const char *name)
+{
+    if (name == NULL) {
+        return CCT_ALG_ERROR;
+    }
+    for (int i = 0; i < CCT_HASHER_SLOTS; i++) {
+        if (strcasecmp(name, algs[i].name) == 0 || strcasecmp(name, algs[i].alias1) == 0 ||
+            strcasecmp(name, algs[i].alias2) == 0) {
+            return algs[i].id;
+        }
+    }
+    if (name[0] == '0' && (name[1] == 'x' || name[1] == 'X')) {
+        char *end = NULL;
+        unsigned long v = strtoul(name + 2, &end, 16);
+        if (end != name + 2 && *end == '\0' && v <= 0xffff && slot((uint16_t)v) >= 0) {
+            return (uint16_t)v;
+        }
+    }
+    return CCT_ALG_ERROR;
+}
+
+int cct_alg_available(uint16_t alg)
+{
+    const char *n = cct_alg_openssl_name(alg);
+    if (n == NULL) {
+        return 0;
+    }
+    EVP_MD *md = EVP_MD_fetch(NULL, n, NULL);
+    if (md == NULL) {
+        return 0;
+    }
+    EVP_MD_free(md);
+    return 1;
+}
+
+int cct_hasher_init(struct cct_hasher *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->ctx = EVP_MD_CTX_new();
+    return h->ctx ? 0 : CCT_ENOMEM;
+}
+
+void cct_hasher_free(struct cct_hasher *h)
+{
+    if (h == NULL) {
+        return;
+    }
+    for (int i = 0; i < CCT_HASHER_SLOTS; i++) {
+        EVP_MD_free(h->md[i]);
+        h->md[i] = NULL;
+    }
+    EVP_MD_CTX_free(h->ctx);
+    h->ctx = NULL;
+}
+
+static EVP_MD *get_md(struct cct_hasher *h, uint16_t alg)
+{
+    int s = slot(alg);
+    if (s < 0) {
+        return NULL;
+    }
+    if (h->md[s] == NULL) {
+        h->md[s] = EVP_MD_fetch(NULL, algs[s].ossl, NULL);
+    }
+    return h->md[s];
+}
+
+int cct_hasher_digest2(struct cct_hasher *h, uint16_t alg, const void *a, size_t alen, const void *b,
+                       size_t blen, uint8_t *out)
+{
+    EVP_MD *md = get_md(h, alg);
+    if (md == NULL) {
+        return CCT_EUNSUPPORTED;
+    }
+    unsigned int n = 0;
+    if (!EVP_DigestInit_ex(h->ctx, md, NULL) || !EVP_DigestUpdate(h->ctx, a, alen) ||
+        (blen > 0 && !EVP_DigestUpdate(h->ctx, b, blen)) || !EVP_DigestFinal_ex(h->ctx, out, &n)) {
+        return CCT_EUNSUPPORTED;
+    }
+    return 0;
+}
+
+int cct_hasher_digest(struct cct_hasher *h, uint16_t alg, const void *data, size_t len, uint8_t *out)
+{
+    return cct_hasher_digest2(h, alg, data, len, NULL, 0, out);
+}
+
+int cct_hasher_extend(struct cct_hasher *h, uint16_t alg, uint8_t *reg, const uint8_t *d)
+{
+    size_t n = cct_alg_digest_size(alg);
+    if (n == 0) {
+        return CCT_EUNSUPPORTED;
+    }
+    return cct_hasher_digest2(h, alg, reg, n, d, n, reg);
+}
+
+int cct_digest(uint16_t alg, const void *data, size_t len, uint8_t *out)
+{
+    struct cct_hasher h;
+    int r = cct_hasher_init(&h);
+    if (r == 0) {
+        r = cct_hasher_digest(&h, alg, data, len, out);
+    }
+    cct_hasher_free(&h);
+    return r;
+}

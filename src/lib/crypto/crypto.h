@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Algorithm registry (TPM_ALG_ID <-> OpenSSL) and hashing. */
+#ifndef CCT_CRYPTO_H
+#define CCT_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cctrusted/algorithm.h>
+
+#define CCT_HASHER_SLOTS 5
+
+/*
+ * Hashing context: digests fetched once from OpenSSL and one reusable
+ * EVP_MD_CTX, so the hot replay loop does no lookups or allocations.
+ * One thread at a time.
+ */
+struct cct_hasher {
+    void *md[CCT_HASHER_SLOTS]; /* EVP_MD *, fetched lazily */
+    void *ctx;                  /* EVP_MD_CTX * */
+};
+
+int cct_hasher_init(struct cct_hasher *h);
+void cct_hasher_free(struct cct_hasher *h);
+/* out receives cct_alg_digest_size(alg) bytes. CCT_EUNSUPPORTED for unknown alg. */
+int cct_hasher_digest(struct cct_hasher *h, uint16_t alg, const void *data, size_t len, uint8_t *out);
+/* H(a || b) */
+int cct_hasher_digest2(struct cct_hasher *h, uint16_t alg, const void *a, size_t alen, const void *b,
+                       size_t blen, uint8_t *out);
+/* reg = H(reg || d); both of the algorithm's digest size. */
+int cct_hasher_extend(struct cct_hasher *h, uint16_t alg, uint8_t *reg, const uint8_t *d);
+
+/* One-shot digest without a context (slower; for cold paths). */
+int cct_digest(uint16_t alg, const void *data, size_t len, uint8_t *out);
+
+/* OpenSSL name of an algorithm ("SHA256", "SM3"), or NULL. */
+const char *cct_alg_openssl_name(uint16_t alg);
+
+#endif

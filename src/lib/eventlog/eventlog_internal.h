@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef CCT_EVENTLOG_INTERNAL_H
+#define CCT_EVENTLOG_INTERNAL_H
+
+#include <cctrusted/eventlog.h>
+
+#include "formats/tcg/tcg.h"
+#include "util/file.h"
+
+/*
+ * A record parser for one format. next() has the contract of
+ * cct_tcg_next(): 0 + event + consumed, *end for padding/end, CCT_ETRUNCATED
+ * when more bytes are needed, other negative codes for bad input.
+ */
+struct cct_log_parser {
+    enum cct_log_format format;
+    struct cct_tcg_state tcg;
+};
+
+struct cct_eventlog {
+    struct cct_error err;
+    struct cct_log_parser parser;
+    size_t max_event_size;
+    /* source: memory or a streamed file */
+    const uint8_t *mem;
+    size_t mem_len;
+    size_t mem_pos;
+    int is_file;
+    struct cct_window win;
+    /* iteration */
+    uint64_t number;   /* next record number */
+    uint64_t sel_start, sel_count, emitted;
+    uint64_t padding;
+    int ended;
+    int failed;
+};
+
+#endif

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * digest == H(event data) checks. The PC Client PFP (section 10.4.1,
+ * "Event Types") defines for these types that the digest is the hash of the
+ * event data; for everything else the digest covers something not in the
+ * log (code, tables), so there is nothing to check. EventType is untrusted:
+ * the check only reports, replay never depends on it.
+ */
+#include <string.h>
+
+#include <cctrusted/eventlog.h>
+
+#include "crypto/crypto.h"
+#include "formats/tcg/tcg.h"
+#include "util/hex.h"
+#include "util/reader.h"
+
+static int spec_bound(uint32_t type)
+{
+    switch (type) {
+    case EV_SEPARATOR:
+    case EV_ACTION:
+    case EV_S_CRTM_VERSION:
+    case EV_OMIT_BOOT_DEVICE_EVENTS:
+    case EV_EFI_VARIABLE_DRIVER_CONFIG:
+    case EV_EFI_VARIABLE_BOOT:
+    case EV_EFI_VARIABLE_BOOT2:
+    case EV_EFI_GPT_EVENT:
+    case EV_EFI_GPT_EVENT2:
+    case EV_EFI_ACTION:
+    case EV_EFI_VARIABLE_AUTHORITY:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* VariableData of a UEFI_VARIABLE_DATA (PFP 10.4.8): GUID, u64 name length
+ * (chars), u64 data length, name (UTF-16), data. */
+static int variable_data(const uint8_t *p, size_t len, const uint8_t **vd, size_t *vlen)
+{
+    struct cct_reader r;
+    uint64_t nlen, dlen;
+    cct_reader_init(&r, p, len, 0);
+    if (!cct_read_skip(&r, 16) || !cct_read_u64le(&r, &nlen) || !cct_read_u64le(&r, &dlen)) {
+        return 0;
+    }
+    if (nlen > len / 2 || !cct_read_skip(&r, (size_t)nlen * 2) || dlen > len ||
+        !cct_read_bytes(&r, (size_t)dlen, vd)) {
+        return 0;
+    }
+    *vlen = (size_t)dlen;
+    return 1;
+}
+
+/*
+ * EV_IPL in general carries a description of what was measured (GRUB
+ * commands with a prefix, file paths), so it is not checked. The exception
+ * is PCR8 with UTF-16 data: systemd-boot and the kernel EFI stub measure
+ * the UTF-16 load options exactly as logged.
+ */
+static int utf16_load_options(const struct cct_event *ev)
+{
+    if (ev->type != EV_IPL || ev->kind != CCT_REG_PCR || ev->index != 8 || ev->data_len < 4) {
+        return 0;
+    }
+    /* Judge by the leading characters only: a corrupted length must not
+     * hide the event from the check. */
+    size_t n = ev->data_len < 64 ? ev->data_len : 64;
+    for (size_t i = 1; i < n; i += 2) {
+        if (ev->data[i] != 0) {
+            return 0;
+        }
+    }
+    return ev->data[0] != 0;
+}
+
+int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *result, int *literal)
+{
+    struct cct_hasher h;
+    int all_ok = 1, all_alt = 1;
+    const uint8_t *alt = NULL;
+    size_t alt_len = 0;
+
+    if (ev == NULL || result == NULL) {
+        return CCT_EINVAL;
+    }
+    if (ev->n_digests == 0 || ev->data == NULL) {
+        *result = CCT_DIGEST_NOT_CHECKED;
+        if (literal) {
+            *literal = 0;
+        }
+        return 0;
+    }
+    if (ev->type == EV_EFI_VARIABLE_BOOT || ev->type == EV_EFI_VARIABLE_BOOT2 ||
+        ev->type == EV_EFI_VARIABLE_AUTHORITY || ev->type == EV_EFI_VARIABLE_DRIVER_CONFIG) {
+        /* EDK2 hashes only VariableData for Boot####, shim does the same for
+         * some authorities, and TPM 1.2-era firmware for the Secure Boot
+         * variables: known deviations, reported as "ok-variant". */
+        if (!variable_data(ev->data, ev->data_len, &alt, &alt_len)) {
+            alt = NULL;
+        }
+    }
+    int rc = cct_hasher_init(&h);
+    if (rc < 0) {
+        return rc;
+    }
+    for (size_t i = 0; i < ev->n_digests; i++) {
+        uint8_t d[CCT_MAX_DIGEST_SIZE];
+        const struct cct_digest *dg = &ev->digests[i];
+        if (cct_alg_digest_size(dg->alg) != dg->size) {
+            /* Unknown algorithm: cannot check this bank. */
+            all_ok = all_alt = 0;
+            continue;
+        }
+        rc = cct_hasher_digest(&h, dg->alg, ev->data, ev->data_len, d);
+        if (rc < 0) {
+            cct_hasher_free(&h);
+            return rc;
+        }
+        if (!cct_memeq_ct(d, dg->bytes, dg->size)) {
+            all_ok = 0;
+        }
+        if (alt != NULL) {
+            rc = cct_hasher_digest(&h, dg->alg, alt, alt_len, d);
+            if (rc < 0) {
+                cct_hasher_free(&h);
+                return rc;
+            }
+            if (!cct_memeq_ct(d, dg->bytes, dg->size)) {
+                all_alt = 0;
+            }
+        } else {
+            all_alt = 0;
+        }
+    }
+    cct_hasher_free(&h);
+    if (literal) {
+        *literal = all_ok;
+    }
+    if (ev->type == EV_NO_ACTION || (ev->flags & CCT_EVENT_F_HEADER) ||
+        !(spec_bound(ev->type) || utf16_load_options(ev))) {
+        *result = CCT_DIGEST_NOT_CHECKED;
+    } else if (all_ok) {
+        *result = CCT_DIGEST_OK;
+    } else if (all_alt) {
+        *result = CCT_DIGEST_OK_ALT;
+    } else {
+        *result = CCT_DIGEST_MISMATCH;
+    }
+    return 0;
+}

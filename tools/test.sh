@@ -1,0 +1,33 @@
+#!/bin/sh
+# Run every test: installs the Debian packages it needs (idempotent), builds
+# the normal and the ASan+UBSan configurations, and runs the test suites.
+set -eu
+cd "$(dirname "$0")/.."
+
+PKGS="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev llvm-14 libssl-dev libjson-c-dev
+      libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools libcmocka-dev python3 ima-evm-utils time"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq $missing
+fi
+
+jobs=$(nproc)
+echo "== build (debugoptimized)"
+[ -d build ] || meson setup build
+ninja -C build
+echo "== tests"
+meson test -C build --print-errorlogs --num-processes "$jobs"
+
+echo "== build (ASan + UBSan)"
+[ -d build-asan ] || CC=clang-14 meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+ninja -C build-asan
+echo "== tests under ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C build-asan --print-errorlogs --num-processes "$jobs"
