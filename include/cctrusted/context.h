@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The unified API: one context per platform, the seed SDK's six calls in C
+ * spelling, register extend with a logged event, and raw access to reports.
+ *
+ * Conventions: output parameters come last; every call returns 0 or a
+ * negative CCT_E* code and leaves outputs untouched on failure; details of
+ * a failure are in cct_context_error(). Register indices are native: TDX
+ * RTMR n is n (0-3), TPM PCR n is n.
+ *
+ * Threads: a context is used by one thread at a time; different contexts
+ * are independent. Extends are serialised across processes by the backend.
+ */
+#ifndef CCTRUSTED_CONTEXT_H
+#define CCTRUSTED_CONTEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cctrusted/error.h>
+#include <cctrusted/eventlog.h>
+#include <cctrusted/replay.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum cct_platform {
+    CCT_PLATFORM_AUTO = 0, /* detect; never picks sim */
+    CCT_PLATFORM_TDX,
+    CCT_PLATFORM_TPM,
+    CCT_PLATFORM_SNP,
+    CCT_PLATFORM_CCA,
+    CCT_PLATFORM_SIM,      /* software TDX-shaped model; only when asked for */
+    CCT_PLATFORM_NONE,     /* detection found no TEE */
+};
+
+/** "tdx", "tpm", "snp", "cca", "sim", "none", "auto". */
+const char *cct_platform_name(enum cct_platform p);
+/** Parse a platform name; 0 or CCT_EINVAL. */
+int cct_platform_from_name(const char *name, enum cct_platform *out);
+
+/** Options for cct_open(). Initialise with CCT_OPEN_OPTIONS_INIT. */
+struct cct_open_options {
+    unsigned version;           /* CCT_OPEN_OPTIONS_VERSION */
+    enum cct_platform platform; /* CCT_PLATFORM_AUTO to detect */
+    const char *sysroot;        /* root for every device/sysfs path; NULL = $CCT_SYSROOT or "/" */
+    const char *tpm_tcti;       /* TPM TCTI config, e.g. "swtpm:host=127.0.0.1,port=2321";
+                                   NULL = $CCT_TPM_TCTI or "device:<sysroot>/dev/tpmrm0" */
+    const char *sim_state_dir;  /* sim platform state; NULL = $CCT_SIM_DIR or
+                                   "$XDG_STATE_HOME/cctrusted-sim" */
+    const char *runtime_log;    /* runtime extend log path; NULL = backend default */
+};
+#define CCT_OPEN_OPTIONS_VERSION 1
+#define CCT_OPEN_OPTIONS_INIT { CCT_OPEN_OPTIONS_VERSION, CCT_PLATFORM_AUTO, NULL, NULL, NULL, NULL }
+
+/** One thing detection looked at. */
+struct cct_probe {
+    enum cct_platform platform; /* which platform this probe is evidence for */
+    char what[48];              /* e.g. "configfs-tsm provider", "TPM device" */
+    char path[256];             /* the path checked (under the sysroot) */
+    int found;                  /* 1 present, 0 absent */
+    char detail[160];           /* what was read or why it does not count */
+};
+
+#define CCT_MAX_PROBES 32
+
+/** The explanation of a detection. */
+struct cct_detection {
+    enum cct_platform chosen;  /* CCT_PLATFORM_NONE when no TEE was found */
+    char reason[256];          /* one sentence: why chosen (or why none) */
+    size_t n_probes;
+    struct cct_probe probes[CCT_MAX_PROBES];
+};
+
+/**
+ * Detect the platform under opts->sysroot without opening anything
+ * (opts may be NULL). Fills *out completely. Returns 0 even when no TEE is
+ * found (chosen = CCT_PLATFORM_NONE).
+ */
+int cct_detect(const struct cct_open_options *opts, struct cct_detection *out);
+
+typedef struct cct_context cct_context;
+
+/**
+ * Open a context on a platform (detected when opts->platform is AUTO).
+ * Returns CCT_ENOTFOUND when no TEE is present, CCT_EPERM when the device
+ * exists but cannot be opened. err (may be NULL) says why.
+ */
+int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_error *err);
+
+/** Close a context. Accepts NULL. */
+void cct_close(cct_context *ctx);
+
+/** Error detail of the last failed call on ctx. */
+const struct cct_error *cct_context_error(const cct_context *ctx);
+
+/** The platform this context talks to. */
+enum cct_platform cct_context_platform(const cct_context *ctx);
+
+/** Seed call get_default_algorithms: the platform's default bank (SHA-384 on TDX). */
+int cct_get_default_algorithm(cct_context *ctx, uint16_t *alg);
+
+/** Seed call get_measurement_count: number of measurement registers (4 RTMRs, 24 PCRs). */
+int cct_get_measurement_count(cct_context *ctx, uint32_t *count);
+
+/** One register value. */
+struct cct_measurement {
+    enum cct_reg_kind kind;
+    uint32_t index;
+    uint16_t alg;
+    uint16_t size;
+    uint8_t digest[CCT_MAX_DIGEST_SIZE];
+};
+
+/**
+ * Seed call get_cc_measurement(index, alg): read a register. alg 0 means
+ * the default algorithm. CCT_ENOTFOUND for an index or bank that does not
+ * exist on this platform.
+ */
+int cct_get_measurement(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_measurement *out);
+
+/** Request for cct_get_report(). Initialise with CCT_REPORT_REQUEST_INIT. */
+struct cct_report_request {
+    unsigned version;            /* CCT_REPORT_REQUEST_VERSION */
+    const uint8_t *nonce;        /* REPORTDATA = SHA-512(nonce || user_data) unless report_data */
+    size_t nonce_len;
+    const uint8_t *user_data;
+    size_t user_data_len;
+    const uint8_t *report_data;  /* raw REPORTDATA (64 bytes, 32-64 for CCA); overrides the hash */
+    size_t report_data_len;
+    int privlevel;               /* SNP VMPL for configfs-tsm; -1 = default */
+};
+#define CCT_REPORT_REQUEST_VERSION 1
+#define CCT_REPORT_REQUEST_INIT { CCT_REPORT_REQUEST_VERSION, NULL, 0, NULL, 0, NULL, 0, -1 }
+
+typedef struct cct_report cct_report;
+
+/** Seed call get_cc_report: a quote/report bound to the request. Free with cct_report_free(). */
+int cct_get_report(cct_context *ctx, const struct cct_report_request *req, cct_report **out);
+
+/** The report bytes (TDX quote, SNP report, TPMS_ATTEST, CCA token). Borrowed from rep. */
+const uint8_t *cct_report_data(const cct_report *rep, size_t *len);
+/** Auxiliary bytes (SNP cert table, TPM TPMT_SIGNATURE), or NULL. Borrowed from rep. */
+const uint8_t *cct_report_aux(const cct_report *rep, size_t *len);
+/** Who produced it ("tdx_guest", "sev_guest", "tpm", "sim", ...). Borrowed from rep. */
+const char *cct_report_provider(const cct_report *rep);
+/** The REPORTDATA the report was requested with. Borrowed from rep. */
+const uint8_t *cct_report_reportdata(const cct_report *rep, size_t *len);
+/** Free a report. Accepts NULL. */
+void cct_report_free(cct_report *rep);
+
+/** A live event log source of the platform. */
+struct cct_log_source {
+    char path[256];             /* absolute path (under the sysroot) */
+    enum cct_log_format format;
+    char role[16];              /* "boot", "ima", "runtime" */
+};
+#define CCT_MAX_LOG_SOURCES 8
+
+/** The platform's event logs, in replay order (boot log first). */
+int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max, size_t *n);
+
+/**
+ * Seed call get_cc_eventlog(start, count): open source i as an iterator
+ * with [start, start+count) selected (see cct_eventlog_select()).
+ */
+int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count, cct_eventlog **out);
+
+/**
+ * Seed call replay_cc_eventlog: replay every live source into a new replay
+ * state (free with cct_replay_free()).
+ */
+int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct_replay **out);
+
+/**
+ * Extend register index with digest (the platform's default algorithm size)
+ * and append a matching record to the runtime log. The log record and the
+ * register extend survive a crash together: the record is written ahead,
+ * and recovery on the next open completes or rolls back. Extenders are
+ * serialised. event_data (may be NULL) is stored with the record.
+ */
+int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
+               const uint8_t *event_data, size_t event_data_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

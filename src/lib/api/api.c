@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The unified API: chooses a platform backend and joins the parts below. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <cctrusted/context.h>
+
+#include "platform/platform.h"
+#include "util/error.h"
+
+/* Detection order: TEE-specific interfaces first, the TPM last (a CVM
+ * often has a vTPM too; the TEE is what the caller wants by default). */
+static const struct cct_platform_ops *backend_for(enum cct_platform p);
+
+static const struct {
+    enum cct_platform p;
+    const char *name;
+} platform_names[] = {
+    { CCT_PLATFORM_AUTO, "auto" }, { CCT_PLATFORM_TDX, "tdx" }, { CCT_PLATFORM_TPM, "tpm" },
+    { CCT_PLATFORM_SNP, "snp" },   { CCT_PLATFORM_CCA, "cca" }, { CCT_PLATFORM_SIM, "sim" },
+    { CCT_PLATFORM_NONE, "none" },
+};
+
+const char *cct_platform_name(enum cct_platform p)
+{
+    for (size_t i = 0; i < sizeof(platform_names) / sizeof(platform_names[0]); i++) {
+        if (platform_names[i].p == p) {
+            return platform_names[i].name;
+        }
+    }
+    return "unknown";
+}
+
+int cct_platform_from_name(const char *name, enum cct_platform *out)
+{
+    for (size_t i = 0; name && i < sizeof(platform_names) / sizeof(platform_names[0]); i++) {
+        if (strcmp(platform_names[i].name, name) == 0) {
+            *out = platform_names[i].p;
+            return 0;
+        }
+    }
+    return CCT_EINVAL;
+}
+
+/* Weak defaults so the library links while a backend is not built. */
+#define WEAK_BACKEND(sym, plat, nm)                                                                   \
+    __attribute__((weak)) const struct cct_platform_ops sym = { plat, nm, NULL, NULL, NULL, NULL,  \
+                                                                NULL, NULL, NULL, NULL, NULL }
+WEAK_BACKEND(cct_platform_tdx, CCT_PLATFORM_TDX, "tdx");
+WEAK_BACKEND(cct_platform_snp, CCT_PLATFORM_SNP, "snp");
+WEAK_BACKEND(cct_platform_cca, CCT_PLATFORM_CCA, "cca");
+WEAK_BACKEND(cct_platform_tpm, CCT_PLATFORM_TPM, "tpm");
+WEAK_BACKEND(cct_platform_sim, CCT_PLATFORM_SIM, "sim");
+
+static const struct cct_platform_ops *const detect_order[] = {
+    &cct_platform_tdx, &cct_platform_snp, &cct_platform_cca, &cct_platform_tpm,
+};
+
+static const struct cct_platform_ops *backend_for(enum cct_platform p)
+{
+    switch (p) {
+    case CCT_PLATFORM_TDX: return &cct_platform_tdx;
+    case CCT_PLATFORM_SNP: return &cct_platform_snp;
+    case CCT_PLATFORM_CCA: return &cct_platform_cca;
+    case CCT_PLATFORM_TPM: return &cct_platform_tpm;
+    case CCT_PLATFORM_SIM: return &cct_platform_sim;
+    default: return NULL;
+    }
+}
+
+static const char *opt_or_env(const char *v, const char *env, const char *def)
+{
+    if (v != NULL) {
+        return v;
+    }
+    const char *e = secure_getenv(env);
+    return (e != NULL && *e != '\0') ? e : def;
+}
+
+int cct_detect(const struct cct_open_options *opts, struct cct_detection *out)
+{
+    if (out == NULL) {
+        return CCT_EINVAL;
+    }
+    const char *sysroot = opt_or_env(opts ? opts->sysroot : NULL, "CCT_SYSROOT", "/");
+    memset(out, 0, sizeof(*out));
+    out->chosen = CCT_PLATFORM_NONE;
+    for (size_t i = 0; i < sizeof(detect_order) / sizeof(detect_order[0]); i++) {
+        const struct cct_platform_ops *o = detect_order[i];
+        if (o->detect == NULL) {
+            cct_probe_add(out, o->platform, "backend", NULL, 0, "%s backend not built into this library",
+                          o->name);
+            continue;
+        }
+        if (o->detect(sysroot, out) > 0 && out->chosen == CCT_PLATFORM_NONE) {
+            out->chosen = o->platform;
+        }
+    }
+    if (out->chosen == CCT_PLATFORM_NONE) {
+        snprintf(out->reason, sizeof(out->reason),
+                 "no TEE found: no TDX, SEV-SNP or CCA guest interface and no TPM under %s", sysroot);
+    } else {
+        snprintf(out->reason, sizeof(out->reason), "%s chosen: first platform in the order tdx, snp, cca, tpm "
+                 "whose interfaces are present under %s", cct_platform_name(out->chosen), sysroot);
+    }
+    return 0;
+}
+
+static int copy_opt(char *dst, size_t len, const char *v)
+{
+    int n = snprintf(dst, len, "%s", v ? v : "");
+    return (n < 0 || (size_t)n >= len) ? CCT_ELIMIT : 0;
+}
+
+int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_error *err)
+{
+    struct cct_open_options o = CCT_OPEN_OPTIONS_INIT;
+    if (out == NULL || (opts && opts->version != CCT_OPEN_OPTIONS_VERSION)) {
+        return cct_err(err, CCT_EINVAL, -1, -1, "invalid argument");
+    }
+    if (opts) {
+        o = *opts;
+    }
+    cct_context *ctx = calloc(1, sizeof(*ctx));
+    if (ctx == NULL) {
+        return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
+    }
+    cct_error_clear(&ctx->err);
+    const char *sysroot = opt_or_env(o.sysroot, "CCT_SYSROOT", "/");
+    int r = copy_opt(ctx->sysroot, sizeof(ctx->sysroot), sysroot);
+    if (r == 0) {
+        r = copy_opt(ctx->tpm_tcti, sizeof(ctx->tpm_tcti), opt_or_env(o.tpm_tcti, "CCT_TPM_TCTI", NULL));
+    }
+    if (r == 0) {
+        r = copy_opt(ctx->sim_state_dir, sizeof(ctx->sim_state_dir), opt_or_env(o.sim_state_dir, "CCT_SIM_DIR", NULL));
+    }
+    if (r == 0) {
+        r = copy_opt(ctx->runtime_log, sizeof(ctx->runtime_log), o.runtime_log);
+    }
+    if (r < 0) {
+        free(ctx);
+        return cct_err(err, r, -1, -1, "an option path is too long");
+    }
+    enum cct_platform p = o.platform;
+    if (p == CCT_PLATFORM_AUTO) {
+        struct cct_detection *d = calloc(1, sizeof(*d));
+        if (d == NULL) {
+            free(ctx);
+            return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
+        }
+        cct_detect(&o, d);
+        p = d->chosen;
+        if (p == CCT_PLATFORM_NONE) {
+            r = cct_err(err, CCT_ENOTFOUND, -1, -1, "%s", d->reason);
+            free(d);
+            free(ctx);
+            return r;
+        }
+        free(d);
+    }
+    const struct cct_platform_ops *ops = backend_for(p);
+    if (ops == NULL || ops->open == NULL) {
+        free(ctx);
+        return cct_err(err, CCT_EUNSUPPORTED, -1, -1, "platform %s is not supported by this build",
+                       cct_platform_name(p));
+    }
+    ctx->platform = p;
+    ctx->ops = ops;
+    r = ops->open(ctx);
+    if (r < 0) {
+        if (err) {
+            *err = ctx->err;
+        }
+        free(ctx);
+        return r;
+    }
+    *out = ctx;
+    return 0;
+}
+
+void cct_close(cct_context *ctx)
+{
+    if (ctx == NULL) {
+        return;
+    }
+    if (ctx->ops && ctx->ops->close) {
+        ctx->ops->close(ctx);
+    }
+    free(ctx);
+}
+
+const struct cct_error *cct_context_error(const cct_context *ctx)
+{
+    return ctx ? &ctx->err : NULL;
+}
+
+enum cct_platform cct_context_platform(const cct_context *ctx)
+{
+    return ctx ? ctx->platform : CCT_PLATFORM_NONE;
+}
+
+#define NEED(op)                                                                                      \
+    do {                                                                                              \
+        if (ctx == NULL) {                                                                            \
+            return CCT_EINVAL;                                                                        \
+        }                                                                                             \
+        if (ctx->ops->op == NULL) {                                                                   \
+            return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "%s: %s is not supported",           \
+                           ctx->ops->name, #op);                                                      \
+        }                                                                                             \
+    } while (0)
+
+int cct_get_default_algorithm(cct_context *ctx, uint16_t *alg)
+{
+    NEED(default_alg);
+    if (alg == NULL) {
+        return CCT_EINVAL;
+    }
+    return ctx->ops->default_alg(ctx, alg);
+}
+
+int cct_get_measurement_count(cct_context *ctx, uint32_t *count)
+{
+    NEED(count);
+    if (count == NULL) {
+        return CCT_EINVAL;
+    }
+    return ctx->ops->count(ctx, count);
+}
+
+int cct_get_measurement(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_measurement *out)
+{
+    NEED(read);
+    if (out == NULL) {
+        return CCT_EINVAL;
+    }
+    if (alg == 0) {
+        int r = cct_get_default_algorithm(ctx, &alg);
+        if (r < 0) {
+            return r;
+        }
+    }
+    return ctx->ops->read(ctx, index, alg, out);
+}
+
+int cct_get_report(cct_context *ctx, const struct cct_report_request *req, cct_report **out)
+{
+    NEED(report);
+    if (req == NULL || out == NULL || req->version != CCT_REPORT_REQUEST_VERSION) {
+        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "invalid report request");
+    }
+    uint8_t rd[64];
+    size_t rd_len = sizeof(rd);
+    if (req->report_data != NULL) {
+        if (req->report_data_len == 0 || req->report_data_len > sizeof(rd)) {
+            return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "raw report data must be 1-64 bytes");
+        }
+        memset(rd, 0, sizeof(rd));
+        memcpy(rd, req->report_data, req->report_data_len);
+        rd_len = req->report_data_len;
+    } else {
+        /* Seed convention: REPORTDATA = SHA-512(nonce || user_data). */
+        EVP_MD_CTX *m = EVP_MD_CTX_new();
+        unsigned int n = 0;
+        int ok = m && EVP_DigestInit_ex(m, EVP_sha512(), NULL) &&
+                 (req->nonce_len == 0 || EVP_DigestUpdate(m, req->nonce, req->nonce_len)) &&
+                 (req->user_data_len == 0 || EVP_DigestUpdate(m, req->user_data, req->user_data_len)) &&
+                 EVP_DigestFinal_ex(m, rd, &n);
+        EVP_MD_CTX_free(m);
+        if (!ok) {
+            return cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "cannot hash the report data");
+        }
+    }
+    cct_report *rep = calloc(1, sizeof(*rep));
+    if (rep == NULL) {
+        return cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "out of memory");
+    }
+    memcpy(rep->reportdata, rd, rd_len);
+    rep->reportdata_len = rd_len;
+    int r = ctx->ops->report(ctx, rd, rd_len, req, rep);
+    if (r < 0) {
+        cct_report_free(rep);
+        return r;
+    }
+    *out = rep;
+    return 0;
+}
+
+const uint8_t *cct_report_data(const cct_report *rep, size_t *len)
+{
+    if (rep == NULL) {
+        return NULL;
+    }
+    if (len) {
+        *len = rep->len;
+    }
+    return rep->data;
+}
+
+const uint8_t *cct_report_aux(const cct_report *rep, size_t *len)
+{
+    if (rep == NULL) {
+        return NULL;
+    }
+    if (len) {
+        *len = rep->aux_len;
+    }
+    return rep->aux;
+}
+
+const char *cct_report_provider(const cct_report *rep)
+{
+    return rep ? rep->provider : NULL;
+}
+
+const uint8_t *cct_report_reportdata(const cct_report *rep, size_t *len)
+{
+    if (rep == NULL) {
+        return NULL;
+    }
+    if (len) {
+        *len = rep->reportdata_len;
+    }
+    return rep->reportdata;
+}
+
+void cct_report_free(cct_report *rep)
+{
+    if (rep == NULL) {
+        return;
+    }
+    free(rep->data);
+    free(rep->aux);
+    OPENSSL_cleanse(rep->reportdata, sizeof(rep->reportdata));
+    free(rep);
+}
+
+int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max, size_t *n)
+{
+    NEED(log_sources);
+    if (out == NULL || n == NULL) {
+        return CCT_EINVAL;
+    }
+    return ctx->ops->log_sources(ctx, out, max, n);
+}
+
+int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count, cct_eventlog **out)
+{
+    struct cct_log_source src[CCT_MAX_LOG_SOURCES];
+    size_t n = 0;
+    if (out == NULL) {
+        return CCT_EINVAL;
+    }
+    int r = cct_get_log_sources(ctx, src, CCT_MAX_LOG_SOURCES, &n);
+    if (r < 0) {
+        return r;
+    }
+    if (source >= n) {
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "no event log source %zu (%zu available)", source, n);
+    }
+    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
+    o.format = src[source].format;
+    cct_eventlog *log = NULL;
+    r = cct_eventlog_from_file(src[source].path, &o, &log, &ctx->err);
+    if (r < 0) {
+        return r;
+    }
+    r = cct_eventlog_select(log, start, count);
+    if (r < 0) {
+        cct_eventlog_free(log);
+        return r;
+    }
+    *out = log;
+    return 0;
+}
+
+int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct_replay **out)
+{
+    struct cct_log_source src[CCT_MAX_LOG_SOURCES];
+    size_t n = 0;
+    if (out == NULL) {
+        return CCT_EINVAL;
+    }
+    int r = cct_get_log_sources(ctx, src, CCT_MAX_LOG_SOURCES, &n);
+    if (r < 0) {
+        return r;
+    }
+    cct_replay *rp = NULL;
+    r = cct_replay_new(opts, &rp);
+    if (r < 0) {
+        return cct_err(&ctx->err, r, -1, -1, "cannot create a replay");
+    }
+    for (size_t i = 0; i < n && r >= 0; i++) {
+        cct_eventlog *log = NULL;
+        r = cct_get_eventlog(ctx, i, 0, CCT_COUNT_ALL, &log);
+        if (r < 0) {
+            break;
+        }
+        struct cct_event ev;
+        while ((r = cct_eventlog_next(log, &ev)) > 0) {
+            r = cct_replay_event(rp, &ev);
+            if (r < 0) {
+                cct_err(&ctx->err, r, (int64_t)ev.number, (int64_t)ev.offset, "%s: cannot replay event",
+                        src[i].path);
+                break;
+            }
+        }
+        if (r < 0 && ctx->err.code == 0) {
+            ctx->err = *cct_eventlog_error(log);
+        }
+        cct_eventlog_free(log);
+    }
+    if (r >= 0) {
+        r = cct_replay_finish(rp);
+    }
+    if (r < 0) {
+        cct_replay_free(rp);
+        return r;
+    }
+    *out = rp;
+    return 0;
+}
+
+int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
+               const uint8_t *event_data, size_t event_data_len)
+{
+    NEED(extend);
+    if (digest == NULL || digest_len == 0 || (event_data == NULL && event_data_len > 0)) {
+        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "invalid extend arguments");
+    }
+    /* The runtime log (write-ahead record, recovery) wraps this call; see
+     * platform/runtime_log.c. Until a backend provides it, extend only. */
+    return ctx->ops->extend(ctx, index, digest, digest_len);
+}
