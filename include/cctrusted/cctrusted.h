@@ -4,6 +4,7 @@
 #define CCTRUSTED_CCTRUSTED_H
 
 #include <cctrusted/algorithm.h>
+#include <cctrusted/ccel.h>
 #include <cctrusted/error.h>
 #include <cctrusted/eventlog.h>
 #include <cctrusted/replay.h>
