@@ -13,7 +13,7 @@ int cct_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table_inf
     struct cct_ccel_table t;
     struct cct_ccel_table_info info;
 
-    if ((p == NULL && len > 0) || out == NULL) {
+    if (p == NULL || out == NULL) {
         return cct_err(err, CCT_EINVAL, -1, -1, "invalid argument");
     }
     int r = cct_tcg_ccel_table_parse(p, len, &t, err);
