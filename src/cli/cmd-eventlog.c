@@ -112,7 +112,6 @@ static void print_json(const struct cct_event *ev, int first)
     printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"}", literal ? "true" : "false", check_name(c));
 }
 
-
 static int too_big(struct cct_error *err)
 {
     err->code = CCT_EMALFORMED;
@@ -177,6 +176,13 @@ static int dump_ccel_table(const char *path, int json, int first_file)
         printf("Length            : %u\n", t.length);
         printf("Revision          : %u\n", t.revision);
         printf("Checksum          : 0x%02x (%s)\n", t.checksum, t.checksum_ok ? "ok" : "bad");
+        /* The ids are raw table bytes: show non-printable ones as '.'. */
+        for (char *c = t.oem_id; *c; c++) {
+            *c = *c >= 0x20 && *c < 0x7f ? *c : '.';
+        }
+        for (char *c = t.oem_table_id; *c; c++) {
+            *c = *c >= 0x20 && *c < 0x7f ? *c : '.';
+        }
         printf("OEM ID            : %s\n", t.oem_id);
         printf("OEM table ID      : %s\n", t.oem_table_id);
         printf("OEM revision      : %u\n", t.oem_revision);
