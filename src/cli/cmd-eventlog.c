@@ -115,7 +115,8 @@ static void print_json(const struct cct_event *ev, int first)
 static int too_big(struct cct_error *err)
 {
     err->code = CCT_EMALFORMED;
-    snprintf(err->message, sizeof(err->message), "file starts with \"CCEL\" but is too large for a CCEL table");
+    snprintf(err->message, sizeof(err->message),
+             "file starts with \"CCEL\" but is too large for a CCEL table");
     return CCT_EMALFORMED;
 }
 
@@ -162,14 +163,16 @@ static int dump_ccel_table(const char *path, int json, int first_file)
         cli_json_str(stdout, t.oem_id);
         printf(",\"oem_table_id\":");
         cli_json_str(stdout, t.oem_table_id);
-        printf(",\"oem_revision\":%u,\"creator_id\":%u,\"creator_revision\":%u,\"cc_type\":%u,\"cc_type_name\":",
+        printf(",\"oem_revision\":%u,\"creator_id\":%u,\"creator_revision\":%u,\"cc_type\":%u,"
+               "\"cc_type_name\":",
                t.oem_revision, t.creator_id, t.creator_revision, t.cc_type);
         if (tn) {
             printf("\"%s\"", tn);
         } else {
             printf("null");
         }
-        printf(",\"cc_subtype\":%u,\"laml\":%" PRIu64 ",\"lasa\":%" PRIu64 "}}", t.cc_subtype, t.laml, t.lasa);
+        printf(",\"cc_subtype\":%u,\"laml\":%" PRIu64 ",\"lasa\":%" PRIu64 "}}", t.cc_subtype, t.laml,
+               t.lasa);
     } else {
         printf("==> %s (ACPI CCEL table)\n", path);
         printf("Signature         : CCEL\n");

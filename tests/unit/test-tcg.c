@@ -19,11 +19,11 @@
 #include "logbuilder.h"
 
 /* Fail with a message (printed to stdout before cmocka's own report). */
-#define FAILF(...)                                                                                             \
-    do {                                                                                                       \
-        print_message(__VA_ARGS__);                                                                            \
-        print_message("\n");                                                                                   \
-        fail();                                                                                                \
+#define FAILF(...)                                                                                           \
+    do {                                                                                                     \
+        print_message(__VA_ARGS__);                                                                          \
+        print_message("\n");                                                                                 \
+        fail();                                                                                              \
     } while (0)
 
 static const uint16_t B2[] = { CCT_ALG_SHA1, CCT_ALG_SHA256 };
