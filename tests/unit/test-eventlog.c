@@ -17,6 +17,7 @@
 
 #include <cctrusted/eventlog.h>
 
+#include "eventlog/eventlog_internal.h"
 #include "formats/tcg/tcg.h"
 #include "logbuilder.h"
 
@@ -123,6 +124,10 @@ static void test_memory_equals_file(void **state)
     assert_int_equal(ra, 0);
     assert_int_equal(n, f->log.n_records);
     assert_int_equal(big, 4);
+    /* The file window started smaller than one large event and had to grow,
+     * but stays bounded by the largest event, not the log. */
+    assert_true(fl->win.cap >= 300 * 1024);
+    assert_true(fl->win.cap < f->log.len / 2);
 
     /* After a rewind the file gives the same sequence again. */
     assert_int_equal(cct_eventlog_rewind(fl), 0);
