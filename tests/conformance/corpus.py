@@ -287,6 +287,23 @@ def row_ccel_table(ck, cli, name, path):
              json.dumps(t))
     ck.check(f"{name}: CC type 2 (TDX)", t.get("cc_type") == 2 and t.get("cc_type_name") == "TDX", json.dumps(t))
     ck.check(f"{name}: LAML 262144", t.get("laml") == 262144, json.dumps(t))
+    rc, out, err = cli.run("eventlog", path)
+    ck.check(f"{name}: text output names CC type 2 (TDX)", rc == 0 and re.search(r"CC type\s*: 2 \(TDX\)", out),
+             err.strip())
+    # Damaged copies (made at run time in a temporary file): one byte
+    # changed breaks the checksum; one byte more breaks the length.
+    with open(path, "rb") as f:
+        raw = f.read()
+    for what, bad, word in (("checksum", raw[:40] + bytes([raw[40] ^ 1]) + raw[41:], "checksum"),
+                            ("length", raw + b"\0", "length")):
+        tmp = tempfile.NamedTemporaryFile(suffix=".bin", delete=False)
+        tmp.write(bad)
+        tmp.close()
+        try:
+            rc, out, err = cli.run("eventlog", tmp.name)
+        finally:
+            os.unlink(tmp.name)
+        ck.check(f"{name}: bad {what} exits 2 naming the {word}", rc == 2 and word in err, f"exit {rc}: {err.strip()}")
     data = os.path.join(os.path.dirname(path), "gce-cos113-tdx-ccel-data.bin")
     if os.path.exists(data):
         ck.check(f"{name}: LAML equals the size of the companion data area", os.path.getsize(data) == t.get("laml"))
