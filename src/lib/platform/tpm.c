@@ -611,14 +611,18 @@ out:
     return r;
 }
 
-/* Whether the library can parse IMA's binary log: probe with an empty buffer. */
+/*
+ * Whether this build can parse IMA's binary log: open a small dummy buffer
+ * with that format. An empty buffer would not do: the iterator rejects an
+ * empty log (CCT_EMALFORMED) before it looks at the format.
+ */
 static int ima_binary_supported(void)
 {
-    static const uint8_t empty[1] = { 0 };
+    static const uint8_t dummy[16] = { 0 };
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     cct_eventlog *log = NULL;
     o.format = CCT_LOG_IMA_BINARY;
-    int r = cct_eventlog_from_memory(empty, 0, &o, &log, NULL);
+    int r = cct_eventlog_from_memory(dummy, sizeof(dummy), &o, &log, NULL);
     cct_eventlog_free(log);
     return r != CCT_EUNSUPPORTED;
 }
