@@ -42,9 +42,9 @@ static void show(const char *label, const struct cct_measurement *m, int json)
 int cmd_extend(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' }, { "index", required_argument, NULL, 'i' },
+        { "json", no_argument, NULL, 'j' },         { "index", required_argument, NULL, 'i' },
         { "digest", required_argument, NULL, 'D' }, { "data", required_argument, NULL, 'd' },
-        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
     };
     int json = 0, c, have_index = 0;
     uint64_t index = 0;
@@ -85,9 +85,10 @@ int cmd_extend(int argc, char **argv)
         goto out;
     }
     if (digest_hex != NULL) {
-        if (cli_parse_hex(digest_hex, digest, sizeof(digest), &dlen) < 0 || dlen != cct_alg_digest_size(alg)) {
-            fprintf(stderr, "cctrusted extend: --digest needs %zu bytes of hex (%s)\n", cct_alg_digest_size(alg),
-                    cct_alg_name(alg));
+        if (cli_parse_hex(digest_hex, digest, sizeof(digest), &dlen) < 0 ||
+            dlen != cct_alg_digest_size(alg)) {
+            fprintf(stderr, "cctrusted extend: --digest needs %zu bytes of hex (%s)\n",
+                    cct_alg_digest_size(alg), cct_alg_name(alg));
             rc = EXIT_USAGE;
             goto out;
         }
@@ -109,8 +110,8 @@ int cmd_extend(int argc, char **argv)
     }
     if (json) {
         printf("{\"platform\":\"%s\",\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":",
-               cct_platform_name(cct_context_platform(ctx)), (unsigned)index, after.kind == CCT_REG_RTMR ? "rtmr" : "pcr",
-               cct_alg_name(alg));
+               cct_platform_name(cct_context_platform(ctx)), (unsigned)index,
+               after.kind == CCT_REG_RTMR ? "rtmr" : "pcr", cct_alg_name(alg));
         cli_json_hex(stdout, digest, dlen);
     } else {
         printf("extended %s%u (%s) with ", cli_reg_prefix(after.kind), (unsigned)index, cct_alg_name(alg));

@@ -25,8 +25,8 @@ static void print_probes(const struct cct_detection *d, int json)
             cli_json_str(stdout, p->detail);
             printf("}");
         } else {
-            printf("  [%s] %-4s %-26s %s%s%s\n", p->found ? "x" : " ", cct_platform_name(p->platform), p->what,
-                   p->path, p->path[0] ? ": " : "", p->detail);
+            printf("  [%s] %-4s %-26s %s%s%s\n", p->found ? "x" : " ", cct_platform_name(p->platform),
+                   p->what, p->path, p->path[0] ? ": " : "", p->detail);
         }
     }
 }
@@ -49,7 +49,8 @@ static int describe(cct_context *ctx, int json)
         return cli_ctx_fail("info", ctx, r);
     }
     /* Which banks answer: try each known algorithm on register 0. */
-    static const uint16_t algs[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512, CCT_ALG_SM3_256 };
+    static const uint16_t algs[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512,
+                                     CCT_ALG_SM3_256 };
     uint16_t banks[8];
     size_t nb = 0;
     for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
@@ -59,7 +60,8 @@ static int describe(cct_context *ctx, int json)
         }
     }
     if (json) {
-        printf(",\"default_algorithm\":\"%s\",\"measurement_count\":%u,\"banks\":[", cct_alg_name(alg), count);
+        printf(",\"default_algorithm\":\"%s\",\"measurement_count\":%u,\"banks\":[", cct_alg_name(alg),
+               count);
         for (size_t i = 0; i < nb; i++) {
             printf("%s\"%s\"", i ? "," : "", cct_alg_name(banks[i]));
         }
@@ -88,7 +90,9 @@ static int describe(cct_context *ctx, int json)
 int cmd_info(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     int json = 0, c;
     optind = 1;

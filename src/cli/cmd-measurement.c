@@ -25,10 +25,14 @@ static const char *kind_name(enum cct_reg_kind k)
 int cmd_measurement(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' }, { "index", required_argument, NULL, 'i' },
-        { "alg", required_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        { "json", no_argument, NULL, 'j' },
+        { "index", required_argument, NULL, 'i' },
+        { "alg", required_argument, NULL, 'a' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
-    static const uint16_t algs[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512, CCT_ALG_SM3_256 };
+    static const uint16_t algs[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512,
+                                     CCT_ALG_SM3_256 };
     int json = 0, c, have_index = 0;
     uint64_t index = 0;
     uint16_t alg = 0;
@@ -75,8 +79,8 @@ int cmd_measurement(int argc, char **argv)
         return rc;
     }
     if (have_index && index >= count) {
-        fprintf(stderr, "cctrusted measurement: register %llu does not exist (0-%u)\n", (unsigned long long)index,
-                count - 1);
+        fprintf(stderr, "cctrusted measurement: register %llu does not exist (0-%u)\n",
+                (unsigned long long)index, count - 1);
         cct_close(ctx);
         return EXIT_USAGE;
     }
@@ -89,7 +93,8 @@ int cmd_measurement(int argc, char **argv)
         if (alg != 0 && algs[a] != alg) {
             continue;
         }
-        for (uint32_t i = have_index ? (uint32_t)index : 0; i < (have_index ? (uint32_t)index + 1 : count); i++) {
+        for (uint32_t i = have_index ? (uint32_t)index : 0; i < (have_index ? (uint32_t)index + 1 : count);
+             i++) {
             struct cct_measurement m;
             r = cct_get_measurement(ctx, i, algs[a], &m);
             if (r == CCT_ENOTFOUND && alg == 0) {
@@ -100,8 +105,8 @@ int cmd_measurement(int argc, char **argv)
                 break;
             }
             if (json) {
-                printf("%s\n  {\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":", shown ? "," : "", m.index,
-                       kind_name(m.kind), cct_alg_name(m.alg));
+                printf("%s\n  {\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":", shown ? "," : "",
+                       m.index, kind_name(m.kind), cct_alg_name(m.alg));
                 cli_json_hex(stdout, m.digest, m.size);
                 printf("}");
             } else {

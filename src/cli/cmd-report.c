@@ -51,9 +51,9 @@ static int write_with_suffix(const char *base, const char *suffix, const uint8_t
 int cmd_report(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' }, { "nonce", required_argument, NULL, 'n' },
+        { "json", no_argument, NULL, 'j' },       { "nonce", required_argument, NULL, 'n' },
         { "data", required_argument, NULL, 'd' }, { "out", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        { "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
     };
     static uint8_t nonce[MAX_INPUT], data[MAX_INPUT];
     size_t nonce_len = 0, data_len = 0;
@@ -152,12 +152,12 @@ int cmd_report(int argc, char **argv)
         cli_hex(stdout, rd, rd_len);
         printf("\nreport: %zu bytes%s%s\n", len, out ? " -> " : "", out ? out : "");
         if (aux) {
-            printf("%s: %zu bytes%s%s\n", tpm ? "signature (TPMT_SIGNATURE)" : "aux", aux_len, aux_name[0] ? " -> " : "",
-                   aux_name);
+            printf("%s: %zu bytes%s%s\n", tpm ? "signature (TPMT_SIGNATURE)" : "aux", aux_len,
+                   aux_name[0] ? " -> " : "", aux_name);
         }
         if (key) {
-            printf("%s: %zu bytes%s%s\n", tpm ? "AK public (TPMT_PUBLIC)" : "key", key_len, key_name[0] ? " -> " : "",
-                   key_name);
+            printf("%s: %zu bytes%s%s\n", tpm ? "AK public (TPMT_PUBLIC)" : "key", key_len,
+                   key_name[0] ? " -> " : "", key_name);
         }
         if (out == NULL) {
             cli_hexdump(stdout, body, len, "  ");

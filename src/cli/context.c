@@ -48,9 +48,10 @@ int cli_parse_hex(const char *s, uint8_t *out, size_t max, size_t *len)
         unsigned v = 0;
         for (size_t k = 0; k < 2; k++) {
             char c = s[2 * i + k];
-            unsigned d = (c >= '0' && c <= '9') ? (unsigned)(c - '0')
+            unsigned d = (c >= '0' && c <= '9')   ? (unsigned)(c - '0')
                          : (c >= 'a' && c <= 'f') ? (unsigned)(c - 'a' + 10)
-                         : (c >= 'A' && c <= 'F') ? (unsigned)(c - 'A' + 10) : 16u;
+                         : (c >= 'A' && c <= 'F') ? (unsigned)(c - 'A' + 10)
+                                                  : 16u;
             if (d > 15) {
                 return -1;
             }
@@ -99,7 +100,8 @@ int cli_global_options(int argc, char **argv, int *first)
         const char *v = NULL;
         int k = global_value(argc, argv, &i, "--platform", &v);
         if (k == 1) {
-            if (cct_platform_from_name(v, &cli_global.platform) < 0 || cli_global.platform == CCT_PLATFORM_NONE) {
+            if (cct_platform_from_name(v, &cli_global.platform) < 0 ||
+                cli_global.platform == CCT_PLATFORM_NONE) {
                 fprintf(stderr, "cctrusted: unknown platform '%s' (auto, tdx, tpm, snp, cca, sim)\n", v);
                 return EXIT_USAGE;
             }

@@ -47,6 +47,7 @@
 #include "platform/platform.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/hex.h"
 
 #define TPM_PCR_COUNT 24u
 #define TPM_MAX_BANKS 8u
@@ -62,11 +63,11 @@
 
 struct tpm_state {
     TSS2_TCTI_CONTEXT *tcti;
-    ESYS_CONTEXT *esys;          /* NULL in sysfs mode */
+    ESYS_CONTEXT *esys; /* NULL in sysfs mode */
     size_t n_banks;
     uint16_t banks[TPM_MAX_BANKS];
     uint16_t default_alg;
-    char esys_why[sizeof(((struct cct_error *)0)->message)];          /* why ESYS is unavailable (sysfs mode) */
+    char esys_why[sizeof(((struct cct_error *)0)->message)]; /* why ESYS is unavailable (sysfs mode) */
 };
 
 static const uint16_t known_algs[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512,
@@ -80,13 +81,14 @@ static int path_exists(const char *sysroot, const char *p, char *full, size_t le
     return stat(full, st) == 0;
 }
 
-/* Read a small sysfs text file; trailing newline removed. */
-static int read_text(const char *path, char *out, size_t len)
+/* Read a small sysfs text file; trailing newline removed. err may be NULL. */
+static int read_text(const char *path, char *out, size_t len, struct cct_error *err)
 {
     uint8_t *buf = NULL;
     size_t n = 0;
-    if (cct_read_file(path, len - 1, &buf, &n, NULL) < 0) {
-        return -1;
+    int r = cct_read_file(path, len - 1, &buf, &n, err);
+    if (r < 0) {
+        return r;
     }
     while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) {
         n--;
@@ -110,12 +112,14 @@ static int tpm_detect(const char *sysroot, struct cct_detection *d)
     int have_ver = 0;
     if (sys) {
         char vp[CCT_PATH_MAX];
-        if (cct_path(sysroot, P_VERSION, vp, sizeof(vp)) == 0 && read_text(vp, ver, sizeof(ver)) == 0) {
+        if (cct_path(sysroot, P_VERSION, vp, sizeof(vp)) == 0 && read_text(vp, ver, sizeof(ver), NULL) == 0) {
             have_ver = 1;
         }
     }
-    cct_probe_add(d, CCT_PLATFORM_TPM, "TPM sysfs", p, sys, !sys ? "absent (no TPM driver bound)"
-                  : have_ver ? "present, tpm_version_major = %s" : "present, tpm_version_major unreadable%s",
+    cct_probe_add(d, CCT_PLATFORM_TPM, "TPM sysfs", p, sys,
+                  !sys       ? "absent (no TPM driver bound)"
+                  : have_ver ? "present, tpm_version_major = %s"
+                             : "present, tpm_version_major unreadable%s",
                   have_ver ? ver : "");
     int logp = path_exists(sysroot, P_BOOTLOG, p, sizeof(p), &st);
     cct_probe_add(d, CCT_PLATFORM_TPM, "TPM boot event log", p, logp,
@@ -196,7 +200,8 @@ static int load_banks_esys(cct_context *ctx, struct tpm_state *s)
     }
     Esys_Free(cap);
     if (s->n_banks == 0) {
-        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "the TPM has no allocated PCR bank this library knows");
+        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
+                       "the TPM has no allocated PCR bank this library knows");
     }
     pick_default(s);
     return 0;
@@ -251,14 +256,17 @@ static int open_esys(cct_context *ctx, struct tpm_state *s)
     if (dev != NULL && access(dev, R_OK | W_OK) != 0) {
         int e = errno;
         if (e == EACCES || e == EPERM) {
-            return cct_err_sys(&ctx->err, CCT_EPERM, e, "%s: no permission (needs root or the tss group)", dev);
+            return cct_err_sys(&ctx->err, CCT_EPERM, e, "%s: no permission (needs root or the tss group)",
+                               dev);
         }
-        return cct_err_sys(&ctx->err, e == ENOENT ? CCT_ENOTFOUND : CCT_EIO, e, "%s: cannot open the TPM", dev);
+        return cct_err_sys(&ctx->err, e == ENOENT ? CCT_ENOTFOUND : CCT_EIO, e, "%s: cannot open the TPM",
+                           dev);
     }
     TSS2_RC rc = Tss2_TctiLdr_Initialize(conf, &s->tcti);
     if (rc != TSS2_RC_SUCCESS) {
         s->tcti = NULL;
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "TCTI '%s' cannot be initialised (%s)", conf, RC_TEXT(rc));
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "TCTI '%s' cannot be initialised (%s)", conf,
+                       RC_TEXT(rc));
     }
     rc = Esys_Initialize(&s->esys, s->tcti, NULL);
     if (rc != TSS2_RC_SUCCESS) {
@@ -336,27 +344,13 @@ static int read_sysfs(cct_context *ctx, uint32_t index, uint16_t alg, struct cct
     if (cct_path(ctx->sysroot, rel, p, sizeof(p)) < 0) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "sysroot path too long");
     }
-    if (read_text(p, text, sizeof(text)) < 0) {
-        int e = errno;
-        return cct_err_sys(&ctx->err, e == EACCES ? CCT_EPERM : CCT_ENOTFOUND, e, "%s: cannot read", p);
+    int r = read_text(p, text, sizeof(text), &ctx->err);
+    if (r < 0) {
+        return r;
     }
     size_t size = cct_alg_digest_size(alg);
-    if (strlen(text) != 2 * size) {
+    if (cct_hex_decode(text, strlen(text), out->digest, size) < 0) {
         return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "%s: expected %zu hex digits", p, 2 * size);
-    }
-    for (size_t i = 0; i < size; i++) {
-        unsigned v = 0;
-        for (size_t k = 0; k < 2; k++) {
-            char c = text[2 * i + k];
-            unsigned n = (c >= '0' && c <= '9') ? (unsigned)(c - '0')
-                         : (c >= 'a' && c <= 'f') ? (unsigned)(c - 'a' + 10)
-                         : (c >= 'A' && c <= 'F') ? (unsigned)(c - 'A' + 10) : 16u;
-            if (n > 15) {
-                return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "%s: not hex", p);
-            }
-            v = v * 16 + n;
-        }
-        out->digest[i] = (uint8_t)v;
     }
     out->size = (uint16_t)size;
     return 0;
@@ -379,7 +373,8 @@ static int tpm_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
 {
     struct tpm_state *s = ctx->priv;
     if (index >= TPM_PCR_COUNT) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "PCR %u does not exist (0-%u)", index, TPM_PCR_COUNT - 1);
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "PCR %u does not exist (0-%u)", index,
+                       TPM_PCR_COUNT - 1);
     }
     if (!bank_allocated(s, alg)) {
         return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "PCR bank %s is not allocated on this TPM",
@@ -403,16 +398,18 @@ static int tpm_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
     TPML_DIGEST *vals = NULL;
     UINT32 counter = 0;
     select_pcr(&sel, alg, index, 0);
-    TSS2_RC rc = Esys_PCR_Read(s->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &sel, &counter, &sel_out, &vals);
+    TSS2_RC rc =
+        Esys_PCR_Read(s->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &sel, &counter, &sel_out, &vals);
     if (rc != TSS2_RC_SUCCESS) {
-        return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_PCR_Read(%s, %u) failed: %s", cct_alg_name(alg), index,
-                       RC_TEXT(rc));
+        return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_PCR_Read(%s, %u) failed: %s", cct_alg_name(alg),
+                       index, RC_TEXT(rc));
     }
     int r = 0;
     size_t size = cct_alg_digest_size(alg);
     if (vals->count != 1 || vals->digests[0].size != size) {
         r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "TPM2_PCR_Read(%s, %u) returned %u values of %u bytes",
-                    cct_alg_name(alg), index, (unsigned)vals->count, vals->count ? vals->digests[0].size : 0u);
+                    cct_alg_name(alg), index, (unsigned)vals->count,
+                    vals->count ? vals->digests[0].size : 0u);
     } else {
         memcpy(m.digest, vals->digests[0].buffer, size);
         m.size = (uint16_t)size;
@@ -427,8 +424,8 @@ static int need_esys(cct_context *ctx, const char *what)
 {
     struct tpm_state *s = ctx->priv;
     if (s->esys == NULL) {
-        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "%s needs the TPM itself; PCRs come from sysfs because %s",
-                       what, s->esys_why);
+        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
+                       "%s needs the TPM itself; PCRs come from sysfs because %s", what, s->esys_why);
     }
     return 0;
 }
@@ -468,17 +465,21 @@ static int load_ak(cct_context *ctx, struct tpm_state *s, ESYS_TR *handle, int *
         errno = 0;
         unsigned long h = strtoul(env, &end, 16);
         if (errno != 0 || end == env || *end != '\0' || (h >> 24) != TPM2_HT_PERSISTENT) {
-            return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "CCT_TPM_AK_HANDLE '%s' is not a persistent handle "
-                           "(0x81xxxxxx)", env);
+            return cct_err(&ctx->err, CCT_EINVAL, -1, -1,
+                           "CCT_TPM_AK_HANDLE '%s' is not a persistent handle "
+                           "(0x81xxxxxx)",
+                           env);
         }
         rc = Esys_TR_FromTPMPublic(s->esys, (TPM2_HANDLE)h, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, handle);
         if (rc != TSS2_RC_SUCCESS) {
-            return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "no AK at persistent handle 0x%lx (%s)", h, RC_TEXT(rc));
+            return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "no AK at persistent handle 0x%lx (%s)", h,
+                           RC_TEXT(rc));
         }
         rc = Esys_ReadPublic(s->esys, *handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, pub, NULL, NULL);
         if (rc != TSS2_RC_SUCCESS) {
             Esys_TR_Close(s->esys, handle);
-            return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_ReadPublic(0x%lx) failed: %s", h, RC_TEXT(rc));
+            return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_ReadPublic(0x%lx) failed: %s", h,
+                           RC_TEXT(rc));
         }
         *flush = 0;
         return 0;
@@ -502,8 +503,10 @@ static int load_ak(cct_context *ctx, struct tpm_state *s, ESYS_TR *handle, int *
             break;
         }
     }
-    return cct_err(&ctx->err, code_for(rc), -1, -1, "cannot create an attestation key in the endorsement hierarchy "
-                   "(%s); provision one and set CCT_TPM_AK_HANDLE", RC_TEXT(rc));
+    return cct_err(&ctx->err, code_for(rc), -1, -1,
+                   "cannot create an attestation key in the endorsement hierarchy "
+                   "(%s); provision one and set CCT_TPM_AK_HANDLE",
+                   RC_TEXT(rc));
 }
 
 static int marshal_sig(const TPMT_SIGNATURE *sig, uint8_t **out, size_t *len)
@@ -573,7 +576,8 @@ static int tpm_report(cct_context *ctx, const uint8_t *reportdata, size_t rd_len
         memset(&qd, 0, sizeof(qd));
         qd.size = (UINT16)(rd_len < tries[t] ? rd_len : tries[t]);
         memcpy(qd.buffer, reportdata, qd.size);
-        rc = Esys_Quote(s->esys, ak, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &qd, &scheme, &sel, &quoted, &sig);
+        rc = Esys_Quote(s->esys, ak, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &qd, &scheme, &sel,
+                        &quoted, &sig);
         if (rc == TSS2_RC_SUCCESS || !size_rejected(rc) || qd.size <= 32) {
             break;
         }
@@ -670,7 +674,8 @@ static int tpm_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, s
         return r;
     }
     if (index >= TPM_PCR_COUNT) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "PCR %u does not exist (0-%u)", index, TPM_PCR_COUNT - 1);
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "PCR %u does not exist (0-%u)", index,
+                       TPM_PCR_COUNT - 1);
     }
     uint16_t alg = 0;
     if (cct_alg_digest_size(s->default_alg) == len) {
@@ -690,7 +695,8 @@ static int tpm_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, s
     dv.count = 1;
     dv.digests[0].hashAlg = alg;
     memcpy((uint8_t *)&dv.digests[0].digest, digest, len);
-    TSS2_RC rc = Esys_PCR_Extend(s->esys, ESYS_TR_PCR0 + index, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &dv);
+    TSS2_RC rc =
+        Esys_PCR_Extend(s->esys, ESYS_TR_PCR0 + index, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &dv);
     if (rc != TSS2_RC_SUCCESS) {
         return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_PCR_Extend(PCR %u, %s) failed: %s%s", index,
                        cct_alg_name(alg), RC_TEXT(rc),
