@@ -101,7 +101,13 @@ int cmd_measurement(int argc, char **argv)
                 break; /* bank not present on this platform */
             }
             if (r < 0) {
-                rc = cli_ctx_fail("measurement", ctx, r);
+                /* A bank asked for by name that the platform lacks is a usage error. */
+                if (r == CCT_ENOTFOUND) {
+                    cli_error("measurement", cct_context_error(ctx));
+                    rc = EXIT_USAGE;
+                } else {
+                    rc = cli_ctx_fail("measurement", ctx, r);
+                }
                 break;
             }
             if (json) {

@@ -16,11 +16,21 @@ timeout_s="${CCT_MB_TIMEOUT:-300}"
 skip() { echo "SKIP: $*"; exit 77; }
 
 [ -x "$cli" ] || { echo "no cctrusted binary at $cli"; exit 1; }
-kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+# The generic Debian kernel (linux-image-amd64) has the TPM TIS driver, securityfs and IMA built
+# in; prefer it over cloud/rt flavours, which may lack drivers.
+pick_kernel() {
+    k=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | grep -v -e '-cloud-' -e '-rt-' | sort -V | tail -n 1)
+    [ -n "$k" ] || k=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+    echo "$k"
+}
+kernel=$(pick_kernel)
+if [ -z "$kernel" ] || echo "$kernel" | grep -q -e '-cloud-' -e '-rt-'; then
+    kernel=""
+fi
 if [ -z "$kernel" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing linux-image-amd64 (kernel for the guest)"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-image-amd64 >/dev/null
-    kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+    kernel=$(pick_kernel)
 fi
 [ -n "$kernel" ] && [ -r "$kernel" ] || skip "no readable /boot/vmlinuz-* (package linux-image-amd64)"
 for t in qemu-system-x86_64 swtpm tpm2_checkquote cpio gzip python3 ldd base64 timeout; do
