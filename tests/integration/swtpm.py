@@ -264,6 +264,9 @@ def body(cli, mklog, tmp, port, proc):
     check(p.returncode == 2 and f"mismatch: PCR4 {default}" in p.stderr and "events feeding PCR4" in p.stderr,
           "replay --verify exits 2 and explains the PCR4 mismatch")
     check(cct("extend", "--index", "4", "--digest", "00", rc=1).returncode == 1, "short --digest is a usage error")
+    p = cct("extend", "--index", "17", "--data", "x", rc=3)
+    check(p.returncode == 3 and "locality" in p.stderr, "PCR17 (DRTM) from locality 0: exit 3, says locality")
+    check(pcrread(env)[default][17] == b"\xff" * len(h), "PCR17 unchanged")
 
     # --- report: quote accepted by tpm2_checkquote
     live = pcrread(env)
