@@ -59,8 +59,8 @@ struct expect {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: cctrusted replay [--json] [--expect FILE | --verify] [--workaround NAME]... [--format F] [FILE...]\n"
-               "  without FILE      replay the platform's live event logs (see cctrusted --platform)\n"
-               "  --verify          compare every replayed register/bank with the live register\n"
+               "  without FILE       replay the platform's live event logs (see cctrusted --platform)\n"
+               "  --verify           compare every replayed register/bank with the live register\n"
                "  --expect FILE      compare with expected values: lines 'INDEX ALG HEX' (INDEX may be\n"
                "                     written PCR5 or RTMR2) or the JSON this command prints\n"
                "  --workaround NAME  opt-in fix for a known firmware bug: ebs-missing, dup-separator\n");

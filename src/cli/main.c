@@ -19,7 +19,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: cctrusted [--platform auto|tdx|tpm|snp|cca|sim] [--sysroot DIR] COMMAND [OPTIONS]\n\n"
                "commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     }
     fprintf(f, "\n'cctrusted COMMAND --help' shows the options of a command.\n"
                "exit codes: 0 ok, 1 usage, 2 invalid evidence or mismatch, 3 environment\n");
