@@ -53,7 +53,6 @@ int cct_platform_from_name(const char *name, enum cct_platform *out)
 WEAK_BACKEND(cct_platform_tdx, CCT_PLATFORM_TDX, "tdx");
 WEAK_BACKEND(cct_platform_snp, CCT_PLATFORM_SNP, "snp");
 WEAK_BACKEND(cct_platform_cca, CCT_PLATFORM_CCA, "cca");
-WEAK_BACKEND(cct_platform_tpm, CCT_PLATFORM_TPM, "tpm");
 WEAK_BACKEND(cct_platform_sim, CCT_PLATFORM_SIM, "sim");
 
 static const struct cct_platform_ops *const detect_order[] = {
@@ -312,6 +311,17 @@ const uint8_t *cct_report_aux(const cct_report *rep, size_t *len)
     return rep->aux;
 }
 
+const uint8_t *cct_report_key(const cct_report *rep, size_t *len)
+{
+    if (rep == NULL) {
+        return NULL;
+    }
+    if (len) {
+        *len = rep->key_len;
+    }
+    return rep->key;
+}
+
 const char *cct_report_provider(const cct_report *rep)
 {
     return rep ? rep->provider : NULL;
@@ -335,6 +345,7 @@ void cct_report_free(cct_report *rep)
     }
     free(rep->data);
     free(rep->aux);
+    free(rep->key);
     OPENSSL_cleanse(rep->reportdata, sizeof(rep->reportdata));
     free(rep);
 }
