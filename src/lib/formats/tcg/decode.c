@@ -853,13 +853,50 @@ static int dec_sp800_155(struct dec *d, struct cct_reader *r, int version)
     return 0;
 }
 
+/*
+ * NV index extend records of the SPDM additions (PFP 1.06 section 10.4.5.3):
+ * after the signature, Version u16 and Reserved[6]; NvIndexDynamic continues
+ * with Uid u64, DescriptionSize u16 + Description, DataSize u16 + Data.
+ * The instance payload (device security event data) is shown raw.
+ */
+static int dec_nv_index(struct dec *d, struct cct_reader *r, bool dynamic)
+{
+    uint16_t ver, n;
+    uint64_t uid;
+    const uint8_t *p;
+    RD_U16(d, r, &ver, "NV index record Version");
+    cct_emit_u64(d->e, "version", ver);
+    RD_BYTES(d, r, 6, &p, "NV index record Reserved");
+    if (!dynamic) {
+        cct_emit_hex(d->e, "data", r->p, cct_reader_left(r));
+        return 0;
+    }
+    RD_U64(d, r, &uid, "NvIndexDynamic Uid");
+    cct_emit_x64(d->e, "uid", uid, 16);
+    RD_U16(d, r, &n, "NvIndexDynamic DescriptionSize");
+    RD_BYTES(d, r, n, &p, "NvIndexDynamic Description");
+    size_t t = n;
+    while (t > 0 && p[t - 1] == 0) {
+        t--;
+    }
+    emit_ustr_bytes(d->e, "description", p, t);
+    RD_U16(d, r, &n, "NvIndexDynamic DataSize");
+    RD_BYTES(d, r, n, &p, "NvIndexDynamic Data");
+    cct_emit_hex(d->e, "data", p, n);
+    if (!cct_reader_done(r)) {
+        dec_err(d, CCT_EMALFORMED, cct_reader_offset(r), "%zu bytes after NvIndexDynamic data", cct_reader_left(r));
+    }
+    return 0;
+}
+
 /* EV_NO_ACTION: dispatch on the 16-byte signature (PFP 10.4.5). */
 static int dec_no_action(struct dec *d, struct cct_reader *r)
 {
     const uint8_t *sig;
     if (cct_reader_left(r) < 16) {
-        emit_string_or_hex(d->e, r->p, cct_reader_left(r), false);
-        return 0;
+        /* PFP 10.4.5: every EV_NO_ACTION record starts with a 16-byte signature. */
+        cct_emit_hex(d->e, "hex", r->p, cct_reader_left(r));
+        return dec_trunc(d, r, "EV_NO_ACTION signature", 16);
     }
     cct_read_bytes(r, 16, &sig);
     size_t sl = 0;
@@ -888,7 +925,9 @@ static int dec_no_action(struct dec *d, struct cct_reader *r)
     if (memcmp(sig, "SP800-155 Event\0", 16) == 0) {
         return dec_sp800_155(d, r, 1);
     }
-    /* NvIndexInstance / NvIndexDynamic (PFP 1.06 SPDM records) and anything else: raw. */
+    if (memcmp(sig, "NvIndexInstance\0", 16) == 0 || memcmp(sig, "NvIndexDynamic", 14) == 0) {
+        return dec_nv_index(d, r, sig[7] == 'D');
+    }
     cct_emit_hex(d->e, "data", r->p, cct_reader_left(r));
     return 0;
 }

@@ -177,6 +177,17 @@ static bool node_acpi(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
     }
 }
 
+static void put_proto(struct cct_buf *o, uint16_t proto)
+{
+    if (proto == 6) {
+        cct_buf_puts(o, "TCP");
+    } else if (proto == 17) {
+        cct_buf_puts(o, "UDP");
+    } else {
+        cct_buf_printf(o, "0x%x", proto);
+    }
+}
+
 static void put_ipv4(struct cct_buf *o, const uint8_t *a)
 {
     cct_buf_printf(o, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
@@ -237,7 +248,9 @@ static bool node_messaging(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         }
         cct_buf_puts(o, "IPv4(");
         put_ipv4(o, q);
-        cct_buf_printf(o, ",%s,%s,", z == 6 ? "TCP" : z == 17 ? "UDP" : "0x", a ? "Static" : "DHCP");
+        cct_buf_putc(o, ',');
+        put_proto(o, z);
+        cct_buf_printf(o, ",%s,", a ? "Static" : "DHCP");
         put_ipv4(o, p);
         if (gw) {
             cct_buf_putc(o, ',');
@@ -256,8 +269,9 @@ static bool node_messaging(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         }
         cct_buf_puts(o, "IPv6(");
         put_ipv6(o, q);
-        cct_buf_printf(o, ",%s,%s,", z == 6 ? "TCP" : z == 17 ? "UDP" : "0x",
-                       a == 0 ? "Static" : a == 1 ? "StatelessAutoConfigure" : "StatefulAutoConfigure");
+        cct_buf_putc(o, ',');
+        put_proto(o, z);
+        cct_buf_printf(o, ",%s,", a == 0 ? "Static" : a == 1 ? "StatelessAutoConfigure" : "StatefulAutoConfigure");
         put_ipv6(o, p);
         cct_buf_putc(o, ')');
         return true;
