@@ -58,10 +58,8 @@ static size_t structured(const struct cct_event *ev)
     case 0x8000000A: /* EV_EFI_PLATFORM_FIRMWARE_BLOB2 */
     case 0x8000000B: /* EV_EFI_HANDOFF_TABLES2 */
     case 0x8000000C: /* EV_EFI_VARIABLE_BOOT2 */
-    case 0x800000E0: /* EV_EFI_VARIABLE_AUTHORITY */
-        return ev->data_len;
-    default:
-        return 0;
+    case 0x800000E0: /* EV_EFI_VARIABLE_AUTHORITY */ return ev->data_len;
+    default: return 0;
     }
 }
 
@@ -159,7 +157,7 @@ static void crafted(void)
     /* GPT: NumberOfPartitions far above the limit. */
     memset(b, 0, sizeof(b));
     memcpy(b, "EFI PART", 8);
-    put_u32(b + 84, 128);             /* SizeOfPartitionEntry */
+    put_u32(b + 84, 128);               /* SizeOfPartitionEntry */
     put_u64(b + 92, UINT64_C(1) << 40); /* NumberOfPartitions */
     r = decode_raw(0x80000006, b, 100, &err, "gpt huge count");
     CHECK(r == CCT_ELIMIT, "gpt huge count: rc %d", r);
@@ -189,8 +187,8 @@ static void crafted(void)
     n += put_u16(b + n, 'd');
     n += put_u16(b + n, 'b');
     r = decode_raw(0x80000001, b, n, &err, "variable data length");
-    CHECK(r == CCT_ETRUNCATED && strstr(err.message, "VariableDataLength") != NULL, "variable data length: rc %d %s",
-          r, err.message);
+    CHECK(r == CCT_ETRUNCATED && strstr(err.message, "VariableDataLength") != NULL,
+          "variable data length: rc %d %s", r, err.message);
 
     /* Signature list whose SignatureSize is below the owner GUID size. */
     memset(b, 0, sizeof(b));
@@ -251,10 +249,10 @@ static void crafted(void)
     CHECK(r == CCT_EMALFORMED, "separator odd value: rc %d", r);
 
     /* Strings with control characters, quotes and invalid UTF-8 stay valid JSON. */
-    static const uint8_t s[] = { 'a', '"', '\\', '\n', 0x01, 0xC3, 0xA9, 0xFF, 0xE2, 0x82, 'z', 0 };
+    static const uint8_t s[] = {'a', '"', '\\', '\n', 0x01, 0xC3, 0xA9, 0xFF, 0xE2, 0x82, 'z', 0};
     r = decode_raw(0xD, s, sizeof(s), &err, "ipl odd bytes");
     CHECK(r == 0, "ipl odd bytes: rc %d", r);
-    static const uint8_t u16[] = { 'a', 0, 0x00, 0xD8, 'b', 0, 0x3D, 0xD8, 0x00, 0xDE, 0, 0 };
+    static const uint8_t u16[] = {'a', 0, 0x00, 0xD8, 'b', 0, 0x3D, 0xD8, 0x00, 0xDE, 0, 0};
     r = decode_raw(0x8, u16, sizeof(u16), &err, "crtm utf16 surrogates");
     CHECK(r == 0, "crtm utf16 surrogates: rc %d", r);
 }

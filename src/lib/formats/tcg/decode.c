@@ -58,31 +58,31 @@ static int dec_trunc(struct dec *d, const struct cct_reader *r, const char *what
 #define RD_U8(d, r, v, what)                                                                                 \
     do {                                                                                                     \
         if (!cct_read_u8((r), (v))) {                                                                        \
-            return dec_trunc((d), (r), (what), 1);                                                               \
+            return dec_trunc((d), (r), (what), 1);                                                           \
         }                                                                                                    \
     } while (0)
 #define RD_U16(d, r, v, what)                                                                                \
     do {                                                                                                     \
         if (!cct_read_u16le((r), (v))) {                                                                     \
-            return dec_trunc((d), (r), (what), 2);                                                               \
+            return dec_trunc((d), (r), (what), 2);                                                           \
         }                                                                                                    \
     } while (0)
 #define RD_U32(d, r, v, what)                                                                                \
     do {                                                                                                     \
         if (!cct_read_u32le((r), (v))) {                                                                     \
-            return dec_trunc((d), (r), (what), 4);                                                               \
+            return dec_trunc((d), (r), (what), 4);                                                           \
         }                                                                                                    \
     } while (0)
 #define RD_U64(d, r, v, what)                                                                                \
     do {                                                                                                     \
         if (!cct_read_u64le((r), (v))) {                                                                     \
-            return dec_trunc((d), (r), (what), 8);                                                               \
+            return dec_trunc((d), (r), (what), 8);                                                           \
         }                                                                                                    \
     } while (0)
 #define RD_BYTES(d, r, n, p, what)                                                                           \
     do {                                                                                                     \
         if (!cct_read_bytes((r), (n), (p))) {                                                                \
-            return dec_trunc((d), (r), (what), (n));                                                             \
+            return dec_trunc((d), (r), (what), (n));                                                         \
         }                                                                                                    \
     } while (0)
 
@@ -237,7 +237,8 @@ static int dec_siglists(struct dec *d, struct cct_reader *r)
         uint32_t lsize, hsize, ssize;
         struct cct_reader body;
         if (++lists > CCT_DECODE_MAX_SIGLISTS) {
-            rc = dec_err(d, CCT_ELIMIT, off, "EFI_SIGNATURE_LIST: more than %d lists", CCT_DECODE_MAX_SIGLISTS);
+            rc = dec_err(d, CCT_ELIMIT, off, "EFI_SIGNATURE_LIST: more than %d lists",
+                         CCT_DECODE_MAX_SIGLISTS);
             break;
         }
         if (!cct_read_bytes(r, 16, &type)) {
@@ -264,8 +265,8 @@ static int dec_siglists(struct dec *d, struct cct_reader *r)
         cct_emit_u64(d->e, "signature_size", ssize);
         if (lsize < 28 || lsize - 28 < hsize || ssize < 16 || (lsize - 28 - hsize) % ssize != 0) {
             rc = dec_err(d, CCT_EMALFORMED, off,
-                         "EFI_SIGNATURE_LIST sizes inconsistent (list %u, header %u, signature %u)", lsize, hsize,
-                         ssize);
+                         "EFI_SIGNATURE_LIST sizes inconsistent (list %u, header %u, signature %u)", lsize,
+                         hsize, ssize);
             break;
         }
         if (!cct_read_sub(r, lsize - 28, &body)) {
@@ -283,8 +284,8 @@ static int dec_siglists(struct dec *d, struct cct_reader *r)
         for (uint32_t i = 0; i < count; i++) {
             const uint8_t *owner, *sd;
             if (++total > CCT_DECODE_MAX_SIGNATURES) {
-                rc = dec_err(d, CCT_ELIMIT, cct_reader_offset(&body), "EFI_SIGNATURE_LIST: more than %d signatures",
-                             CCT_DECODE_MAX_SIGNATURES);
+                rc = dec_err(d, CCT_ELIMIT, cct_reader_offset(&body),
+                             "EFI_SIGNATURE_LIST: more than %d signatures", CCT_DECODE_MAX_SIGNATURES);
                 break;
             }
             cct_read_bytes(&body, 16, &owner); /* fits: count derived from the checked sizes */
@@ -463,8 +464,9 @@ static int dec_variable(struct dec *d, uint32_t type, struct cct_reader *r)
     RD_U64(d, r, &dlen, "UEFI_VARIABLE_DATA.VariableDataLength");
     cct_emit_u64(d->e, "variable_data_length", dlen);
     if (nlen > CCT_DECODE_MAX_NAME_CHARS) {
-        return dec_err(d, CCT_ELIMIT, cct_reader_offset(r) - 16, "UnicodeNameLength %llu exceeds the limit %d",
-                       (unsigned long long)nlen, CCT_DECODE_MAX_NAME_CHARS);
+        return dec_err(d, CCT_ELIMIT, cct_reader_offset(r) - 16,
+                       "UnicodeNameLength %llu exceeds the limit %d", (unsigned long long)nlen,
+                       CCT_DECODE_MAX_NAME_CHARS);
     }
     RD_BYTES(d, r, (size_t)nlen * 2, &nm, "UEFI_VARIABLE_DATA.UnicodeName");
     struct cct_buf name;
@@ -576,7 +578,8 @@ static int dec_image(struct dec *d, struct cct_reader *r)
     RD_U64(d, r, &dplen, "UEFI_IMAGE_LOAD_EVENT.LengthOfDevicePath");
     cct_emit_u64(d->e, "length_of_device_path", dplen);
     if (dplen > cct_reader_left(r)) {
-        return dec_trunc(d, r, "UEFI_IMAGE_LOAD_EVENT.DevicePath", dplen > SIZE_MAX ? SIZE_MAX : (size_t)dplen);
+        return dec_trunc(d, r, "UEFI_IMAGE_LOAD_EVENT.DevicePath",
+                         dplen > SIZE_MAX ? SIZE_MAX : (size_t)dplen);
     }
     int rc = emit_devpath(d, "device_path", r, (size_t)dplen);
     size_t left = cct_reader_left(r), zeros = 0;
@@ -588,7 +591,8 @@ static int dec_image(struct dec *d, struct cct_reader *r)
          * non-zero bytes after the path are a problem. */
         cct_emit_u64(d->e, "trailing_bytes", left);
         if (zeros != left) {
-            dec_err(d, CCT_EMALFORMED, cct_reader_offset(r), "%zu non-zero bytes after the device path", left);
+            dec_err(d, CCT_EMALFORMED, cct_reader_offset(r), "%zu non-zero bytes after the device path",
+                    left);
         }
     }
     return rc;
@@ -638,8 +642,9 @@ static int dec_gpt(struct dec *d, struct cct_reader *r)
     RD_U64(d, r, &nparts, "UEFI_GPT_DATA.NumberOfPartitions");
     cct_emit_u64(d->e, "number_of_partitions", nparts);
     if (nparts > CCT_DECODE_MAX_GPT_PARTITIONS) {
-        return dec_err(d, CCT_ELIMIT, cct_reader_offset(r) - 8, "NumberOfPartitions %llu exceeds the limit %d",
-                       (unsigned long long)nparts, CCT_DECODE_MAX_GPT_PARTITIONS);
+        return dec_err(d, CCT_ELIMIT, cct_reader_offset(r) - 8,
+                       "NumberOfPartitions %llu exceeds the limit %d", (unsigned long long)nparts,
+                       CCT_DECODE_MAX_GPT_PARTITIONS);
     }
     if (esize < 128) {
         return dec_err(d, CCT_EMALFORMED, cct_reader_offset(r) - 8,
@@ -697,8 +702,8 @@ static int dec_specid03(struct dec *d, struct cct_reader *r)
     RD_U32(d, r, &nalg, "TCG_EfiSpecIDEvent.numberOfAlgorithms");
     cct_emit_u64(d->e, "number_of_algorithms", nalg);
     if (nalg > CCT_MAX_DIGESTS) {
-        return dec_err(d, CCT_ELIMIT, cct_reader_offset(r) - 4, "numberOfAlgorithms %u exceeds the limit %d", nalg,
-                       CCT_MAX_DIGESTS);
+        return dec_err(d, CCT_ELIMIT, cct_reader_offset(r) - 4, "numberOfAlgorithms %u exceeds the limit %d",
+                       nalg, CCT_MAX_DIGESTS);
     }
     cct_emit_begin_array(d->e, "algorithms");
     for (uint32_t i = 0; i < nalg; i++) {
@@ -777,7 +782,7 @@ static int sp_locator(struct dec *d, struct cct_reader *r, const char *key, cons
     cct_emit_begin_object(d->e, key);
     RD_U32(d, r, &type, what);
     cct_emit_u64(d->e, "type", type);
-    static const char *const names[] = { "raw", "uri", "device_path", "uefi_variable" };
+    static const char *const names[] = {"raw", "uri", "device_path", "uefi_variable"};
     if (type < 4) {
         cct_emit_cstr(d->e, "type_name", names[type]);
     }
@@ -884,7 +889,8 @@ static int dec_nv_index(struct dec *d, struct cct_reader *r, bool dynamic)
     RD_BYTES(d, r, n, &p, "NvIndexDynamic Data");
     cct_emit_hex(d->e, "data", p, n);
     if (!cct_reader_done(r)) {
-        dec_err(d, CCT_EMALFORMED, cct_reader_offset(r), "%zu bytes after NvIndexDynamic data", cct_reader_left(r));
+        dec_err(d, CCT_EMALFORMED, cct_reader_offset(r), "%zu bytes after NvIndexDynamic data",
+                cct_reader_left(r));
     }
     return 0;
 }
@@ -981,7 +987,7 @@ static int dec_event_tag(struct dec *d, struct cct_reader *r)
     cct_emit_x64(d->e, "tagged_event_id", id, 8);
     /* The ID read as a four-character code, most significant byte first:
      * CCEL runtime events (bytes "LEAA" in the log) show as "AAEL". */
-    char cc[4] = { (char)(id >> 24), (char)(id >> 16), (char)(id >> 8), (char)id };
+    char cc[4] = {(char)(id >> 24), (char)(id >> 16), (char)(id >> 8), (char)id};
     bool printable = true;
     for (int i = 0; i < 4; i++) {
         printable = printable && cc[i] >= 0x20 && cc[i] < 0x7f;
@@ -999,7 +1005,8 @@ static int dec_event_tag(struct dec *d, struct cct_reader *r)
         cct_emit_hex(d->e, "tagged_event_data", p, n);
     }
     if (!cct_reader_done(r)) {
-        dec_err(d, CCT_EMALFORMED, cct_reader_offset(r), "%zu bytes after taggedEventData", cct_reader_left(r));
+        dec_err(d, CCT_EMALFORMED, cct_reader_offset(r), "%zu bytes after taggedEventData",
+                cct_reader_left(r));
     }
     return 0;
 }
@@ -1011,34 +1018,29 @@ static int dispatch(struct dec *d, const struct cct_event *ev, struct cct_reader
     case EV_EFI_VARIABLE_DRIVER_CONFIG:
     case EV_EFI_VARIABLE_BOOT:
     case EV_EFI_VARIABLE_BOOT2:
-    case EV_EFI_VARIABLE_AUTHORITY:
-        return dec_variable(d, ev->type, r);
-    case EV_EFI_PLATFORM_FIRMWARE_BLOB:
-        return dec_blob(d, r);
-    case EV_EFI_PLATFORM_FIRMWARE_BLOB2:
-        return dec_blob2(d, r);
-    case EV_EFI_HANDOFF_TABLES:
-        return dec_tables(d, r);
-    case EV_EFI_HANDOFF_TABLES2:
-        return dec_tables2(d, r);
+    case EV_EFI_VARIABLE_AUTHORITY: return dec_variable(d, ev->type, r);
+    case EV_EFI_PLATFORM_FIRMWARE_BLOB: return dec_blob(d, r);
+    case EV_EFI_PLATFORM_FIRMWARE_BLOB2: return dec_blob2(d, r);
+    case EV_EFI_HANDOFF_TABLES: return dec_tables(d, r);
+    case EV_EFI_HANDOFF_TABLES2: return dec_tables2(d, r);
     case EV_EFI_BOOT_SERVICES_APPLICATION:
     case EV_EFI_BOOT_SERVICES_DRIVER:
-    case EV_EFI_RUNTIME_SERVICES_DRIVER:
-        return dec_image(d, r);
-    case EV_EFI_GPT_EVENT:
-        return dec_gpt(d, r);
-    case EV_NO_ACTION:
-        return dec_no_action(d, r);
-    case EV_SEPARATOR:
-        return dec_separator(d, r);
-    case EV_POST_CODE:
-        return dec_post_code(d, r);
-    case EV_EVENT_TAG:
-        return dec_event_tag(d, r);
-    case EV_S_CRTM_VERSION:
-        /* PFP 10.4.1: usually a UTF-16 version string. */
+    case EV_EFI_RUNTIME_SERVICES_DRIVER: return dec_image(d, r);
+    case EV_EFI_GPT_EVENT: return dec_gpt(d, r);
+    case EV_NO_ACTION: return dec_no_action(d, r);
+    case EV_SEPARATOR: return dec_separator(d, r);
+    case EV_POST_CODE: return dec_post_code(d, r);
+    case EV_EVENT_TAG: return dec_event_tag(d, r);
+    case EV_S_CRTM_VERSION: {
+        /* PFP 10.4.1: usually a UTF-16 version string; some firmware logs a GUID. */
+        size_t t;
+        if (n == 16 && !cct_is_utf16_text(r->p, n, &t) && !cct_is_text(r->p, n, &t)) {
+            cct_emit_guid(d->e, "guid", r->p);
+            return 0;
+        }
         emit_string_or_hex(d->e, r->p, n, true);
         return 0;
+    }
     case EV_S_CRTM_CONTENTS: {
         size_t t;
         if (n == 16 && !cct_is_text(r->p, n, &t)) {
@@ -1047,9 +1049,15 @@ static int dispatch(struct dec *d, const struct cct_event *ev, struct cct_reader
         emit_string_or_hex(d->e, r->p, n, false);
         return 0;
     }
-    case EV_COMPACT_HASH:
+    case EV_COMPACT_HASH: {
+        /* PFP 10.4.1: the digest is of the data itself; vendors log hashes or short tags. */
+        size_t t;
         cct_emit_hex(d->e, "hex", r->p, n);
+        if (n > 0 && cct_is_text(r->p, n, &t)) {
+            emit_ustr_bytes(d->e, "string", r->p, t);
+        }
         return 0;
+    }
     case EV_ACTION:
     case EV_EFI_ACTION:
     case EV_IPL:
@@ -1074,7 +1082,7 @@ int cct_event_decode(const struct cct_event *ev, enum cct_decode_style style, ch
     }
     cct_buf_init(&b, CCT_DECODE_MAX_OUTPUT);
     cct_emit_init(&e, &b, style == CCT_DECODE_JSON);
-    struct dec d = { .e = &e, .err = err, .event = (int64_t)ev->number, .rc = 0 };
+    struct dec d = {.e = &e, .err = err, .event = (int64_t)ev->number, .rc = 0};
     cct_reader_init(&r, ev->data ? ev->data : (const uint8_t *)"", ev->data_len, 0);
     int rc = dispatch(&d, ev, &r);
     if (rc == 0) {

@@ -11,12 +11,12 @@
 #include "util/buf.h"
 
 /* Limits of the decoders (each checked before a count drives a loop). */
-#define CCT_DECODE_MAX_DP_NODES 64          /* device path nodes rendered per path */
-#define CCT_DECODE_MAX_GPT_PARTITIONS 1024  /* EFI_PARTITION_ENTRY records in a GPT event */
-#define CCT_DECODE_MAX_SIGNATURES 4096      /* EFI_SIGNATURE_DATA entries per variable */
-#define CCT_DECODE_MAX_SIGLISTS 256         /* EFI_SIGNATURE_LIST records per variable */
-#define CCT_DECODE_MAX_TABLES 1024          /* UEFI_HANDOFF_TABLE_POINTERS entries */
-#define CCT_DECODE_MAX_NAME_CHARS 1024      /* UnicodeNameLength of a UEFI_VARIABLE_DATA */
+#define CCT_DECODE_MAX_DP_NODES 64               /* device path nodes rendered per path */
+#define CCT_DECODE_MAX_GPT_PARTITIONS 1024       /* EFI_PARTITION_ENTRY records in a GPT event */
+#define CCT_DECODE_MAX_SIGNATURES 4096           /* EFI_SIGNATURE_DATA entries per variable */
+#define CCT_DECODE_MAX_SIGLISTS 256              /* EFI_SIGNATURE_LIST records per variable */
+#define CCT_DECODE_MAX_TABLES 1024               /* UEFI_HANDOFF_TABLE_POINTERS entries */
+#define CCT_DECODE_MAX_NAME_CHARS 1024           /* UnicodeNameLength of a UEFI_VARIABLE_DATA */
 #define CCT_DECODE_MAX_OUTPUT ((size_t)64 << 20) /* bytes of decoded text/JSON */
 
 /*

@@ -87,18 +87,17 @@ static bool node_hardware(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         if (!cct_read_u32le(r, &u) || !cct_read_u64le(r, &s) || !cct_read_u64le(r, &e)) {
             return false;
         }
-        cct_buf_printf(o, "MemoryMapped(0x%x,0x%llx,0x%llx)", u, (unsigned long long)s, (unsigned long long)e);
+        cct_buf_printf(o, "MemoryMapped(0x%x,0x%llx,0x%llx)", u, (unsigned long long)s,
+                       (unsigned long long)e);
         return true;
-    case 4:
-        return node_vendor(o, r, "VenHw");
+    case 4: return node_vendor(o, r, "VenHw");
     case 5: /* Controller: u32 */
         if (!cct_read_u32le(r, &u)) {
             return false;
         }
         cct_buf_printf(o, "Ctrl(0x%x)", u);
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -172,8 +171,7 @@ static bool node_acpi(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         }
         cct_buf_putc(o, ')');
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -225,8 +223,7 @@ static bool node_messaging(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         }
         cct_buf_printf(o, "USB(0x%x,0x%x)", a, b);
         return true;
-    case 10:
-        return node_vendor(o, r, "VenMsg");
+    case 10: return node_vendor(o, r, "VenMsg");
     case 11: /* MAC: MacAddress[32], IfType u8 */
         if (!cct_read_bytes(r, 32, &p) || !cct_read_u8(r, &a)) {
             return false;
@@ -271,7 +268,10 @@ static bool node_messaging(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         put_ipv6(o, q);
         cct_buf_putc(o, ',');
         put_proto(o, z);
-        cct_buf_printf(o, ",%s,", a == 0 ? "Static" : a == 1 ? "StatelessAutoConfigure" : "StatefulAutoConfigure");
+        cct_buf_printf(o, ",%s,",
+                       a == 0   ? "Static"
+                       : a == 1 ? "StatelessAutoConfigure"
+                                : "StatefulAutoConfigure");
         put_ipv6(o, p);
         cct_buf_putc(o, ')');
         return true;
@@ -314,8 +314,7 @@ static bool node_messaging(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         cct_buf_putc(o, ')');
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -337,7 +336,8 @@ static bool node_media(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
             cct_buf_puts(o, "GPT,");
             put_guid(o, sig);
         } else if (sigtype == 1) {
-            cct_buf_printf(o, "MBR,0x%08x", (unsigned)(sig[0] | sig[1] << 8 | sig[2] << 16 | (uint32_t)sig[3] << 24));
+            cct_buf_printf(o, "MBR,0x%08x",
+                           (unsigned)(sig[0] | sig[1] << 8 | sig[2] << 16 | (uint32_t)sig[3] << 24));
         } else {
             cct_buf_printf(o, "%u,0", sigtype);
         }
@@ -349,8 +349,7 @@ static bool node_media(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         }
         cct_buf_printf(o, "CDROM(0x%x,0x%llx,0x%llx)", u, (unsigned long long)s, (unsigned long long)e);
         return true;
-    case 3:
-        return node_vendor(o, r, "VenMedia");
+    case 3: return node_vendor(o, r, "VenMedia");
     case 4: { /* File path: NUL-terminated UTF-16; the text form is the path itself */
         size_t n = cct_reader_left(r);
         if (!cct_read_bytes(r, n, &p)) {
@@ -386,8 +385,7 @@ static bool node_media(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         cct_buf_putc(o, ')');
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -430,13 +428,13 @@ int cct_devpath_text(const uint8_t *p, size_t n, size_t base, struct cct_buf *ou
         if (len < 4 || !cct_read_sub(&r, (size_t)len - 4, &body)) {
             r = save;
             return cct_err(err, CCT_EMALFORMED, event, (int64_t)off,
-                           "device path: node length %u invalid (%zu bytes left) at event data offset %zu", len,
-                           cct_reader_left(&r), off);
+                           "device path: node length %u invalid (%zu bytes left) at event data offset %zu",
+                           len, cct_reader_left(&r), off);
         }
         if (++nodes > CCT_DECODE_MAX_DP_NODES) {
             return cct_err(err, CCT_ELIMIT, event, (int64_t)off,
-                           "device path: more than %d nodes at event data offset %zu", CCT_DECODE_MAX_DP_NODES,
-                           off);
+                           "device path: more than %d nodes at event data offset %zu",
+                           CCT_DECODE_MAX_DP_NODES, off);
         }
         if (type == DP_END) {
             if (sub == 0xFF) {

@@ -22,8 +22,8 @@
 struct cct_emit {
     struct cct_buf *b;
     bool json;
-    int depth;                             /* containers open below the root */
-    char kind[CCT_EMIT_MAX_DEPTH + 1];     /* 'o' object, 'a' array; [0] = root object */
+    int depth;                              /* containers open below the root */
+    char kind[CCT_EMIT_MAX_DEPTH + 1];      /* 'o' object, 'a' array; [0] = root object */
     uint64_t count[CCT_EMIT_MAX_DEPTH + 1]; /* items written in each open container */
 };
 
