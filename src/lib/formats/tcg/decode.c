@@ -589,7 +589,7 @@ static int dec_image(struct dec *d, struct cct_reader *r)
     if (rc == 0 && left > 0) {
         /* shim sizes the event from the C struct, leaving zero padding: only
          * non-zero bytes after the path are a problem. */
-        cct_emit_u64(d->e, "trailing_bytes", left);
+        cct_emit_u64(d->e, "trailing_length", left);
         if (zeros != left) {
             dec_err(d, CCT_EMALFORMED, cct_reader_offset(r), "%zu non-zero bytes after the device path",
                     left);
@@ -634,6 +634,7 @@ static int dec_gpt(struct dec *d, struct cct_reader *r)
     cct_emit_u64(d->e, "partition_entry_lba", elba);
     RD_U32(d, r, &nent, "EFI_PARTITION_TABLE_HEADER.NumberOfPartitionEntries");
     cct_emit_u64(d->e, "number_of_partition_entries", nent);
+    size_t esize_off = cct_reader_offset(r);
     RD_U32(d, r, &esize, "EFI_PARTITION_TABLE_HEADER.SizeOfPartitionEntry");
     cct_emit_u64(d->e, "size_of_partition_entry", esize);
     RD_U32(d, r, &acrc, "EFI_PARTITION_TABLE_HEADER.PartitionEntryArrayCRC32");
@@ -647,7 +648,7 @@ static int dec_gpt(struct dec *d, struct cct_reader *r)
                        CCT_DECODE_MAX_GPT_PARTITIONS);
     }
     if (esize < 128) {
-        return dec_err(d, CCT_EMALFORMED, cct_reader_offset(r) - 8,
+        return dec_err(d, CCT_EMALFORMED, esize_off,
                        "SizeOfPartitionEntry %u is smaller than EFI_PARTITION_ENTRY (128)", esize);
     }
     cct_emit_begin_array(d->e, "partitions");
