@@ -63,6 +63,46 @@ static size_t structured(const struct cct_event *ev)
     }
 }
 
+/*
+ * Every scalar of the JSON style must appear as a "label: value" line of the
+ * text style (label = key, or [i] inside arrays): both come from one walk.
+ */
+static void same_content(json_object *o, const char *text, const char *what)
+{
+    char line[1024];
+    if (json_object_is_type(o, json_type_object)) {
+        json_object_object_foreach(o, key, val)
+        {
+            if (json_object_is_type(val, json_type_object) || json_object_is_type(val, json_type_array)) {
+                snprintf(line, sizeof(line), "%s:\n", key);
+                CHECK(strstr(text, line) != NULL, "%s: text lacks '%s:'", what, key);
+                same_content(val, text, what);
+                continue;
+            }
+            const char *v = json_object_get_string(val);
+            int plain = 1;
+            for (const char *c = v; *c; c++) {
+                plain = plain && (unsigned char)*c >= 0x20;
+            }
+            if (!plain) {
+                continue; /* control characters are escaped differently in text */
+            }
+            snprintf(line, sizeof(line), *v ? "%s: %s\n" : "%s:%s\n", key, v);
+            CHECK(strstr(text, line) != NULL, "%s: text lacks '%s'", what, line);
+        }
+    } else if (json_object_is_type(o, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(o); i++) {
+            json_object *val = json_object_array_get_idx(o, i);
+            if (json_object_is_type(val, json_type_object) || json_object_is_type(val, json_type_array)) {
+                same_content(val, text, what);
+            } else {
+                snprintf(line, sizeof(line), "[%zu]: %s\n", i, json_object_get_string(val));
+                CHECK(strstr(text, line) != NULL, "%s: text lacks '%s'", what, line);
+            }
+        }
+    }
+}
+
 /* Decode ev in both styles; returns the JSON style's code. */
 static int decode_both(const struct cct_event *ev, const char *what, struct cct_error *jerr)
 {
@@ -81,6 +121,9 @@ static int decode_both(const struct cct_event *ev, const char *what, struct cct_
     if (json) {
         json_object *o = json_tokener_parse(json);
         CHECK(o != NULL && json_object_is_type(o, json_type_object), "%s: invalid JSON: %s", what, json);
+        if (o != NULL && text != NULL) {
+            same_content(o, text, what);
+        }
         json_object_put(o);
     }
     cct_free(text);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
@@ -186,7 +187,10 @@ static void emit_name_cn(struct cct_emit *e, const char *key, X509_NAME *name)
 static void emit_x509(struct cct_emit *e, const uint8_t *p, size_t n)
 {
     const unsigned char *q = p;
+    /* Untrusted DER: keep OpenSSL's per-thread error queue as the caller left it. */
+    ERR_set_mark();
     X509 *x = n <= (size_t)INT32_MAX ? d2i_X509(NULL, &q, (long)n) : NULL;
+    ERR_pop_to_mark();
     if (x == NULL) {
         cct_emit_cstr(e, "x509", "unparseable");
         cct_emit_hex(e, "data", p, n);
