@@ -70,6 +70,32 @@ def main():
                 checked += 1
                 if not any(want in v for v in values):
                     failures.append("%s: %s %r not in decoded output %r" % (where, key, want, values))
+        # Their device paths use other spellings; the file path node's text is the same.
+        for dp in det.get("device_paths", []):
+            if dp.startswith("File(") and dp.endswith(")"):
+                checked += 1
+                if not any(dp[5:-1] in v for v in values):
+                    failures.append("%s: file path %r not in decoded output" % (where, dp[5:-1]))
+        # Runtime (AAEL) events: domain, operation and content split out.
+        data = det.get("data")
+        if isinstance(data, dict) and "aael" in o.get("decoded", {}):
+            aael = o["decoded"]["aael"]
+            for key in ("domain", "operation"):
+                checked += 1
+                if aael.get(key) != data.get(key):
+                    failures.append("%s: aael %s %r vs %r" % (where, key, aael.get(key), data.get(key)))
+            content = data.get("content")
+            checked += 1
+            ours_c = aael.get("content", "")
+            if isinstance(content, str):
+                ok = ours_c == content
+            else:
+                try:
+                    ok = json.loads(ours_c) == content
+                except ValueError:
+                    ok = False
+            if not ok:
+                failures.append("%s: aael content %r vs %r" % (where, ours_c, content))
     for f in failures:
         print("FAIL", f)
     print("%d events compared, %d decoded strings checked, %d failures" % (min(len(ours), len(theirs)), checked,

@@ -980,6 +980,33 @@ static int dec_post_code(struct dec *d, struct cct_reader *r)
     return 0;
 }
 
+/* Tag of the attestation agent's runtime events in a CCEL ("AAEL"). */
+#define CCT_TAG_AAEL 0x4141454Cu
+
+/*
+ * An AAEL entry is "domain operation content": two space-separated words,
+ * then the content (which may contain spaces). Shown split when it has that
+ * shape; the whole string is always shown as well.
+ */
+static void emit_aael(struct cct_emit *e, const uint8_t *p, size_t n)
+{
+    const uint8_t *s1 = memchr(p, ' ', n);
+    if (s1 == NULL || s1 == p) {
+        return;
+    }
+    size_t dl = (size_t)(s1 - p), rest = n - dl - 1;
+    const uint8_t *op = s1 + 1, *s2 = memchr(op, ' ', rest);
+    if (s2 == NULL || s2 == op) {
+        return;
+    }
+    size_t ol = (size_t)(s2 - op);
+    cct_emit_begin_object(e, "aael");
+    emit_ustr_bytes(e, "domain", p, dl);
+    emit_ustr_bytes(e, "operation", op, ol);
+    emit_ustr_bytes(e, "content", s2 + 1, rest - ol - 1);
+    cct_emit_end(e);
+}
+
 /* TCG_PCClientTaggedEvent (PFP 10.4.2): taggedEventID u32, taggedEventDataSize u32, data. */
 static int dec_event_tag(struct dec *d, struct cct_reader *r)
 {
@@ -1006,6 +1033,9 @@ static int dec_event_tag(struct dec *d, struct cct_reader *r)
     size_t t;
     if (n > 0 && cct_is_text(p, n, &t)) {
         emit_ustr_bytes(d->e, "string", p, t);
+        if (id == CCT_TAG_AAEL) {
+            emit_aael(d->e, p, t);
+        }
     } else {
         cct_emit_hex(d->e, "tagged_event_data", p, n);
     }
