@@ -255,7 +255,7 @@ def build():
         ev.append((pcr, EV_SEPARATOR, b"\x00\x00\x00\x00"))
 
     # PCR 1: boot variables.
-    ev.append((1, EV_EFI_VARIABLE_BOOT, variable(EFI_GLOBAL_VARIABLE, "BootOrder", struct.pack("<HH", 1, 0))))
+    ev.append((1, EV_EFI_VARIABLE_BOOT, variable(EFI_GLOBAL_VARIABLE, "BootOrder", struct.pack("<HHH", 1, 0, 2))))
     path1 = (dp_pciroot() + dp_pci(0x1F, 2) + dp_node(3, 18, struct.pack("<HHH", 0, 0xFFFF, 0)) +
              dp_hd_gpt(1, 2048, 1048576, ESP_UNIQUE) + dp_file("\\EFI\\debian\\shimx64.efi") + DP_END)
     ev.append((1, EV_EFI_VARIABLE_BOOT, variable(
@@ -265,6 +265,16 @@ def build():
     path0 = (dp_pciroot() + dp_pci(3, 0) + dp_node(3, 11, mac + b"\x01") + dp_node(3, 12, ipv4) +
              dp_node(3, 24, b"http://boot.example.com/grubx64.efi") + DP_END)
     ev.append((1, EV_EFI_VARIABLE_BOOT2, variable(EFI_GLOBAL_VARIABLE, "Boot0000", load_option(1, "UEFI HTTPv4", path0))))
+    # Boot0002: two device path instances (legacy MBR disk; IPv6 PXE) ended by End Instance.
+    mbr = dp_node(4, 1, struct.pack("<IQQ", 1, 63, 204800) + struct.pack("<I", 0x1234ABCD).ljust(16, b"\0") +
+                  bytes([1, 1]))
+    ipv6 = (bytes.fromhex("fe800000000000005054fffe123456") + b"\x78" + bytes.fromhex("20010db8000000000000000000000001") +
+            struct.pack("<HHHBB", 0, 0, 17, 1, 64) + bytes(16))
+    path2 = (dp_pciroot() + dp_pci(0x1F, 2) + dp_node(3, 1, struct.pack("<BBH", 0, 1, 0)) + mbr +
+             dp_node(4, 3, VENDOR_HW) + dp_node(0x7F, 0x01, b"") +
+             dp_pciroot() + dp_pci(3, 0) + dp_node(3, 11, mac + b"\x01") + dp_node(3, 13, ipv6) +
+             dp_node(3, 10, VENDOR_HW + b"\xaa") + DP_END)
+    ev.append((1, EV_EFI_VARIABLE_BOOT, variable(EFI_GLOBAL_VARIABLE, "Boot0002", load_option(0, "Legacy or PXE", path2))))
     ev.append((4, EV_EFI_ACTION, b"Calling EFI Application from Boot Option"))
     ev.append((5, EV_EFI_GPT_EVENT, gpt_event()))
 
