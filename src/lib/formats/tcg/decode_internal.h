@@ -23,8 +23,9 @@
  * Render an EFI device path (UEFI spec 2.10 section 10.3) as text into out,
  * nodes separated by '/', instances by ','. p starts at byte `base` of the
  * event data (used for error offsets). Returns 0, or CCT_EMALFORMED /
- * CCT_ELIMIT with err set; out then holds the nodes rendered before the bad
- * one.
+ * CCT_ELIMIT with err set (err->offset = offset of the bad node within the
+ * event data; the message does not repeat it); out then holds the nodes
+ * rendered before the bad one.
  */
 int cct_devpath_text(const uint8_t *p, size_t n, size_t base, struct cct_buf *out, int64_t event,
                      struct cct_error *err);

@@ -423,18 +423,17 @@ int cct_devpath_text(const uint8_t *p, size_t n, size_t base, struct cct_buf *ou
         uint16_t len;
         if (!cct_read_u8(&r, &type) || !cct_read_u8(&r, &sub) || !cct_read_u16le(&r, &len)) {
             return cct_err(err, CCT_ETRUNCATED, event, (int64_t)off,
-                           "device path: node header truncated at event data offset %zu", off);
+                           "device path: node header truncated (%zu bytes left)", cct_reader_left(&r));
         }
         if (len < 4 || !cct_read_sub(&r, (size_t)len - 4, &body)) {
             r = save;
             return cct_err(err, CCT_EMALFORMED, event, (int64_t)off,
-                           "device path: node length %u invalid (%zu bytes left) at event data offset %zu",
-                           len, cct_reader_left(&r), off);
+                           "device path: node length %u invalid (%zu bytes left)", len,
+                           cct_reader_left(&r));
         }
         if (++nodes > CCT_DECODE_MAX_DP_NODES) {
             return cct_err(err, CCT_ELIMIT, event, (int64_t)off,
-                           "device path: more than %d nodes at event data offset %zu",
-                           CCT_DECODE_MAX_DP_NODES, off);
+                           "device path: more than %d nodes", CCT_DECODE_MAX_DP_NODES);
         }
         if (type == DP_END) {
             if (sub == 0xFF) {
