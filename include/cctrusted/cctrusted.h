@@ -6,6 +6,7 @@
 #include <cctrusted/algorithm.h>
 #include <cctrusted/error.h>
 #include <cctrusted/eventlog.h>
+#include <cctrusted/ima.h>
 #include <cctrusted/replay.h>
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <cctrusted/eventlog.h>
 
+#include "formats/ima/ima.h"
 #include "formats/tcg/tcg.h"
 #include "util/file.h"
 
@@ -15,11 +16,13 @@
 struct cct_log_parser {
     enum cct_log_format format;
     struct cct_tcg_state tcg;
+    struct cct_ima_state ima;
 };
 
 struct cct_eventlog {
     struct cct_error err;
     struct cct_log_parser parser;
+    struct cct_ima_settings ima_set; /* kept across rewinds */
     size_t max_event_size;
     /* source: memory or a streamed file */
     const uint8_t *mem;

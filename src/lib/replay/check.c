@@ -138,6 +138,16 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
     if (literal) {
         *literal = all_ok;
     }
+    if (ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY) {
+        /* IMA: the template hash is H(template data). Violations log zeros;
+         * a guessed layout (patched or unknown template) is only confirmed. */
+        if ((ev->flags & CCT_EVENT_F_IMA_VIOLATION) || ((ev->flags & CCT_EVENT_F_IMA_LAYOUT_GUESSED) && !all_ok)) {
+            *result = CCT_DIGEST_NOT_CHECKED;
+        } else {
+            *result = all_ok ? CCT_DIGEST_OK : CCT_DIGEST_MISMATCH;
+        }
+        return 0;
+    }
     if (ev->type == EV_NO_ACTION || (ev->flags & CCT_EVENT_F_HEADER) ||
         !(spec_bound(ev->type) || utf16_load_options(ev))) {
         *result = CCT_DIGEST_NOT_CHECKED;
