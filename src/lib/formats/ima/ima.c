@@ -719,6 +719,43 @@ static bool rd_u32(struct cct_reader *r, int be, uint32_t *v)
     return be ? cct_read_u32be(r, v) : cct_read_u32le(r, v);
 }
 
+/*
+ * Unknown binary template: take the first field shaped like d-ng
+ * ("<alg>:\0" + digest of that algorithm's size) as the file digest and a
+ * NUL-terminated field right after it as the name.
+ */
+static void unknown_field(struct cct_event *ev, const uint8_t *f, size_t flen, int *seen_digest)
+{
+    if (*seen_digest == 1) {
+        *seen_digest = 2;
+        if (flen > 0 && f[flen - 1] == 0 && memchr(f, 0, flen) == f + flen - 1) {
+            ev->ima_file_name = (const char *)f;
+            ev->ima_file_name_len = flen - 1;
+        }
+        return;
+    }
+    if (*seen_digest || flen == 0) {
+        return;
+    }
+    const uint8_t *nul = memchr(f, 0, flen);
+    const char *alg;
+    size_t alen;
+    uint16_t tpm = 0;
+    if (nul == NULL || !prefix_alg((const char *)f, (size_t)(nul - f), &alg, &alen)) {
+        return;
+    }
+    size_t ds = cct_ima_hash_algo(alg, alen, &tpm);
+    if (ds == 0 || flen - (size_t)(nul - f) - 1 != ds) {
+        return;
+    }
+    ev->ima_file_alg = tpm;
+    ev->ima_file_alg_name = alg;
+    ev->ima_file_alg_name_len = alen;
+    ev->ima_file_digest = nul + 1;
+    ev->ima_file_digest_len = ds;
+    *seen_digest = 1;
+}
+
 /* Walk template data as u32 len + bytes fields; fills ev's file fields from td. */
 static int binary_fields(struct cct_ima_state *st, const struct tmpl_def *td, const uint8_t *data, size_t len,
                          uint64_t data_off, struct cct_event *ev, uint64_t number, struct cct_error *err)
@@ -779,6 +816,9 @@ static int binary_fields(struct cct_ima_state *st, const struct tmpl_def *td, co
                 ev->ima_file_name = (const char *)f;
                 ev->ima_file_name_len = sl;
             }
+        }
+        if (td == NULL) {
+            unknown_field(ev, f, flen, &seen_digest);
         }
         n++;
     }
@@ -948,13 +988,21 @@ int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof
 /* Decide the byte order of a binary list from its first entry. */
 int cct_ima_binary_order(const uint8_t *p, size_t len)
 {
-    struct cct_reader r;
-    uint32_t le;
+    struct cct_reader r, c;
+    uint32_t le, be;
     cct_reader_init(&r, p, len, 0);
-    if (!cct_read_skip(&r, 24) || !cct_read_u32le(&r, &le)) {
+    /* The name length (u32 after pcr and the 20-byte digest) is small in the right order. */
+    if (!cct_read_skip(&r, 24) || !cct_read_sub(&r, 4, &c)) {
         return 0;
     }
-    return !(le >= 1 && le <= CCT_IMA_MAX_TEMPLATE_NAME);
+    struct cct_reader c2 = c;
+    if (!cct_read_u32le(&c, &le) || !cct_read_u32be(&c2, &be)) {
+        return 0;
+    }
+    if (le >= 1 && le <= CCT_IMA_MAX_TEMPLATE_NAME) {
+        return 0;
+    }
+    return be >= 1 && be <= CCT_IMA_MAX_TEMPLATE_NAME;
 }
 
 int cct_ima_event_fields(const struct cct_event *ev, struct cct_ima_field *out, size_t max)
@@ -966,8 +1014,11 @@ int cct_ima_event_fields(const struct cct_event *ev, struct cct_ima_field *out, 
     }
     if (ev->ima_template_len == 3 && memcmp(ev->ima_template, "ima", 3) == 0) {
         /* d (20 bytes), n (NUL-padded to 256) */
-        if (ev->data_len != CCT_IMA_SHA1_SIZE + CCT_IMA_EVENT_NAME_LEN_MAX + 1 || max < 2) {
+        if (ev->data_len != CCT_IMA_SHA1_SIZE + CCT_IMA_EVENT_NAME_LEN_MAX + 1) {
             return CCT_EMALFORMED;
+        }
+        if (max < 2) {
+            return CCT_ELIMIT;
         }
         out[0] = (struct cct_ima_field){ ev->data, CCT_IMA_SHA1_SIZE };
         out[1] = (struct cct_ima_field){ ev->data + CCT_IMA_SHA1_SIZE, CCT_IMA_EVENT_NAME_LEN_MAX + 1 };
