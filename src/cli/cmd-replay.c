@@ -573,7 +573,12 @@ int cmd_replay(int argc, char **argv)
             char buf[256];
             snprintf(buf, sizeof(buf), "%s", optarg);
             r->n_ima_banks = 0;
-            for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            for (char *t = buf, *next; t != NULL; t = next) {
+                char *comma = strchr(t, ',');
+                next = comma ? comma + 1 : NULL;
+                if (comma) {
+                    *comma = '\0';
+                }
                 uint16_t a = cct_alg_from_name(t);
                 if (cct_alg_digest_size(a) == 0 || r->n_ima_banks == CCT_MAX_DIGESTS - 1) {
                     fprintf(stderr, "cctrusted replay: bad --ima-banks entry '%s'\n", t);
