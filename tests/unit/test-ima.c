@@ -364,6 +364,22 @@ static void resume(const char *name, enum cct_log_format fmt, uint16_t alg)
     cct_replay_lookup(part, CCT_REG_PCR, 10, alg, &b);
     CHECK(a.size == b.size && memcmp(a.digest, b.digest, a.size) == 0 && a.n_events == b.n_events,
           "%s: resumed replay differs", name);
+    /* The same from a file: the window seeks to the saved offset. */
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    cct_eventlog *flog = NULL;
+    struct cct_eventlog_options fo = CCT_EVENTLOG_OPTIONS_INIT;
+    fo.format = fmt;
+    CHECK(cct_eventlog_from_file(path, &fo, &flog, &err) == 0, "%s: open file", name);
+    CHECK(flog && cct_eventlog_resume(flog, &pos) == 0, "%s: resume file", name);
+    size_t nf = 0;
+    uint64_t ffirst = UINT64_MAX;
+    while (flog && cct_eventlog_next(flog, &ev) > 0) {
+        ffirst = nf++ == 0 ? ev.number : ffirst;
+    }
+    CHECK(ffirst == 2 && nf == (size_t)(a.n_events - 2), "%s: file resume read %zu events from %llu", name, nf,
+          (unsigned long long)ffirst);
+    cct_eventlog_free(flog);
     struct cct_eventlog_position bad = { 0, n + 1 };
     CHECK(cct_eventlog_resume(log, &bad) == CCT_EINVAL, "%s: resume past the end", name);
     cct_eventlog_free(log);
