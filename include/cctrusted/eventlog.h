@@ -86,7 +86,18 @@ struct cct_event {
     size_t ima_file_digest_len;
     const char *ima_file_name;       /* file / event name, not NUL-terminated */
     size_t ima_file_name_len;
+    /* CEL records only (0 otherwise). */
+    uint64_t cel_recnum;             /* recnum as logged */
+    uint32_t cel_content_type;       /* CCT_CEL_* content type of the record */
 };
+
+/** CEL content types (TCG Canonical Event Log, content_type; 80 and 108 are common extensions). */
+#define CCT_CEL_MGT 4u          /* cel_mgt: log management, never extended */
+#define CCT_CEL_PCCLIENT_STD 5u /* pcclient_std: a PC Client event (type + data) */
+#define CCT_CEL_IMA_TEMPLATE 7u /* ima_template: template name + template data */
+#define CCT_CEL_IMA_TLV 8u      /* ima_tlv */
+#define CCT_CEL_SYSTEMD 9u      /* systemd content (CEL-JSON "systemd") */
+#define CCT_CEL_COS 80u         /* Container-Optimized OS launcher events */
 
 /** Algorithm list of a crypto-agile log's SpecID Event03. */
 struct cct_specid {

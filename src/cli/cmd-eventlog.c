@@ -9,7 +9,7 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format auto|tcg2|tcg1|ccel|ima|ima-bin] FILE...\n"
+    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format auto|tcg2|tcg1|ccel|ima|ima-bin|cel-tlv] FILE...\n"
                "  --start N   first event number to show (0 = the header); default 0\n"
                "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
 }
@@ -37,6 +37,19 @@ static void type_str(uint32_t type, char *buf, size_t len)
 static int is_ima(const struct cct_event *ev)
 {
     return ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY;
+}
+
+static const char *cel_content_name(uint32_t t)
+{
+    switch (t) {
+    case CCT_CEL_MGT: return "cel_mgt";
+    case CCT_CEL_PCCLIENT_STD: return "pcclient_std";
+    case CCT_CEL_IMA_TEMPLATE: return "ima_template";
+    case CCT_CEL_IMA_TLV: return "ima_tlv";
+    case CCT_CEL_SYSTEMD: return "systemd";
+    case CCT_CEL_COS: return "cos";
+    default: return "unknown";
+    }
 }
 
 static void print_ima_text(const struct cct_event *ev)
@@ -101,9 +114,13 @@ static void print_text(const struct cct_event *ev)
     } else {
         printf("Register          : %s%u\n", cli_reg_prefix(ev->kind), ev->index);
     }
-    if (is_ima(ev)) {
+    if (ev->format == CCT_LOG_CEL_TLV) {
+        printf("CEL recnum        : %" PRIu64 "\n", ev->cel_recnum);
+        printf("CEL content type  : %u (%s)\n", ev->cel_content_type, cel_content_name(ev->cel_content_type));
+    }
+    if (is_ima(ev) || ev->ima_template) {
         print_ima_text(ev);
-    } else {
+    } else if (ev->format != CCT_LOG_CEL_TLV || ev->cel_content_type == CCT_CEL_PCCLIENT_STD) {
         printf("Type              : 0x%X (%s)\n", ev->type, tn);
     }
     for (size_t i = 0; i < ev->n_digests; i++) {
@@ -117,7 +134,9 @@ static void print_text(const struct cct_event *ev)
     char *dec = NULL;
     struct cct_error err;
     cct_error_clear(&err);
-    int r = is_ima(ev) ? 0 : cct_event_decode(ev, CCT_DECODE_TEXT, &dec, &err);
+    int r = (is_ima(ev) || (ev->format == CCT_LOG_CEL_TLV && ev->cel_content_type != CCT_CEL_PCCLIENT_STD))
+                ? 0
+                : cct_event_decode(ev, CCT_DECODE_TEXT, &dec, &err);
     if (dec && dec[0]) {
         printf("Decoded:\n%s", dec);
     }
@@ -136,8 +155,10 @@ static void print_json(const struct cct_event *ev, int first)
 {
     char tn[64];
     type_str(ev->type, tn, sizeof(tn));
-    if (is_ima(ev)) {
+    if (is_ima(ev) || ev->ima_template) {
         snprintf(tn, sizeof(tn), "IMA");
+    } else if (ev->format == CCT_LOG_CEL_TLV && ev->cel_content_type != CCT_CEL_PCCLIENT_STD) {
+        snprintf(tn, sizeof(tn), "CEL_%s", cel_content_name(ev->cel_content_type));
     }
     printf("%s\n    {\"number\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64, first ? "" : ",", ev->number,
            ev->offset, ev->length);
@@ -158,13 +179,19 @@ static void print_json(const struct cct_event *ev, int first)
     }
     printf("],\"data\":");
     cli_json_hex(stdout, ev->data, ev->data_len);
-    if (is_ima(ev)) {
+    if (is_ima(ev) || ev->ima_template) {
         print_ima_json(ev);
+    }
+    if (ev->format == CCT_LOG_CEL_TLV) {
+        printf(",\"cel\":{\"recnum\":%" PRIu64 ",\"content_type\":%u,\"content_type_name\":\"%s\"}", ev->cel_recnum,
+               ev->cel_content_type, cel_content_name(ev->cel_content_type));
     }
     char *dec = NULL;
     struct cct_error err;
     cct_error_clear(&err);
-    int r = is_ima(ev) ? 0 : cct_event_decode(ev, CCT_DECODE_JSON, &dec, &err);
+    int r = (is_ima(ev) || (ev->format == CCT_LOG_CEL_TLV && ev->cel_content_type != CCT_CEL_PCCLIENT_STD))
+                ? 0
+                : cct_event_decode(ev, CCT_DECODE_JSON, &dec, &err);
     printf(",\"decoded\":%s", dec && dec[0] ? dec : "{}");
     if (r < 0) {
         printf(",\"decode_warning\":");

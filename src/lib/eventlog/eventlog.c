@@ -88,6 +88,9 @@ static int init_parser(cct_eventlog *log, enum cct_log_format fmt)
     memset(&log->parser, 0, sizeof(log->parser));
     log->parser.format = fmt;
     switch (fmt) {
+    case CCT_LOG_CEL_TLV:
+        cct_cel_init(&log->parser.cel, fmt, log->max_event_size);
+        return 0;
     case CCT_LOG_IMA_ASCII:
     case CCT_LOG_IMA_BINARY: {
         const uint8_t *p;
@@ -123,6 +126,9 @@ static int detect(cct_eventlog *log, enum cct_log_format *fmt)
         /* IMA first: a binary IMA entry is never a valid TCG record start,
          * but the TCG check would wait for bytes an IMA list lacks. */
         int r = cct_ima_detect(p, n, eof, fmt);
+        if (r == 0) {
+            r = cct_cel_detect(p, n, eof, fmt);
+        }
         if (r == 1) {
             return 0;
         }
@@ -244,6 +250,8 @@ static int parse_one(cct_eventlog *log, const uint8_t *p, size_t n, int eof, str
 {
     uint64_t off = source_offset(log);
     switch (log->parser.format) {
+    case CCT_LOG_CEL_TLV:
+        return cct_cel_next(&log->parser.cel, p, n, eof, off, log->number, ev, consumed, end, &log->err);
     case CCT_LOG_IMA_ASCII:
     case CCT_LOG_IMA_BINARY:
         return cct_ima_next(&log->parser.ima, p, n, eof, off, log->number, ev, consumed, end, &log->err);

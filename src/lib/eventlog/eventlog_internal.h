@@ -4,6 +4,7 @@
 
 #include <cctrusted/eventlog.h>
 
+#include "formats/cel/cel.h"
 #include "formats/ima/ima.h"
 #include "formats/tcg/tcg.h"
 #include "util/file.h"
@@ -17,6 +18,7 @@ struct cct_log_parser {
     enum cct_log_format format;
     struct cct_tcg_state tcg;
     struct cct_ima_state ima;
+    struct cct_cel_state cel;
 };
 
 struct cct_eventlog {

@@ -757,8 +757,8 @@ static void unknown_field(struct cct_event *ev, const uint8_t *f, size_t flen, i
 }
 
 /* Walk template data as u32 len + bytes fields; fills ev's file fields from td. */
-static int binary_fields(struct cct_ima_state *st, const struct tmpl_def *td, const uint8_t *data, size_t len,
-                         uint64_t data_off, struct cct_event *ev, uint64_t number, struct cct_error *err)
+static int binary_fields(int be, const struct tmpl_def *td, const uint8_t *data, size_t len, uint64_t data_off,
+                         struct cct_event *ev, uint64_t number, struct cct_error *err)
 {
     struct cct_reader r;
     size_t n = 0;
@@ -773,7 +773,7 @@ static int binary_fields(struct cct_ima_state *st, const struct tmpl_def *td, co
                            "IMA entry %llu: more than %u template fields", (unsigned long long)number,
                            CCT_IMA_MAX_FIELDS);
         }
-        if (!rd_u32(&r, st->big_endian, &flen) || !cct_read_bytes(&r, flen, &f)) {
+        if (!rd_u32(&r, be, &flen) || !cct_read_bytes(&r, flen, &f)) {
             return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)at,
                            "IMA entry %llu: template field %zu runs past the template data",
                            (unsigned long long)number, n);
@@ -913,7 +913,7 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
         if (!cct_read_bytes(&r, dlen, &data)) {
             return CCT_ETRUNCATED;
         }
-        int rc = binary_fields(st, td, data, dlen, data_off, ev, number, err);
+        int rc = binary_fields(st->big_endian, td, data, dlen, data_off, ev, number, err);
         if (rc < 0) {
             return rc;
         }
@@ -1057,4 +1057,34 @@ int cct_ima_event_fields(const struct cct_event *ev, struct cct_ima_field *out, 
         out[n++] = (struct cct_ima_field){ f, len };
     }
     return (int)n;
+}
+
+int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t len, uint64_t data_off,
+                     struct cct_event *ev, uint64_t number, struct cct_error *err)
+{
+    if (!template_name_ok((const uint8_t *)name, nlen)) {
+        return cct_err(err, CCT_EMALFORMED, (int64_t)number, -1, "event %llu: bad IMA template name",
+                       (unsigned long long)number);
+    }
+    ev->ima_template = name;
+    ev->ima_template_len = nlen;
+    const struct tmpl_def *td = find_template(name, nlen);
+    if (td == &templates[0]) {
+        /* "ima": d(20) || name padded to 256 */
+        if (len != CCT_IMA_SHA1_SIZE + CCT_IMA_EVENT_NAME_LEN_MAX + 1) {
+            return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)data_off,
+                           "event %llu: 'ima' template data of %zu bytes (want 276)", (unsigned long long)number, len);
+        }
+        const uint8_t *nm = data + CCT_IMA_SHA1_SIZE;
+        const uint8_t *nul = memchr(nm, 0, CCT_IMA_EVENT_NAME_LEN_MAX + 1);
+        ev->ima_file_alg = CCT_ALG_SHA1;
+        ev->ima_file_alg_name = "sha1";
+        ev->ima_file_alg_name_len = 4;
+        ev->ima_file_digest = data;
+        ev->ima_file_digest_len = CCT_IMA_SHA1_SIZE;
+        ev->ima_file_name = (const char *)nm;
+        ev->ima_file_name_len = nul ? (size_t)(nul - nm) : CCT_IMA_EVENT_NAME_LEN_MAX + 1;
+        return 0;
+    }
+    return binary_fields(0, td, data, len, data_off, ev, number, err);
 }

@@ -73,6 +73,13 @@ int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof
 /* Byte order of a binary list from its first entry: 1 = big-endian, 0 = little. */
 int cct_ima_binary_order(const uint8_t *p, size_t len);
 
+/*
+ * Fill the ima_* fields of ev from a template name and its (little-endian)
+ * template data, as carried by a CEL ima_template record.
+ */
+int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t len, uint64_t data_off,
+                     struct cct_event *ev, uint64_t number, struct cct_error *err);
+
 /* Kernel hash_algo_name -> digest size and TPM_ALG_ID (0 if none); 0 when unknown. */
 size_t cct_ima_hash_algo(const char *name, size_t len, uint16_t *tpm_alg);
 
