@@ -9,7 +9,7 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format auto|tcg2|tcg1|ccel|ima|ima-bin|cel-tlv] FILE...\n"
+    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format auto|tcg2|tcg1|ccel|ima|ima-bin|cel-tlv|cel-json] FILE...\n"
                "  --start N   first event number to show (0 = the header); default 0\n"
                "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
 }
@@ -37,6 +37,11 @@ static void type_str(uint32_t type, char *buf, size_t len)
 static int is_ima(const struct cct_event *ev)
 {
     return ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY;
+}
+
+static int is_cel(const struct cct_event *ev)
+{
+    return ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR;
 }
 
 static const char *cel_content_name(uint32_t t)
@@ -114,13 +119,13 @@ static void print_text(const struct cct_event *ev)
     } else {
         printf("Register          : %s%u\n", cli_reg_prefix(ev->kind), ev->index);
     }
-    if (ev->format == CCT_LOG_CEL_TLV) {
+    if (is_cel(ev)) {
         printf("CEL recnum        : %" PRIu64 "\n", ev->cel_recnum);
         printf("CEL content type  : %u (%s)\n", ev->cel_content_type, cel_content_name(ev->cel_content_type));
     }
     if (is_ima(ev) || ev->ima_template) {
         print_ima_text(ev);
-    } else if (ev->format != CCT_LOG_CEL_TLV || ev->cel_content_type == CCT_CEL_PCCLIENT_STD) {
+    } else if (!is_cel(ev) || ev->cel_content_type == CCT_CEL_PCCLIENT_STD) {
         printf("Type              : 0x%X (%s)\n", ev->type, tn);
     }
     for (size_t i = 0; i < ev->n_digests; i++) {
@@ -134,7 +139,7 @@ static void print_text(const struct cct_event *ev)
     char *dec = NULL;
     struct cct_error err;
     cct_error_clear(&err);
-    int r = (is_ima(ev) || (ev->format == CCT_LOG_CEL_TLV && ev->cel_content_type != CCT_CEL_PCCLIENT_STD))
+    int r = (is_ima(ev) || (is_cel(ev) && ev->cel_content_type != CCT_CEL_PCCLIENT_STD))
                 ? 0
                 : cct_event_decode(ev, CCT_DECODE_TEXT, &dec, &err);
     if (dec && dec[0]) {
@@ -157,7 +162,7 @@ static void print_json(const struct cct_event *ev, int first)
     type_str(ev->type, tn, sizeof(tn));
     if (is_ima(ev) || ev->ima_template) {
         snprintf(tn, sizeof(tn), "IMA");
-    } else if (ev->format == CCT_LOG_CEL_TLV && ev->cel_content_type != CCT_CEL_PCCLIENT_STD) {
+    } else if (is_cel(ev) && ev->cel_content_type != CCT_CEL_PCCLIENT_STD) {
         snprintf(tn, sizeof(tn), "CEL_%s", cel_content_name(ev->cel_content_type));
     }
     printf("%s\n    {\"number\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64, first ? "" : ",", ev->number,
@@ -182,14 +187,14 @@ static void print_json(const struct cct_event *ev, int first)
     if (is_ima(ev) || ev->ima_template) {
         print_ima_json(ev);
     }
-    if (ev->format == CCT_LOG_CEL_TLV) {
+    if (is_cel(ev)) {
         printf(",\"cel\":{\"recnum\":%" PRIu64 ",\"content_type\":%u,\"content_type_name\":\"%s\"}", ev->cel_recnum,
                ev->cel_content_type, cel_content_name(ev->cel_content_type));
     }
     char *dec = NULL;
     struct cct_error err;
     cct_error_clear(&err);
-    int r = (is_ima(ev) || (ev->format == CCT_LOG_CEL_TLV && ev->cel_content_type != CCT_CEL_PCCLIENT_STD))
+    int r = (is_ima(ev) || (is_cel(ev) && ev->cel_content_type != CCT_CEL_PCCLIENT_STD))
                 ? 0
                 : cct_event_decode(ev, CCT_DECODE_JSON, &dec, &err);
     printf(",\"decoded\":%s", dec && dec[0] ? dec : "{}");

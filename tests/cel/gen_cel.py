@@ -5,7 +5,13 @@ u32 big-endian length, value. Record: recnum(0), pcr(1)|ccmr(108), digests(3:
 TLVs typed by TPM_ALG_ID), content (5 pcclient_std {0 type, 1 data}, 7
 ima_template {0 name, 1 data}, 4 cel_mgt, 80 cos: digest over the content TLV).
 
-Usage: gen_cel.py OUTDIR -> cel-pcr.bin, cel-ccmr.bin, expected.json"""
+The same records are also written as CEL-JSON (a TCG-style JSON array and
+RFC 7464 JSON-SEQ), and a systemd-style JSON-SEQ log (no recnum, "pcr" or
+"rtmr", content_type "systemd", digest = H(string)).
+
+Usage: gen_cel.py OUTDIR -> cel-pcr.bin, cel-ccmr.bin, cel-pcr.json,
+cel-pcr-seq.json, systemd.json, expected.json"""
+import base64
 import hashlib
 import json
 import os
@@ -30,6 +36,7 @@ class Log:
         self.recnum = 0
         self.regs = {}
         self.events = []
+        self.json = []
 
     def add(self, kind, index, content_type, content_value, hashed, extend=True, digests=None):
         if digests is None:
@@ -47,6 +54,8 @@ class Log:
                 ext = b"\xff" * len(d) if d == bytes(len(d)) and content_type == 7 else d
                 self.regs[key] = ALGS[b][1](cur + ext).digest()
         self.events.append({"recnum": self.recnum, "kind": rkind, "index": native, "content_type": content_type})
+        self.json.append({"recnum": self.recnum, "pcr": index,
+                          "digests": [{"hashAlg": b, "digest": d.hex()} for b, d in digests.items()]})
         self.recnum += 1
         return rec
 
@@ -54,12 +63,16 @@ class Log:
 def pcclient(log, pcr, etype, data, extend=True):
     v = tlv(0, struct.pack(">I", etype)) + tlv(1, data)
     log.add("pcr", pcr, 5, v, data, extend=extend)
+    log.json[-1].update({"content_type": "pcclient_std",
+                         "content": {"event_type": etype, "event_data": base64.b64encode(data).decode()}})
 
 
 def ima(log, pcr, name, data, violation=False):
     v = tlv(0, name) + tlv(1, data)
     dig = {b: (bytes(len(ALGS[b][1]().digest())) if violation else ALGS[b][1](data).digest()) for b in log.banks}
     log.add("pcr", pcr, 7, v, data, digests=dig)
+    log.json[-1].update({"content_type": "ima_template",
+                         "content": {"template_name": name.decode(), "template_data": base64.b64encode(data).decode()}})
 
 
 def ima_ng(name, content):
@@ -76,6 +89,7 @@ def main():
     log = Log(["sha1", "sha256"])
     # cel_mgt: cel_version {major 1, minor 0}; never extended
     log.add("pcr", 0, 4, tlv(1, tlv(0, b"\x01") + tlv(1, b"\x00")), b"", extend=False, digests={})
+    log.json[-1].update({"content_type": "cel_mgt", "content": {"cel_version": {"major": 1, "minor": 0}}})
     pcclient(log, 0, 0x8, b"firmware version 1.0\0")              # EV_S_CRTM_VERSION
     pcclient(log, 4, 0x80000007, b"Calling EFI Application from Boot Option")  # EV_EFI_ACTION
     for p in range(8):
@@ -87,6 +101,33 @@ def main():
     with open(os.path.join(out, "cel-pcr.bin"), "wb") as f:
         f.write(log.records)
     expected["cel-pcr.bin"] = {"registers": {k: v.hex() for k, v in log.regs.items()}, "events": log.events}
+    with open(os.path.join(out, "cel-pcr.json"), "w") as f:
+        json.dump(log.json, f, indent=1)
+    with open(os.path.join(out, "cel-pcr-seq.json"), "w") as f:
+        f.write("".join("\x1e" + json.dumps(r) + "\n" for r in log.json))
+    expected["cel-pcr.json"] = dict(expected["cel-pcr.bin"], format="cel-json")
+    expected["cel-pcr-seq.json"] = dict(expected["cel-pcr.bin"], format="cel-json")
+    expected["cel-pcr.bin"]["format"] = "cel-tlv"
+
+    # systemd layout: JSON-SEQ, no recnum, pcr or rtmr, digest = H(string).
+    regs, evs, seq = {}, [], ""
+    recs = [("pcr", 11, "enter-initrd", ["sha1", "sha256"]), ("pcr", 15, "machine-id:0123", ["sha256"]),
+            ("rtmr", 2, "leave-initrd", ["sha384"]), ("rtmr", 2, "sysinit", ["sha384"]), ("pcr", 11, "ready", ["sha256"])]
+    for i, (kind, idx, word, banks) in enumerate(recs):
+        digs = [{"hashAlg": b, "digest": ALGS[b][1](word.encode()).hexdigest()} for b in banks]
+        rec = {kind: idx, "digests": digs, "content_type": "systemd",
+               "content": {"string": word, "bootId": "00" * 16, "timestamp": i, "eventType": "phase"}}
+        if kind == "rtmr":
+            rec["mapped_pcr"] = 11
+        seq += "\x1e" + json.dumps(rec) + "\n"
+        for b in banks:
+            key = "%s%d %s" % (kind, idx, b)
+            cur = regs.get(key, bytes(len(ALGS[b][1]().digest())))
+            regs[key] = ALGS[b][1](cur + ALGS[b][1](word.encode()).digest()).digest()
+        evs.append({"recnum": i, "kind": kind, "index": idx, "content_type": 9})
+    with open(os.path.join(out, "systemd.json"), "w") as f:
+        f.write(seq)
+    expected["systemd.json"] = {"registers": {k: v.hex() for k, v in regs.items()}, "events": evs, "format": "cel-json"}
 
     log = Log(["sha384"])
     for i, s in enumerate([b"image-ref", b"image-digest", b"arg --x", b"env A=B", b"launch-separator"]):
@@ -96,7 +137,8 @@ def main():
     log.add("ccmr", 2, 80, tlv(0, b"on RTMR1"), tlv(80, tlv(0, b"on RTMR1")))
     with open(os.path.join(out, "cel-ccmr.bin"), "wb") as f:
         f.write(log.records)
-    expected["cel-ccmr.bin"] = {"registers": {k: v.hex() for k, v in log.regs.items()}, "events": log.events}
+    expected["cel-ccmr.bin"] = {"registers": {k: v.hex() for k, v in log.regs.items()}, "events": log.events,
+                                "format": "cel-tlv"}
 
     with open(os.path.join(out, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)

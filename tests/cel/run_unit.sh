@@ -5,4 +5,4 @@ set -eu
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 python3 "$2" "$d"
-"$1" "$d/cel-pcr.bin" "$d/cel-ccmr.bin"
+"$1" cel-tlv "$d/cel-pcr.bin" cel-tlv "$d/cel-ccmr.bin" cel-json "$d/systemd.json" cel-json "$d/cel-pcr-seq.json"

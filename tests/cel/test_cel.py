@@ -42,7 +42,7 @@ def main():
             rc, out, err = run(cli, "eventlog", "--json", path)
             check(rc == 0, "%s: eventlog rc %d %s" % (name, rc, err))
             log = json.loads(out)["logs"][0]
-            check(log["format"] == "cel-tlv", "%s: format %s" % (name, log["format"]))
+            check(log["format"] == exp["format"], "%s: format %s" % (name, log["format"]))
             evs = log["events"]
             check(len(evs) == len(exp["events"]), "%s: %d events" % (name, len(evs)))
             for got, want in zip(evs, exp["events"]):
@@ -53,7 +53,7 @@ def main():
                     continue
                 if got.get("ima", {}).get("violation"):
                     check(got["digest_check"] == "not-applicable", "%s: violation checked" % name)
-                elif got["type"] in (4, 0x80000007, 8) or got["cel"]["content_type"] in (7, 80):
+                elif got["type"] in (4, 0x80000007, 8) or got["cel"]["content_type"] in (7, 9, 80):
                     check(got["digest_check"] == "ok", "%s: event %d digest check %s" %
                           (name, got["number"], got["digest_check"]))
             rc, out, err = run(cli, "replay", "--json", path)
@@ -76,6 +76,29 @@ def main():
             open(p, "wb").write(b)
             rc, out, err = run(cli, "eventlog", "--format", "cel-tlv", p)
             check(rc == 2 and msg in err, "%s: rc %d, %s" % (n, rc, err.strip()))
+        good = '{"recnum":0,"pcr":4,"digests":[{"hashAlg":"sha1","digest":"%s"}],"content_type":"pcclient_std",' \
+               '"content":{"event_type":4,"event_data":"AAAAAA=="}}' % hashlib.sha1(bytes(4)).hexdigest()
+        bad_json = {
+            "syntax": ('{"recnum":0,,}', "CEL-JSON record 0"),
+            "recnum-gap": (good + "\n" + good.replace('"recnum":0', '"recnum":5'), "recnum 5 does not follow 0"),
+            "hashalg": (good.replace('"sha1"', '"md5"'), "unknown hashAlg"),
+            "digest-len": (good.replace(hashlib.sha1(bytes(4)).hexdigest(), "00"), "digest is not hex"),
+            "base64": (good.replace("AAAAAA==", "A*A"), "not base64"),
+            "no-index": (good.replace('"pcr":4,', ''), "has neither pcr nor rtmr"),
+            "unclosed": ("[" + good, "before its JSON array is closed"),
+            "unclosed-ws": ("[" + good + "\n", "before the JSON array is closed"),
+            "after-array": ("[" + good + "] {}", "data after the end of the JSON array"),
+        }
+        for n, (b, msg) in bad_json.items():
+            p = os.path.join(d, n + ".json")
+            open(p, "w").write(b)
+            rc, out, err = run(cli, "eventlog", "--format", "cel-json", p)
+            check(rc == 2 and msg in err, "json %s: rc %d, %s" % (n, rc, err.strip()))
+        p = os.path.join(d, "good.json")
+        open(p, "w").write("[\n" + good + "\n]\n")
+        rc, out, err = run(cli, "eventlog", "--json", p)
+        ev = json.loads(out)["logs"][0]["events"] if rc == 0 else []
+        check(len(ev) == 1 and ev[0]["digest_check"] == "ok" and ev[0]["type"] == 4, "json good: %s" % err)
 
     cel = os.path.join(corpus, "cel/gce-confidential-space-cel-tlv.bin")
     if os.path.exists(cel):
