@@ -14,15 +14,15 @@
 
 static int failures, checks;
 
-#define CHECK(cond, ...)                                                                                       \
-    do {                                                                                                       \
-        checks++;                                                                                              \
-        if (!(cond)) {                                                                                         \
-            failures++;                                                                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                               \
-            fprintf(stderr, __VA_ARGS__);                                                                      \
-            fputc('\n', stderr);                                                                               \
-        }                                                                                                      \
+#define CHECK(cond, ...)                                                                                     \
+    do {                                                                                                     \
+        checks++;                                                                                            \
+        if (!(cond)) {                                                                                       \
+            failures++;                                                                                      \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                             \
+            fprintf(stderr, __VA_ARGS__);                                                                    \
+            fputc('\n', stderr);                                                                             \
+        }                                                                                                    \
     } while (0)
 
 static const char *dir;
@@ -154,10 +154,11 @@ static void truncation_ascii(const char *name)
                 whole++;
             }
             /* A cut line may still be a valid (shorter) line; never more, never a crash. */
-            CHECK(got == whole || got == whole + 1, "%s[%zu]: %zu events of %zu whole lines", name, k, got, whole);
+            CHECK(got == whole || got == whole + 1, "%s[%zu]: %zu events of %zu whole lines", name, k, got,
+                  whole);
             if (rc < 0) {
-                CHECK(cct_eventlog_error(log)->event == (int64_t)whole, "%s[%zu]: error names event %lld", name, k,
-                      (long long)cct_eventlog_error(log)->event);
+                CHECK(cct_eventlog_error(log)->event == (int64_t)whole, "%s[%zu]: error names event %lld",
+                      name, k, (long long)cct_eventlog_error(log)->event);
             }
             cct_eventlog_free(log);
         }
@@ -179,8 +180,8 @@ static void expect_error(const char *what, const char *text, enum cct_log_format
         err = *cct_eventlog_error(log);
         cct_eventlog_free(log);
     }
-    CHECK(rc == code && strstr(err.message, msg) != NULL, "%s: rc %d (%s), message '%s', want %d '%s'", what, rc,
-          cct_strerror(rc), err.message, code, msg);
+    CHECK(rc == code && strstr(err.message, msg) != NULL, "%s: rc %d (%s), message '%s', want %d '%s'", what,
+          rc, cct_strerror(rc), err.message, code, msg);
 }
 
 static void negatives(void)
@@ -192,27 +193,31 @@ static void negatives(void)
                  CCT_LOG_IMA_ASCII, 0, CCT_EMALFORMED, "template hash is not");
     expect_error("unknown algorithm", "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng md6:0011 /x\n",
                  CCT_LOG_IMA_ASCII, 0, CCT_EUNSUPPORTED, "unknown file digest algorithm 'md6'");
-    expect_error("bad sig hex", "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-sig sha1:"
-                                "00112233445566778899aabbccddeeff00112233 /x 03xx\n",
+    expect_error("bad sig hex",
+                 "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-sig sha1:"
+                 "00112233445566778899aabbccddeeff00112233 /x 03xx\n",
                  CCT_LOG_IMA_ASCII, 0, CCT_EMALFORMED, "bad hex in");
-    expect_error("index", "1234567 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng sha1:00 /x\n", CCT_LOG_IMA_ASCII,
-                 0, CCT_EMALFORMED, "register index");
+    expect_error("index", "1234567 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng sha1:00 /x\n",
+                 CCT_LOG_IMA_ASCII, 0, CCT_EMALFORMED, "register index");
     expect_error("template name", "10 6a6a909c60b73277a84050f637886d5786b7a008 im$a sha1:00 /x\n",
                  CCT_LOG_IMA_ASCII, 0, CCT_EMALFORMED, "bad template name");
     /* Over-long line: limit derived from max_event_size (64 -> 1152 bytes). */
-    int k = snprintf(line, sizeof(line), "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng sha1:"
-                                         "00112233445566778899aabbccddeeff00112233 /");
+    int k = snprintf(line, sizeof(line),
+                     "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng sha1:"
+                     "00112233445566778899aabbccddeeff00112233 /");
     memset(line + k, 'a', 2000);
     line[k + 2000] = '\n';
     line[k + 2001] = 0;
     expect_error("long line", line, CCT_LOG_IMA_ASCII, 64, CCT_ELIMIT, "line longer than");
     /* Template data over the limit. */
-    k = snprintf(line, sizeof(line), "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-buf sha1:"
-                                     "00112233445566778899aabbccddeeff00112233 /x ");
+    k = snprintf(line, sizeof(line),
+                 "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-buf sha1:"
+                 "00112233445566778899aabbccddeeff00112233 /x ");
     memset(line + k, 'a', 400);
     line[k + 400] = '\n';
     line[k + 401] = 0;
-    expect_error("template data limit", line, CCT_LOG_IMA_ASCII, 100, CCT_ELIMIT, "template data longer than");
+    expect_error("template data limit", line, CCT_LOG_IMA_ASCII, 100, CCT_ELIMIT,
+                 "template data longer than");
 
     /* Binary: name length out of range, field past the data, too many fields. */
     uint8_t b[512];
@@ -279,7 +284,8 @@ static void detection_and_settings(void)
             struct cct_event ev;
             CHECK(cct_eventlog_next(log, &ev) == 1 && ev.kind == CCT_REG_RTMR, "%s: kind RTMR", files[i]);
             cct_eventlog_rewind(log);
-            CHECK(cct_eventlog_next(log, &ev) == 1 && ev.kind == CCT_REG_RTMR, "%s: kind kept on rewind", files[i]);
+            CHECK(cct_eventlog_next(log, &ev) == 1 && ev.kind == CCT_REG_RTMR, "%s: kind kept on rewind",
+                  files[i]);
         }
         cct_eventlog_free(log);
         free(p);
@@ -297,7 +303,10 @@ static void fields(void)
     static const struct {
         const char *file;
         int nf;
-    } cases[] = { { "ima-modsig-be.bin", 5 }, { "ima-le.bin", 2 }, { "ima-sig.txt", 3 }, { "unknown-le.bin", 3 },
+    } cases[] = { { "ima-modsig-be.bin", 5 },
+                  { "ima-le.bin", 2 },
+                  { "ima-sig.txt", 3 },
+                  { "unknown-le.bin", 3 },
                   { "ima-cgpath.txt", 4 } };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         uint8_t *p = slurp(cases[i].file, &n);
@@ -377,8 +386,8 @@ static void resume(const char *name, enum cct_log_format fmt, uint16_t alg)
     while (flog && cct_eventlog_next(flog, &ev) > 0) {
         ffirst = nf++ == 0 ? ev.number : ffirst;
     }
-    CHECK(ffirst == 2 && nf == (size_t)(a.n_events - 2), "%s: file resume read %zu events from %llu", name, nf,
-          (unsigned long long)ffirst);
+    CHECK(ffirst == 2 && nf == (size_t)(a.n_events - 2), "%s: file resume read %zu events from %llu", name,
+          nf, (unsigned long long)ffirst);
     cct_eventlog_free(flog);
     struct cct_eventlog_position bad = { 0, n + 1 };
     CHECK(cct_eventlog_resume(log, &bad) == CCT_EINVAL, "%s: resume past the end", name);
@@ -408,7 +417,8 @@ static void aggregate(void)
     uint8_t out[32];
     char hex[65];
     for (int how = 0; how < 2; how++) {
-        CHECK(cct_ima_boot_aggregate(r, (enum cct_ima_aggregate)how, CCT_ALG_SHA256, NULL, 0, out, sizeof(out)) == 0,
+        CHECK(cct_ima_boot_aggregate(r, (enum cct_ima_aggregate)how, CCT_ALG_SHA256, NULL, 0, out,
+                                     sizeof(out)) == 0,
               "aggregate %d", how);
         for (int i = 0; i < 32; i++) {
             snprintf(hex + 2 * i, 3, "%02x", out[i]);
@@ -427,8 +437,8 @@ int main(int argc, char **argv)
         return 2;
     }
     dir = argv[1];
-    static const char *const bins[] = { "ima-le.bin", "ima-be.bin", "ima-sig-le.bin", "ima-modsig-be.bin",
-                                        "mixed-le.bin", "unknown-le.bin" };
+    static const char *const bins[] = { "ima-le.bin",        "ima-be.bin",   "ima-sig-le.bin",
+                                        "ima-modsig-be.bin", "mixed-le.bin", "unknown-le.bin" };
     for (size_t i = 0; i < sizeof(bins) / sizeof(bins[0]); i++) {
         truncation_binary(bins[i]);
     }

@@ -34,14 +34,16 @@ int cct_eventlog_ima_set_banks(cct_eventlog *log, const uint16_t *algs, size_t n
         return CCT_EINVAL;
     }
     if (log->parser.format != CCT_LOG_IMA_BINARY) {
-        return cct_err(&log->err, CCT_EINVAL, -1, -1,
-                       "extra banks apply to binary IMA logs (an ascii log replays with its logged algorithm)");
+        return cct_err(
+            &log->err, CCT_EINVAL, -1, -1,
+            "extra banks apply to binary IMA logs (an ascii log replays with its logged algorithm)");
     }
     s = log->ima_set;
     s.n_banks = 0;
     for (size_t i = 0; i < n; i++) {
         if (!cct_alg_available(algs[i])) {
-            return cct_err(&log->err, CCT_EUNSUPPORTED, -1, -1, "algorithm 0x%04x cannot be computed", algs[i]);
+            return cct_err(&log->err, CCT_EUNSUPPORTED, -1, -1, "algorithm 0x%04x cannot be computed",
+                           algs[i]);
         }
         if (algs[i] == CCT_ALG_SHA1) {
             continue;

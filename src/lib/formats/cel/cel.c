@@ -111,7 +111,8 @@ static int content_pair(const struct tlv *c, struct tlv *t0, struct tlv *t1, uin
             return fail(err, CCT_ELIMIT, number, cct_reader_offset(&r), "too many fields in the content");
         }
         if (!read_tlv(&r, &t)) {
-            return fail(err, CCT_EMALFORMED, number, cct_reader_offset(&r), "content field runs past the content");
+            return fail(err, CCT_EMALFORMED, number, cct_reader_offset(&r),
+                        "content field runs past the content");
         }
         if (t.type == 0 && !have0) {
             *t0 = t;
@@ -130,8 +131,7 @@ static int content_pair(const struct tlv *c, struct tlv *t0, struct tlv *t1, uin
 }
 
 int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                 struct cct_error *err)
+                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err)
 {
     struct cct_reader r;
     struct tlv rec, idx, dig, con;
@@ -167,7 +167,8 @@ int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof
     }
     /* pcr / nv_index / ccmr */
     if (!is_index_type(idx.type) || !tlv_uint(&idx, 4, &index)) {
-        return fail(err, CCT_EMALFORMED, number, idx.off, "second field is not a pcr, nv_index or ccmr of 1..4 bytes");
+        return fail(err, CCT_EMALFORMED, number, idx.off,
+                    "second field is not a pcr, nv_index or ccmr of 1..4 bytes");
     }
     if (idx.type == CCT_CEL_T_NV_INDEX) {
         return fail(err, CCT_EUNSUPPORTED, number, idx.off, "NV index records are not supported");
@@ -199,7 +200,8 @@ int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof
             return fail(err, CCT_ELIMIT, number, cct_reader_offset(&dr), "more digests than CCT_MAX_DIGESTS");
         }
         if (!read_tlv(&dr, &d)) {
-            return fail(err, CCT_EMALFORMED, number, cct_reader_offset(&dr), "digest runs past the digests list");
+            return fail(err, CCT_EMALFORMED, number, cct_reader_offset(&dr),
+                        "digest runs past the digests list");
         }
         size_t known = cct_alg_digest_size(d.type);
         if ((known != 0 && d.len != known) || d.len == 0 || d.len > CCT_MAX_DIGEST_SIZE) {
@@ -278,7 +280,8 @@ int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof
     uint8_t next;
     if (cct_read_u8(&peek, &next)) {
         if (next != CCT_CEL_T_RECNUM) {
-            return fail(err, CCT_EMALFORMED, number, cct_reader_offset(&r), "unexpected field after the content");
+            return fail(err, CCT_EMALFORMED, number, cct_reader_offset(&r),
+                        "unexpected field after the content");
         }
     }
     size_t rec_len = (size_t)(cct_reader_offset(&r) - off);

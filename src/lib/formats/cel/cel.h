@@ -19,9 +19,9 @@
 #define CCT_CEL_T_CCMR 108u
 
 /* Limits. */
-#define CCT_CEL_MAX_INDEX 1023u  /* PCR index */
-#define CCT_CEL_MAX_CCMR 4u      /* CC MR index: 0 = MRTD, 1..4 = RTMR0..3 */
-#define CCT_CEL_MAX_NESTED 16u   /* TLVs inside a content value */
+#define CCT_CEL_MAX_INDEX 1023u /* PCR index */
+#define CCT_CEL_MAX_CCMR 4u     /* CC MR index: 0 = MRTD, 1..4 = RTMR0..3 */
+#define CCT_CEL_MAX_NESTED 16u  /* TLVs inside a content value */
 
 struct cct_cel_state {
     enum cct_log_format format;
@@ -37,7 +37,6 @@ void cct_cel_init(struct cct_cel_state *st, enum cct_log_format fmt, size_t max_
 
 /* Same contract as cct_ima_next(). */
 int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                 struct cct_error *err);
+                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err);
 
 #endif

@@ -57,8 +57,8 @@ void cct_cel_json_init(struct cct_cel_json_state *st, size_t max_event_size)
 {
     memset(st, 0, sizeof(*st));
     st->max_data = max_event_size;
-    st->max_record = max_event_size < CCT_CEL_JSON_MAX_RECORD / 2 ? max_event_size * 2 + 4096
-                                                                   : CCT_CEL_JSON_MAX_RECORD;
+    st->max_record =
+        max_event_size < CCT_CEL_JSON_MAX_RECORD / 2 ? max_event_size * 2 + 4096 : CCT_CEL_JSON_MAX_RECORD;
 }
 
 int cct_cel_json_unfinished(const struct cct_cel_json_state *st)
@@ -79,8 +79,8 @@ void cct_cel_json_free(struct cct_cel_json_state *st)
 
 static int fail(struct cct_error *err, int code, uint64_t number, uint64_t off, const char *what)
 {
-    return cct_err(err, code, (int64_t)number, (int64_t)off, "CEL-JSON record %llu: %s", (unsigned long long)number,
-                   what);
+    return cct_err(err, code, (int64_t)number, (int64_t)off, "CEL-JSON record %llu: %s",
+                   (unsigned long long)number, what);
 }
 
 /* Decode base64 text into st->data. */
@@ -142,8 +142,10 @@ static const struct {
     const char *name;
     uint32_t type;
 } content_types[] = {
-    { "cel_mgt", CCT_CEL_MGT },       { "pcclient_std", CCT_CEL_PCCLIENT_STD },
-    { "ima_template", CCT_CEL_IMA_TEMPLATE }, { "ima_tlv", CCT_CEL_IMA_TLV },
+    { "cel_mgt", CCT_CEL_MGT },
+    { "pcclient_std", CCT_CEL_PCCLIENT_STD },
+    { "ima_template", CCT_CEL_IMA_TEMPLATE },
+    { "ima_tlv", CCT_CEL_IMA_TLV },
     { "systemd", CCT_CEL_SYSTEMD },
 };
 
@@ -163,8 +165,9 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
     if (present) {
         if (st->have_prev && recnum != st->prev_recnum + 1) {
             return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)off,
-                           "CEL-JSON record %llu: recnum %llu does not follow %llu", (unsigned long long)number,
-                           (unsigned long long)recnum, (unsigned long long)st->prev_recnum);
+                           "CEL-JSON record %llu: recnum %llu does not follow %llu",
+                           (unsigned long long)number, (unsigned long long)recnum,
+                           (unsigned long long)st->prev_recnum);
         }
         st->have_prev = 1;
         st->prev_recnum = recnum;
@@ -216,7 +219,8 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
                 return fail(err, CCT_EMALFORMED, number, off, "hashAlg listed twice");
             }
         }
-        if (cct_hex_decode(json_object_get_string(h), (size_t)json_object_get_string_len(h), st->digest[i], ds) < 0) {
+        if (cct_hex_decode(json_object_get_string(h), (size_t)json_object_get_string_len(h), st->digest[i],
+                           ds) < 0) {
             return fail(err, CCT_EMALFORMED, number, off, "digest is not hex of the algorithm's size");
         }
         e->digests[i].alg = alg;
@@ -266,8 +270,8 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
             }
             e->type = (uint32_t)t;
         } else {
-            rc = cct_ima_describe(json_object_get_string(k0), (size_t)json_object_get_string_len(k0), st->data, dl,
-                                  off, e, number, err);
+            rc = cct_ima_describe(json_object_get_string(k0), (size_t)json_object_get_string_len(k0),
+                                  st->data, dl, off, e, number, err);
             if (rc < 0) {
                 return rc;
             }
@@ -283,7 +287,8 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
         }
     } else if (e->cel_content_type == CCT_CEL_SYSTEMD) {
         struct json_object *s;
-        if (c != NULL && json_object_object_get_ex(c, "string", &s) && json_object_is_type(s, json_type_string)) {
+        if (c != NULL && json_object_object_get_ex(c, "string", &s) &&
+            json_object_is_type(s, json_type_string)) {
             e->data = (const uint8_t *)json_object_get_string(s);
             e->data_len = (size_t)json_object_get_string_len(s);
         }

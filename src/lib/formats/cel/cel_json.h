@@ -19,9 +19,9 @@
 struct cct_cel_json_state {
     size_t max_record;
     size_t max_data;
-    int started;   /* first record seen (array mode decided) */
-    int in_array;  /* records are elements of one JSON array */
-    int closed;    /* the array's ']' was seen */
+    int started;  /* first record seen (array mode decided) */
+    int in_array; /* records are elements of one JSON array */
+    int closed;   /* the array's ']' was seen */
     int have_prev;
     uint64_t prev_recnum;
     void *obj;     /* json_object of the current event (owned) */

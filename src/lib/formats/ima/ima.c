@@ -90,17 +90,28 @@ static const struct {
     uint8_t size;
     uint16_t tpm;
 } hash_algos[] = {
-    { "md4", 16, 0 },           { "md5", 16, 0 },
-    { "sha1", 20, CCT_ALG_SHA1 }, { "rmd160", 20, 0 },
-    { "sha256", 32, CCT_ALG_SHA256 }, { "sha384", 48, CCT_ALG_SHA384 },
-    { "sha512", 64, CCT_ALG_SHA512 }, { "sha224", 28, 0 },
-    { "rmd128", 16, 0 },        { "rmd256", 32, 0 },
-    { "rmd320", 40, 0 },        { "wp256", 32, 0 },
-    { "wp384", 48, 0 },         { "wp512", 64, 0 },
-    { "tgr128", 16, 0 },        { "tgr160", 20, 0 },
-    { "tgr192", 24, 0 },        { "sm3", 32, CCT_ALG_SM3_256 },
-    { "streebog256", 32, 0 },   { "streebog512", 64, 0 },
-    { "sha3-256", 32, 0 },      { "sha3-384", 48, 0 },
+    { "md4", 16, 0 },
+    { "md5", 16, 0 },
+    { "sha1", 20, CCT_ALG_SHA1 },
+    { "rmd160", 20, 0 },
+    { "sha256", 32, CCT_ALG_SHA256 },
+    { "sha384", 48, CCT_ALG_SHA384 },
+    { "sha512", 64, CCT_ALG_SHA512 },
+    { "sha224", 28, 0 },
+    { "rmd128", 16, 0 },
+    { "rmd256", 32, 0 },
+    { "rmd320", 40, 0 },
+    { "wp256", 32, 0 },
+    { "wp384", 48, 0 },
+    { "wp512", 64, 0 },
+    { "tgr128", 16, 0 },
+    { "tgr160", 20, 0 },
+    { "tgr192", 24, 0 },
+    { "sm3", 32, CCT_ALG_SM3_256 },
+    { "streebog256", 32, 0 },
+    { "streebog512", 64, 0 },
+    { "sha3-256", 32, 0 },
+    { "sha3-384", 48, 0 },
     { "sha3-512", 64, 0 },
 };
 
@@ -396,8 +407,8 @@ static int ascii_digest_algo(struct cct_ima_state *st, struct out *o, const stru
     int r;
     if (hlen != dsize * 2) {
         struct tok h = { hex, hlen, t->off + pre };
-        return bad(err, CCT_EMALFORMED, number, off, h.off, "file digest has the wrong length for its algorithm:",
-                   &h);
+        return bad(err, CCT_EMALFORMED, number, off, h.off,
+                   "file digest has the wrong length for its algorithm:", &h);
     }
     if ((r = out_u32(o, (uint32_t)(pre + 1 + dsize))) < 0 || (r = out_put(o, t->p, pre)) < 0 ||
         (r = out_put(o, "", 1)) < 0 || (r = out_take(o, dsize, &d)) < 0) {
@@ -483,8 +494,8 @@ static int ascii_fields(struct cct_ima_state *st, const struct tmpl_def *td, con
         case F_DIGEST_OLD: {
             uint8_t *d;
             if (t->n != 2 * CCT_IMA_SHA1_SIZE) {
-                return bad(err, CCT_EMALFORMED, number, off, t->off, "'ima' template digest is not 40 hex digits:",
-                           t);
+                return bad(err, CCT_EMALFORMED, number, off, t->off,
+                           "'ima' template digest is not 40 hex digits:", t);
             }
             if ((r = out_take(o, CCT_IMA_SHA1_SIZE, &d)) < 0) {
                 return r;
@@ -503,7 +514,8 @@ static int ascii_fields(struct cct_ima_state *st, const struct tmpl_def *td, con
         case F_NAME_OLD: {
             uint8_t *d;
             if (t->n > CCT_IMA_EVENT_NAME_LEN_MAX) {
-                return bad(err, CCT_ELIMIT, number, off, t->off, "'ima' template name longer than 255 bytes:", t);
+                return bad(err, CCT_ELIMIT, number, off, t->off,
+                           "'ima' template name longer than 255 bytes:", t);
             }
             if ((r = out_take(o, CCT_IMA_EVENT_NAME_LEN_MAX + 1, &d)) < 0) {
                 return r;
@@ -591,7 +603,8 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
     if (nl == NULL) {
         if (len > st->max_line) {
             return cct_err(err, CCT_ELIMIT, (int64_t)number, (int64_t)off,
-                           "IMA entry %llu: line longer than %zu bytes", (unsigned long long)number, st->max_line);
+                           "IMA entry %llu: line longer than %zu bytes", (unsigned long long)number,
+                           st->max_line);
         }
         if (!eof) {
             return CCT_ETRUNCATED;
@@ -631,7 +644,8 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
     struct tok tht = { th, thn, i };
     uint16_t talg = (thn % 2 == 0) ? alg_for_size(thn / 2) : CCT_ALG_ERROR;
     if (talg == CCT_ALG_ERROR) {
-        return bad(err, CCT_EMALFORMED, number, off, i, "template hash is not 40, 64, 96 or 128 hex digits:", &tht);
+        return bad(err, CCT_EMALFORMED, number, off, i,
+                   "template hash is not 40, 64, 96 or 128 hex digits:", &tht);
     }
     if (cct_hex_decode(th, thn, st->tmpl_digest, thn / 2) < 0) {
         return bad(err, CCT_EMALFORMED, number, off, i, "bad hex in template hash", &tht);
@@ -669,8 +683,8 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
         if (r < 0) {
             if (r == CCT_ELIMIT && o.over) {
                 return cct_err(err, CCT_ELIMIT, (int64_t)number, (int64_t)off,
-                               "IMA entry %llu: template data longer than %zu bytes", (unsigned long long)number,
-                               st->max_data);
+                               "IMA entry %llu: template data longer than %zu bytes",
+                               (unsigned long long)number, st->max_data);
             }
             if (r == CCT_ENOMEM) {
                 return cct_err(err, r, (int64_t)number, (int64_t)off, "out of memory");
@@ -757,8 +771,8 @@ static void unknown_field(struct cct_event *ev, const uint8_t *f, size_t flen, i
 }
 
 /* Walk template data as u32 len + bytes fields; fills ev's file fields from td. */
-static int binary_fields(int be, const struct tmpl_def *td, const uint8_t *data, size_t len, uint64_t data_off,
-                         struct cct_event *ev, uint64_t number, struct cct_error *err)
+static int binary_fields(int be, const struct tmpl_def *td, const uint8_t *data, size_t len,
+                         uint64_t data_off, struct cct_event *ev, uint64_t number, struct cct_error *err)
 {
     struct cct_reader r;
     size_t n = 0;
@@ -793,8 +807,8 @@ static int binary_fields(int be, const struct tmpl_def *td, const uint8_t *data,
                 size_t dlen = flen - (size_t)(nul - f) - 1;
                 if (ds == 0) {
                     return cct_err(err, CCT_EUNSUPPORTED, (int64_t)number, (int64_t)at + 4,
-                                   "IMA entry %llu: unknown file digest algorithm '%.*s'", (unsigned long long)number,
-                                   (int)(alen < 32 ? alen : 32), alg);
+                                   "IMA entry %llu: unknown file digest algorithm '%.*s'",
+                                   (unsigned long long)number, (int)(alen < 32 ? alen : 32), alg);
                 }
                 if (dlen != ds) {
                     return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)at + 4,
@@ -852,8 +866,8 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
     }
     if (nlen == 0 || nlen > CCT_IMA_MAX_TEMPLATE_NAME) {
         return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)cct_reader_offset(&r) - 4,
-                       "IMA entry %llu: template name length %u out of range 1..%u", (unsigned long long)number,
-                       nlen, CCT_IMA_MAX_TEMPLATE_NAME);
+                       "IMA entry %llu: template name length %u out of range 1..%u",
+                       (unsigned long long)number, nlen, CCT_IMA_MAX_TEMPLATE_NAME);
     }
     if (!cct_read_bytes(&r, nlen, &name)) {
         return CCT_ETRUNCATED;
@@ -884,8 +898,8 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
         uint8_t *d;
         int rc = out_take(&o, CCT_IMA_SHA1_SIZE + CCT_IMA_EVENT_NAME_LEN_MAX + 1, &d);
         if (rc < 0) {
-            return cct_err(err, rc, (int64_t)number, (int64_t)off, "IMA entry %llu: no room for template data",
-                           (unsigned long long)number);
+            return cct_err(err, rc, (int64_t)number, (int64_t)off,
+                           "IMA entry %llu: no room for template data", (unsigned long long)number);
         }
         memcpy(d, fd, CCT_IMA_SHA1_SIZE);
         memset(d + CCT_IMA_SHA1_SIZE, 0, CCT_IMA_EVENT_NAME_LEN_MAX + 1);
@@ -906,8 +920,8 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
         }
         if (dlen > st->max_data) {
             return cct_err(err, CCT_ELIMIT, (int64_t)number, (int64_t)cct_reader_offset(&r) - 4,
-                           "IMA entry %llu: template data of %u bytes (limit %zu)", (unsigned long long)number, dlen,
-                           st->max_data);
+                           "IMA entry %llu: template data of %u bytes (limit %zu)",
+                           (unsigned long long)number, dlen, st->max_data);
         }
         uint64_t data_off = cct_reader_offset(&r);
         if (!cct_read_bytes(&r, dlen, &data)) {
@@ -967,8 +981,7 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
 }
 
 int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                 struct cct_error *err)
+                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err)
 {
     struct cct_event e;
     int r;
@@ -1073,7 +1086,8 @@ int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t 
         /* "ima": d(20) || name padded to 256 */
         if (len != CCT_IMA_SHA1_SIZE + CCT_IMA_EVENT_NAME_LEN_MAX + 1) {
             return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)data_off,
-                           "event %llu: 'ima' template data of %zu bytes (want 276)", (unsigned long long)number, len);
+                           "event %llu: 'ima' template data of %zu bytes (want 276)",
+                           (unsigned long long)number, len);
         }
         const uint8_t *nm = data + CCT_IMA_SHA1_SIZE;
         const uint8_t *nul = memchr(nm, 0, CCT_IMA_EVENT_NAME_LEN_MAX + 1);

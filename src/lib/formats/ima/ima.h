@@ -18,12 +18,12 @@
 #include "crypto/crypto.h"
 
 /* Limits. */
-#define CCT_IMA_MAX_TEMPLATE_NAME 64u              /* bytes of a template name */
-#define CCT_IMA_MAX_TEMPLATE_DATA (1024u * 1024u)  /* bytes of template data per entry */
-#define CCT_IMA_MAX_FIELDS 16u                     /* fields per template */
-#define CCT_IMA_MAX_PCR 1023u                      /* register index in an entry */
-#define CCT_IMA_EVENT_NAME_LEN_MAX 255u            /* "ima" template: name padded to this + 1 */
-#define CCT_IMA_SHA1_SIZE 20u                      /* the binary log's template digest is SHA-1 */
+#define CCT_IMA_MAX_TEMPLATE_NAME 64u             /* bytes of a template name */
+#define CCT_IMA_MAX_TEMPLATE_DATA (1024u * 1024u) /* bytes of template data per entry */
+#define CCT_IMA_MAX_FIELDS 16u                    /* fields per template */
+#define CCT_IMA_MAX_PCR 1023u                     /* register index in an entry */
+#define CCT_IMA_EVENT_NAME_LEN_MAX 255u           /* "ima" template: name padded to this + 1 */
+#define CCT_IMA_SHA1_SIZE 20u                     /* the binary log's template digest is SHA-1 */
 
 /* Settings that survive a rewind (held by the log, copied into the state). */
 struct cct_ima_settings {
@@ -67,8 +67,7 @@ void cct_ima_free(struct cct_ima_state *st);
  * (so a last ascii line without a newline is complete).
  */
 int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                 struct cct_error *err);
+                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err);
 
 /* Byte order of a binary list from its first entry: 1 = big-endian, 0 = little. */
 int cct_ima_binary_order(const uint8_t *p, size_t len);
