@@ -9,7 +9,8 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format auto|tcg2|tcg1|ccel|ima|ima-bin|cel-tlv|cel-json] FILE...\n"
+    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format F] FILE...\n"
+               "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json\n"
                "  --start N   first event number to show (0 = the header); default 0\n"
                "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
 }

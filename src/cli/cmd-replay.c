@@ -141,9 +141,10 @@ static void check_event(struct run *r, const char *file, const struct cct_event 
     int literal;
     if (is_ima_format(ev->format)) {
         if (cct_event_check_digest(ev, &c, &literal) == 0 && c == CCT_DIGEST_MISMATCH) {
+            int nl = (int)(ev->ima_file_name_len > 80 ? 80 : ev->ima_file_name_len);
             add_note(r, file, ev, "IMA %.*s entry '%.*s' on %s%u: template hash does not match the template data",
-                     (int)ev->ima_template_len, ev->ima_template, (int)(ev->ima_file_name_len > 80 ? 80 : ev->ima_file_name_len),
-                     ev->ima_file_name ? ev->ima_file_name : "", cli_reg_prefix(ev->kind), ev->index);
+                     (int)ev->ima_template_len, ev->ima_template, nl, ev->ima_file_name ? ev->ima_file_name : "",
+                     cli_reg_prefix(ev->kind), ev->index);
         }
         return;
     }
@@ -229,7 +230,8 @@ static int replay_all(struct run *r, int quiet)
                     snprintf(r->agg_text, sizeof(r->agg_text),
                              "boot_aggregate (%s) matches neither PCR0-7 nor PCR0-9 of the boot log%s",
                              cct_alg_name(ev.ima_file_alg),
-                             r->ima_used == CCT_REG_RTMR && !r->mrtd_len ? " (a TDX boot_aggregate needs --mrtd)" : "");
+                             r->ima_used == CCT_REG_RTMR && !r->mrtd_len ? " (a TDX boot_aggregate needs --mrtd)"
+                                                                         : "");
                     if (!quiet) {
                         add_note(r, r->files[i], &ev, "%s", r->agg_text);
                     }
