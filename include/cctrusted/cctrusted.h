@@ -8,6 +8,7 @@
 #include <cctrusted/ccel.h>
 #include <cctrusted/error.h>
 #include <cctrusted/eventlog.h>
+#include <cctrusted/ima.h>
 #include <cctrusted/replay.h>
 
 #endif

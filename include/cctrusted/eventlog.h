@@ -49,6 +49,11 @@ struct cct_digest {
 #define CCT_EVENT_F_SPECID_VENDOR_OUTSIDE 0x4u /* SpecID vendorInfo lies after the declared
                                                   eventSize (seen in tools' fixtures); the
                                                   record was extended to include it */
+#define CCT_EVENT_F_IMA_VIOLATION 0x8u /* IMA violation entry (all-zero template hash): every bank
+                                          is extended with all-0xFF, not with the logged digest */
+#define CCT_EVENT_F_IMA_LAYOUT_GUESSED 0x10u /* ascii IMA entry whose binary template layout is not
+                                                published (patched-kernel or unknown template): a
+                                                template hash that differs is not reported */
 
 /**
  * One event. A view: every pointer borrows from the log's buffer and stays
@@ -70,7 +75,29 @@ struct cct_event {
     size_t data_len;
     const uint8_t *raw;          /* the whole record */
     size_t raw_len;
+    /* IMA entries only (NULL / 0 otherwise); views valid like the others.
+     * data above is the template data the template hash covers. */
+    const char *ima_template;        /* template name, not NUL-terminated */
+    size_t ima_template_len;
+    uint16_t ima_file_alg;           /* TPM_ALG_ID of the file digest, 0 when it has none */
+    const char *ima_file_alg_name;   /* algorithm name as logged ("sha256"), not NUL-terminated */
+    size_t ima_file_alg_name_len;
+    const uint8_t *ima_file_digest;  /* file (or buffer) digest */
+    size_t ima_file_digest_len;
+    const char *ima_file_name;       /* file / event name, not NUL-terminated */
+    size_t ima_file_name_len;
+    /* CEL records only (0 otherwise). */
+    uint64_t cel_recnum;             /* recnum as logged */
+    uint32_t cel_content_type;       /* CCT_CEL_* content type of the record */
 };
+
+/** CEL content types (TCG Canonical Event Log, content_type; 80 and 108 are common extensions). */
+#define CCT_CEL_MGT 4u          /* cel_mgt: log management, never extended */
+#define CCT_CEL_PCCLIENT_STD 5u /* pcclient_std: a PC Client event (type + data) */
+#define CCT_CEL_IMA_TEMPLATE 7u /* ima_template: template name + template data */
+#define CCT_CEL_IMA_TLV 8u      /* ima_tlv */
+#define CCT_CEL_SYSTEMD 9u      /* systemd content (CEL-JSON "systemd") */
+#define CCT_CEL_COS 80u         /* Container-Optimized OS launcher events */
 
 /** Algorithm list of a crypto-agile log's SpecID Event03. */
 struct cct_specid {

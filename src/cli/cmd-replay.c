@@ -39,12 +39,27 @@ struct run {
     uint64_t events[MAX_FILES];
     enum cct_log_format formats[MAX_FILES];
     enum cct_log_format file_fmt[MAX_FILES]; /* per-file format of live sources (AUTO = r->fmt) */
+    /* IMA */
+    int ima_kind;                 /* -1 auto, else enum cct_reg_kind */
+    enum cct_reg_kind ima_used;   /* what auto chose */
+    uint16_t ima_banks[CCT_MAX_DIGESTS];
+    size_t n_ima_banks;
+    uint8_t mrtd[CCT_MAX_DIGEST_SIZE];
+    size_t mrtd_len;
+    int agg_checked;              /* 0 none, 1 matched, -1 mismatch, -2 could not check */
+    enum cct_ima_aggregate agg_how;
+    char agg_text[200];
 };
 
 /* Format to open file i with: --format wins, then the live source's own. */
 static enum cct_log_format fmt_of(const struct run *r, size_t i)
 {
     return r->fmt != CCT_LOG_AUTO ? r->fmt : r->file_fmt[i];
+}
+
+static int is_ima_format(enum cct_log_format f)
+{
+    return f == CCT_LOG_IMA_ASCII || f == CCT_LOG_IMA_BINARY;
 }
 
 struct expect {
@@ -63,7 +78,14 @@ static void usage(FILE *f)
                "  --verify           compare every replayed register/bank with the live register\n"
                "  --expect FILE      compare with expected values: lines 'INDEX ALG HEX' (INDEX may be\n"
                "                     written PCR5 or RTMR2) or the JSON this command prints\n"
-               "  --workaround NAME  opt-in fix for a known firmware bug: ebs-missing, dup-separator\n");
+               "  --workaround NAME  opt-in fix for a known firmware bug: ebs-missing, dup-separator\n"
+               "  --index N          show only register N (PCRn / RTMRn also accepted)\n"
+               "  --alg ALG          show only the ALG bank\n"
+               "IMA lists (ascii or binary) are replayed after the boot logs, whatever the order given:\n"
+               "  --ima-register K   pcr, rtmr or auto (default): auto extends IMA entries into RTMRs\n"
+               "                     when a boot log is a CCEL, else into PCRs (the index is used as logged)\n"
+               "  --ima-banks LIST   extra banks for binary IMA lists, e.g. sha256,sha384\n"
+               "  --mrtd HEX         MRTD of the TD (from its quote), to check a TDX boot_aggregate\n");
 }
 
 static void add_note(struct run *r, const char *file, const struct cct_event *ev, const char *fmt, ...)
@@ -126,6 +148,15 @@ static void check_event(struct run *r, const char *file, const struct cct_event 
 {
     enum cct_digest_check c;
     int literal;
+    if (is_ima_format(ev->format)) {
+        if (cct_event_check_digest(ev, &c, &literal) == 0 && c == CCT_DIGEST_MISMATCH) {
+            int nl = (int)(ev->ima_file_name_len > 80 ? 80 : ev->ima_file_name_len);
+            add_note(r, file, ev, "IMA %.*s entry '%.*s' on %s%u: template hash does not match the template data",
+                     (int)ev->ima_template_len, ev->ima_template, nl, ev->ima_file_name ? ev->ima_file_name : "",
+                     cli_reg_prefix(ev->kind), ev->index);
+        }
+        return;
+    }
     if (cct_event_check_digest(ev, &c, &literal) == 0 && c == CCT_DIGEST_MISMATCH) {
         add_note(r, file, ev, "%s on %s%u: digest does not match the hash of its event data", tname(ev->type),
                  cli_reg_prefix(ev->kind), ev->index);
@@ -151,19 +182,72 @@ static int replay_all(struct run *r, int quiet)
         fprintf(stderr, "cctrusted: out of memory\n");
         return EXIT_ENV;
     }
+    /* Formats first: boot logs replay before IMA lists, and the register
+     * file of IMA entries follows the boot logs. */
+    int have_boot = 0, have_ccel = 0;
     for (size_t i = 0; i < r->n_files; i++) {
+        cct_eventlog *log;
+        int rc = cli_open_log(r->files[i], fmt_of(r, i), &log);
+        if (rc != 0) {
+            return rc;
+        }
+        r->formats[i] = cct_eventlog_format(log);
+        cct_eventlog_free(log);
+        have_boot |= !is_ima_format(r->formats[i]);
+        have_ccel |= r->formats[i] == CCT_LOG_CCEL;
+    }
+    r->ima_used = r->ima_kind >= 0 ? (enum cct_reg_kind)r->ima_kind : have_ccel ? CCT_REG_RTMR : CCT_REG_PCR;
+    r->agg_checked = 0;
+    for (size_t pass = 0; pass < 2 * r->n_files; pass++) {
+        size_t i = pass % r->n_files;
+        if ((pass < r->n_files) == is_ima_format(r->formats[i])) {
+            continue;
+        }
         cct_eventlog *log;
         struct sepseen ss = { 0, 0 };
         int rc = cli_open_log(r->files[i], fmt_of(r, i), &log);
         if (rc != 0) {
             return rc;
         }
-        r->formats[i] = cct_eventlog_format(log);
+        if (is_ima_format(r->formats[i])) {
+            cct_eventlog_ima_set_register(log, r->ima_used);
+            if (r->n_ima_banks && r->formats[i] == CCT_LOG_IMA_BINARY &&
+                cct_eventlog_ima_set_banks(log, r->ima_banks, r->n_ima_banks) < 0) {
+                cli_error(r->files[i], cct_eventlog_error(log));
+                cct_eventlog_free(log);
+                return EXIT_USAGE;
+            }
+        }
         struct cct_event ev;
         int n;
         while ((n = cct_eventlog_next(log, &ev)) > 0) {
             if (!quiet) {
                 check_event(r, r->files[i], &ev, &ss);
+            }
+            if (is_ima_format(ev.format) && have_boot && r->agg_checked == 0) {
+                /* The first boot_aggregate entry, before IMA extends anything. */
+                enum cct_ima_aggregate how;
+                int a = cct_ima_check_boot_aggregate(r->rp, &ev, r->mrtd_len ? r->mrtd : NULL, r->mrtd_len, &how);
+                if (a == 0) {
+                    static const char *const names[] = { "PCR0-7", "PCR0-9", "MRTD+RTMR0-2" };
+                    r->agg_checked = 1;
+                    r->agg_how = how;
+                    snprintf(r->agg_text, sizeof(r->agg_text), "boot_aggregate (%s) matches %s of the boot log",
+                             cct_alg_name(ev.ima_file_alg), names[how]);
+                } else if (a == CCT_EVERIFY) {
+                    r->agg_checked = -1;
+                    snprintf(r->agg_text, sizeof(r->agg_text),
+                             "boot_aggregate (%s) matches neither PCR0-7 nor PCR0-9 of the boot log%s",
+                             cct_alg_name(ev.ima_file_alg),
+                             r->ima_used == CCT_REG_RTMR && !r->mrtd_len ? " (a TDX boot_aggregate needs --mrtd)"
+                                                                         : "");
+                    if (!quiet) {
+                        add_note(r, r->files[i], &ev, "%s", r->agg_text);
+                    }
+                } else if (a != CCT_ENOTFOUND) {
+                    r->agg_checked = -2;
+                    snprintf(r->agg_text, sizeof(r->agg_text), "boot_aggregate not checked: %s", cct_strerror(a));
+                }
             }
             int e = cct_replay_event(r->rp, &ev);
             if (e < 0) {
@@ -326,6 +410,15 @@ static int load_expect(const char *path, struct expect *ex, size_t *n)
     return 0;
 }
 
+/* Output filter of --index / --alg. */
+static int shown(const struct cct_register *reg, const struct expect *idx, uint16_t alg)
+{
+    if (idx != NULL && (reg->index != idx->index || (idx->have_kind && reg->kind != idx->kind))) {
+        return 0;
+    }
+    return alg == 0 || reg->alg == alg;
+}
+
 /* Default register kind of this replay: RTMR when any log was a CCEL. */
 static enum cct_reg_kind default_kind(const struct run *r)
 {
@@ -356,6 +449,11 @@ static int matches_with(struct run *base, uint32_t wa, const struct expect *e, e
     t->fmt = base->fmt;
     memcpy(t->file_fmt, base->file_fmt, sizeof(t->file_fmt));
     t->workarounds = base->workarounds | wa;
+    t->ima_kind = base->ima_kind;
+    memcpy(t->ima_banks, base->ima_banks, sizeof(t->ima_banks));
+    t->n_ima_banks = base->n_ima_banks;
+    memcpy(t->mrtd, base->mrtd, sizeof(t->mrtd));
+    t->mrtd_len = base->mrtd_len;
     int ok = 0;
     if (replay_all(t, 1) == EXIT_OK) {
         struct cct_register reg;
@@ -378,6 +476,9 @@ static void explain(struct run *r, const struct expect *e, enum cct_reg_kind kin
         o.format = fmt_of(r, i);
         if (cct_eventlog_from_file(r->files[i], &o, &log, NULL) < 0) {
             continue;
+        }
+        if (is_ima_format(cct_eventlog_format(log))) {
+            cct_eventlog_ima_set_register(log, r->ima_used);
         }
         struct cct_event ev;
         uint64_t fed = 0, bad = 0;
@@ -487,10 +588,15 @@ int cmd_replay(int argc, char **argv)
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },           { "expect", required_argument, NULL, 'e' },
         { "workaround", required_argument, NULL, 'w' }, { "format", required_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },           { "verify", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
+        { "index", required_argument, NULL, 'i' },    { "alg", required_argument, NULL, 'a' },
+        { "ima-register", required_argument, NULL, 'R' }, { "ima-banks", required_argument, NULL, 'B' },
+        { "mrtd", required_argument, NULL, 'M' },     { "verify", no_argument, NULL, 'V' },
+        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
     };
     struct run *r = calloc(1, sizeof(*r));
+    struct expect filt;
+    int have_filt_index = 0;
+    uint16_t filt_alg = 0;
     struct expect *ex = calloc(MAX_EXPECT, sizeof(*ex));
     int json = 0, c, rc = EXIT_OK;
     const char *expect_path = NULL;
@@ -500,12 +606,81 @@ int cmd_replay(int argc, char **argv)
         free(ex);
         return EXIT_ENV;
     }
+    r->ima_kind = -1;
+    memset(&filt, 0, sizeof(filt));
     optind = 1;
     int verify = 0;
     static char live_paths[MAX_FILES][256];
     cct_context *ctx = NULL;
-    while ((c = getopt_long(argc, argv, "je:w:f:hV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "je:w:f:hVi:a:R:B:M:", opts, NULL)) != -1) {
         switch (c) {
+        case 'i':
+            if (parse_index(optarg, &filt) < 0) {
+                fprintf(stderr, "cctrusted replay: --index needs N, PCRn or RTMRn\n");
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            have_filt_index = 1;
+            break;
+        case 'a':
+            filt_alg = cct_alg_from_name(optarg);
+            if (cct_alg_digest_size(filt_alg) == 0) {
+                fprintf(stderr, "cctrusted replay: unknown algorithm '%s'\n", optarg);
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case 'R':
+            if (strcmp(optarg, "pcr") == 0) {
+                r->ima_kind = CCT_REG_PCR;
+            } else if (strcmp(optarg, "rtmr") == 0) {
+                r->ima_kind = CCT_REG_RTMR;
+            } else if (strcmp(optarg, "auto") == 0) {
+                r->ima_kind = -1;
+            } else {
+                fprintf(stderr, "cctrusted replay: --ima-register takes pcr, rtmr or auto\n");
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case 'B': {
+            char buf[256];
+            snprintf(buf, sizeof(buf), "%s", optarg);
+            r->n_ima_banks = 0;
+            for (char *t = buf, *next; t != NULL; t = next) {
+                char *comma = strchr(t, ',');
+                next = comma ? comma + 1 : NULL;
+                if (comma) {
+                    *comma = '\0';
+                }
+                uint16_t a = cct_alg_from_name(t);
+                if (cct_alg_digest_size(a) == 0 || r->n_ima_banks == CCT_MAX_DIGESTS - 1) {
+                    fprintf(stderr, "cctrusted replay: bad --ima-banks entry '%s'\n", t);
+                    rc = EXIT_USAGE;
+                    goto out;
+                }
+                r->ima_banks[r->n_ima_banks++] = a;
+            }
+            break;
+        }
+        case 'M': {
+            size_t hl = strlen(optarg);
+            int okh = hl == 96;
+            for (size_t k = 0; okh && k < hl; k++) {
+                okh = isxdigit((unsigned char)optarg[k]) != 0;
+            }
+            if (!okh) {
+                fprintf(stderr, "cctrusted replay: --mrtd needs 96 hex digits (48 bytes)\n");
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            for (size_t k = 0; k < 48; k++) {
+                char b[3] = { optarg[2 * k], optarg[2 * k + 1], 0 };
+                r->mrtd[k] = (uint8_t)strtoul(b, NULL, 16);
+            }
+            r->mrtd_len = 48;
+            break;
+        }
         case 'j': json = 1; break;
         case 'V': verify = 1; break;
         case 'e': expect_path = optarg; break;
@@ -561,10 +736,15 @@ int cmd_replay(int argc, char **argv)
     enum cct_reg_kind dk = default_kind(r);
     if (json) {
         printf("{\"registers\":[");
+        int firstreg = 1;
         for (size_t i = 0; i < n; i++) {
             struct cct_register reg;
             cct_replay_get(r->rp, i, &reg);
-            printf("%s\n  {\"index\":%u,\"alg\":\"%s\",\"digest\":", i ? "," : "", reg.index, cct_alg_name(reg.alg));
+            if (!shown(&reg, have_filt_index ? &filt : NULL, filt_alg)) {
+                continue;
+            }
+            printf("%s\n  {\"index\":%u,\"alg\":\"%s\",\"digest\":", firstreg ? "" : ",", reg.index, cct_alg_name(reg.alg));
+            firstreg = 0;
             cli_json_hex(stdout, reg.digest, reg.size);
             printf(",\"register\":\"%s\",\"events\":%" PRIu64 "}", reg.kind == CCT_REG_RTMR ? "rtmr" : "pcr",
                    reg.n_events);
@@ -593,12 +773,20 @@ int cmd_replay(int argc, char **argv)
             }
         }
         printf("]");
+        if (r->agg_checked != 0) {
+            printf(",\"boot_aggregate\":{\"matched\":%s,\"message\":", r->agg_checked > 0 ? "true" : "false");
+            cli_json_str(stdout, r->agg_text);
+            printf("}");
+        }
     } else {
         for (size_t i = 0; i < n; i++) {
             struct cct_register reg;
             char hx[2 * CCT_MAX_DIGEST_SIZE + 1];
             char name[16];
             cct_replay_get(r->rp, i, &reg);
+            if (!shown(&reg, have_filt_index ? &filt : NULL, filt_alg)) {
+                continue;
+            }
             hexs(reg.digest, reg.size, hx);
             snprintf(name, sizeof(name), "%s%u", cli_reg_prefix(reg.kind), reg.index);
             printf("%-7s %-7s %s  (%" PRIu64 " events)\n", name, cct_alg_name(reg.alg), hx, reg.n_events);
@@ -608,6 +796,11 @@ int cmd_replay(int argc, char **argv)
             if ((ap & b) && cct_workaround_name(b)) {
                 printf("workaround applied: %s\n", cct_workaround_name(b));
             }
+        }
+        if (r->agg_checked > 0) {
+            printf("%s\n", r->agg_text);
+        } else if (r->agg_checked == -2) {
+            printf("%s\n", r->agg_text);
         }
     }
     for (size_t i = 0; i < r->n_notes; i++) {

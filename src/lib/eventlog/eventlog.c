@@ -84,9 +84,29 @@ static int fill(cct_eventlog *log, size_t want)
 
 static int init_parser(cct_eventlog *log, enum cct_log_format fmt)
 {
+    cct_ima_free(&log->parser.ima);
+    cct_cel_json_free(&log->parser.cel_json);
     memset(&log->parser, 0, sizeof(log->parser));
     log->parser.format = fmt;
     switch (fmt) {
+    case CCT_LOG_CEL_TLV:
+        cct_cel_init(&log->parser.cel, fmt, log->max_event_size);
+        return 0;
+    case CCT_LOG_CEL_JSON:
+        cct_cel_json_init(&log->parser.cel_json, log->max_event_size);
+        return 0;
+    case CCT_LOG_IMA_ASCII:
+    case CCT_LOG_IMA_BINARY: {
+        const uint8_t *p;
+        size_t n;
+        int eof;
+        if (cct_ima_init(&log->parser.ima, fmt, log->max_event_size, &log->ima_set) < 0) {
+            return cct_err(&log->err, CCT_ENOMEM, -1, -1, "out of memory");
+        }
+        avail(log, &p, &n, &eof);
+        log->parser.ima.big_endian = fmt == CCT_LOG_IMA_BINARY && cct_ima_binary_order(p, n);
+        return 0;
+    }
     case CCT_LOG_TCG2:
     case CCT_LOG_TCG1:
     case CCT_LOG_CCEL:
@@ -107,7 +127,26 @@ static int detect(cct_eventlog *log, enum cct_log_format *fmt)
         size_t n;
         int eof;
         avail(log, &p, &n, &eof);
-        int r = cct_tcg_detect(p, n, fmt, &log->err);
+        /* IMA first: a binary IMA entry is never a valid TCG record start,
+         * but the TCG check would wait for bytes an IMA list lacks. */
+        int r = cct_ima_detect(p, n, eof, fmt);
+        if (r == 0) {
+            r = cct_cel_detect(p, n, eof, fmt);
+        }
+        if (r == 0) {
+            r = cct_cel_json_detect(p, n, eof, fmt);
+        }
+        if (r == 1) {
+            return 0;
+        }
+        if (r == CCT_ETRUNCATED) {
+            r = fill(log, n + 4096);
+            if (r < 0) {
+                return r;
+            }
+            continue;
+        }
+        r = cct_tcg_detect(p, n, fmt, &log->err);
         if (r != CCT_ETRUNCATED) {
             return r;
         }
@@ -213,11 +252,18 @@ int cct_eventlog_from_file(const char *path, const struct cct_eventlog_options *
     return 0;
 }
 
-static int parse_one(cct_eventlog *log, const uint8_t *p, size_t n, struct cct_event *ev,
+static int parse_one(cct_eventlog *log, const uint8_t *p, size_t n, int eof, struct cct_event *ev,
                      size_t *consumed, int *end)
 {
     uint64_t off = source_offset(log);
     switch (log->parser.format) {
+    case CCT_LOG_CEL_JSON:
+        return cct_cel_json_next(&log->parser.cel_json, p, n, eof, off, log->number, ev, consumed, end, &log->err);
+    case CCT_LOG_CEL_TLV:
+        return cct_cel_next(&log->parser.cel, p, n, eof, off, log->number, ev, consumed, end, &log->err);
+    case CCT_LOG_IMA_ASCII:
+    case CCT_LOG_IMA_BINARY:
+        return cct_ima_next(&log->parser.ima, p, n, eof, off, log->number, ev, consumed, end, &log->err);
     case CCT_LOG_TCG2:
     case CCT_LOG_TCG1:
     case CCT_LOG_CCEL:
@@ -234,6 +280,9 @@ static int drain_padding(cct_eventlog *log)
     size_t n;
     int eof;
     avail(log, &p, &n, &eof);
+    if (n == 0) {
+        return 0;
+    }
     uint8_t pad = p[0];
     for (;;) {
         avail(log, &p, &n, &eof);
@@ -271,9 +320,13 @@ static int next_record(cct_eventlog *log, struct cct_event *ev)
         }
         avail(log, &p, &n, &eof);
         if (n == 0 && eof) {
+            if (log->parser.format == CCT_LOG_CEL_JSON && cct_cel_json_unfinished(&log->parser.cel_json)) {
+                return cct_err(&log->err, CCT_ETRUNCATED, (int64_t)log->number, (int64_t)source_offset(log),
+                               "CEL-JSON log ends before its JSON array is closed");
+            }
             return 0;
         }
-        int r = parse_one(log, p, n, ev, &consumed, &end);
+        int r = parse_one(log, p, n, eof, ev, &consumed, &end);
         if (r == CCT_ETRUNCATED) {
             if (eof) {
                 return cct_err(&log->err, CCT_ETRUNCATED, (int64_t)log->number, (int64_t)source_offset(log),
@@ -290,6 +343,12 @@ static int next_record(cct_eventlog *log, struct cct_event *ev)
             return r;
         }
         if (end) {
+            /* A parser may consume trailing separators (CEL-JSON) before the end. */
+            consume(log, consumed);
+            avail(log, &p, &n, &eof);
+            if (n == 0 && eof) {
+                return 0;
+            }
             r = drain_padding(log);
             return r < 0 ? r : 0;
         }
@@ -405,5 +464,7 @@ void cct_eventlog_free(cct_eventlog *log)
     if (log->is_file) {
         cct_window_close(&log->win);
     }
+    cct_ima_free(&log->parser.ima);
+    cct_cel_json_free(&log->parser.cel_json);
     free(log);
 }

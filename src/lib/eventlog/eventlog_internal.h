@@ -4,6 +4,9 @@
 
 #include <cctrusted/eventlog.h>
 
+#include "formats/cel/cel.h"
+#include "formats/cel/cel_json.h"
+#include "formats/ima/ima.h"
 #include "formats/tcg/tcg.h"
 #include "util/file.h"
 
@@ -15,11 +18,15 @@
 struct cct_log_parser {
     enum cct_log_format format;
     struct cct_tcg_state tcg;
+    struct cct_ima_state ima;
+    struct cct_cel_state cel;
+    struct cct_cel_json_state cel_json;
 };
 
 struct cct_eventlog {
     struct cct_error err;
     struct cct_log_parser parser;
+    struct cct_ima_settings ima_set; /* kept across rewinds */
     size_t max_event_size;
     /* source: memory or a streamed file */
     const uint8_t *mem;

@@ -138,6 +138,29 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
     if (literal) {
         *literal = all_ok;
     }
+    if (ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY || ev->ima_template != NULL) {
+        /* IMA: the template hash is H(template data). Violations log zeros;
+         * a guessed layout (patched or unknown template) is only confirmed. */
+        if ((ev->flags & CCT_EVENT_F_IMA_VIOLATION) || ((ev->flags & CCT_EVENT_F_IMA_LAYOUT_GUESSED) && !all_ok)) {
+            *result = CCT_DIGEST_NOT_CHECKED;
+        } else {
+            *result = all_ok ? CCT_DIGEST_OK : CCT_DIGEST_MISMATCH;
+        }
+        return 0;
+    }
+    if ((ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON) &&
+        ev->cel_content_type != CCT_CEL_PCCLIENT_STD) {
+        /* COS content: the digest covers the content TLV. systemd: the "string"
+         * is what was measured for most records, so a match is reported.
+         * Others: not bound. */
+        if (ev->cel_content_type == CCT_CEL_COS) {
+            *result = all_ok ? CCT_DIGEST_OK : CCT_DIGEST_MISMATCH;
+        } else {
+            *result = ev->cel_content_type == CCT_CEL_SYSTEMD && all_ok && ev->data_len > 0 ? CCT_DIGEST_OK
+                                                                                            : CCT_DIGEST_NOT_CHECKED;
+        }
+        return 0;
+    }
     if (ev->type == EV_NO_ACTION || (ev->flags & CCT_EVENT_F_HEADER) ||
         !(spec_bound(ev->type) || utf16_load_options(ev))) {
         *result = CCT_DIGEST_NOT_CHECKED;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cctrusted/ima.h>
 #include <cctrusted/replay.h>
 
 #include "crypto/crypto.h"
@@ -237,12 +238,38 @@ int cct_replay_event(cct_replay *r, const struct cct_event *ev)
             }
             g->separators++;
         }
-        rc = cct_hasher_extend(&r->h, d->alg, g->digest, d->bytes);
+        const uint8_t *bytes = d->bytes;
+        uint8_t ff[CCT_MAX_DIGEST_SIZE];
+        if (ev->flags & CCT_EVENT_F_IMA_VIOLATION) {
+            /* IMA violation: the kernel extends all-0xFF instead of the zero digest it logs. */
+            memset(ff, 0xff, sizeof(ff));
+            bytes = ff;
+        }
+        rc = cct_hasher_extend(&r->h, d->alg, g->digest, bytes);
         if (rc < 0) {
             return rc;
         }
         g->n_events++;
     }
+    return 0;
+}
+
+int cct_replay_set_register(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+                            const uint8_t *digest, size_t size, uint64_t n_events)
+{
+    struct reg *g;
+    if (r == NULL || digest == NULL) {
+        return CCT_EINVAL;
+    }
+    int rc = find(r, kind, index, alg, 1, &g);
+    if (rc < 0) {
+        return rc;
+    }
+    if (size != g->size) {
+        return CCT_EINVAL;
+    }
+    memcpy(g->digest, digest, size);
+    g->n_events = n_events;
     return 0;
 }
 

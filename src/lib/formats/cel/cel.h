@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * TCG Canonical Event Log (CEL), TLV encoding. Pure: bytes in, event views
+ * out. See docs/cel.md.
+ */
+#ifndef CCT_FORMATS_CEL_H
+#define CCT_FORMATS_CEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cctrusted/eventlog.h>
+
+/* Top-level TLV types (CEL "TLV encoding"; 108 is the CC measurement register extension). */
+#define CCT_CEL_T_RECNUM 0u
+#define CCT_CEL_T_PCR 1u
+#define CCT_CEL_T_NV_INDEX 2u
+#define CCT_CEL_T_DIGESTS 3u
+#define CCT_CEL_T_CCMR 108u
+
+/* Limits. */
+#define CCT_CEL_MAX_INDEX 1023u /* PCR index */
+#define CCT_CEL_MAX_CCMR 4u     /* CC MR index: 0 = MRTD, 1..4 = RTMR0..3 */
+#define CCT_CEL_MAX_NESTED 16u  /* TLVs inside a content value */
+
+struct cct_cel_state {
+    enum cct_log_format format;
+    size_t max_event_size;
+    int have_prev;
+    uint64_t prev_recnum;
+};
+
+/* 1 with *fmt set, 0 when not a CEL TLV log, CCT_ETRUNCATED for more bytes. */
+int cct_cel_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt);
+
+void cct_cel_init(struct cct_cel_state *st, enum cct_log_format fmt, size_t max_event_size);
+
+/* Same contract as cct_ima_next(). */
+int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
+                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err);
+
+#endif

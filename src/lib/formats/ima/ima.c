@@ -1,0 +1,1104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Linux IMA measurement lists (ascii and binary).
+ *
+ * Binary entry (kernel ima_fs.c, ima_measurements_show; lengths and the PCR
+ * in the kernel's byte order, little-endian with ima_canonical_fmt):
+ *   u32 pcr, u8 template_digest[20] (SHA-1 bank), u32 name_len, name,
+ *   u32 template_data_len (absent for the "ima" template), template data.
+ * Template data is a sequence of fields, each u32 len + bytes; the "ima"
+ * template instead writes d as 20 raw bytes and n as u32 strlen + name.
+ *
+ * Ascii entry (ima_ascii_measurements_show): "%2d <template hash hex>
+ * <template name>" then " <field>" per field, "\n".
+ *
+ * Template hash (ima_calc_field_array_hash): H over, per field, u32 len and
+ * the field bytes, i.e. H(template data); for the "ima" template H(d(20) ||
+ * n padded with NULs to 256 bytes). The event's data is always the byte
+ * string the template hash covers, so the check is H(data) == digest.
+ */
+#include "formats/ima/ima.h"
+
+#include <cctrusted/ima.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error.h"
+#include "util/hex.h"
+#include "util/reader.h"
+
+/* Field encodings of ima_template_lib.c. */
+enum fkind {
+    F_DIGEST_OLD,  /* "d": 20 raw bytes (ima template) */
+    F_NAME_OLD,    /* "n": name, hashed padded to 256 (ima template) */
+    F_DIGEST_ALGO, /* "d-ng", "d-ngv2", "d-modsig": "<prefix>:\0" + digest; ascii "<prefix>:<hex>" */
+    F_STRING,      /* "n-ng" and patched string fields: string + NUL; ascii the string */
+    F_HEX,         /* "sig", "buf", "modsig": bytes; ascii hex */
+};
+
+struct field_def {
+    const char *id;
+    enum fkind kind;
+};
+
+struct tmpl_def {
+    const char *name;
+    size_t n;
+    struct field_def f[5];
+    int guessed; /* layout of a patched kernel, not published upstream */
+};
+
+static const struct tmpl_def templates[] = {
+    { "ima", 2, { { "d", F_DIGEST_OLD }, { "n", F_NAME_OLD } }, 0 },
+    { "ima-ng", 2, { { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING } }, 0 },
+    { "ima-sig", 3, { { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING }, { "sig", F_HEX } }, 0 },
+    { "ima-sigv2", 3, { { "d-ngv2", F_DIGEST_ALGO }, { "n-ng", F_STRING }, { "sig", F_HEX } }, 0 },
+    { "ima-buf", 3, { { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING }, { "buf", F_HEX } }, 0 },
+    { "ima-modsig",
+      5,
+      { { "d-ng", F_DIGEST_ALGO },
+        { "n-ng", F_STRING },
+        { "sig", F_HEX },
+        { "d-modsig", F_DIGEST_ALGO },
+        { "modsig", F_HEX } },
+      0 },
+    /* Patched TDX kernels: process dependency and cgroup path before d-ng|n-ng. */
+    { "ima-cgpath",
+      4,
+      { { "dep", F_STRING }, { "cg-path", F_STRING }, { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING } },
+      1 },
+    { "ima-dep-cgn",
+      4,
+      { { "dep", F_STRING }, { "cgn", F_STRING }, { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING } },
+      1 },
+};
+
+static const struct tmpl_def *find_template(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++) {
+        if (strlen(templates[i].name) == len && memcmp(templates[i].name, name, len) == 0) {
+            return &templates[i];
+        }
+    }
+    return NULL;
+}
+
+/* Kernel crypto/hash_info.c: hash_algo_name and hash_digest_size. */
+static const struct {
+    const char *name;
+    uint8_t size;
+    uint16_t tpm;
+} hash_algos[] = {
+    { "md4", 16, 0 },
+    { "md5", 16, 0 },
+    { "sha1", 20, CCT_ALG_SHA1 },
+    { "rmd160", 20, 0 },
+    { "sha256", 32, CCT_ALG_SHA256 },
+    { "sha384", 48, CCT_ALG_SHA384 },
+    { "sha512", 64, CCT_ALG_SHA512 },
+    { "sha224", 28, 0 },
+    { "rmd128", 16, 0 },
+    { "rmd256", 32, 0 },
+    { "rmd320", 40, 0 },
+    { "wp256", 32, 0 },
+    { "wp384", 48, 0 },
+    { "wp512", 64, 0 },
+    { "tgr128", 16, 0 },
+    { "tgr160", 20, 0 },
+    { "tgr192", 24, 0 },
+    { "sm3", 32, CCT_ALG_SM3_256 },
+    { "streebog256", 32, 0 },
+    { "streebog512", 64, 0 },
+    { "sha3-256", 32, 0 },
+    { "sha3-384", 48, 0 },
+    { "sha3-512", 64, 0 },
+};
+
+size_t cct_ima_hash_algo(const char *name, size_t len, uint16_t *tpm_alg)
+{
+    for (size_t i = 0; i < sizeof(hash_algos) / sizeof(hash_algos[0]); i++) {
+        if (strlen(hash_algos[i].name) == len && memcmp(hash_algos[i].name, name, len) == 0) {
+            if (tpm_alg) {
+                *tpm_alg = hash_algos[i].tpm;
+            }
+            return hash_algos[i].size;
+        }
+    }
+    return 0;
+}
+
+/* Template hash algorithm of an ascii line, from the digest's length. */
+static uint16_t alg_for_size(size_t n)
+{
+    switch (n) {
+    case 20: return CCT_ALG_SHA1;
+    case 32: return CCT_ALG_SHA256;
+    case 48: return CCT_ALG_SHA384;
+    case 64: return CCT_ALG_SHA512;
+    default: return CCT_ALG_ERROR;
+    }
+}
+
+static int is_zero(const uint8_t *p, size_t n)
+{
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++) {
+        acc |= p[i];
+    }
+    return acc == 0;
+}
+
+static int template_name_ok(const uint8_t *p, size_t n)
+{
+    if (n == 0 || n > CCT_IMA_MAX_TEMPLATE_NAME) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int is_hex(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* ---------------------------------------------------------------- detection */
+
+static int detect_binary(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt)
+{
+    struct cct_reader r, nl_le, nl_be;
+    uint32_t le, be;
+    const uint8_t *name;
+    cct_reader_init(&r, p, len, 0);
+    /* pcr u32, template digest[20], name_len u32 (either byte order), name */
+    if (!cct_read_skip(&r, 24) || !cct_read_sub(&r, 4, &nl_le)) {
+        return eof ? 0 : CCT_ETRUNCATED;
+    }
+    nl_be = nl_le;
+    if (!cct_read_u32le(&nl_le, &le) || !cct_read_u32be(&nl_be, &be)) {
+        return 0;
+    }
+    uint32_t n = (le >= 1 && le <= CCT_IMA_MAX_TEMPLATE_NAME) ? le : be;
+    if (n < 1 || n > CCT_IMA_MAX_TEMPLATE_NAME) {
+        return 0;
+    }
+    if (!cct_read_bytes(&r, n, &name)) {
+        return eof ? 0 : CCT_ETRUNCATED;
+    }
+    if (!template_name_ok(name, n) ||
+        !((n >= 3 && memcmp(name, "ima", 3) == 0) || (n == 7 && memcmp(name, "evm-sig", 7) == 0))) {
+        return 0;
+    }
+    *fmt = CCT_LOG_IMA_BINARY;
+    return 1;
+}
+
+static int detect_ascii(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt)
+{
+    size_t i = 0, k;
+    while (i < len && i < 8 && p[i] == ' ') {
+        i++;
+    }
+    for (k = 0; i < len && k < 5 && p[i] >= '0' && p[i] <= '9'; i++, k++) {
+    }
+    if (i == len) {
+        return eof ? 0 : CCT_ETRUNCATED;
+    }
+    if (k == 0 || k > 4 || p[i] != ' ') {
+        return 0;
+    }
+    i++;
+    for (k = 0; i < len && k <= 128 && is_hex(p[i]); i++, k++) {
+    }
+    if (i == len) {
+        return eof ? 0 : CCT_ETRUNCATED;
+    }
+    if (p[i] != ' ' || alg_for_size(k / 2) == CCT_ALG_ERROR || k % 2 != 0) {
+        return 0;
+    }
+    i++;
+    size_t s = i;
+    for (; i < len && i - s <= CCT_IMA_MAX_TEMPLATE_NAME && p[i] != ' ' && p[i] != '\n'; i++) {
+    }
+    if (i == len && !eof) {
+        return CCT_ETRUNCATED;
+    }
+    if (!template_name_ok(p + s, i - s)) {
+        return 0;
+    }
+    *fmt = CCT_LOG_IMA_ASCII;
+    return 1;
+}
+
+int cct_ima_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt)
+{
+    int r = detect_binary(p, len, eof, fmt);
+    if (r != 0) {
+        return r;
+    }
+    return detect_ascii(p, len, eof, fmt);
+}
+
+/* ---------------------------------------------------------------- state */
+
+int cct_ima_init(struct cct_ima_state *st, enum cct_log_format fmt, size_t max_event_size,
+                 const struct cct_ima_settings *set)
+{
+    memset(st, 0, sizeof(*st));
+    st->format = fmt;
+    st->max_data = max_event_size < CCT_IMA_MAX_TEMPLATE_DATA ? max_event_size : CCT_IMA_MAX_TEMPLATE_DATA;
+    /* A line carries the data in hex plus names and digests. */
+    st->max_line = st->max_data * 2 + 1024;
+    if (set) {
+        st->set = *set;
+    }
+    if (cct_hasher_init(&st->h) < 0) {
+        return CCT_ENOMEM;
+    }
+    st->have_hasher = 1;
+    return 0;
+}
+
+void cct_ima_free(struct cct_ima_state *st)
+{
+    if (st->have_hasher) {
+        cct_hasher_free(&st->h);
+        st->have_hasher = 0;
+    }
+    free(st->scratch);
+    st->scratch = NULL;
+    st->scratch_cap = 0;
+}
+
+/* Template data being rebuilt into st->scratch, capped by st->max_data. */
+struct out {
+    struct cct_ima_state *st;
+    size_t len;
+    int over;
+};
+
+static int out_reserve(struct out *o, size_t n)
+{
+    if (n > o->st->max_data || o->len > o->st->max_data - n) {
+        o->over = 1;
+        return CCT_ELIMIT;
+    }
+    size_t need = o->len + n;
+    if (need > o->st->scratch_cap) {
+        size_t cap = o->st->scratch_cap ? o->st->scratch_cap : 1024;
+        while (cap < need) {
+            cap *= 2;
+        }
+        uint8_t *p = realloc(o->st->scratch, cap);
+        if (p == NULL) {
+            return CCT_ENOMEM;
+        }
+        o->st->scratch = p;
+        o->st->scratch_cap = cap;
+    }
+    return 0;
+}
+
+static int out_put(struct out *o, const void *p, size_t n)
+{
+    int r = out_reserve(o, n);
+    if (r < 0) {
+        return r;
+    }
+    if (n) {
+        memcpy(o->st->scratch + o->len, p, n);
+    }
+    o->len += n;
+    return 0;
+}
+
+static int out_u32(struct out *o, uint32_t v)
+{
+    /* Ascii lists are rebuilt in the canonical (little-endian) format. */
+    uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+    return out_put(o, b, 4);
+}
+
+/* Reserve n bytes and return where they go. */
+static int out_take(struct out *o, size_t n, uint8_t **where)
+{
+    int r = out_reserve(o, n);
+    if (r < 0) {
+        return r;
+    }
+    *where = o->st->scratch + o->len;
+    o->len += n;
+    return 0;
+}
+
+/*
+ * Split "<prefix>:" (the part of a d-ng field before its NUL) into the
+ * algorithm: the last ':'-separated component. "sha256:" -> sha256,
+ * "ima:sha256:" -> sha256.
+ */
+static int prefix_alg(const char *pre, size_t n, const char **alg, size_t *alen)
+{
+    if (n < 2 || pre[n - 1] != ':') {
+        return 0;
+    }
+    size_t e = n - 1, s = e;
+    while (s > 0 && pre[s - 1] != ':') {
+        s--;
+    }
+    *alg = pre + s;
+    *alen = e - s;
+    return *alen > 0;
+}
+
+/* ---------------------------------------------------------------- ascii */
+
+struct tok {
+    const char *p;
+    size_t n;
+    size_t off; /* offset in the line */
+};
+
+static int bad(struct cct_error *err, int code, uint64_t number, uint64_t off, size_t at, const char *what,
+               const struct tok *t)
+{
+    int shown = t && t->n < 40 ? (int)t->n : 40;
+    return cct_err(err, code, (int64_t)number, (int64_t)(off + at), "IMA entry %llu: %s%s%.*s%s",
+                   (unsigned long long)number, what, t ? " '" : "", t ? shown : 0, t ? t->p : "",
+                   t ? (t->n > 40 ? "...'" : "'") : "");
+}
+
+/* Decode an ascii d-ng token "<prefix>:<hex>" into field data. */
+static int ascii_digest_algo(struct cct_ima_state *st, struct out *o, const struct tok *t, int want_file,
+                             struct cct_event *ev, uint64_t number, uint64_t off, struct cct_error *err)
+{
+    if (t->n == 0) {
+        /* An empty field (d-modsig of an unsigned file). */
+        return out_u32(o, 0);
+    }
+    const char *colon = NULL;
+    for (size_t i = t->n; i > 0; i--) {
+        if (t->p[i - 1] == ':') {
+            colon = t->p + i - 1;
+            break;
+        }
+    }
+    const char *alg;
+    size_t alen;
+    if (colon == NULL || !prefix_alg(t->p, (size_t)(colon - t->p) + 1, &alg, &alen)) {
+        return bad(err, CCT_EMALFORMED, number, off, t->off, "file digest is not '<algorithm>:<hex>':", t);
+    }
+    uint16_t tpm = 0;
+    size_t dsize = cct_ima_hash_algo(alg, alen, &tpm);
+    if (dsize == 0) {
+        struct tok a = { alg, alen, (size_t)(alg - t->p) + t->off };
+        return bad(err, CCT_EUNSUPPORTED, number, off, a.off, "unknown file digest algorithm", &a);
+    }
+    size_t pre = (size_t)(colon - t->p) + 1;
+    const char *hex = colon + 1;
+    size_t hlen = t->n - pre;
+    uint8_t *d;
+    int r;
+    if (hlen != dsize * 2) {
+        struct tok h = { hex, hlen, t->off + pre };
+        return bad(err, CCT_EMALFORMED, number, off, h.off,
+                   "file digest has the wrong length for its algorithm:", &h);
+    }
+    if ((r = out_u32(o, (uint32_t)(pre + 1 + dsize))) < 0 || (r = out_put(o, t->p, pre)) < 0 ||
+        (r = out_put(o, "", 1)) < 0 || (r = out_take(o, dsize, &d)) < 0) {
+        return r;
+    }
+    if (cct_hex_decode(hex, hlen, d, dsize) < 0) {
+        struct tok h = { hex, hlen, t->off + pre };
+        return bad(err, CCT_EMALFORMED, number, off, h.off, "bad hex in file digest", &h);
+    }
+    if (want_file) {
+        memcpy(st->file_digest, d, dsize);
+        ev->ima_file_alg = tpm;
+        ev->ima_file_alg_name = alg;
+        ev->ima_file_alg_name_len = alen;
+        ev->ima_file_digest = st->file_digest;
+        ev->ima_file_digest_len = dsize;
+    }
+    return 0;
+}
+
+static int ascii_hex_field(struct out *o, const struct tok *t, uint64_t number, uint64_t off,
+                           struct cct_error *err)
+{
+    uint8_t *d;
+    int r;
+    if (t->n % 2 != 0) {
+        return bad(err, CCT_EMALFORMED, number, off, t->off, "odd number of hex digits in", t);
+    }
+    if ((r = out_u32(o, (uint32_t)(t->n / 2))) < 0 || (r = out_take(o, t->n / 2, &d)) < 0) {
+        return r;
+    }
+    if (cct_hex_decode(t->p, t->n, d, t->n / 2) < 0) {
+        return bad(err, CCT_EMALFORMED, number, off, t->off, "bad hex in", t);
+    }
+    return 0;
+}
+
+/* Parse the fields of a known template from rest (the text after the template name). */
+static int ascii_fields(struct cct_ima_state *st, const struct tmpl_def *td, const struct tok *rest,
+                        struct cct_event *ev, struct out *o, uint64_t number, uint64_t off,
+                        struct cct_error *err)
+{
+    struct tok f[CCT_IMA_MAX_FIELDS];
+    size_t name_idx = td->n;
+    for (size_t i = 0; i < td->n; i++) {
+        if (td->f[i].kind == F_NAME_OLD || strcmp(td->f[i].id, "n-ng") == 0) {
+            name_idx = i;
+        }
+    }
+    /* Fields before the name hold no spaces: split from the left. Fields
+     * after it are hex: split from the right, so a name may hold spaces. */
+    const char *s = rest->p, *e = rest->p + rest->n;
+    for (size_t i = 0; i < name_idx; i++) {
+        const char *sp = memchr(s, ' ', (size_t)(e - s));
+        if (sp == NULL) {
+            struct tok t = { s, (size_t)(e - s), rest->off + (size_t)(s - rest->p) };
+            return bad(err, CCT_EMALFORMED, number, off, t.off, "too few fields for the template at", &t);
+        }
+        f[i] = (struct tok){ s, (size_t)(sp - s), rest->off + (size_t)(s - rest->p) };
+        s = sp + 1;
+    }
+    for (size_t i = td->n; i > name_idx + 1; i--) {
+        const char *sp = NULL;
+        for (const char *q = e; q > s; q--) {
+            if (q[-1] == ' ') {
+                sp = q - 1;
+                break;
+            }
+        }
+        if (sp == NULL) {
+            return bad(err, CCT_EMALFORMED, number, off, rest->off, "too few fields for the template", NULL);
+        }
+        f[i - 1] = (struct tok){ sp + 1, (size_t)(e - sp - 1), rest->off + (size_t)(sp + 1 - rest->p) };
+        e = sp;
+    }
+    if (name_idx < td->n) {
+        f[name_idx] = (struct tok){ s, (size_t)(e - s), rest->off + (size_t)(s - rest->p) };
+    }
+    int r, seen_digest = 0;
+    for (size_t i = 0; i < td->n; i++) {
+        const struct tok *t = &f[i];
+        switch (td->f[i].kind) {
+        case F_DIGEST_OLD: {
+            uint8_t *d;
+            if (t->n != 2 * CCT_IMA_SHA1_SIZE) {
+                return bad(err, CCT_EMALFORMED, number, off, t->off,
+                           "'ima' template digest is not 40 hex digits:", t);
+            }
+            if ((r = out_take(o, CCT_IMA_SHA1_SIZE, &d)) < 0) {
+                return r;
+            }
+            if (cct_hex_decode(t->p, t->n, d, CCT_IMA_SHA1_SIZE) < 0) {
+                return bad(err, CCT_EMALFORMED, number, off, t->off, "bad hex in file digest", t);
+            }
+            memcpy(st->file_digest, d, CCT_IMA_SHA1_SIZE);
+            ev->ima_file_alg = CCT_ALG_SHA1;
+            ev->ima_file_alg_name = "sha1";
+            ev->ima_file_alg_name_len = 4;
+            ev->ima_file_digest = st->file_digest;
+            ev->ima_file_digest_len = CCT_IMA_SHA1_SIZE;
+            break;
+        }
+        case F_NAME_OLD: {
+            uint8_t *d;
+            if (t->n > CCT_IMA_EVENT_NAME_LEN_MAX) {
+                return bad(err, CCT_ELIMIT, number, off, t->off,
+                           "'ima' template name longer than 255 bytes:", t);
+            }
+            if ((r = out_take(o, CCT_IMA_EVENT_NAME_LEN_MAX + 1, &d)) < 0) {
+                return r;
+            }
+            memset(d, 0, CCT_IMA_EVENT_NAME_LEN_MAX + 1);
+            memcpy(d, t->p, t->n);
+            ev->ima_file_name = t->p;
+            ev->ima_file_name_len = t->n;
+            break;
+        }
+        case F_DIGEST_ALGO:
+            if ((r = ascii_digest_algo(st, o, t, !seen_digest, ev, number, off, err)) < 0) {
+                return r;
+            }
+            seen_digest = 1;
+            break;
+        case F_STRING:
+            if (t->n > UINT32_MAX - 1 || (r = out_u32(o, (uint32_t)(t->n + 1))) < 0 ||
+                (r = out_put(o, t->p, t->n)) < 0 || (r = out_put(o, "", 1)) < 0) {
+                return r < 0 ? r : CCT_ELIMIT;
+            }
+            if (i == name_idx) {
+                ev->ima_file_name = t->p;
+                ev->ima_file_name_len = t->n;
+            }
+            break;
+        case F_HEX:
+            if ((r = ascii_hex_field(o, t, number, off, err)) < 0) {
+                return r;
+            }
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Unknown template: keep the text of its fields; find "<alg>:<hex> name" if present. */
+static void ascii_unknown(struct cct_ima_state *st, const struct tok *rest, struct cct_event *ev)
+{
+    const char *s = rest->p, *e = rest->p + rest->n;
+    while (s < e) {
+        const char *sp = memchr(s, ' ', (size_t)(e - s));
+        const char *te = sp ? sp : e;
+        const char *colon = NULL;
+        for (const char *q = te; q > s; q--) {
+            if (q[-1] == ':') {
+                colon = q - 1;
+                break;
+            }
+        }
+        if (colon) {
+            const char *alg;
+            size_t alen;
+            uint16_t tpm = 0;
+            size_t hlen = (size_t)(te - colon - 1);
+            if (prefix_alg(s, (size_t)(colon - s) + 1, &alg, &alen)) {
+                size_t ds = cct_ima_hash_algo(alg, alen, &tpm);
+                if (ds != 0 && hlen == ds * 2 && cct_hex_decode(colon + 1, hlen, st->file_digest, ds) == 0) {
+                    ev->ima_file_alg = tpm;
+                    ev->ima_file_alg_name = alg;
+                    ev->ima_file_alg_name_len = alen;
+                    ev->ima_file_digest = st->file_digest;
+                    ev->ima_file_digest_len = ds;
+                    if (sp) {
+                        const char *ns = sp + 1;
+                        const char *ne = memchr(ns, ' ', (size_t)(e - ns));
+                        ev->ima_file_name = ns;
+                        ev->ima_file_name_len = (size_t)((ne ? ne : e) - ns);
+                    }
+                    return;
+                }
+            }
+        }
+        s = sp ? sp + 1 : e;
+    }
+}
+
+static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
+                      uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
+                      struct cct_error *err)
+{
+    size_t scan = len < st->max_line ? len : st->max_line;
+    const uint8_t *nl = memchr(p, '\n', scan);
+    size_t line_len, rec_len;
+    if (nl == NULL) {
+        if (len > st->max_line) {
+            return cct_err(err, CCT_ELIMIT, (int64_t)number, (int64_t)off,
+                           "IMA entry %llu: line longer than %zu bytes", (unsigned long long)number,
+                           st->max_line);
+        }
+        if (!eof) {
+            return CCT_ETRUNCATED;
+        }
+        line_len = rec_len = len;
+    } else {
+        line_len = (size_t)(nl - p);
+        rec_len = line_len + 1;
+    }
+    if (line_len == 0) {
+        /* A blank line ends the list; only more newlines may follow. */
+        *end = 1;
+        *consumed = 0;
+        return 0;
+    }
+    const char *l = (const char *)p;
+    size_t i = 0;
+    memset(ev, 0, sizeof(*ev));
+    while (i < line_len && l[i] == ' ') {
+        i++;
+    }
+    /* 1st: register index, "%2d " */
+    uint32_t pcr = 0;
+    size_t ds = i;
+    for (; i < line_len && l[i] >= '0' && l[i] <= '9' && i - ds < 5; i++) {
+        pcr = pcr * 10 + (uint32_t)(l[i] - '0');
+    }
+    if (i == ds || i - ds > 4 || i >= line_len || l[i] != ' ' || pcr > CCT_IMA_MAX_PCR) {
+        struct tok t = { l + ds, (i > ds ? i - ds : (line_len - ds < 8 ? line_len - ds : 8)), ds };
+        return bad(err, CCT_EMALFORMED, number, off, ds, "register index is not a number 0..1023:", &t);
+    }
+    i++;
+    /* 2nd: template hash in hex; its length gives the algorithm. */
+    const char *th = l + i;
+    const char *sp = memchr(th, ' ', line_len - i);
+    size_t thn = sp ? (size_t)(sp - th) : line_len - i;
+    struct tok tht = { th, thn, i };
+    uint16_t talg = (thn % 2 == 0) ? alg_for_size(thn / 2) : CCT_ALG_ERROR;
+    if (talg == CCT_ALG_ERROR) {
+        return bad(err, CCT_EMALFORMED, number, off, i,
+                   "template hash is not 40, 64, 96 or 128 hex digits:", &tht);
+    }
+    if (cct_hex_decode(th, thn, st->tmpl_digest, thn / 2) < 0) {
+        return bad(err, CCT_EMALFORMED, number, off, i, "bad hex in template hash", &tht);
+    }
+    if (sp == NULL) {
+        return bad(err, CCT_EMALFORMED, number, off, line_len, "line ends after the template hash", NULL);
+    }
+    i += thn + 1;
+    /* 3rd: template name */
+    const char *tn = l + i;
+    sp = memchr(tn, ' ', line_len - i);
+    size_t tnn = sp ? (size_t)(sp - tn) : line_len - i;
+    struct tok tnt = { tn, tnn, i };
+    if (!template_name_ok((const uint8_t *)tn, tnn)) {
+        return bad(err, CCT_EMALFORMED, number, off, i, "bad template name", &tnt);
+    }
+    ev->ima_template = tn;
+    ev->ima_template_len = tnn;
+    i += tnn;
+    struct tok rest = { l + i, 0, i };
+    if (sp != NULL) {
+        rest.p = l + i + 1;
+        rest.n = line_len - i - 1;
+        rest.off = i + 1;
+    }
+    /* 4th: template fields */
+    const struct tmpl_def *td = find_template(tn, tnn);
+    int violation = is_zero(st->tmpl_digest, thn / 2);
+    struct out o = { st, 0, 0 };
+    if (td != NULL) {
+        if (sp == NULL) {
+            return bad(err, CCT_EMALFORMED, number, off, line_len, "no fields after the template name", NULL);
+        }
+        int r = ascii_fields(st, td, &rest, ev, &o, number, off, err);
+        if (r < 0) {
+            if (r == CCT_ELIMIT && o.over) {
+                return cct_err(err, CCT_ELIMIT, (int64_t)number, (int64_t)off,
+                               "IMA entry %llu: template data longer than %zu bytes",
+                               (unsigned long long)number, st->max_data);
+            }
+            if (r == CCT_ENOMEM) {
+                return cct_err(err, r, (int64_t)number, (int64_t)off, "out of memory");
+            }
+            return r;
+        }
+        ev->data = st->scratch;
+        ev->data_len = o.len;
+        if (td->guessed) {
+            ev->flags |= CCT_EVENT_F_IMA_LAYOUT_GUESSED;
+        }
+    } else {
+        ascii_unknown(st, &rest, ev);
+        ev->data = (const uint8_t *)rest.p;
+        ev->data_len = rest.n;
+        ev->flags |= CCT_EVENT_F_IMA_LAYOUT_GUESSED;
+    }
+    if (ev->data == NULL) {
+        ev->data = (const uint8_t *)"";
+    }
+    ev->number = number;
+    ev->offset = off;
+    ev->length = rec_len;
+    ev->format = CCT_LOG_IMA_ASCII;
+    ev->kind = st->set.kind;
+    ev->index = pcr;
+    ev->index_logged = pcr;
+    ev->type = 0;
+    if (violation) {
+        ev->flags |= CCT_EVENT_F_IMA_VIOLATION;
+    }
+    ev->n_digests = 1;
+    ev->digests[0].alg = talg;
+    ev->digests[0].size = (uint16_t)(thn / 2);
+    ev->digests[0].bytes = st->tmpl_digest;
+    ev->raw = p;
+    ev->raw_len = line_len;
+    *consumed = rec_len;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- binary */
+
+static bool rd_u32(struct cct_reader *r, int be, uint32_t *v)
+{
+    return be ? cct_read_u32be(r, v) : cct_read_u32le(r, v);
+}
+
+/*
+ * Unknown binary template: take the first field shaped like d-ng
+ * ("<alg>:\0" + digest of that algorithm's size) as the file digest and a
+ * NUL-terminated field right after it as the name.
+ */
+static void unknown_field(struct cct_event *ev, const uint8_t *f, size_t flen, int *seen_digest)
+{
+    if (*seen_digest == 1) {
+        *seen_digest = 2;
+        if (flen > 0 && f[flen - 1] == 0 && memchr(f, 0, flen) == f + flen - 1) {
+            ev->ima_file_name = (const char *)f;
+            ev->ima_file_name_len = flen - 1;
+        }
+        return;
+    }
+    if (*seen_digest || flen == 0) {
+        return;
+    }
+    const uint8_t *nul = memchr(f, 0, flen);
+    const char *alg;
+    size_t alen;
+    uint16_t tpm = 0;
+    if (nul == NULL || !prefix_alg((const char *)f, (size_t)(nul - f), &alg, &alen)) {
+        return;
+    }
+    size_t ds = cct_ima_hash_algo(alg, alen, &tpm);
+    if (ds == 0 || flen - (size_t)(nul - f) - 1 != ds) {
+        return;
+    }
+    ev->ima_file_alg = tpm;
+    ev->ima_file_alg_name = alg;
+    ev->ima_file_alg_name_len = alen;
+    ev->ima_file_digest = nul + 1;
+    ev->ima_file_digest_len = ds;
+    *seen_digest = 1;
+}
+
+/* Walk template data as u32 len + bytes fields; fills ev's file fields from td. */
+static int binary_fields(int be, const struct tmpl_def *td, const uint8_t *data, size_t len,
+                         uint64_t data_off, struct cct_event *ev, uint64_t number, struct cct_error *err)
+{
+    struct cct_reader r;
+    size_t n = 0;
+    int seen_digest = 0;
+    cct_reader_init(&r, data, len, (size_t)data_off);
+    while (cct_reader_left(&r) > 0) {
+        uint32_t flen;
+        const uint8_t *f;
+        size_t at = cct_reader_offset(&r);
+        if (n == CCT_IMA_MAX_FIELDS) {
+            return cct_err(err, CCT_ELIMIT, (int64_t)number, (int64_t)at,
+                           "IMA entry %llu: more than %u template fields", (unsigned long long)number,
+                           CCT_IMA_MAX_FIELDS);
+        }
+        if (!rd_u32(&r, be, &flen) || !cct_read_bytes(&r, flen, &f)) {
+            return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)at,
+                           "IMA entry %llu: template field %zu runs past the template data",
+                           (unsigned long long)number, n);
+        }
+        if (td != NULL && n < td->n) {
+            if (td->f[n].kind == F_DIGEST_ALGO && !seen_digest && flen > 0) {
+                const uint8_t *nul = memchr(f, 0, flen);
+                const char *alg;
+                size_t alen;
+                uint16_t tpm = 0;
+                if (nul == NULL || !prefix_alg((const char *)f, (size_t)(nul - f), &alg, &alen)) {
+                    return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)at + 4,
+                                   "IMA entry %llu: %s field lacks its '<algorithm>:' prefix",
+                                   (unsigned long long)number, td->f[n].id);
+                }
+                size_t ds = cct_ima_hash_algo(alg, alen, &tpm);
+                size_t dlen = flen - (size_t)(nul - f) - 1;
+                if (ds == 0) {
+                    return cct_err(err, CCT_EUNSUPPORTED, (int64_t)number, (int64_t)at + 4,
+                                   "IMA entry %llu: unknown file digest algorithm '%.*s'",
+                                   (unsigned long long)number, (int)(alen < 32 ? alen : 32), alg);
+                }
+                if (dlen != ds) {
+                    return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)at + 4,
+                                   "IMA entry %llu: %zu-byte file digest for %.*s (which has %zu)",
+                                   (unsigned long long)number, dlen, (int)alen, alg, ds);
+                }
+                ev->ima_file_alg = tpm;
+                ev->ima_file_alg_name = alg;
+                ev->ima_file_alg_name_len = alen;
+                ev->ima_file_digest = nul + 1;
+                ev->ima_file_digest_len = dlen;
+                seen_digest = 1;
+            } else if (td->f[n].kind == F_STRING && strcmp(td->f[n].id, "n-ng") == 0) {
+                size_t sl = flen;
+                const uint8_t *nul = memchr(f, 0, flen);
+                if (nul != NULL) {
+                    sl = (size_t)(nul - f);
+                }
+                ev->ima_file_name = (const char *)f;
+                ev->ima_file_name_len = sl;
+            }
+        }
+        if (td == NULL) {
+            unknown_field(ev, f, flen, &seen_digest);
+        }
+        n++;
+    }
+    if (td != NULL && n != td->n) {
+        return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)data_off,
+                       "IMA entry %llu: template %s has %zu fields, the data holds %zu",
+                       (unsigned long long)number, td->name, td->n, n);
+    }
+    return 0;
+}
+
+static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
+                       uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
+                       struct cct_error *err)
+{
+    struct cct_reader r;
+    uint32_t pcr, nlen, dlen;
+    const uint8_t *digest, *name, *data;
+    int be = st->big_endian;
+    (void)eof;
+    (void)end;
+    cct_reader_init(&r, p, len, (size_t)off);
+    memset(ev, 0, sizeof(*ev));
+    /* 1st: PCR, 2nd: SHA-1 template digest, 3rd: name length, 4th: name */
+    if (!rd_u32(&r, be, &pcr) || !cct_read_bytes(&r, CCT_IMA_SHA1_SIZE, &digest) || !rd_u32(&r, be, &nlen)) {
+        return CCT_ETRUNCATED;
+    }
+    if (pcr > CCT_IMA_MAX_PCR) {
+        return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)off,
+                       "IMA entry %llu: register index %u out of range", (unsigned long long)number, pcr);
+    }
+    if (nlen == 0 || nlen > CCT_IMA_MAX_TEMPLATE_NAME) {
+        return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)cct_reader_offset(&r) - 4,
+                       "IMA entry %llu: template name length %u out of range 1..%u",
+                       (unsigned long long)number, nlen, CCT_IMA_MAX_TEMPLATE_NAME);
+    }
+    if (!cct_read_bytes(&r, nlen, &name)) {
+        return CCT_ETRUNCATED;
+    }
+    if (!template_name_ok(name, nlen)) {
+        return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)cct_reader_offset(&r) - nlen,
+                       "IMA entry %llu: template name is not printable", (unsigned long long)number);
+    }
+    const struct tmpl_def *td = find_template((const char *)name, nlen);
+    ev->ima_template = (const char *)name;
+    ev->ima_template_len = nlen;
+    if (td == &templates[0]) {
+        /* "ima": 20-byte digest, then u32 strlen + name without NUL. */
+        const uint8_t *fd, *fname;
+        uint32_t fnlen;
+        if (!cct_read_bytes(&r, CCT_IMA_SHA1_SIZE, &fd) || !rd_u32(&r, be, &fnlen)) {
+            return CCT_ETRUNCATED;
+        }
+        if (fnlen > CCT_IMA_EVENT_NAME_LEN_MAX) {
+            return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)cct_reader_offset(&r) - 4,
+                           "IMA entry %llu: 'ima' template name of %u bytes (at most %u)",
+                           (unsigned long long)number, fnlen, CCT_IMA_EVENT_NAME_LEN_MAX);
+        }
+        if (!cct_read_bytes(&r, fnlen, &fname)) {
+            return CCT_ETRUNCATED;
+        }
+        struct out o = { st, 0, 0 };
+        uint8_t *d;
+        int rc = out_take(&o, CCT_IMA_SHA1_SIZE + CCT_IMA_EVENT_NAME_LEN_MAX + 1, &d);
+        if (rc < 0) {
+            return cct_err(err, rc, (int64_t)number, (int64_t)off,
+                           "IMA entry %llu: no room for template data", (unsigned long long)number);
+        }
+        memcpy(d, fd, CCT_IMA_SHA1_SIZE);
+        memset(d + CCT_IMA_SHA1_SIZE, 0, CCT_IMA_EVENT_NAME_LEN_MAX + 1);
+        memcpy(d + CCT_IMA_SHA1_SIZE, fname, fnlen);
+        ev->data = d;
+        ev->data_len = o.len;
+        ev->ima_file_alg = CCT_ALG_SHA1;
+        ev->ima_file_alg_name = "sha1";
+        ev->ima_file_alg_name_len = 4;
+        ev->ima_file_digest = fd;
+        ev->ima_file_digest_len = CCT_IMA_SHA1_SIZE;
+        ev->ima_file_name = (const char *)fname;
+        ev->ima_file_name_len = fnlen;
+    } else {
+        /* 5th: template data length, 6th: template data */
+        if (!rd_u32(&r, be, &dlen)) {
+            return CCT_ETRUNCATED;
+        }
+        if (dlen > st->max_data) {
+            return cct_err(err, CCT_ELIMIT, (int64_t)number, (int64_t)cct_reader_offset(&r) - 4,
+                           "IMA entry %llu: template data of %u bytes (limit %zu)",
+                           (unsigned long long)number, dlen, st->max_data);
+        }
+        uint64_t data_off = cct_reader_offset(&r);
+        if (!cct_read_bytes(&r, dlen, &data)) {
+            return CCT_ETRUNCATED;
+        }
+        int rc = binary_fields(st->big_endian, td, data, dlen, data_off, ev, number, err);
+        if (rc < 0) {
+            return rc;
+        }
+        ev->data = data;
+        ev->data_len = dlen;
+    }
+    size_t rec = (size_t)(cct_reader_offset(&r) - off);
+    ev->number = number;
+    ev->offset = off;
+    ev->length = rec;
+    ev->format = CCT_LOG_IMA_BINARY;
+    ev->kind = st->set.kind;
+    ev->index = pcr;
+    ev->index_logged = pcr;
+    ev->type = 0;
+    int violation = is_zero(digest, CCT_IMA_SHA1_SIZE);
+    if (violation) {
+        ev->flags |= CCT_EVENT_F_IMA_VIOLATION;
+    }
+    ev->n_digests = 1;
+    ev->digests[0].alg = CCT_ALG_SHA1;
+    ev->digests[0].size = CCT_IMA_SHA1_SIZE;
+    ev->digests[0].bytes = digest;
+    /* Other banks: the kernel hashes the same template data with each bank's
+     * algorithm (violations stay zero here; replay extends them as 0xFF). */
+    for (size_t b = 0; b < st->set.n_banks && ev->n_digests < CCT_MAX_DIGESTS; b++) {
+        uint16_t alg = st->set.banks[b];
+        size_t ds = cct_alg_digest_size(alg);
+        if (alg == CCT_ALG_SHA1 || ds == 0) {
+            continue;
+        }
+        uint8_t *bd = st->bank_digest[ev->n_digests];
+        if (violation) {
+            memset(bd, 0, ds);
+        } else {
+            int hr = cct_hasher_digest(&st->h, alg, ev->data, ev->data_len, bd);
+            if (hr < 0) {
+                return cct_err(err, hr, (int64_t)number, (int64_t)off, "IMA entry %llu: cannot compute %s",
+                               (unsigned long long)number, cct_alg_name(alg));
+            }
+        }
+        ev->digests[ev->n_digests].alg = alg;
+        ev->digests[ev->n_digests].size = (uint16_t)ds;
+        ev->digests[ev->n_digests].bytes = bd;
+        ev->n_digests++;
+    }
+    ev->raw = p;
+    ev->raw_len = rec;
+    *consumed = rec;
+    return 0;
+}
+
+int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
+                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err)
+{
+    struct cct_event e;
+    int r;
+    *end = 0;
+    *consumed = 0;
+    if (st->format == CCT_LOG_IMA_ASCII) {
+        r = ascii_next(st, p, len, eof, off, number, &e, consumed, end, err);
+    } else {
+        r = binary_next(st, p, len, eof, off, number, &e, consumed, end, err);
+    }
+    if (r == 0 && !*end) {
+        *ev = e;
+    }
+    return r;
+}
+
+/* Decide the byte order of a binary list from its first entry. */
+int cct_ima_binary_order(const uint8_t *p, size_t len)
+{
+    struct cct_reader r, c;
+    uint32_t le, be;
+    cct_reader_init(&r, p, len, 0);
+    /* The name length (u32 after pcr and the 20-byte digest) is small in the right order. */
+    if (!cct_read_skip(&r, 24) || !cct_read_sub(&r, 4, &c)) {
+        return 0;
+    }
+    struct cct_reader c2 = c;
+    if (!cct_read_u32le(&c, &le) || !cct_read_u32be(&c2, &be)) {
+        return 0;
+    }
+    if (le >= 1 && le <= CCT_IMA_MAX_TEMPLATE_NAME) {
+        return 0;
+    }
+    return be >= 1 && be <= CCT_IMA_MAX_TEMPLATE_NAME;
+}
+
+int cct_ima_event_fields(const struct cct_event *ev, struct cct_ima_field *out, size_t max)
+{
+    size_t n = 0;
+    if (ev == NULL || (out == NULL && max > 0) ||
+        (ev->format != CCT_LOG_IMA_ASCII && ev->format != CCT_LOG_IMA_BINARY)) {
+        return CCT_EINVAL;
+    }
+    if (ev->ima_template_len == 3 && memcmp(ev->ima_template, "ima", 3) == 0) {
+        /* d (20 bytes), n (NUL-padded to 256) */
+        if (ev->data_len != CCT_IMA_SHA1_SIZE + CCT_IMA_EVENT_NAME_LEN_MAX + 1) {
+            return CCT_EMALFORMED;
+        }
+        if (max < 2) {
+            return CCT_ELIMIT;
+        }
+        out[0] = (struct cct_ima_field){ ev->data, CCT_IMA_SHA1_SIZE };
+        out[1] = (struct cct_ima_field){ ev->data + CCT_IMA_SHA1_SIZE, CCT_IMA_EVENT_NAME_LEN_MAX + 1 };
+        return 2;
+    }
+    if (ev->format == CCT_LOG_IMA_ASCII && find_template(ev->ima_template, ev->ima_template_len) == NULL) {
+        /* Unknown ascii template: the words of the line after the name. */
+        const uint8_t *s = ev->data, *e = ev->data + ev->data_len;
+        while (s <= e && ev->data_len > 0) {
+            const uint8_t *sp = memchr(s, ' ', (size_t)(e - s));
+            const uint8_t *te = sp ? sp : e;
+            if (n == max || n == CCT_IMA_MAX_FIELDS) {
+                return CCT_ELIMIT;
+            }
+            out[n++] = (struct cct_ima_field){ s, (size_t)(te - s) };
+            if (sp == NULL) {
+                break;
+            }
+            s = sp + 1;
+        }
+        return (int)n;
+    }
+    struct cct_reader r;
+    /* Ascii data was rebuilt little-endian; a binary log keeps its order. */
+    int be = ev->format == CCT_LOG_IMA_BINARY && cct_ima_binary_order(ev->raw, ev->raw_len);
+    cct_reader_init(&r, ev->data, ev->data_len, 0);
+    while (cct_reader_left(&r) > 0) {
+        uint32_t len;
+        const uint8_t *f;
+        if (n == max || n == CCT_IMA_MAX_FIELDS) {
+            return CCT_ELIMIT;
+        }
+        if (!rd_u32(&r, be, &len) || !cct_read_bytes(&r, len, &f)) {
+            return CCT_EMALFORMED;
+        }
+        out[n++] = (struct cct_ima_field){ f, len };
+    }
+    return (int)n;
+}
+
+int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t len, uint64_t data_off,
+                     struct cct_event *ev, uint64_t number, struct cct_error *err)
+{
+    if (!template_name_ok((const uint8_t *)name, nlen)) {
+        return cct_err(err, CCT_EMALFORMED, (int64_t)number, -1, "event %llu: bad IMA template name",
+                       (unsigned long long)number);
+    }
+    ev->ima_template = name;
+    ev->ima_template_len = nlen;
+    const struct tmpl_def *td = find_template(name, nlen);
+    if (td == &templates[0]) {
+        /* "ima": d(20) || name padded to 256 */
+        if (len != CCT_IMA_SHA1_SIZE + CCT_IMA_EVENT_NAME_LEN_MAX + 1) {
+            return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)data_off,
+                           "event %llu: 'ima' template data of %zu bytes (want 276)",
+                           (unsigned long long)number, len);
+        }
+        const uint8_t *nm = data + CCT_IMA_SHA1_SIZE;
+        const uint8_t *nul = memchr(nm, 0, CCT_IMA_EVENT_NAME_LEN_MAX + 1);
+        ev->ima_file_alg = CCT_ALG_SHA1;
+        ev->ima_file_alg_name = "sha1";
+        ev->ima_file_alg_name_len = 4;
+        ev->ima_file_digest = data;
+        ev->ima_file_digest_len = CCT_IMA_SHA1_SIZE;
+        ev->ima_file_name = (const char *)nm;
+        ev->ima_file_name_len = nul ? (size_t)(nul - nm) : CCT_IMA_EVENT_NAME_LEN_MAX + 1;
+        return 0;
+    }
+    return binary_fields(0, td, data, len, data_off, ev, number, err);
+}

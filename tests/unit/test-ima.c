@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * IMA list parser: truncation at every byte, limits, bad input, resume,
+ * template fields and boot_aggregate. Reads the lists tests/ima/gen_ima.py
+ * wrote into the directory given as argv[1].
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cctrusted/cctrusted.h>
+
+#include "crypto/crypto.h"
+
+static int failures, checks;
+
+#define CHECK(cond, ...)                                                                                     \
+    do {                                                                                                     \
+        checks++;                                                                                            \
+        if (!(cond)) {                                                                                       \
+            failures++;                                                                                      \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                             \
+            fprintf(stderr, __VA_ARGS__);                                                                    \
+            fputc('\n', stderr);                                                                             \
+        }                                                                                                    \
+    } while (0)
+
+static const char *dir;
+
+static uint8_t *slurp(const char *name, size_t *len)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(1);
+    }
+    uint8_t *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 4096;
+            buf = realloc(buf, cap);
+            if (buf == NULL) {
+                exit(1);
+            }
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        if (r == 0) {
+            break;
+        }
+        n += r;
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static cct_eventlog *open_mem(const uint8_t *p, size_t n, enum cct_log_format fmt, size_t max_ev, int *rc,
+                              struct cct_error *err)
+{
+    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
+    cct_eventlog *log = NULL;
+    o.format = fmt;
+    o.max_event_size = max_ev;
+    cct_error_clear(err);
+    *rc = cct_eventlog_from_memory(p, n, &o, &log, err);
+    return *rc == 0 ? log : NULL;
+}
+
+/* Record end offsets of a complete list. */
+static size_t boundaries(const uint8_t *p, size_t n, enum cct_log_format fmt, uint64_t *ends, size_t max)
+{
+    struct cct_error err;
+    int rc;
+    size_t k = 0;
+    cct_eventlog *log = open_mem(p, n, fmt, 0, &rc, &err);
+    CHECK(log != NULL, "open: %s", err.message);
+    if (log == NULL) {
+        return 0;
+    }
+    struct cct_event ev;
+    while ((rc = cct_eventlog_next(log, &ev)) > 0 && k < max) {
+        ends[k++] = ev.offset + ev.length;
+    }
+    CHECK(rc == 0, "complete list fails: %s", cct_eventlog_error(log)->message);
+    cct_eventlog_free(log);
+    return k;
+}
+
+static void truncation_binary(const char *name)
+{
+    size_t n;
+    uint8_t *full = slurp(name, &n);
+    uint64_t ends[64];
+    size_t nrec = boundaries(full, n, CCT_LOG_IMA_BINARY, ends, 64);
+    CHECK(nrec >= 3 && ends[nrec - 1] == n, "%s: %zu records ending at %llu of %zu", name, nrec,
+          nrec ? (unsigned long long)ends[nrec - 1] : 0ull, n);
+    for (size_t k = 1; k < n; k++) {
+        /* A copy of exactly k bytes, so reading past it is caught by ASan. */
+        uint8_t *p = malloc(k);
+        memcpy(p, full, k);
+        struct cct_error err;
+        int rc;
+        cct_eventlog *log = open_mem(p, k, CCT_LOG_IMA_BINARY, 0, &rc, &err);
+        CHECK(log != NULL, "%s[%zu]: open: %s", name, k, err.message);
+        if (log != NULL) {
+            struct cct_event ev;
+            size_t got = 0;
+            while ((rc = cct_eventlog_next(log, &ev)) > 0) {
+                got++;
+            }
+            size_t whole = 0;
+            while (whole < nrec && ends[whole] <= k) {
+                whole++;
+            }
+            CHECK(got == whole, "%s[%zu]: %zu events, want %zu", name, k, got, whole);
+            if (whole > 0 && ends[whole - 1] == k) {
+                CHECK(rc == 0, "%s[%zu]: clean end expected, got %d", name, k, rc);
+            } else {
+                const struct cct_error *e = cct_eventlog_error(log);
+                uint64_t at = whole ? ends[whole - 1] : 0;
+                CHECK(rc == CCT_ETRUNCATED && e->event == (int64_t)whole && e->offset == (int64_t)at,
+                      "%s[%zu]: rc %d event %lld offset %lld, want ETRUNCATED %zu %llu (%s)", name, k, rc,
+                      (long long)e->event, (long long)e->offset, whole, (unsigned long long)at, e->message);
+            }
+            cct_eventlog_free(log);
+        }
+        free(p);
+    }
+    free(full);
+}
+
+static void truncation_ascii(const char *name)
+{
+    size_t n;
+    uint8_t *full = slurp(name, &n);
+    uint64_t ends[64];
+    size_t nrec = boundaries(full, n, CCT_LOG_IMA_ASCII, ends, 64);
+    for (size_t k = 1; k < n; k++) {
+        uint8_t *p = malloc(k);
+        memcpy(p, full, k);
+        struct cct_error err;
+        int rc;
+        cct_eventlog *log = open_mem(p, k, CCT_LOG_IMA_ASCII, 0, &rc, &err);
+        if (log != NULL) {
+            struct cct_event ev;
+            size_t got = 0, whole = 0;
+            while ((rc = cct_eventlog_next(log, &ev)) > 0) {
+                got++;
+            }
+            while (whole < nrec && ends[whole] <= k) {
+                whole++;
+            }
+            /* A cut line may still be a valid (shorter) line; never more, never a crash. */
+            CHECK(got == whole || got == whole + 1, "%s[%zu]: %zu events of %zu whole lines", name, k, got,
+                  whole);
+            if (rc < 0) {
+                CHECK(cct_eventlog_error(log)->event == (int64_t)whole, "%s[%zu]: error names event %lld",
+                      name, k, (long long)cct_eventlog_error(log)->event);
+            }
+            cct_eventlog_free(log);
+        }
+        free(p);
+    }
+    free(full);
+}
+
+static void expect_error(const char *what, const char *text, enum cct_log_format fmt, size_t max_ev, int code,
+                         const char *msg)
+{
+    struct cct_error err;
+    int rc;
+    cct_eventlog *log = open_mem((const uint8_t *)text, strlen(text), fmt, max_ev, &rc, &err);
+    if (log != NULL) {
+        struct cct_event ev;
+        while ((rc = cct_eventlog_next(log, &ev)) > 0) {
+        }
+        err = *cct_eventlog_error(log);
+        cct_eventlog_free(log);
+    }
+    CHECK(rc == code && strstr(err.message, msg) != NULL, "%s: rc %d (%s), message '%s', want %d '%s'", what,
+          rc, cct_strerror(rc), err.message, code, msg);
+}
+
+static void negatives(void)
+{
+    char line[4096];
+    expect_error("bad template hash hex", "10 zz6a909c60b73277a84050f637886d5786b7a008 ima-ng sha1:00 /x\n",
+                 CCT_LOG_IMA_ASCII, 0, CCT_EMALFORMED, "bad hex in template hash");
+    expect_error("odd template hash", "10 6a6a909c60b73277a84050f637886d5786b7a00 ima-ng sha1:00 /x\n",
+                 CCT_LOG_IMA_ASCII, 0, CCT_EMALFORMED, "template hash is not");
+    expect_error("unknown algorithm", "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng md6:0011 /x\n",
+                 CCT_LOG_IMA_ASCII, 0, CCT_EUNSUPPORTED, "unknown file digest algorithm 'md6'");
+    expect_error("bad sig hex",
+                 "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-sig sha1:"
+                 "00112233445566778899aabbccddeeff00112233 /x 03xx\n",
+                 CCT_LOG_IMA_ASCII, 0, CCT_EMALFORMED, "bad hex in");
+    expect_error("index", "1234567 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng sha1:00 /x\n",
+                 CCT_LOG_IMA_ASCII, 0, CCT_EMALFORMED, "register index");
+    expect_error("template name", "10 6a6a909c60b73277a84050f637886d5786b7a008 im$a sha1:00 /x\n",
+                 CCT_LOG_IMA_ASCII, 0, CCT_EMALFORMED, "bad template name");
+    /* Over-long line: limit derived from max_event_size (64 -> 1152 bytes). */
+    int k = snprintf(line, sizeof(line),
+                     "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng sha1:"
+                     "00112233445566778899aabbccddeeff00112233 /");
+    memset(line + k, 'a', 2000);
+    line[k + 2000] = '\n';
+    line[k + 2001] = 0;
+    expect_error("long line", line, CCT_LOG_IMA_ASCII, 64, CCT_ELIMIT, "line longer than");
+    /* Template data over the limit. */
+    k = snprintf(line, sizeof(line),
+                 "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-buf sha1:"
+                 "00112233445566778899aabbccddeeff00112233 /x ");
+    memset(line + k, 'a', 400);
+    line[k + 400] = '\n';
+    line[k + 401] = 0;
+    expect_error("template data limit", line, CCT_LOG_IMA_ASCII, 100, CCT_ELIMIT,
+                 "template data longer than");
+
+    /* Binary: name length out of range, field past the data, too many fields. */
+    uint8_t b[512];
+    memset(b, 0, sizeof(b));
+    b[0] = 10;
+    b[24] = 200; /* name length */
+    struct cct_error err;
+    int rc;
+    cct_eventlog *log = open_mem(b, 300, CCT_LOG_IMA_BINARY, 0, &rc, &err);
+    struct cct_event ev;
+    CHECK(log && cct_eventlog_next(log, &ev) == CCT_EMALFORMED &&
+              strstr(cct_eventlog_error(log)->message, "template name length"),
+          "binary name length");
+    cct_eventlog_free(log);
+    /* "ima-x" with 17 empty fields. */
+    size_t o = 0;
+    memset(b, 0, sizeof(b));
+    b[o] = 10;
+    o = 4;
+    b[o] = 1; /* nonzero template digest */
+    o = 24;
+    b[o] = 5;
+    memcpy(b + 28, "ima-x", 5);
+    o = 33;
+    b[o] = 17 * 4;
+    o = 37 + 17 * 4;
+    log = open_mem(b, o, CCT_LOG_IMA_BINARY, 0, &rc, &err);
+    CHECK(log && cct_eventlog_next(log, &ev) == CCT_ELIMIT, "binary field count limit");
+    cct_eventlog_free(log);
+    b[33] = 6; /* a field claiming 0 bytes then 2 stray bytes */
+    log = open_mem(b, 37 + 6, CCT_LOG_IMA_BINARY, 0, &rc, &err);
+    CHECK(log && cct_eventlog_next(log, &ev) == CCT_EMALFORMED &&
+              strstr(cct_eventlog_error(log)->message, "runs past"),
+          "binary field past data");
+    cct_eventlog_free(log);
+    b[33] = 0x10;
+    b[34] = 0x00;
+    b[35] = 0x20; /* 2 MiB of template data */
+    log = open_mem(b, 64, CCT_LOG_IMA_BINARY, 0, &rc, &err);
+    CHECK(log && cct_eventlog_next(log, &ev) == CCT_ELIMIT, "binary template data limit");
+    cct_eventlog_free(log);
+}
+
+static void detection_and_settings(void)
+{
+    size_t n;
+    struct cct_error err;
+    int rc;
+    static const char *const files[] = { "rtmr2-sha384.txt", "ima-le.bin", "ima-sig-be.bin", "mixed.txt" };
+    static const enum cct_log_format want[] = { CCT_LOG_IMA_ASCII, CCT_LOG_IMA_BINARY, CCT_LOG_IMA_BINARY,
+                                                CCT_LOG_IMA_ASCII };
+    for (size_t i = 0; i < 4; i++) {
+        uint8_t *p = slurp(files[i], &n);
+        cct_eventlog *log = open_mem(p, n, CCT_LOG_AUTO, 0, &rc, &err);
+        CHECK(log && cct_eventlog_format(log) == want[i], "%s: detected %s", files[i],
+              log ? cct_log_format_name(cct_eventlog_format(log)) : err.message);
+        if (log && want[i] == CCT_LOG_IMA_ASCII) {
+            uint16_t a = CCT_ALG_SHA256;
+            CHECK(cct_eventlog_ima_set_banks(log, &a, 1) == CCT_EINVAL, "banks on an ascii list");
+        }
+        if (log) {
+            CHECK(cct_eventlog_ima_set_register(log, CCT_REG_MRTD) == CCT_EINVAL, "MRTD kind");
+            CHECK(cct_eventlog_ima_set_register(log, CCT_REG_RTMR) == 0, "RTMR kind");
+            struct cct_event ev;
+            CHECK(cct_eventlog_next(log, &ev) == 1 && ev.kind == CCT_REG_RTMR, "%s: kind RTMR", files[i]);
+            cct_eventlog_rewind(log);
+            CHECK(cct_eventlog_next(log, &ev) == 1 && ev.kind == CCT_REG_RTMR, "%s: kind kept on rewind",
+                  files[i]);
+        }
+        cct_eventlog_free(log);
+        free(p);
+    }
+    const char *tcg = "\x00\x00\x00\x00\x03\x00\x00\x00";
+    cct_eventlog *log = open_mem((const uint8_t *)tcg, 8, CCT_LOG_AUTO, 0, &rc, &err);
+    CHECK(log == NULL, "8 bytes are not an IMA list");
+}
+
+static void fields(void)
+{
+    size_t n;
+    struct cct_error err;
+    int rc;
+    static const struct {
+        const char *file;
+        int nf;
+    } cases[] = { { "ima-modsig-be.bin", 5 },
+                  { "ima-le.bin", 2 },
+                  { "ima-sig.txt", 3 },
+                  { "unknown-le.bin", 3 },
+                  { "ima-cgpath.txt", 4 } };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint8_t *p = slurp(cases[i].file, &n);
+        cct_eventlog *log = open_mem(p, n, CCT_LOG_AUTO, 0, &rc, &err);
+        struct cct_event ev;
+        struct cct_ima_field f[CCT_IMA_MAX_FIELDS_PUBLIC];
+        CHECK(log && cct_eventlog_next(log, &ev) == 1, "%s: first event", cases[i].file);
+        if (log) {
+            int k = cct_ima_event_fields(&ev, f, CCT_IMA_MAX_FIELDS_PUBLIC);
+            CHECK(k == cases[i].nf, "%s: %d fields, want %d", cases[i].file, k, cases[i].nf);
+            CHECK(cct_ima_event_fields(&ev, f, 1) == CCT_ELIMIT || cases[i].nf == 1, "%s: field limit",
+                  cases[i].file);
+        }
+        cct_eventlog_free(log);
+        free(p);
+    }
+}
+
+/* Replay a list up to `stop` events, save, resume in a new log, compare. */
+static void resume(const char *name, enum cct_log_format fmt, uint16_t alg)
+{
+    size_t n;
+    struct cct_error err;
+    int rc;
+    uint8_t *p = slurp(name, &n);
+    struct cct_event ev;
+    cct_replay *full, *part;
+    cct_replay_new(NULL, &full);
+    cct_replay_new(NULL, &part);
+    cct_eventlog *log = open_mem(p, n, fmt, 0, &rc, &err);
+    while (log && cct_eventlog_next(log, &ev) > 0) {
+        cct_replay_event(full, &ev);
+    }
+    cct_eventlog_free(log);
+
+    log = open_mem(p, n, fmt, 0, &rc, &err);
+    for (int i = 0; i < 2 && log; i++) {
+        CHECK(cct_eventlog_next(log, &ev) == 1, "%s: first events", name);
+        cct_replay_event(part, &ev);
+    }
+    struct cct_eventlog_position pos;
+    struct cct_register saved;
+    CHECK(cct_eventlog_position(log, &pos) == 0 && pos.number == 2, "%s: position", name);
+    CHECK(cct_replay_lookup(part, CCT_REG_PCR, 10, alg, &saved) == 0, "%s: lookup", name);
+    cct_eventlog_free(log);
+    cct_replay_free(part);
+
+    /* Later: a new process with the saved position and register value. */
+    cct_replay_new(NULL, &part);
+    CHECK(cct_replay_set_register(part, CCT_REG_PCR, 10, alg, saved.digest, saved.size, saved.n_events) == 0,
+          "%s: set register", name);
+    log = open_mem(p, n, fmt, 0, &rc, &err);
+    CHECK(cct_eventlog_resume(log, &pos) == 0, "%s: resume", name);
+    uint64_t first = UINT64_MAX;
+    while (log && cct_eventlog_next(log, &ev) > 0) {
+        if (first == UINT64_MAX) {
+            first = ev.number;
+        }
+        cct_replay_event(part, &ev);
+    }
+    CHECK(first == 2, "%s: resumed at event %llu", name, (unsigned long long)first);
+    struct cct_register a, b;
+    cct_replay_lookup(full, CCT_REG_PCR, 10, alg, &a);
+    cct_replay_lookup(part, CCT_REG_PCR, 10, alg, &b);
+    CHECK(a.size == b.size && memcmp(a.digest, b.digest, a.size) == 0 && a.n_events == b.n_events,
+          "%s: resumed replay differs", name);
+    /* The same from a file: the window seeks to the saved offset. */
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    cct_eventlog *flog = NULL;
+    struct cct_eventlog_options fo = CCT_EVENTLOG_OPTIONS_INIT;
+    fo.format = fmt;
+    CHECK(cct_eventlog_from_file(path, &fo, &flog, &err) == 0, "%s: open file", name);
+    CHECK(flog && cct_eventlog_resume(flog, &pos) == 0, "%s: resume file", name);
+    size_t nf = 0;
+    uint64_t ffirst = UINT64_MAX;
+    while (flog && cct_eventlog_next(flog, &ev) > 0) {
+        ffirst = nf++ == 0 ? ev.number : ffirst;
+    }
+    CHECK(ffirst == 2 && nf == (size_t)(a.n_events - 2), "%s: file resume read %zu events from %llu", name,
+          nf, (unsigned long long)ffirst);
+    cct_eventlog_free(flog);
+    struct cct_eventlog_position bad = { 0, n + 1 };
+    CHECK(cct_eventlog_resume(log, &bad) == CCT_EINVAL, "%s: resume past the end", name);
+    cct_eventlog_free(log);
+    cct_replay_free(full);
+    cct_replay_free(part);
+    free(p);
+}
+
+static void aggregate(void)
+{
+    size_t n;
+    char *txt = (char *)slurp("aggregate.txt", &n);
+    char want7[65] = "", want9[65] = "";
+    txt = realloc(txt, n + 1);
+    txt[n] = 0;
+    CHECK(sscanf(txt, "pcr0_7 %64s\npcr0_9 %64s", want7, want9) == 2, "aggregate.txt");
+    free(txt);
+    cct_replay *r;
+    cct_replay_new(NULL, &r);
+    for (uint8_t i = 0; i < 10; i++) {
+        uint8_t d[32];
+        /* sha256 of the single byte i: the input the generator used. */
+        cct_digest(CCT_ALG_SHA256, &i, 1, d);
+        cct_replay_extend(r, CCT_REG_PCR, i, CCT_ALG_SHA256, d, 32);
+    }
+    uint8_t out[32];
+    char hex[65];
+    for (int how = 0; how < 2; how++) {
+        CHECK(cct_ima_boot_aggregate(r, (enum cct_ima_aggregate)how, CCT_ALG_SHA256, NULL, 0, out,
+                                     sizeof(out)) == 0,
+              "aggregate %d", how);
+        for (int i = 0; i < 32; i++) {
+            snprintf(hex + 2 * i, 3, "%02x", out[i]);
+        }
+        CHECK(strcmp(hex, how ? want9 : want7) == 0, "aggregate %d: %s", how, hex);
+    }
+    CHECK(cct_ima_boot_aggregate(r, CCT_IMA_AGG_TDX, CCT_ALG_SHA384, NULL, 0, out, sizeof(out)) == CCT_EINVAL,
+          "TDX aggregate needs MRTD");
+    cct_replay_free(r);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: test-ima DIR (written by gen_ima.py)\n");
+        return 2;
+    }
+    dir = argv[1];
+    static const char *const bins[] = { "ima-le.bin",        "ima-be.bin",   "ima-sig-le.bin",
+                                        "ima-modsig-be.bin", "mixed-le.bin", "unknown-le.bin" };
+    for (size_t i = 0; i < sizeof(bins) / sizeof(bins[0]); i++) {
+        truncation_binary(bins[i]);
+    }
+    truncation_ascii("ima-sig.txt");
+    truncation_ascii("rtmr2-sha384.txt");
+    negatives();
+    detection_and_settings();
+    fields();
+    resume("ima-sig-le.bin", CCT_LOG_IMA_BINARY, CCT_ALG_SHA1);
+    resume("ima-ng-sha256.txt", CCT_LOG_IMA_ASCII, CCT_ALG_SHA256);
+    aggregate();
+    printf("%d checks, %d failures\n", checks, failures);
+    return failures ? 1 : 0;
+}
