@@ -50,9 +50,6 @@ int cct_platform_from_name(const char *name, enum cct_platform *out)
 #define WEAK_BACKEND(sym, plat, nm)                                                                   \
     __attribute__((weak)) const struct cct_platform_ops sym = { plat, nm, NULL, NULL, NULL, NULL,  \
                                                                 NULL, NULL, NULL, NULL, NULL }
-WEAK_BACKEND(cct_platform_tdx, CCT_PLATFORM_TDX, "tdx");
-WEAK_BACKEND(cct_platform_snp, CCT_PLATFORM_SNP, "snp");
-WEAK_BACKEND(cct_platform_cca, CCT_PLATFORM_CCA, "cca");
 WEAK_BACKEND(cct_platform_tpm, CCT_PLATFORM_TPM, "tpm");
 WEAK_BACKEND(cct_platform_sim, CCT_PLATFORM_SIM, "sim");
 

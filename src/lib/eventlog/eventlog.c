@@ -93,6 +93,9 @@ static int init_parser(cct_eventlog *log, enum cct_log_format fmt)
         log->parser.tcg.format = fmt;
         log->parser.tcg.max_event_size = log->max_event_size;
         return 0;
+    case CCT_LOG_CEL_TLV:
+        log->parser.cel_tlv.max_event_size = log->max_event_size;
+        return 0;
     default:
         return cct_err(&log->err, CCT_EUNSUPPORTED, -1, -1, "log format %s is not supported",
                        cct_log_format_name(fmt));
@@ -222,6 +225,8 @@ static int parse_one(cct_eventlog *log, const uint8_t *p, size_t n, struct cct_e
     case CCT_LOG_TCG1:
     case CCT_LOG_CCEL:
         return cct_tcg_next(&log->parser.tcg, p, n, off, log->number, ev, consumed, end, &log->err);
+    case CCT_LOG_CEL_TLV:
+        return cct_cel_tlv_next(&log->parser.cel_tlv, p, n, off, log->number, ev, consumed, end, &log->err);
     default:
         return cct_err(&log->err, CCT_EUNSUPPORTED, -1, -1, "unsupported format");
     }

@@ -4,6 +4,7 @@
 
 #include <cctrusted/eventlog.h>
 
+#include "formats/cel/tlv.h"
 #include "formats/tcg/tcg.h"
 #include "util/file.h"
 
@@ -15,6 +16,7 @@
 struct cct_log_parser {
     enum cct_log_format format;
     struct cct_tcg_state tcg;
+    struct cct_cel_tlv_state cel_tlv;
 };
 
 struct cct_eventlog {
