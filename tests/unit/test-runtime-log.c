@@ -301,7 +301,25 @@ static void test_crash_and_concurrency(void)
     replay_equals_registers("torn tail");
     CHECK(stat(path, &st) == 0 && st.st_size == size);
 
-    /* 4. 4 processes x 20 extends. */
+    /* 4. An interrupted extend that cannot be decided (the boot log does not
+     *    replay): it stays pending and further extends are refused. */
+    char ccel[4096], saved[4096];
+    snprintf(ccel, sizeof(ccel), "%s/ccel.bin", state_dir);
+    snprintf(saved, sizeof(saved), "%s/ccel.saved", state_dir);
+    CHECK(wait_code(child_extend("after-log", d1, 1, 0)) == 77);
+    CHECK(rename(ccel, saved) == 0);
+    tee_write(state_dir, "ccel.bin", "\x01\x02", 2);
+    ctx = open_sim();
+    CHECK(ctx != NULL);
+    CHECK(scan_runtime(&pending) == 3 && pending == 1);
+    CHECK_RC(cct_extend(ctx, 3, d1, 48, NULL, 0), CCT_EIO);
+    CHECK(ctx && strstr(cct_context_error(ctx)->message, "cannot be resolved") != NULL);
+    cct_close(ctx);
+    CHECK(rename(saved, ccel) == 0);
+    replay_equals_registers("undecided, then resolved");
+    CHECK(scan_runtime(&pending) == 2 && pending == 0);
+
+    /* 5. 4 processes x 20 extends. */
     pid_t kids[4];
     for (int c = 0; c < 4; c++) {
         kids[c] = child_extend(NULL, NULL, 20, c);

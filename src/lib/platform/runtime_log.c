@@ -161,8 +161,9 @@ static int truncate_at(cct_context *ctx, int fd, size_t off, const char *path)
 
 /*
  * Decide a pending tail record (lock held). Returns 0 when the log has no
- * pending tail afterwards (or when it cannot be decided: it stays pending,
- * which never extends a replay).
+ * pending tail afterwards, 1 when it cannot be decided now (the register
+ * cannot be read or the logs do not replay): the record stays pending,
+ * which never extends a replay, and ctx->err says why.
  */
 static int recover_locked(cct_context *ctx, int fd, const char *path)
 {
@@ -195,7 +196,7 @@ static int recover_locked(cct_context *ctx, int fd, const char *path)
     struct cct_measurement live;
     r = ctx->ops->read(ctx, index, alg, &live);
     if (r < 0) {
-        return 0; /* undecidable now; stays pending */
+        return 1;
     }
     cct_replay *rp = NULL;
     struct cct_register reg;
@@ -205,13 +206,17 @@ static int recover_locked(cct_context *ctx, int fd, const char *path)
     }
     cct_replay_free(rp);
     if (r < 0 || reg.size != size || live.size != size) {
-        return 0;
+        if (r >= 0) {
+            cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "register sizes disagree with the runtime log");
+        }
+        return 1;
     }
     uint8_t buf[2 * CCT_MAX_DIGEST_SIZE], next[CCT_MAX_DIGEST_SIZE];
     memcpy(buf, reg.digest, size);
     memcpy(buf + size, pend, size);
     if (cct_digest(alg, buf, 2 * size, next) < 0) {
-        return 0;
+        cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "cannot hash with algorithm 0x%04x", alg);
+        return 1;
     }
     if (cct_memeq_ct(live.digest, next, size)) {
         return commit_at(ctx, fd, tail_off, path);
@@ -262,7 +267,7 @@ int cct_runtime_log_recover(cct_context *ctx)
     }
     r = recover_locked(ctx, fd, path);
     close(fd);
-    return r;
+    return r < 0 ? r : 0;
 }
 
 int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
@@ -293,6 +298,13 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
     struct cct_buf b;
     cct_buf_init(&b, 0);
     r = recover_locked(ctx, fd, path);
+    if (r > 0) {
+        /* Appending after an undecided record would make the log lie. */
+        char why[CCT_ERROR_MESSAGE_MAX / 2];
+        snprintf(why, sizeof(why), "%.120s", ctx->err.message);
+        r = cct_err(&ctx->err, CCT_EIO, -1, -1, "%s ends with an interrupted extend that cannot be resolved (%s)",
+                    path, why);
+    }
     if (r == 0) {
         r = scan_log(ctx, path, &s);
     }
