@@ -10,12 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <openssl/sha.h>
 
 #include <cctrusted/context.h>
 
+#include "platform/tee.h"
 #include "tee-test.h"
 
 #define MR_DIR "sys/class/misc/tdx_guest/measurements"
@@ -103,7 +107,12 @@ static void test_detection_and_registers(const char *srcroot)
     tee_write(root, MR_DIR "/mrtd:sha384", rtmr[0], 48);
     const char cpuinfo[] = "processor\t: 0\nflags\t\t: fpu vme de pse tsc msr tdx_guest hypervisor\n\n";
     tee_write(root, "proc/cpuinfo", cpuinfo, sizeof(cpuinfo) - 1);
-    tee_write(root, "sys/firmware/acpi/tables/CCEL", "CCEL", 4);
+    /* ACPI CCEL table (56 bytes): header, CC type 2 (TDX), subtype 0, reserved, LAML, LASA; checksum 0. */
+    snprintf(cmd, sizeof(cmd), "python3 -c \"import struct,sys; t=bytearray(b'CCEL'+struct.pack('<IBB6s8sIII',56,1,0,"
+             "b'CCTOEM',b'CCTTABLE',1,0,1)+struct.pack('<BB2xQQ',2,0,65536,0x7f000000)); t[9]=(256-sum(t)%%256)%%256; "
+             "open(sys.argv[1],'wb').write(t)\" %s/sys/firmware/acpi/tables/CCEL", root);
+    tee_mkdirs(root, "sys/firmware/acpi/tables");
+    CHECK(system(cmd) == 0);
     tee_mkdirs(root, "sys/firmware/acpi/tables/data");
     snprintf(cmd, sizeof(cmd), "python3 %s/tools/mklog.py --tdx --out %s/sys/firmware/acpi/tables/data/CCEL "
              "--expect %s/expect.txt", srcroot, root, root);
@@ -121,6 +130,11 @@ static void test_detection_and_registers(const char *srcroot)
     CHECK(p != NULL && p->found == 1 && strstr(p->detail, "4 of 4") != NULL);
     p = find_probe(&d, "cpuinfo tdx_guest flag");
     CHECK(p != NULL && p->found == 1);
+    p = find_probe(&d, "CCEL ACPI table");
+    CHECK(p != NULL && p->found == 1 && strstr(p->detail, "CC type 2 (TDX), log area 65536 bytes") != NULL);
+    if (p != NULL && strstr(p->detail, "CC type 2") == NULL) {
+        fprintf(stderr, "CCEL probe: %s\n", p->detail);
+    }
     p = find_probe(&d, "CCEL data area");
     CHECK(p != NULL && p->found == 1);
     CHECK(strstr(d.reason, "tdx") != NULL);
@@ -356,6 +370,124 @@ static void test_configfs_report(void)
     free(root);
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static int read_full(int fd, uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = read(fd, p, n);
+        if (r <= 0) {
+            return -1;
+        }
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+/*
+ * A fake quote generation service on fd: checks the request laid out by
+ * hand from the QGS message format (4-byte big-endian length, header
+ * major 1 minor 0 type 0 size error 0, report_size 1024, id_list_size 0,
+ * the report) and answers per mode. Exits 0 when the request was right.
+ */
+static void fake_qgs(int fd, int mode, const uint8_t *tdreport)
+{
+    uint8_t req[4 + 16 + 8 + 1024];
+    int ok = read_full(fd, req, sizeof(req)) == 0;
+    uint32_t total = 16 + 8 + 1024;
+    ok = ok && req[0] == 0 && req[1] == 0 && req[2] == (uint8_t)(total >> 8) && req[3] == (uint8_t)total;
+    ok = ok && req[4] == 1 && req[5] == 0 && req[6] == 0 && req[7] == 0;
+    ok = ok && req[8] == 0 && req[12] == (uint8_t)total && req[13] == (uint8_t)(total >> 8) && req[16] == 0;
+    ok = ok && req[20] == 0 && req[21] == 4 && req[24] == 0 && memcmp(req + 28, tdreport, 1024) == 0;
+    static const char quote[] = "QUOTE-BYTES";
+    uint8_t resp[4 + 16 + 8 + 4 + sizeof(quote)];
+    uint32_t rlen = 16 + 8 + 4 + (uint32_t)sizeof(quote);
+    memset(resp, 0, sizeof(resp));
+    resp[3] = (uint8_t)rlen;
+    resp[4] = 1;                     /* major */
+    put32(resp + 8, 1);              /* GET_QUOTE_RESP */
+    put32(resp + 12, rlen);
+    put32(resp + 16, mode == 1 ? 0x11 : 0);
+    put32(resp + 20, 4);             /* selected id size */
+    put32(resp + 24, mode == 2 ? 100 : (uint32_t)sizeof(quote));
+    memcpy(resp + 28, "ID01", 4);
+    memcpy(resp + 32, quote, sizeof(quote));
+    if (mode == 3) {
+        resp[0] = 0x7f; /* absurd length prefix */
+    }
+    if (mode == 4) {
+        put32(resp + 12, rlen + 1); /* size field disagrees */
+    }
+    if (write(fd, resp, sizeof(resp)) != (ssize_t)sizeof(resp)) {
+        ok = 0;
+    }
+    _exit(ok ? 0 : 1);
+}
+
+static void test_qgs(void)
+{
+    char *root = tee_tempdir("qgs");
+    struct cct_open_options o = CCT_OPEN_OPTIONS_INIT;
+    cct_context *ctx = NULL;
+    o.sysroot = root;
+    o.platform = CCT_PLATFORM_TDX;
+    CHECK_RC(cct_open(&o, &ctx, NULL), 0);
+    uint8_t tdreport[1024];
+    for (int i = 0; i < 1024; i++) {
+        tdreport[i] = (uint8_t)(i * 7);
+    }
+    static const int want[] = { 0, CCT_EIO, CCT_ETRUNCATED, CCT_EMALFORMED, CCT_EMALFORMED };
+    for (int mode = 0; mode < 5 && ctx; mode++) {
+        int sv[2];
+        CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(sv[0]);
+            fake_qgs(sv[1], mode, tdreport);
+        }
+        close(sv[1]);
+        struct cct_report rep;
+        memset(&rep, 0, sizeof(rep));
+        int rc = cct_tdx_qgs_exchange(ctx, sv[0], tdreport, &rep);
+        close(sv[0]);
+        int st = 0;
+        waitpid(pid, &st, 0);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        if (rc != want[mode]) {
+            fprintf(stderr, "qgs mode %d: rc %d (%s)\n", mode, rc, cct_context_error(ctx)->message);
+            tee_failures++;
+        }
+        if (mode == 0) {
+            CHECK(rep.len == 12 && rep.data && memcmp(rep.data, "QUOTE-BYTES", 12) == 0);
+            CHECK(strcmp(rep.provider, "tdx_guest") == 0);
+        }
+        free(rep.data);
+    }
+    /* vsock configured but no TDREPORT device: the error names the device. */
+    tee_write(root, "etc/tdx-attest.conf", "# quote service\nport=4050\n", 26);
+    struct cct_report_request req = CCT_REPORT_REQUEST_INIT;
+    cct_report *rep = NULL;
+    CHECK(cct_get_report(ctx, &req, &rep) == CCT_ENOTFOUND);
+    CHECK(strstr(cct_context_error(ctx)->message, "tdx_guest") != NULL);
+    /* A device node that is not the TDX driver: the ioctl fails with errno. */
+    tee_write(root, "dev/tdx_guest", "", 0);
+    struct cct_measurement m;
+    CHECK(cct_get_measurement(ctx, 0, 0, &m) < 0);
+    CHECK(strstr(cct_context_error(ctx)->message, "TDX_CMD_GET_REPORT0") != NULL);
+    CHECK(cct_context_error(ctx)->sys_errno != 0);
+    cct_close(ctx);
+    tee_rmrf(root);
+    free(root);
+}
+
 int main(void)
 {
     const char *src = getenv("CCT_SOURCE_ROOT");
@@ -365,6 +497,7 @@ int main(void)
     }
     test_detection_and_registers(src);
     test_configfs_report();
+    test_qgs();
     if (tee_failures) {
         fprintf(stderr, "%d check(s) failed\n", tee_failures);
         return 1;

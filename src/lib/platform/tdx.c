@@ -27,6 +27,7 @@
 
 #include <openssl/crypto.h>
 
+#include "formats/tcg/tcg.h"
 #include "platform/tee.h"
 #include "util/error.h"
 #include "util/hex.h"
@@ -89,8 +90,22 @@ static int tdx_detect(const char *sysroot, struct cct_detection *d)
     score += mrs > 0;
 
     int ccel = cct_tee_exists(sysroot, CCEL_TABLE, p, sizeof(p));
-    cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, ccel,
-                  ccel ? "firmware published a confidential-computing event log" : "absent");
+    if (ccel) {
+        uint8_t tbl[256];
+        size_t tn = 0;
+        struct cct_ccel_table t;
+        struct cct_error e;
+        cct_error_clear(&e);
+        if (cct_tee_read(p, tbl, sizeof(tbl), &tn, &e) == 0 && cct_ccel_table_parse(tbl, tn, &t, &e) == 0) {
+            cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, 1, "CC type %u%s, log area %llu bytes",
+                          t.cc_type, t.cc_type == 2 ? " (TDX)" : "", (unsigned long long)t.laml);
+        } else {
+            cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, 1, "present but not parseable: %.100s",
+                          e.message);
+        }
+    } else {
+        cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, 0, "absent");
+    }
     int ccel_data = cct_tee_exists(sysroot, CCEL_DATA, p, sizeof(p));
     cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL data area", p, ccel_data,
                   ccel_data ? "boot event log readable" : "absent (boot log not exposed)");
@@ -332,13 +347,8 @@ static void put_u32le(uint8_t *p, uint32_t v)
 #define QGS_HEADER 16u
 #define QGS_MAX_MSG (64u * 1024u)
 
-static int tdx_report_vsock(cct_context *ctx, unsigned port, const uint8_t *rd, struct cct_report *out)
+int cct_tdx_qgs_exchange(cct_context *ctx, int fd, const uint8_t *tdreport, struct cct_report *out)
 {
-    uint8_t tdreport[TDX_REPORT_LEN];
-    int r = read_tdreport(ctx, rd, tdreport);
-    if (r < 0) {
-        return r;
-    }
     uint8_t msg[4 + QGS_HEADER + 8 + TDX_REPORT_LEN];
     uint32_t size = QGS_HEADER + 8 + TDX_REPORT_LEN;
     msg[0] = (uint8_t)(size >> 24);
@@ -346,17 +356,75 @@ static int tdx_report_vsock(cct_context *ctx, unsigned port, const uint8_t *rd, 
     msg[2] = (uint8_t)(size >> 8);
     msg[3] = (uint8_t)size;
     uint8_t *h = msg + 4;
-    h[0] = 1;
-    h[1] = 0; /* major 1 */
-    h[2] = 0;
-    h[3] = 0; /* minor 0 */
-    put_u32le(h + 4, 0);
+    h[0] = 1; /* major version 1 */
+    h[1] = 0;
+    h[2] = 0; /* minor version 0 */
+    h[3] = 0;
+    put_u32le(h + 4, 0); /* GET_QUOTE_REQ */
     put_u32le(h + 8, size);
     put_u32le(h + 12, 0);
     put_u32le(h + 16, TDX_REPORT_LEN);
-    put_u32le(h + 20, 0);
+    put_u32le(h + 20, 0); /* no id list */
     memcpy(h + 24, tdreport, TDX_REPORT_LEN);
+    if (io_all(fd, msg, sizeof(msg), 1) < 0) {
+        int e = errno;
+        return cct_err_sys(&ctx->err, CCT_EIO, e, "cannot send the quote request");
+    }
+    uint8_t lenb[4];
+    if (io_all(fd, lenb, 4, 0) < 0) {
+        int e = errno;
+        return cct_err_sys(&ctx->err, CCT_EIO, e ? e : EPIPE, "quote service closed the connection");
+    }
+    uint32_t rlen = (uint32_t)lenb[0] << 24 | (uint32_t)lenb[1] << 16 | (uint32_t)lenb[2] << 8 | lenb[3];
+    if (rlen < QGS_HEADER + 8 || rlen > QGS_MAX_MSG) {
+        return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "quote service reply of %u bytes", rlen);
+    }
+    uint8_t *resp = malloc(rlen);
+    if (resp == NULL) {
+        return cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "out of memory");
+    }
+    if (io_all(fd, resp, rlen, 0) < 0) {
+        int e = errno;
+        free(resp);
+        return cct_err_sys(&ctx->err, CCT_EIO, e ? e : EPIPE, "short reply from the quote service");
+    }
+    struct cct_reader rd, id, quote;
+    uint16_t major, minor;
+    uint32_t type, msize, ecode, id_size, q_size;
+    int r = 0;
+    cct_reader_init(&rd, resp, rlen, 0);
+    if (!cct_read_u16le(&rd, &major) || !cct_read_u16le(&rd, &minor) || !cct_read_u32le(&rd, &type) ||
+        !cct_read_u32le(&rd, &msize) || !cct_read_u32le(&rd, &ecode) || !cct_read_u32le(&rd, &id_size) ||
+        !cct_read_u32le(&rd, &q_size)) {
+        r = cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1, "quote service reply truncated");
+    } else if (major != 1 || type != 1 || msize != rlen) {
+        r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "quote service reply: version %u.%u type %u size %u",
+                    major, minor, type, msize);
+    } else if (ecode != 0) {
+        r = cct_err(&ctx->err, CCT_EIO, -1, -1, "quote service error code 0x%x", ecode);
+    } else if (!cct_read_sub(&rd, id_size, &id) || !cct_read_sub(&rd, q_size, &quote)) {
+        r = cct_err(&ctx->err, CCT_ETRUNCATED, -1, (int64_t)cct_reader_offset(&rd),
+                    "quote service reply shorter than its sizes");
+    } else if (q_size == 0) {
+        r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "quote service returned an empty quote");
+    } else if ((out->data = malloc(q_size)) == NULL) {
+        r = cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "out of memory");
+    } else {
+        cct_read_copy(&quote, out->data, q_size);
+        out->len = q_size;
+        snprintf(out->provider, sizeof(out->provider), "tdx_guest");
+    }
+    free(resp);
+    return r;
+}
 
+static int tdx_report_vsock(cct_context *ctx, unsigned port, const uint8_t *rd, struct cct_report *out)
+{
+    uint8_t tdreport[TDX_REPORT_LEN];
+    int r = read_tdreport(ctx, rd, tdreport);
+    if (r < 0) {
+        return r;
+    }
     int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         int e = errno;
@@ -370,61 +438,13 @@ static int tdx_report_vsock(cct_context *ctx, unsigned port, const uint8_t *rd, 
     sa.svm_family = AF_VSOCK;
     sa.svm_cid = VMADDR_CID_HOST;
     sa.svm_port = port;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || io_all(fd, msg, sizeof(msg), 1) < 0) {
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
         int e = errno;
         close(fd);
-        return cct_err_sys(&ctx->err, CCT_EIO, e, "quote service at vsock host port %u", port);
+        return cct_err_sys(&ctx->err, CCT_EIO, e, "cannot reach the quote service at vsock host port %u", port);
     }
-    uint8_t lenb[4];
-    if (io_all(fd, lenb, 4, 0) < 0) {
-        int e = errno;
-        close(fd);
-        return cct_err_sys(&ctx->err, CCT_EIO, e, "quote service closed the connection");
-    }
-    uint32_t rlen = (uint32_t)lenb[0] << 24 | (uint32_t)lenb[1] << 16 | (uint32_t)lenb[2] << 8 | lenb[3];
-    if (rlen < QGS_HEADER + 8 || rlen > QGS_MAX_MSG) {
-        close(fd);
-        return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "quote service reply of %u bytes", rlen);
-    }
-    uint8_t *resp = malloc(rlen);
-    if (resp == NULL) {
-        close(fd);
-        return cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "out of memory");
-    }
-    if (io_all(fd, resp, rlen, 0) < 0) {
-        int e = errno;
-        close(fd);
-        free(resp);
-        return cct_err_sys(&ctx->err, CCT_EIO, e, "short reply from the quote service");
-    }
+    r = cct_tdx_qgs_exchange(ctx, fd, tdreport, out);
     close(fd);
-    struct cct_reader rd2, id, quote;
-    uint16_t major, minor;
-    uint32_t type, msize, ecode, id_size, q_size;
-    cct_reader_init(&rd2, resp, rlen, 0);
-    r = 0;
-    if (!cct_read_u16le(&rd2, &major) || !cct_read_u16le(&rd2, &minor) || !cct_read_u32le(&rd2, &type) ||
-        !cct_read_u32le(&rd2, &msize) || !cct_read_u32le(&rd2, &ecode) || !cct_read_u32le(&rd2, &id_size) ||
-        !cct_read_u32le(&rd2, &q_size)) {
-        r = cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1, "quote service reply truncated");
-    } else if (major != 1 || type != 1 || msize != rlen) {
-        r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "quote service reply: version %u.%u type %u size %u",
-                    major, minor, type, msize);
-    } else if (ecode != 0) {
-        r = cct_err(&ctx->err, CCT_EIO, -1, -1, "quote service error code 0x%x", ecode);
-    } else if (!cct_read_sub(&rd2, id_size, &id) || !cct_read_sub(&rd2, q_size, &quote) || q_size == 0) {
-        r = cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1, "quote service reply shorter than its sizes");
-    } else {
-        out->data = malloc(q_size);
-        if (out->data == NULL) {
-            r = cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "out of memory");
-        } else {
-            cct_read_copy(&quote, out->data, q_size);
-            out->len = q_size;
-            snprintf(out->provider, sizeof(out->provider), "tdx_guest");
-        }
-    }
-    free(resp);
     return r;
 }
 

@@ -52,6 +52,12 @@ int cct_cpuinfo_has_flag(const char *sysroot, const char *flag);
 /* 1 when the path exists under sysroot (stat), filling full. */
 int cct_tee_exists(const char *sysroot, const char *path, char *full, size_t len);
 
+/*
+ * TDX: one GET_QUOTE exchange with the host quote generation service over
+ * a connected stream fd (vsock in production). Fills out->data/provider.
+ */
+int cct_tdx_qgs_exchange(cct_context *ctx, int fd, const uint8_t *tdreport, struct cct_report *out);
+
 /* ---- runtime extend log (runtime_log.c) ---- */
 
 /* Resolve the runtime log path for ctx into out. */
