@@ -196,7 +196,7 @@ pid_t tee_responder_start(const char *report_dir, const char *provider, const ui
             }
             closedir(d);
         }
-        struct timespec ts = { 0, 2000000 };
+        struct timespec ts = {0, 2000000};
         nanosleep(&ts, NULL);
     }
 }

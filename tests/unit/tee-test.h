@@ -13,21 +13,21 @@
 
 extern int tee_failures;
 
-#define CHECK(cond)                                                                                   \
-    do {                                                                                              \
-        if (!(cond)) {                                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                 \
-            tee_failures++;                                                                           \
-        }                                                                                             \
+#define CHECK(cond)                                                                                          \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                         \
+            tee_failures++;                                                                                  \
+        }                                                                                                    \
     } while (0)
 
-#define CHECK_RC(expr, want)                                                                          \
-    do {                                                                                              \
-        int rc_ = (expr);                                                                             \
-        if (rc_ != (want)) {                                                                          \
-            fprintf(stderr, "%s:%d: %s returned %d, want %d\n", __FILE__, __LINE__, #expr, rc_, (want)); \
-            tee_failures++;                                                                           \
-        }                                                                                             \
+#define CHECK_RC(expr, want)                                                                                 \
+    do {                                                                                                     \
+        int rc_ = (expr);                                                                                    \
+        if (rc_ != (want)) {                                                                                 \
+            fprintf(stderr, "%s:%d: %s returned %d, want %d\n", __FILE__, __LINE__, #expr, rc_, (want));     \
+            tee_failures++;                                                                                  \
+        }                                                                                                    \
     } while (0)
 
 /* Exit code for a skipped test (meson convention). */
@@ -47,8 +47,8 @@ void tee_rmrf(const char *path);
 const char *tee_corpus(const char *rel, char *buf, size_t len);
 
 enum tee_responder_mode {
-    RESPOND_OK = 0,     /* generation = number of attributes written */
-    RESPOND_RACE = 1,   /* generation advanced once more: another writer raced */
+    RESPOND_OK = 0,   /* generation = number of attributes written */
+    RESPOND_RACE = 1, /* generation advanced once more: another writer raced */
 };
 
 /*

@@ -32,17 +32,19 @@ static void test_tlv(void)
     memset(dg, 0x11, sizeof(dg));
     struct cct_buf b;
     cct_buf_init(&b, 0);
-    CHECK_RC(cct_cel_tlv_encode(&b, 1, CCT_REG_RTMR, 3, CCT_ALG_SHA384, dg, 48, 6, (const uint8_t *)"ab", 2, 0), 0);
+    CHECK_RC(
+        cct_cel_tlv_encode(&b, 1, CCT_REG_RTMR, 3, CCT_ALG_SHA384, dg, 48, 6, (const uint8_t *)"ab", 2, 0),
+        0);
     uint8_t want[200];
     size_t n = 0;
     /* recnum: type 0, length 8, value 1 */
-    static const uint8_t recnum[] = { 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1 };
+    static const uint8_t recnum[] = {0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1};
     /* CC MR index 4 (RTMR3): type 108, length 4 */
-    static const uint8_t ccmr[] = { 108, 0, 0, 0, 4, 0, 0, 0, 4 };
+    static const uint8_t ccmr[] = {108, 0, 0, 0, 4, 0, 0, 0, 4};
     /* digests: type 3, length 5 + 48, then {type 0x0c, length 48, digest} */
-    static const uint8_t dl[] = { 3, 0, 0, 0, 53, 0x0c, 0, 0, 0, 48 };
+    static const uint8_t dl[] = {3, 0, 0, 0, 53, 0x0c, 0, 0, 0, 48};
     /* PC Client content: type 5, length 16: {0: event type 6}, {1: "ab"} */
-    static const uint8_t content[] = { 5, 0, 0, 0, 16, 0, 0, 0, 0, 4, 0, 0, 0, 6, 1, 0, 0, 0, 2, 'a', 'b' };
+    static const uint8_t content[] = {5, 0, 0, 0, 16, 0, 0, 0, 0, 4, 0, 0, 0, 6, 1, 0, 0, 0, 2, 'a', 'b'};
     memcpy(want + n, recnum, sizeof(recnum));
     n += sizeof(recnum);
     memcpy(want + n, ccmr, sizeof(ccmr));
@@ -55,7 +57,7 @@ static void test_tlv(void)
     n += sizeof(content);
     CHECK(b.len == n && memcmp(b.data, want, n) == 0);
 
-    struct cct_cel_tlv_state st = { 0 };
+    struct cct_cel_tlv_state st = {0};
     struct cct_event ev;
     struct cct_error err;
     size_t used = 0;
@@ -63,7 +65,8 @@ static void test_tlv(void)
     CHECK_RC(cct_cel_tlv_next(&st, want, n, 0, 0, &ev, &used, &end, &err), 0);
     CHECK(used == n && end == 0);
     CHECK(ev.kind == CCT_REG_RTMR && ev.index == 3 && ev.index_logged == 4 && ev.type == 6);
-    CHECK(ev.n_digests == 1 && ev.digests[0].alg == CCT_ALG_SHA384 && memcmp(ev.digests[0].bytes, dg, 48) == 0);
+    CHECK(ev.n_digests == 1 && ev.digests[0].alg == CCT_ALG_SHA384 &&
+          memcmp(ev.digests[0].bytes, dg, 48) == 0);
     CHECK(ev.data_len == 2 && memcmp(ev.data, "ab", 2) == 0);
     /* Every shorter prefix needs more bytes. */
     int truncs = 0;
@@ -295,7 +298,7 @@ static void test_crash_and_concurrency(void)
     CHECK(stat(path, &st) == 0);
     off_t size = st.st_size;
     FILE *f = fopen(path, "ab");
-    static const uint8_t torn[] = { 0xFE, 0, 0, 0, 8, 0, 0 };
+    static const uint8_t torn[] = {0xFE, 0, 0, 0, 8, 0, 0};
     fwrite(torn, 1, sizeof(torn), f);
     fclose(f);
     replay_equals_registers("torn tail");

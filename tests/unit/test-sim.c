@@ -47,11 +47,13 @@ static int verify_raw(const uint8_t *pub, const uint8_t *sig, const uint8_t *msg
     pt[0] = 4;
     memcpy(pt + 1, pub, 64);
     char group[] = "prime256v1";
-    OSSL_PARAM params[] = { OSSL_PARAM_construct_utf8_string("group", group, 0),
-                            OSSL_PARAM_construct_octet_string("pub", pt, sizeof(pt)), OSSL_PARAM_construct_end() };
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("group", group, 0),
+                           OSSL_PARAM_construct_octet_string("pub", pt, sizeof(pt)),
+                           OSSL_PARAM_construct_end()};
     EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
     EVP_PKEY *key = NULL;
-    int ok = pc && EVP_PKEY_fromdata_init(pc) == 1 && EVP_PKEY_fromdata(pc, &key, EVP_PKEY_PUBLIC_KEY, params) == 1;
+    int ok = pc && EVP_PKEY_fromdata_init(pc) == 1 &&
+             EVP_PKEY_fromdata(pc, &key, EVP_PKEY_PUBLIC_KEY, params) == 1;
     EVP_PKEY_CTX_free(pc);
     ECDSA_SIG *s = ECDSA_SIG_new();
     ok = ok && s && ECDSA_SIG_set0(s, BN_bin2bn(sig, 32, NULL), BN_bin2bn(sig + 32, 32, NULL)) == 1;

@@ -60,7 +60,7 @@ static void test_snp(void)
     CHECK(alg == CCT_ALG_SHA384);
     CHECK_RC(cct_get_measurement_count(ctx, &count), 0);
     CHECK(count == 1);
-    uint8_t dg[48] = { 0 };
+    uint8_t dg[48] = {0};
     CHECK_RC(cct_extend(ctx, 0, dg, 48, NULL, 0), CCT_EUNSUPPORTED);
 
     const char *corpus = tee_corpus("snp-report/gosev-milan-v2-no-idblock.bin", path, sizeof(path));
@@ -76,7 +76,8 @@ static void test_snp(void)
     uint8_t *report = tee_slurp(corpus, &rlen);
     CHECK(report != NULL && rlen == 1184);
     static const uint8_t aux[] = "certificate table bytes";
-    pid_t pid = tee_responder_start(rdir, "sev_guest\n", report, rlen, SNP_REPORT_DATA, aux, sizeof(aux), RESPOND_OK);
+    pid_t pid =
+        tee_responder_start(rdir, "sev_guest\n", report, rlen, SNP_REPORT_DATA, aux, sizeof(aux), RESPOND_OK);
 
     /* Report with a VMPL: privlevel is written before inblob, the certificate table comes back as aux. */
     struct cct_report_request req = CCT_REPORT_REQUEST_INIT;
@@ -104,8 +105,9 @@ static void test_snp(void)
 
     /* The launch measurement: value documented for this report (go-sev-guest golden fields). */
     uint8_t want[48];
-    hex2bin("b07af9620f3b839b47996422ddec6058338951d984e312115131ea82705eaf5b6bdf8a9ece31a5a608eb0cf2e4872b01", want,
-            48);
+    hex2bin(
+        "b07af9620f3b839b47996422ddec6058338951d984e312115131ea82705eaf5b6bdf8a9ece31a5a608eb0cf2e4872b01",
+        want, 48);
     struct cct_measurement m;
     CHECK_RC(cct_get_measurement(ctx, 0, 0, &m), 0);
     CHECK(m.size == 48 && memcmp(m.digest, want, 48) == 0);

@@ -108,14 +108,19 @@ static void test_detection_and_registers(const char *srcroot)
     const char cpuinfo[] = "processor\t: 0\nflags\t\t: fpu vme de pse tsc msr tdx_guest hypervisor\n\n";
     tee_write(root, "proc/cpuinfo", cpuinfo, sizeof(cpuinfo) - 1);
     /* ACPI CCEL table (56 bytes): header, CC type 2 (TDX), subtype 0, reserved, LAML, LASA; checksum 0. */
-    snprintf(cmd, sizeof(cmd), "python3 -c \"import struct,sys; t=bytearray(b'CCEL'+struct.pack('<IBB6s8sIII',56,1,0,"
-             "b'CCTOEM',b'CCTTABLE',1,0,1)+struct.pack('<BB2xQQ',2,0,65536,0x7f000000)); t[9]=(256-sum(t)%%256)%%256; "
-             "open(sys.argv[1],'wb').write(t)\" %s/sys/firmware/acpi/tables/CCEL", root);
+    snprintf(cmd, sizeof(cmd),
+             "python3 -c \"import struct,sys; t=bytearray(b'CCEL'+struct.pack('<IBB6s8sIII',56,1,0,"
+             "b'CCTOEM',b'CCTTABLE',1,0,1)+struct.pack('<BB2xQQ',2,0,65536,0x7f000000)); "
+             "t[9]=(256-sum(t)%%256)%%256; "
+             "open(sys.argv[1],'wb').write(t)\" %s/sys/firmware/acpi/tables/CCEL",
+             root);
     tee_mkdirs(root, "sys/firmware/acpi/tables");
     CHECK(system(cmd) == 0);
     tee_mkdirs(root, "sys/firmware/acpi/tables/data");
-    snprintf(cmd, sizeof(cmd), "python3 %s/tools/mklog.py --tdx --out %s/sys/firmware/acpi/tables/data/CCEL "
-             "--expect %s/expect.txt", srcroot, root, root);
+    snprintf(cmd, sizeof(cmd),
+             "python3 %s/tools/mklog.py --tdx --out %s/sys/firmware/acpi/tables/data/CCEL "
+             "--expect %s/expect.txt",
+             srcroot, root, root);
     CHECK(system(cmd) == 0);
 
     /* Vendor kernel: no /dev/tdx_guest, but tsm-mr sysfs and the cpuinfo flag. */
@@ -200,7 +205,7 @@ static void test_detection_and_registers(const char *srcroot)
 
     /* The CCEL replays to what mklog computed with hashlib. */
     uint8_t want[4][48];
-    int have[4] = { 0 };
+    int have[4] = {0};
     snprintf(path, sizeof(path), "%s/expect.txt", root);
     CHECK(load_expect(path, want, have) == 0);
     cct_eventlog *log = NULL;
@@ -350,7 +355,7 @@ static void test_configfs_report(void)
     /* 5. Raw REPORTDATA is passed through (zero-padded to 64). */
     pid = tee_responder_start(rdir, "tdx_guest", quote, qlen, Q_REPORTDATA, NULL, 0, RESPOND_OK);
     struct cct_report_request raw = CCT_REPORT_REQUEST_INIT;
-    uint8_t rdraw[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+    uint8_t rdraw[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     raw.report_data = rdraw;
     raw.report_data_len = sizeof(rdraw);
     rep = NULL;
@@ -411,11 +416,11 @@ static void fake_qgs(int fd, int mode, const uint8_t *tdreport)
     uint32_t rlen = 16 + 8 + 4 + (uint32_t)sizeof(quote);
     memset(resp, 0, sizeof(resp));
     resp[3] = (uint8_t)rlen;
-    resp[4] = 1;                     /* major */
-    put32(resp + 8, 1);              /* GET_QUOTE_RESP */
+    resp[4] = 1;        /* major */
+    put32(resp + 8, 1); /* GET_QUOTE_RESP */
     put32(resp + 12, rlen);
     put32(resp + 16, mode == 1 ? 0x11 : 0);
-    put32(resp + 20, 4);             /* selected id size */
+    put32(resp + 20, 4); /* selected id size */
     put32(resp + 24, mode == 2 ? 100 : (uint32_t)sizeof(quote));
     memcpy(resp + 28, "ID01", 4);
     memcpy(resp + 32, quote, sizeof(quote));
@@ -443,7 +448,7 @@ static void test_qgs(void)
     for (int i = 0; i < 1024; i++) {
         tdreport[i] = (uint8_t)(i * 7);
     }
-    static const int want[] = { 0, CCT_EIO, CCT_ETRUNCATED, CCT_EMALFORMED, CCT_EMALFORMED };
+    static const int want[] = {0, CCT_EIO, CCT_ETRUNCATED, CCT_EMALFORMED, CCT_EMALFORMED};
     for (int mode = 0; mode < 5 && ctx; mode++) {
         int sv[2];
         CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);

@@ -52,25 +52,27 @@ static int cca_count(cct_context *ctx, uint32_t *count)
 static int cca_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_measurement *out)
 {
     if (index >= 5) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "CCA has RIM (0) and REM0-3 (1-4); no register %u", index);
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "CCA has RIM (0) and REM0-3 (1-4); no register %u",
+                       index);
     }
     return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
                    "CCA RIM/REM values are claims in the attestation token; token parsing is not available "
                    "to this backend (request a report and parse the token)");
 }
 
-static int cca_report(cct_context *ctx, const uint8_t *rd, size_t rd_len, const struct cct_report_request *req,
-                      struct cct_report *out)
+static int cca_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
+                      const struct cct_report_request *req, struct cct_report *out)
 {
     if (rd_len < CCA_CHALLENGE_MIN || rd_len > CCA_CHALLENGE_MAX) {
-        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "a CCA challenge is %u-%u bytes, got %zu", CCA_CHALLENGE_MIN,
-                       CCA_CHALLENGE_MAX, rd_len);
+        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "a CCA challenge is %u-%u bytes, got %zu",
+                       CCA_CHALLENGE_MIN, CCA_CHALLENGE_MAX, rd_len);
     }
     char p[CCT_PATH_MAX];
     if (!cct_tee_exists(ctx->sysroot, CCT_TSM_REPORT_DIR, p, sizeof(p))) {
-        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "%s is absent: CCA tokens come only from configfs-tsm", p);
+        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
+                       "%s is absent: CCA tokens come only from configfs-tsm", p);
     }
-    struct cct_tsm_request t = { rd, rd_len, -1, "arm_cca_guest", 0 };
+    struct cct_tsm_request t = {rd, rd_len, -1, "arm_cca_guest", 0};
     return cct_tsm_report(ctx, &t, out);
 }
 

@@ -57,7 +57,8 @@ int cct_runtime_log_path(const cct_context *ctx, char *out, size_t len)
 
 static enum cct_reg_kind platform_kind(const cct_context *ctx)
 {
-    return (ctx->platform == CCT_PLATFORM_TDX || ctx->platform == CCT_PLATFORM_SIM) ? CCT_REG_RTMR : CCT_REG_PCR;
+    return (ctx->platform == CCT_PLATFORM_TDX || ctx->platform == CCT_PLATFORM_SIM) ? CCT_REG_RTMR
+                                                                                    : CCT_REG_PCR;
 }
 
 /* Test hook: crash at a named step to exercise recovery. */
@@ -85,10 +86,10 @@ static int mkdir_parents(char *path)
 
 /* What a scan of the log found. */
 struct scan {
-    uint64_t records;     /* complete records, pending included */
-    size_t end;           /* byte length of the complete records */
-    int tail_pending;     /* last complete record is pending */
-    size_t tail_off;      /* its offset */
+    uint64_t records;      /* complete records, pending included */
+    size_t end;            /* byte length of the complete records */
+    int tail_pending;      /* last complete record is pending */
+    size_t tail_off;       /* its offset */
     struct cct_event tail; /* its view (into buf) */
     uint8_t *buf;
     size_t len;
@@ -107,7 +108,7 @@ static int scan_log(cct_context *ctx, const char *path, struct scan *s)
     if (r < 0) {
         return r;
     }
-    struct cct_cel_tlv_state st = { 0 };
+    struct cct_cel_tlv_state st = {0};
     size_t off = 0;
     while (off < s->len) {
         struct cct_event ev;
@@ -232,7 +233,8 @@ static int open_locked(cct_context *ctx, const char *path, int create, int *out)
         snprintf(tmp, sizeof(tmp), "%s", path);
         int e = mkdir_parents(tmp);
         if (e < 0) {
-            return cct_err_sys(&ctx->err, cct_code_from_errno(-e), -e, "cannot create the directory of %s", path);
+            return cct_err_sys(&ctx->err, cct_code_from_errno(-e), -e, "cannot create the directory of %s",
+                               path);
         }
         fd = open(path, O_RDWR | O_CLOEXEC | O_CREAT, 0644);
     }
@@ -302,8 +304,8 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
         /* Appending after an undecided record would make the log lie. */
         char why[CCT_ERROR_MESSAGE_MAX / 2];
         snprintf(why, sizeof(why), "%.120s", ctx->err.message);
-        r = cct_err(&ctx->err, CCT_EIO, -1, -1, "%s ends with an interrupted extend that cannot be resolved (%s)",
-                    path, why);
+        r = cct_err(&ctx->err, CCT_EIO, -1, -1,
+                    "%s ends with an interrupted extend that cannot be resolved (%s)", path, why);
     }
     if (r == 0) {
         r = scan_log(ctx, path, &s);
@@ -331,8 +333,8 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
         close(fd);
         return cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "out of memory");
     }
-    r = cct_cel_tlv_encode(&b, recnum, platform_kind(ctx), index, alg, digest, digest_len, EV_EVENT_TAG, data.data,
-                           data.len, 1);
+    r = cct_cel_tlv_encode(&b, recnum, platform_kind(ctx), index, alg, digest, digest_len, EV_EVENT_TAG,
+                           data.data, data.len, 1);
     cct_buf_free(&data);
     if (r < 0) {
         cct_buf_free(&b);

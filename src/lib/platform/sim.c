@@ -56,8 +56,8 @@
 #define QE_REPORT_LEN 384u
 #define CERT_TYPE_QE_REPORT 6
 #define CERT_TYPE_PCK_CHAIN 5
-static const uint8_t qe_vendor_id[16] = { 0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9,
-                                          0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07 };
+static const uint8_t qe_vendor_id[16] = {0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9,
+                                         0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07};
 
 struct sim_regs {
     uint8_t mrtd[SIM_DIGEST];
@@ -225,8 +225,8 @@ static int ccel_event(struct cct_buf *b, struct sim_regs *regs, uint32_t mr, uin
 /* UEFI_VARIABLE_DATA (UEFI spec / PFP 10.4.4.4): GUID, name length, data length, name (UTF-16), data. */
 static void efi_variable(struct cct_buf *v, const char *name, const uint8_t *data, size_t len)
 {
-    static const uint8_t efi_global[16] = { 0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11,
-                                            0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c };
+    static const uint8_t efi_global[16] = {0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11,
+                                           0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c};
     cct_buf_append(v, efi_global, sizeof(efi_global));
     buf_le(v, strlen(name), 8);
     buf_le(v, len, 8);
@@ -247,18 +247,18 @@ static int make_boot_log(cct_context *ctx, struct sim_regs *regs)
 
     /* SpecID Event03 in TCG_PCR_EVENT form (PFP 10.4.5.1), at CC MR index 1. */
     cct_buf_append(&v, "Spec ID Event03", 16);
-    buf_le(&v, 0, 4);                 /* platformClass */
-    buf_le(&v, 0, 1);                 /* specVersionMinor */
-    buf_le(&v, 2, 1);                 /* specVersionMajor */
-    buf_le(&v, 0, 1);                 /* specErrata */
-    buf_le(&v, 2, 1);                 /* uintnSize (UINT64) */
-    buf_le(&v, 1, 4);                 /* numberOfAlgorithms */
+    buf_le(&v, 0, 4); /* platformClass */
+    buf_le(&v, 0, 1); /* specVersionMinor */
+    buf_le(&v, 2, 1); /* specVersionMajor */
+    buf_le(&v, 0, 1); /* specErrata */
+    buf_le(&v, 2, 1); /* uintnSize (UINT64) */
+    buf_le(&v, 1, 4); /* numberOfAlgorithms */
     buf_le(&v, CCT_ALG_SHA384, 2);
     buf_le(&v, SIM_DIGEST, 2);
-    buf_le(&v, 0, 1);                 /* vendorInfoSize */
+    buf_le(&v, 0, 1); /* vendorInfoSize */
     buf_le(&b, 1, 4);
     buf_le(&b, EV_NO_ACTION, 4);
-    uint8_t zero20[20] = { 0 };
+    uint8_t zero20[20] = {0};
     cct_buf_append(&b, zero20, sizeof(zero20));
     buf_le(&b, v.len, 4);
     cct_buf_append(&b, v.data, v.len);
@@ -272,18 +272,18 @@ static int make_boot_log(cct_context *ctx, struct sim_regs *regs)
     buf_le(&v, 0x00400000u, 8);
     static const char fv_bytes[] = "cctrusted simulated firmware volume";
     ccel_event(&b, regs, 1, EV_EFI_PLATFORM_FIRMWARE_BLOB2, v.data, v.len, fv_bytes, sizeof(fv_bytes) - 1);
-    static const uint8_t off[1] = { 0 };
+    static const uint8_t off[1] = {0};
     v.len = 0;
     efi_variable(&v, "SecureBoot", off, 1);
     ccel_event(&b, regs, 1, EV_EFI_VARIABLE_DRIVER_CONFIG, v.data, v.len, NULL, 0);
     v.len = 0;
     efi_variable(&v, "PK", NULL, 0);
     ccel_event(&b, regs, 1, EV_EFI_VARIABLE_DRIVER_CONFIG, v.data, v.len, NULL, 0);
-    static const uint8_t sep[4] = { 0, 0, 0, 0 };
+    static const uint8_t sep[4] = {0, 0, 0, 0};
     ccel_event(&b, regs, 1, EV_SEPARATOR, sep, sizeof(sep), NULL, 0);
 
     /* RTMR1 (CC MR 2): boot loader, ExitBootServices, separator. */
-    uint8_t image_event[32] = { 0 };
+    uint8_t image_event[32] = {0};
     static const char loader[] = "cctrusted simulated boot loader image";
     ccel_event(&b, regs, 2, EV_EFI_BOOT_SERVICES_APPLICATION, image_event, sizeof(image_event), loader,
                sizeof(loader) - 1);
@@ -346,7 +346,8 @@ static int store_pem(cct_context *ctx, const char *name, EVP_PKEY *key, X509 *ce
     return rc;
 }
 
-static X509 *make_cert(EVP_PKEY *subject_key, const char *cn, EVP_PKEY *issuer_key, X509 *issuer, int ca, long serial)
+static X509 *make_cert(EVP_PKEY *subject_key, const char *cn, EVP_PKEY *issuer_key, X509 *issuer, int ca,
+                       long serial)
 {
     X509 *c = X509_new();
     X509_NAME *name = X509_NAME_new();
@@ -354,8 +355,8 @@ static X509 *make_cert(EVP_PKEY *subject_key, const char *cn, EVP_PKEY *issuer_k
     int ok = c && name && X509_set_version(c, 2) && ASN1_INTEGER_set(X509_get_serialNumber(c), serial) &&
              X509_gmtime_adj(X509_getm_notBefore(c), -3600) &&
              X509_gmtime_adj(X509_getm_notAfter(c), 20L * 365 * 24 * 3600) &&
-             X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"cctrusted simulation", -1,
-                                        -1, 0) &&
+             X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                                        (const unsigned char *)"cctrusted simulation", -1, -1, 0) &&
              X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0) &&
              X509_set_subject_name(c, name) &&
              X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer) : name) &&
@@ -364,8 +365,8 @@ static X509 *make_cert(EVP_PKEY *subject_key, const char *cn, EVP_PKEY *issuer_k
         X509V3_set_ctx(&v3, issuer ? issuer : c, c, NULL, NULL, 0);
         X509_EXTENSION *bc = X509V3_EXT_conf_nid(NULL, &v3, NID_basic_constraints,
                                                  ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
-        X509_EXTENSION *ku = X509V3_EXT_conf_nid(NULL, &v3, NID_key_usage,
-                                                 ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
+        X509_EXTENSION *ku = X509V3_EXT_conf_nid(
+            NULL, &v3, NID_key_usage, ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
         ok = bc && ku && X509_add_ext(c, bc, -1) && X509_add_ext(c, ku, -1);
         X509_EXTENSION_free(bc);
         X509_EXTENSION_free(ku);
@@ -471,10 +472,12 @@ static int sim_open(cct_context *ctx)
         if (xdg != NULL && xdg[0] == '/') {
             n = snprintf(ctx->sim_state_dir, sizeof(ctx->sim_state_dir), "%s/cctrusted-sim", xdg);
         } else if (home != NULL && home[0] == '/') {
-            n = snprintf(ctx->sim_state_dir, sizeof(ctx->sim_state_dir), "%s/.local/state/cctrusted-sim", home);
+            n = snprintf(ctx->sim_state_dir, sizeof(ctx->sim_state_dir), "%s/.local/state/cctrusted-sim",
+                         home);
         } else {
-            return cct_err(&ctx->err, CCT_EINVAL, -1, -1,
-                           "no simulation state directory: set sim_state_dir, $CCT_SIM_DIR, $XDG_STATE_HOME or $HOME");
+            return cct_err(
+                &ctx->err, CCT_EINVAL, -1, -1,
+                "no simulation state directory: set sim_state_dir, $CCT_SIM_DIR, $XDG_STATE_HOME or $HOME");
         }
         if (n < 0 || (size_t)n >= sizeof(ctx->sim_state_dir)) {
             return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "simulation state path too long");
@@ -527,7 +530,8 @@ static int sim_count(cct_context *ctx, uint32_t *count)
 static int sim_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_measurement *out)
 {
     if (index >= SIM_RTMRS) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "the simulated TD has RTMR0-3; no register %u", index);
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "the simulated TD has RTMR0-3; no register %u",
+                       index);
     }
     if (alg != CCT_ALG_SHA384) {
         return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "RTMRs exist in the sha384 bank only");
@@ -549,10 +553,12 @@ static int sim_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
 static int sim_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t len)
 {
     if (index >= SIM_RTMRS) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "the simulated TD has RTMR0-3; no register %u", index);
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "the simulated TD has RTMR0-3; no register %u",
+                       index);
     }
     if (index < 2) {
-        return cct_err(&ctx->err, CCT_EPERM, -1, -1, "RTMR%u belongs to the firmware; RTMR2 and RTMR3 extend", index);
+        return cct_err(&ctx->err, CCT_EPERM, -1, -1, "RTMR%u belongs to the firmware; RTMR2 and RTMR3 extend",
+                       index);
     }
     if (len != SIM_DIGEST) {
         return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "RTMR extend needs a 48-byte digest, got %zu", len);
@@ -627,8 +633,8 @@ static int read_text(cct_context *ctx, const char *name, struct cct_buf *b)
     return rc;
 }
 
-static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len, const struct cct_report_request *req,
-                      struct cct_report *out)
+static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
+                      const struct cct_report_request *req, struct cct_report *out)
 {
     struct sim_regs regs;
     int rc = regs_load(ctx, &regs);
@@ -646,12 +652,13 @@ static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len, const 
     if (ak == NULL || pck == NULL) {
         EVP_PKEY_free(ak);
         EVP_PKEY_free(pck);
-        return cct_err(&ctx->err, CCT_EIO, -1, -1, "cannot load the simulation keys from %s", ctx->sim_state_dir);
+        return cct_err(&ctx->err, CCT_EIO, -1, -1, "cannot load the simulation keys from %s",
+                       ctx->sim_state_dir);
     }
     struct cct_buf q, chain;
     cct_buf_init(&q, 0);
     cct_buf_init(&chain, 0);
-    uint8_t zeros[96] = { 0 };
+    uint8_t zeros[96] = {0};
     uint8_t h[SIM_DIGEST];
 
     /* Header (48 bytes). */
@@ -661,20 +668,20 @@ static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len, const 
     buf_le(&q, 0, 2); /* QE SVN */
     buf_le(&q, 0, 2); /* PCE SVN */
     cct_buf_append(&q, qe_vendor_id, sizeof(qe_vendor_id));
-    uint8_t user[20] = { 0 };
+    uint8_t user[20] = {0};
     memcpy(user, "cctrusted-sim", 13);
     cct_buf_append(&q, user, sizeof(user));
 
     /* TD quote body (584 bytes). */
-    uint8_t tcb_svn[16] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    uint8_t tcb_svn[16] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     cct_buf_append(&q, tcb_svn, sizeof(tcb_svn));
     static const char seam[] = "cctrusted simulated TDX module";
     sha384(seam, sizeof(seam) - 1, h);
-    cct_buf_append(&q, h, SIM_DIGEST);   /* MRSEAM */
+    cct_buf_append(&q, h, SIM_DIGEST);     /* MRSEAM */
     cct_buf_append(&q, zeros, SIM_DIGEST); /* MRSIGNERSEAM */
-    buf_le(&q, 0, 8);                    /* SEAMATTRIBUTES */
-    buf_le(&q, 0, 8);                    /* TDATTRIBUTES: not debuggable */
-    buf_le(&q, 0x00000000000602e7ull, 8); /* XFAM */
+    buf_le(&q, 0, 8);                      /* SEAMATTRIBUTES */
+    buf_le(&q, 0, 8);                      /* TDATTRIBUTES: not debuggable */
+    buf_le(&q, 0x00000000000602e7ull, 8);  /* XFAM */
     cct_buf_append(&q, regs.mrtd, SIM_DIGEST);
     cct_buf_append(&q, zeros, SIM_DIGEST); /* MRCONFIGID */
     cct_buf_append(&q, zeros, SIM_DIGEST); /* MROWNER */
@@ -682,7 +689,7 @@ static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len, const 
     for (int i = 0; i < SIM_RTMRS; i++) {
         cct_buf_append(&q, regs.rtmr[i], SIM_DIGEST);
     }
-    uint8_t reportdata[64] = { 0 };
+    uint8_t reportdata[64] = {0};
     memcpy(reportdata, rd, rd_len);
     cct_buf_append(&q, reportdata, sizeof(reportdata));
 
@@ -746,7 +753,8 @@ static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len, const 
     cct_buf_free(&chain);
     if (rc < 0) {
         cct_buf_free(&q);
-        return ctx->err.code != 0 ? ctx->err.code : cct_err(&ctx->err, rc, -1, -1, "cannot produce a simulated quote");
+        return ctx->err.code != 0 ? ctx->err.code
+                                  : cct_err(&ctx->err, rc, -1, -1, "cannot produce a simulated quote");
     }
     out->data = q.data;
     out->len = q.len;

@@ -106,7 +106,8 @@ static int parse_rsp(cct_context *ctx, const uint8_t *rsp, size_t len, struct cc
     struct cct_reader r;
     uint32_t status, size;
     cct_reader_init(&r, rsp, len, 0);
-    if (!cct_read_u32le(&r, &status) || !cct_read_u32le(&r, &size) || !cct_read_skip(&r, SNP_RSP_REPORT - 8)) {
+    if (!cct_read_u32le(&r, &status) || !cct_read_u32le(&r, &size) ||
+        !cct_read_skip(&r, SNP_RSP_REPORT - 8)) {
         return cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1, "SNP report response truncated");
     }
     if (status != 0) {
@@ -195,15 +196,15 @@ static int snp_ioctl_report(cct_context *ctx, const uint8_t *rd, int vmpl, int e
     return r;
 }
 
-static int snp_report(cct_context *ctx, const uint8_t *rd, size_t rd_len, const struct cct_report_request *req,
-                      struct cct_report *out)
+static int snp_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
+                      const struct cct_report_request *req, struct cct_report *out)
 {
-    uint8_t full[64] = { 0 };
+    uint8_t full[64] = {0};
     memcpy(full, rd, rd_len);
     int privlevel = req ? req->privlevel : -1;
     char p[CCT_PATH_MAX];
     if (cct_tee_exists(ctx->sysroot, CCT_TSM_REPORT_DIR, p, sizeof(p))) {
-        struct cct_tsm_request t = { full, sizeof(full), privlevel, "sev_guest", 1 };
+        struct cct_tsm_request t = {full, sizeof(full), privlevel, "sev_guest", 1};
         return cct_tsm_report(ctx, &t, out);
     }
     int r = snp_ioctl_report(ctx, full, privlevel, 1, out);

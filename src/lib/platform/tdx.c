@@ -159,8 +159,8 @@ static int decode_mr(cct_context *ctx, const char *path, const uint8_t *buf, siz
             return 0;
         }
     }
-    return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "%s: expected 48 bytes (or 96 hex digits), got %zu bytes",
-                   path, n);
+    return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1,
+                   "%s: expected 48 bytes (or 96 hex digits), got %zu bytes", path, n);
 }
 
 static int read_tdreport(cct_context *ctx, const uint8_t *reportdata, uint8_t *tdreport)
@@ -260,9 +260,10 @@ static int tdx_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, s
     }
     r = cct_tee_write(path, digest, len, 0, &ctx->err);
     if (r == CCT_ENOTFOUND) {
-        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
-                       "%s is missing: this kernel cannot extend RTMRs from user space (needs tsm-mr, Linux 6.16+)",
-                       path);
+        return cct_err(
+            &ctx->err, CCT_EUNSUPPORTED, -1, -1,
+            "%s is missing: this kernel cannot extend RTMRs from user space (needs tsm-mr, Linux 6.16+)",
+            path);
     }
     return r;
 }
@@ -430,7 +431,7 @@ static int tdx_report_vsock(cct_context *ctx, unsigned port, const uint8_t *rd, 
         int e = errno;
         return cct_err_sys(&ctx->err, CCT_EUNSUPPORTED, e, "no vsock for the quote service");
     }
-    struct timeval tv = { 60, 0 };
+    struct timeval tv = {60, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     struct sockaddr_vm sa;
@@ -441,21 +442,22 @@ static int tdx_report_vsock(cct_context *ctx, unsigned port, const uint8_t *rd, 
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
         int e = errno;
         close(fd);
-        return cct_err_sys(&ctx->err, CCT_EIO, e, "cannot reach the quote service at vsock host port %u", port);
+        return cct_err_sys(&ctx->err, CCT_EIO, e, "cannot reach the quote service at vsock host port %u",
+                           port);
     }
     r = cct_tdx_qgs_exchange(ctx, fd, tdreport, out);
     close(fd);
     return r;
 }
 
-static int tdx_report(cct_context *ctx, const uint8_t *rd, size_t rd_len, const struct cct_report_request *req,
-                      struct cct_report *out)
+static int tdx_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
+                      const struct cct_report_request *req, struct cct_report *out)
 {
-    uint8_t full[TDX_REPORTDATA_LEN] = { 0 };
+    uint8_t full[TDX_REPORTDATA_LEN] = {0};
     memcpy(full, rd, rd_len);
     char p[CCT_PATH_MAX];
     if (cct_tee_exists(ctx->sysroot, CCT_TSM_REPORT_DIR, p, sizeof(p))) {
-        struct cct_tsm_request t = { full, sizeof(full), -1, "tdx_guest", 0 };
+        struct cct_tsm_request t = {full, sizeof(full), -1, "tdx_guest", 0};
         return cct_tsm_report(ctx, &t, out);
     }
     unsigned port = 0;
@@ -472,7 +474,7 @@ static int format_supported(enum cct_log_format fmt)
 {
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     cct_eventlog *log = NULL;
-    static const uint8_t empty[1] = { 0 };
+    static const uint8_t empty[1] = {0};
     o.format = fmt;
     int r = cct_eventlog_from_memory(empty, sizeof(empty), &o, &log, NULL);
     cct_eventlog_free(log);
@@ -504,7 +506,8 @@ static int tdx_log_sources(cct_context *ctx, struct cct_log_source *out, size_t 
     if (cct_tee_exists(ctx->sysroot, CCEL_DATA, p, sizeof(p))) {
         r = add_source(out, max, &k, p, CCT_LOG_CCEL, "boot");
     }
-    if (r == 0 && format_supported(CCT_LOG_IMA_ASCII) && cct_tee_exists(ctx->sysroot, IMA_ASCII, p, sizeof(p))) {
+    if (r == 0 && format_supported(CCT_LOG_IMA_ASCII) &&
+        cct_tee_exists(ctx->sysroot, IMA_ASCII, p, sizeof(p))) {
         r = add_source(out, max, &k, p, CCT_LOG_IMA_ASCII, "ima");
     } else if (r == 0 && format_supported(CCT_LOG_IMA_BINARY) &&
                cct_tee_exists(ctx->sysroot, IMA_BINARY, p, sizeof(p))) {

@@ -170,7 +170,7 @@ int cct_tsm_probe(const char *sysroot, struct cct_detection *d, enum cct_platfor
 
 static void sleep_ms(long ms)
 {
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
     }
 }
@@ -281,8 +281,8 @@ static void remove_entry(const char *dir)
     if (rmdir(dir) == 0 || errno != ENOTEMPTY) {
         return;
     }
-    static const char *const files[] = { "inblob", "outblob", "auxblob", "provider", "generation",
-                                         "privlevel", "privlevel_floor" };
+    static const char *const files[] = {"inblob",     "outblob",   "auxblob",        "provider",
+                                        "generation", "privlevel", "privlevel_floor"};
     char p[CCT_PATH_MAX];
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         int n = snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
@@ -303,7 +303,8 @@ static int attr_path(struct cct_error *err, char *out, size_t len, const char *d
 }
 
 /* 1 = generation raced (retry), 0 = done, < 0 = error. */
-static int tsm_attempt(cct_context *ctx, const char *dir, const struct cct_tsm_request *req, struct cct_report *out)
+static int tsm_attempt(cct_context *ctx, const char *dir, const struct cct_tsm_request *req,
+                       struct cct_report *out)
 {
     char p[CCT_PATH_MAX];
     unsigned long long g0 = 0, g1 = 0;
@@ -379,14 +380,15 @@ static int tsm_attempt(cct_context *ctx, const char *dir, const struct cct_tsm_r
         free(aux);
         cct_err(&ctx->err, CCT_EIO, -1, -1,
                 "configfs-tsm entry %s was written concurrently: generation %llu, expected %llu after our %u "
-                "write(s); the report may answer another request", dir, g1, g0 + writes, writes);
+                "write(s); the report may answer another request",
+                dir, g1, g0 + writes, writes);
         return 1;
     }
     if (req->expect_provider != NULL && strcmp(provider, req->expect_provider) != 0) {
         free(blob);
         free(aux);
-        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "configfs-tsm provider is \"%s\", expected \"%s\"",
-                       provider, req->expect_provider);
+        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
+                       "configfs-tsm provider is \"%s\", expected \"%s\"", provider, req->expect_provider);
     }
     out->data = blob;
     out->len = blob_len;

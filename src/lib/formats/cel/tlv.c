@@ -52,11 +52,12 @@ static int read_uint(const struct tlv *t, uint64_t *out)
 
 static int fail(struct cct_error *err, int code, uint64_t number, size_t at, const char *what)
 {
-    return cct_err(err, code, (int64_t)number, (int64_t)at, "CEL record %llu: %s", (unsigned long long)number, what);
+    return cct_err(err, code, (int64_t)number, (int64_t)at, "CEL record %llu: %s", (unsigned long long)number,
+                   what);
 }
 
-int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len, uint64_t off, uint64_t number,
-                     struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err)
+int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len, uint64_t off,
+                     uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err)
 {
     struct cct_reader r;
     struct tlv f[4];
@@ -106,8 +107,7 @@ int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len,
         break;
     case CCT_CEL_T_NV_INDEX:
         return fail(err, CCT_EUNSUPPORTED, number, f[1].v.start, "NV index records are not supported");
-    default:
-        return fail(err, CCT_EMALFORMED, number, f[1].v.start, "second field is not a register index");
+    default: return fail(err, CCT_EMALFORMED, number, f[1].v.start, "second field is not a register index");
     }
     /* 3. digests */
     if (f[2].type != CCT_CEL_T_DIGESTS) {
@@ -141,9 +141,9 @@ int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len,
         struct cct_reader c = f[3].v;
         struct tlv t, d;
         uint64_t type;
-        if (read_tlv(&c, &t, CEL_MAX_INT) < 0 || t.type != CCT_CEL_PCCLIENT_EVENT_TYPE || read_uint(&t, &type) < 0 ||
-            type > UINT32_MAX || read_tlv(&c, &d, max) < 0 || d.type != CCT_CEL_PCCLIENT_EVENT_DATA ||
-            !cct_reader_done(&c)) {
+        if (read_tlv(&c, &t, CEL_MAX_INT) < 0 || t.type != CCT_CEL_PCCLIENT_EVENT_TYPE ||
+            read_uint(&t, &type) < 0 || type > UINT32_MAX || read_tlv(&c, &d, max) < 0 ||
+            d.type != CCT_CEL_PCCLIENT_EVENT_DATA || !cct_reader_done(&c)) {
             return fail(err, CCT_EMALFORMED, number, f[3].v.start, "bad PC Client content");
         }
         ev->type = (uint32_t)type;
@@ -155,9 +155,7 @@ int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len,
         /* Management records describe the log; they never extend. */
         ev->type = EV_NO_ACTION;
         break;
-    default:
-        ev->type = 0;
-        break;
+    default: ev->type = 0; break;
     }
     if (f[0].type == CCT_CEL_T_PENDING) {
         ev->type = EV_NO_ACTION;
@@ -173,7 +171,8 @@ int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len,
 
 static int put_tlv_hdr(struct cct_buf *b, uint8_t type, size_t n)
 {
-    uint8_t h[CCT_CEL_TLV_HEADER] = { type, (uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n };
+    uint8_t h[CCT_CEL_TLV_HEADER] = {type, (uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8),
+                                     (uint8_t)n};
     if (n > UINT32_MAX) {
         return CCT_ELIMIT;
     }
@@ -190,9 +189,9 @@ static int put_uint(struct cct_buf *b, uint8_t type, uint64_t v, size_t width)
     return r < 0 ? r : cct_buf_append(b, x, width);
 }
 
-int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
-                       const uint8_t *digest, size_t size, uint32_t event_type, const uint8_t *data,
-                       size_t data_len, int pending)
+int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kind, uint32_t index,
+                       uint16_t alg, const uint8_t *digest, size_t size, uint32_t event_type,
+                       const uint8_t *data, size_t data_len, int pending)
 {
     if (alg > 0xFF || size > CCT_MAX_DIGEST_SIZE || data_len > CCT_MAX_EVENT_SIZE) {
         return CCT_EINVAL;

@@ -51,16 +51,17 @@ struct cct_cel_tlv_state {
 };
 
 /* Contract of cct_tcg_next(); *end is never set (CEL has no padding). */
-int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len, uint64_t off, uint64_t number,
-                     struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err);
+int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len, uint64_t off,
+                     uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
+                     struct cct_error *err);
 
 /*
  * Append one record: recnum, index (CCMR for RTMR/MRTD kinds, PCR
  * otherwise), one digest, PC Client content {event_type, data}. pending
  * writes the CCT_CEL_T_PENDING marker in place of the recnum type.
  */
-int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
-                       const uint8_t *digest, size_t size, uint32_t event_type, const uint8_t *data,
-                       size_t data_len, int pending);
+int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kind, uint32_t index,
+                       uint16_t alg, const uint8_t *digest, size_t size, uint32_t event_type,
+                       const uint8_t *data, size_t data_len, int pending);
 
 #endif
