@@ -49,7 +49,6 @@ struct cct_digest {
 #define CCT_EVENT_F_SPECID_VENDOR_OUTSIDE 0x4u /* SpecID vendorInfo lies after the declared
                                                   eventSize (seen in tools' fixtures); the
                                                   record was extended to include it */
-#define CCT_EVENT_F_PENDING 0x8u /* runtime log record written ahead but not committed: never extends */
 
 /**
  * One event. A view: every pointer borrows from the log's buffer and stays

@@ -33,7 +33,7 @@ static void test_tlv(void)
     struct cct_buf b;
     cct_buf_init(&b, 0);
     CHECK_RC(
-        cct_cel_tlv_encode(&b, 1, CCT_REG_RTMR, 3, CCT_ALG_SHA384, dg, 48, 6, (const uint8_t *)"ab", 2, 0),
+        cct_cel_tlv_encode(&b, 1, CCT_REG_RTMR, 3, CCT_ALG_SHA384, dg, 48, 6, (const uint8_t *)"ab", 2, 0, NULL),
         0);
     uint8_t want[200];
     size_t n = 0;
@@ -100,11 +100,22 @@ static void test_tlv(void)
     memcpy(bad, want, n);
     bad[sizeof(recnum) + 8] = 9;
     CHECK_RC(cct_cel_tlv_next(&st, bad, n, 0, 0, &ev, &used, &end, &err), CCT_EMALFORMED);
-    /* The pending marker: parsed, flagged, never extends. */
-    memcpy(bad, want, n);
-    bad[0] = CCT_CEL_T_PENDING;
-    CHECK_RC(cct_cel_tlv_next(&st, bad, n, 0, 0, &ev, &used, &end, &err), 0);
-    CHECK((ev.flags & CCT_EVENT_F_PENDING) != 0 && ev.type == 3);
+    /* Written ahead: CEL management content, so no parser extends it; the
+     * content type byte is where the encoder says. */
+    struct cct_buf pb;
+    size_t type_at = 0;
+    uint8_t ctype = 0;
+    size_t cat = 0;
+    cct_buf_init(&pb, 0);
+    CHECK_RC(cct_cel_tlv_encode(&pb, 1, CCT_REG_RTMR, 3, CCT_ALG_SHA384, dg, 48, 6, (const uint8_t *)"ab", 2, 1,
+                                &type_at),
+             0);
+    CHECK(pb.len == n && type_at == n - sizeof(content) && pb.data[type_at] == CCT_CEL_T_MGT);
+    CHECK(memcmp(pb.data, want, type_at) == 0 && memcmp(pb.data + type_at + 1, want + type_at + 1, n - type_at - 1) == 0);
+    CHECK_RC(cct_cel_tlv_next(&st, pb.data, pb.len, 0, 0, &ev, &used, &end, &err), 0);
+    CHECK(ev.type == 3 && (ev.flags & CCT_EVENT_F_HEADER) != 0);
+    CHECK_RC(cct_cel_tlv_content_type(&ev, &ctype, &cat), 0);
+    CHECK(ctype == CCT_CEL_T_MGT && cat == type_at);
     cct_replay *rp = NULL;
     struct cct_register reg;
     static const uint8_t zero48[48];
@@ -113,6 +124,7 @@ static void test_tlv(void)
     CHECK_RC(cct_replay_lookup(rp, CCT_REG_RTMR, 3, CCT_ALG_SHA384, &reg), 0);
     CHECK(reg.n_events == 0 && memcmp(reg.digest, zero48, 48) == 0);
     cct_replay_free(rp);
+    cct_buf_free(&pb);
     cct_buf_free(&b);
 
     char path[4096];
@@ -185,7 +197,8 @@ static int scan_runtime(int *pending_tail)
         return 0;
     }
     while (cct_eventlog_next(log, &ev) > 0) {
-        *pending_tail = (ev.flags & CCT_EVENT_F_PENDING) != 0;
+        /* A pending record is a CEL management record: the parser flags it as a header. */
+        *pending_tail = (ev.flags & CCT_EVENT_F_HEADER) != 0;
         n++;
     }
     CHECK(cct_eventlog_error(log)->code == 0);

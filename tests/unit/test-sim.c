@@ -174,7 +174,7 @@ int main(void)
         CHECK(ev.kind == CCT_REG_RTMR && ev.index == 3 && ev.index_logged == 4);
         CHECK(ev.n_digests == 1 && ev.digests[0].alg == CCT_ALG_SHA384);
         CHECK(memcmp(ev.digests[0].bytes, recs == 0 ? d1 : d2, 48) == 0);
-        CHECK(ev.type == 6 && (ev.flags & CCT_EVENT_F_PENDING) == 0);
+        CHECK(ev.type == 6 && (ev.flags & CCT_EVENT_F_HEADER) == 0);
         if (recs == 0) {
             CHECK(ev.data_len == 13 && memcmp(ev.data + 8, "first", 5) == 0);
         }

@@ -5,9 +5,10 @@
  *
  * Crash safety (write-ahead):
  *   1. flock(LOCK_EX) on the log (serialises extenders across processes)
- *   2. append the record with the pending marker, fsync
+ *   2. append the record as pending, fsync: its content type is CEL
+ *      management, which no CEL parser extends into a register
  *   3. extend the register
- *   4. flip the marker to the recnum type in place (one byte), fsync
+ *   4. rewrite that one byte to PC Client standard content, fsync
  * A crash between 2 and 4 leaves a pending tail record. Recovery (on open
  * and before every extend, under the lock) reads the live register and
  * replays every log source (pending records never extend): when the live
@@ -90,6 +91,7 @@ struct scan {
     size_t end;            /* byte length of the complete records */
     int tail_pending;      /* last complete record is pending */
     size_t tail_off;       /* its offset */
+    size_t tail_type_at;   /* offset of its content type byte */
     struct cct_event tail; /* its view (into buf) */
     uint8_t *buf;
     size_t len;
@@ -122,7 +124,10 @@ static int scan_log(cct_context *ctx, const char *path, struct scan *s)
             scan_free(s);
             return r;
         }
-        s->tail_pending = (ev.flags & CCT_EVENT_F_PENDING) != 0;
+        uint8_t ctype = 0;
+        size_t type_at = 0;
+        s->tail_pending = cct_cel_tlv_content_type(&ev, &ctype, &type_at) == 0 && ctype == CCT_CEL_T_MGT;
+        s->tail_type_at = off + type_at;
         s->tail_off = off;
         s->tail = ev;
         s->records++;
@@ -143,7 +148,7 @@ static int sync_fd(cct_context *ctx, int fd, const char *path)
 
 static int commit_at(cct_context *ctx, int fd, size_t off, const char *path)
 {
-    uint8_t t = CCT_CEL_T_RECNUM;
+    uint8_t t = CCT_CEL_T_PCCLIENT_STD;
     if (pwrite(fd, &t, 1, (off_t)off) != 1) {
         int e = errno;
         return cct_err_sys(&ctx->err, CCT_EIO, e, "cannot commit a record in %s", path);
@@ -191,6 +196,7 @@ static int recover_locked(cct_context *ctx, int fd, const char *path)
     enum cct_reg_kind kind = s.tail.kind;
     size_t size = d->size;
     size_t tail_off = s.tail_off;
+    size_t tail_type_at = s.tail_type_at;
     memcpy(pend, d->bytes, size);
     scan_free(&s);
 
@@ -220,7 +226,7 @@ static int recover_locked(cct_context *ctx, int fd, const char *path)
         return 1;
     }
     if (cct_memeq_ct(live.digest, next, size)) {
-        return commit_at(ctx, fd, tail_off, path);
+        return commit_at(ctx, fd, tail_type_at, path);
     }
     return truncate_at(ctx, fd, tail_off, path);
 }
@@ -333,8 +339,9 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
         close(fd);
         return cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "out of memory");
     }
+    size_t type_at = 0;
     r = cct_cel_tlv_encode(&b, recnum, platform_kind(ctx), index, alg, digest, digest_len, EV_EVENT_TAG,
-                           data.data, data.len, 1);
+                           data.data, data.len, 1, &type_at);
     cct_buf_free(&data);
     if (r < 0) {
         cct_buf_free(&b);
@@ -367,7 +374,7 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
         return r;
     }
     crash_point("after-extend");
-    r = commit_at(ctx, fd, at, path);
+    r = commit_at(ctx, fd, at + type_at, path);
     close(fd);
     return r;
 }

@@ -78,9 +78,9 @@ int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len,
     ev->number = number;
     ev->offset = off;
     ev->format = CCT_LOG_CEL_TLV;
-    /* 1. recnum (or our pending marker) */
+    /* 1. recnum */
     uint64_t recnum;
-    if ((f[0].type != CCT_CEL_T_RECNUM && f[0].type != CCT_CEL_T_PENDING) || read_uint(&f[0], &recnum) < 0) {
+    if (f[0].type != CCT_CEL_T_RECNUM || read_uint(&f[0], &recnum) < 0) {
         return fail(err, CCT_EMALFORMED, number, (size_t)off, "does not start with a recnum field");
     }
     /* 2. register index */
@@ -154,12 +154,9 @@ int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len,
     case CCT_CEL_T_MGT:
         /* Management records describe the log; they never extend. */
         ev->type = EV_NO_ACTION;
+        ev->flags |= CCT_EVENT_F_HEADER;
         break;
     default: ev->type = 0; break;
-    }
-    if (f[0].type == CCT_CEL_T_PENDING) {
-        ev->type = EV_NO_ACTION;
-        ev->flags |= CCT_EVENT_F_PENDING;
     }
     size_t total = len - cct_reader_left(&r);
     ev->length = total;
@@ -191,12 +188,13 @@ static int put_uint(struct cct_buf *b, uint8_t type, uint64_t v, size_t width)
 
 int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kind, uint32_t index,
                        uint16_t alg, const uint8_t *digest, size_t size, uint32_t event_type,
-                       const uint8_t *data, size_t data_len, int pending)
+                       const uint8_t *data, size_t data_len, int mgt, size_t *type_at)
 {
+    size_t start = b->len;
     if (alg > 0xFF || size > CCT_MAX_DIGEST_SIZE || data_len > CCT_MAX_EVENT_SIZE) {
         return CCT_EINVAL;
     }
-    int r = put_uint(b, pending ? CCT_CEL_T_PENDING : CCT_CEL_T_RECNUM, recnum, 8);
+    int r = put_uint(b, CCT_CEL_T_RECNUM, recnum, 8);
     if (r == 0) {
         if (kind == CCT_REG_PCR) {
             r = put_uint(b, CCT_CEL_T_PCR, index, 4);
@@ -213,8 +211,11 @@ int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kin
     if (r == 0) {
         r = cct_buf_append(b, digest, size);
     }
+    if (r == 0 && type_at != NULL) {
+        *type_at = b->len - start;
+    }
     if (r == 0) {
-        r = put_tlv_hdr(b, CCT_CEL_T_PCCLIENT_STD, CCT_CEL_TLV_HEADER + 4 + CCT_CEL_TLV_HEADER + data_len);
+        r = put_tlv_hdr(b, mgt ? CCT_CEL_T_MGT : CCT_CEL_T_PCCLIENT_STD, CCT_CEL_TLV_HEADER + 4 + CCT_CEL_TLV_HEADER + data_len);
     }
     if (r == 0) {
         r = put_uint(b, CCT_CEL_PCCLIENT_EVENT_TYPE, event_type, 4);
@@ -226,4 +227,21 @@ int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kin
         r = cct_buf_append(b, data, data_len);
     }
     return r;
+}
+
+int cct_cel_tlv_content_type(const struct cct_event *ev, uint8_t *type, size_t *at)
+{
+    struct cct_reader r;
+    struct tlv t;
+    size_t start = 0;
+    cct_reader_init(&r, ev->raw, ev->raw_len, 0);
+    for (int i = 0; i < 4; i++) {
+        start = cct_reader_offset(&r);
+        if (read_tlv(&r, &t, ev->raw_len) < 0) {
+            return CCT_EMALFORMED;
+        }
+    }
+    *type = t.type;
+    *at = start;
+    return 0;
 }

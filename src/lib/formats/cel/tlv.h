@@ -35,13 +35,6 @@
 /* PC Client standard content fields. */
 #define CCT_CEL_PCCLIENT_EVENT_TYPE 0u
 #define CCT_CEL_PCCLIENT_EVENT_DATA 1u
-/*
- * This library's write-ahead marker (not a CEL type): a record whose first
- * byte is 0xFE instead of the recnum type 0 was written but not committed
- * yet. The parser yields it with CCT_EVENT_F_PENDING and type EV_NO_ACTION,
- * so it never extends a replay.
- */
-#define CCT_CEL_T_PENDING 0xFEu
 
 /* Size of a TLV header. */
 #define CCT_CEL_TLV_HEADER 5u
@@ -57,11 +50,17 @@ int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len,
 
 /*
  * Append one record: recnum, index (CCMR for RTMR/MRTD kinds, PCR
- * otherwise), one digest, PC Client content {event_type, data}. pending
- * writes the CCT_CEL_T_PENDING marker in place of the recnum type.
+ * otherwise), one digest, content {0: event_type, 1: data}. The content
+ * type is PC Client standard, or CEL management when mgt is set: the
+ * runtime log writes a record ahead as a management record (which no
+ * parser extends) and commits it by rewriting that one type byte, whose
+ * offset from the record start goes to *type_at (may be NULL).
  */
-int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kind, uint32_t index,
-                       uint16_t alg, const uint8_t *digest, size_t size, uint32_t event_type,
-                       const uint8_t *data, size_t data_len, int pending);
+int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+                       const uint8_t *digest, size_t size, uint32_t event_type, const uint8_t *data,
+                       size_t data_len, int mgt, size_t *type_at);
+
+/* Content type of a record from cct_cel_tlv_next() and the offset of that type byte in ev->raw. */
+int cct_cel_tlv_content_type(const struct cct_event *ev, uint8_t *type, size_t *at);
 
 #endif
