@@ -5,6 +5,7 @@
 
 #include <cctrusted/algorithm.h>
 #include <cctrusted/context.h>
+#include <cctrusted/ccel.h>
 #include <cctrusted/error.h>
 #include <cctrusted/eventlog.h>
 #include <cctrusted/replay.h>

@@ -123,6 +123,13 @@ int cct_eventlog_next(cct_eventlog *log, struct cct_event *ev);
  * yields nothing; a start past the end yields nothing (not an error). Event
  * numbers count every record, the header included. Must be called before the
  * first cct_eventlog_next() or right after cct_eventlog_rewind().
+ *
+ * Edge cases, for a log of N events: start == N yields nothing and next()
+ * returns 0 with no error; a count reaching past the end yields the events
+ * from start to the end; (start 0, count 0) yields nothing. Called after
+ * cct_eventlog_next() without a rewind, it returns CCT_EINVAL and leaves the
+ * iteration and the previous selection unchanged. cct_eventlog_rewind()
+ * clears the selection. Returns 0, or CCT_EINVAL.
  */
 #define CCT_COUNT_ALL UINT64_MAX
 int cct_eventlog_select(cct_eventlog *log, uint64_t start, uint64_t count);

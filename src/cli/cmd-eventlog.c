@@ -10,6 +10,7 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format auto|tcg2|tcg1|ccel] FILE...\n"
+               "  A FILE starting with the ACPI signature \"CCEL\" is shown as a CCEL table.\n"
                "  --start N   first event number to show (0 = the header); default 0\n"
                "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
 }
@@ -111,11 +112,100 @@ static void print_json(const struct cct_event *ev, int first)
     printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"}", literal ? "true" : "false", check_name(c));
 }
 
+static int too_big(struct cct_error *err)
+{
+    err->code = CCT_EMALFORMED;
+    snprintf(err->message, sizeof(err->message),
+             "file starts with \"CCEL\" but is too large for a CCEL table");
+    return CCT_EMALFORMED;
+}
+
+/*
+ * An ACPI CCEL table (a file starting with the signature "CCEL") instead of
+ * a log: print its fields. Returns -1 when the file is not such a table,
+ * else an exit code.
+ */
+static int dump_ccel_table(const char *path, int json, int first_file)
+{
+    uint8_t buf[4097];
+    struct cct_ccel_table_info t;
+    struct cct_error err;
+    FILE *f = fopen(path, "rbe");
+    if (f == NULL) {
+        return -1; /* let the log path report the error */
+    }
+    size_t n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    if (n < 4 || memcmp(buf, "CCEL", 4) != 0) {
+        return -1;
+    }
+    cct_error_clear(&err);
+    int r = n == sizeof(buf) ? too_big(&err) : cct_ccel_table_parse(buf, n, &t, &err);
+    if (json) {
+        printf("%s\n  {\"file\":", first_file ? "" : ",");
+        cli_json_str(stdout, path);
+        printf(",\"format\":\"acpi-ccel-table\"");
+    }
+    if (r < 0) {
+        cli_error(path, &err);
+        if (json) {
+            printf(",\"error\":");
+            cli_json_str(stdout, err.message);
+            printf("}");
+        }
+        return EXIT_INVALID;
+    }
+    const char *tn = cct_cc_type_name(t.cc_type);
+    if (json) {
+        printf(",\"table\":{\"signature\":\"CCEL\",\"length\":%u,\"revision\":%u,\"checksum\":%u,"
+               "\"checksum_ok\":%s,\"oem_id\":",
+               t.length, t.revision, t.checksum, t.checksum_ok ? "true" : "false");
+        cli_json_str(stdout, t.oem_id);
+        printf(",\"oem_table_id\":");
+        cli_json_str(stdout, t.oem_table_id);
+        printf(",\"oem_revision\":%u,\"creator_id\":%u,\"creator_revision\":%u,\"cc_type\":%u,"
+               "\"cc_type_name\":",
+               t.oem_revision, t.creator_id, t.creator_revision, t.cc_type);
+        if (tn) {
+            printf("\"%s\"", tn);
+        } else {
+            printf("null");
+        }
+        printf(",\"cc_subtype\":%u,\"laml\":%" PRIu64 ",\"lasa\":%" PRIu64 "}}", t.cc_subtype, t.laml,
+               t.lasa);
+    } else {
+        printf("==> %s (ACPI CCEL table)\n", path);
+        printf("Signature         : CCEL\n");
+        printf("Length            : %u\n", t.length);
+        printf("Revision          : %u\n", t.revision);
+        printf("Checksum          : 0x%02x (%s)\n", t.checksum, t.checksum_ok ? "ok" : "bad");
+        /* The ids are raw table bytes: show non-printable ones as '.'. */
+        for (char *c = t.oem_id; *c; c++) {
+            *c = *c >= 0x20 && *c < 0x7f ? *c : '.';
+        }
+        for (char *c = t.oem_table_id; *c; c++) {
+            *c = *c >= 0x20 && *c < 0x7f ? *c : '.';
+        }
+        printf("OEM ID            : %s\n", t.oem_id);
+        printf("OEM table ID      : %s\n", t.oem_table_id);
+        printf("OEM revision      : %u\n", t.oem_revision);
+        printf("CC type           : %u (%s)\n", t.cc_type, tn ? tn : "unknown");
+        printf("CC subtype        : %u\n", t.cc_subtype);
+        printf("LAML              : %" PRIu64 " (log area minimum length)\n", t.laml);
+        printf("LASA              : 0x%" PRIx64 " (log area start address)\n", t.lasa);
+    }
+    return EXIT_OK;
+}
+
 static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, uint64_t count, int json,
                     int first_file)
 {
     cct_eventlog *log = NULL;
-    int rc = cli_open_log(path, fmt, &log);
+    int rc = fmt == CCT_LOG_AUTO ? dump_ccel_table(path, json, first_file) : -1;
+    if (rc >= 0) {
+        return rc;
+    }
+    rc = cli_open_log(path, fmt, &log);
     if (rc != 0) {
         if (json) {
             printf("%s\n  {\"file\":", first_file ? "" : ",");

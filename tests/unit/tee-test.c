@@ -108,9 +108,14 @@ void tee_rmrf(const char *path)
 
 const char *tee_corpus(const char *rel, char *buf, size_t len)
 {
+    const char *corpus = getenv("CCT_CORPUS");
     const char *src = getenv("CCT_SOURCE_ROOT");
     struct stat st;
-    snprintf(buf, len, "%s/../shared/corpus/%s", src ? src : ".", rel);
+    if (corpus != NULL && *corpus != '\0') {
+        snprintf(buf, len, "%s/%s", corpus, rel);
+    } else {
+        snprintf(buf, len, "%s/../shared/corpus/%s", src ? src : ".", rel);
+    }
     return stat(buf, &st) == 0 ? buf : NULL;
 }
 

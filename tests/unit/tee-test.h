@@ -43,7 +43,7 @@ void tee_write(const char *root, const char *rel, const void *p, size_t n);
 uint8_t *tee_slurp(const char *path, size_t *n);
 /* rm -rf */
 void tee_rmrf(const char *path);
-/* Path of a corpus file (under ../shared/corpus of the source tree), or NULL when absent. */
+/* Path of a corpus file ($CCT_CORPUS, else ../shared/corpus of the source tree), or NULL when absent. */
 const char *tee_corpus(const char *rel, char *buf, size_t len);
 
 enum tee_responder_mode {

@@ -115,8 +115,8 @@ static int detect(cct_eventlog *log, enum cct_log_format *fmt)
             return r;
         }
         if (eof) {
-            return cct_err(&log->err, CCT_ETRUNCATED, 0, (int64_t)n,
-                           "log ends inside its first event (%zu bytes)", n);
+            /* Like every truncation error: the offset of the incomplete record. */
+            return cct_err(&log->err, CCT_ETRUNCATED, 0, 0, "log ends inside its first event (%zu bytes)", n);
         }
         r = fill(log, n + 4096);
         if (r < 0) {

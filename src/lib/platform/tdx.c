@@ -27,7 +27,8 @@
 
 #include <openssl/crypto.h>
 
-#include "formats/tcg/tcg.h"
+#include <cctrusted/ccel.h>
+
 #include "platform/tee.h"
 #include "util/error.h"
 #include "util/hex.h"
@@ -93,12 +94,13 @@ static int tdx_detect(const char *sysroot, struct cct_detection *d)
     if (ccel) {
         uint8_t tbl[256];
         size_t tn = 0;
-        struct cct_ccel_table t;
+        struct cct_ccel_table_info t;
         struct cct_error e;
         cct_error_clear(&e);
         if (cct_tee_read(p, tbl, sizeof(tbl), &tn, &e) == 0 && cct_ccel_table_parse(tbl, tn, &t, &e) == 0) {
-            cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, 1, "CC type %u%s, log area %llu bytes",
-                          t.cc_type, t.cc_type == 2 ? " (TDX)" : "", (unsigned long long)t.laml);
+            const char *nm = cct_cc_type_name(t.cc_type);
+            cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, 1, "CC type %u (%s), log area %llu bytes",
+                          t.cc_type, nm ? nm : "unknown", (unsigned long long)t.laml);
         } else {
             cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, 1, "present but not parseable: %.100s",
                           e.message);

@@ -136,7 +136,10 @@ static int is_padding(const uint8_t *p, size_t len)
         ff &= p[i] == 0xff;
         zero &= p[i] == 0x00;
     }
-    return ff || zero;
+    /* Fewer than 8 zero bytes are the start of a PCR0 record cut short,
+     * not padding: no valid record starts with 0xFF, but PCR0 ones start
+     * with four zero bytes. */
+    return ff || (zero && len >= 8);
 }
 
 static int map_index(const struct cct_tcg_state *st, uint32_t logged, struct cct_event *ev,
@@ -325,7 +328,7 @@ int cct_tcg_next(struct cct_tcg_state *st, const uint8_t *p, size_t len, uint64_
     return rc;
 }
 
-int cct_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table *out, struct cct_error *err)
+int cct_tcg_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table *out, struct cct_error *err)
 {
     struct cct_reader r;
     struct cct_ccel_table t;

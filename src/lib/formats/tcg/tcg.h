@@ -106,6 +106,7 @@ struct cct_ccel_table {
     uint64_t laml;       /* log area minimum length */
     uint64_t lasa;       /* log area start address */
 };
-int cct_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table *out, struct cct_error *err);
+int cct_tcg_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table *out,
+                             struct cct_error *err);
 
 #endif

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* util/hex: decoding, encoding, constant-time comparison. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <cctrusted/error.h>
+
+#include "util/hex.h"
+
+static void test_decode(void **state)
+{
+    (void)state;
+    uint8_t out[4];
+    assert_int_equal(cct_hex_decode("00aBcDeF", 8, out, 4), 0);
+    assert_memory_equal(out, "\x00\xab\xcd\xef", 4);
+    assert_int_equal(cct_hex_decode("", 0, out, 0), 0);
+    /* Wrong length for n, odd length. */
+    assert_int_equal(cct_hex_decode("00ab", 4, out, 3), CCT_EINVAL);
+    assert_int_equal(cct_hex_decode("00abc", 5, out, 2), CCT_EINVAL);
+    assert_int_equal(cct_hex_decode("0", 1, out, 0), CCT_EINVAL);
+    /* Bad digits in either nibble, anywhere. */
+    static const char *bad[] = { "0g", "g0", "0 ", " 0", "0x", "-1", "+1", ":0", "0@", "0G", "0`" };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char s[5] = "aa";
+        memcpy(s + 2, bad[i], 2);
+        s[4] = 0;
+        assert_int_equal(cct_hex_decode(s, 4, out, 2), CCT_EINVAL);
+    }
+    /* A NUL inside the given length is a bad digit, not an end. */
+    assert_int_equal(cct_hex_decode("a\0bb", 4, out, 2), CCT_EINVAL);
+}
+
+static void test_decode_var(void **state)
+{
+    (void)state;
+    uint8_t out[3];
+    size_t n = 99;
+    assert_int_equal(cct_hex_decode_var("0102", 4, out, 3, &n), 0);
+    assert_int_equal(n, 2);
+    assert_memory_equal(out, "\x01\x02", 2);
+    n = 99;
+    assert_int_equal(cct_hex_decode_var("01020304", 8, out, 3, &n), CCT_ELIMIT);
+    assert_int_equal(n, 99);
+    assert_int_equal(cct_hex_decode_var("010", 3, out, 3, &n), CCT_EINVAL);
+    assert_int_equal(cct_hex_decode_var("0z", 2, out, 3, &n), CCT_EINVAL);
+    assert_int_equal(n, 99);
+    assert_int_equal(cct_hex_decode_var("", 0, out, 3, &n), 0);
+    assert_int_equal(n, 0);
+}
+
+static void test_encode_roundtrip(void **state)
+{
+    (void)state;
+    uint8_t all[256], back[256];
+    char s[513];
+    for (int i = 0; i < 256; i++) {
+        all[i] = (uint8_t)i;
+    }
+    cct_hex_encode(all, 256, s);
+    assert_int_equal(strlen(s), 512);
+    assert_memory_equal(s, "000102", 6);
+    assert_string_equal(s + 506, "fdfeff");
+    assert_int_equal(cct_hex_decode(s, 512, back, 256), 0);
+    assert_memory_equal(all, back, 256);
+    cct_hex_encode(all, 0, s);
+    assert_string_equal(s, "");
+}
+
+static void test_memeq_ct(void **state)
+{
+    (void)state;
+    uint8_t a[64], b[64];
+    memset(a, 0x5a, sizeof(a));
+    memcpy(b, a, sizeof(b));
+    assert_int_equal(cct_memeq_ct(a, b, 64), 1);
+    assert_int_equal(cct_memeq_ct(a, b, 0), 1);
+    for (size_t i = 0; i < 64; i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            b[i] ^= (uint8_t)(1u << bit);
+            assert_int_equal(cct_memeq_ct(a, b, 64), 0);
+            /* A difference outside the compared length does not count. */
+            assert_int_equal(cct_memeq_ct(a, b, i), 1);
+            b[i] ^= (uint8_t)(1u << bit);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_decode_var),
+        cmocka_unit_test(test_encode_roundtrip),
+        cmocka_unit_test(test_memeq_ct),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
