@@ -192,8 +192,31 @@ static void test_cca(void)
     free(root);
 }
 
+/* An SNP-capable host shows the sev_snp flag but has no guest device: not an SNP guest. */
+static void test_snp_host_flag_only(void)
+{
+    char *root = tee_tempdir("snphost");
+    const char cpuinfo[] = "processor\t: 0\nflags\t\t: fpu sev sev_es sev_snp\n";
+    tee_write(root, "proc/cpuinfo", cpuinfo, sizeof(cpuinfo) - 1);
+    struct cct_open_options o = CCT_OPEN_OPTIONS_INIT;
+    struct cct_detection d;
+    o.sysroot = root;
+    CHECK_RC(cct_detect(&o, &d), 0);
+    CHECK(d.chosen != CCT_PLATFORM_SNP);
+    int flag = -1;
+    for (size_t i = 0; i < d.n_probes; i++) {
+        if (d.probes[i].platform == CCT_PLATFORM_SNP && strcmp(d.probes[i].what, "cpuinfo sev_snp flag") == 0) {
+            flag = d.probes[i].found;
+        }
+    }
+    CHECK(flag == 1);
+    tee_rmrf(root);
+    free(root);
+}
+
 int main(void)
 {
+    test_snp_host_flag_only();
     test_snp();
     test_cca();
     if (tee_failures) {

@@ -25,6 +25,7 @@
 #include "util/reader.h"
 
 #define SNP_DEV "/dev/sev-guest"
+#define SNP_SYSFS "/sys/class/misc/sev-guest"
 
 /* linux/sev-guest.h, defined here field by field. */
 struct snp_report_req {
@@ -72,11 +73,15 @@ static int snp_detect(const char *sysroot, struct cct_detection *d)
     int dev = cct_tee_exists(sysroot, SNP_DEV, p, sizeof(p));
     cct_probe_add(d, CCT_PLATFORM_SNP, "SEV guest device", p, dev,
                   dev ? "sev-guest device present (SNP_GET_REPORT)" : "absent");
+    int sys = cct_tee_exists(sysroot, SNP_SYSFS, p, sizeof(p));
+    cct_probe_add(d, CCT_PLATFORM_SNP, "SEV guest sysfs", p, sys,
+                  sys ? "sev-guest driver registered" : "absent");
+    /* A host with SNP support shows the flag too: it confirms, it does not decide. */
     int flag = cct_cpuinfo_has_flag(sysroot, "sev_snp");
     cct_path(sysroot, "/proc/cpuinfo", p, sizeof(p));
     cct_probe_add(d, CCT_PLATFORM_SNP, "cpuinfo sev_snp flag", p, flag > 0,
-                  flag > 0 ? "SEV-SNP is active" : "no sev_snp flag");
-    return (dev || flag > 0) ? 1 : 0;
+                  flag > 0 ? "SEV-SNP supported or active (also set on hosts; not decisive)" : "no sev_snp flag");
+    return (dev || sys) ? 1 : 0;
 }
 
 static int snp_open(cct_context *ctx)
