@@ -637,6 +637,7 @@ static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
                       const struct cct_report_request *req, struct cct_report *out)
 {
     struct sim_regs regs;
+    cct_error_clear(&ctx->err);
     int rc = regs_load(ctx, &regs);
     if (rc < 0) {
         return rc;
