@@ -77,16 +77,17 @@ uint8_t *tee_slurp(const char *path, size_t *n)
     size_t cap = 4096, len = 0;
     uint8_t *b = malloc(cap);
     for (;;) {
-        if (len == cap) {
+        if (len + 1 >= cap) {
             cap *= 2;
             b = realloc(b, cap);
         }
-        ssize_t r = read(fd, b + len, cap - len);
+        ssize_t r = read(fd, b + len, cap - len - 1);
         if (r <= 0) {
             break;
         }
         len += (size_t)r;
     }
+    b[len] = 0; /* NUL after the data, not counted */
     close(fd);
     *n = len;
     return b;

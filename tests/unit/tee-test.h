@@ -39,7 +39,7 @@ char *tee_tempdir(const char *tag);
 void tee_mkdirs(const char *root, const char *rel);
 /* Write bytes to root/rel (parents created). */
 void tee_write(const char *root, const char *rel, const void *p, size_t n);
-/* Read a whole file; NULL when absent. *n receives the size. free() it. */
+/* Read a whole file (NUL-terminated, not counted); NULL when absent. *n receives the size. free() it. */
 uint8_t *tee_slurp(const char *path, size_t *n);
 /* rm -rf */
 void tee_rmrf(const char *path);

@@ -86,6 +86,30 @@ static void check_replay_equals_registers(cct_context *ctx)
     cct_replay_free(rp);
 }
 
+/* The boot registers equal what tests/unit/sim_rtmrs.py derives from docs/SIM.md with hashlib. */
+static void check_against_python(const char *dir)
+{
+    const char *src = getenv("CCT_SOURCE_ROOT");
+    char cmd[4096], line[256], path[4096];
+    snprintf(cmd, sizeof(cmd), "python3 %s/tests/unit/sim_rtmrs.py", src ? src : ".");
+    snprintf(path, sizeof(path), "%s/registers", dir);
+    size_t n = 0;
+    uint8_t *regs = tee_slurp(path, &n);
+    FILE *p = popen(cmd, "r");
+    int lines = 0;
+    CHECK(regs != NULL && p != NULL);
+    while (regs && p && fgets(line, sizeof(line), p) != NULL) {
+        /* Same "NAME hex" line format as the state file. */
+        CHECK(strstr((const char *)regs, line) != NULL);
+        lines++;
+    }
+    CHECK(lines == 5);
+    if (p) {
+        CHECK(pclose(p) == 0);
+    }
+    free(regs);
+}
+
 int main(void)
 {
     char *dir = tee_tempdir("sim");
@@ -146,6 +170,7 @@ int main(void)
     CHECK(log && cct_eventlog_padding(log) > 0);
     cct_eventlog_free(log);
     check_replay_equals_registers(ctx);
+    check_against_python(dir);
 
     /* Two runtime extends of RTMR3; expected values computed here. */
     uint8_t d1[48], d2[48], want[48], buf[96];
