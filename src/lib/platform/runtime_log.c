@@ -39,6 +39,7 @@
 #include "util/hex.h"
 
 #define RUNTIME_LOG_DEFAULT "/var/lib/cctrusted/runtime.cel"
+#define RUNTIME_LOG_DEFAULT_TPM "/var/lib/cctrusted/runtime-tpm.cel"
 #define RUNTIME_LOG_NAME "runtime.cel"
 #define RUNTIME_LOG_MAX ((size_t)256 * 1024 * 1024)
 #define RUNTIME_TAG_ID 0x52544343u /* "CCTR" little-endian */
@@ -50,6 +51,10 @@ int cct_runtime_log_path(const cct_context *ctx, char *out, size_t len)
         n = snprintf(out, len, "%s", ctx->runtime_log);
     } else if (ctx->platform == CCT_PLATFORM_SIM && ctx->sim_state_dir[0] != '\0') {
         n = snprintf(out, len, "%s/%s", ctx->sim_state_dir, RUNTIME_LOG_NAME);
+    } else if (ctx->platform == CCT_PLATFORM_TPM) {
+        /* A confidential VM often has a vTPM too: keep PCR records apart from
+         * RTMR records, so each context recovers only its own registers. */
+        return cct_path(ctx->sysroot, RUNTIME_LOG_DEFAULT_TPM, out, len);
     } else {
         return cct_path(ctx->sysroot, RUNTIME_LOG_DEFAULT, out, len);
     }
