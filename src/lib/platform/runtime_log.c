@@ -205,6 +205,11 @@ static int recover_locked(cct_context *ctx, int fd, const char *path)
     memcpy(pend, d->bytes, size);
     scan_free(&s);
 
+    if (kind != platform_kind(ctx)) {
+        /* Another platform's record (a shared runtime_log path): not ours to decide. */
+        cct_err(&ctx->err, CCT_EINVAL, -1, -1, "the pending record belongs to another register kind");
+        return 1;
+    }
     struct cct_measurement live;
     r = ctx->ops->read(ctx, index, alg, &live);
     if (r < 0) {
