@@ -49,7 +49,7 @@ struct cct_open_options {
                                    NULL = $CCT_TPM_TCTI or "device:<sysroot>/dev/tpmrm0" */
     const char *sim_state_dir;  /* sim platform state; NULL = $CCT_SIM_DIR or
                                    "$XDG_STATE_HOME/cctrusted-sim" */
-    const char *runtime_log;    /* runtime extend log path; NULL = backend default */
+    const char *runtime_log;    /* runtime extend log path; NULL = $CCT_RUNTIME_LOG or backend default */
 };
 #define CCT_OPEN_OPTIONS_VERSION 1
 #define CCT_OPEN_OPTIONS_INIT { CCT_OPEN_OPTIONS_VERSION, CCT_PLATFORM_AUTO, NULL, NULL, NULL, NULL }
@@ -143,9 +143,19 @@ int cct_get_report(cct_context *ctx, const struct cct_report_request *req, cct_r
 const uint8_t *cct_report_data(const cct_report *rep, size_t *len);
 /** Auxiliary bytes (SNP cert table, TPM TPMT_SIGNATURE), or NULL. Borrowed from rep. */
 const uint8_t *cct_report_aux(const cct_report *rep, size_t *len);
+/**
+ * The signer's public key when the platform returns one with the report
+ * (TPM: the attestation key's marshalled TPMT_PUBLIC), else NULL. Borrowed
+ * from rep.
+ */
+const uint8_t *cct_report_key(const cct_report *rep, size_t *len);
 /** Who produced it ("tdx_guest", "sev_guest", "tpm", "sim", ...). Borrowed from rep. */
 const char *cct_report_provider(const cct_report *rep);
-/** The REPORTDATA the report was requested with. Borrowed from rep. */
+/**
+ * The REPORTDATA the report was requested with. On a TPM: exactly the bytes
+ * quoted as qualifyingData (64, or the first 32 when the TPM takes no more).
+ * Borrowed from rep.
+ */
 const uint8_t *cct_report_reportdata(const cct_report *rep, size_t *len);
 /** Free a report. Accepts NULL. */
 void cct_report_free(cct_report *rep);

@@ -24,6 +24,27 @@ struct cli_cmd {
 
 int cmd_eventlog(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_measurement(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_extend(int argc, char **argv);
+
+/* Global options given before the command (context.c). */
+struct cli_global {
+    enum cct_platform platform;
+    const char *sysroot;
+};
+extern struct cli_global cli_global;
+/* Open a context with the global options; prints the error. Returns an exit code. */
+int cli_open_ctx(const char *cmd, cct_context **out);
+/* Print the context's last error; returns the exit code for code (3 for device/permission/unsupported). */
+int cli_ctx_fail(const char *cmd, cct_context *ctx, int code);
+/* Parse hex (optional 0x) of at most max bytes; -1 on junk. */
+int cli_parse_hex(const char *s, uint8_t *out, size_t max, size_t *len);
+void cli_hex(FILE *f, const uint8_t *p, size_t n);
+/* Parse --platform/--sysroot before the command; *first = index of the command.
+ * Returns an exit code to stop with, or -1 to go on. */
+int cli_global_options(int argc, char **argv, int *first);
 
 /* Map a library error code to an exit code. */
 int cli_exit_for(int code);

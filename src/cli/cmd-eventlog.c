@@ -13,6 +13,7 @@ static void usage(FILE *f)
                "  A FILE starting with the ACPI signature \"CCEL\" is shown as a CCEL table.\n"
                "  --start N   first event number to show (0 = the header); default 0\n"
                "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
+    fprintf(f, "  without FILE: the live event logs of the platform (see cctrusted --platform)\n");
 }
 
 static const char *check_name(enum cct_digest_check c)
@@ -280,6 +281,40 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
     return rc;
 }
 
+/* No FILE: the platform's live logs, each with its own format unless --format is given. */
+static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, int json)
+{
+    cct_context *ctx = NULL;
+    struct cct_log_source src[CCT_MAX_LOG_SOURCES];
+    size_t n = 0;
+    int worst = cli_open_ctx("eventlog", &ctx);
+    if (worst != EXIT_OK) {
+        return worst;
+    }
+    int r = cct_get_log_sources(ctx, src, CCT_MAX_LOG_SOURCES, &n);
+    if (r < 0) {
+        worst = cli_ctx_fail("eventlog", ctx, r);
+        cct_close(ctx);
+        return worst;
+    }
+    cct_close(ctx);
+    if (n == 0) {
+        fprintf(stderr, "cctrusted eventlog: the platform has no event log\n");
+        return EXIT_ENV;
+    }
+    if (json) {
+        printf("{\"logs\":[");
+    }
+    for (size_t i = 0; i < n; i++) {
+        int rc = dump_one(src[i].path, fmt != CCT_LOG_AUTO ? fmt : src[i].format, start, count, json, i == 0);
+        worst = rc > worst ? rc : worst;
+    }
+    if (json) {
+        printf("\n]}\n");
+    }
+    return worst;
+}
+
 int cmd_eventlog(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -317,8 +352,7 @@ int cmd_eventlog(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        usage(stderr);
-        return EXIT_USAGE;
+        return dump_live(fmt, start, count, json);
     }
     int worst = EXIT_OK;
     if (json) {

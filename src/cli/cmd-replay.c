@@ -38,7 +38,14 @@ struct run {
     size_t n_notes, dropped_notes;
     uint64_t events[MAX_FILES];
     enum cct_log_format formats[MAX_FILES];
+    enum cct_log_format file_fmt[MAX_FILES]; /* per-file format of live sources (AUTO = r->fmt) */
 };
+
+/* Format to open file i with: --format wins, then the live source's own. */
+static enum cct_log_format fmt_of(const struct run *r, size_t i)
+{
+    return r->fmt != CCT_LOG_AUTO ? r->fmt : r->file_fmt[i];
+}
 
 struct expect {
     int have_kind;
@@ -51,7 +58,9 @@ struct expect {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted replay [--json] [--expect FILE] [--workaround NAME]... [--format F] FILE...\n"
+    fprintf(f, "usage: cctrusted replay [--json] [--expect FILE | --verify] [--workaround NAME]... [--format F] [FILE...]\n"
+               "  without FILE       replay the platform's live event logs (see cctrusted --platform)\n"
+               "  --verify           compare every replayed register/bank with the live register\n"
                "  --expect FILE      compare with expected values: lines 'INDEX ALG HEX' (INDEX may be\n"
                "                     written PCR5 or RTMR2) or the JSON this command prints\n"
                "  --workaround NAME  opt-in fix for a known firmware bug: ebs-missing, dup-separator\n");
@@ -145,7 +154,7 @@ static int replay_all(struct run *r, int quiet)
     for (size_t i = 0; i < r->n_files; i++) {
         cct_eventlog *log;
         struct sepseen ss = { 0, 0 };
-        int rc = cli_open_log(r->files[i], r->fmt, &log);
+        int rc = cli_open_log(r->files[i], fmt_of(r, i), &log);
         if (rc != 0) {
             return rc;
         }
@@ -345,6 +354,7 @@ static int matches_with(struct run *base, uint32_t wa, const struct expect *e, e
     memcpy(t->files, base->files, sizeof(t->files));
     t->n_files = base->n_files;
     t->fmt = base->fmt;
+    memcpy(t->file_fmt, base->file_fmt, sizeof(t->file_fmt));
     t->workarounds = base->workarounds | wa;
     int ok = 0;
     if (replay_all(t, 1) == EXIT_OK) {
@@ -365,7 +375,7 @@ static void explain(struct run *r, const struct expect *e, enum cct_reg_kind kin
     for (size_t i = 0; i < r->n_files; i++) {
         cct_eventlog *log;
         struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
-        o.format = r->fmt;
+        o.format = fmt_of(r, i);
         if (cct_eventlog_from_file(r->files[i], &o, &log, NULL) < 0) {
             continue;
         }
@@ -413,12 +423,72 @@ static void explain(struct run *r, const struct expect *e, enum cct_reg_kind kin
     }
 }
 
+/* No FILE: the platform's live logs, in replay order. */
+static int live_files(struct run *r, cct_context *ctx, char (*paths)[256], int *ima)
+{
+    struct cct_log_source src[CCT_MAX_LOG_SOURCES];
+    size_t n = 0;
+    int e = cct_get_log_sources(ctx, src, CCT_MAX_LOG_SOURCES, &n);
+    if (e < 0) {
+        return cli_ctx_fail("replay", ctx, e);
+    }
+    if (n == 0) {
+        fprintf(stderr, "cctrusted replay: the platform has no event log\n");
+        return EXIT_ENV;
+    }
+    for (size_t i = 0; i < n && i < MAX_FILES; i++) {
+        memcpy(paths[i], src[i].path, sizeof(src[i].path));
+        paths[i][sizeof(src[i].path) - 1] = '\0';
+        r->files[r->n_files] = paths[i];
+        r->file_fmt[r->n_files++] = src[i].format;
+        *ima |= strcmp(src[i].role, "ima") == 0;
+    }
+    return EXIT_OK;
+}
+
+/* --verify: the live value of every replayed register/bank becomes an expected value. */
+static int live_expect(struct run *r, cct_context *ctx, struct expect *ex, size_t *n)
+{
+    size_t count = cct_replay_count(r->rp);
+    *n = 0;
+    for (size_t i = 0; i < count && *n < MAX_EXPECT; i++) {
+        struct cct_register reg;
+        struct cct_measurement m;
+        cct_replay_get(r->rp, i, &reg);
+        if (reg.kind == CCT_REG_MRTD) {
+            continue; /* not a live register: compared through a report */
+        }
+        int e = cct_get_measurement(ctx, reg.index, reg.alg, &m);
+        if (e == CCT_ENOTFOUND) {
+            fprintf(stderr, "note: %s%u %s is in the log but not on the platform (bank not allocated?): "
+                    "not compared\n", cli_reg_prefix(reg.kind), reg.index, cct_alg_name(reg.alg));
+            continue;
+        }
+        if (e < 0) {
+            return cli_ctx_fail("replay --verify", ctx, e);
+        }
+        if (m.kind != reg.kind) {
+            continue;
+        }
+        struct expect *x = &ex[(*n)++];
+        memset(x, 0, sizeof(*x));
+        x->have_kind = 1;
+        x->kind = m.kind;
+        x->index = m.index;
+        x->alg = m.alg;
+        x->size = m.size;
+        memcpy(x->digest, m.digest, m.size);
+    }
+    return EXIT_OK;
+}
+
 int cmd_replay(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },           { "expect", required_argument, NULL, 'e' },
         { "workaround", required_argument, NULL, 'w' }, { "format", required_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+        { "help", no_argument, NULL, 'h' },           { "verify", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
     };
     struct run *r = calloc(1, sizeof(*r));
     struct expect *ex = calloc(MAX_EXPECT, sizeof(*ex));
@@ -431,9 +501,13 @@ int cmd_replay(int argc, char **argv)
         return EXIT_ENV;
     }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "je:w:f:h", opts, NULL)) != -1) {
+    int verify = 0;
+    static char live_paths[MAX_FILES][256];
+    cct_context *ctx = NULL;
+    while ((c = getopt_long(argc, argv, "je:w:f:hV", opts, NULL)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
+        case 'V': verify = 1; break;
         case 'e': expect_path = optarg; break;
         case 'w': {
             uint32_t w = cct_workaround_from_name(optarg);
@@ -456,13 +530,20 @@ int cmd_replay(int argc, char **argv)
         default: usage(stderr); rc = EXIT_USAGE; goto out;
         }
     }
-    if (optind >= argc || argc - optind > MAX_FILES) {
+    if (argc - optind > MAX_FILES || (verify && expect_path)) {
         usage(stderr);
         rc = EXIT_USAGE;
         goto out;
     }
     for (int i = optind; i < argc; i++) {
         r->files[r->n_files++] = argv[i];
+    }
+    int live_ima = 0;
+    if ((optind >= argc || verify) && (rc = cli_open_ctx("replay", &ctx)) != EXIT_OK) {
+        goto out;
+    }
+    if (optind >= argc && (rc = live_files(r, ctx, live_paths, &live_ima)) != EXIT_OK) {
+        goto out;
     }
     if (expect_path && (rc = load_expect(expect_path, ex, &n_expect)) != 0) {
         goto out;
@@ -471,6 +552,10 @@ int cmd_replay(int argc, char **argv)
     if (rc != EXIT_OK) {
         goto out;
     }
+    if (verify && (rc = live_expect(r, ctx, ex, &n_expect)) != EXIT_OK) {
+        goto out;
+    }
+    const char *expect_label = expect_path ? expect_path : verify ? "live registers" : NULL;
 
     size_t n = cct_replay_count(r->rp);
     enum cct_reg_kind dk = default_kind(r);
@@ -533,11 +618,18 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "warning: %zu more warnings not shown\n", r->dropped_notes);
     }
 
-    if (expect_path) {
+    if (verify && optind >= argc && !live_ima) {
+        fprintf(json ? stderr : stdout, "note: no IMA log among the live sources (not enabled, or this build cannot "
+                "parse IMA's binary log): the verification covers the boot log only\n");
+    }
+    if (verify && json) {
+        printf(",\"verify\":{\"ima_log_included\":%s,\"compared\":%zu}", live_ima ? "true" : "false", n_expect);
+    }
+    if (expect_label) {
         size_t bad = 0;
         if (json) {
             printf(",\"expect\":{\"file\":");
-            cli_json_str(stdout, expect_path);
+            cli_json_str(stdout, expect_label);
             printf(",\"mismatches\":[");
         }
         for (size_t i = 0; i < n_expect; i++) {
@@ -565,10 +657,12 @@ int cmd_replay(int argc, char **argv)
         if (json) {
             printf("],\"matched\":%s,\"checked\":%zu}", bad ? "false" : "true", n_expect);
         } else if (bad == 0) {
-            printf("all %zu expected values match\n", n_expect);
+            printf("all %zu %s\n", n_expect, verify ? "replayed registers match the live registers"
+                                                    : "expected values match");
         }
         if (bad) {
-            fprintf(stderr, "cctrusted: %zu of %zu expected values do not match the replay\n", bad, n_expect);
+            fprintf(stderr, "cctrusted: %zu of %zu %s do not match the replay\n", bad, n_expect,
+                    verify ? "live registers" : "expected values");
             rc = EXIT_INVALID;
         }
     }
@@ -576,6 +670,7 @@ int cmd_replay(int argc, char **argv)
         printf("}\n");
     }
 out:
+    cct_close(ctx);
     cct_replay_free(r->rp);
     free(r);
     free(ex);

@@ -8,13 +8,18 @@
 static const struct cli_cmd commands[] = {
     { "eventlog", cmd_eventlog, "dump event logs (TCG2, TCG1.2, CCEL)" },
     { "replay", cmd_replay, "replay event logs into registers and compare with expected values" },
+    { "info", cmd_info, "detect the platform and explain what was checked" },
+    { "measurement", cmd_measurement, "read live measurement registers (every bank)" },
+    { "report", cmd_report, "get a quote/report bound to a nonce and user data" },
+    { "extend", cmd_extend, "extend a live measurement register" },
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted COMMAND [OPTIONS]\n\ncommands:\n");
+    fprintf(f, "usage: cctrusted [--platform auto|tdx|tpm|snp|cca|sim] [--sysroot DIR] COMMAND [OPTIONS]\n\n"
+               "commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     }
     fprintf(f, "\n'cctrusted COMMAND --help' shows the options of a command.\n"
                "exit codes: 0 ok, 1 usage, 2 invalid evidence or mismatch, 3 environment\n");
@@ -22,6 +27,12 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    int first = 1, g = cli_global_options(argc, argv, &first);
+    if (g >= 0) {
+        return g;
+    }
+    argc -= first - 1;
+    argv += first - 1;
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

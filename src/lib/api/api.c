@@ -51,7 +51,6 @@ int cct_platform_from_name(const char *name, enum cct_platform *out)
 #define WEAK_BACKEND(sym, plat, nm)                                                                   \
     __attribute__((weak)) const struct cct_platform_ops sym = { plat, nm, NULL, NULL, NULL, NULL,  \
                                                                 NULL, NULL, NULL, NULL, NULL }
-WEAK_BACKEND(cct_platform_tpm, CCT_PLATFORM_TPM, "tpm");
 
 static const struct cct_platform_ops *const detect_order[] = {
     &cct_platform_tdx, &cct_platform_snp, &cct_platform_cca, &cct_platform_tpm,
@@ -136,7 +135,7 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
         r = copy_opt(ctx->sim_state_dir, sizeof(ctx->sim_state_dir), opt_or_env(o.sim_state_dir, "CCT_SIM_DIR", NULL));
     }
     if (r == 0) {
-        r = copy_opt(ctx->runtime_log, sizeof(ctx->runtime_log), o.runtime_log);
+        r = copy_opt(ctx->runtime_log, sizeof(ctx->runtime_log), opt_or_env(o.runtime_log, "CCT_RUNTIME_LOG", NULL));
     }
     if (r < 0) {
         free(ctx);
@@ -313,6 +312,17 @@ const uint8_t *cct_report_aux(const cct_report *rep, size_t *len)
     return rep->aux;
 }
 
+const uint8_t *cct_report_key(const cct_report *rep, size_t *len)
+{
+    if (rep == NULL) {
+        return NULL;
+    }
+    if (len) {
+        *len = rep->key_len;
+    }
+    return rep->key;
+}
+
 const char *cct_report_provider(const cct_report *rep)
 {
     return rep ? rep->provider : NULL;
@@ -336,6 +346,7 @@ void cct_report_free(cct_report *rep)
     }
     free(rep->data);
     free(rep->aux);
+    free(rep->key);
     OPENSSL_cleanse(rep->reportdata, sizeof(rep->reportdata));
     free(rep);
 }

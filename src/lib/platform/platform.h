@@ -34,6 +34,8 @@ struct cct_report {
     char provider[64];
     uint8_t reportdata[64];
     size_t reportdata_len;
+    uint8_t *key;     /* public key of the signer (TPM: the AK's marshalled TPMT_PUBLIC), or NULL */
+    size_t key_len;
 };
 
 struct cct_platform_ops {

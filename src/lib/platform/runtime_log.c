@@ -296,6 +296,15 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
     if (r < 0) {
         return r;
     }
+    if (ctx->platform == CCT_PLATFORM_TPM && cct_alg_digest_size(alg) != digest_len) {
+        /* The TPM extends any allocated bank whose digest size matches. */
+        static const uint16_t by_size[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512 };
+        for (size_t i = 0; i < sizeof(by_size) / sizeof(by_size[0]); i++) {
+            if (cct_alg_digest_size(by_size[i]) == digest_len) {
+                alg = by_size[i];
+            }
+        }
+    }
     if (cct_alg_digest_size(alg) != digest_len || alg > 0xFF) {
         return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "extend needs a %zu-byte %s digest, got %zu bytes",
                        cct_alg_digest_size(alg), cct_alg_name(alg) ? cct_alg_name(alg) : "?", digest_len);

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Host side of measured-boot.sh: parse the guest's serial console and check
+every step. Usage: measured-boot-check.py CONSOLE NONCE_HEX WORKDIR
+
+Expected values are computed here with hashlib; the quote is verified with
+tpm2_checkquote (tpm2-tools), independently of the library."""
+import base64
+import hashlib
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def sections(text):
+    """=== CCT-BEGIN name / [=== CCT-STDERR name] / === CCT-END name rc=N"""
+    out = {}
+    pat = re.compile(r"^=== CCT-BEGIN (\S+)\r?$(.*?)^=== CCT-END \1 rc=(\d+)\r?$", re.S | re.M)
+    for m in pat.finditer(text):
+        body = m.group(2)
+        err = ""
+        s = re.search(r"^=== CCT-STDERR \S+\r?$", body, re.M)
+        if s:
+            body, err = body[:s.start()], body[s.end():]
+        out[m.group(1)] = (body.replace("\r", "").strip("\n"), err.replace("\r", "").strip("\n"), int(m.group(3)))
+    return out
+
+
+def js(sec, name):
+    try:
+        return json.loads(sec[name][0])
+    except (KeyError, ValueError) as e:
+        print(f"     cannot parse {name} output as JSON: {e}")
+        return {}
+
+
+def parse_attest(b):
+    """TPMS_ATTEST (TPM 2.0 Part 2, 10.12.8): (magic, type, extraData, selection, pcrDigest)."""
+    off = 6
+    (n,) = struct.unpack_from(">H", b, off)
+    off += 2 + n
+    (n,) = struct.unpack_from(">H", b, off)
+    extra = b[off + 2:off + 2 + n]
+    off += 2 + n + 17 + 8
+    (count,) = struct.unpack_from(">I", b, off)
+    off += 4
+    sel = []
+    for _ in range(count):
+        alg, sz = struct.unpack_from(">HB", b, off)
+        sel.append((alg, b[off + 3:off + 3 + sz]))
+        off += 3 + sz
+    (n,) = struct.unpack_from(">H", b, off)
+    magic, typ = struct.unpack_from(">IH", b, 0)
+    return magic, typ, extra, sel, b[off + 2:off + 2 + n]
+
+
+def main():
+    console, nonce_hex, work = sys.argv[1], sys.argv[2], sys.argv[3]
+    text = open(console, "rb").read().decode("utf-8", errors="replace")
+    if not check("=== CCT-GUEST-UP" in text, "guest booted and ran /init"):
+        return 1
+    check("=== CCT-DONE" in text, "guest ran every step")
+    sec = sections(text)
+    for name, (_, err, rc) in sec.items():
+        if err:
+            print(f"     [{name} stderr] " + err.replace("\n", "\n     [" + name + " stderr] "))
+
+    # info
+    info = js(sec, "info")
+    check(sec.get("info", ("", "", -1))[2] == 0, "info exits 0")
+    check(info.get("detected") == "tpm" and info.get("open") is True, "detection chose the TPM and opened it")
+    banks = info.get("banks", [])
+    print(f"     banks: {banks}; default {info.get('default_algorithm')}; log sources: "
+          f"{[(s['role'], s['format'], s['path']) for s in info.get('log_sources', [])]}")
+    roles = [s["role"] for s in info.get("log_sources", [])]
+    check("boot" in roles, "the boot event log is a live source")
+    probes = [p for p in info.get("probes", []) if p["platform"] == "tpm" and p["found"]]
+    check(len(probes) >= 3, f"{len(probes)} TPM probes found (device, sysfs, log)")
+
+    # replay --verify over the boot log (and IMA when this build parses it)
+    r1 = js(sec, "replay1")
+    rc1 = sec.get("replay1", ("", "", -1))[2]
+    exp = r1.get("expect", {})
+    regs = r1.get("registers", [])
+    replayed = {(r["alg"], r["index"]) for r in regs}
+    per_bank = {b: sorted(i for a, i in replayed if a == b) for b in banks}
+    print(f"     replayed registers per bank: {per_bank}")
+    check(rc1 == 0 and exp.get("matched") is True, f"replay --verify: all {exp.get('checked')} replayed "
+          "registers equal the live PCRs")
+    check(all(set(range(8)) <= set(per_bank[b]) for b in banks),
+          "every allocated bank has PCR 0-7 replayed and compared")
+    check(exp.get("checked") == len(replayed), "every replayed register/bank was compared")
+    ima = r1.get("verify", {}).get("ima_log_included")
+    print(f"     IMA log included in the verification: {ima}"
+          + ("" if ima else " (this build has no IMA binary parser: boot log only)"))
+
+    # measurements
+    meas = js(sec, "measurement")
+    pcr = {(r["alg"], r["index"]): bytes.fromhex(r["digest"]) for r in meas.get("registers", [])}
+    check(len(pcr) == 24 * len(banks) and len(banks) > 0, f"measurement lists {len(pcr)} PCR values")
+    for r in regs:  # the replay JSON and the live values agree (second, host-side comparison)
+        if pcr.get((r["alg"], r["index"])) != bytes.fromhex(r["digest"]):
+            check(False, f"host-side: PCR{r['index']} {r['alg']} replay == live")
+
+    # report + tpm2_checkquote
+    rep = js(sec, "report")
+    check(sec.get("report", ("", "", -1))[2] == 0, "report exits 0")
+    qd = hashlib.sha512(bytes.fromhex(nonce_hex)).digest()
+    rd = bytes.fromhex(rep.get("reportdata", ""))
+    check(len(rd) in (32, 64) and rd == qd[:len(rd)], f"qualifying data = SHA-512(nonce) ({len(rd)} bytes)")
+    files = {}
+    for k in ("quote", "sig", "ak"):
+        body = sec.get("file-" + k, ("", "", 1))[0]
+        try:
+            files[k] = base64.b64decode("".join(body.split()), validate=True)
+        except ValueError:
+            files[k] = b""
+        with open(os.path.join(work, "guest." + k), "wb") as f:
+            f.write(files[k])
+    check(files["quote"].hex() == rep.get("report") and files["sig"].hex() == rep.get("signature") and
+          files["ak"].hex() == rep.get("ak_public"), "quote/sig/ak files equal the JSON output")
+    akpub = os.path.join(work, "guest.akpub")
+    with open(akpub, "wb") as f:
+        f.write(struct.pack(">H", len(files["ak"])) + files["ak"])
+    default = info.get("default_algorithm", "sha256")
+    cq = ["tpm2_checkquote", "-u", akpub, "-m", os.path.join(work, "guest.quote"), "-s",
+          os.path.join(work, "guest.sig"), "-g", default, "-q", qd[:len(rd)].hex()]
+    p = subprocess.run(cq, capture_output=True, text=True)
+    check(p.returncode == 0, "host: tpm2_checkquote verifies the guest's quote with the AK and the nonce")
+    if p.returncode != 0:
+        print(p.stdout, p.stderr)
+    if files["quote"]:
+        magic, typ, extra, sel, pdig = parse_attest(files["quote"])
+        check(magic == 0xFF544347 and typ == 0x8018 and extra == rd, "quote: TPM_ST_ATTEST_QUOTE with our nonce")
+        want = hashlib.new(default, b"".join(pcr.get((default, i), b"") for i in range(24))).digest()
+        check(pdig == want, f"quote pcrDigest == {default}(PCR0..23 as read by measurement)")
+        cq2 = cq[:-1] + [hashlib.sha512(b"not the nonce").digest()[:len(rd)].hex()]
+        check(subprocess.run(cq2, capture_output=True).returncode != 0, "host: a wrong nonce is rejected")
+
+    # extend PCR16 with H("hello")
+    ext = js(sec, "extend")
+    check(sec.get("extend", ("", "", -1))[2] == 0, "extend exits 0")
+    h = hashlib.new(default, b"hello").digest()
+    before = pcr.get((default, 16), b"")
+    check(bytes.fromhex(ext.get("before", "")) == before and
+          bytes.fromhex(ext.get("after", "")) == hashlib.new(default, before + h).digest(),
+          f"PCR16 {default} after extend == H(before || H('hello')) (hashlib)")
+
+    r2 = js(sec, "replay2")
+    check(sec.get("replay2", ("", "", -1))[2] == 0 and r2.get("expect", {}).get("matched") is True,
+          "replay --verify after the extend still matches (PCR16 is not in the boot log)")
+    print("     boot log head:\n       " + sec.get("eventlog-text", ("",))[0].replace("\n", "\n       "))
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
