@@ -335,7 +335,8 @@ static int store_pem(cct_context *ctx, const char *name, EVP_PKEY *key, X509 *ce
     if (rc < 0) {
         return cct_err(&ctx->err, rc, -1, -1, "path too long");
     }
-    BIO *m = BIO_new(BIO_s_mem());
+    /* Private keys go through secure memory, wiped when freed. */
+    BIO *m = BIO_new(key ? BIO_s_secmem() : BIO_s_mem());
     int ok = m != NULL && (key ? PEM_write_bio_PrivateKey(m, key, NULL, NULL, 0, NULL, NULL)
                                : PEM_write_bio_X509(m, cert));
     char *p = NULL;
