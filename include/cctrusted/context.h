@@ -49,7 +49,7 @@ struct cct_open_options {
                                    NULL = $CCT_TPM_TCTI or "device:<sysroot>/dev/tpmrm0" */
     const char *sim_state_dir;  /* sim platform state; NULL = $CCT_SIM_DIR or
                                    "$XDG_STATE_HOME/cctrusted-sim" */
-    const char *runtime_log;    /* runtime extend log path; NULL = backend default */
+    const char *runtime_log;    /* runtime extend log path; NULL = $CCT_RUNTIME_LOG or backend default */
 };
 #define CCT_OPEN_OPTIONS_VERSION 1
 #define CCT_OPEN_OPTIONS_INIT { CCT_OPEN_OPTIONS_VERSION, CCT_PLATFORM_AUTO, NULL, NULL, NULL, NULL }

@@ -14,8 +14,10 @@ directory, points CCT_TPM_TCTI (and tpm2-tools) at it and checks:
     tampered quote or a wrong nonce is rejected; a persistent AK from
     CCT_TPM_AK_HANDLE works too;
   - a generated boot log whose events were extended into the TPM with
-    `tpm2_pcrextend` replays (`replay --verify`) to the live PCRs; after one
-    more extend of a logged PCR the verification fails with exit 2 and names it;
+    `tpm2_pcrextend` replays (`replay --verify`) to the live PCRs; an
+    `extend` of a logged PCR is recorded in the runtime log (CCT_RUNTIME_LOG)
+    and still verifies; one more extend behind the library's back
+    (tpm2_pcrextend) fails verification with exit 2 and names the PCR;
   - the sysfs fallback and the detection probes, and error exits.
 swtpm is always stopped at the end. Exit 77 (skip) when swtpm or tpm2-tools
 are missing.
@@ -176,6 +178,7 @@ def body(cli, mklog, tmp, port, proc):
     env = dict(os.environ, CCT_TPM_TCTI=tcti, TPM2TOOLS_TCTI=tcti)
     env.pop("CCT_TPM_AK_HANDLE", None)
     env.pop("CCT_SYSROOT", None)
+    env["CCT_RUNTIME_LOG"] = os.path.join(tmp, "runtime.cel")  # keep extends' records out of /var/lib
     empty = os.path.join(tmp, "empty-root")
     os.mkdir(empty)
 
@@ -253,13 +256,19 @@ def body(cli, mklog, tmp, port, proc):
     p = cct("--sysroot", root, "replay", "--verify")
     check(p.returncode == 0, "PCR16 is not in the boot log: replay --verify still passes")
 
-    # --- extend a logged PCR with --digest: verification must fail and say where
-    d = hashlib.new(default, b"unlogged change").digest()
+    # --- extend a logged PCR with --digest: the runtime log records it, replay still verifies
+    d = hashlib.new(default, b"logged change").digest()
     before = pcrread(env)
     p = cct("extend", "--index", "4", "--digest", d.hex())
     after = pcrread(env)
     check(p.returncode == 0 and after[default][4] == hashlib.new(default, before[default][4] + d).digest(),
           "extend --digest PCR4 as tpm2_pcrextend would")
+    p = cct("--sysroot", root, "replay", "--verify")
+    check(p.returncode == 0, "the runtime log records the PCR4 extend: replay --verify still passes")
+
+    # --- an unlogged change (tpm2_pcrextend behind the library's back): verification fails and says where
+    d = hashlib.new(default, b"unlogged change").digest()
+    run(["tpm2_pcrextend", f"4:{default}={d.hex()}"], env, 0)
     p = cct("--sysroot", root, "replay", "--verify", rc=2)
     check(p.returncode == 2 and f"mismatch: PCR4 {default}" in p.stderr and "events feeding PCR4" in p.stderr,
           "replay --verify exits 2 and explains the PCR4 mismatch")

@@ -10,6 +10,7 @@
 #include <cctrusted/context.h>
 
 #include "platform/platform.h"
+#include "platform/tee.h"
 #include "util/error.h"
 
 /* Detection order: TEE-specific interfaces first, the TPM last (a CVM
@@ -50,10 +51,6 @@ int cct_platform_from_name(const char *name, enum cct_platform *out)
 #define WEAK_BACKEND(sym, plat, nm)                                                                   \
     __attribute__((weak)) const struct cct_platform_ops sym = { plat, nm, NULL, NULL, NULL, NULL,  \
                                                                 NULL, NULL, NULL, NULL, NULL }
-WEAK_BACKEND(cct_platform_tdx, CCT_PLATFORM_TDX, "tdx");
-WEAK_BACKEND(cct_platform_snp, CCT_PLATFORM_SNP, "snp");
-WEAK_BACKEND(cct_platform_cca, CCT_PLATFORM_CCA, "cca");
-WEAK_BACKEND(cct_platform_sim, CCT_PLATFORM_SIM, "sim");
 
 static const struct cct_platform_ops *const detect_order[] = {
     &cct_platform_tdx, &cct_platform_snp, &cct_platform_cca, &cct_platform_tpm,
@@ -138,7 +135,7 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
         r = copy_opt(ctx->sim_state_dir, sizeof(ctx->sim_state_dir), opt_or_env(o.sim_state_dir, "CCT_SIM_DIR", NULL));
     }
     if (r == 0) {
-        r = copy_opt(ctx->runtime_log, sizeof(ctx->runtime_log), o.runtime_log);
+        r = copy_opt(ctx->runtime_log, sizeof(ctx->runtime_log), opt_or_env(o.runtime_log, "CCT_RUNTIME_LOG", NULL));
     }
     if (r < 0) {
         free(ctx);
@@ -176,6 +173,10 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
         }
         free(ctx);
         return r;
+    }
+    /* Complete or roll back an extend interrupted by a crash. */
+    if (cct_runtime_log_recover(ctx) < 0) {
+        cct_error_clear(&ctx->err);
     }
     *out = ctx;
     return 0;
@@ -356,7 +357,12 @@ int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max
     if (out == NULL || n == NULL) {
         return CCT_EINVAL;
     }
-    return ctx->ops->log_sources(ctx, out, max, n);
+    int r = ctx->ops->log_sources(ctx, out, max, n);
+    if (r < 0) {
+        return r;
+    }
+    /* The runtime extend log comes last: it extends on top of boot and IMA. */
+    return cct_runtime_log_source(ctx, out, max, n);
 }
 
 int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count, cct_eventlog **out)
@@ -444,6 +450,6 @@ int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t d
         return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "invalid extend arguments");
     }
     /* The runtime log (write-ahead record, recovery) wraps this call; see
-     * platform/runtime_log.c. Until a backend provides it, extend only. */
-    return ctx->ops->extend(ctx, index, digest, digest_len);
+     * platform/runtime_log.c. */
+    return cct_runtime_log_extend(ctx, index, digest, digest_len, event_data, event_data_len);
 }

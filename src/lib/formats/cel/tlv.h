@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * TCG Canonical Event Log, TLV encoding (TCG CEL specification v1.0,
+ * "TLV encoding"): every field is type (1 byte), length (4 bytes, big
+ * endian), value. A record is four fields in order:
+ *   recnum   (type 0, unsigned big-endian integer)
+ *   index    (type 1 = PCR, 2 = NV index, 108 = CC measurement register
+ *             as written by CEL producers on confidential VMs: 0 = MRTD,
+ *             1-4 = RTMR0-3, the UEFI CC MR index)
+ *   digests  (type 3, a list of TLVs: type = TPM_ALG_ID, value = digest)
+ *   content  (type 4 = CEL management, 5 = PC Client standard event
+ *             {0: event type, 1: event data}, 7 = IMA template, 8 = IMA TLV,
+ *             others are passed through as opaque data)
+ * Pure: bytes in, event views out.
+ */
+#ifndef CCT_FORMATS_CEL_TLV_H
+#define CCT_FORMATS_CEL_TLV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cctrusted/eventlog.h>
+
+#include "util/buf.h"
+
+#define CCT_CEL_T_RECNUM 0u
+#define CCT_CEL_T_PCR 1u
+#define CCT_CEL_T_NV_INDEX 2u
+#define CCT_CEL_T_DIGESTS 3u
+#define CCT_CEL_T_MGT 4u
+#define CCT_CEL_T_PCCLIENT_STD 5u
+#define CCT_CEL_T_IMA_TEMPLATE 7u
+#define CCT_CEL_T_IMA_TLV 8u
+#define CCT_CEL_T_CCMR 108u
+/* PC Client standard content fields. */
+#define CCT_CEL_PCCLIENT_EVENT_TYPE 0u
+#define CCT_CEL_PCCLIENT_EVENT_DATA 1u
+
+/* Size of a TLV header. */
+#define CCT_CEL_TLV_HEADER 5u
+
+struct cct_cel_tlv_state {
+    size_t max_event_size;
+};
+
+/* Contract of cct_tcg_next(); *end is never set (CEL has no padding). */
+int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len, uint64_t off,
+                     uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
+                     struct cct_error *err);
+
+/*
+ * Append one record: recnum, index (CCMR for RTMR/MRTD kinds, PCR
+ * otherwise), one digest, content {0: event_type, 1: data}. The content
+ * type is PC Client standard, or CEL management when mgt is set: the
+ * runtime log writes a record ahead as a management record (which no
+ * parser extends) and commits it by rewriting that one type byte, whose
+ * offset from the record start goes to *type_at (may be NULL).
+ */
+int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+                       const uint8_t *digest, size_t size, uint32_t event_type, const uint8_t *data,
+                       size_t data_len, int mgt, size_t *type_at);
+
+/* Content type of a record from cct_cel_tlv_next() and the offset of that type byte in ev->raw. */
+int cct_cel_tlv_content_type(const struct cct_event *ev, uint8_t *type, size_t *at);
+
+#endif
