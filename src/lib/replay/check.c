@@ -101,6 +101,14 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
             alt = NULL;
         }
     }
+    /* Without a caller asking for *literal, only the spec-bound types need
+     * hashing at all. */
+    int checked = !(ev->type == EV_NO_ACTION || (ev->flags & CCT_EVENT_F_HEADER) ||
+                    !(spec_bound(ev->type) || utf16_load_options(ev)));
+    if (!checked && literal == NULL) {
+        *result = CCT_DIGEST_NOT_CHECKED;
+        return 0;
+    }
     int rc = cct_hasher_init(&h);
     if (rc < 0) {
         return rc;
@@ -121,16 +129,21 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
         if (!cct_memeq_ct(d, dg->bytes, dg->size)) {
             all_ok = 0;
         }
-        if (alt != NULL) {
-            rc = cct_hasher_digest(&h, dg->alg, alt, alt_len, d);
-            if (rc < 0) {
-                cct_hasher_free(&h);
-                return rc;
-            }
-            if (!cct_memeq_ct(d, dg->bytes, dg->size)) {
-                all_alt = 0;
-            }
-        } else {
+    }
+    /* The variant only matters when the data itself does not match; hash
+     * VariableData only then. */
+    if (alt == NULL || all_ok) {
+        all_alt = 0;
+    }
+    for (size_t i = 0; all_alt && i < ev->n_digests; i++) {
+        uint8_t d[CCT_MAX_DIGEST_SIZE];
+        const struct cct_digest *dg = &ev->digests[i];
+        rc = cct_hasher_digest(&h, dg->alg, alt, alt_len, d);
+        if (rc < 0) {
+            cct_hasher_free(&h);
+            return rc;
+        }
+        if (!cct_memeq_ct(d, dg->bytes, dg->size)) {
             all_alt = 0;
         }
     }
@@ -138,8 +151,7 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
     if (literal) {
         *literal = all_ok;
     }
-    if (ev->type == EV_NO_ACTION || (ev->flags & CCT_EVENT_F_HEADER) ||
-        !(spec_bound(ev->type) || utf16_load_options(ev))) {
+    if (!checked) {
         *result = CCT_DIGEST_NOT_CHECKED;
     } else if (all_ok) {
         *result = CCT_DIGEST_OK;

@@ -34,7 +34,8 @@ struct cct_replay {
     int pcr0_locality_set;
     size_t n;
     struct reg regs[CCT_MAX_REGISTERS];
-    /* last register looked up: events arrive in runs on one register */
+    /* last register looked up: events arrive in runs on one register, with
+     * its banks in a row */
     size_t last;
 };
 
@@ -115,9 +116,12 @@ void cct_replay_free(cct_replay *r)
 static int find(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg, int create,
                 struct reg **out)
 {
-    if (r->last < r->n) {
-        struct reg *g = &r->regs[r->last];
+    /* The banks of one register are created one after the other, so the
+     * next bank of an event usually sits right after the last one used. */
+    for (size_t i = r->last; i < r->n && i < r->last + 2; i++) {
+        struct reg *g = &r->regs[i];
         if (g->kind == kind && g->index == index && g->alg == alg) {
+            r->last = i;
             *out = g;
             return 0;
         }
