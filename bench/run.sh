@@ -80,18 +80,23 @@ import json, sys
 out = sys.argv[1]
 print(open(f"{out}/machine.txt").read().rstrip())
 print()
-hdr = ("events", "log MiB", "cctrusted ms", "tpm2_eventlog ms", "speed-up", "hash limit ms",
-       "ours/limit", "RSS ours KiB", "RSS tpm2_eventlog KiB")
+hdr = ("events", "log MiB", "ours ms", "tpm2_eventlog ms", "speed-up", "ours CPU ms",
+       "tpm2_eventlog CPU ms", "speed-up CPU", "hash limit ms", "ours CPU/limit", "RSS ours KiB",
+       "RSS tpm2_eventlog KiB")
 rows = []
 for n in (10000, 100000, 1000000):
     t = {r["command"]: r for r in json.load(open(f"{out}/time-{n}.json"))["results"]}
     ours, theirs = t["cctrusted"]["median"], t["tpm2_eventlog"]["median"]
+    ours_cpu = t["cctrusted"]["user"] + t["cctrusted"]["system"]
+    theirs_cpu = t["tpm2_eventlog"]["user"] + t["tpm2_eventlog"]["system"]
     probe = dict(l.strip().split("=", 1) for l in open(f"{out}/probe-{n}.txt"))
     limit = float(probe["limit_s"])
     r_ours, r_theirs = open(f"{out}/rss-{n}.txt").read().split()
     size = int(open(f"{out}/size-{n}.txt").read())
     rows.append((f"{n}", f"{size / 2**20:.1f}", f"{ours * 1e3:.1f}", f"{theirs * 1e3:.1f}",
-                 f"{theirs / ours:.1f}x", f"{limit * 1e3:.1f}", f"{ours / limit:.2f}x", r_ours, r_theirs))
+                 f"{theirs / ours:.1f}x", f"{ours_cpu * 1e3:.1f}", f"{theirs_cpu * 1e3:.1f}",
+                 f"{theirs_cpu / ours_cpu:.1f}x", f"{limit * 1e3:.1f}", f"{ours_cpu / limit:.2f}x",
+                 r_ours, r_theirs))
 w = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(hdr)]
 line = lambda cells: "| " + " | ".join(c.rjust(w[i]) for i, c in enumerate(cells)) + " |"
 print(line(hdr))
@@ -99,8 +104,9 @@ print("|" + "|".join("-" * (x + 2) for x in w) + "|")
 for r in rows:
     print(line(r))
 print()
-print("times: hyperfine medians (process start included); hash limit: bench/hash-probe, the")
-print("fastest of EVP and low-level SHA on exactly the messages the replay must hash:")
+print("ms: hyperfine wall-clock medians; CPU ms: hyperfine mean user+system (both include process")
+print("start). hash limit: bench/hash-probe CPU time, per bank the faster of low-level SHA and EVP,")
+print("on exactly the messages the replay must hash:")
 for n in (10000, 100000, 1000000):
     p = dict(l.strip().split("=", 1) for l in open(f"{out}/probe-{n}.txt"))
     banks = [k[:-8] for k in p if k.endswith("_extends")]
