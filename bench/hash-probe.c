@@ -144,7 +144,8 @@ static const char *ossl_name(uint16_t alg)
 }
 
 /* Seconds to hash every tallied message of bank b; method 0 EVP, 1 low-level. */
-static double time_bank(const struct bank *b, int method, const uint8_t *src, EVP_MD_CTX *ctx, const EVP_MD *md)
+static double time_bank(const struct bank *b, int method, const uint8_t *src, EVP_MD_CTX *ctx,
+                        const EVP_MD *md)
 {
     uint8_t out[EVP_MAX_MD_SIZE];
     unsigned int ol;
@@ -184,11 +185,13 @@ int main(int argc, char **argv)
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
-            reps = (int)strtol(argv[++i], NULL, 10);
-            if (reps < 1 || reps > 1000) {
+            char *end = NULL;
+            long v = strtol(argv[++i], &end, 10);
+            if (end == argv[i] || *end != '\0' || v < 1 || v > 1000) {
                 fprintf(stderr, "hash-probe: -r wants 1..1000\n");
                 return 1;
             }
+            reps = (int)v;
         } else if (path == NULL) {
             path = argv[i];
         } else {
