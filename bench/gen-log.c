@@ -635,7 +635,8 @@ int main(int argc, char **argv)
         EVP_MD_free(mds[i]);
     }
     if (n_written != n) {
-        fprintf(stderr, "gen-log: internal error: wrote %" PRIu64 " events, wanted %" PRIu64 "\n", n_written, n);
+        fprintf(stderr, "gen-log: internal error: wrote %" PRIu64 " events, wanted %" PRIu64 "\n", n_written,
+                n);
         return 1;
     }
     return 0;
