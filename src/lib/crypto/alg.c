@@ -5,7 +5,7 @@
  * short messages (40-96 byte extends), where EVP's per-message
  * EVP_DigestInit_ex costs more than the compression itself; the low-level
  * calls on a stack context cost nothing beyond the hash. Other algorithms
- * (SM3) go through EVP. Only this file uses them.
+ * (SM3) go through EVP. No other file of the library uses them.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <strings.h>
