@@ -147,9 +147,9 @@ static int sep_seen(struct sepseen *s, const struct cct_event *ev, int mark)
 static void check_event(struct run *r, const char *file, const struct cct_event *ev, struct sepseen *ss)
 {
     enum cct_digest_check c;
-    int literal;
+    /* No *literal wanted: lets the library skip hashing unchecked types. */
     if (is_ima_format(ev->format)) {
-        if (cct_event_check_digest(ev, &c, &literal) == 0 && c == CCT_DIGEST_MISMATCH) {
+        if (cct_event_check_digest(ev, &c, NULL) == 0 && c == CCT_DIGEST_MISMATCH) {
             int nl = (int)(ev->ima_file_name_len > 80 ? 80 : ev->ima_file_name_len);
             add_note(r, file, ev, "IMA %.*s entry '%.*s' on %s%u: template hash does not match the template data",
                      (int)ev->ima_template_len, ev->ima_template, nl, ev->ima_file_name ? ev->ima_file_name : "",
@@ -157,7 +157,7 @@ static void check_event(struct run *r, const char *file, const struct cct_event 
         }
         return;
     }
-    if (cct_event_check_digest(ev, &c, &literal) == 0 && c == CCT_DIGEST_MISMATCH) {
+    if (cct_event_check_digest(ev, &c, NULL) == 0 && c == CCT_DIGEST_MISMATCH) {
         add_note(r, file, ev, "%s on %s%u: digest does not match the hash of its event data", tname(ev->type),
                  cli_reg_prefix(ev->kind), ev->index);
     }

@@ -11,9 +11,10 @@
 #define CCT_HASHER_SLOTS 5
 
 /*
- * Hashing context: digests fetched once from OpenSSL and one reusable
- * EVP_MD_CTX, so the hot replay loop does no lookups or allocations.
- * One thread at a time.
+ * Hashing context. SHA-1 and SHA-2 use OpenSSL's low-level functions on a
+ * stack context (no lookups, no allocations); other algorithms use digests
+ * fetched once and one reusable EVP_MD_CTX, both created on first use.
+ * Initialising one is free. One thread at a time.
  */
 struct cct_hasher {
     void *md[CCT_HASHER_SLOTS]; /* EVP_MD *, fetched lazily */

@@ -101,6 +101,18 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
             alt = NULL;
         }
     }
+    /* Without a caller asking for *literal, only the spec-bound types need
+     * hashing at all. */
+    int is_ima = ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY || ev->ima_template != NULL;
+    int is_cel_content = (ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON) &&
+                         ev->cel_content_type != CCT_CEL_PCCLIENT_STD;
+    int checked = is_ima || is_cel_content ||
+                  !(ev->type == EV_NO_ACTION || (ev->flags & CCT_EVENT_F_HEADER) ||
+                    !(spec_bound(ev->type) || utf16_load_options(ev)));
+    if (!checked && literal == NULL) {
+        *result = CCT_DIGEST_NOT_CHECKED;
+        return 0;
+    }
     int rc = cct_hasher_init(&h);
     if (rc < 0) {
         return rc;
@@ -121,16 +133,21 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
         if (!cct_memeq_ct(d, dg->bytes, dg->size)) {
             all_ok = 0;
         }
-        if (alt != NULL) {
-            rc = cct_hasher_digest(&h, dg->alg, alt, alt_len, d);
-            if (rc < 0) {
-                cct_hasher_free(&h);
-                return rc;
-            }
-            if (!cct_memeq_ct(d, dg->bytes, dg->size)) {
-                all_alt = 0;
-            }
-        } else {
+    }
+    /* The variant only matters when the data itself does not match; hash
+     * VariableData only then. */
+    if (alt == NULL || all_ok) {
+        all_alt = 0;
+    }
+    for (size_t i = 0; all_alt && i < ev->n_digests; i++) {
+        uint8_t d[CCT_MAX_DIGEST_SIZE];
+        const struct cct_digest *dg = &ev->digests[i];
+        rc = cct_hasher_digest(&h, dg->alg, alt, alt_len, d);
+        if (rc < 0) {
+            cct_hasher_free(&h);
+            return rc;
+        }
+        if (!cct_memeq_ct(d, dg->bytes, dg->size)) {
             all_alt = 0;
         }
     }
@@ -138,7 +155,7 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
     if (literal) {
         *literal = all_ok;
     }
-    if (ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY || ev->ima_template != NULL) {
+    if (is_ima) {
         /* IMA: the template hash is H(template data). Violations log zeros;
          * a guessed layout (patched or unknown template) is only confirmed. */
         if ((ev->flags & CCT_EVENT_F_IMA_VIOLATION) || ((ev->flags & CCT_EVENT_F_IMA_LAYOUT_GUESSED) && !all_ok)) {
@@ -148,8 +165,7 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
         }
         return 0;
     }
-    if ((ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON) &&
-        ev->cel_content_type != CCT_CEL_PCCLIENT_STD) {
+    if (is_cel_content) {
         /* COS content: the digest covers the content TLV. systemd: the "string"
          * is what was measured for most records, so a match is reported.
          * Others: not bound. */
@@ -161,8 +177,7 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
         }
         return 0;
     }
-    if (ev->type == EV_NO_ACTION || (ev->flags & CCT_EVENT_F_HEADER) ||
-        !(spec_bound(ev->type) || utf16_load_options(ev))) {
+    if (!checked) {
         *result = CCT_DIGEST_NOT_CHECKED;
     } else if (all_ok) {
         *result = CCT_DIGEST_OK;

@@ -35,8 +35,12 @@ struct cct_replay {
     int pcr0_locality_set;
     size_t n;
     struct reg regs[CCT_MAX_REGISTERS];
-    /* last register looked up: events arrive in runs on one register */
+    /* last register looked up: events arrive in runs on one register, with
+     * its banks in a row */
     size_t last;
+    /* slot where a PCR/RTMR n was first found: a hint, checked before use
+     * (cct_replay_get() reorders the table) */
+    uint16_t hint[2][32];
 };
 
 static const struct {
@@ -116,17 +120,35 @@ void cct_replay_free(cct_replay *r)
 static int find(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg, int create,
                 struct reg **out)
 {
-    if (r->last < r->n) {
-        struct reg *g = &r->regs[r->last];
+    /* The banks of one register are created one after the other, so the
+     * next bank of an event usually sits right after the last one used. */
+    for (size_t i = r->last; i < r->n && i < r->last + 2; i++) {
+        struct reg *g = &r->regs[i];
         if (g->kind == kind && g->index == index && g->alg == alg) {
+            r->last = i;
             *out = g;
             return 0;
+        }
+    }
+    int hinted = kind <= CCT_REG_RTMR && index < 32;
+    if (hinted) {
+        size_t h = r->hint[kind][index];
+        for (size_t i = h; i < r->n && i < h + 3; i++) {
+            struct reg *g = &r->regs[i];
+            if (g->kind == kind && g->index == index && g->alg == alg) {
+                r->last = i;
+                *out = g;
+                return 0;
+            }
         }
     }
     for (size_t i = 0; i < r->n; i++) {
         struct reg *g = &r->regs[i];
         if (g->kind == kind && g->index == index && g->alg == alg) {
             r->last = i;
+            if (hinted) {
+                r->hint[kind][index] = (uint16_t)i;
+            }
             *out = g;
             return 0;
         }
@@ -148,6 +170,9 @@ static int find(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t 
     g->alg = alg;
     g->size = (uint16_t)size;
     cct_register_initial(kind, index, alg, r->pcr0_locality, g->digest, sizeof(g->digest));
+    if (hinted) {
+        r->hint[kind][index] = (uint16_t)r->n;
+    }
     r->last = r->n++;
     *out = g;
     return 0;
