@@ -812,8 +812,8 @@ int cmd_replay(int argc, char **argv)
     }
 
     if (verify && optind >= argc && !live_ima) {
-        fprintf(json ? stderr : stdout, "note: no IMA log among the live sources (not enabled, or this build cannot "
-                "parse IMA's binary log): the verification covers the boot log only\n");
+        fprintf(json ? stderr : stdout, "note: no IMA log among the live sources (IMA not enabled on this platform): "
+                "the verification covers the boot and runtime logs only\n");
     }
     if (verify && json) {
         printf(",\"verify\":{\"ima_log_included\":%s,\"compared\":%zu}", live_ima ? "true" : "false", n_expect);
