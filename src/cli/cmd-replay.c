@@ -44,6 +44,8 @@ struct run {
     enum cct_reg_kind ima_used;   /* what auto chose */
     uint16_t ima_banks[CCT_MAX_DIGESTS];
     size_t n_ima_banks;
+    uint16_t ima_pad[CCT_MAX_DIGESTS]; /* banks extended with the zero-padded SHA-1 template hash */
+    size_t n_ima_pad;
     uint8_t mrtd[CCT_MAX_DIGEST_SIZE];
     size_t mrtd_len;
     int agg_checked;              /* 0 none, 1 matched, -1 mismatch, -2 could not check */
@@ -173,6 +175,33 @@ static void check_event(struct run *r, const char *file, const struct cct_event 
     }
 }
 
+/*
+ * The kernel extends a bank it has no hash implementation for (at the time
+ * IMA starts) with the SHA-1 template hash padded with zeros; violations
+ * extend all-0xFF in every bank.
+ */
+static int extend_padded(struct run *r, const struct cct_event *ev, uint16_t alg)
+{
+    uint8_t d[CCT_MAX_DIGEST_SIZE];
+    size_t size = cct_alg_digest_size(alg);
+    const struct cct_digest *sha1 = NULL;
+    for (size_t i = 0; i < ev->n_digests; i++) {
+        if (ev->digests[i].alg == CCT_ALG_SHA1 && ev->digests[i].size == 20) {
+            sha1 = &ev->digests[i];
+        }
+    }
+    if (size == 0 || sha1 == NULL) {
+        return CCT_EUNSUPPORTED;
+    }
+    memset(d, 0, sizeof(d));
+    if (ev->flags & CCT_EVENT_F_IMA_VIOLATION) {
+        memset(d, 0xff, size);
+    } else {
+        memcpy(d, sha1->bytes, 20);
+    }
+    return cct_replay_extend(r->rp, ev->kind, ev->index, alg, d, size);
+}
+
 /* Replay every file into r->rp. Returns an exit code. */
 static int replay_all(struct run *r, int quiet)
 {
@@ -250,6 +279,9 @@ static int replay_all(struct run *r, int quiet)
                 }
             }
             int e = cct_replay_event(r->rp, &ev);
+            for (size_t k = 0; e == 0 && k < r->n_ima_pad && is_ima_format(ev.format); k++) {
+                e = extend_padded(r, &ev, r->ima_pad[k]);
+            }
             if (e < 0) {
                 struct cct_error err;
                 cct_error_clear(&err);
@@ -720,6 +752,18 @@ int cmd_replay(int argc, char **argv)
     if (optind >= argc && (rc = live_files(r, ctx, live_paths, &live_ima)) != EXIT_OK) {
         goto out;
     }
+    if (optind >= argc && live_ima && r->n_ima_banks == 0) {
+        /* The kernel extends every allocated bank, recomputing the template
+         * digest with the bank's algorithm: replay the same banks. */
+        static const uint16_t known[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512,
+                                          CCT_ALG_SM3_256 };
+        for (size_t k = 0; k < sizeof(known) / sizeof(known[0]) && r->n_ima_banks < CCT_MAX_DIGESTS - 1; k++) {
+            struct cct_measurement m;
+            if (cct_get_measurement(ctx, 10, known[k], &m) == 0) {
+                r->ima_banks[r->n_ima_banks++] = known[k];
+            }
+        }
+    }
     if (expect_path && (rc = load_expect(expect_path, ex, &n_expect)) != 0) {
         goto out;
     }
@@ -729,6 +773,63 @@ int cmd_replay(int argc, char **argv)
     }
     if (verify && (rc = live_expect(r, ctx, ex, &n_expect)) != EXIT_OK) {
         goto out;
+    }
+    if (verify && live_ima && r->n_ima_pad == 0) {
+        /* A bank that does not match with recomputed template digests may
+         * have been extended with padded SHA-1 digests; try that per bank. */
+        size_t moved = 0;
+        for (size_t b = 0; b < r->n_ima_banks;) {
+            uint16_t alg = r->ima_banks[b];
+            int bad = 0;
+            for (size_t i = 0; i < n_expect && alg != CCT_ALG_SHA1; i++) {
+                struct cct_register reg;
+                if (ex[i].alg == alg && cct_replay_lookup(r->rp, ex[i].kind, ex[i].index, alg, &reg) == 0 &&
+                    memcmp(reg.digest, ex[i].digest, ex[i].size) != 0) {
+                    bad = 1;
+                }
+            }
+            if (bad) {
+                r->ima_pad[r->n_ima_pad++] = alg;
+                memmove(&r->ima_banks[b], &r->ima_banks[b + 1], (r->n_ima_banks - b - 1) * sizeof(uint16_t));
+                r->n_ima_banks--;
+                moved++;
+            } else {
+                b++;
+            }
+        }
+        if (moved) {
+            cct_replay *first = r->rp;
+            struct run *t = calloc(1, sizeof(*t));
+            if (t == NULL) {
+                rc = EXIT_ENV;
+                goto out;
+            }
+            memcpy(t, r, sizeof(*t));
+            t->rp = NULL;
+            t->n_notes = 0;
+            int trc = replay_all(t, 1);
+            size_t bad_after = 0;
+            for (size_t i = 0; trc == EXIT_OK && i < n_expect; i++) {
+                struct cct_register reg;
+                if (cct_replay_lookup(t->rp, ex[i].kind, ex[i].index, ex[i].alg, &reg) == 0 &&
+                    memcmp(reg.digest, ex[i].digest, ex[i].size) != 0) {
+                    bad_after++;
+                }
+            }
+            if (trc == EXIT_OK && bad_after == 0) {
+                for (size_t k = 0; k < t->n_ima_pad; k++) {
+                    fprintf(json ? stderr : stdout, "note: IMA extended the %s bank with zero-padded SHA-1 template "
+                            "hashes (the kernel had no %s when IMA started); replayed that way\n",
+                            cct_alg_name(t->ima_pad[k]), cct_alg_name(t->ima_pad[k]));
+                }
+                r->rp = t->rp;
+                cct_replay_free(first);
+                memcpy(r->ima_pad, t->ima_pad, sizeof(r->ima_pad));
+            } else {
+                cct_replay_free(t->rp);
+            }
+            free(t);
+        }
     }
     const char *expect_label = expect_path ? expect_path : verify ? "live registers" : NULL;
 
