@@ -24,6 +24,8 @@ struct cli_cmd {
 
 int cmd_eventlog(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* Map a library error code to an exit code. */
 int cli_exit_for(int code);

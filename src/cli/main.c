@@ -8,6 +8,8 @@
 static const struct cli_cmd commands[] = {
     { "eventlog", cmd_eventlog, "dump event logs (TCG2, TCG1.2, CCEL)" },
     { "replay", cmd_replay, "replay event logs into registers and compare with expected values" },
+    { "report", cmd_report, "decode a quote, report or token (TDX, SNP, TPM, CCA)" },
+    { "verify", cmd_verify, "verify a quote, report or token against keys and vendor roots" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * SEV-SNP report verification: ECDSA P-384/SHA-384 signature over the first
+ * 0x2A0 bytes by the VCEK (or VLEK), and the chain VCEK -> ASK -> ARK. The
+ * ARK is a trust anchor: the built-in ARK-Milan, or the caller's --root. An
+ * ARK inside --certs is only used as an intermediate, never trusted.
+ * Azure "HCLA" reports are unwrapped and their runtime data binding checked.
+ */
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "util/error.h"
+#include "util/hex.h"
+#include "verify/common.h"
+
+static void free_certs(STACK_OF(X509) *sk)
+{
+    sk_X509_pop_free(sk, X509_free);
+}
+
+/* Little-endian, zero-extended 72-byte integer -> big-endian 48 bytes (P-384). */
+static bool le72_to_be48(const uint8_t in[72], uint8_t out[48])
+{
+    for (int i = 48; i < 72; i++) {
+        if (in[i] != 0) {
+            return false;
+        }
+    }
+    for (int i = 0; i < 48; i++) {
+        out[i] = in[47 - i];
+    }
+    return true;
+}
+
+static bool cert_is_self_signed(X509 *c)
+{
+    return X509_check_issued(c, c) == X509_V_OK;
+}
+
+/* Checks on an HCL wrapper: returns the inner hardware report via *hw. */
+static void hcl_binding(const struct cct_hcl_report *h, const uint8_t *report_data, struct cct_verify_result *res)
+{
+    const EVP_MD *md = h->hash_type == 1 ? EVP_sha256() : h->hash_type == 2 ? EVP_sha384()
+                     : h->hash_type == 3 ? EVP_sha512() : NULL;
+    uint8_t d[64];
+    if (md == NULL) {
+        vres_add(res, "hcl-report-data", false, "unknown runtime data hash type %u", h->hash_type);
+        return;
+    }
+    size_t n = (size_t)EVP_MD_get_size(md);
+    bool ok = sha_2parts(md, h->runtime_data, h->runtime_len, NULL, 0, d) == 0 &&
+              cct_memeq_ct(d, report_data, n) == 1;
+    vres_add(res, "hcl-report-data", ok, "%s",
+             ok ? "REPORT_DATA starts with the hash of the HCL runtime data"
+                : "REPORT_DATA does not match the hash of the HCL runtime data");
+}
+
+int cct__verify_hcl_tdx(const struct cct_hcl_report *h, struct cct_verify_result *res);
+int cct__verify_hcl_tdx(const struct cct_hcl_report *h, struct cct_verify_result *res)
+{
+    struct cct_tdreport tr;
+    struct cct_error e;
+    cct_error_clear(&e);
+    int rc = cct_tdreport_parse(h->hw_report, CCT_TDREPORT_SIZE, &tr, &e);
+    vres_add(res, "parse", rc == 0, "%s", rc == 0 ? "HCL report with a TDREPORT_STRUCT" : e.message);
+    if (rc == 0) {
+        hcl_binding(h, tr.report_data, res);
+    }
+    vres_add(res, "mac", false, "a TDREPORT is MAC'ed with a platform key; verify the companion TD quote instead");
+    return rc;
+}
+
+int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_options *o,
+                          struct cct_verify_result *res, struct cct_error *err)
+{
+    struct cct_snp_report s;
+    struct cct_hcl_report h;
+    struct cct_error perr;
+    char detail[CCT_CHECK_DETAIL_MAX];
+    STACK_OF(X509) *given = NULL, *roots = NULL, *untrusted = NULL;
+    int rc;
+    bool is_hcl = len >= 4 && memcmp(p, "HCLA", 4) == 0;
+
+    if (res == NULL || p == NULL) {
+        return cct_err(err, CCT_EINVAL, -1, -1, "no input");
+    }
+    vres_init(res, CCT_REPORT_SNP);
+    cct_error_clear(&perr);
+    if (is_hcl) {
+        res->type = CCT_REPORT_AZURE_HCL;
+        rc = cct_hcl_report_parse(p, len, &h, &perr);
+        if (rc == 0 && h.hw_report[0] == 0x81) {
+            rc = cct__verify_hcl_tdx(&h, res);
+            (void)vres_finish(res, err);
+            return rc < 0 ? rc : cct_err(err, CCT_EUNSUPPORTED, -1, -1, "a TDREPORT cannot be verified off-platform");
+        }
+        if (rc == 0) {
+            rc = cct_snp_report_parse(h.hw_report, h.hw_report_len, &s, &perr);
+        }
+    } else {
+        rc = cct_snp_report_parse(p, len, &s, &perr);
+    }
+    if (rc < 0) {
+        vres_add(res, "parse", false, "%s", perr.message);
+        (void)vres_finish(res, NULL);
+        if (err != NULL) {
+            *err = perr;
+        }
+        return rc;
+    }
+    vres_add(res, "parse", true, "%sSNP report version %u, VMPL %u", is_hcl ? "HCL report with an " : "", s.version,
+             s.vmpl);
+    if (is_hcl) {
+        hcl_binding(&h, s.report_data, res);
+    }
+    if (s.signature_algo != 1) {
+        vres_add(res, "signature-algorithm", false, "signature algorithm %u is not ECDSA P-384 (1)", s.signature_algo);
+        goto done;
+    }
+    unsigned signing_key = (s.flags >> 2) & 7u;
+    if (signing_key != CCT_SNP_SIGNING_KEY_VCEK && signing_key != CCT_SNP_SIGNING_KEY_VLEK) {
+        vres_add(res, "signing-key", false, "report declares signing key %u (not VCEK 0 or VLEK 1)", signing_key);
+        goto done;
+    }
+    if (o == NULL || o->certs == NULL || (given = certs_load(o->certs, o->certs_len)) == NULL) {
+        vres_add(res, "report-signature", false, "no %s certificate given (--certs)",
+                 signing_key == CCT_SNP_SIGNING_KEY_VLEK ? "VLEK" : "VCEK");
+        goto done;
+    }
+    /* The endorsement key is the first certificate that is not self-signed and has an EC key. */
+    X509 *vcek = NULL;
+    untrusted = sk_X509_new_null();
+    for (int i = 0; i < sk_X509_num(given); i++) {
+        X509 *c = sk_X509_value(given, i);
+        EVP_PKEY *k = X509_get0_pubkey(c);
+        if (vcek == NULL && k != NULL && EVP_PKEY_get_base_id(k) == EVP_PKEY_EC && !cert_is_self_signed(c)) {
+            vcek = c;
+        } else if (untrusted != NULL) {
+            sk_X509_push(untrusted, c);
+        }
+    }
+    if (vcek == NULL) {
+        vres_add(res, "report-signature", false, "no EC endorsement certificate among the given certificates");
+        goto done;
+    }
+    {
+        uint8_t r[48], sg[48];
+        if (!le72_to_be48(s.sig_r, r) || !le72_to_be48(s.sig_s, sg)) {
+            vres_add(res, "report-signature", false, "signature component wider than P-384");
+        } else {
+            rc = ecdsa_verify_rs(X509_get0_pubkey(vcek), EVP_sha384(), s.signed_data, CCT_SNP_SIGNED_SIZE, r, 48, sg,
+                                 48, detail, sizeof(detail));
+            char subj[64];
+            cert_subject(vcek, subj, sizeof(subj));
+            vres_add(res, "report-signature", rc == 1, "%s%s", rc == 1 ? "ECDSA P-384 signature verifies with " : detail,
+                     rc == 1 ? subj : "");
+        }
+    }
+    /* Chain: intermediates from --certs plus the built-in ASK; anchor --root or the built-in ARK. */
+    STACK_OF(X509) *builtin = certs_load((const uint8_t *)cct_root_amd_milan_pem, strlen(cct_root_amd_milan_pem));
+    if (o->root != NULL) {
+        roots = certs_load(o->root, o->root_len);
+    } else {
+        roots = sk_X509_new_null();
+        for (int i = 0; builtin != NULL && roots != NULL && i < sk_X509_num(builtin); i++) {
+            X509 *c = sk_X509_value(builtin, i);
+            if (cert_is_self_signed(c) && X509_up_ref(c) == 1) {
+                sk_X509_push(roots, c);
+            }
+        }
+    }
+    for (int i = 0; builtin != NULL && untrusted != NULL && i < sk_X509_num(builtin); i++) {
+        X509 *c = sk_X509_value(builtin, i);
+        if (!cert_is_self_signed(c)) {
+            sk_X509_push(untrusted, c);
+        }
+    }
+    if (roots == NULL || sk_X509_num(roots) == 0) {
+        vres_add(res, "vcek-chain", false, "no usable ARK root");
+    } else {
+        rc = chain_verify(vcek, untrusted, roots, o->have_at, o->at, detail, sizeof(detail));
+        vres_add(res, "vcek-chain", rc == 1, "%s%s", detail,
+                 o->root != NULL ? " (given root)" : " (built-in ARK-Milan)");
+    }
+    sk_X509_free(untrusted); /* borrowed entries */
+    untrusted = NULL;
+    free_certs(builtin);
+    /* Optional nonce: REPORT_DATA starts with it */
+    if (o->nonce != NULL) {
+        bool ok = o->nonce_len <= 64 && cct_memeq_ct(o->nonce, s.report_data, o->nonce_len) == 1;
+        vres_add(res, "report-data", ok, "%s",
+                 ok ? "REPORT_DATA starts with the given nonce" : "REPORT_DATA does not start with the given nonce");
+    }
+done:
+    sk_X509_free(untrusted);
+    free_certs(given);
+    free_certs(roots);
+    return vres_finish(res, err);
+}
