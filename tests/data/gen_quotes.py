@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Generate test evidence signed with the project's own throw-away keys.
+
+Uses only the Python standard library and the `openssl` command line tool.
+Writes into OUTDIR:
+  tdx-root.pem, tdx-chain.pem        test "Intel-like" root and PCK chain (leaf, intermediate, root)
+  tdx-v4.quote, tdx-v5.quote         TDX quotes v4 (TDX 1.0 body) and v5 (type 3, TDX 1.5 body)
+  tdx-v4-padded.quote                the v4 quote followed by zero padding
+  *.ranges                           byte ranges covered by signatures (one "start end" per line)
+  snp-ark.pem, snp-certs.pem         test ARK (root) and VCEK + ASK
+  snp.report                         SNP report v3 signed by the test VCEK
+  tpm-ak.pem, tpm.attest, tpm.sig    TPM quote (RSASSA-SHA256), nonce in tpm.nonce, PCRs in tpm.pcrs
+  tpm-ecc-ak.pem, tpm-ecc.sig        the same quote signed with an ECDSA P-256 AK
+  tdreport.bin                       a TDREPORT_STRUCT
+Every field value is derived from a counter so the files are reproducible in
+layout (keys and signatures differ per run).
+"""
+import hashlib
+import os
+import struct
+import subprocess
+import sys
+
+
+def run(*args, data=None):
+    return subprocess.run(["openssl", *args], input=data, check=True, capture_output=True).stdout
+
+
+def pattern(tag, n):
+    """Deterministic filler bytes for a field."""
+    out = b""
+    i = 0
+    while len(out) < n:
+        out += hashlib.sha256(f"{tag}:{i}".encode()).digest()
+        i += 1
+    return out[:n]
+
+
+def der_len(b, i):
+    n = b[i]
+    if n < 0x80:
+        return n, i + 1
+    k = n & 0x7F
+    return int.from_bytes(b[i + 1:i + 1 + k], "big"), i + 1 + k
+
+
+def ecdsa_der_to_rs(der, size):
+    """Split a DER ECDSA-Sig-Value into fixed-size big-endian r and s."""
+    assert der[0] == 0x30
+    _, i = der_len(der, 1)
+    vals = []
+    for _ in range(2):
+        assert der[i] == 0x02
+        n, i = der_len(der, i + 1)
+        v = int.from_bytes(der[i:i + n], "big")
+        i += n
+        vals.append(v.to_bytes(size, "big"))
+    return vals[0], vals[1]
+
+
+def ec_pub_xy(keyfile, size):
+    """x, y of an EC public key: the SPKI DER ends with the uncompressed point 04 || x || y."""
+    der = run("pkey", "-in", keyfile, "-pubout", "-outform", "DER")
+    pt = der[-(2 * size + 1):]
+    assert pt[0] == 4
+    return pt[1:1 + size], pt[1 + size:]
+
+
+def sign(keyfile, md, data):
+    return run("dgst", "-" + md, "-sign", keyfile, data=data)
+
+
+def genkey(path, curve=None, rsa=None):
+    if curve:
+        run("genpkey", "-algorithm", "EC", "-pkeyopt", f"ec_paramgen_curve:{curve}", "-out", path)
+    else:
+        run("genpkey", "-algorithm", "RSA", "-pkeyopt", f"rsa_keygen_bits:{rsa}", "-out", path)
+
+
+def make_ca(out, name, key, subj, issuer_cert=None, issuer_key=None, ca=True, days=3650):
+    ext = os.path.join(out, name + ".ext")
+    with open(ext, "w") as f:
+        if ca:
+            f.write("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+                    "subjectKeyIdentifier=hash\n")
+        else:
+            f.write("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n")
+        if issuer_cert:
+            f.write("authorityKeyIdentifier=keyid\n")
+    cert = os.path.join(out, name + ".pem")
+    csr = os.path.join(out, name + ".csr")
+    run("req", "-new", "-key", key, "-subj", subj, "-out", csr)
+    if issuer_cert is None:
+        run("x509", "-req", "-in", csr, "-signkey", key, "-days", str(days), "-extfile", ext, "-out", cert,
+            "-set_serial", "1")
+    else:
+        run("x509", "-req", "-in", csr, "-CA", issuer_cert, "-CAkey", issuer_key, "-days", str(days),
+            "-extfile", ext, "-out", cert, "-set_serial", str(abs(hash(name)) % 100000 + 2))
+    return cert
+
+
+def write(out, name, data):
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(data)
+
+
+def td_body(v15):
+    b = pattern("tee_tcb_svn", 16) + pattern("mrseam", 48) + pattern("mrsignerseam", 48)
+    b += pattern("seam_attr", 8) + pattern("td_attr", 8) + pattern("xfam", 8) + pattern("mrtd", 48)
+    b += pattern("mrconfigid", 48) + pattern("mrowner", 48) + pattern("mrownerconfig", 48)
+    for i in range(4):
+        b += pattern(f"rtmr{i}", 48)
+    b += pattern("report_data", 64)
+    if v15:
+        b += pattern("tee_tcb_svn2", 16) + pattern("mrservicetd", 48)
+    return b
+
+
+def tdx_quote(out, version, ak_key, pck_key, chain_pem):
+    # Quote header (48 bytes): version, key type 2, TEE type 0x81, reserved, QE vendor id, user data
+    hdr = struct.pack("<HHIHH", version, 2, 0x81, 0, 0) + pattern("qe_vendor", 16) + pattern("user_data", 20)
+    if version == 4:
+        signed = hdr + td_body(False)
+    else:
+        body = td_body(True)
+        signed = hdr + struct.pack("<HI", 3, len(body)) + body
+    ax, ay = ec_pub_xy(ak_key, 32)
+    r, s = ecdsa_der_to_rs(sign(ak_key, "sha256", signed), 32)
+    auth = pattern("qe_auth", 32)
+    # QE report (SGX REPORT body, 384 bytes) whose REPORTDATA binds the attestation key
+    rd = hashlib.sha256(ax + ay + auth).digest() + bytes(32)
+    qe = pattern("qe_cpusvn", 16) + struct.pack("<I", 0) + bytes(28) + pattern("qe_attr", 16)
+    qe += pattern("mrenclave", 32) + bytes(32) + pattern("mrsigner", 32) + bytes(96)
+    qe += struct.pack("<HH", 1, 8) + bytes(60) + rd
+    assert len(qe) == 384
+    qr, qs = ecdsa_der_to_rs(sign(pck_key, "sha256", qe), 32)
+    nested = struct.pack("<HI", 5, len(chain_pem)) + chain_pem
+    qe_cert = qe + qr + qs + struct.pack("<H", len(auth)) + auth + nested
+    sigdata = r + s + ax + ay + struct.pack("<HI", 6, len(qe_cert)) + qe_cert
+    quote = signed + struct.pack("<I", len(sigdata)) + sigdata
+    # every byte before the PEM chain is covered by a signature or checked structurally
+    pem_start = len(quote) - len(chain_pem)
+    return quote, [(0, pem_start)]
+
+
+def snp_report(out, vcek_key):
+    r = struct.pack("<IIQ", 3, 7, 0x30000) + pattern("family", 16) + pattern("image", 16)
+    r += struct.pack("<IIQQII", 0, 1, 0x0300000000000873, 1, 0, 0)
+    r += pattern("snp_report_data", 64) + pattern("measurement", 48) + pattern("host_data", 32)
+    r += pattern("id_key", 48) + pattern("author_key", 48) + pattern("report_id", 32) + pattern("report_id_ma", 32)
+    r += struct.pack("<Q", 0x0300000000000873) + bytes([0x19, 0x01, 0x01]) + bytes(21)
+    r += pattern("chip_id", 64) + struct.pack("<Q", 0x0300000000000873) + bytes([3, 55, 1, 0, 3, 55, 1, 0])
+    r += struct.pack("<Q", 0x0300000000000873) + bytes(0x2A0 - 0x1F8)
+    assert len(r) == 0x2A0
+    sr, ss = ecdsa_der_to_rs(sign(vcek_key, "sha384", r), 48)
+    sig = sr[::-1] + bytes(24) + ss[::-1] + bytes(24)
+    rep = r + sig + bytes(1184 - 0x2A0 - 144)
+    assert len(rep) == 1184
+    return rep, [(0, 0x2A0 + 144)]
+
+
+def tpm_quote(out):
+    pcrs = {i: pattern(f"pcr{i}", 32) for i in range(8)}
+    nonce = pattern("tpm_nonce", 20)
+    digest = hashlib.sha256(b"".join(pcrs[i] for i in range(8))).digest()
+    name = struct.pack(">H", 0x000B) + pattern("signer", 32)
+    a = struct.pack(">IH", 0xFF544347, 0x8018)
+    a += struct.pack(">H", len(name)) + name + struct.pack(">H", len(nonce)) + nonce
+    a += struct.pack(">QIIB", 123456789, 3, 1, 1) + struct.pack(">Q", 0x2016051100162800)
+    a += struct.pack(">I", 1) + struct.pack(">HB", 0x000B, 3) + bytes([0xFF, 0, 0])
+    a += struct.pack(">H", len(digest)) + digest
+    return a, nonce, pcrs
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    p = lambda n: os.path.join(out, n)
+    # TDX: root -> intermediate -> PCK leaf (P-256), attestation key (P-256)
+    for k in ("tdx-root.key", "tdx-int.key", "tdx-pck.key", "tdx-ak.key"):
+        genkey(p(k), curve="P-256")
+    root = make_ca(out, "tdx-root", p("tdx-root.key"), "/CN=Test SGX Root CA/O=cctrusted tests")
+    inter = make_ca(out, "tdx-int", p("tdx-int.key"), "/CN=Test SGX PCK Platform CA/O=cctrusted tests", root,
+                    p("tdx-root.key"))
+    leaf = make_ca(out, "tdx-pck", p("tdx-pck.key"), "/CN=Test SGX PCK Certificate/O=cctrusted tests", inter,
+                   p("tdx-int.key"), ca=False)
+    chain = b"".join(open(f, "rb").read() for f in (leaf, inter, root)) + b"\0"
+    for v in (4, 5):
+        q, ranges = tdx_quote(out, v, p("tdx-ak.key"), p("tdx-pck.key"), chain)
+        write(out, f"tdx-v{v}.quote", q)
+        write(out, f"tdx-v{v}.ranges", "".join(f"{a} {b}\n" for a, b in ranges).encode())
+        if v == 4:
+            write(out, "tdx-v4-padded.quote", q + bytes(300))
+    # SNP: ARK (P-384, self-signed) -> ASK -> VCEK
+    for k in ("snp-ark.key", "snp-ask.key", "snp-vcek.key"):
+        genkey(p(k), curve="P-384")
+    ark = make_ca(out, "snp-ark", p("snp-ark.key"), "/CN=Test ARK/O=cctrusted tests")
+    ask = make_ca(out, "snp-ask", p("snp-ask.key"), "/CN=Test ASK/O=cctrusted tests", ark, p("snp-ark.key"))
+    vcek = make_ca(out, "snp-vcek", p("snp-vcek.key"), "/CN=Test VCEK/O=cctrusted tests", ask, p("snp-ask.key"),
+                   ca=False)
+    write(out, "snp-certs.pem", open(vcek, "rb").read() + open(ask, "rb").read())
+    rep, ranges = snp_report(out, p("snp-vcek.key"))
+    write(out, "snp.report", rep)
+    write(out, "snp.ranges", "".join(f"{a} {b}\n" for a, b in ranges).encode())
+    # TPM: RSA-2048 and ECDSA P-256 AKs
+    genkey(p("tpm-ak.key"), rsa=2048)
+    genkey(p("tpm-ecc-ak.key"), curve="P-256")
+    run("pkey", "-in", p("tpm-ak.key"), "-pubout", "-out", p("tpm-ak.pem"))
+    run("pkey", "-in", p("tpm-ecc-ak.key"), "-pubout", "-out", p("tpm-ecc-ak.pem"))
+    att, nonce, pcrs = tpm_quote(out)
+    write(out, "tpm.attest", att)
+    rsig = sign(p("tpm-ak.key"), "sha256", att)
+    write(out, "tpm.sig", struct.pack(">HHH", 0x0014, 0x000B, len(rsig)) + rsig)
+    er, es = ecdsa_der_to_rs(sign(p("tpm-ecc-ak.key"), "sha256", att), 32)
+    write(out, "tpm-ecc.sig", struct.pack(">HHH", 0x0018, 0x000B, 32) + er + struct.pack(">H", 32) + es)
+    write(out, "tpm.nonce", nonce.hex().encode())
+    write(out, "tpm.pcrs", "".join(f"sha256:{i}={v.hex()}\n" for i, v in pcrs.items()).encode())
+    # TDREPORT_STRUCT: REPORTMACSTRUCT, TEE_TCB_INFO (+17 reserved), TDINFO
+    mac = bytes([0x81, 0, 0, 0]) + bytes(12) + pattern("cpusvn", 16) + pattern("tcbinfo_hash", 48)
+    mac += pattern("teeinfo_hash", 48) + pattern("tdr_report_data", 64) + bytes(32) + pattern("mac", 32)
+    tcb = pattern("valid", 8) + pattern("tee_tcb_svn", 16) + pattern("mrseam", 48) + pattern("mrsignerseam", 48)
+    tcb += pattern("seam_attr", 8) + bytes(16 + 95 + 17)
+    info = pattern("td_attr", 8) + pattern("xfam", 8) + pattern("mrtd", 48) + pattern("mrconfigid", 48)
+    info += pattern("mrowner", 48) + pattern("mrownerconfig", 48)
+    for i in range(4):
+        info += pattern(f"rtmr{i}", 48)
+    info += pattern("servtd", 48) + bytes(64)
+    tdr = mac + tcb + info
+    assert len(tdr) == 1024
+    write(out, "tdreport.bin", tdr)
+
+
+if __name__ == "__main__":
+    main()
