@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "util/error.h"
 #include "util/hex.h"
@@ -120,6 +121,23 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
         rc = chain_verify(leaf, untrusted, roots, o != NULL && o->have_at, o != NULL ? o->at : 0, detail,
                           sizeof(detail));
         sk_X509_free(untrusted);
+        /* A root carried in the quote must be the anchor itself, byte for byte: a modified copy
+         * means the certification data was altered even if the anchor alone completes the chain. */
+        for (int i = 1; rc == 1 && i < sk_X509_num(chain); i++) {
+            X509 *c = sk_X509_value(chain, i);
+            if (X509_check_issued(c, c) != X509_V_OK) {
+                continue;
+            }
+            bool same = false;
+            for (int j = 0; j < sk_X509_num(roots); j++) {
+                same = same || X509_cmp(c, sk_X509_value(roots, j)) == 0;
+            }
+            if (!same) {
+                rc = 0;
+                snprintf(detail, sizeof(detail), "the root certificate in the quote (position %d) differs from the "
+                         "trusted root", i);
+            }
+        }
         char subj[80];
         cert_subject(sk_X509_value(roots, 0), subj, sizeof(subj));
         vres_add(res, "pck-chain", rc == 1, "%s%s%s", detail, o != NULL && o->root != NULL ? ", root " : "",
