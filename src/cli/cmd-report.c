@@ -317,6 +317,18 @@ static int show_tpm(struct emit *e, const uint8_t *p, size_t n)
     return 0;
 }
 
+static const char *cose_alg_name(int alg)
+{
+    switch (alg) {
+    case -7: return "ES256";
+    case -35: return "ES384";
+    case -36: return "ES512";
+    case -37: return "PS256";
+    case 5: return "HMAC-256";
+    default: return "other";
+    }
+}
+
 static int show_cca(struct emit *e, const uint8_t *p, size_t n)
 {
     struct cct_cca_token t;
@@ -332,7 +344,7 @@ static int show_cca(struct emit *e, const uint8_t *p, size_t n)
     emit_uint(e, "collection_tag", t.collection_tag);
     if (t.has_platform) {
         emit_begin(e, "platform");
-        emit_uint(e, "cose_alg", (uint64_t)(int64_t)-t.platform.alg);
+        emit_str(e, "cose_alg", cose_alg_name(t.platform.alg));
         if (t.platform_profile) {
             emit_strn(e, "profile", t.platform_profile, t.platform_profile_len);
         }
@@ -354,7 +366,7 @@ static int show_cca(struct emit *e, const uint8_t *p, size_t n)
     }
     if (t.has_realm) {
         emit_begin(e, "realm");
-        emit_uint(e, "cose_alg", (uint64_t)(int64_t)-t.realm.alg);
+        emit_str(e, "cose_alg", cose_alg_name(t.realm.alg));
         if (t.realm_profile) {
             emit_strn(e, "profile", t.realm_profile, t.realm_profile_len);
         }

@@ -13,6 +13,7 @@ Writes into OUTDIR:
   tpm-ak.pem, tpm.attest, tpm.sig    TPM quote (RSASSA-SHA256), nonce in tpm.nonce, PCRs in tpm.pcrs
   tpm-ecc-ak.pem, tpm-ecc.sig        the same quote signed with an ECDSA P-256 AK
   tdreport.bin                       a TDREPORT_STRUCT
+  cca-cpak.pem, cca.token            CCA token (tag 399): platform token by the CPAK, realm token by a RAK
 Every field value is derived from a counter so the files are reproducible in
 layout (keys and signatures differ per run).
 """
@@ -173,6 +174,56 @@ def tpm_quote(out):
     return a, nonce, pcrs
 
 
+def cbor_head(major, n):
+    if n < 24:
+        return bytes([major << 5 | n])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < (1 << (8 * size)):
+            return bytes([major << 5 | info]) + n.to_bytes(size, "big")
+    raise ValueError(n)
+
+
+def cbor(v):
+    """Minimal CBOR encoder: int, bytes, str, list, dict, ("tag", n, value)."""
+    if isinstance(v, tuple):
+        return cbor_head(6, v[1]) + cbor(v[2])
+    if isinstance(v, bool):
+        raise TypeError
+    if isinstance(v, int):
+        return cbor_head(0, v) if v >= 0 else cbor_head(1, -1 - v)
+    if isinstance(v, bytes):
+        return cbor_head(2, len(v)) + v
+    if isinstance(v, str):
+        return cbor_head(3, len(v.encode())) + v.encode()
+    if isinstance(v, list):
+        return cbor_head(4, len(v)) + b"".join(cbor(x) for x in v)
+    if isinstance(v, dict):
+        return cbor_head(5, len(v)) + b"".join(cbor(k) + cbor(x) for k, x in v.items())
+    raise TypeError(type(v))
+
+
+def cose_sign1(key, claims):
+    """COSE_Sign1 (tag 18) with ES384 (alg -35); signature r || s over the Sig_structure."""
+    prot = cbor({1: -35})
+    payload = cbor(claims)
+    tbs = cbor(["Signature1", prot, b"", payload])
+    r, s = ecdsa_der_to_rs(sign(key, "sha384", tbs), 48)
+    return cbor(("tag", 18, [prot, {}, payload, r + s]))
+
+
+def cca_token(out, cpak_key, rak_key):
+    rx, ry = ec_pub_xy(rak_key, 48)
+    rak = b"\x04" + rx + ry
+    realm = {10: pattern("realm_challenge", 64), 44235: pattern("perso", 64), 44236: "sha-256", 44237: rak,
+             44238: pattern("rim", 32), 44239: [pattern(f"rem{i}", 32) for i in range(4)], 44240: "sha-256"}
+    platform = {265: "tag:arm.com,2023:cca_platform#1.0.0", 10: hashlib.sha256(rak).digest(),
+                2396: pattern("impl_id", 32), 256: b"\x01" + pattern("inst_id", 32), 2395: 0x3003,
+                2399: [{1: "BL", 2: pattern("bl", 32)}], 2402: "sha-256"}
+    plat_tok = cose_sign1(cpak_key, platform)
+    realm_tok = cose_sign1(rak_key, realm)
+    return cbor(("tag", 399, {44234: plat_tok, 44241: realm_tok})), len(plat_tok), len(realm_tok)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -229,6 +280,13 @@ def main():
     tdr = mac + tcb + info
     assert len(tdr) == 1024
     write(out, "tdreport.bin", tdr)
+    # CCA: CPAK and RAK (P-384)
+    genkey(p("cca-cpak.key"), curve="P-384")
+    genkey(p("cca-rak.key"), curve="P-384")
+    run("pkey", "-in", p("cca-cpak.key"), "-pubout", "-out", p("cca-cpak.pem"))
+    tok, plen, rlen = cca_token(out, p("cca-cpak.key"), p("cca-rak.key"))
+    write(out, "cca.token", tok)
+    write(out, "cca.ranges", f"0 {len(tok)}\n".encode())
 
 
 if __name__ == "__main__":

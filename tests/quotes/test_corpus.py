@@ -245,6 +245,29 @@ with tempfile.TemporaryDirectory() as d:
     check(rc == 0 and doc["pcr_digest"] == "a610f27bc687ce906243287d832706036e79f6e1"
           and doc["pcr_selection_sha1"] == ",".join(str(i) for i in range(24)), "gce-windows quote: SHA1 PCR 0-23 digest")
 
+    # ---------------- CCA / PSA
+    K = "cca-token/"
+    for n in ("tfrmm-cca-token-tag399.cbor", "tfrmm-cca-token-tag907-legacy-claims.cbor"):
+        rc, doc, ch = verify(c(K + n), "--cpak", c(K + "tfrmm-cca-platform-cpak.pub.pem"))
+        check(rc == 0 and ch["platform-signature"] and ch["realm-signature"] and ch["platform-challenge"],
+              f"{n}: platform token by the CPAK, realm token by its RAK, challenge = sha-256(RAK)")
+        rc, doc, ch = verify(c(K + n), "--cpak", c(K + "psa-tfm-iak.pub.pem"))
+        check(rc == 2 and ch["platform-signature"] is False, f"{n}: another key does not verify the platform token")
+    rc, doc, _ = show(K + "tfrmm-cca-token-tag399.cbor")
+    rak = bytes.fromhex(doc["realm"]["public_key"]) if rc == 0 else b""
+    check(rc == 0 and doc["platform"]["challenge"] == hashlib.sha256(rak).hexdigest()
+          and doc["platform"]["profile"] == "http://arm.com/CCA-SSD/1.0.0", "tag 399 token: claims decoded")
+    b = bytearray(open(c(K + "tfrmm-cca-token-tag907-legacy-claims.cbor"), "rb").read())
+    assert b[:3] == bytes.fromhex("d9038b")
+    path = os.path.join(d, "cca-tag18.cbor")
+    open(path, "wb").write(bytes([0xd2]) + b[3:])
+    rc, doc, ch = verify(path, "--cpak", c(K + "tfrmm-cca-platform-cpak.pub.pem"))
+    check(rc == 2 and doc["verdict"] == "fail", "tag-907 token re-tagged 18 fails")
+    rc, doc, ch = verify(c(K + "psa-2_0_0-sign1.cbor"), "--cpak", c(K + "psa-tfm-iak.pub.pem"))
+    check(rc == 0 and ch["platform-signature"], "psa-2_0_0-sign1.cbor verifies with the TF-M IAK")
+    rc, doc, ch = verify(c(K + "psa-2_0_0-mac0.cbor"), "--cpak", c(K + "psa-tfm-iak.pub.pem"))
+    check(rc == 2 and "Mac0" in doc["checks"][0]["detail"], "psa-2_0_0-mac0.cbor rejected as not COSE_Sign1")
+
     # ---------------- certificates
     rc, out, _ = cli("verify", "--json", c("tdx-quote/tdx-v4-prod-spr-e4.dat"), "--at", "2023-07-01T01:00:00Z")
     der = subprocess.run(["openssl", "x509", "-in", c("certs/intel-sgx-root-ca.pem"), "-outform", "DER"],

@@ -149,6 +149,22 @@ with tempfile.TemporaryDirectory() as d:
     check(doc["extra_data"] == nonce and doc["pcr_digest"] == hashlib.sha256(pcrs).hexdigest()
           and doc["pcr_selection_sha256"] == "0,1,2,3,4,5,6,7", "TPM attest fields")
 
+    # --- CCA
+    rc, doc, _ = verify_json(p("cca.token"), "--cpak", p("cca-cpak.pem"))
+    check(rc == 0 and doc["type"] == "cca" and doc["verdict"] == "ok", "CCA token verifies with the test CPAK")
+    rc, doc, _ = verify_json(p("cca.token"), "--cpak", p("cca-cpak.pem"), "--nonce",
+                             gen.pattern("realm_challenge", 64).hex())
+    check(rc == 0 and checks_of(doc)["realm-challenge"], "CCA realm challenge equals the nonce")
+    rc, doc, _ = verify_json(p("cca.token"), "--cpak", p("snp-ark.pem"))
+    check(rc == 2 and checks_of(doc)["platform-signature"] is False, "CCA token with the wrong CPAK fails")
+    rc, doc, _ = verify_json(p("cca.token"))
+    check(rc == 2, "CCA token without a CPAK fails closed")
+    rc, out, _ = cli("report", "show", "--json", p("cca.token"))
+    doc = json.loads(out)
+    check(doc["collection_tag"] == 399 and doc["realm"]["rim"] == gen.pattern("rim", 32).hex()
+          and doc["realm"]["rem2"] == gen.pattern("rem2", 32).hex()
+          and doc["platform"]["implementation_id"] == gen.pattern("impl_id", 32).hex(), "CCA claims")
+
     # --- usage errors
     rc, _, _ = cli("verify", p("tpm.attest"), "--nonce", "xyz")
     check(rc == 1, "bad --nonce is a usage error")
@@ -169,6 +185,8 @@ with tempfile.TemporaryDirectory() as d:
     ok, err = flip(p("snp.report"), p("snp.ranges"), "certs=" + p("snp-certs.pem"), "root=" + p("snp-ark.pem"),
                    "trunc=1")
     check(ok, f"SNP: every signed byte flip rejected {err[:300]}")
+    ok, err = flip(p("cca.token"), p("cca.ranges"), "cpak=" + p("cca-cpak.pem"), "trunc=1")
+    check(ok, f"CCA: every byte flip and truncation rejected {err[:300]}")
     open(p("tpm.ranges"), "w").write(f"0 {os.path.getsize(p('tpm.attest'))}\n")
     for sig, ak in (("tpm.sig", "tpm-ak.pem"), ("tpm-ecc.sig", "tpm-ecc-ak.pem")):
         ok, err = flip(p("tpm.attest"), p("tpm.ranges"), "sig=" + p(sig), "ak=" + p(ak), "nonce=" + nonce,

@@ -125,6 +125,9 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "ak") == 0) {
             o.ak = files[3] = slurp(v, &n);
             o.ak_len = n;
+        } else if (strcmp(argv[i], "cpak") == 0) {
+            o.cpak = files[4] = slurp(v, &n);
+            o.cpak_len = n;
         } else if (strcmp(argv[i], "nonce") == 0) {
             o.nonce = nonce;
             o.nonce_len = unhex(v, nonce, sizeof(nonce));
