@@ -251,6 +251,15 @@ def main():
     vcek = make_ca(out, "snp-vcek", p("snp-vcek.key"), "/CN=Test VCEK/O=cctrusted tests", ask, p("snp-ask.key"),
                    ca=False)
     write(out, "snp-certs.pem", open(vcek, "rb").read() + open(ask, "rb").read())
+    # GHCB extended-report certificate table: GUID, offset, length entries, then an all-zero entry
+    vder = run("x509", "-in", vcek, "-outform", "DER")
+    ader = run("x509", "-in", ask, "-outform", "DER")
+    guid_vcek = bytes.fromhex("63da758de6644564adc5f4b93be8accd")
+    guid_ask = bytes.fromhex("4ab7b379bbac4fe4a02f05aef327c782")
+    base = 24 * 3
+    table = guid_vcek + struct.pack("<II", base, len(vder)) + guid_ask + struct.pack("<II", base + len(vder), len(ader))
+    table += bytes(24) + vder + ader
+    write(out, "snp-certtable.bin", table)
     rep, ranges = snp_report(out, p("snp-vcek.key"))
     write(out, "snp.report", rep)
     write(out, "snp.ranges", "".join(f"{a} {b}\n" for a, b in ranges).encode())

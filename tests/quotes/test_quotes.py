@@ -112,6 +112,13 @@ with tempfile.TemporaryDirectory() as d:
     # --- SNP
     rc, doc, _ = verify_json(p("snp.report"), "--certs", p("snp-certs.pem"), "--root", p("snp-ark.pem"))
     check(rc == 0 and doc["type"] == "snp" and doc["verdict"] == "ok", "SNP report verifies with the test chain")
+    rc, doc, _ = verify_json(p("snp.report"), "--certs", p("snp-certtable.bin"), "--root", p("snp-ark.pem"))
+    check(rc == 0 and doc["verdict"] == "ok", "SNP report verifies with VCEK/ASK from a certificate table")
+    t = bytearray(open(p("snp-certtable.bin"), "rb").read())
+    struct.pack_into("<I", t, 16, len(t))  # VCEK offset past the end
+    open(p("bad-certtable.bin"), "wb").write(t)
+    rc, doc, _ = verify_json(p("snp.report"), "--certs", p("bad-certtable.bin"), "--root", p("snp-ark.pem"))
+    check(rc == 2, "SNP certificate table with an entry outside the blob is refused")
     rc, doc, _ = verify_json(p("snp.report"), "--certs", p("snp-certs.pem"))
     check(rc == 2 and checks_of(doc)["vcek-chain"] is False, "SNP test chain fails against the built-in ARK")
     rc, doc, _ = verify_json(p("snp.report"), "--root", p("snp-ark.pem"))

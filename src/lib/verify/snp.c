@@ -36,6 +36,35 @@ static bool le72_to_be48(const uint8_t in[72], uint8_t out[48])
     return true;
 }
 
+/* --certs: PEM bundle, DER certificate, or an extended-report certificate table (auxblob). */
+static STACK_OF(X509) *load_snp_certs(const uint8_t *p, size_t len)
+{
+    struct cct_snp_cert_table t;
+    if (cct_snp_cert_table_parse(p, len, &t, NULL) == 0 && t.n > 0) {
+        STACK_OF(X509) *sk = sk_X509_new_null();
+        /* endorsement key first, then ASK and ARK */
+        static const enum cct_snp_cert_kind order[] = { CCT_SNP_CERT_VCEK, CCT_SNP_CERT_VLEK, CCT_SNP_CERT_ASK,
+                                                        CCT_SNP_CERT_ARK };
+        for (size_t k = 0; sk != NULL && k < sizeof(order) / sizeof(order[0]); k++) {
+            for (size_t i = 0; i < t.n; i++) {
+                if (t.entries[i].kind != order[k]) {
+                    continue;
+                }
+                const unsigned char *q = t.entries[i].data;
+                X509 *c = d2i_X509(NULL, &q, (long)t.entries[i].len);
+                if (c != NULL && !sk_X509_push(sk, c)) {
+                    X509_free(c);
+                }
+            }
+        }
+        if (sk != NULL && sk_X509_num(sk) > 0) {
+            return sk;
+        }
+        sk_X509_free(sk);
+    }
+    return certs_load(p, len);
+}
+
 static bool cert_is_self_signed(X509 *c)
 {
     return X509_check_issued(c, c) == X509_V_OK;
@@ -126,7 +155,7 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
         vres_add(res, "signing-key", false, "report declares signing key %u (not VCEK 0 or VLEK 1)", signing_key);
         goto done;
     }
-    if (o == NULL || o->certs == NULL || (given = certs_load(o->certs, o->certs_len)) == NULL) {
+    if (o == NULL || o->certs == NULL || (given = load_snp_certs(o->certs, o->certs_len)) == NULL) {
         vres_add(res, "report-signature", false, "no %s certificate given (--certs)",
                  signing_key == CCT_SNP_SIGNING_KEY_VLEK ? "VLEK" : "VCEK");
         goto done;

@@ -128,11 +128,12 @@ int cct_snp_cert_table_parse(const uint8_t *p, size_t len, struct cct_snp_cert_t
                            CCT_SNP_MAX_CERTS);
         }
         struct cct_reader e;
-        uint32_t eoff, elen;
+        uint32_t eoff = 0, elen = 0;
         struct cct_snp_cert_entry *c = &t.entries[t.n];
         cct_reader_init(&e, ent, 24, off);
-        (void)(cct_read_copy(&e, c->guid, 16) && cct_read_u32le(&e, &eoff) && cct_read_u32le(&e, &elen));
-        if (eoff > len || elen > len - eoff) {
+        /* entry: GUID (16), offset u32, length u32 */
+        bool ok = cct_read_copy(&e, c->guid, 16) && cct_read_u32le(&e, &eoff) && cct_read_u32le(&e, &elen);
+        if (!ok || eoff > len || elen > len - eoff) {
             return cct_err(err, CCT_EMALFORMED, -1, (int64_t)off + 16,
                            "certificate entry %zu (offset %u, length %u) lies outside the %zu-byte blob", t.n, eoff,
                            elen, len);
