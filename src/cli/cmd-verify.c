@@ -15,6 +15,7 @@
 #include "emit.h"
 
 #define MAX_INPUT (16u * 1024u * 1024u)
+#define MAX_COLLATERAL 8
 
 static void usage(FILE *f)
 {
@@ -23,7 +24,8 @@ static void usage(FILE *f)
             "                        [--at TIME] [--nonce HEX] [--signature FILE --ak FILE]\n"
             "                        [--pcrs FILE | --eventlog FILE] [--cpak PEM]\n"
             "  --certs FILE       PCK chain (TDX) or VCEK/VLEK [+ ASK, ARK] (SNP) replacing embedded ones\n"
-            "  --collateral FILE  TDX collateral JSON (tcbInfo, qeIdentity, CRLs)\n"
+            "  --collateral FILE  TDX collateral: QuoteCollateralV3 JSON, or (repeatable) PCS TCB Info /\n"
+            "                     QE Identity responses and their PEM issuer chain\n"
             "  --root FILE        trust anchor replacing the built-in vendor root\n"
             "  --at TIME          check certificate validity at YYYY-MM-DD[THH:MM:SSZ] or @SECONDS\n"
             "  --nonce HEX        expected TPM qualifying data / report data prefix ('' = empty)\n"
@@ -239,13 +241,21 @@ int cmd_verify(int argc, char **argv)
     static uint8_t nonce[1024];
     bool json = false;
     int c, rc = EXIT_OK;
+    const char *coll_files[MAX_COLLATERAL];
+    int n_coll = 0;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "jc:C:r:a:n:s:k:p:P:e:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'j': json = true; break;
         case 'c': files[F_CERTS] = optarg; break;
-        case 'C': files[F_COLL] = optarg; break;
+        case 'C':
+            if (n_coll >= MAX_COLLATERAL) {
+                fprintf(stderr, "cctrusted: at most %d --collateral files\n", MAX_COLLATERAL);
+                return EXIT_USAGE;
+            }
+            coll_files[n_coll++] = optarg;
+            break;
         case 'r': files[F_ROOT] = optarg; break;
         case 's': files[F_SIG] = optarg; break;
         case 'k': files[F_AK] = optarg; break;
@@ -292,6 +302,26 @@ int cmd_verify(int argc, char **argv)
     for (int i = 0; rc == 0 && i < F_N; i++) {
         if (files[i] != NULL) {
             rc = cli_slurp(files[i], MAX_INPUT, &data[i], &lens[i]);
+        }
+    }
+    for (int i = 0; rc == 0 && i < n_coll; i++) {
+        /* several collateral files (TCB Info, QE Identity, issuer chain) are joined by newlines */
+        uint8_t *part;
+        size_t plen;
+        rc = cli_slurp(coll_files[i], MAX_INPUT, &part, &plen);
+        if (rc == 0) {
+            uint8_t *nb = realloc(data[F_COLL], lens[F_COLL] + plen + 2);
+            if (nb == NULL) {
+                free(part);
+                rc = EXIT_ENV;
+                break;
+            }
+            memcpy(nb + lens[F_COLL], part, plen);
+            nb[lens[F_COLL] + plen] = '\n';
+            lens[F_COLL] += plen + 1;
+            nb[lens[F_COLL]] = '\0';
+            data[F_COLL] = nb;
+            free(part);
         }
     }
     size_t npcrs = 0;

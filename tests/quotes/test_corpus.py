@@ -130,6 +130,35 @@ with tempfile.TemporaryDirectory() as d:
         rc, doc, ch = verify(path, "--at", "2023-07-01T01:00:00Z")
         check(rc == 2 and doc["verdict"] == "fail", f"{n}: byte 0x{off:x} set to 0x{val:x} ({what}) fails")
 
+    # collateral: PCS TCB Info + QE Identity + signing chain (given as three --collateral files)
+    coll = ["--collateral", c("certs/gotdx-tcbinfo-v4-fmspc50806f.json"), "--collateral",
+            c("certs/gotdx-qe-identity.json"), "--collateral", c("certs/gotdx-tcb-signing-chain.pem")]
+    rc, doc, ch = verify(c(n), "--at", "2023-07-01T01:00:00Z", *coll)
+    check(all(ch.get(k) for k in ("tcb-info-signature", "tcb-info-validity", "fmspc", "qe-identity-signature",
+                                  "qe-identity-validity", "qe-identity")),
+          f"{n}: collateral (TCB Info, QE Identity, signatures over raw JSON, FMSPC 50806f000000) valid at 2023-07-01")
+    rc, doc, ch = verify(c(n), "--at", "2053-07-01T01:00:00Z", *coll)
+    det = {x["name"]: x["detail"] for x in doc["checks"]}
+    check(rc == 2 and ch["tcb-info-validity"] is False and "expired" in det["tcb-info-validity"],
+          f"{n}: tcbInfo has expired at 2053-07-01")
+    tampered = open(c("certs/gotdx-tcbinfo-v4-fmspc50806f.json"), "rb").read().replace(b'"OutOfDate"', b'"UpToDate"', 1)
+    tpath = os.path.join(d, "tcbinfo-tampered.json")
+    open(tpath, "wb").write(tampered)
+    rc, doc, ch = verify(c(n), "--at", "2023-07-01T01:00:00Z", "--collateral", tpath, "--collateral",
+                         c("certs/gotdx-qe-identity.json"), "--collateral", c("certs/gotdx-tcb-signing-chain.pem"))
+    check(rc == 2 and ch["tcb-info-signature"] is False, f"{n}: edited tcbInfo fails its signature")
+    pc = ["--collateral", c("certs/phala-tdx-v5-outdated-collateral.json")]
+    n5 = "tdx-quote/phala-tdx-v5-outdated-fixture.dat"
+    rc, doc, ch = verify(c(n5), "--at", "2026-03-01", *pc)
+    check(rc == 2 and all(ch.get(k) for k in ("tcb-info-signature", "tcb-info-validity", "qe-identity-signature",
+                                               "fmspc", "pck-crl", "root-ca-crl")) and ch["tcb-status"] is False,
+          f"{n5}: QuoteCollateralV3 signatures/CRLs valid in its window; TCB not UpToDate")
+    rc, doc, ch = verify(c(n5), "--at", "2026-03-20T10:41:15Z", *pc)
+    check(rc == 2 and ch["pck-crl"] is False, f"{n5}: collateral window ends 2026-03-20T10:41:14Z (PCK CRL)")
+    rc, doc, ch = verify(c(n5), "--at", "2026-03-20T10:41:14Z", *pc)
+    check(all(ch.get(k) for k in ("tcb-info-validity", "qe-identity-validity", "pck-crl", "root-ca-crl")),
+          f"{n5}: collateral still valid at 2026-03-20T10:41:14Z")
+
     n = "tdx-quote/tdx-v4-spr-e4-NEG-body-byte.dat"
     rc, doc, ch = verify(c(n), "--at", "2023-07-01T01:00:00Z")
     check(rc == 2 and ch["quote-signature"] is False and ch["qe-report-signature"] and ch["qe-report-data"]
