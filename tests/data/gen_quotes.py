@@ -13,6 +13,7 @@ Writes into OUTDIR:
   tpm-ak.pem, tpm.attest, tpm.sig    TPM quote (RSASSA-SHA256), nonce in tpm.nonce, PCRs in tpm.pcrs
   tpm-ecc-ak.pem, tpm-ecc.sig        the same quote signed with an ECDSA P-256 AK
   tdreport.bin                       a TDREPORT_STRUCT
+  tpm-sha1.log, tpm-log.attest/.sig  TCG 1.2 (SHA-1) event log and a quote over its replayed SHA-1 PCRs 0-7
   cca-cpak.pem, cca.token            CCA token (tag 399): platform token by the CPAK, realm token by a RAK
 Every field value is derived from a counter so the files are reproducible in
 layout (keys and signatures differ per run).
@@ -161,6 +162,25 @@ def snp_report(out, vcek_key):
     return rep, [(0, 0x2A0 + 144)]
 
 
+def tpm_log_quote():
+    """SHA-1 format (TCG_PCR_EVENT) log extending PCRs 0-7; quote with a SHA-256 pcrDigest over SHA-1 PCRs."""
+    log = b""
+    pcr = {i: bytes(20) for i in range(8)}
+    for n in range(16):
+        idx = n % 8
+        data = f"event {n}".encode()
+        d = hashlib.sha1(data).digest()
+        log += struct.pack("<II", idx, 0x0D) + d + struct.pack("<I", len(data)) + data  # EV_IPL
+        pcr[idx] = hashlib.sha1(pcr[idx] + d).digest()
+    digest = hashlib.sha256(b"".join(pcr[i] for i in range(8))).digest()
+    nonce = pattern("tpm_log_nonce", 16)
+    a = struct.pack(">IH", 0xFF544347, 0x8018) + struct.pack(">H", 0) + struct.pack(">H", len(nonce)) + nonce
+    a += struct.pack(">QIIB", 1, 1, 0, 1) + struct.pack(">Q", 1)
+    a += struct.pack(">I", 1) + struct.pack(">HB", 0x0004, 3) + bytes([0xFF, 0, 0])
+    a += struct.pack(">H", len(digest)) + digest
+    return log, a, nonce
+
+
 def tpm_quote(out):
     pcrs = {i: pattern(f"pcr{i}", 32) for i in range(8)}
     nonce = pattern("tpm_nonce", 20)
@@ -275,6 +295,12 @@ def main():
     er, es = ecdsa_der_to_rs(sign(p("tpm-ecc-ak.key"), "sha256", att), 32)
     write(out, "tpm-ecc.sig", struct.pack(">HHH", 0x0018, 0x000B, 32) + er + struct.pack(">H", 32) + es)
     write(out, "tpm.nonce", nonce.hex().encode())
+    log, latt, lnonce = tpm_log_quote()
+    write(out, "tpm-sha1.log", log)
+    write(out, "tpm-log.attest", latt)
+    lsig = sign(p("tpm-ak.key"), "sha256", latt)
+    write(out, "tpm-log.sig", struct.pack(">HHH", 0x0014, 0x000B, len(lsig)) + lsig)
+    write(out, "tpm-log.nonce", lnonce.hex().encode())
     write(out, "tpm.pcrs", "".join(f"sha256:{i}={v.hex()}\n" for i, v in pcrs.items()).encode())
     # TDREPORT_STRUCT: REPORTMACSTRUCT, TEE_TCB_INFO (+17 reserved), TDINFO
     mac = bytes([0x81, 0, 0, 0]) + bytes(12) + pattern("cpusvn", 16) + pattern("tcbinfo_hash", 48)

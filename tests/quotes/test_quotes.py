@@ -156,6 +156,27 @@ with tempfile.TemporaryDirectory() as d:
     check(doc["extra_data"] == nonce and doc["pcr_digest"] == hashlib.sha256(pcrs).hexdigest()
           and doc["pcr_selection_sha256"] == "0,1,2,3,4,5,6,7", "TPM attest fields")
 
+    # TPM quote checked against PCRs replayed from an event log
+    lnonce = open(p("tpm-log.nonce")).read().strip()
+    base = [p("tpm-log.attest"), "--signature", p("tpm-log.sig"), "--ak", p("tpm-ak.pem"), "--nonce", lnonce]
+    rc, doc, _ = verify_json(*base, "--eventlog", p("tpm-sha1.log"))
+    check(rc == 0 and checks_of(doc)["pcr-digest"], "TPM quote PCR digest equals the replayed SHA-1 log")
+    log = bytearray(open(p("tpm-sha1.log"), "rb").read())
+    log[8] ^= 1  # first event's digest
+    open(p("tpm-bad.log"), "wb").write(log)
+    rc, doc, _ = verify_json(*base, "--eventlog", p("tpm-bad.log"))
+    check(rc == 2 and checks_of(doc)["pcr-digest"] is False, "TPM quote against a modified log fails")
+    rc, _, _ = cli("verify", *base, "--eventlog", p("tpm-sha1.log"), "--pcrs", p("tpm.pcrs"))
+    check(rc == 1, "--pcrs with --eventlog is a usage error")
+
+    # --- CBOR limits
+    open(p("deep.cbor"), "wb").write(bytes.fromhex("d9018f") + b"\x81" * 1000 + b"\x00")
+    rc, _, err = cli("report", "show", p("deep.cbor"))
+    check(rc == 2 and "nesting" in err, "deeply nested CBOR refused before decoding")
+    open(p("indef.cbor"), "wb").write(bytes.fromhex("d9018fbf") + b"\xff")
+    rc, _, err = cli("report", "show", p("indef.cbor"))
+    check(rc == 2 and "indefinite" in err, "indefinite-length CBOR refused")
+
     # --- CCA
     rc, doc, _ = verify_json(p("cca.token"), "--cpak", p("cca-cpak.pem"))
     check(rc == 0 and doc["type"] == "cca" and doc["verdict"] == "ok", "CCA token verifies with the test CPAK")
