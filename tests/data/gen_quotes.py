@@ -80,7 +80,7 @@ def genkey(path, curve=None, rsa=None):
         run("genpkey", "-algorithm", "RSA", "-pkeyopt", f"rsa_keygen_bits:{rsa}", "-out", path)
 
 
-def make_ca(out, name, key, subj, issuer_cert=None, issuer_key=None, ca=True, days=3650):
+def make_ca(out, name, key, subj, issuer_cert=None, issuer_key=None, ca=True, days=3650, extra=""):
     ext = os.path.join(out, name + ".ext")
     with open(ext, "w") as f:
         if ca:
@@ -90,6 +90,7 @@ def make_ca(out, name, key, subj, issuer_cert=None, issuer_key=None, ca=True, da
             f.write("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n")
         if issuer_cert:
             f.write("authorityKeyIdentifier=keyid\n")
+        f.write(extra)
     cert = os.path.join(out, name + ".pem")
     csr = os.path.join(out, name + ".csr")
     run("req", "-new", "-key", key, "-subj", subj, "-out", csr)
@@ -146,14 +147,17 @@ def tdx_quote(out, version, ak_key, pck_key, chain_pem):
     return quote, [(0, pem_start)]
 
 
+SNP_TCB = 0x1503000000000A04  # microcode 0x15, SNP 3, TEE 0x0a, boot loader 4
+
+
 def snp_report(out, vcek_key):
     r = struct.pack("<IIQ", 3, 7, 0x30000) + pattern("family", 16) + pattern("image", 16)
-    r += struct.pack("<IIQQII", 0, 1, 0x0300000000000873, 1, 0, 0)
+    r += struct.pack("<IIQQII", 0, 1, SNP_TCB, 1, 0, 0)
     r += pattern("snp_report_data", 64) + pattern("measurement", 48) + pattern("host_data", 32)
     r += pattern("id_key", 48) + pattern("author_key", 48) + pattern("report_id", 32) + pattern("report_id_ma", 32)
-    r += struct.pack("<Q", 0x0300000000000873) + bytes([0x19, 0x01, 0x01]) + bytes(21)
-    r += pattern("chip_id", 64) + struct.pack("<Q", 0x0300000000000873) + bytes([3, 55, 1, 0, 3, 55, 1, 0])
-    r += struct.pack("<Q", 0x0300000000000873) + bytes(0x2A0 - 0x1F8)
+    r += struct.pack("<Q", SNP_TCB) + bytes([0x19, 0x01, 0x01]) + bytes(21)
+    r += pattern("chip_id", 64) + struct.pack("<Q", SNP_TCB) + bytes([3, 55, 1, 0, 3, 55, 1, 0])
+    r += struct.pack("<Q", SNP_TCB) + bytes(0x2A0 - 0x1F8)
     assert len(r) == 0x2A0
     sr, ss = ecdsa_der_to_rs(sign(vcek_key, "sha384", r), 48)
     sig = sr[::-1] + bytes(24) + ss[::-1] + bytes(24)
@@ -268,8 +272,13 @@ def main():
         genkey(p(k), curve="P-384")
     ark = make_ca(out, "snp-ark", p("snp-ark.key"), "/CN=Test ARK/O=cctrusted tests")
     ask = make_ca(out, "snp-ask", p("snp-ask.key"), "/CN=Test ASK/O=cctrusted tests", ark, p("snp-ark.key"))
+    # VCEK extensions (AMD VCEK certificate spec): SPLs of REPORTED_TCB and hwID = CHIP_ID (raw 64 bytes)
+    t = SNP_TCB
+    spl = {1: t & 0xFF, 2: (t >> 8) & 0xFF, 3: (t >> 48) & 0xFF, 8: t >> 56}
+    extra = "".join(f"1.3.6.1.4.1.3704.1.3.{k}=ASN1:INTEGER:{v}\n" for k, v in spl.items())
+    extra += "1.3.6.1.4.1.3704.1.4=DER:" + pattern("chip_id", 64).hex() + "\n"
     vcek = make_ca(out, "snp-vcek", p("snp-vcek.key"), "/CN=Test VCEK/O=cctrusted tests", ask, p("snp-ask.key"),
-                   ca=False)
+                   ca=False, extra=extra)
     write(out, "snp-certs.pem", open(vcek, "rb").read() + open(ask, "rb").read())
     # GHCB extended-report certificate table: GUID, offset, length entries, then an all-zero entry
     vder = run("x509", "-in", vcek, "-outform", "DER")

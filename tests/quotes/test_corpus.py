@@ -229,6 +229,30 @@ with tempfile.TemporaryDirectory() as d:
     rc, doc, ch = verify(c(n), "--certs", c("certs/azure-snp-vcek-chain.pem"))
     check(rc == 2 and ch["report-signature"] is False, f"{n}: another chip's VCEK does not verify it")
 
+    rc, doc, ch = verify(c(n), "--certs", c("certs/gosev-milan-vcek.der"), "--at", "2024-01-01")
+    check(ch.get("chip-id") and ch.get("vcek-tcb"), f"{n}: VCEK hwID = CHIP_ID, VCEK SPLs = REPORTED_TCB (bl2 tee0 snp5 ucode68)")
+    # newer KDS encoding: hwID wrapped in an OCTET STRING; SPLs as INTEGERs (read independently with asn1parse)
+    fake = c("certs/trustee-vcek-hwid-octetstring.der")
+    asn = subprocess.run(["openssl", "asn1parse", "-inform", "DER", "-in", fake], capture_output=True, text=True).stdout
+    spl = {}
+    lines = asn.splitlines()
+    for k, line in enumerate(lines):
+        m = re.search(r":1\.3\.6\.1\.4\.1\.3704\.1\.3\.(\d+)\s*$", line)
+        if m and k + 1 < len(lines):
+            h = re.search(r"\[HEX DUMP\]:([0-9A-F]+)", lines[k + 1])
+            if h:
+                der = bytes.fromhex(h.group(1))
+                spl[int(m.group(1))] = int.from_bytes(der[2:2 + der[1]], "big")
+    rep = bytearray(open(c(n), "rb").read())
+    rep[0x1A0:0x1E0] = bytes(range(64))
+    tcb = spl.get(1, 0) | spl.get(2, 0) << 8 | spl.get(3, 0) << 48 | spl.get(8, 0) << 56
+    rep[0x180:0x188] = tcb.to_bytes(8, "little")
+    path = os.path.join(d, "snp-hwid.bin")
+    open(path, "wb").write(rep)
+    rc, doc, ch = verify(path, "--certs", fake)
+    check(len(spl) >= 4 and ch.get("chip-id") is True and ch.get("vcek-tcb") is True and ch["report-signature"] is False,
+          "trustee-vcek-hwid-octetstring.der: OCTET STRING hwID (00..3f) and SPL integers parse")
+
     n = "snp-report/azure-snp-report-v2.bin"
     rc, doc, _ = show(n)
     check(rc == 0 and doc["version"] == 2 and doc["vmpl"] == 0 and doc["policy"] == 0x3001F

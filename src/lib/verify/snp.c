@@ -6,10 +6,13 @@
  * ARK inside --certs is only used as an intermediate, never trusted.
  * Azure "HCLA" reports are unwrapped and their runtime data binding checked.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -63,6 +66,86 @@ static STACK_OF(X509) *load_snp_certs(const uint8_t *p, size_t len)
         sk_X509_free(sk);
     }
     return certs_load(p, len);
+}
+
+/* Raw value of an extension given by dotted OID, or NULL. */
+static const ASN1_OCTET_STRING *ext_value(X509 *c, const char *oid_txt)
+{
+    ASN1_OBJECT *oid = OBJ_txt2obj(oid_txt, 1);
+    int idx = oid != NULL ? X509_get_ext_by_OBJ(c, oid, -1) : -1;
+    ASN1_OBJECT_free(oid);
+    return idx < 0 ? NULL : X509_EXTENSION_get_data(X509_get_ext(c, idx));
+}
+
+/* VCEK SPL extension (AMD VCEK spec, 1.3.6.1.4.1.3704.1.3.N): a DER INTEGER. -1 when absent. */
+static long vcek_spl(X509 *c, int n)
+{
+    char oid[40];
+    snprintf(oid, sizeof(oid), "1.3.6.1.4.1.3704.1.3.%d", n);
+    const ASN1_OCTET_STRING *v = ext_value(c, oid);
+    if (v == NULL) {
+        return -1;
+    }
+    const unsigned char *q = v->data;
+    ASN1_INTEGER *i = d2i_ASN1_INTEGER(NULL, &q, v->length);
+    long r = i != NULL ? ASN1_INTEGER_get(i) : -1;
+    ASN1_INTEGER_free(i);
+    ERR_clear_error();
+    return r;
+}
+
+/* hwID (1.3.6.1.4.1.3704.1.4): 64 raw bytes, or (newer KDS) a DER OCTET STRING of 64 bytes. */
+static bool vcek_hwid(X509 *c, uint8_t out[64])
+{
+    const ASN1_OCTET_STRING *v = ext_value(c, "1.3.6.1.4.1.3704.1.4");
+    if (v == NULL) {
+        return false;
+    }
+    if (v->length == 64) {
+        memcpy(out, v->data, 64);
+        return true;
+    }
+    const unsigned char *q = v->data;
+    ASN1_OCTET_STRING *o = d2i_ASN1_OCTET_STRING(NULL, &q, v->length);
+    bool ok = o != NULL && o->length == 64 && q == v->data + v->length;
+    if (ok) {
+        memcpy(out, o->data, 64);
+    }
+    ASN1_OCTET_STRING_free(o);
+    ERR_clear_error();
+    return ok;
+}
+
+/* The VCEK is issued for one chip and one TCB: both must match the report. */
+static void check_vcek_binding(X509 *vcek, const struct cct_snp_report *s, struct cct_verify_result *res)
+{
+    uint8_t hw[64];
+    static const uint8_t zero[64];
+    if (vcek_hwid(vcek, hw)) {
+        if (memcmp(s->chip_id, zero, 64) == 0) {
+            vres_add(res, "chip-id", true, "CHIP_ID masked in the report; not compared");
+        } else {
+            bool ok = cct_memeq_ct(hw, s->chip_id, 64) == 1;
+            vres_add(res, "chip-id", ok, "%s", ok ? "VCEK hwID equals the report's CHIP_ID"
+                                                  : "VCEK hwID differs from the report's CHIP_ID");
+        }
+    } else {
+        vres_add(res, "chip-id", false, "endorsement certificate has no usable hwID extension");
+    }
+    if (s->version >= 3 && s->cpuid_fam_id == 0x1A) {
+        vres_add(res, "vcek-tcb", false, "TCB layout of this CPU family (0x1a) is not supported");
+        return;
+    }
+    /* Milan/Genoa TCB_VERSION: byte 0 boot loader, 1 TEE, 6 SNP, 7 microcode */
+    uint64_t t = s->reported_tcb;
+    long want[4] = { (long)(t & 0xff), (long)((t >> 8) & 0xff), (long)((t >> 48) & 0xff), (long)(t >> 56) };
+    long have[4] = { vcek_spl(vcek, 1), vcek_spl(vcek, 2), vcek_spl(vcek, 3), vcek_spl(vcek, 8) };
+    bool ok = true;
+    for (int i = 0; i < 4; i++) {
+        ok = ok && want[i] == have[i];
+    }
+    vres_add(res, "vcek-tcb", ok, "VCEK SPLs bl=%ld tee=%ld snp=%ld ucode=%ld, REPORTED_TCB bl=%ld tee=%ld snp=%ld "
+             "ucode=%ld", have[0], have[1], have[2], have[3], want[0], want[1], want[2], want[3]);
 }
 
 static bool cert_is_self_signed(X509 *c)
@@ -188,6 +271,9 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
             vres_add(res, "report-signature", rc == 1, "%s%s", rc == 1 ? "ECDSA P-384 signature verifies with " : detail,
                      rc == 1 ? subj : "");
         }
+    }
+    if (signing_key == CCT_SNP_SIGNING_KEY_VCEK) {
+        check_vcek_binding(vcek, &s, res);
     }
     /* Chain: intermediates from --certs plus the built-in ASK; anchor --root or the built-in ARK. */
     STACK_OF(X509) *builtin = certs_load((const uint8_t *)cct_root_amd_milan_pem, strlen(cct_root_amd_milan_pem));
