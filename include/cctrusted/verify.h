@@ -78,7 +78,9 @@ struct cct_verify_options {
 #define CCT_VERIFY_OPTIONS_INIT                                                                              \
     { CCT_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }
 
+#ifndef CCT_WUR
 #define CCT_WUR __attribute__((warn_unused_result))
+#endif
 
 /**
  * Verify a TDX quote: quote signature by the attestation key, QE report

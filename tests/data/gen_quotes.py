@@ -7,6 +7,8 @@ Writes into OUTDIR:
   tdx-root.pem, tdx-chain.pem        test "Intel-like" root and PCK chain (leaf, intermediate, root)
   tdx-v4.quote, tdx-v5.quote         TDX quotes v4 (TDX 1.0 body) and v5 (type 3, TDX 1.5 body)
   tdx-v4-padded.quote                the v4 quote followed by zero padding
+  tdx-tcbinfo.json, tdx-qeid.json    PCS-format TCB Info / QE Identity signed by tdx-tcb-signing.pem
+  tdx-tcbinfo-outdated.json          TCB Info under which the platform is OutOfDate
   *.ranges                           byte ranges covered by signatures (one "start end" per line)
   snp-ark.pem, snp-certs.pem         test ARK (root) and VCEK + ASK
   snp.report                         SNP report v3 signed by the test VCEK
@@ -108,8 +110,15 @@ def write(out, name, data):
         f.write(data)
 
 
+# TEE_TCB_SVN: v4 quotes use TDX 1.0 numbering (byte 1 = 0); v5/TDX 1.5 selects module identity TDX_01
+TEE_TCB_SVN = {False: bytes([3, 0, 5]) + bytes(13), True: bytes([7, 1, 3]) + bytes(13)}
+PCK_COMPS = [4, 4, 2, 2, 3, 1, 0, 5] + [0] * 8
+PCK_PCESVN = 11
+FMSPC = bytes.fromhex("00906ed50000")
+
+
 def td_body(v15):
-    b = pattern("tee_tcb_svn", 16) + pattern("mrseam", 48) + pattern("mrsignerseam", 48)
+    b = TEE_TCB_SVN[v15] + pattern("mrseam", 48) + pattern("mrsignerseam", 48)
     b += pattern("seam_attr", 8) + pattern("td_attr", 8) + pattern("xfam", 8) + pattern("mrtd", 48)
     b += pattern("mrconfigid", 48) + pattern("mrowner", 48) + pattern("mrownerconfig", 48)
     for i in range(4):
@@ -198,6 +207,93 @@ def tpm_quote(out):
     return a, nonce, pcrs
 
 
+def der(tag, body):
+    n = len(body)
+    if n < 0x80:
+        return bytes([tag, n]) + body
+    ln = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(ln)]) + ln + body
+
+
+def der_oid(dotted):
+    parts = [int(x) for x in dotted.split(".")]
+    out = bytes([40 * parts[0] + parts[1]])
+    for v in parts[2:]:
+        enc = [v & 0x7F]
+        v >>= 7
+        while v:
+            enc.insert(0, 0x80 | (v & 0x7F))
+            v >>= 7
+        out += bytes(enc)
+    return der(0x06, out)
+
+
+def der_int(v):
+    b = v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big")
+    return der(0x02, b)
+
+
+def sgx_extension():
+    """PCK certificate SGX extension (Intel PCK Certificate and CRL profile): PPID, TCB, PCE-ID, FMSPC."""
+    base = "1.2.840.113741.1.13.1"
+    tcb = b"".join(der(0x30, der_oid(f"{base}.2.{i + 1}") + der_int(v)) for i, v in enumerate(PCK_COMPS))
+    tcb += der(0x30, der_oid(f"{base}.2.17") + der_int(PCK_PCESVN))
+    tcb += der(0x30, der_oid(f"{base}.2.18") + der(0x04, bytes(PCK_COMPS)))
+    body = der(0x30, der_oid(f"{base}.1") + der(0x04, pattern("ppid", 16)))
+    body += der(0x30, der_oid(f"{base}.2") + der(0x30, tcb))
+    body += der(0x30, der_oid(f"{base}.3") + der(0x04, bytes(2)))
+    body += der(0x30, der_oid(f"{base}.4") + der(0x04, FMSPC))
+    return der(0x30, body)
+
+
+def iso(t):
+    import time
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def signed_json(key, name, body):
+    r, s = ecdsa_der_to_rs(sign(key, "sha256", body.encode()), 32)
+    return ('{"' + name + '":' + body + ',"signature":"' + (r + s).hex() + '"}').encode()
+
+
+def tdx_collateral(out, key, outdated):
+    import json
+    import time
+    now = int(time.time())
+    comps = lambda v: [{"svn": x} for x in v]
+    # byte 2 is compared for both numberings: 5 in the v4 quote, 3 in the v5 (TDX 1.5) quote
+    up_sgx, up_tdx = PCK_COMPS, [3, 0, 3] + [0] * 13
+    if outdated:
+        up_tdx = [3, 0, 6] + [0] * 13
+    levels = [{"tcb": {"sgxtcbcomponents": comps(up_sgx), "pcesvn": PCK_PCESVN, "tdxtcbcomponents": comps(up_tdx)},
+               "tcbDate": "2024-01-01T00:00:00Z", "tcbStatus": "UpToDate"},
+              {"tcb": {"sgxtcbcomponents": comps([1, 1, 1, 1, 1, 1, 0, 1] + [0] * 8), "pcesvn": 5,
+                       "tdxtcbcomponents": comps([1, 0, 1] + [0] * 13)},
+               "tcbDate": "2022-01-01T00:00:00Z", "tcbStatus": "OutOfDate", "advisoryIDs": ["TEST-SA-1"]}]
+    mod = {"mrsigner": pattern("mrsignerseam", 48).hex().upper(), "attributes": pattern("seam_attr", 8).hex(),
+           "attributesMask": "FFFFFFFFFFFFFFFF"}
+    ids = [dict(mod, id="TDX_01", tcbLevels=[{"tcb": {"isvsvn": 7}, "tcbDate": "2024-01-01T00:00:00Z",
+                                               "tcbStatus": "UpToDate"}])]
+    tcb = {"id": "TDX", "version": 3, "issueDate": iso(now - 86400), "nextUpdate": iso(now + 30 * 86400),
+           "fmspc": FMSPC.hex(), "pceId": "0000", "tcbType": 0, "tcbEvaluationDataNumber": 1, "tdxModule": mod,
+           "tdxModuleIdentities": ids, "tcbLevels": levels}
+    # the signature covers these exact bytes; spacing is kept to prove no re-serialisation happens
+    return signed_json(key, "tcbInfo", json.dumps(tcb, separators=(", ", ": ")))
+
+
+def tdx_qe_identity(key):
+    import json
+    import time
+    now = int(time.time())
+    qe = {"id": "TD_QE", "version": 2, "issueDate": iso(now - 86400), "nextUpdate": iso(now + 30 * 86400),
+          "tcbEvaluationDataNumber": 1, "miscselect": "00000000", "miscselectMask": "FFFFFFFF",
+          "attributes": pattern("qe_attr", 16).hex().upper(), "attributesMask": "FBFFFFFFFFFFFFFF0000000000000000",
+          "mrsigner": pattern("mrsigner", 32).hex().upper(), "isvprodid": 1,
+          "tcbLevels": [{"tcb": {"isvsvn": 8}, "tcbDate": "2024-01-01T00:00:00Z", "tcbStatus": "UpToDate"},
+                        {"tcb": {"isvsvn": 1}, "tcbDate": "2022-01-01T00:00:00Z", "tcbStatus": "OutOfDate"}]}
+    return signed_json(key, "enclaveIdentity", json.dumps(qe, separators=(",", ":")))
+
+
 def cbor_head(major, n):
     if n < 24:
         return bytes([major << 5 | n])
@@ -259,7 +355,14 @@ def main():
     inter = make_ca(out, "tdx-int", p("tdx-int.key"), "/CN=Test SGX PCK Platform CA/O=cctrusted tests", root,
                     p("tdx-root.key"))
     leaf = make_ca(out, "tdx-pck", p("tdx-pck.key"), "/CN=Test SGX PCK Certificate/O=cctrusted tests", inter,
-                   p("tdx-int.key"), ca=False)
+                   p("tdx-int.key"), ca=False, extra="1.2.840.113741.1.13.1=DER:" + sgx_extension().hex() + "\n")
+    genkey(p("tdx-tcb.key"), curve="P-256")
+    tcbcert = make_ca(out, "tdx-tcb", p("tdx-tcb.key"), "/CN=Test SGX TCB Signing/O=cctrusted tests", root,
+                      p("tdx-root.key"), ca=False)
+    write(out, "tdx-tcb-signing.pem", open(tcbcert, "rb").read() + open(root, "rb").read())
+    write(out, "tdx-tcbinfo.json", tdx_collateral(out, p("tdx-tcb.key"), False))
+    write(out, "tdx-tcbinfo-outdated.json", tdx_collateral(out, p("tdx-tcb.key"), True))
+    write(out, "tdx-qeid.json", tdx_qe_identity(p("tdx-tcb.key")))
     chain = b"".join(open(f, "rb").read() for f in (leaf, inter, root)) + b"\0"
     for v in (4, 5):
         q, ranges = tdx_quote(out, v, p("tdx-ak.key"), p("tdx-pck.key"), chain)

@@ -66,6 +66,31 @@ with tempfile.TemporaryDirectory() as d:
     check(rc == 2 and checks_of(doc)["pck-chain"] is False, "expired chain (--at 2100) fails")
     rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("snp-ark.pem"))
     check(rc == 2 and checks_of(doc)["pck-chain"] is False, "wrong root fails")
+    # collateral signed by the test TCB signing key
+    coll = ["--collateral", p("tdx-tcbinfo.json"), "--collateral", p("tdx-qeid.json"), "--collateral",
+            p("tdx-tcb-signing.pem")]
+    for q in ("tdx-v4.quote", "tdx-v5.quote"):
+        rc, doc, _ = verify_json(p(q), "--root", p("tdx-root.pem"), *coll)
+        ch = checks_of(doc)
+        check(rc == 0 and all(ch.get(k) for k in ("tcb-info-signature", "tcb-info-validity", "fmspc", "tcb-status",
+                                                  "tdx-module", "qe-identity-signature", "qe-identity")),
+              f"{q}: collateral evaluates to UpToDate")
+    rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("tdx-root.pem"), "--collateral",
+                             p("tdx-tcbinfo-outdated.json"), *coll[2:])
+    det = {c["name"]: c["detail"] for c in doc["checks"]}
+    check(rc == 2 and checks_of(doc)["tcb-status"] is False and "OutOfDate" in det["tcb-status"],
+          "platform below the UpToDate level is reported OutOfDate")
+    ti = open(p("tdx-tcbinfo.json"), "rb").read()
+    open(p("tdx-tcbinfo-reformatted.json"), "wb").write(ti.replace(b", ", b",", 1))
+    rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("tdx-root.pem"), "--collateral",
+                             p("tdx-tcbinfo-reformatted.json"), *coll[2:])
+    check(rc == 2 and checks_of(doc)["tcb-info-signature"] is False,
+          "TCB Info signature covers the raw bytes (whitespace change breaks it)")
+    rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("tdx-root.pem"), "--at", "2099-01-01", *coll)
+    check(rc == 2 and checks_of(doc)["tcb-info-validity"] is False, "TCB Info expired at 2099")
+    rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("snp-ark.pem"), *coll)
+    check(rc == 2 and checks_of(doc)["tcb-info-signature"] is False, "TCB signing chain must reach the given root")
+
     rc, out, _ = cli("report", "show", "--json", p("tdx-v5.quote"))
     doc = json.loads(out)
     body = doc["body"]
