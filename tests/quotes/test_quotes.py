@@ -123,6 +123,23 @@ with tempfile.TemporaryDirectory() as d:
     rc, out, err = cli("report", "show", p("bad-body.quote"))
     check(rc == 2 and "body type 9" in err, "unknown v5 body type rejected")
 
+    # structural negatives on the v4 quote: offsets follow the layout (48 header + 584 body)
+    q0 = open(p("tdx-v4.quote"), "rb").read()
+    sig_off = 48 + 584 + 4
+    cert_type_off = sig_off + 128
+    for name, patch, want in (
+            ("signature data length past the end", (48 + 584, struct.pack("<I", len(q0))), "exceeds"),
+            ("unknown certification data type", (cert_type_off, struct.pack("<H", 9)), "type 9"),
+            ("certification data size past the signature data", (cert_type_off + 2, struct.pack("<I", 0x7fffffff)),
+             "certification data size"),
+            ("attestation key type 3", (2, struct.pack("<H", 3)), "attestation key type 3"),
+            ("quote version 6", (0, struct.pack("<H", 6)), "version 6")):
+        b = bytearray(q0)
+        b[patch[0]:patch[0] + len(patch[1])] = patch[1]
+        open(p("neg.quote"), "wb").write(b)
+        rc, _, err = cli("report", "show", p("neg.quote"))
+        check(rc == 2 and want in err, f"TDX quote with {name} rejected ({err.strip()[:80]})")
+
     # --- TDREPORT
     rc, out, _ = cli("report", "show", "--json", p("tdreport.bin"))
     doc = json.loads(out)
@@ -224,6 +241,13 @@ with tempfile.TemporaryDirectory() as d:
     check(doc["collection_tag"] == 399 and doc["realm"]["rim"] == gen.pattern("rim", 32).hex()
           and doc["realm"]["rem2"] == gen.pattern("rem2", 32).hex()
           and doc["platform"]["implementation_id"] == gen.pattern("impl_id", 32).hex(), "CCA claims")
+
+    a = bytearray(open(p("tpm.attest"), "rb").read())
+    cnt = a.index(bytes.fromhex("00000001000b03ff0000"))
+    a[cnt:cnt + 4] = struct.pack(">I", 100)
+    open(p("tpm-many.attest"), "wb").write(a)
+    rc, _, err = cli("report", "show", p("tpm-many.attest"))
+    check(rc == 2 and "100 PCR selections" in err, "TPMS_ATTEST with 100 PCR selections refused")
 
     # --- usage errors
     rc, _, _ = cli("verify", p("tpm.attest"), "--nonce", "xyz")

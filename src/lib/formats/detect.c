@@ -51,7 +51,8 @@ int cct_report_detect(const uint8_t *p, size_t len, enum cct_report_type *out)
     /* Intel quote header: version u16, attestation key type u16, TEE type u32 */
     cct_reader_init(&r, p, len, 0);
     if (len >= 48 && cct_read_u16le(&r, &version) && cct_read_u16le(&r, &key_type) && cct_read_u32le(&r, &tee)) {
-        if (tee == CCT_TDX_TEE_TYPE_TDX && (version == 4 || version == 5)) {
+        /* any version: the parser then says which versions it supports */
+        if (tee == CCT_TDX_TEE_TYPE_TDX && version >= 1 && version <= 16 && key_type <= 16) {
             *out = CCT_REPORT_TDX_QUOTE;
             return 0;
         }
