@@ -401,6 +401,46 @@ static int show_cca(struct emit *e, const uint8_t *p, size_t n)
     return 0;
 }
 
+/* TPMT_PUBLIC and TPMT_SIGNATURE have no magic: tried when nothing else matched. */
+static int show_tpm_other(struct emit *e, const uint8_t *p, size_t n)
+{
+    struct cct_tpm_public k;
+    struct cct_tpm_signature sig;
+    if (cct_tpm_public_parse(p, n, &k, NULL) == 0) {
+        emit_begin(e, NULL);
+        emit_str(e, "type", "tpm-public");
+        emit_xint(e, "key_type", k.type, 4);
+        emit_str(e, "name_alg", alg_label(k.name_alg));
+        emit_xint(e, "object_attributes", k.object_attributes, 8);
+        emit_xint(e, "scheme", k.scheme, 4);
+        if (k.type == CCT_TPM_ALG_RSA) {
+            emit_uint(e, "rsa_bits", k.rsa_bits);
+            emit_uint(e, "rsa_exponent", k.rsa_exponent ? k.rsa_exponent : 65537u);
+            emit_hex(e, "modulus", k.unique, k.unique_len);
+        } else {
+            emit_uint(e, "curve", k.curve);
+            emit_hex(e, "x", k.unique, k.unique_len);
+            emit_hex(e, "y", k.ecc_y, k.ecc_y_len);
+        }
+        return 0;
+    }
+    if (cct_tpm_signature_parse(p, n, &sig, NULL) == 0) {
+        emit_begin(e, NULL);
+        emit_str(e, "type", "tpm-signature");
+        emit_str(e, "scheme", sig.sig_alg == CCT_TPM_ALG_ECDSA ? "ecdsa" : sig.sig_alg == CCT_TPM_ALG_RSAPSS ? "rsapss"
+                                                                                                         : "rsassa");
+        emit_str(e, "hash", alg_label(sig.hash));
+        if (sig.sig_alg == CCT_TPM_ALG_ECDSA) {
+            emit_hex(e, "r", sig.ecc_r, sig.ecc_r_len);
+            emit_hex(e, "s", sig.ecc_s, sig.ecc_s_len);
+        } else {
+            emit_hex(e, "signature", sig.rsa_sig, sig.rsa_sig_len);
+        }
+        return 0;
+    }
+    return -1;
+}
+
 int cmd_report(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -457,6 +497,10 @@ int cmd_report(int argc, char **argv)
         rc = EXIT_INVALID;
         break;
     default:
+        if (show_tpm_other(&e, buf, n) == 0) {
+            rc = 0;
+            break;
+        }
         fprintf(stderr, "cctrusted: %s: unrecognised evidence format (%zu bytes)\n", argv[optind], n);
         rc = EXIT_INVALID;
         break;

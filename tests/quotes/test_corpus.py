@@ -277,6 +277,11 @@ with tempfile.TemporaryDirectory() as d:
                          c(T + "gce-cos85-nonce9009-sha256.tpmt_signature"), "--ak", c("certs/gce-cos85-ak-cert.der"),
                          "--nonce", "9009", "--pcrs", path)
     check(rc == 0, "gce-cos85 quote: the AK certificate's key equals the TPMT_PUBLIC AK")
+    rc, doc, _ = show(T + "gce-cos85-ak.tpmt_public")
+    mod = subprocess.run(["openssl", "x509", "-inform", "DER", "-in", c("certs/gce-cos85-ak-cert.der"), "-noout",
+                          "-modulus"], capture_output=True, text=True).stdout.strip().split("=")[-1].lower()
+    check(rc == 0 and doc["type"] == "tpm-public" and doc["rsa_bits"] == 2048 and doc["modulus"] == mod,
+          "gce-cos85-ak.tpmt_public: RSA-2048 modulus equals the AK certificate's")
     for v in ("snp", "tdx"):
         path, k = pcrs_file(d, T + f"azure-{v}-vtpm-quote.sig")
         base = [c(T + f"azure-{v}-vtpm-quote.tpms_attest"), "--ak", c(T + f"azure-{v}-vtpm-ak.pem"), "--nonce",

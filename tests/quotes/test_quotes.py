@@ -242,6 +242,11 @@ with tempfile.TemporaryDirectory() as d:
           and doc["realm"]["rem2"] == gen.pattern("rem2", 32).hex()
           and doc["platform"]["implementation_id"] == gen.pattern("impl_id", 32).hex(), "CCA claims")
 
+    sig = open(p("tpm-ecc.sig"), "rb").read()
+    rc, out, _ = cli("report", "show", "--json", p("tpm-ecc.sig"))
+    doc = json.loads(out)
+    check(rc == 0 and doc["type"] == "tpm-signature" and doc["scheme"] == "ecdsa" and doc["r"] == sig[6:38].hex()
+          and doc["s"] == sig[40:72].hex(), "TPMT_SIGNATURE (ECDSA) decoded")
     a = bytearray(open(p("tpm.attest"), "rb").read())
     cnt = a.index(bytes.fromhex("00000001000b03ff0000"))
     a[cnt:cnt + 4] = struct.pack(">I", 100)
