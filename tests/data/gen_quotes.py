@@ -11,7 +11,7 @@ Writes into OUTDIR:
   tdx-tcbinfo-outdated.json          TCB Info under which the platform is OutOfDate
   *.ranges                           byte ranges covered by signatures (one "start end" per line)
   snp-ark.pem, snp-certs.pem         test ARK (root) and VCEK + ASK
-  snp.report                         SNP report v3 signed by the test VCEK
+  snp.report, snp-v5.report          SNP reports v3 and v5 signed by the test VCEK
   tpm-ak.pem, tpm.attest, tpm.sig    TPM quote (RSASSA-SHA256), nonce in tpm.nonce, PCRs in tpm.pcrs
   tpm-ecc-ak.pem, tpm-ecc.sig        the same quote signed with an ECDSA P-256 AK
   tdreport.bin                       a TDREPORT_STRUCT
@@ -159,14 +159,16 @@ def tdx_quote(out, version, ak_key, pck_key, chain_pem):
 SNP_TCB = 0x1503000000000A04  # microcode 0x15, SNP 3, TEE 0x0a, boot loader 4
 
 
-def snp_report(out, vcek_key):
-    r = struct.pack("<IIQ", 3, 7, 0x30000) + pattern("family", 16) + pattern("image", 16)
+def snp_report(out, vcek_key, version=3):
+    r = struct.pack("<IIQ", version, 7, 0x30000) + pattern("family", 16) + pattern("image", 16)
     r += struct.pack("<IIQQII", 0, 1, SNP_TCB, 1, 0, 0)
     r += pattern("snp_report_data", 64) + pattern("measurement", 48) + pattern("host_data", 32)
     r += pattern("id_key", 48) + pattern("author_key", 48) + pattern("report_id", 32) + pattern("report_id_ma", 32)
     r += struct.pack("<Q", SNP_TCB) + bytes([0x19, 0x01, 0x01]) + bytes(21)
     r += pattern("chip_id", 64) + struct.pack("<Q", SNP_TCB) + bytes([3, 55, 1, 0, 3, 55, 1, 0])
-    r += struct.pack("<Q", SNP_TCB) + bytes(0x2A0 - 0x1F8)
+    r += struct.pack("<Q", SNP_TCB)
+    r += struct.pack("<QQ", 0x11, 0x22) if version >= 5 else bytes(16)  # launch/current mitigation vectors
+    r += bytes(0x2A0 - 0x208)
     assert len(r) == 0x2A0
     sr, ss = ecdsa_der_to_rs(sign(vcek_key, "sha384", r), 48)
     sig = sr[::-1] + bytes(24) + ss[::-1] + bytes(24)
@@ -394,6 +396,7 @@ def main():
     write(out, "snp-certtable.bin", table)
     rep, ranges = snp_report(out, p("snp-vcek.key"))
     write(out, "snp.report", rep)
+    write(out, "snp-v5.report", snp_report(out, p("snp-vcek.key"), 5)[0])
     write(out, "snp.ranges", "".join(f"{a} {b}\n" for a, b in ranges).encode())
     # TPM: RSA-2048 and ECDSA P-256 AKs
     genkey(p("tpm-ak.key"), rsa=2048)

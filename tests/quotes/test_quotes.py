@@ -180,6 +180,18 @@ with tempfile.TemporaryDirectory() as d:
     check(doc["version"] == 3 and doc["measurement"] == gen.pattern("measurement", 48).hex()
           and doc["cpuid_fam_id"] == 0x19 and doc["chip_id"] == gen.pattern("chip_id", 64).hex(), "SNP fields")
 
+    rc, doc, _ = verify_json(p("snp-v5.report"), "--certs", p("snp-certs.pem"), "--root", p("snp-ark.pem"))
+    check(rc == 0, "SNP report v5 verifies")
+    rc, out, _ = cli("report", "show", "--json", p("snp-v5.report"))
+    doc = json.loads(out)
+    check(doc["version"] == 5 and doc["launch_mit_vector"] == 0x11 and doc["current_mit_vector"] == 0x22,
+          "SNP v5 mitigation vectors")
+    r = bytearray(open(p("snp.report"), "rb").read())
+    r[0:4] = struct.pack("<I", 4)
+    open(p("snp-v4.report"), "wb").write(r)
+    rc, _, err = cli("report", "show", p("snp-v4.report"))
+    check(rc == 2, "SNP report version 4 is not accepted")
+
     # --- TPM
     nonce = open(p("tpm.nonce")).read().strip()
     for sig, ak in (("tpm.sig", "tpm-ak.pem"), ("tpm-ecc.sig", "tpm-ecc-ak.pem")):
