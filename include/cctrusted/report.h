@@ -368,7 +368,10 @@ struct cct_cca_token {
     const uint8_t *realm_personalization; size_t realm_personalization_len;
     const char *realm_hash_algo; size_t realm_hash_algo_len;
     const char *rak_hash_algo; size_t rak_hash_algo_len;
-    const uint8_t *rak; size_t rak_len;  /* realm public key (COSE_Key or raw EC point) */
+    const uint8_t *rak; size_t rak_len;  /* realm public key claim as carried (COSE_Key or raw EC point) */
+    int rak_crv;                         /* COSE curve of the key: 1 P-256, 2 P-384, 3 P-521; 0 unknown */
+    const uint8_t *rak_x, *rak_y;        /* affine coordinates (big-endian) */
+    size_t rak_xy_len;
     const uint8_t *rim; size_t rim_len;
     const uint8_t *rem[4]; size_t rem_len[4];
     const char *realm_profile; size_t realm_profile_len;

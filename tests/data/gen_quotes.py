@@ -333,9 +333,9 @@ def cose_sign1(key, claims):
     return cbor(("tag", 18, [prot, {}, payload, r + s]))
 
 
-def cca_token(out, cpak_key, rak_key):
+def cca_token(out, cpak_key, rak_key, cose_key=False):
     rx, ry = ec_pub_xy(rak_key, 48)
-    rak = b"\x04" + rx + ry
+    rak = cbor({1: 2, -1: 2, -2: rx, -3: ry}) if cose_key else b"\x04" + rx + ry
     realm = {10: pattern("realm_challenge", 64), 44235: pattern("perso", 64), 44236: "sha-256", 44237: rak,
              44238: pattern("rim", 32), 44239: [pattern(f"rem{i}", 32) for i in range(4)], 44240: "sha-256"}
     platform = {265: "tag:arm.com,2023:cca_platform#1.0.0", 10: hashlib.sha256(rak).digest(),
@@ -437,6 +437,7 @@ def main():
     tok, plen, rlen = cca_token(out, p("cca-cpak.key"), p("cca-rak.key"))
     write(out, "cca.token", tok)
     write(out, "cca.ranges", f"0 {len(tok)}\n".encode())
+    write(out, "cca-cosekey.token", cca_token(out, p("cca-cpak.key"), p("cca-rak.key"), cose_key=True)[0])
 
 
 if __name__ == "__main__":

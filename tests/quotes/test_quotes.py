@@ -248,6 +248,9 @@ with tempfile.TemporaryDirectory() as d:
     check(rc == 2 and checks_of(doc)["platform-signature"] is False, "CCA token with the wrong CPAK fails")
     rc, doc, _ = verify_json(p("cca.token"))
     check(rc == 2, "CCA token without a CPAK fails closed")
+    rc, doc, _ = verify_json(p("cca-cosekey.token"), "--cpak", p("cca-cpak.pem"))
+    check(rc == 0 and checks_of(doc)["realm-signature"] and checks_of(doc)["platform-challenge"],
+          "CCA token whose RAK is a COSE_Key verifies")
     rc, out, _ = cli("report", "show", "--json", p("cca.token"))
     doc = json.loads(out)
     check(doc["collection_tag"] == 399 and doc["realm"]["rim"] == gen.pattern("rim", 32).hex()

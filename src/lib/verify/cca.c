@@ -113,18 +113,14 @@ static const EVP_MD *md_by_name(const char *s, size_t n)
     return NULL;
 }
 
-/* RAK: an uncompressed EC point (0x04 || x || y). */
-static EVP_PKEY *rak_key(const uint8_t *p, size_t n)
+/* RAK from the coordinates the parser extracted (raw point or COSE_Key). */
+static EVP_PKEY *rak_key(const struct cct_cca_token *t)
 {
-    if (p == NULL || n < 1 || p[0] != 0x04) {
+    const char *curve = t->rak_crv == 1 ? "P-256" : t->rak_crv == 2 ? "P-384" : t->rak_crv == 3 ? "P-521" : NULL;
+    if (curve == NULL || t->rak_x == NULL || t->rak_y == NULL) {
         return NULL;
     }
-    size_t c = (n - 1) / 2;
-    const char *curve = c == 32 ? "P-256" : c == 48 ? "P-384" : c == 66 ? "P-521" : NULL;
-    if (curve == NULL || n != 1 + 2 * c) {
-        return NULL;
-    }
-    return ec_key_from_xy(curve, p + 1, p + 1 + c, c);
+    return ec_key_from_xy(curve, t->rak_x, t->rak_y, t->rak_xy_len);
 }
 
 int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_options *o,
@@ -155,9 +151,9 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
         cpak = pkey_from_pem_or_der(o->cpak, o->cpak_len);
     }
     if (t.has_realm) {
-        rak = rak_key(t.rak, t.rak_len);
+        rak = rak_key(&t);
         if (rak == NULL) {
-            vres_add(res, "realm-signature", false, "realm public key claim is not a supported EC point");
+            vres_add(res, "realm-signature", false, "realm public key claim is not a supported EC point or COSE_Key");
         } else {
             verify_sign1(&t.realm, rak, "realm-signature", res);
         }

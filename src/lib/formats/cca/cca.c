@@ -51,7 +51,7 @@
 #define K_REALM_TOKEN 44241
 
 struct cca_internal {
-    cbor_item_t *items[8];
+    cbor_item_t *items[10];
     size_t n;
 };
 
@@ -374,6 +374,63 @@ static void realm_claims(const cbor_item_t *m, struct cct_cca_token *t)
     }
 }
 
+/*
+ * Realm public key: an uncompressed EC point (0x04 || x || y), or a COSE_Key
+ * (RFC 9052, 7.1; RFC 9053, 7.1.1: kty 2 = EC2, crv -1, x -2, y -3).
+ */
+static int rak_coords(struct cca_internal *in, struct cct_cca_token *t, struct cct_error *err)
+{
+    if (t->rak == NULL || t->rak_len == 0) {
+        return 0;
+    }
+    if (t->rak[0] == 0x04) {
+        size_t c = (t->rak_len - 1) / 2;
+        int crv = c == 32 ? 1 : c == 48 ? 2 : c == 66 ? 3 : 0;
+        if (crv != 0 && t->rak_len == 1 + 2 * c) {
+            t->rak_crv = crv;
+            t->rak_x = t->rak + 1;
+            t->rak_y = t->rak + 1 + c;
+            t->rak_xy_len = c;
+        }
+        return 0;
+    }
+    cbor_item_t *key;
+    int rc = decode(in, t->rak, t->rak_len, 0, &key, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (!cbor_isa_map(key)) {
+        return 0;
+    }
+    struct cbor_pair *m = cbor_map_handle(key);
+    int64_t kty = 0, crv = 0;
+    const uint8_t *x = NULL, *y = NULL;
+    size_t xn = 0, yn = 0;
+    for (size_t i = 0; i < cbor_map_size(key); i++) {
+        int64_t k;
+        if (!get_int(m[i].key, &k)) {
+            continue;
+        }
+        if (k == 1) {
+            (void)get_int(m[i].value, &kty);
+        } else if (k == -1) {
+            (void)get_int(m[i].value, &crv);
+        } else if (k == -2) {
+            (void)get_bytes(m[i].value, &x, &xn);
+        } else if (k == -3) {
+            (void)get_bytes(m[i].value, &y, &yn);
+        }
+    }
+    size_t want = crv == 1 ? 32 : crv == 2 ? 48 : crv == 3 ? 66 : 0;
+    if (kty == 2 && want != 0 && xn == want && yn == want) {
+        t->rak_crv = (int)crv;
+        t->rak_x = x;
+        t->rak_y = y;
+        t->rak_xy_len = want;
+    }
+    return 0;
+}
+
 /* A collection entry: a bstr, or (tag 907) [content-format, bstr]. */
 static bool entry_bytes(const cbor_item_t *v, const uint8_t **p, size_t *n)
 {
@@ -456,6 +513,9 @@ int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out,
         } else {
             realm_claims(claims, &t);
             t.has_realm = 1;
+            if ((rc = rak_coords(in, &t, err)) < 0) {
+                goto fail;
+            }
         }
     }
     if (!t.has_platform || !t.has_realm) {
