@@ -45,6 +45,8 @@ void cli_hex(FILE *f, const uint8_t *p, size_t n);
 /* Parse --platform/--sysroot before the command; *first = index of the command.
  * Returns an exit code to stop with, or -1 to go on. */
 int cli_global_options(int argc, char **argv, int *first);
+int cmd_report_show(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* Map a library error code to an exit code. */
 int cli_exit_for(int code);

@@ -50,6 +50,9 @@ static int write_with_suffix(const char *base, const char *suffix, const uint8_t
 
 int cmd_report(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "show") == 0) {
+        return cmd_report_show(argc, argv);
+    }
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },       { "nonce", required_argument, NULL, 'n' },
         { "data", required_argument, NULL, 'd' }, { "out", required_argument, NULL, 'o' },

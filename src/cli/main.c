@@ -10,8 +10,9 @@ static const struct cli_cmd commands[] = {
     { "replay", cmd_replay, "replay event logs into registers and compare with expected values" },
     { "info", cmd_info, "detect the platform and explain what was checked" },
     { "measurement", cmd_measurement, "read live measurement registers (every bank)" },
-    { "report", cmd_report, "get a quote/report bound to a nonce and user data" },
+    { "report", cmd_report, "get a quote/report bound to a nonce and user data; 'report show FILE' decodes one" },
     { "extend", cmd_extend, "extend a live measurement register" },
+    { "verify", cmd_verify, "verify a quote, report or token against keys and vendor roots" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cctrusted verify: verify a quote, report or token and print named checks.
+ * JSON: {"type":"tdx|snp|tpm|cca","verdict":"ok|fail","checks":[{"name","ok","detail"}]}
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cctrusted/replay.h>
+#include <cctrusted/verify.h>
+
+#include "cli.h"
+#include "emit.h"
+
+#define MAX_INPUT (16u * 1024u * 1024u)
+#define MAX_COLLATERAL 8
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: cctrusted verify [--json] FILE [--certs PEM|DER] [--collateral FILE] [--root PEM]\n"
+            "                        [--at TIME] [--nonce HEX] [--signature FILE --ak FILE]\n"
+            "                        [--pcrs FILE | --eventlog FILE] [--cpak PEM]\n"
+            "  --certs FILE       PCK chain (TDX) or VCEK/VLEK [+ ASK, ARK] (SNP) replacing embedded ones\n"
+            "  --collateral FILE  TDX collateral: QuoteCollateralV3 JSON, or (repeatable) PCS TCB Info /\n"
+            "                     QE Identity responses and their PEM issuer chain\n"
+            "  --root FILE        trust anchor replacing the built-in vendor root\n"
+            "  --at TIME          check certificate validity at YYYY-MM-DD[THH:MM:SSZ] or @SECONDS\n"
+            "  --nonce HEX        expected TPM qualifying data / report data prefix ('' = empty)\n"
+            "  --signature FILE   TPM: TPMT_SIGNATURE or raw RSASSA-SHA256 signature\n"
+            "  --ak FILE          TPM: attestation key (TPMT_PUBLIC or PEM)\n"
+            "  --pcrs FILE        TPM: PCR values, tokens [ALG:]PCRn=HEX or N=HEX\n"
+            "  --eventlog FILE    TPM: replay this event log for the PCR values\n"
+            "  --cpak FILE        CCA: platform attestation key (PEM); PSA: the IAK\n"
+            "exit: 0 verified, 2 a check failed, 1 usage, 3 environment\n");
+}
+
+static uint16_t alg_for_size(size_t n)
+{
+    switch (n) {
+    case 20: return CCT_ALG_SHA1;
+    case 32: return CCT_ALG_SHA256;
+    case 48: return CCT_ALG_SHA384;
+    case 64: return CCT_ALG_SHA512;
+    default: return 0;
+    }
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    c = tolower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static bool parse_hex(const char *s, size_t len, uint8_t *out, size_t max, size_t *n)
+{
+    if (len % 2 != 0 || len / 2 > max) {
+        return false;
+    }
+    for (size_t i = 0; i < len / 2; i++) {
+        int hi = hexval((unsigned char)s[2 * i]), lo = hexval((unsigned char)s[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            return false;
+        }
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    *n = len / 2;
+    return true;
+}
+
+/* One token: [ALG:][PCR]N=HEX */
+static bool parse_pcr_token(const char *t, size_t len, struct cct_pcr_value *v)
+{
+    const char *eq = memchr(t, '=', len);
+    const char *colon = memchr(t, ':', len);
+    size_t n;
+    uint64_t idx;
+    char num[16];
+    memset(v, 0, sizeof(*v));
+    if (eq == NULL) {
+        return false;
+    }
+    const char *is = t;
+    if (colon != NULL && colon < eq) {
+        is = colon + 1;
+    }
+    if ((size_t)(eq - is) >= 3 && strncasecmp(is, "pcr", 3) == 0) {
+        is += 3;
+    }
+    if (eq - is <= 0 || eq - is >= (long)sizeof(num)) {
+        return false;
+    }
+    memcpy(num, is, (size_t)(eq - is));
+    num[eq - is] = '\0';
+    if (!cli_parse_u64(num, &idx) || idx > 31) {
+        return false;
+    }
+    if (!parse_hex(eq + 1, len - (size_t)(eq + 1 - t), v->digest, sizeof(v->digest), &n)) {
+        return false;
+    }
+    v->index = (uint32_t)idx;
+    v->alg = alg_for_size(n);
+    if (colon != NULL && colon < eq) {
+        char an[16];
+        if ((size_t)(colon - t) >= sizeof(an)) {
+            return false;
+        }
+        memcpy(an, t, (size_t)(colon - t));
+        an[colon - t] = '\0';
+        uint16_t a = cct_alg_from_name(an);
+        if (a == CCT_ALG_ERROR || cct_alg_digest_size(a) != n) {
+            return false;
+        }
+        v->alg = a;
+    }
+    return v->alg != 0;
+}
+
+static int load_pcrs(const char *path, struct cct_pcr_value *pcrs, size_t *n)
+{
+    uint8_t *buf;
+    size_t len;
+    int rc = cli_slurp(path, 1u << 20, &buf, &len);
+    if (rc != 0) {
+        return rc;
+    }
+    *n = 0;
+    const char *s = (const char *)buf, *end = s + len;
+    while (s < end) {
+        while (s < end && (isspace((unsigned char)*s) || *s == ',' || *s == ';')) {
+            s++;
+        }
+        const char *t = s;
+        while (s < end && !(isspace((unsigned char)*s) || *s == ',' || *s == ';')) {
+            s++;
+        }
+        if (s == t) {
+            break;
+        }
+        if (*n >= CCT_MAX_PCR_VALUES) {
+            fprintf(stderr, "cctrusted: %s: more than %d PCR values\n", path, CCT_MAX_PCR_VALUES);
+            free(buf);
+            return EXIT_USAGE;
+        }
+        if (!parse_pcr_token(t, (size_t)(s - t), &pcrs[*n])) {
+            fprintf(stderr, "cctrusted: %s: cannot parse PCR value '%.*s'\n", path, (int)(s - t > 40 ? 40 : s - t), t);
+            free(buf);
+            return EXIT_USAGE;
+        }
+        (*n)++;
+    }
+    free(buf);
+    return 0;
+}
+
+/* PCR values of the quote's selection from replaying an event log. */
+static int pcrs_from_eventlog(const char *path, const uint8_t *quote, size_t qlen, struct cct_pcr_value *pcrs,
+                              size_t *n)
+{
+    struct cct_tpm_attest a;
+    struct cct_error err;
+    cct_eventlog *log = NULL;
+    cct_replay *rp = NULL;
+    struct cct_event ev;
+    int rc;
+    cct_error_clear(&err);
+    if (cct_tpm_attest_parse(quote, qlen, &a, &err) < 0) {
+        return 0; /* the verifier reports the parse error */
+    }
+    rc = cct_eventlog_from_file(path, NULL, &log, &err);
+    if (rc < 0) {
+        cli_error(path, &err);
+        return cli_exit_for(rc);
+    }
+    rc = cct_replay_new(NULL, &rp);
+    while (rc == 0 && (rc = cct_eventlog_next(log, &ev)) == 1) {
+        rc = cct_replay_event(rp, &ev);
+    }
+    if (rc < 0) {
+        cli_error(path, rc == CCT_ENOMEM ? &err : cct_eventlog_error(log));
+        cct_replay_free(rp);
+        cct_eventlog_free(log);
+        return cli_exit_for(rc);
+    }
+    (void)cct_replay_finish(rp);
+    *n = 0;
+    for (size_t s = 0; s < a.n_selections; s++) {
+        for (uint32_t i = 0; i < 8u * a.selections[s].size_of_select; i++) {
+            struct cct_register reg;
+            if (!(a.selections[s].select[i / 8] & (1u << (i % 8))) || *n >= CCT_MAX_PCR_VALUES) {
+                continue;
+            }
+            if (cct_replay_lookup(rp, CCT_REG_PCR, i, a.selections[s].hash, &reg) == 0) {
+                pcrs[*n].alg = a.selections[s].hash;
+                pcrs[*n].index = i;
+                memcpy(pcrs[*n].digest, reg.digest, reg.size <= 64 ? reg.size : 64);
+                (*n)++;
+            }
+        }
+    }
+    cct_replay_free(rp);
+    cct_eventlog_free(log);
+    return 0;
+}
+
+static const char *type_label(enum cct_report_type t)
+{
+    switch (t) {
+    case CCT_REPORT_TDX_QUOTE:
+    case CCT_REPORT_TDX_TDREPORT: return "tdx";
+    case CCT_REPORT_SNP: return "snp";
+    case CCT_REPORT_TPM_QUOTE: return "tpm";
+    case CCT_REPORT_CCA: return "cca";
+    default: return cct_report_type_name(t);
+    }
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "json", no_argument, NULL, 'j' },        { "certs", required_argument, NULL, 'c' },
+        { "collateral", required_argument, NULL, 'C' }, { "root", required_argument, NULL, 'r' },
+        { "at", required_argument, NULL, 'a' },    { "nonce", required_argument, NULL, 'n' },
+        { "signature", required_argument, NULL, 's' }, { "ak", required_argument, NULL, 'k' },
+        { "cpak", required_argument, NULL, 'p' },  { "pcrs", required_argument, NULL, 'P' },
+        { "eventlog", required_argument, NULL, 'e' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *files[8] = { 0 }; /* certs, collateral, root, signature, ak, cpak */
+    enum { F_CERTS, F_COLL, F_ROOT, F_SIG, F_AK, F_CPAK, F_N };
+    uint8_t *data[F_N] = { 0 };
+    size_t lens[F_N] = { 0 };
+    const char *pcrs_file = NULL, *log_file = NULL, *nonce_hex = NULL;
+    struct cct_verify_options o = CCT_VERIFY_OPTIONS_INIT;
+    static struct cct_pcr_value pcrs[CCT_MAX_PCR_VALUES];
+    static uint8_t nonce[1024];
+    bool json = false;
+    int c, rc = EXIT_OK;
+    const char *coll_files[MAX_COLLATERAL];
+    int n_coll = 0;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "jc:C:r:a:n:s:k:p:P:e:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'c': files[F_CERTS] = optarg; break;
+        case 'C':
+            if (n_coll >= MAX_COLLATERAL) {
+                fprintf(stderr, "cctrusted: at most %d --collateral files\n", MAX_COLLATERAL);
+                return EXIT_USAGE;
+            }
+            coll_files[n_coll++] = optarg;
+            break;
+        case 'r': files[F_ROOT] = optarg; break;
+        case 's': files[F_SIG] = optarg; break;
+        case 'k': files[F_AK] = optarg; break;
+        case 'p': files[F_CPAK] = optarg; break;
+        case 'P': pcrs_file = optarg; break;
+        case 'e': log_file = optarg; break;
+        case 'n': nonce_hex = optarg; break;
+        case 'a':
+            if (cct_parse_time(optarg, &o.at) < 0) {
+                fprintf(stderr, "cctrusted: --at: cannot parse time '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            o.have_at = 1;
+            break;
+        case 'h': usage(stdout); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (pcrs_file != NULL && log_file != NULL) {
+        fprintf(stderr, "cctrusted: --pcrs and --eventlog are exclusive\n");
+        return EXIT_USAGE;
+    }
+    if (nonce_hex != NULL) {
+        size_t nl = 0;
+        const char *h = nonce_hex;
+        if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X')) {
+            h += 2;
+        }
+        if (!parse_hex(h, strlen(h), nonce, sizeof(nonce), &nl)) {
+            fprintf(stderr, "cctrusted: --nonce: not an even-length hex string of at most %zu bytes\n",
+                    sizeof(nonce));
+            return EXIT_USAGE;
+        }
+        o.nonce = nonce;
+        o.nonce_len = nl;
+    }
+    uint8_t *in = NULL;
+    size_t inlen = 0;
+    rc = cli_slurp(argv[optind], MAX_INPUT, &in, &inlen);
+    for (int i = 0; rc == 0 && i < F_N; i++) {
+        if (files[i] != NULL) {
+            rc = cli_slurp(files[i], MAX_INPUT, &data[i], &lens[i]);
+        }
+    }
+    for (int i = 0; rc == 0 && i < n_coll; i++) {
+        /* several collateral files (TCB Info, QE Identity, issuer chain) are joined by newlines */
+        uint8_t *part;
+        size_t plen;
+        rc = cli_slurp(coll_files[i], MAX_INPUT, &part, &plen);
+        if (rc == 0) {
+            uint8_t *nb = realloc(data[F_COLL], lens[F_COLL] + plen + 2);
+            if (nb == NULL) {
+                free(part);
+                rc = EXIT_ENV;
+                break;
+            }
+            memcpy(nb + lens[F_COLL], part, plen);
+            nb[lens[F_COLL] + plen] = '\n';
+            lens[F_COLL] += plen + 1;
+            nb[lens[F_COLL]] = '\0';
+            data[F_COLL] = nb;
+            free(part);
+        }
+    }
+    size_t npcrs = 0;
+    if (rc == 0 && pcrs_file != NULL) {
+        rc = load_pcrs(pcrs_file, pcrs, &npcrs);
+    } else if (rc == 0 && log_file != NULL) {
+        rc = pcrs_from_eventlog(log_file, in, inlen, pcrs, &npcrs);
+    }
+    if (rc != 0) {
+        goto out;
+    }
+    o.certs = data[F_CERTS];
+    o.certs_len = lens[F_CERTS];
+    o.collateral = data[F_COLL];
+    o.collateral_len = lens[F_COLL];
+    o.root = data[F_ROOT];
+    o.root_len = lens[F_ROOT];
+    o.signature = data[F_SIG];
+    o.signature_len = lens[F_SIG];
+    o.ak = data[F_AK];
+    o.ak_len = lens[F_AK];
+    o.cpak = data[F_CPAK];
+    o.cpak_len = lens[F_CPAK];
+    if (npcrs > 0) {
+        o.pcrs = pcrs;
+        o.n_pcrs = npcrs;
+    }
+
+    struct cct_verify_result *res = calloc(1, sizeof(*res));
+    struct cct_error err;
+    if (res == NULL) {
+        rc = EXIT_ENV;
+        goto out;
+    }
+    cct_error_clear(&err);
+    int vrc = cct_verify_report(in, inlen, &o, res, &err);
+    if (vrc == CCT_EINVAL || vrc == CCT_ENOMEM) {
+        cli_error("verify", &err);
+        free(res);
+        rc = cli_exit_for(vrc);
+        goto out;
+    }
+    bool ok = vrc == 0 && res->ok;
+    if (json) {
+        printf("{\"type\":");
+        cli_json_str(stdout, type_label(res->type));
+        printf(",\"verdict\":\"%s\",\"checks\":[", ok ? "ok" : "fail");
+        for (size_t i = 0; i < res->n_checks; i++) {
+            printf("%s{\"name\":", i ? "," : "");
+            cli_json_str(stdout, res->checks[i].name);
+            printf(",\"ok\":%s,\"detail\":", res->checks[i].ok ? "true" : "false");
+            cli_json_str(stdout, res->checks[i].detail);
+            printf("}");
+        }
+        printf("]}\n");
+    } else {
+        printf("type: %s\n", type_label(res->type));
+        for (size_t i = 0; i < res->n_checks; i++) {
+            printf("  [%s] %-22s %s\n", res->checks[i].ok ? " ok " : "FAIL", res->checks[i].name,
+                   res->checks[i].detail);
+        }
+        printf("verdict: %s\n", ok ? "ok" : "fail");
+    }
+    free(res);
+    rc = ok ? EXIT_OK : EXIT_INVALID;
+out:
+    free(in);
+    for (int i = 0; i < F_N; i++) {
+        free(data[i]);
+    }
+    return rc;
+}

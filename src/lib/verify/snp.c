@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * SEV-SNP report verification: ECDSA P-384/SHA-384 signature over the first
+ * 0x2A0 bytes by the VCEK (or VLEK), and the chain VCEK -> ASK -> ARK. The
+ * ARK is a trust anchor: the built-in ARK-Milan, or the caller's --root. An
+ * ARK inside --certs is only used as an intermediate, never trusted.
+ * Azure "HCLA" reports are unwrapped and their runtime data binding checked.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "util/error.h"
+#include "util/hex.h"
+#include "verify/common.h"
+
+static void free_certs(STACK_OF(X509) *sk)
+{
+    sk_X509_pop_free(sk, X509_free);
+}
+
+/* Little-endian, zero-extended 72-byte integer -> big-endian 48 bytes (P-384). */
+static bool le72_to_be48(const uint8_t in[72], uint8_t out[48])
+{
+    for (int i = 48; i < 72; i++) {
+        if (in[i] != 0) {
+            return false;
+        }
+    }
+    for (int i = 0; i < 48; i++) {
+        out[i] = in[47 - i];
+    }
+    return true;
+}
+
+/* --certs: PEM bundle, DER certificate, or an extended-report certificate table (auxblob). */
+static STACK_OF(X509) *load_snp_certs(const uint8_t *p, size_t len)
+{
+    struct cct_snp_cert_table t;
+    if (cct_snp_cert_table_parse(p, len, &t, NULL) == 0 && t.n > 0) {
+        STACK_OF(X509) *sk = sk_X509_new_null();
+        /* endorsement key first, then ASK and ARK */
+        static const enum cct_snp_cert_kind order[] = { CCT_SNP_CERT_VCEK, CCT_SNP_CERT_VLEK, CCT_SNP_CERT_ASK,
+                                                        CCT_SNP_CERT_ARK };
+        for (size_t k = 0; sk != NULL && k < sizeof(order) / sizeof(order[0]); k++) {
+            for (size_t i = 0; i < t.n; i++) {
+                if (t.entries[i].kind != order[k]) {
+                    continue;
+                }
+                const unsigned char *q = t.entries[i].data;
+                X509 *c = d2i_X509(NULL, &q, (long)t.entries[i].len);
+                if (c != NULL && !sk_X509_push(sk, c)) {
+                    X509_free(c);
+                }
+            }
+        }
+        if (sk != NULL && sk_X509_num(sk) > 0) {
+            return sk;
+        }
+        sk_X509_free(sk);
+    }
+    return certs_load(p, len);
+}
+
+/* Raw value of an extension given by dotted OID, or NULL. */
+static const ASN1_OCTET_STRING *ext_value(X509 *c, const char *oid_txt)
+{
+    ASN1_OBJECT *oid = OBJ_txt2obj(oid_txt, 1);
+    int idx = oid != NULL ? X509_get_ext_by_OBJ(c, oid, -1) : -1;
+    ASN1_OBJECT_free(oid);
+    return idx < 0 ? NULL : X509_EXTENSION_get_data(X509_get_ext(c, idx));
+}
+
+/* VCEK SPL extension (AMD VCEK spec, 1.3.6.1.4.1.3704.1.3.N): a DER INTEGER. -1 when absent. */
+static long vcek_spl(X509 *c, int n)
+{
+    char oid[40];
+    snprintf(oid, sizeof(oid), "1.3.6.1.4.1.3704.1.3.%d", n);
+    const ASN1_OCTET_STRING *v = ext_value(c, oid);
+    if (v == NULL) {
+        return -1;
+    }
+    const unsigned char *q = v->data;
+    ASN1_INTEGER *i = d2i_ASN1_INTEGER(NULL, &q, v->length);
+    long r = i != NULL ? ASN1_INTEGER_get(i) : -1;
+    ASN1_INTEGER_free(i);
+    ERR_clear_error();
+    return r;
+}
+
+/* hwID (1.3.6.1.4.1.3704.1.4): 64 raw bytes, or (newer KDS) a DER OCTET STRING of 64 bytes. */
+static bool vcek_hwid(X509 *c, uint8_t out[64])
+{
+    const ASN1_OCTET_STRING *v = ext_value(c, "1.3.6.1.4.1.3704.1.4");
+    if (v == NULL) {
+        return false;
+    }
+    if (v->length == 64) {
+        memcpy(out, v->data, 64);
+        return true;
+    }
+    const unsigned char *q = v->data;
+    ASN1_OCTET_STRING *o = d2i_ASN1_OCTET_STRING(NULL, &q, v->length);
+    bool ok = o != NULL && o->length == 64 && q == v->data + v->length;
+    if (ok) {
+        memcpy(out, o->data, 64);
+    }
+    ASN1_OCTET_STRING_free(o);
+    ERR_clear_error();
+    return ok;
+}
+
+/* The VCEK is issued for one chip and one TCB: both must match the report. */
+static void check_vcek_binding(X509 *vcek, const struct cct_snp_report *s, struct cct_verify_result *res)
+{
+    uint8_t hw[64];
+    static const uint8_t zero[64];
+    if (vcek_hwid(vcek, hw)) {
+        if (memcmp(s->chip_id, zero, 64) == 0) {
+            vres_add(res, "chip-id", true, "CHIP_ID masked in the report; not compared");
+        } else {
+            bool ok = cct_memeq_ct(hw, s->chip_id, 64) == 1;
+            vres_add(res, "chip-id", ok, "%s", ok ? "VCEK hwID equals the report's CHIP_ID"
+                                                  : "VCEK hwID differs from the report's CHIP_ID");
+        }
+    } else {
+        vres_add(res, "chip-id", false, "endorsement certificate has no usable hwID extension");
+    }
+    if (s->version >= 3 && s->cpuid_fam_id == 0x1A) {
+        vres_add(res, "vcek-tcb", false, "TCB layout of this CPU family (0x1a) is not supported");
+        return;
+    }
+    /* Milan/Genoa TCB_VERSION: byte 0 boot loader, 1 TEE, 6 SNP, 7 microcode */
+    uint64_t t = s->reported_tcb;
+    long want[4] = { (long)(t & 0xff), (long)((t >> 8) & 0xff), (long)((t >> 48) & 0xff), (long)(t >> 56) };
+    long have[4] = { vcek_spl(vcek, 1), vcek_spl(vcek, 2), vcek_spl(vcek, 3), vcek_spl(vcek, 8) };
+    bool ok = true;
+    for (int i = 0; i < 4; i++) {
+        ok = ok && want[i] == have[i];
+    }
+    vres_add(res, "vcek-tcb", ok, "VCEK SPLs bl=%ld tee=%ld snp=%ld ucode=%ld, REPORTED_TCB bl=%ld tee=%ld snp=%ld "
+             "ucode=%ld", have[0], have[1], have[2], have[3], want[0], want[1], want[2], want[3]);
+}
+
+static bool cert_is_self_signed(X509 *c)
+{
+    return X509_check_issued(c, c) == X509_V_OK;
+}
+
+/* Checks on an HCL wrapper: returns the inner hardware report via *hw. */
+static void hcl_binding(const struct cct_hcl_report *h, const uint8_t *report_data, struct cct_verify_result *res)
+{
+    const EVP_MD *md = h->hash_type == 1 ? EVP_sha256() : h->hash_type == 2 ? EVP_sha384()
+                     : h->hash_type == 3 ? EVP_sha512() : NULL;
+    uint8_t d[64];
+    if (md == NULL) {
+        vres_add(res, "hcl-report-data", false, "unknown runtime data hash type %u", h->hash_type);
+        return;
+    }
+    size_t n = (size_t)EVP_MD_get_size(md);
+    bool ok = sha_2parts(md, h->runtime_data, h->runtime_len, NULL, 0, d) == 0 &&
+              cct_memeq_ct(d, report_data, n) == 1;
+    vres_add(res, "hcl-report-data", ok, "%s",
+             ok ? "REPORT_DATA starts with the hash of the HCL runtime data"
+                : "REPORT_DATA does not match the hash of the HCL runtime data");
+}
+
+int cct__verify_hcl_tdx(const struct cct_hcl_report *h, struct cct_verify_result *res);
+int cct__verify_hcl_tdx(const struct cct_hcl_report *h, struct cct_verify_result *res)
+{
+    struct cct_tdreport tr;
+    struct cct_error e;
+    cct_error_clear(&e);
+    int rc = cct_tdreport_parse(h->hw_report, CCT_TDREPORT_SIZE, &tr, &e);
+    vres_add(res, "parse", rc == 0, "%s", rc == 0 ? "HCL report with a TDREPORT_STRUCT" : e.message);
+    if (rc == 0) {
+        hcl_binding(h, tr.report_data, res);
+    }
+    vres_add(res, "mac", false, "a TDREPORT is MAC'ed with a platform key; verify the companion TD quote instead");
+    return rc;
+}
+
+int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_options *o,
+                          struct cct_verify_result *res, struct cct_error *err)
+{
+    struct cct_snp_report s;
+    struct cct_hcl_report h;
+    struct cct_error perr;
+    char detail[CCT_CHECK_DETAIL_MAX];
+    STACK_OF(X509) *given = NULL, *roots = NULL, *untrusted = NULL;
+    int rc;
+    bool is_hcl = len >= 4 && memcmp(p, "HCLA", 4) == 0;
+
+    if (res == NULL || p == NULL) {
+        return cct_err(err, CCT_EINVAL, -1, -1, "no input");
+    }
+    vres_init(res, CCT_REPORT_SNP);
+    cct_error_clear(&perr);
+    if (is_hcl) {
+        res->type = CCT_REPORT_AZURE_HCL;
+        rc = cct_hcl_report_parse(p, len, &h, &perr);
+        if (rc == 0 && h.hw_report[0] == 0x81) {
+            rc = cct__verify_hcl_tdx(&h, res);
+            (void)vres_finish(res, err);
+            return rc < 0 ? rc : cct_err(err, CCT_EUNSUPPORTED, -1, -1, "a TDREPORT cannot be verified off-platform");
+        }
+        if (rc == 0) {
+            rc = cct_snp_report_parse(h.hw_report, h.hw_report_len, &s, &perr);
+        }
+    } else {
+        rc = cct_snp_report_parse(p, len, &s, &perr);
+    }
+    if (rc < 0) {
+        vres_add(res, "parse", false, "%s", perr.message);
+        (void)vres_finish(res, NULL);
+        if (err != NULL) {
+            *err = perr;
+        }
+        return rc;
+    }
+    vres_add(res, "parse", true, "%sSNP report version %u, VMPL %u", is_hcl ? "HCL report with an " : "", s.version,
+             s.vmpl);
+    if (is_hcl) {
+        hcl_binding(&h, s.report_data, res);
+    }
+    if (s.signature_algo != 1) {
+        vres_add(res, "signature-algorithm", false, "signature algorithm %u is not ECDSA P-384 (1)", s.signature_algo);
+        goto done;
+    }
+    unsigned signing_key = (s.flags >> 2) & 7u;
+    if (signing_key != CCT_SNP_SIGNING_KEY_VCEK && signing_key != CCT_SNP_SIGNING_KEY_VLEK) {
+        vres_add(res, "signing-key", false, "report declares signing key %u (not VCEK 0 or VLEK 1)", signing_key);
+        goto done;
+    }
+    if (o == NULL || o->certs == NULL || (given = load_snp_certs(o->certs, o->certs_len)) == NULL) {
+        vres_add(res, "report-signature", false, "no %s certificate given (--certs)",
+                 signing_key == CCT_SNP_SIGNING_KEY_VLEK ? "VLEK" : "VCEK");
+        goto done;
+    }
+    /* The endorsement key is the first certificate that is not self-signed and has an EC key. */
+    X509 *vcek = NULL;
+    untrusted = sk_X509_new_null();
+    for (int i = 0; i < sk_X509_num(given); i++) {
+        X509 *c = sk_X509_value(given, i);
+        EVP_PKEY *k = X509_get0_pubkey(c);
+        if (vcek == NULL && k != NULL && EVP_PKEY_get_base_id(k) == EVP_PKEY_EC && !cert_is_self_signed(c)) {
+            vcek = c;
+        } else if (untrusted != NULL) {
+            sk_X509_push(untrusted, c);
+        }
+    }
+    if (vcek == NULL) {
+        vres_add(res, "report-signature", false, "no EC endorsement certificate among the given certificates");
+        goto done;
+    }
+    {
+        uint8_t r[48], sg[48];
+        if (!le72_to_be48(s.sig_r, r) || !le72_to_be48(s.sig_s, sg)) {
+            vres_add(res, "report-signature", false, "signature component wider than P-384");
+        } else {
+            rc = ecdsa_verify_rs(X509_get0_pubkey(vcek), EVP_sha384(), s.signed_data, CCT_SNP_SIGNED_SIZE, r, 48, sg,
+                                 48, detail, sizeof(detail));
+            char subj[64];
+            cert_subject(vcek, subj, sizeof(subj));
+            vres_add(res, "report-signature", rc == 1, "%s%s", rc == 1 ? "ECDSA P-384 signature verifies with " : detail,
+                     rc == 1 ? subj : "");
+        }
+    }
+    if (signing_key == CCT_SNP_SIGNING_KEY_VCEK) {
+        check_vcek_binding(vcek, &s, res);
+    }
+    /* Chain: intermediates from --certs plus the built-in ASK; anchor --root or the built-in ARK. */
+    STACK_OF(X509) *builtin = certs_load((const uint8_t *)cct_root_amd_milan_pem, strlen(cct_root_amd_milan_pem));
+    if (o->root != NULL) {
+        roots = certs_load(o->root, o->root_len);
+    } else {
+        roots = sk_X509_new_null();
+        for (int i = 0; builtin != NULL && roots != NULL && i < sk_X509_num(builtin); i++) {
+            X509 *c = sk_X509_value(builtin, i);
+            if (cert_is_self_signed(c) && X509_up_ref(c) == 1) {
+                sk_X509_push(roots, c);
+            }
+        }
+    }
+    for (int i = 0; builtin != NULL && untrusted != NULL && i < sk_X509_num(builtin); i++) {
+        X509 *c = sk_X509_value(builtin, i);
+        if (!cert_is_self_signed(c)) {
+            sk_X509_push(untrusted, c);
+        }
+    }
+    if (roots == NULL || sk_X509_num(roots) == 0) {
+        vres_add(res, "vcek-chain", false, "no usable ARK root");
+    } else {
+        rc = chain_verify(vcek, untrusted, roots, o->have_at, o->at, detail, sizeof(detail));
+        vres_add(res, "vcek-chain", rc == 1, "%s%s", detail,
+                 o->root != NULL ? " (given root)" : " (built-in ARK-Milan)");
+    }
+    sk_X509_free(untrusted); /* borrowed entries */
+    untrusted = NULL;
+    free_certs(builtin);
+    /* Optional nonce: REPORT_DATA starts with it */
+    if (o->nonce != NULL) {
+        bool ok = o->nonce_len <= 64 && cct_memeq_ct(o->nonce, s.report_data, o->nonce_len) == 1;
+        vres_add(res, "report-data", ok, "%s",
+                 ok ? "REPORT_DATA starts with the given nonce" : "REPORT_DATA does not start with the given nonce");
+    }
+done:
+    sk_X509_free(untrusted);
+    free_certs(given);
+    free_certs(roots);
+    return vres_finish(res, err);
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * TPM 2.0 quote verification: TPMS_ATTEST magic and type, signature by the
+ * AK (TPMT_SIGNATURE RSASSA/RSAPSS/ECDSA, or a bare RSASSA-SHA256 signature),
+ * qualifying data == the caller's nonce, and pcrDigest == hash of the
+ * selected PCR values (TPM 2.0 Part 3, TPM2_Quote).
+ */
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "crypto/crypto.h"
+#include "util/error.h"
+#include "util/hex.h"
+#include "verify/common.h"
+
+static const EVP_MD *md_for_alg(uint16_t alg)
+{
+    switch (alg) {
+    case CCT_ALG_SHA1: return EVP_sha1();
+    case CCT_ALG_SHA256: return EVP_sha256();
+    case CCT_ALG_SHA384: return EVP_sha384();
+    case CCT_ALG_SHA512: return EVP_sha512();
+    default: return NULL;
+    }
+}
+
+static const char *curve_name(uint16_t c)
+{
+    switch (c) {
+    case 3: return "P-256";
+    case 4: return "P-384";
+    case 5: return "P-521";
+    default: return NULL;
+    }
+}
+
+/* AK from PEM/DER SPKI or TPMT_PUBLIC / TPM2B_PUBLIC. */
+static EVP_PKEY *load_ak(const uint8_t *p, size_t len, char *detail, size_t dn)
+{
+    struct cct_tpm_public pub;
+    struct cct_error e;
+    EVP_PKEY *k = pkey_from_pem_or_der(p, len);
+    if (k != NULL) {
+        return k;
+    }
+    cct_error_clear(&e);
+    if (cct_tpm_public_parse(p, len, &pub, &e) < 0) {
+        snprintf(detail, dn, "AK is neither a PEM/DER public key nor a TPMT_PUBLIC: %.150s", e.message);
+        return NULL;
+    }
+    if (pub.type == CCT_TPM_ALG_RSA) {
+        k = rsa_key_from_n_e(pub.unique, pub.unique_len, pub.rsa_exponent ? pub.rsa_exponent : 65537u);
+    } else {
+        const char *cv = curve_name(pub.curve);
+        if (cv != NULL && pub.unique_len == pub.ecc_y_len && pub.unique_len <= 66) {
+            k = ec_key_from_xy(cv, pub.unique, pub.ecc_y, pub.unique_len);
+        }
+    }
+    if (k == NULL) {
+        snprintf(detail, dn, "cannot build a public key from the TPMT_PUBLIC");
+    }
+    return k;
+}
+
+static const struct cct_pcr_value *find_pcr(const struct cct_verify_options *o, uint16_t alg, uint32_t idx)
+{
+    for (size_t i = 0; i < o->n_pcrs; i++) {
+        if (o->pcrs[i].alg == alg && o->pcrs[i].index == idx) {
+            return &o->pcrs[i];
+        }
+    }
+    return NULL;
+}
+
+static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash, const struct cct_verify_options *o,
+                             struct cct_verify_result *res)
+{
+    /* The digest algorithm is the signing scheme's hash; fall back to the one matching the size. */
+    uint16_t alg = sig_hash;
+    if (md_for_alg(alg) == NULL || cct_alg_digest_size(alg) != a->pcr_digest_len) {
+        static const uint16_t algs[] = { CCT_ALG_SHA256, CCT_ALG_SHA1, CCT_ALG_SHA384, CCT_ALG_SHA512 };
+        alg = 0;
+        for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+            if (cct_alg_digest_size(algs[i]) == a->pcr_digest_len) {
+                alg = algs[i];
+                break;
+            }
+        }
+    }
+    if (alg == 0) {
+        vres_add(res, "pcr-digest", false, "pcrDigest of %u bytes matches no supported hash", a->pcr_digest_len);
+        return;
+    }
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    uint8_t d[64];
+    size_t used = 0;
+    bool ok = ctx != NULL && EVP_DigestInit_ex(ctx, md_for_alg(alg), NULL) == 1;
+    for (size_t s = 0; ok && s < a->n_selections; s++) {
+        const struct cct_tpm_pcr_selection *sel = &a->selections[s];
+        size_t bank = cct_alg_digest_size(sel->hash);
+        for (uint32_t i = 0; ok && i < 8u * sel->size_of_select; i++) {
+            if (!(sel->select[i / 8] & (1u << (i % 8)))) {
+                continue;
+            }
+            const struct cct_pcr_value *v = find_pcr(o, sel->hash, i);
+            if (v == NULL || bank == 0) {
+                vres_add(res, "pcr-digest", false, "no value given for selected PCR %u of bank 0x%04x", i, sel->hash);
+                EVP_MD_CTX_free(ctx);
+                return;
+            }
+            ok = EVP_DigestUpdate(ctx, v->digest, bank) == 1;
+            used++;
+        }
+    }
+    ok = ok && EVP_DigestFinal_ex(ctx, d, NULL) == 1;
+    EVP_MD_CTX_free(ctx);
+    bool match = ok && cct_memeq_ct(d, a->pcr_digest, a->pcr_digest_len) == 1;
+    vres_add(res, "pcr-digest", match, "%s over %zu selected PCR values",
+             match ? "pcrDigest equals the hash of the given PCR values" : "pcrDigest differs from the hash",
+             used);
+}
+
+int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_options *o,
+                         struct cct_verify_result *res, struct cct_error *err)
+{
+    struct cct_tpm_attest a;
+    struct cct_tpm_signature sig;
+    struct cct_error perr;
+    char detail[CCT_CHECK_DETAIL_MAX];
+    EVP_PKEY *ak = NULL;
+    int rc;
+    uint16_t sig_hash = 0;
+
+    if (res == NULL) {
+        return cct_err(err, CCT_EINVAL, -1, -1, "no result");
+    }
+    vres_init(res, CCT_REPORT_TPM_QUOTE);
+    cct_error_clear(&perr);
+    rc = cct_tpm_attest_parse(p, len, &a, &perr);
+    if (rc < 0) {
+        vres_add(res, "parse", false, "%s", perr.message);
+        (void)vres_finish(res, NULL);
+        if (err != NULL) {
+            *err = perr;
+        }
+        return rc;
+    }
+    vres_add(res, "magic", a.magic == CCT_TPM_GENERATED_VALUE, "TPM_GENERATED_VALUE 0x%08x", a.magic);
+    vres_add(res, "type", a.type == CCT_TPM_ST_ATTEST_QUOTE, "TPM_ST_ATTEST_QUOTE 0x%04x", a.type);
+
+    /* signature */
+    if (o == NULL || o->signature == NULL || o->ak == NULL) {
+        vres_add(res, "signature", false, "no signature and AK given (--signature, --ak)");
+    } else if ((ak = load_ak(o->ak, o->ak_len, detail, sizeof(detail))) == NULL) {
+        vres_add(res, "signature", false, "%s", detail);
+    } else if (cct_tpm_signature_parse(o->signature, o->signature_len, &sig, &perr) == 0) {
+        const EVP_MD *md = md_for_alg(sig.hash);
+        sig_hash = sig.hash;
+        if (md == NULL) {
+            rc = -1;
+            snprintf(detail, sizeof(detail), "unsupported signature hash 0x%04x", sig.hash);
+        } else if (sig.sig_alg == CCT_TPM_ALG_ECDSA) {
+            rc = ecdsa_verify_rs(ak, md, p, len, sig.ecc_r, sig.ecc_r_len, sig.ecc_s, sig.ecc_s_len, detail,
+                                 sizeof(detail));
+        } else {
+            rc = sig_verify(ak, md, sig.sig_alg == CCT_TPM_ALG_RSAPSS, p, len, sig.rsa_sig, sig.rsa_sig_len, detail,
+                            sizeof(detail));
+        }
+        vres_add(res, "signature", rc == 1, "%s%s", rc == 1 ? "TPMT_SIGNATURE " : "", rc == 1 ?
+                 (sig.sig_alg == CCT_TPM_ALG_ECDSA ? "ECDSA verifies with the AK"
+                  : sig.sig_alg == CCT_TPM_ALG_RSAPSS ? "RSAPSS verifies with the AK" : "RSASSA verifies with the AK")
+                 : detail);
+    } else if (EVP_PKEY_get_base_id(ak) == EVP_PKEY_RSA && (size_t)EVP_PKEY_get_size(ak) == o->signature_len) {
+        /* bare RSASSA-PKCS1-v1_5 signature with SHA-256 */
+        sig_hash = CCT_ALG_SHA256;
+        rc = sig_verify(ak, EVP_sha256(), false, p, len, o->signature, o->signature_len, detail, sizeof(detail));
+        vres_add(res, "signature", rc == 1, "%s", rc == 1 ? "raw RSASSA-PKCS1-v1_5/SHA-256 verifies with the AK" : detail);
+    } else {
+        vres_add(res, "signature", false, "signature is neither a TPMT_SIGNATURE (%s) nor a raw RSA signature",
+                 perr.message);
+    }
+
+    /* qualifying data */
+    if (o == NULL || o->nonce == NULL) {
+        vres_add(res, "nonce", false, "no expected nonce given (--nonce; an empty nonce is --nonce '')");
+    } else {
+        bool ok = o->nonce_len == a.extra_data_len &&
+                  (o->nonce_len == 0 || cct_memeq_ct(o->nonce, a.extra_data, o->nonce_len) == 1);
+        vres_add(res, "nonce", ok, "%s (%u bytes)",
+                 ok ? "extraData equals the nonce" : "extraData differs from the nonce", a.extra_data_len);
+    }
+
+    /* PCR digest */
+    if (o == NULL || o->pcrs == NULL || o->n_pcrs == 0) {
+        vres_add(res, "pcr-digest", false, "no PCR values given to check the quoted digest against");
+    } else {
+        check_pcr_digest(&a, sig_hash, o, res);
+    }
+    EVP_PKEY_free(ak);
+    return vres_finish(res, err);
+}
