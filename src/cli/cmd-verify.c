@@ -4,17 +4,26 @@
  * JSON: {"type":"tdx|snp|tpm|cca","verdict":"ok|fail","checks":[{"name","ok","detail"}]}
  */
 #include <ctype.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cctrusted/ima.h>
 #include <cctrusted/replay.h>
+#include <cctrusted/report.h>
 #include <cctrusted/verify.h>
 
 #include "cli.h"
 #include "emit.h"
 
-#define MAX_INPUT (16u * 1024u * 1024u)
+#define MAX_INPUT_BYTES (16u * 1024u * 1024u)
 #define MAX_COLLATERAL 8
 
 static void usage(FILE *f)
@@ -22,7 +31,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: cctrusted verify [--json] FILE [--certs PEM|DER] [--collateral FILE] [--root PEM]\n"
             "                        [--at TIME] [--nonce HEX] [--signature FILE --ak FILE]\n"
-            "                        [--pcrs FILE | --eventlog FILE] [--cpak PEM]\n"
+            "                        [--pcrs FILE | --eventlog FILE...] [--cpak PEM] [--allow-sim]\n"
             "  --certs FILE       PCK chain (TDX) or VCEK/VLEK [+ ASK, ARK] (SNP) replacing embedded ones\n"
             "  --collateral FILE  TDX collateral: QuoteCollateralV3 JSON, or (repeatable) PCS TCB Info /\n"
             "                     QE Identity responses and their PEM issuer chain\n"
@@ -32,7 +41,9 @@ static void usage(FILE *f)
             "  --signature FILE   TPM: TPMT_SIGNATURE or raw RSASSA-SHA256 signature\n"
             "  --ak FILE          TPM: attestation key (TPMT_PUBLIC or PEM)\n"
             "  --pcrs FILE        TPM: PCR values, tokens [ALG:]PCRn=HEX or N=HEX\n"
-            "  --eventlog FILE    TPM: replay this event log for the PCR values\n"
+            "  --eventlog FILE    replay this log (repeatable: boot log + IMA): TPM PCR values for the\n"
+            "                     quote's PCR digest; TDX RTMR0-3 compared with the quote\n"
+            "  --allow-sim        accept a quote from the simulated platform (never trusted otherwise)\n"
             "  --cpak FILE        CCA: platform attestation key (PEM); PSA: the IAK\n"
             "exit: 0 verified, 2 a check failed, 1 usage, 3 environment\n");
 }
@@ -158,36 +169,83 @@ static int load_pcrs(const char *path, struct cct_pcr_value *pcrs, size_t *n)
     return 0;
 }
 
-/* PCR values of the quote's selection from replaying an event log. */
-static int pcrs_from_eventlog(const char *path, const uint8_t *quote, size_t qlen, struct cct_pcr_value *pcrs,
-                              size_t *n)
+#define MAX_LOGS 8
+
+static int is_ima(enum cct_log_format f)
+{
+    return f == CCT_LOG_IMA_ASCII || f == CCT_LOG_IMA_BINARY;
+}
+
+/*
+ * Replay event logs the way a verifier trusts them: boot logs first, then
+ * IMA lists, whose entries go to RTMRs when a CCEL is among the logs (a TDX
+ * kernel extends RTMR2) and to PCRs otherwise.
+ */
+static int replay_logs(const char *const *paths, size_t n, cct_replay **out)
+{
+    enum cct_log_format fmt[MAX_LOGS];
+    int have_ccel = 0;
+    cct_replay *rp = NULL;
+    struct cct_error err;
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        cct_eventlog *log = NULL;
+        cct_error_clear(&err);
+        rc = cct_eventlog_from_file(paths[i], NULL, &log, &err);
+        if (rc < 0) {
+            cli_error(paths[i], &err);
+            return cli_exit_for(rc);
+        }
+        fmt[i] = cct_eventlog_format(log);
+        have_ccel |= fmt[i] == CCT_LOG_CCEL;
+        cct_eventlog_free(log);
+    }
+    if (cct_replay_new(NULL, &rp) < 0) {
+        return EXIT_ENV;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            if (is_ima(fmt[i]) != (pass == 1)) {
+                continue;
+            }
+            cct_eventlog *log = NULL;
+            struct cct_event ev;
+            rc = cct_eventlog_from_file(paths[i], NULL, &log, &err);
+            if (rc == 0 && is_ima(fmt[i])) {
+                rc = cct_eventlog_ima_set_register(log, have_ccel ? CCT_REG_RTMR : CCT_REG_PCR);
+            }
+            while (rc == 0 && (rc = cct_eventlog_next(log, &ev)) == 1) {
+                rc = cct_replay_event(rp, &ev);
+            }
+            if (rc < 0) {
+                cli_error(paths[i], log ? cct_eventlog_error(log) : &err);
+                cct_eventlog_free(log);
+                cct_replay_free(rp);
+                return rc == CCT_ENOMEM ? EXIT_ENV : EXIT_INVALID;
+            }
+            cct_eventlog_free(log);
+        }
+    }
+    (void)cct_replay_finish(rp);
+    *out = rp;
+    return 0;
+}
+
+/* PCR values of the quote's selection from replaying event logs. */
+static int pcrs_from_eventlog(const char *const *paths, size_t nlogs, const uint8_t *quote, size_t qlen,
+                              struct cct_pcr_value *pcrs, size_t *n)
 {
     struct cct_tpm_attest a;
     struct cct_error err;
-    cct_eventlog *log = NULL;
     cct_replay *rp = NULL;
-    struct cct_event ev;
-    int rc;
     cct_error_clear(&err);
     if (cct_tpm_attest_parse(quote, qlen, &a, &err) < 0) {
         return 0; /* the verifier reports the parse error */
     }
-    rc = cct_eventlog_from_file(path, NULL, &log, &err);
-    if (rc < 0) {
-        cli_error(path, &err);
-        return cli_exit_for(rc);
+    int rc = replay_logs(paths, nlogs, &rp);
+    if (rc != 0) {
+        return rc;
     }
-    rc = cct_replay_new(NULL, &rp);
-    while (rc == 0 && (rc = cct_eventlog_next(log, &ev)) == 1) {
-        rc = cct_replay_event(rp, &ev);
-    }
-    if (rc < 0) {
-        cli_error(path, rc == CCT_ENOMEM ? &err : cct_eventlog_error(log));
-        cct_replay_free(rp);
-        cct_eventlog_free(log);
-        return cli_exit_for(rc);
-    }
-    (void)cct_replay_finish(rp);
     *n = 0;
     for (size_t s = 0; s < a.n_selections; s++) {
         for (uint32_t i = 0; i < 8u * a.selections[s].size_of_select; i++) {
@@ -204,8 +262,109 @@ static int pcrs_from_eventlog(const char *path, const uint8_t *quote, size_t qle
         }
     }
     cct_replay_free(rp);
-    cct_eventlog_free(log);
     return 0;
+}
+
+static void add_check(struct cct_verify_result *res, const char *name, int ok, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_check(struct cct_verify_result *res, const char *name, int ok, const char *fmt, ...)
+{
+    if (!ok) {
+        res->ok = 0;
+    }
+    if (res->n_checks >= CCT_MAX_CHECKS) {
+        res->dropped++;
+        res->ok = 0;
+        return;
+    }
+    struct cct_check *c = &res->checks[res->n_checks++];
+    snprintf(c->name, sizeof(c->name), "%s", name);
+    c->ok = ok;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+    va_end(ap);
+}
+
+/* TDX: the replayed RTMRs must equal the quote's; that is how the logs are trusted. */
+static int check_rtmrs(const char *const *paths, size_t nlogs, const uint8_t *quote, size_t qlen,
+                       struct cct_verify_result *res)
+{
+    struct cct_tdx_quote q;
+    struct cct_error err;
+    cct_replay *rp = NULL;
+    cct_error_clear(&err);
+    if (cct_tdx_quote_parse(quote, qlen, &q, &err) < 0) {
+        return 0;
+    }
+    int rc = replay_logs(paths, nlogs, &rp);
+    if (rc != 0) {
+        return rc;
+    }
+    for (uint32_t i = 0; i < 4; i++) {
+        struct cct_register reg;
+        char name[32];
+        snprintf(name, sizeof(name), "rtmr%u-replay", i);
+        if (cct_replay_lookup(rp, CCT_REG_RTMR, i, CCT_ALG_SHA384, &reg) < 0) {
+            add_check(res, name, 0, "cannot compute the replayed value");
+            continue;
+        }
+        int ok = reg.size == 48 && memcmp(reg.digest, q.body.rtmr[i], 48) == 0;
+        char got[97], want[97];
+        for (int k = 0; k < 48; k++) {
+            snprintf(got + 2 * k, 3, "%02x", reg.digest[k]);
+            snprintf(want + 2 * k, 3, "%02x", q.body.rtmr[i][k]);
+        }
+        if (ok) {
+            add_check(res, name, 1, "RTMR%u replayed from %" PRIu64 " events equals the quote", i, reg.n_events);
+        } else {
+            add_check(res, name, 0, "RTMR%u: replayed %.16s..., quote has %.16s...", i, got, want);
+        }
+    }
+    cct_replay_free(rp);
+    return 0;
+}
+
+/* Does any certificate in this PEM/DER blob carry the simulation root's name? */
+static int names_simulation(const uint8_t *p, size_t len)
+{
+    static const char mark[] = "cctrusted SIMULATION root";
+    int found = 0;
+    BIO *bio = BIO_new_mem_buf(p, (int)(len > INT_MAX ? INT_MAX : len));
+    X509 *x;
+    while (bio != NULL && !found && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        char buf[256];
+        X509_NAME_oneline(X509_get_subject_name(x), buf, sizeof(buf));
+        found |= strstr(buf, mark) != NULL;
+        X509_NAME_oneline(X509_get_issuer_name(x), buf, sizeof(buf));
+        found |= strstr(buf, mark) != NULL;
+        X509_free(x);
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+    return found;
+}
+
+/* A quote from the simulated platform is never trusted unless asked for. */
+static void check_simulation(const uint8_t *quote, size_t qlen, const uint8_t *root, size_t root_len,
+                             int allow_sim, struct cct_verify_result *res)
+{
+    struct cct_tdx_quote q;
+    struct cct_error err;
+    cct_error_clear(&err);
+    int sim = (root != NULL && names_simulation(root, root_len)) ||
+              (cct_tdx_quote_parse(quote, qlen, &q, &err) == 0 && q.pck_chain != NULL &&
+               names_simulation(q.pck_chain, q.pck_chain_len));
+    if (!sim) {
+        return;
+    }
+    if (allow_sim) {
+        add_check(res, "simulation", 1, "signed under the cctrusted simulation root; accepted (--allow-sim)");
+    } else {
+        add_check(res, "simulation", 0, "signed under the cctrusted simulation root, which is never trusted "
+                  "unless --allow-sim is given");
+    }
 }
 
 static const char *type_label(enum cct_report_type t)
@@ -229,13 +388,17 @@ int cmd_verify(int argc, char **argv)
         { "signature", required_argument, NULL, 's' }, { "ak", required_argument, NULL, 'k' },
         { "cpak", required_argument, NULL, 'p' },  { "pcrs", required_argument, NULL, 'P' },
         { "eventlog", required_argument, NULL, 'e' }, { "help", no_argument, NULL, 'h' },
+        { "allow-sim", no_argument, NULL, 'S' },
         { NULL, 0, NULL, 0 },
     };
     const char *files[8] = { 0 }; /* certs, collateral, root, signature, ak, cpak */
     enum { F_CERTS, F_COLL, F_ROOT, F_SIG, F_AK, F_CPAK, F_N };
     uint8_t *data[F_N] = { 0 };
     size_t lens[F_N] = { 0 };
-    const char *pcrs_file = NULL, *log_file = NULL, *nonce_hex = NULL;
+    const char *pcrs_file = NULL, *nonce_hex = NULL;
+    const char *log_files[MAX_LOGS];
+    size_t n_logs = 0;
+    int allow_sim = 0;
     struct cct_verify_options o = CCT_VERIFY_OPTIONS_INIT;
     static struct cct_pcr_value pcrs[CCT_MAX_PCR_VALUES];
     static uint8_t nonce[1024];
@@ -245,7 +408,7 @@ int cmd_verify(int argc, char **argv)
     int n_coll = 0;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "jc:C:r:a:n:s:k:p:P:e:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "jc:C:r:a:n:s:k:p:P:e:hS", longopts, NULL)) != -1) {
         switch (c) {
         case 'j': json = true; break;
         case 'c': files[F_CERTS] = optarg; break;
@@ -261,7 +424,14 @@ int cmd_verify(int argc, char **argv)
         case 'k': files[F_AK] = optarg; break;
         case 'p': files[F_CPAK] = optarg; break;
         case 'P': pcrs_file = optarg; break;
-        case 'e': log_file = optarg; break;
+        case 'e':
+            if (n_logs == MAX_LOGS) {
+                fprintf(stderr, "cctrusted: at most %d --eventlog files\n", MAX_LOGS);
+                return EXIT_USAGE;
+            }
+            log_files[n_logs++] = optarg;
+            break;
+        case 'S': allow_sim = 1; break;
         case 'n': nonce_hex = optarg; break;
         case 'a':
             if (cct_parse_time(optarg, &o.at) < 0) {
@@ -278,7 +448,7 @@ int cmd_verify(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (pcrs_file != NULL && log_file != NULL) {
+    if (pcrs_file != NULL && n_logs > 0) {
         fprintf(stderr, "cctrusted: --pcrs and --eventlog are exclusive\n");
         return EXIT_USAGE;
     }
@@ -298,17 +468,17 @@ int cmd_verify(int argc, char **argv)
     }
     uint8_t *in = NULL;
     size_t inlen = 0;
-    rc = cli_slurp(argv[optind], MAX_INPUT, &in, &inlen);
+    rc = cli_slurp(argv[optind], MAX_INPUT_BYTES, &in, &inlen);
     for (int i = 0; rc == 0 && i < F_N; i++) {
         if (files[i] != NULL) {
-            rc = cli_slurp(files[i], MAX_INPUT, &data[i], &lens[i]);
+            rc = cli_slurp(files[i], MAX_INPUT_BYTES, &data[i], &lens[i]);
         }
     }
     for (int i = 0; rc == 0 && i < n_coll; i++) {
         /* several collateral files (TCB Info, QE Identity, issuer chain) are joined by newlines */
         uint8_t *part;
         size_t plen;
-        rc = cli_slurp(coll_files[i], MAX_INPUT, &part, &plen);
+        rc = cli_slurp(coll_files[i], MAX_INPUT_BYTES, &part, &plen);
         if (rc == 0) {
             uint8_t *nb = realloc(data[F_COLL], lens[F_COLL] + plen + 2);
             if (nb == NULL) {
@@ -327,8 +497,11 @@ int cmd_verify(int argc, char **argv)
     size_t npcrs = 0;
     if (rc == 0 && pcrs_file != NULL) {
         rc = load_pcrs(pcrs_file, pcrs, &npcrs);
-    } else if (rc == 0 && log_file != NULL) {
-        rc = pcrs_from_eventlog(log_file, in, inlen, pcrs, &npcrs);
+    } else if (rc == 0 && n_logs > 0) {
+        enum cct_report_type t;
+        if (cct_report_detect(in, inlen, &t) == 0 && t == CCT_REPORT_TPM_QUOTE) {
+            rc = pcrs_from_eventlog(log_files, n_logs, in, inlen, pcrs, &npcrs);
+        }
     }
     if (rc != 0) {
         goto out;
@@ -363,6 +536,13 @@ int cmd_verify(int argc, char **argv)
         free(res);
         rc = cli_exit_for(vrc);
         goto out;
+    }
+    if (res->type == CCT_REPORT_TDX_QUOTE) {
+        check_simulation(in, inlen, o.root, o.root_len, allow_sim, res);
+        if (n_logs > 0 && (rc = check_rtmrs(log_files, n_logs, in, inlen, res)) != 0) {
+            free(res);
+            goto out;
+        }
     }
     bool ok = vrc == 0 && res->ok;
     if (json) {

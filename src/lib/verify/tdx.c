@@ -147,6 +147,13 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     if (o != NULL && o->collateral != NULL) {
         cct__tdx_collateral_check(&q, leaf, roots, o, res);
     }
+    /* 6. optional nonce: REPORTDATA starts with it (callers pass the derived
+     * REPORTDATA, e.g. SHA-512(nonce || data), or a raw prefix) */
+    if (o != NULL && o->nonce != NULL) {
+        bool ok = o->nonce_len <= 64 && cct_memeq_ct(o->nonce, q.body.report_data, o->nonce_len) == 1;
+        vres_add(res, "report-data", ok, "%s",
+                 ok ? "REPORTDATA starts with the given value" : "REPORTDATA does not start with the given value");
+    }
 done:
     EVP_PKEY_free(ak);
     free_certs(chain);

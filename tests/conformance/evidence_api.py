@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""The evidence-api set (TDX quote v4 + CCEL + IMA list from one TD) verifies
+together: `cctrusted verify --eventlog CCEL --eventlog IMA` replays the logs
+and compares RTMR0-3 with the quote. The quote's PCK chain ends in a
+non-production "Intel SGX Root CA", so with the built-in production root only
+pck-chain fails; with that chain's own root given as --root everything passes.
+Usage: evidence_api.py CCTRUSTED CORPUS_DIR"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+cli, corpus = sys.argv[1], sys.argv[2]
+quote = os.path.join(corpus, "tdx-quote/evidence-api-tdx-quote-v4-padded.bin")
+ccel = os.path.join(corpus, "ccel/evidence-api-tdx-ccel-64k.bin")
+ima = os.path.join(corpus, "ima/evidence-api-tdx-ima-rtmr2-sha384.txt")
+if not all(os.path.exists(p) for p in (quote, ccel, ima)):
+    print("SKIP: evidence-api files not found under", corpus)
+    sys.exit(77)
+
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    print(("ok   " if ok else "FAIL ") + what)
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+
+
+def verify(*extra):
+    p = subprocess.run([cli, "verify", "--json", *extra, "--eventlog", ccel, "--eventlog", ima, quote],
+                       capture_output=True, text=True)
+    return p.returncode, json.loads(p.stdout)
+
+
+# The chain's own root: the last PEM certificate embedded in the quote.
+pems = re.findall(rb"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", open(quote, "rb").read(), re.S)
+check(len(pems) == 3, f"quote embeds a 3-certificate PEM chain ({len(pems)} found)")
+
+rc, j = verify()
+checks = {c["name"]: c["ok"] for c in j["checks"]}
+check(rc == 2 and j["verdict"] == "fail", "with the built-in production root the verdict is fail (exit 2)")
+check([n for n, ok in checks.items() if not ok] == ["pck-chain"], "only pck-chain fails: " + str(checks))
+check(all(checks.get(f"rtmr{i}-replay") for i in range(4)), "RTMR0-3 replayed from CCEL + IMA equal the quote")
+
+with tempfile.NamedTemporaryFile(suffix=".pem") as root:
+    root.write(pems[-1] + b"\n")
+    root.flush()
+    rc, j = verify("--root", root.name, "--at", "2024-02-20")
+    check(rc == 0 and j["verdict"] == "ok", "with the chain's own root every check passes (exit 0)")
+    check(all(c["ok"] for c in j["checks"]) and len(j["checks"]) >= 9, f"{len(j['checks'])} checks, all ok")
+
+# Without the IMA list, RTMR2 (boot events only) must not match the quote.
+p = subprocess.run([cli, "verify", "--json", "--eventlog", ccel, quote], capture_output=True, text=True)
+j = json.loads(p.stdout)
+checks = {c["name"]: c["ok"] for c in j["checks"]}
+check(p.returncode == 2 and checks.get("rtmr2-replay") is False and checks.get("rtmr0-replay") is True,
+      "CCEL alone: RTMR2 differs from the quote (the IMA entry is missing), RTMR0 still matches")
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
