@@ -147,6 +147,30 @@ def main():
         check(pdig == want, f"quote pcrDigest == {default}(PCR0..23 as read by measurement)")
         cq2 = cq[:-1] + [hashlib.sha512(b"not the nonce").digest()[:len(rd)].hex()]
         check(subprocess.run(cq2, capture_output=True).returncode != 0, "host: a wrong nonce is rejected")
+        # The project's own verifier on the host, with the PCR values the
+        # guest read (its replay --verify already tied them to the logs).
+        cli = os.environ.get("CCTRUSTED")
+        if cli:
+            pcrfile = os.path.join(work, "guest.pcrs")
+            with open(pcrfile, "w") as f:
+                for i in range(24):
+                    f.write(f"{default}:PCR{i}={pcr.get((default, i), b'').hex()}\n")
+            base = [cli, "verify", "--json", "--signature", os.path.join(work, "guest.sig"), "--ak",
+                    os.path.join(work, "guest.ak"), "--pcrs", pcrfile]
+            p = subprocess.run(base + ["--nonce", rd.hex(), os.path.join(work, "guest.quote")],
+                               capture_output=True, text=True)
+            try:
+                v = json.loads(p.stdout)
+            except ValueError:
+                v = {}
+            check(p.returncode == 0 and v.get("verdict") == "ok",
+                  "host: cctrusted verify accepts the guest's quote (signature, nonce, PCR digest): "
+                  + ", ".join(c["name"] for c in v.get("checks", [])))
+            if p.returncode != 0:
+                print(p.stdout, p.stderr)
+            p = subprocess.run(base + ["--nonce", hashlib.sha512(b"not the nonce").digest()[:len(rd)].hex(),
+                                       os.path.join(work, "guest.quote")], capture_output=True, text=True)
+            check(p.returncode == 2, "host: cctrusted verify rejects a wrong nonce (exit 2)")
 
     # extend PCR16 with H("hello")
     ext = js(sec, "extend")

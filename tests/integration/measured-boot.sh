@@ -140,7 +140,7 @@ echo "qemu exited with $qrc after $(( $(date +%s) - start )) s"
 [ "$qrc" = 124 ] && echo "qemu was killed after the ${timeout_s} s timeout"
 
 # --- host-side checks
-python3 "$here/measured-boot-check.py" "$work/console.log" "$nonce" "$work"
+CCTRUSTED="$cli" python3 "$here/measured-boot-check.py" "$work/console.log" "$nonce" "$work"
 rc=$?
 if [ "$rc" != 0 ]; then
     echo "---- console (last 80 lines)"
