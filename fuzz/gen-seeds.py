@@ -8,7 +8,8 @@ Platform Firmware Profile, section 10 "Event Logging"; UEFI 2.10 / GHCI
 exercise the digest checks as well as the parsers. Output is deterministic:
 re-running the script reproduces the committed files byte for byte.
 
-Usage: fuzz/gen-seeds.py [OUTDIR]   (default: the corpus/ next to this script)
+Usage: fuzz/gen-seeds.py [--check] [OUTDIR]   (default: the corpus/ next to this script)
+  --check  write nothing; exit 1 unless OUTDIR holds exactly these seeds
 """
 import hashlib
 import os
@@ -208,7 +209,11 @@ def ccel_table(log_len):
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+    args = sys.argv[1:]
+    check = bool(args) and args[0] == "--check"
+    if check:
+        args = args[1:]
+    out = args[0] if args else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     ccel = ccel_log()
     seeds = {
         "tcg/tcg2-multibank.bin": tcg2_multibank(),
@@ -220,13 +225,27 @@ def main():
         "ccel/ccel-table.bin": ccel_table(len(ccel)),
         "ccel/tcg2-multibank.bin": tcg2_multibank(),
     }
+    bad = 0
     for name, data in seeds.items():
         path = os.path.join(out, name)
+        if check:
+            try:
+                with open(path, "rb") as f:
+                    same = f.read() == data
+            except OSError:
+                same = False
+            if not same:
+                print(f"{path}: differs from what gen-seeds.py generates")
+                bad += 1
+            continue
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(data)
-        print(f"{path}: {len(data)} bytes")
+        print(f"{name}: {len(data)} bytes")
+    if check:
+        print(f"{len(seeds) - bad} of {len(seeds)} seeds match")
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
