@@ -56,30 +56,17 @@ static int dec_trunc(struct dec *d, const struct cct_reader *r, const char *what
                    need, cct_reader_left(r));
 }
 
-#define RD_U8(d, r, v, what)                                                                                 \
+/* Read a fixed-size field with the cursor function rd, or fail as truncated (needs n bytes). */
+#define RD_FIXED(d, r, rd, v, n, what)                                                                       \
     do {                                                                                                     \
-        if (!cct_read_u8((r), (v))) {                                                                        \
-            return dec_trunc((d), (r), (what), 1);                                                           \
+        if (!rd((r), (v))) {                                                                                 \
+            return dec_trunc((d), (r), (what), (n));                                                         \
         }                                                                                                    \
     } while (0)
-#define RD_U16(d, r, v, what)                                                                                \
-    do {                                                                                                     \
-        if (!cct_read_u16le((r), (v))) {                                                                     \
-            return dec_trunc((d), (r), (what), 2);                                                           \
-        }                                                                                                    \
-    } while (0)
-#define RD_U32(d, r, v, what)                                                                                \
-    do {                                                                                                     \
-        if (!cct_read_u32le((r), (v))) {                                                                     \
-            return dec_trunc((d), (r), (what), 4);                                                           \
-        }                                                                                                    \
-    } while (0)
-#define RD_U64(d, r, v, what)                                                                                \
-    do {                                                                                                     \
-        if (!cct_read_u64le((r), (v))) {                                                                     \
-            return dec_trunc((d), (r), (what), 8);                                                           \
-        }                                                                                                    \
-    } while (0)
+#define RD_U8(d, r, v, what) RD_FIXED(d, r, cct_read_u8, v, 1, what)
+#define RD_U16(d, r, v, what) RD_FIXED(d, r, cct_read_u16le, v, 2, what)
+#define RD_U32(d, r, v, what) RD_FIXED(d, r, cct_read_u32le, v, 4, what)
+#define RD_U64(d, r, v, what) RD_FIXED(d, r, cct_read_u64le, v, 8, what)
 #define RD_BYTES(d, r, n, p, what)                                                                           \
     do {                                                                                                     \
         if (!cct_read_bytes((r), (n), (p))) {                                                                \
@@ -688,22 +675,59 @@ static int dec_gpt(struct dec *d, struct cct_reader *r)
 
 /* ---- EV_NO_ACTION ---- */
 
-/* TCG_EfiSpecIDEvent (PFP 10.4.5.1): after the 16-byte signature. */
-static int dec_specid03(struct dec *d, struct cct_reader *r)
+/*
+ * The fields both spec ID structures start with: platformClass, spec version
+ * minor/major, errata, uintnSize. st names the structure in error messages.
+ */
+static int dec_specid_head(struct dec *d, struct cct_reader *r, const char *st)
 {
-    uint32_t pc, nalg;
-    uint8_t mi, ma, er, un, vn;
-    RD_U32(d, r, &pc, "TCG_EfiSpecIDEvent.platformClass");
+    char what[64];
+    uint32_t pc;
+    uint8_t mi, ma, er, un;
+    snprintf(what, sizeof(what), "%s.platformClass", st);
+    RD_U32(d, r, &pc, what);
     cct_emit_u64(d->e, "platform_class", pc);
-    RD_U8(d, r, &mi, "TCG_EfiSpecIDEvent.specVersionMinor");
-    RD_U8(d, r, &ma, "TCG_EfiSpecIDEvent.specVersionMajor");
+    snprintf(what, sizeof(what), "%s.specVersionMinor", st);
+    RD_U8(d, r, &mi, what);
+    snprintf(what, sizeof(what), "%s.specVersionMajor", st);
+    RD_U8(d, r, &ma, what);
     char ver[16];
     snprintf(ver, sizeof(ver), "%u.%u", ma, mi);
     cct_emit_cstr(d->e, "spec_version", ver);
-    RD_U8(d, r, &er, "TCG_EfiSpecIDEvent.specErrata");
+    snprintf(what, sizeof(what), "%s.specErrata", st);
+    RD_U8(d, r, &er, what);
     cct_emit_u64(d->e, "spec_errata", er);
-    RD_U8(d, r, &un, "TCG_EfiSpecIDEvent.uintnSize");
+    snprintf(what, sizeof(what), "%s.uintnSize", st);
+    RD_U8(d, r, &un, what);
     cct_emit_u64(d->e, "uintn_size", un);
+    return 0;
+}
+
+/* The vendorInfoSize + vendorInfo both spec ID structures end with. */
+static int dec_specid_vendor(struct dec *d, struct cct_reader *r, const char *st, bool emit_size)
+{
+    char what[64];
+    uint8_t vn;
+    const uint8_t *vi;
+    snprintf(what, sizeof(what), "%s.vendorInfoSize", st);
+    RD_U8(d, r, &vn, what);
+    if (emit_size) {
+        cct_emit_u64(d->e, "vendor_info_size", vn);
+    }
+    snprintf(what, sizeof(what), "%s.vendorInfo", st);
+    RD_BYTES(d, r, vn, &vi, what);
+    cct_emit_hex(d->e, "vendor_info", vi, vn);
+    return 0;
+}
+
+/* TCG_EfiSpecIDEvent (PFP 10.4.5.1): after the 16-byte signature. */
+static int dec_specid03(struct dec *d, struct cct_reader *r)
+{
+    uint32_t nalg;
+    int rc = dec_specid_head(d, r, "TCG_EfiSpecIDEvent");
+    if (rc < 0) {
+        return rc;
+    }
     RD_U32(d, r, &nalg, "TCG_EfiSpecIDEvent.numberOfAlgorithms");
     cct_emit_u64(d->e, "number_of_algorithms", nalg);
     if (nalg > CCT_MAX_DIGESTS) {
@@ -725,39 +749,14 @@ static int dec_specid03(struct dec *d, struct cct_reader *r)
         cct_emit_end(d->e);
     }
     cct_emit_end(d->e);
-    RD_U8(d, r, &vn, "TCG_EfiSpecIDEvent.vendorInfoSize");
-    cct_emit_u64(d->e, "vendor_info_size", vn);
-    const uint8_t *vi;
-    if (!cct_read_bytes(r, vn, &vi)) {
-        return dec_trunc(d, r, "TCG_EfiSpecIDEvent.vendorInfo", vn);
-    }
-    cct_emit_hex(d->e, "vendor_info", vi, vn);
-    return 0;
+    return dec_specid_vendor(d, r, "TCG_EfiSpecIDEvent", true);
 }
 
 /* TCG_EfiSpecIdEventStruct of TCG 1.2 logs (TCG EFI Platform 1.22 section 7.4). */
 static int dec_specid00(struct dec *d, struct cct_reader *r)
 {
-    uint32_t pc;
-    uint8_t mi, ma, er, un, vn;
-    RD_U32(d, r, &pc, "TCG_EfiSpecIdEventStruct.platformClass");
-    cct_emit_u64(d->e, "platform_class", pc);
-    RD_U8(d, r, &mi, "TCG_EfiSpecIdEventStruct.specVersionMinor");
-    RD_U8(d, r, &ma, "TCG_EfiSpecIdEventStruct.specVersionMajor");
-    char ver[16];
-    snprintf(ver, sizeof(ver), "%u.%u", ma, mi);
-    cct_emit_cstr(d->e, "spec_version", ver);
-    RD_U8(d, r, &er, "TCG_EfiSpecIdEventStruct.specErrata");
-    cct_emit_u64(d->e, "spec_errata", er);
-    RD_U8(d, r, &un, "TCG_EfiSpecIdEventStruct.uintnSize");
-    cct_emit_u64(d->e, "uintn_size", un);
-    RD_U8(d, r, &vn, "TCG_EfiSpecIdEventStruct.vendorInfoSize");
-    const uint8_t *vi;
-    if (!cct_read_bytes(r, vn, &vi)) {
-        return dec_trunc(d, r, "TCG_EfiSpecIdEventStruct.vendorInfo", vn);
-    }
-    cct_emit_hex(d->e, "vendor_info", vi, vn);
-    return 0;
+    int rc = dec_specid_head(d, r, "TCG_EfiSpecIdEventStruct");
+    return rc < 0 ? rc : dec_specid_vendor(d, r, "TCG_EfiSpecIdEventStruct", false);
 }
 
 /* A u8-size-prefixed string of the SP800-155 events. */
