@@ -492,8 +492,8 @@ static int dec_blob(struct dec *d, struct cct_reader *r)
     return 0;
 }
 
-/* A u8-size-prefixed description (BLOB2, HANDOFF_TABLES2): text, NULs trimmed. */
-static int dec_description(struct dec *d, struct cct_reader *r, const char *what)
+/* A u8-size-prefixed string (BLOB2/HANDOFF_TABLES2 descriptions, SP800-155 strings): text, NULs trimmed. */
+static int dec_u8_text(struct dec *d, struct cct_reader *r, const char *key, const char *what)
 {
     struct cct_reader s;
     uint8_t n;
@@ -507,14 +507,14 @@ static int dec_description(struct dec *d, struct cct_reader *r, const char *what
     while (t > 0 && s.p[t - 1] == 0) {
         t--;
     }
-    emit_ustr_bytes(d->e, "description", s.p, t);
+    emit_ustr_bytes(d->e, key, s.p, t);
     return 0;
 }
 
 /* UEFI_PLATFORM_FIRMWARE_BLOB2 (PFP 10.2.5): BlobDescriptionSize u8, BlobDescription, base, length. */
 static int dec_blob2(struct dec *d, struct cct_reader *r)
 {
-    int rc = dec_description(d, r, "UEFI_PLATFORM_FIRMWARE_BLOB2.BlobDescription");
+    int rc = dec_u8_text(d, r, "description", "UEFI_PLATFORM_FIRMWARE_BLOB2.BlobDescription");
     return rc < 0 ? rc : dec_blob(d, r);
 }
 
@@ -545,7 +545,7 @@ static int dec_tables(struct dec *d, struct cct_reader *r)
 
 static int dec_tables2(struct dec *d, struct cct_reader *r)
 {
-    int rc = dec_description(d, r, "UEFI_HANDOFF_TABLE_POINTERS2.TableDescription");
+    int rc = dec_u8_text(d, r, "description", "UEFI_HANDOFF_TABLE_POINTERS2.TableDescription");
     return rc < 0 ? rc : dec_tables(d, r);
 }
 
@@ -759,25 +759,6 @@ static int dec_specid00(struct dec *d, struct cct_reader *r)
     return rc < 0 ? rc : dec_specid_vendor(d, r, "TCG_EfiSpecIdEventStruct", false);
 }
 
-/* A u8-size-prefixed string of the SP800-155 events. */
-static int sp_str(struct dec *d, struct cct_reader *r, const char *key, const char *what)
-{
-    struct cct_reader s;
-    uint8_t n;
-    if (!cct_read_u8(r, &n)) {
-        return dec_trunc(d, r, what, 1);
-    }
-    if (!cct_read_sub(r, n, &s)) {
-        return dec_trunc(d, r, what, n);
-    }
-    size_t t = n;
-    while (t > 0 && s.p[t - 1] == 0) {
-        t--;
-    }
-    emit_ustr_bytes(d->e, key, s.p, t);
-    return 0;
-}
-
 /* RIM / platform certificate locator of SP800-155 Event3: type u32, length u32, bytes. */
 static int sp_locator(struct dec *d, struct cct_reader *r, const char *key, const char *what)
 {
@@ -838,15 +819,15 @@ static int dec_sp800_155(struct dec *d, struct cct_reader *r, int version)
         }
         return 0;
     }
-    if ((rc = sp_str(d, r, "platform_manufacturer_str", "PlatformManufacturerStr")) < 0 ||
-        (rc = sp_str(d, r, "platform_model", "PlatformModel")) < 0 ||
-        (rc = sp_str(d, r, "platform_version", "PlatformVersion")) < 0 ||
-        (rc = sp_str(d, r, "firmware_manufacturer_str", "FirmwareManufacturerStr")) < 0) {
+    if ((rc = dec_u8_text(d, r, "platform_manufacturer_str", "PlatformManufacturerStr")) < 0 ||
+        (rc = dec_u8_text(d, r, "platform_model", "PlatformModel")) < 0 ||
+        (rc = dec_u8_text(d, r, "platform_version", "PlatformVersion")) < 0 ||
+        (rc = dec_u8_text(d, r, "firmware_manufacturer_str", "FirmwareManufacturerStr")) < 0) {
         return rc;
     }
     RD_U32(d, r, &fid, "FirmwareManufacturerId");
     cct_emit_u64(d->e, "firmware_manufacturer_id", fid);
-    if ((rc = sp_str(d, r, "firmware_version", "FirmwareVersion")) < 0) {
+    if ((rc = dec_u8_text(d, r, "firmware_version", "FirmwareVersion")) < 0) {
         return rc;
     }
     if (version == 3) {
