@@ -408,13 +408,8 @@ int cct_runtime_log_source(cct_context *ctx, struct cct_log_source *out, size_t 
     if (*n >= max) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "too many log sources");
     }
-    struct cct_log_source *s = &out[*n];
-    memset(s, 0, sizeof(*s));
-    if ((size_t)snprintf(s->path, sizeof(s->path), "%s", path) >= sizeof(s->path)) {
+    if (cct_log_source_add(out, max, n, path, CCT_LOG_CEL_TLV, "runtime") < 0) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "runtime log path too long");
     }
-    s->format = CCT_LOG_CEL_TLV;
-    snprintf(s->role, sizeof(s->role), "runtime");
-    (*n)++;
     return 0;
 }

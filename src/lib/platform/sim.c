@@ -542,12 +542,7 @@ static int sim_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
     if (rc < 0) {
         return rc;
     }
-    memset(out, 0, sizeof(*out));
-    out->kind = CCT_REG_RTMR;
-    out->index = index;
-    out->alg = CCT_ALG_SHA384;
-    out->size = SIM_DIGEST;
-    memcpy(out->digest, r.rtmr[index], SIM_DIGEST);
+    cct_measurement_set(out, CCT_REG_RTMR, index, CCT_ALG_SHA384, r.rtmr[index], SIM_DIGEST);
     return 0;
 }
 
