@@ -764,13 +764,13 @@ static int sim_log_sources(cct_context *ctx, struct cct_log_source *out, size_t 
     if (max < 1) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "no room for log sources");
     }
-    memset(&out[0], 0, sizeof(out[0]));
-    if (sim_file(ctx, "ccel.bin", out[0].path, sizeof(out[0].path)) < 0) {
+    char p[CCT_PATH_MAX];
+    size_t k = 0;
+    if (sim_file(ctx, "ccel.bin", p, sizeof(p)) < 0 ||
+        cct_log_source_add(out, max, &k, p, CCT_LOG_CCEL, "boot") < 0) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "path too long");
     }
-    out[0].format = CCT_LOG_CCEL;
-    snprintf(out[0].role, sizeof(out[0].role), "boot");
-    *n = 1;
+    *n = k;
     return 0;
 }
 

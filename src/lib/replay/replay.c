@@ -179,8 +179,8 @@ static int find(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t 
 }
 
 /* The register (created when new) that a digest of size bytes goes into; CCT_EINVAL when sizes differ. */
-static int find_for(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg, const uint8_t *digest,
-                    size_t size, struct reg **out)
+static int find_for(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+                    const uint8_t *digest, size_t size, struct reg **out)
 {
     struct reg *g;
     if (r == NULL || digest == NULL) {

@@ -310,7 +310,8 @@ int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof
     }
     uint8_t next;
     if (cct_read_u8(&r, &next) && next != CCT_CEL_T_RECNUM) {
-        return fail(err, CCT_EMALFORMED, number, (size_t)off + e.raw_len, "unexpected field after the content");
+        return fail(err, CCT_EMALFORMED, number, (size_t)off + e.raw_len,
+                    "unexpected field after the content");
     }
     st->have_prev = 1;
     st->prev_recnum = recnum;

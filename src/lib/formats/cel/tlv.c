@@ -56,7 +56,8 @@ int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kin
         *type_at = b->len - start;
     }
     if (r == 0) {
-        r = put_tlv_hdr(b, mgt ? CCT_CEL_MGT : CCT_CEL_PCCLIENT_STD, CCT_CEL_TLV_HEADER + 4 + CCT_CEL_TLV_HEADER + data_len);
+        r = put_tlv_hdr(b, mgt ? CCT_CEL_MGT : CCT_CEL_PCCLIENT_STD,
+                        CCT_CEL_TLV_HEADER + 4 + CCT_CEL_TLV_HEADER + data_len);
     }
     if (r == 0) {
         r = put_uint(b, CCT_CEL_PCCLIENT_EVENT_TYPE, event_type, 4);

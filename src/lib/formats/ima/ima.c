@@ -730,7 +730,8 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
     if (ev->data == NULL) {
         ev->data = (const uint8_t *)"";
     }
-    set_record(st, ev, number, off, rec_len, CCT_LOG_IMA_ASCII, pcr, violation, talg, st->tmpl_digest, thn / 2);
+    set_record(st, ev, number, off, rec_len, CCT_LOG_IMA_ASCII, pcr, violation, talg, st->tmpl_digest,
+               thn / 2);
     ev->raw = p;
     ev->raw_len = line_len;
     *consumed = rec_len;
