@@ -57,6 +57,8 @@ void cli_json_str(FILE *f, const char *s);
 void cli_json_hex(FILE *f, const uint8_t *p, size_t n);
 /* Parse a non-negative integer (decimal or 0x hex) fully; false on junk or overflow. */
 bool cli_parse_u64(const char *s, uint64_t *out);
+/* Parse the --index of command cmd (a register number, 0-1023); prints the usage error itself. */
+bool cli_parse_index(const char *cmd, const char *s, uint64_t *out);
 /* Open a log file with an optional forced format; prints the error itself. */
 int cli_open_log(const char *path, enum cct_log_format fmt, cct_eventlog **out);
 const char *cli_reg_prefix(enum cct_reg_kind k);

@@ -54,8 +54,7 @@ int cmd_extend(int argc, char **argv)
         switch (c) {
         case 'j': json = 1; break;
         case 'i':
-            if (!cli_parse_u64(optarg, &index) || index > 1023) {
-                fprintf(stderr, "cctrusted extend: --index needs a register number\n");
+            if (!cli_parse_index("extend", optarg, &index)) {
                 return EXIT_USAGE;
             }
             have_index = 1;

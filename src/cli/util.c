@@ -94,6 +94,17 @@ bool cli_parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
+bool cli_parse_index(const char *cmd, const char *s, uint64_t *out)
+{
+    uint64_t v;
+    if (!cli_parse_u64(s, &v) || v > 1023) {
+        fprintf(stderr, "cctrusted %s: --index needs a register number\n", cmd);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
 int cli_open_log(const char *path, enum cct_log_format fmt, cct_eventlog **out)
 {
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;

@@ -12,20 +12,8 @@ import subprocess
 import sys
 import tempfile
 
-checks = failures = 0
-
-
-def check(cond, what):
-    global checks, failures
-    checks += 1
-    if not cond:
-        failures += 1
-        print("FAIL: " + what)
-
-
-def run(cli, *args):
-    p = subprocess.run([cli] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return p.returncode, p.stdout, p.stderr
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyutil import check, report, run  # noqa: E402 (shared helpers in tests/)
 
 
 def tlv(t, v):
@@ -130,8 +118,7 @@ def main():
         print("corpus CEL: %d records, %d COS digests recomputed, RTMR3 = %s" % (len(evs), len(evs), rtmr3.hex()))
     else:
         print("corpus CEL file absent: skipped that part")
-    print("%d checks, %d failures" % (checks, failures))
-    return 1 if failures else 0
+    return report()
 
 
 if __name__ == "__main__":

@@ -8,21 +8,8 @@ import subprocess
 import sys
 import tempfile
 
-failures = 0
-checks = 0
-
-
-def check(cond, what):
-    global failures, checks
-    checks += 1
-    if not cond:
-        failures += 1
-        print("FAIL: " + what)
-
-
-def run(cli, *args):
-    p = subprocess.run([cli] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return p.returncode, p.stdout, p.stderr
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyutil import check, report, run  # noqa: E402 (shared helpers in tests/)
 
 
 def main():
@@ -100,8 +87,7 @@ def main():
             rc, out, err = run(cli, "eventlog", "--format", "ima", p)
             check(rc == 2 and msg in err and "byte offset" in err, "%s: rc %d, stderr %r" % (fn, rc, err.strip()))
             check("Segmentation" not in err and rc >= 0, fn + ": crashed")
-    print("%d checks, %d failures" % (checks, failures))
-    return 1 if failures or checks == 0 else 0
+    return report(need_checks=True)
 
 
 if __name__ == "__main__":

@@ -10,25 +10,12 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
 
-checks = failures = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyutil import check, report, run  # noqa: E402 (shared helpers in tests/)
+
 summary = []
-
-
-def check(cond, what):
-    global checks, failures
-    checks += 1
-    if not cond:
-        failures += 1
-        print("FAIL: " + what)
-    return cond
-
-
-def run(cli, *args):
-    p = subprocess.run([cli] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return p.returncode, p.stdout, p.stderr
 
 
 def eventlog(cli, path):
@@ -141,8 +128,7 @@ def main():
 
     for s in summary:
         print("  " + s)
-    print("%d checks, %d failures" % (checks, failures))
-    return 1 if failures else 0
+    return report()
 
 
 if __name__ == "__main__":

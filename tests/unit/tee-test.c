@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cctrusted/cctrusted.h>
+
 #include "tee-test.h"
 
 int tee_failures;
@@ -213,4 +215,25 @@ void tee_responder_stop(pid_t pid)
         kill(pid, SIGTERM);
         waitpid(pid, NULL, 0);
     }
+}
+
+void tee_check_rtmrs_replay(struct cct_context *ctx, const char *what)
+{
+    cct_replay *rp = NULL;
+    if (cct_replay_live(ctx, NULL, &rp) < 0) {
+        fprintf(stderr, "%s: replay failed: %s\n", what, cct_context_error(ctx)->message);
+        tee_failures++;
+        return;
+    }
+    for (uint32_t i = 0; i < 4; i++) {
+        struct cct_measurement m;
+        struct cct_register r;
+        CHECK_RC(cct_get_measurement(ctx, i, 0, &m), 0);
+        CHECK_RC(cct_replay_lookup(rp, CCT_REG_RTMR, i, CCT_ALG_SHA384, &r), 0);
+        if (m.size != 48 || r.size != 48 || memcmp(m.digest, r.digest, 48) != 0) {
+            fprintf(stderr, "%s: RTMR%u differs from the replay\n", what, i);
+            tee_failures++;
+        }
+    }
+    cct_replay_free(rp);
 }

@@ -30,6 +30,11 @@ extern int tee_failures;
         }                                                                                                    \
     } while (0)
 
+struct cct_context;
+
+/* Checks that RTMR0-3 read through ctx equal a replay of ctx's logs; what names the case in messages. */
+void tee_check_rtmrs_replay(struct cct_context *ctx, const char *what);
+
 /* Exit code for a skipped test (meson convention). */
 #define TEST_SKIP 77
 

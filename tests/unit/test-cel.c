@@ -11,47 +11,12 @@
 
 #include <cctrusted/cctrusted.h>
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        checks++;                                                                                            \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                             \
-            fprintf(stderr, __VA_ARGS__);                                                                    \
-            fputc('\n', stderr);                                                                             \
-        }                                                                                                    \
-    } while (0)
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "cannot open %s\n", path);
-        exit(2);
-    }
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0, r;
-    do {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4096;
-            if ((buf = realloc(buf, cap)) == NULL) {
-                exit(2);
-            }
-        }
-        r = fread(buf + n, 1, cap - n, f);
-        n += r;
-    } while (r > 0);
-    fclose(f);
-    *len = n;
-    return buf;
-}
+#include "testutil.h"
 
 static void truncation(enum cct_log_format fmt, const char *path)
 {
     size_t n;
-    uint8_t *full = slurp(path, &n);
+    uint8_t *full = test_slurp(path, &n);
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     o.format = fmt;
     uint64_t ends[256], starts[256];

@@ -12,18 +12,7 @@
 
 #include "crypto/crypto.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        checks++;                                                                                            \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                             \
-            fprintf(stderr, __VA_ARGS__);                                                                    \
-            fputc('\n', stderr);                                                                             \
-        }                                                                                                    \
-    } while (0)
+#include "testutil.h"
 
 static const char *dir;
 
@@ -31,30 +20,7 @@ static uint8_t *slurp(const char *name, size_t *len)
 {
     char path[1024];
     snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "cannot open %s\n", path);
-        exit(1);
-    }
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4096;
-            buf = realloc(buf, cap);
-            if (buf == NULL) {
-                exit(1);
-            }
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        if (r == 0) {
-            break;
-        }
-        n += r;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
+    return test_slurp(path, len);
 }
 
 static cct_eventlog *open_mem(const uint8_t *p, size_t n, enum cct_log_format fmt, size_t max_ev, int *rc,

@@ -68,24 +68,6 @@ static int verify_raw(const uint8_t *pub, const uint8_t *sig, const uint8_t *msg
     return ok;
 }
 
-static void check_replay_equals_registers(cct_context *ctx)
-{
-    cct_replay *rp = NULL;
-    CHECK_RC(cct_replay_live(ctx, NULL, &rp), 0);
-    if (rp == NULL) {
-        fprintf(stderr, "replay failed: %s\n", cct_context_error(ctx)->message);
-        return;
-    }
-    for (uint32_t i = 0; i < 4; i++) {
-        struct cct_measurement m;
-        struct cct_register r;
-        CHECK_RC(cct_get_measurement(ctx, i, 0, &m), 0);
-        CHECK_RC(cct_replay_lookup(rp, CCT_REG_RTMR, i, CCT_ALG_SHA384, &r), 0);
-        CHECK(m.size == 48 && r.size == 48 && memcmp(m.digest, r.digest, 48) == 0);
-    }
-    cct_replay_free(rp);
-}
-
 /* The boot registers equal what tests/unit/sim_rtmrs.py derives from docs/SIM.md with hashlib. */
 static void check_against_python(const char *dir)
 {
@@ -169,7 +151,7 @@ int main(void)
     CHECK(rtmr2_events == 1);
     CHECK(log && cct_eventlog_padding(log) > 0);
     cct_eventlog_free(log);
-    check_replay_equals_registers(ctx);
+    tee_check_rtmrs_replay(ctx, "sim");
     check_against_python(dir);
 
     /* Two runtime extends of RTMR3; expected values computed here. */
@@ -190,7 +172,7 @@ int main(void)
     CHECK(memcmp(m3.digest, want, 48) == 0);
     CHECK_RC(cct_get_log_sources(ctx, src, CCT_MAX_LOG_SOURCES, &n), 0);
     CHECK(n == 2 && src[1].format == CCT_LOG_CEL_TLV && strcmp(src[1].role, "runtime") == 0);
-    check_replay_equals_registers(ctx);
+    tee_check_rtmrs_replay(ctx, "sim");
 
     /* The runtime records: RTMR3 (CC MR index 4), EV_EVENT_TAG with our data. */
     CHECK_RC(cct_get_eventlog(ctx, 1, 0, CCT_COUNT_ALL, &log), 0);
@@ -281,7 +263,7 @@ int main(void)
     }
     cct_report_free(r1);
     cct_report_free(r2);
-    check_replay_equals_registers(ctx2);
+    tee_check_rtmrs_replay(ctx2, "sim");
     cct_close(ctx2);
     cct_close(ctx);
     tee_rmrf(dir);

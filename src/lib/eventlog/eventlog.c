@@ -418,14 +418,7 @@ int cct_eventlog_rewind(cct_eventlog *log)
         log->mem_pos = 0;
     }
     enum cct_log_format f = log->parser.format;
-    cct_error_clear(&log->err);
-    log->number = 0;
-    log->sel_start = 0;
-    log->sel_count = CCT_COUNT_ALL;
-    log->emitted = 0;
-    log->padding = 0;
-    log->ended = 0;
-    log->failed = 0;
+    cct_eventlog_restart(log, 0);
     return init_parser(log, f);
 }
 

@@ -42,4 +42,17 @@ struct cct_eventlog {
     int failed;
 };
 
+/* Iteration state as before the first event, the next record numbered number (rewind, resume). */
+static inline void cct_eventlog_restart(struct cct_eventlog *log, uint64_t number)
+{
+    cct_error_clear(&log->err);
+    log->number = number;
+    log->sel_start = 0;
+    log->sel_count = CCT_COUNT_ALL;
+    log->emitted = 0;
+    log->padding = 0;
+    log->ended = 0;
+    log->failed = 0;
+}
+
 #endif

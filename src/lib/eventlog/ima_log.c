@@ -101,13 +101,6 @@ int cct_eventlog_resume(cct_eventlog *log, const struct cct_eventlog_position *p
         }
         log->mem_pos = (size_t)pos->offset;
     }
-    cct_error_clear(&log->err);
-    log->number = pos->number;
-    log->sel_start = 0;
-    log->sel_count = CCT_COUNT_ALL;
-    log->emitted = 0;
-    log->padding = 0;
-    log->ended = 0;
-    log->failed = 0;
+    cct_eventlog_restart(log, pos->number);
     return 0;
 }

@@ -70,4 +70,19 @@ int cct_path(const char *sysroot, const char *path, char *out, size_t len);
 void cct_probe_add(struct cct_detection *d, enum cct_platform p, const char *what, const char *path,
                    int found, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/*
+ * Whether this library build parses fmt (another module may add it): opens a
+ * small dummy buffer with that format. Not an empty one: the iterator rejects
+ * an empty log (CCT_EMALFORMED) before it looks at the format.
+ */
+int cct_log_format_supported(enum cct_log_format fmt);
+
+/* Append {path, f, role} to out[*n] and count it. CCT_ELIMIT when out is full or path too long. */
+int cct_log_source_add(struct cct_log_source *out, size_t max, size_t *n, const char *path,
+                       enum cct_log_format f, const char *role);
+
+/* A backend's register value into out (zeroed first); size is at most CCT_MAX_DIGEST_SIZE. */
+void cct_measurement_set(struct cct_measurement *out, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+                         const uint8_t *digest, size_t size);
+
 #endif

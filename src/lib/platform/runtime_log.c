@@ -115,13 +115,14 @@ static int scan_log(cct_context *ctx, const char *path, struct scan *s)
     if (r < 0) {
         return r;
     }
-    struct cct_cel_tlv_state st = {0};
+    /* The same parser as the event log iterator, so the log is read back the way replay reads it. */
+    struct cct_cel_state st;
+    cct_cel_init(&st, CCT_LOG_CEL_TLV, CCT_MAX_EVENT_SIZE);
     size_t off = 0;
     while (off < s->len) {
         struct cct_event ev;
         size_t used = 0;
-        int end = 0;
-        r = cct_cel_tlv_next(&st, s->buf + off, s->len - off, off, s->records, &ev, &used, &end, &ctx->err);
+        r = cct_cel_record(&st, s->buf + off, s->len - off, off, s->records, &ev, &used, &ctx->err);
         if (r == CCT_ETRUNCATED) {
             break; /* torn tail: stops at s->end */
         }
@@ -129,10 +130,9 @@ static int scan_log(cct_context *ctx, const char *path, struct scan *s)
             scan_free(s);
             return r;
         }
-        uint8_t ctype = 0;
-        size_t type_at = 0;
-        s->tail_pending = cct_cel_tlv_content_type(&ev, &ctype, &type_at) == 0 && ctype == CCT_CEL_T_MGT;
-        s->tail_type_at = off + type_at;
+        /* Content is the last field and, for management records, ev.data is its whole value. */
+        s->tail_pending = ev.cel_content_type == CCT_CEL_MGT;
+        s->tail_type_at = s->tail_pending ? off + ev.raw_len - ev.data_len - CCT_CEL_TLV_HEADER : 0;
         s->tail_off = off;
         s->tail = ev;
         s->records++;
@@ -153,7 +153,7 @@ static int sync_fd(cct_context *ctx, int fd, const char *path)
 
 static int commit_at(cct_context *ctx, int fd, size_t off, const char *path)
 {
-    uint8_t t = CCT_CEL_T_PCCLIENT_STD;
+    uint8_t t = CCT_CEL_PCCLIENT_STD;
     if (pwrite(fd, &t, 1, (off_t)off) != 1) {
         int e = errno;
         return cct_err_sys(&ctx->err, CCT_EIO, e, "cannot commit a record in %s", path);
@@ -408,13 +408,8 @@ int cct_runtime_log_source(cct_context *ctx, struct cct_log_source *out, size_t 
     if (*n >= max) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "too many log sources");
     }
-    struct cct_log_source *s = &out[*n];
-    memset(s, 0, sizeof(*s));
-    if ((size_t)snprintf(s->path, sizeof(s->path), "%s", path) >= sizeof(s->path)) {
+    if (cct_log_source_add(out, max, n, path, CCT_LOG_CEL_TLV, "runtime") < 0) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "runtime log path too long");
     }
-    s->format = CCT_LOG_CEL_TLV;
-    snprintf(s->role, sizeof(s->role), "runtime");
-    (*n)++;
     return 0;
 }

@@ -542,12 +542,7 @@ static int sim_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
     if (rc < 0) {
         return rc;
     }
-    memset(out, 0, sizeof(*out));
-    out->kind = CCT_REG_RTMR;
-    out->index = index;
-    out->alg = CCT_ALG_SHA384;
-    out->size = SIM_DIGEST;
-    memcpy(out->digest, r.rtmr[index], SIM_DIGEST);
+    cct_measurement_set(out, CCT_REG_RTMR, index, CCT_ALG_SHA384, r.rtmr[index], SIM_DIGEST);
     return 0;
 }
 
@@ -769,13 +764,13 @@ static int sim_log_sources(cct_context *ctx, struct cct_log_source *out, size_t 
     if (max < 1) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "no room for log sources");
     }
-    memset(&out[0], 0, sizeof(out[0]));
-    if (sim_file(ctx, "ccel.bin", out[0].path, sizeof(out[0].path)) < 0) {
+    char p[CCT_PATH_MAX];
+    size_t k = 0;
+    if (sim_file(ctx, "ccel.bin", p, sizeof(p)) < 0 ||
+        cct_log_source_add(out, max, &k, p, CCT_LOG_CCEL, "boot") < 0) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "path too long");
     }
-    out[0].format = CCT_LOG_CCEL;
-    snprintf(out[0].role, sizeof(out[0].role), "boot");
-    *n = 1;
+    *n = k;
     return 0;
 }
 

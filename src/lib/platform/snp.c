@@ -245,12 +245,8 @@ static int snp_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
     if (!ok) {
         return cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1, "SNP report too short for MEASUREMENT");
     }
-    memset(out, 0, sizeof(*out));
-    out->kind = CCT_REG_PCR; /* no dedicated kind: a single launch register */
-    out->index = 0;
-    out->alg = CCT_ALG_SHA384;
-    out->size = SNP_MEASUREMENT_LEN;
-    memcpy(out->digest, m, sizeof(m));
+    /* No dedicated kind: a single launch register. */
+    cct_measurement_set(out, CCT_REG_PCR, 0, CCT_ALG_SHA384, m, sizeof(m));
     return 0;
 }
 

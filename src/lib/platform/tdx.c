@@ -232,12 +232,7 @@ static int tdx_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
     } else {
         return r;
     }
-    memset(out, 0, sizeof(*out));
-    out->kind = CCT_REG_RTMR;
-    out->index = index;
-    out->alg = CCT_ALG_SHA384;
-    out->size = TDX_DIGEST;
-    memcpy(out->digest, digest, TDX_DIGEST);
+    cct_measurement_set(out, CCT_REG_RTMR, index, CCT_ALG_SHA384, digest, TDX_DIGEST);
     return 0;
 }
 
@@ -471,49 +466,20 @@ static int tdx_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
                    TDX_ATTEST_CONF);
 }
 
-/* Whether this library build parses fmt (another module may add it). */
-static int format_supported(enum cct_log_format fmt)
-{
-    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
-    cct_eventlog *log = NULL;
-    static const uint8_t empty[1] = {0};
-    o.format = fmt;
-    int r = cct_eventlog_from_memory(empty, sizeof(empty), &o, &log, NULL);
-    cct_eventlog_free(log);
-    return r != CCT_EUNSUPPORTED;
-}
-
-static int add_source(struct cct_log_source *out, size_t max, size_t *n, const char *path,
-                      enum cct_log_format f, const char *role)
-{
-    if (*n >= max) {
-        return CCT_ELIMIT;
-    }
-    struct cct_log_source *s = &out[*n];
-    memset(s, 0, sizeof(*s));
-    if ((size_t)snprintf(s->path, sizeof(s->path), "%s", path) >= sizeof(s->path)) {
-        return CCT_ELIMIT;
-    }
-    s->format = f;
-    snprintf(s->role, sizeof(s->role), "%s", role);
-    (*n)++;
-    return 0;
-}
-
 static int tdx_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max, size_t *n)
 {
     char p[CCT_PATH_MAX];
     size_t k = 0;
     int r = 0;
     if (cct_tee_exists(ctx->sysroot, CCEL_DATA, p, sizeof(p))) {
-        r = add_source(out, max, &k, p, CCT_LOG_CCEL, "boot");
+        r = cct_log_source_add(out, max, &k, p, CCT_LOG_CCEL, "boot");
     }
-    if (r == 0 && format_supported(CCT_LOG_IMA_ASCII) &&
+    if (r == 0 && cct_log_format_supported(CCT_LOG_IMA_ASCII) &&
         cct_tee_exists(ctx->sysroot, IMA_ASCII, p, sizeof(p))) {
-        r = add_source(out, max, &k, p, CCT_LOG_IMA_ASCII, "ima");
-    } else if (r == 0 && format_supported(CCT_LOG_IMA_BINARY) &&
+        r = cct_log_source_add(out, max, &k, p, CCT_LOG_IMA_ASCII, "ima");
+    } else if (r == 0 && cct_log_format_supported(CCT_LOG_IMA_BINARY) &&
                cct_tee_exists(ctx->sysroot, IMA_BINARY, p, sizeof(p))) {
-        r = add_source(out, max, &k, p, CCT_LOG_IMA_BINARY, "ima");
+        r = cct_log_source_add(out, max, &k, p, CCT_LOG_IMA_BINARY, "ima");
     }
     if (r < 0) {
         return cct_err(&ctx->err, r, -1, -1, "too many log sources or path too long");

@@ -615,22 +615,6 @@ out:
     return r;
 }
 
-/*
- * Whether this build can parse IMA's binary log: open a small dummy buffer
- * with that format. An empty buffer would not do: the iterator rejects an
- * empty log (CCT_EMALFORMED) before it looks at the format.
- */
-static int ima_binary_supported(void)
-{
-    static const uint8_t dummy[16] = { 0 };
-    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
-    cct_eventlog *log = NULL;
-    o.format = CCT_LOG_IMA_BINARY;
-    int r = cct_eventlog_from_memory(dummy, sizeof(dummy), &o, &log, NULL);
-    cct_eventlog_free(log);
-    return r != CCT_EUNSUPPORTED;
-}
-
 static int tpm_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max, size_t *n)
 {
     struct {
@@ -648,19 +632,15 @@ static int tpm_log_sources(cct_context *ctx, struct cct_log_source *out, size_t 
         if (!path_exists(ctx->sysroot, cand[i].path, p, sizeof(p), &st)) {
             continue;
         }
-        if (cand[i].fmt == CCT_LOG_IMA_BINARY && !ima_binary_supported()) {
+        if (cand[i].fmt == CCT_LOG_IMA_BINARY && !cct_log_format_supported(CCT_LOG_IMA_BINARY)) {
             continue;
         }
         if (k == max) {
             return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "more than %zu log sources", max);
         }
-        memset(&out[k], 0, sizeof(out[k]));
-        if (snprintf(out[k].path, sizeof(out[k].path), "%s", p) >= (int)sizeof(out[k].path)) {
+        if (cct_log_source_add(out, max, &k, p, cand[i].fmt, cand[i].role) < 0) {
             return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "log path too long: %s", p);
         }
-        out[k].format = cand[i].fmt;
-        snprintf(out[k].role, sizeof(out[k].role), "%s", cand[i].role);
-        k++;
     }
     *n = k;
     return 0;

@@ -178,8 +178,9 @@ static int find(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t 
     return 0;
 }
 
-int cct_replay_extend(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
-                      const uint8_t *digest, size_t size)
+/* The register (created when new) that a digest of size bytes goes into; CCT_EINVAL when sizes differ. */
+static int find_for(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+                    const uint8_t *digest, size_t size, struct reg **out)
 {
     struct reg *g;
     if (r == NULL || digest == NULL) {
@@ -191,6 +192,18 @@ int cct_replay_extend(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uin
     }
     if (size != g->size) {
         return CCT_EINVAL;
+    }
+    *out = g;
+    return 0;
+}
+
+int cct_replay_extend(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+                      const uint8_t *digest, size_t size)
+{
+    struct reg *g;
+    int rc = find_for(r, kind, index, alg, digest, size, &g);
+    if (rc < 0) {
+        return rc;
     }
     rc = cct_hasher_extend(&r->h, alg, g->digest, digest);
     if (rc < 0) {
@@ -283,15 +296,9 @@ int cct_replay_set_register(cct_replay *r, enum cct_reg_kind kind, uint32_t inde
                             const uint8_t *digest, size_t size, uint64_t n_events)
 {
     struct reg *g;
-    if (r == NULL || digest == NULL) {
-        return CCT_EINVAL;
-    }
-    int rc = find(r, kind, index, alg, 1, &g);
+    int rc = find_for(r, kind, index, alg, digest, size, &g);
     if (rc < 0) {
         return rc;
-    }
-    if (size != g->size) {
-        return CCT_EINVAL;
     }
     memcpy(g->digest, digest, size);
     g->n_events = n_events;

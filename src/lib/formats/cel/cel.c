@@ -130,15 +130,17 @@ static int content_pair(const struct tlv *c, struct tlv *t0, struct tlv *t1, uin
     return 0;
 }
 
-int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err)
+/*
+ * The four fields of the record at p, and nothing after them. On success
+ * *out is the event and *out_recnum its recnum; st is not changed.
+ */
+static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t len, uint64_t off,
+                        uint64_t number, struct cct_event *out, uint64_t *out_recnum, struct cct_error *err)
 {
     struct cct_reader r;
     struct tlv rec, idx, dig, con;
     struct cct_event e;
     uint64_t recnum, index;
-    *end = 0;
-    *consumed = 0;
     cct_reader_init(&r, p, len, (size_t)off);
     memset(&e, 0, sizeof(e));
     /* Check sizes before waiting for bytes, so a bogus length is an error, not a wait. */
@@ -272,18 +274,6 @@ int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof
         /* Log management (version, firmware end, timestamps): never extended. */
         e.flags |= CCT_EVENT_F_HEADER;
     }
-    /* The record ends where the next recnum starts, or at the end. */
-    if (cct_reader_left(&r) == 0 && !eof) {
-        return CCT_ETRUNCATED;
-    }
-    struct cct_reader peek = r;
-    uint8_t next;
-    if (cct_read_u8(&peek, &next)) {
-        if (next != CCT_CEL_T_RECNUM) {
-            return fail(err, CCT_EMALFORMED, number, cct_reader_offset(&r),
-                        "unexpected field after the content");
-        }
-    }
     size_t rec_len = (size_t)(cct_reader_offset(&r) - off);
     e.number = number;
     e.offset = off;
@@ -296,9 +286,52 @@ int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof
         e.data = p;
         e.data_len = 0;
     }
+    *out = e;
+    *out_recnum = recnum;
+    return 0;
+}
+
+int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
+                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err)
+{
+    struct cct_event e;
+    uint64_t recnum;
+    *end = 0;
+    *consumed = 0;
+    int rc = parse_record(st, p, len, off, number, &e, &recnum, err);
+    if (rc < 0) {
+        return rc;
+    }
+    /* The record ends where the next recnum starts, or at the end. */
+    struct cct_reader r;
+    cct_reader_init(&r, p + e.raw_len, len - e.raw_len, (size_t)off + e.raw_len);
+    if (cct_reader_left(&r) == 0 && !eof) {
+        return CCT_ETRUNCATED;
+    }
+    uint8_t next;
+    if (cct_read_u8(&r, &next) && next != CCT_CEL_T_RECNUM) {
+        return fail(err, CCT_EMALFORMED, number, (size_t)off + e.raw_len,
+                    "unexpected field after the content");
+    }
     st->have_prev = 1;
     st->prev_recnum = recnum;
     *ev = e;
-    *consumed = rec_len;
+    *consumed = e.raw_len;
+    return 0;
+}
+
+int cct_cel_record(struct cct_cel_state *st, const uint8_t *p, size_t len, uint64_t off, uint64_t number,
+                   struct cct_event *ev, size_t *consumed, struct cct_error *err)
+{
+    struct cct_event e;
+    uint64_t recnum;
+    int rc = parse_record(st, p, len, off, number, &e, &recnum, err);
+    if (rc < 0) {
+        return rc;
+    }
+    st->have_prev = 1;
+    st->prev_recnum = recnum;
+    *ev = e;
+    *consumed = e.raw_len;
     return 0;
 }

@@ -39,4 +39,13 @@ void cct_cel_init(struct cct_cel_state *st, enum cct_log_format fmt, size_t max_
 int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
                  uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err);
 
+/*
+ * One record at the start of p, checked like cct_cel_next() but without
+ * looking at what follows it: for logs written whole record by whole
+ * record (the runtime log), where anything after the last complete record
+ * is a torn write. CCT_ETRUNCATED when the four fields are not all there.
+ */
+int cct_cel_record(struct cct_cel_state *st, const uint8_t *p, size_t len, uint64_t off, uint64_t number,
+                   struct cct_event *ev, size_t *consumed, struct cct_error *err);
+
 #endif

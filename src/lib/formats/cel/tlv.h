@@ -11,7 +11,7 @@
  *   content  (type 4 = CEL management, 5 = PC Client standard event
  *             {0: event type, 1: event data}, 7 = IMA template, 8 = IMA TLV,
  *             others are passed through as opaque data)
- * Pure: bytes in, event views out.
+ * Writing side only: records are read back with cct_cel_next() (cel.h).
  */
 #ifndef CCT_FORMATS_CEL_TLV_H
 #define CCT_FORMATS_CEL_TLV_H
@@ -21,32 +21,16 @@
 
 #include <cctrusted/eventlog.h>
 
+#include "formats/cel/cel.h"
 #include "util/buf.h"
 
-#define CCT_CEL_T_RECNUM 0u
-#define CCT_CEL_T_PCR 1u
-#define CCT_CEL_T_NV_INDEX 2u
-#define CCT_CEL_T_DIGESTS 3u
-#define CCT_CEL_T_MGT 4u
-#define CCT_CEL_T_PCCLIENT_STD 5u
-#define CCT_CEL_T_IMA_TEMPLATE 7u
-#define CCT_CEL_T_IMA_TLV 8u
-#define CCT_CEL_T_CCMR 108u
-/* PC Client standard content fields. */
+/* Top-level types are CCT_CEL_T_* (cel.h), content types CCT_CEL_* (<cctrusted/eventlog.h>).
+ * PC Client standard content fields: */
 #define CCT_CEL_PCCLIENT_EVENT_TYPE 0u
 #define CCT_CEL_PCCLIENT_EVENT_DATA 1u
 
 /* Size of a TLV header. */
 #define CCT_CEL_TLV_HEADER 5u
-
-struct cct_cel_tlv_state {
-    size_t max_event_size;
-};
-
-/* Contract of cct_tcg_next(); *end is never set (CEL has no padding). */
-int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len, uint64_t off,
-                     uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                     struct cct_error *err);
 
 /*
  * Append one record: recnum, index (CCMR for RTMR/MRTD kinds, PCR
@@ -59,8 +43,5 @@ int cct_cel_tlv_next(struct cct_cel_tlv_state *st, const uint8_t *p, size_t len,
 int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
                        const uint8_t *digest, size_t size, uint32_t event_type, const uint8_t *data,
                        size_t data_len, int mgt, size_t *type_at);
-
-/* Content type of a record from cct_cel_tlv_next() and the offset of that type byte in ev->raw. */
-int cct_cel_tlv_content_type(const struct cct_event *ev, uint8_t *type, size_t *at);
 
 #endif

@@ -593,6 +593,31 @@ static void ascii_unknown(struct cct_ima_state *st, const struct tok *rest, stru
     }
 }
 
+/*
+ * The fields every IMA record sets the same way, ascii or binary: where it
+ * is, the register it extends and its template hash (the first digest).
+ */
+static void set_record(const struct cct_ima_state *st, struct cct_event *ev, uint64_t number, uint64_t off,
+                       size_t len, enum cct_log_format fmt, uint32_t pcr, int violation, uint16_t alg,
+                       const uint8_t *digest, size_t size)
+{
+    ev->number = number;
+    ev->offset = off;
+    ev->length = len;
+    ev->format = fmt;
+    ev->kind = st->set.kind;
+    ev->index = pcr;
+    ev->index_logged = pcr;
+    ev->type = 0;
+    if (violation) {
+        ev->flags |= CCT_EVENT_F_IMA_VIOLATION;
+    }
+    ev->n_digests = 1;
+    ev->digests[0].alg = alg;
+    ev->digests[0].size = (uint16_t)size;
+    ev->digests[0].bytes = digest;
+}
+
 static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
                       uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
                       struct cct_error *err)
@@ -705,21 +730,8 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
     if (ev->data == NULL) {
         ev->data = (const uint8_t *)"";
     }
-    ev->number = number;
-    ev->offset = off;
-    ev->length = rec_len;
-    ev->format = CCT_LOG_IMA_ASCII;
-    ev->kind = st->set.kind;
-    ev->index = pcr;
-    ev->index_logged = pcr;
-    ev->type = 0;
-    if (violation) {
-        ev->flags |= CCT_EVENT_F_IMA_VIOLATION;
-    }
-    ev->n_digests = 1;
-    ev->digests[0].alg = talg;
-    ev->digests[0].size = (uint16_t)(thn / 2);
-    ev->digests[0].bytes = st->tmpl_digest;
+    set_record(st, ev, number, off, rec_len, CCT_LOG_IMA_ASCII, pcr, violation, talg, st->tmpl_digest,
+               thn / 2);
     ev->raw = p;
     ev->raw_len = line_len;
     *consumed = rec_len;
@@ -935,22 +947,9 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
         ev->data_len = dlen;
     }
     size_t rec = (size_t)(cct_reader_offset(&r) - off);
-    ev->number = number;
-    ev->offset = off;
-    ev->length = rec;
-    ev->format = CCT_LOG_IMA_BINARY;
-    ev->kind = st->set.kind;
-    ev->index = pcr;
-    ev->index_logged = pcr;
-    ev->type = 0;
     int violation = is_zero(digest, CCT_IMA_SHA1_SIZE);
-    if (violation) {
-        ev->flags |= CCT_EVENT_F_IMA_VIOLATION;
-    }
-    ev->n_digests = 1;
-    ev->digests[0].alg = CCT_ALG_SHA1;
-    ev->digests[0].size = CCT_IMA_SHA1_SIZE;
-    ev->digests[0].bytes = digest;
+    set_record(st, ev, number, off, rec, CCT_LOG_IMA_BINARY, pcr, violation, CCT_ALG_SHA1, digest,
+               CCT_IMA_SHA1_SIZE);
     /* Other banks: the kernel hashes the same template data with each bank's
      * algorithm (violations stay zero here; replay extends them as 0xFF). */
     for (size_t b = 0; b < st->set.n_banks && ev->n_digests < CCT_MAX_DIGESTS; b++) {

@@ -56,30 +56,17 @@ static int dec_trunc(struct dec *d, const struct cct_reader *r, const char *what
                    need, cct_reader_left(r));
 }
 
-#define RD_U8(d, r, v, what)                                                                                 \
+/* Read a fixed-size field with the cursor function rd, or fail as truncated (needs n bytes). */
+#define RD_FIXED(d, r, rd, v, n, what)                                                                       \
     do {                                                                                                     \
-        if (!cct_read_u8((r), (v))) {                                                                        \
-            return dec_trunc((d), (r), (what), 1);                                                           \
+        if (!rd((r), (v))) {                                                                                 \
+            return dec_trunc((d), (r), (what), (n));                                                         \
         }                                                                                                    \
     } while (0)
-#define RD_U16(d, r, v, what)                                                                                \
-    do {                                                                                                     \
-        if (!cct_read_u16le((r), (v))) {                                                                     \
-            return dec_trunc((d), (r), (what), 2);                                                           \
-        }                                                                                                    \
-    } while (0)
-#define RD_U32(d, r, v, what)                                                                                \
-    do {                                                                                                     \
-        if (!cct_read_u32le((r), (v))) {                                                                     \
-            return dec_trunc((d), (r), (what), 4);                                                           \
-        }                                                                                                    \
-    } while (0)
-#define RD_U64(d, r, v, what)                                                                                \
-    do {                                                                                                     \
-        if (!cct_read_u64le((r), (v))) {                                                                     \
-            return dec_trunc((d), (r), (what), 8);                                                           \
-        }                                                                                                    \
-    } while (0)
+#define RD_U8(d, r, v, what) RD_FIXED(d, r, cct_read_u8, v, 1, what)
+#define RD_U16(d, r, v, what) RD_FIXED(d, r, cct_read_u16le, v, 2, what)
+#define RD_U32(d, r, v, what) RD_FIXED(d, r, cct_read_u32le, v, 4, what)
+#define RD_U64(d, r, v, what) RD_FIXED(d, r, cct_read_u64le, v, 8, what)
 #define RD_BYTES(d, r, n, p, what)                                                                           \
     do {                                                                                                     \
         if (!cct_read_bytes((r), (n), (p))) {                                                                \
@@ -505,8 +492,8 @@ static int dec_blob(struct dec *d, struct cct_reader *r)
     return 0;
 }
 
-/* A u8-size-prefixed description (BLOB2, HANDOFF_TABLES2): text, NULs trimmed. */
-static int dec_description(struct dec *d, struct cct_reader *r, const char *what)
+/* A u8-size-prefixed string (BLOB2/HANDOFF_TABLES2 descriptions, SP800-155 strings): text, NULs trimmed. */
+static int dec_u8_text(struct dec *d, struct cct_reader *r, const char *key, const char *what)
 {
     struct cct_reader s;
     uint8_t n;
@@ -520,14 +507,14 @@ static int dec_description(struct dec *d, struct cct_reader *r, const char *what
     while (t > 0 && s.p[t - 1] == 0) {
         t--;
     }
-    emit_ustr_bytes(d->e, "description", s.p, t);
+    emit_ustr_bytes(d->e, key, s.p, t);
     return 0;
 }
 
 /* UEFI_PLATFORM_FIRMWARE_BLOB2 (PFP 10.2.5): BlobDescriptionSize u8, BlobDescription, base, length. */
 static int dec_blob2(struct dec *d, struct cct_reader *r)
 {
-    int rc = dec_description(d, r, "UEFI_PLATFORM_FIRMWARE_BLOB2.BlobDescription");
+    int rc = dec_u8_text(d, r, "description", "UEFI_PLATFORM_FIRMWARE_BLOB2.BlobDescription");
     return rc < 0 ? rc : dec_blob(d, r);
 }
 
@@ -558,7 +545,7 @@ static int dec_tables(struct dec *d, struct cct_reader *r)
 
 static int dec_tables2(struct dec *d, struct cct_reader *r)
 {
-    int rc = dec_description(d, r, "UEFI_HANDOFF_TABLE_POINTERS2.TableDescription");
+    int rc = dec_u8_text(d, r, "description", "UEFI_HANDOFF_TABLE_POINTERS2.TableDescription");
     return rc < 0 ? rc : dec_tables(d, r);
 }
 
@@ -688,22 +675,59 @@ static int dec_gpt(struct dec *d, struct cct_reader *r)
 
 /* ---- EV_NO_ACTION ---- */
 
-/* TCG_EfiSpecIDEvent (PFP 10.4.5.1): after the 16-byte signature. */
-static int dec_specid03(struct dec *d, struct cct_reader *r)
+/*
+ * The fields both spec ID structures start with: platformClass, spec version
+ * minor/major, errata, uintnSize. st names the structure in error messages.
+ */
+static int dec_specid_head(struct dec *d, struct cct_reader *r, const char *st)
 {
-    uint32_t pc, nalg;
-    uint8_t mi, ma, er, un, vn;
-    RD_U32(d, r, &pc, "TCG_EfiSpecIDEvent.platformClass");
+    char what[64];
+    uint32_t pc;
+    uint8_t mi, ma, er, un;
+    snprintf(what, sizeof(what), "%s.platformClass", st);
+    RD_U32(d, r, &pc, what);
     cct_emit_u64(d->e, "platform_class", pc);
-    RD_U8(d, r, &mi, "TCG_EfiSpecIDEvent.specVersionMinor");
-    RD_U8(d, r, &ma, "TCG_EfiSpecIDEvent.specVersionMajor");
+    snprintf(what, sizeof(what), "%s.specVersionMinor", st);
+    RD_U8(d, r, &mi, what);
+    snprintf(what, sizeof(what), "%s.specVersionMajor", st);
+    RD_U8(d, r, &ma, what);
     char ver[16];
     snprintf(ver, sizeof(ver), "%u.%u", ma, mi);
     cct_emit_cstr(d->e, "spec_version", ver);
-    RD_U8(d, r, &er, "TCG_EfiSpecIDEvent.specErrata");
+    snprintf(what, sizeof(what), "%s.specErrata", st);
+    RD_U8(d, r, &er, what);
     cct_emit_u64(d->e, "spec_errata", er);
-    RD_U8(d, r, &un, "TCG_EfiSpecIDEvent.uintnSize");
+    snprintf(what, sizeof(what), "%s.uintnSize", st);
+    RD_U8(d, r, &un, what);
     cct_emit_u64(d->e, "uintn_size", un);
+    return 0;
+}
+
+/* The vendorInfoSize + vendorInfo both spec ID structures end with. */
+static int dec_specid_vendor(struct dec *d, struct cct_reader *r, const char *st, bool emit_size)
+{
+    char what[64];
+    uint8_t vn;
+    const uint8_t *vi;
+    snprintf(what, sizeof(what), "%s.vendorInfoSize", st);
+    RD_U8(d, r, &vn, what);
+    if (emit_size) {
+        cct_emit_u64(d->e, "vendor_info_size", vn);
+    }
+    snprintf(what, sizeof(what), "%s.vendorInfo", st);
+    RD_BYTES(d, r, vn, &vi, what);
+    cct_emit_hex(d->e, "vendor_info", vi, vn);
+    return 0;
+}
+
+/* TCG_EfiSpecIDEvent (PFP 10.4.5.1): after the 16-byte signature. */
+static int dec_specid03(struct dec *d, struct cct_reader *r)
+{
+    uint32_t nalg;
+    int rc = dec_specid_head(d, r, "TCG_EfiSpecIDEvent");
+    if (rc < 0) {
+        return rc;
+    }
     RD_U32(d, r, &nalg, "TCG_EfiSpecIDEvent.numberOfAlgorithms");
     cct_emit_u64(d->e, "number_of_algorithms", nalg);
     if (nalg > CCT_MAX_DIGESTS) {
@@ -725,58 +749,14 @@ static int dec_specid03(struct dec *d, struct cct_reader *r)
         cct_emit_end(d->e);
     }
     cct_emit_end(d->e);
-    RD_U8(d, r, &vn, "TCG_EfiSpecIDEvent.vendorInfoSize");
-    cct_emit_u64(d->e, "vendor_info_size", vn);
-    const uint8_t *vi;
-    if (!cct_read_bytes(r, vn, &vi)) {
-        return dec_trunc(d, r, "TCG_EfiSpecIDEvent.vendorInfo", vn);
-    }
-    cct_emit_hex(d->e, "vendor_info", vi, vn);
-    return 0;
+    return dec_specid_vendor(d, r, "TCG_EfiSpecIDEvent", true);
 }
 
 /* TCG_EfiSpecIdEventStruct of TCG 1.2 logs (TCG EFI Platform 1.22 section 7.4). */
 static int dec_specid00(struct dec *d, struct cct_reader *r)
 {
-    uint32_t pc;
-    uint8_t mi, ma, er, un, vn;
-    RD_U32(d, r, &pc, "TCG_EfiSpecIdEventStruct.platformClass");
-    cct_emit_u64(d->e, "platform_class", pc);
-    RD_U8(d, r, &mi, "TCG_EfiSpecIdEventStruct.specVersionMinor");
-    RD_U8(d, r, &ma, "TCG_EfiSpecIdEventStruct.specVersionMajor");
-    char ver[16];
-    snprintf(ver, sizeof(ver), "%u.%u", ma, mi);
-    cct_emit_cstr(d->e, "spec_version", ver);
-    RD_U8(d, r, &er, "TCG_EfiSpecIdEventStruct.specErrata");
-    cct_emit_u64(d->e, "spec_errata", er);
-    RD_U8(d, r, &un, "TCG_EfiSpecIdEventStruct.uintnSize");
-    cct_emit_u64(d->e, "uintn_size", un);
-    RD_U8(d, r, &vn, "TCG_EfiSpecIdEventStruct.vendorInfoSize");
-    const uint8_t *vi;
-    if (!cct_read_bytes(r, vn, &vi)) {
-        return dec_trunc(d, r, "TCG_EfiSpecIdEventStruct.vendorInfo", vn);
-    }
-    cct_emit_hex(d->e, "vendor_info", vi, vn);
-    return 0;
-}
-
-/* A u8-size-prefixed string of the SP800-155 events. */
-static int sp_str(struct dec *d, struct cct_reader *r, const char *key, const char *what)
-{
-    struct cct_reader s;
-    uint8_t n;
-    if (!cct_read_u8(r, &n)) {
-        return dec_trunc(d, r, what, 1);
-    }
-    if (!cct_read_sub(r, n, &s)) {
-        return dec_trunc(d, r, what, n);
-    }
-    size_t t = n;
-    while (t > 0 && s.p[t - 1] == 0) {
-        t--;
-    }
-    emit_ustr_bytes(d->e, key, s.p, t);
-    return 0;
+    int rc = dec_specid_head(d, r, "TCG_EfiSpecIdEventStruct");
+    return rc < 0 ? rc : dec_specid_vendor(d, r, "TCG_EfiSpecIdEventStruct", false);
 }
 
 /* RIM / platform certificate locator of SP800-155 Event3: type u32, length u32, bytes. */
@@ -839,15 +819,15 @@ static int dec_sp800_155(struct dec *d, struct cct_reader *r, int version)
         }
         return 0;
     }
-    if ((rc = sp_str(d, r, "platform_manufacturer_str", "PlatformManufacturerStr")) < 0 ||
-        (rc = sp_str(d, r, "platform_model", "PlatformModel")) < 0 ||
-        (rc = sp_str(d, r, "platform_version", "PlatformVersion")) < 0 ||
-        (rc = sp_str(d, r, "firmware_manufacturer_str", "FirmwareManufacturerStr")) < 0) {
+    if ((rc = dec_u8_text(d, r, "platform_manufacturer_str", "PlatformManufacturerStr")) < 0 ||
+        (rc = dec_u8_text(d, r, "platform_model", "PlatformModel")) < 0 ||
+        (rc = dec_u8_text(d, r, "platform_version", "PlatformVersion")) < 0 ||
+        (rc = dec_u8_text(d, r, "firmware_manufacturer_str", "FirmwareManufacturerStr")) < 0) {
         return rc;
     }
     RD_U32(d, r, &fid, "FirmwareManufacturerId");
     cct_emit_u64(d->e, "firmware_manufacturer_id", fid);
-    if ((rc = sp_str(d, r, "firmware_version", "FirmwareVersion")) < 0) {
+    if ((rc = dec_u8_text(d, r, "firmware_version", "FirmwareVersion")) < 0) {
         return rc;
     }
     if (version == 3) {
