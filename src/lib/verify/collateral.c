@@ -486,18 +486,20 @@ static bool hex_masked_eq(const char *want_hex, const char *mask_hex, const uint
 }
 
 /* Append "<component> <have><<want>" to buf (size n) for up to 4 components below the level's SVNs. */
-static void comps_diag(json_object *arr, const uint8_t *have16, const int *have_int, int start, char *buf, size_t n)
+static void comps_diag(json_object *arr, const uint8_t *have16, const int *have_int, int start, char *buf,
+                       size_t n)
 {
     int shown = 0;
-    for (int i = start; i < 16 && arr != NULL && json_object_is_type(arr, json_type_array) &&
-                        json_object_array_length(arr) == 16 && shown < 4;
-         i++) {
+    if (arr == NULL || !json_object_is_type(arr, json_type_array) || json_object_array_length(arr) != 16) {
+        return;
+    }
+    for (int i = start; i < 16 && shown < 4; i++) {
         int svn = jint(json_object_array_get_idx(arr, (size_t)i), "svn");
         int have = have16 ? have16[i] : have_int[i];
         size_t used = strlen(buf);
         if (svn > have && used + 1 < n) {
-            snprintf(buf + used, n - used, have16 ? "%sTEE_TCB_SVN[%d] %d<%d" : "%sPCK comp %d %d<%d", used ? ", " : "",
-                     have16 ? i : i + 1, have, svn);
+            snprintf(buf + used, n - used, have16 ? "%sTEE_TCB_SVN[%d] %d<%d" : "%sPCK comp %d %d<%d",
+                     used ? ", " : "", have16 ? i : i + 1, have, svn);
             shown++;
         }
     }
@@ -569,8 +571,8 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
         vres_add(res, "tcb-status", false, "PCK certificate has no SGX TCB extension");
         return;
     }
-    if (!json_object_object_get_ex(tcb, "tcbLevels", &levels) || !json_object_is_type(levels, json_type_array) ||
-        json_object_array_length(levels) == 0) {
+    if (!json_object_object_get_ex(tcb, "tcbLevels", &levels) ||
+        !json_object_is_type(levels, json_type_array) || json_object_array_length(levels) == 0) {
         vres_add(res, "tcb-status", false, "tcbInfo has no tcbLevels");
         return;
     }
@@ -580,7 +582,8 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
     const char *mstatus = NULL;
     if (svn[1] > 0) {
         snprintf(want, sizeof(want), "TDX_%02X", svn[1]);
-        if (json_object_object_get_ex(tcb, "tdxModuleIdentities", &ids) && json_object_is_type(ids, json_type_array)) {
+        if (json_object_object_get_ex(tcb, "tdxModuleIdentities", &ids) &&
+            json_object_is_type(ids, json_type_array)) {
             for (size_t i = 0; i < json_object_array_length(ids) && mod == NULL; i++) {
                 const char *id = jstr(json_object_array_get_idx(ids, i), "id");
                 if (id != NULL && strcasecmp(id, want) == 0) {
@@ -589,8 +592,8 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
             }
         }
         if (mod == NULL) {
-            vres_add(res, "tdx-module", false, "no TDX module identity %s (TEE_TCB_SVN[1] = %u) in tcbInfo", want,
-                     svn[1]);
+            vres_add(res, "tdx-module", false, "no TDX module identity %s (TEE_TCB_SVN[1] = %u) in tcbInfo",
+                     want, svn[1]);
             vres_add(res, "tcb-status", false, "TDX module %s unknown to tcbInfo (TCB status unknown)", want);
             return;
         }
@@ -599,14 +602,17 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
         json_object_object_get_ex(tcb, "tdxModule", &mod);
     }
     if (mod != NULL) {
-        bool id_ok = hex_masked_eq(jstr(mod, "mrsigner"),
-                                   "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
-                                   q->body.mrsignerseam, 48) &&
-                     hex_masked_eq(jstr(mod, "attributes"), jstr(mod, "attributesMask"), q->body.seam_attributes, 8);
+        char all[97];
+        memset(all, 'F', 96);
+        all[96] = '\0';
+        bool id_ok =
+            hex_masked_eq(jstr(mod, "mrsigner"), all, q->body.mrsignerseam, 48) &&
+            hex_masked_eq(jstr(mod, "attributes"), jstr(mod, "attributesMask"), q->body.seam_attributes, 8);
         bool ok = id_ok && (svn[1] == 0 || (mstatus != NULL && strcmp(mstatus, "UpToDate") == 0));
         if (svn[1] == 0) {
-            vres_add(res, "tdx-module", ok, "%s", ok ? "TDX module MRSIGNER/attributes match"
-                                                     : "TDX module MRSIGNER/attributes do not match");
+            vres_add(res, "tdx-module", ok, "%s",
+                     ok ? "TDX module MRSIGNER/attributes match"
+                        : "TDX module MRSIGNER/attributes do not match");
         } else {
             vres_add(res, "tdx-module", ok, "%s %s; module SVN %u: %s", want,
                      id_ok ? "MRSIGNER/attributes match" : "MRSIGNER/attributes do not match", svn[0],
@@ -617,8 +623,8 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
             return;
         }
         if (svn[1] > 0 && mstatus == NULL) {
-            vres_add(res, "tcb-status", false, "TDX module %s SVN %u is below every module TCB level (TCB level not "
-                     "supported)", want, svn[0]);
+            vres_add(res, "tcb-status", false,
+                     "TCB level not supported: TDX module %s SVN %u is below every level", want, svn[0]);
             return;
         }
     }
@@ -628,7 +634,8 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
     size_t match_idx = 0;
     for (size_t i = 0; i < nlv && match == NULL; i++) {
         json_object *lv = json_object_array_get_idx(levels, i), *t, *sgx, *tdx;
-        if (!json_object_object_get_ex(lv, "tcb", &t) || !json_object_object_get_ex(t, "sgxtcbcomponents", &sgx) ||
+        if (!json_object_object_get_ex(lv, "tcb", &t) ||
+            !json_object_object_get_ex(t, "sgxtcbcomponents", &sgx) ||
             !json_object_object_get_ex(t, "tdxtcbcomponents", &tdx)) {
             continue;
         }
@@ -661,7 +668,8 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
             }
             comps_diag(tdx, svn, NULL, start, why, 160);
         }
-        vres_add(res, "tcb-status", false, "TCB level not supported (status unknown): %s below every TCB level%s%s%s",
+        vres_add(res, "tcb-status", false,
+                 "TCB level not supported (status unknown): %s below every TCB level%s%s%s",
                  sgx_level == NULL ? "PCK SGX TCB" : "TEE_TCB_SVN", why[0] ? " (lowest: " : "", why,
                  why[0] ? ")" : "");
         return;
@@ -669,10 +677,12 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
     const char *pst = status_of(match), *st = converge(pst, mstatus);
     const char *date = jstr(match, "tcbDate") ? jstr(match, "tcbDate") : "?";
     if (mstatus != NULL) {
-        vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0, "%s: TCB level %zu (%s) %s, TDX module %s SVN %u %s",
-                 st, match_idx, date, pst, want, svn[0], mstatus);
+        vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0,
+                 "%s: TCB level %zu (%s) %s, TDX module %s SVN %u %s", st, match_idx, date, pst, want, svn[0],
+                 mstatus);
     } else {
-        vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0, "TCB level %zu (%s): %s", match_idx, date, st);
+        vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0, "TCB level %zu (%s): %s", match_idx, date,
+                 st);
     }
 }
 
