@@ -159,6 +159,71 @@ with tempfile.TemporaryDirectory() as d:
     check(all(ch.get(k) for k in ("tcb-info-validity", "qe-identity-validity", "pck-crl", "root-ca-crl")),
           f"{n5}: collateral still valid at 2026-03-20T10:41:14Z")
 
+    # TCB status of both quotes, recomputed here from the TCB Info JSON, the PCK certificate's SGX TCB
+    # extension (read with openssl asn1parse) and TEE_TCB_SVN, following Intel's TCB Info v3 rules
+    def pck_tcb(quote):
+        b = open(quote, "rb").read()
+        pem = re.search(rb"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", b, re.S).group(0)
+        pem_path = os.path.join(d, "pck.pem")
+        open(pem_path, "wb").write(pem + b"\n")
+        lines = subprocess.run(["openssl", "asn1parse", "-in", pem_path], capture_output=True, text=True).stdout
+        off = None
+        prev = ""
+        for line in lines.splitlines():
+            if prev.endswith(":1.2.840.113741.1.13.1") and "OCTET STRING" in line:
+                off = line.split(":")[0].strip()
+            prev = line
+        ext = subprocess.run(["openssl", "asn1parse", "-in", pem_path, "-strparse", off],
+                             capture_output=True, text=True).stdout.splitlines()
+        vals = {}
+        for a, b2 in zip(ext, ext[1:]):
+            m = re.search(r":1\.2\.840\.113741\.1\.13\.1\.2\.(\d+)$", a)
+            if m and "INTEGER" in b2:
+                vals[int(m.group(1))] = int(b2.rsplit(":", 1)[1], 16)
+        return [vals[i] for i in range(1, 17)], vals[17]
+
+    def tcb_expect(quote, tcb):
+        comps, pce = pck_tcb(quote)
+        svn = bytes.fromhex(show(quote)[1]["body"]["tee_tcb_svn"])
+        start = 2 if svn[1] > 0 else 0
+        sgx_ok = lambda lv: (all(c >= x["svn"] for c, x in zip(comps, lv["tcb"]["sgxtcbcomponents"]))
+                             and pce >= lv["tcb"]["pcesvn"])
+        tdx_ok = lambda lv: all(svn[i] >= lv["tcb"]["tdxtcbcomponents"][i]["svn"] for i in range(start, 16))
+        found = None
+        for i, lv in enumerate(tcb["tcbLevels"]):
+            found = found if found is not None else (i if sgx_ok(lv) else None)
+            if found is not None and (tcb["tcbLevels"][found]["tcbStatus"] == "Revoked" or tdx_ok(lv)):
+                return comps, svn, tcb["tcbLevels"][found if tcb["tcbLevels"][found]["tcbStatus"] == "Revoked"
+                                                    else i]["tcbStatus"]
+        return comps, svn, None
+
+    tcb_e4 = json.load(open(c("certs/gotdx-tcbinfo-v4-fmspc50806f.json")))["tcbInfo"]
+    comps, svn, want = tcb_expect(c(n), tcb_e4)
+    rc, doc, ch = verify(c(n), "--at", "2023-07-01T01:00:00Z", *coll)
+    det = {x["name"]: x["detail"] for x in doc["checks"]}
+    lowest = tcb_e4["tcbLevels"][-1]["tcb"]
+    below = [f"PCK comp {i + 1} {comps[i]}<{x['svn']}" for i, x in enumerate(lowest["sgxtcbcomponents"])
+             if comps[i] < x["svn"]]
+    below += [f"TEE_TCB_SVN[{i}] {svn[i]}<{x['svn']}" for i, x in enumerate(lowest["tdxtcbcomponents"])
+              if svn[i] < x["svn"]]
+    check(want is None and rc == 2 and ch["tcb-status"] is False and ch["tdx-module"]
+          and "not supported" in det["tcb-status"] and all(x in det["tcb-status"] for x in below[:4]),
+          f"{n}: TCB level not supported at 2023-07-01 (below every level: {', '.join(below)})")
+
+    tcb_ph = json.loads(json.load(open(c("certs/phala-tdx-v5-outdated-collateral.json")))["tcb_info"])
+    comps, svn, want = tcb_expect(c(n5), tcb_ph)
+    rc, doc, ch = verify(c(n5), "--at", "2026-03-01", *pc)
+    det = {x["name"]: x["detail"] for x in doc["checks"]}
+    lowest = tcb_ph["tcbLevels"][-1]["tcb"]
+    below = [f"PCK comp {i + 1} {comps[i]}<{x['svn']}" for i, x in enumerate(lowest["sgxtcbcomponents"])
+             if comps[i] < x["svn"]]
+    ident = [m for m in tcb_ph["tdxModuleIdentities"] if m["id"] == "TDX_%02X" % svn[1]][0]
+    mod = next(lv["tcbStatus"] for lv in ident["tcbLevels"] if lv["tcb"]["isvsvn"] <= svn[0])
+    check(want is None and below and rc == 2 and ch["tcb-status"] is False and "not supported" in det["tcb-status"]
+          and all(x in det["tcb-status"] for x in below) and ch["tdx-module"] is (mod == "UpToDate")
+          and f"module SVN {svn[0]}: {mod}" in det["tdx-module"],
+          f"{n5}: TCB level not supported in its collateral ({', '.join(below)}; module TDX_{svn[1]:02X} {mod})")
+
     n = "tdx-quote/tdx-v4-spr-e4-NEG-body-byte.dat"
     rc, doc, ch = verify(c(n), "--at", "2023-07-01T01:00:00Z")
     check(rc == 2 and ch["quote-signature"] is False and ch["qe-report-signature"] and ch["qe-report-data"]

@@ -91,6 +91,72 @@ with tempfile.TemporaryDirectory() as d:
     rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("snp-ark.pem"), *coll)
     check(rc == 2 and checks_of(doc)["tcb-info-signature"] is False, "TCB signing chain must reach the given root")
 
+    # TCB level matching (Intel TCB Info v3). The generated quotes carry TEE_TCB_SVN 07 01 03 (v5, TDX 1.5:
+    # module major version 1 -> identity "TDX_01", module SVN 7, bytes 2.. compared with tdxtcbcomponents)
+    # and 03 00 05 (v4, version 0: all 16 bytes compared); the PCK holds components 4 4 2 2 3 1 0 5, PCESVN 11.
+    # Each expected status below is worked out by hand from those numbers.
+    assert gen.TEE_TCB_SVN[True][:3] == bytes([7, 1, 3]) and gen.TEE_TCB_SVN[False][:3] == bytes([3, 0, 5])
+    assert gen.PCK_COMPS[:8] == [4, 4, 2, 2, 3, 1, 0, 5] and gen.PCK_PCESVN == 11
+    base_tcb = json.loads(open(p("tdx-tcbinfo.json"), "rb").read())["tcbInfo"]
+    PCK = [4, 4, 2, 2, 3, 1, 0, 5]
+
+    def level(status, tdx, sgx=PCK, pce=11):
+        pad = lambda v: [{"svn": x} for x in v + [0] * (16 - len(v))]
+        return {"tcb": {"sgxtcbcomponents": pad(sgx), "pcesvn": pce, "tdxtcbcomponents": pad(tdx)},
+                "tcbDate": "2024-01-01T00:00:00Z", "tcbStatus": status}
+
+    def module(ident, *lv):
+        return dict(base_tcb["tdxModule"], id=ident,
+                    tcbLevels=[{"tcb": {"isvsvn": v}, "tcbDate": "2024-01-01T00:00:00Z", "tcbStatus": st}
+                               for v, st in lv])
+
+    def tcb_case(name, quote, levels, ids=None):
+        t = dict(base_tcb, tcbLevels=levels)
+        if ids is not None:
+            t["tdxModuleIdentities"] = ids
+        path = p(f"tdx-tcbinfo-{name}.json")
+        open(path, "wb").write(gen.signed_json(p("tdx-tcb.key"), "tcbInfo", json.dumps(t)))
+        rc, doc, _ = verify_json(p(quote), "--root", p("tdx-root.pem"), "--collateral", path, *coll[2:])
+        return rc, checks_of(doc), {c["name"]: c["detail"] for c in doc["checks"]}
+
+    mod_up = [module("TDX_01", (7, "UpToDate"))]
+    # bytes 0..1 (module SVN/version) are not compared with tdxtcbcomponents: 7 < 9 and 1 < 9 do not matter
+    rc, ch, det = tcb_case("skip", "tdx-v5.quote", [level("UpToDate", [9, 9, 3])], mod_up)
+    check(rc == 0 and ch["tcb-status"] and ch["tdx-module"] and "UpToDate" in det["tcb-status"],
+          "TDX 1.5: TEE_TCB_SVN[0..1] identify the module and are not compared with tdxtcbcomponents")
+    # TEE_TCB_SVN[2] = 3 < 4 rules out level 0; level 1 (3) matches: OutOfDate
+    rc, ch, det = tcb_case("byte2", "tdx-v5.quote",
+                           [level("UpToDate", [0, 0, 4]), level("OutOfDate", [0, 0, 3])], mod_up)
+    check(rc == 2 and ch["tcb-status"] is False and det["tcb-status"].startswith("OutOfDate: TCB level 1 "),
+          "TDX 1.5: TEE_TCB_SVN[2] 3 < 4 selects level 1, OutOfDate")
+    # module SVN 7: below 8 (UpToDate), at least 5 (OutOfDate): the platform's UpToDate becomes OutOfDate
+    rc, ch, det = tcb_case("module-old", "tdx-v5.quote", [level("UpToDate", [0, 0, 3])],
+                           [module("TDX_01", (8, "UpToDate"), (5, "OutOfDate"))])
+    check(rc == 2 and ch["tdx-module"] is False and ch["tcb-status"] is False
+          and det["tcb-status"].startswith("OutOfDate:"), "TDX module SVN 7 < 8: combined status OutOfDate")
+    # major version 1 has no identity when only TDX_02 is listed
+    rc, ch, det = tcb_case("module-missing", "tdx-v5.quote", [level("UpToDate", [0, 0, 3])],
+                           [module("TDX_02", (0, "UpToDate"))])
+    check(rc == 2 and ch["tdx-module"] is False and "TDX_01" in det["tdx-module"] and ch["tcb-status"] is False,
+          "TDX 1.5: module version 1 without a TDX_01 identity fails")
+    # PCK component 8 = 5 < 6 at every level: TCB level not supported
+    rc, ch, det = tcb_case("sgx-low", "tdx-v5.quote", [level("UpToDate", [0, 0, 3], sgx=PCK[:7] + [6])], mod_up)
+    check(rc == 2 and ch["tcb-status"] is False and "not supported" in det["tcb-status"]
+          and "PCK comp 8 5<6" in det["tcb-status"], "SGX component 8 below every level: not supported, named")
+    # PCESVN 11 < 12 at every level
+    rc, ch, det = tcb_case("pce-low", "tdx-v5.quote", [level("UpToDate", [0, 0, 3], pce=12)], mod_up)
+    check(rc == 2 and "PCESVN 11<12" in det["tcb-status"], "PCESVN below every level: not supported, named")
+    # the first SGX match (level 1) is Revoked: Revoked even though level 2 matches SGX and TDX
+    rc, ch, det = tcb_case("revoked", "tdx-v5.quote",
+                           [level("UpToDate", [0, 0, 3], sgx=PCK[:7] + [6]), level("Revoked", [0, 0, 4]),
+                            level("OutOfDate", [0, 0, 1])], mod_up)
+    check(rc == 2 and det["tcb-status"].startswith("Revoked: TCB level 1 "), "first SGX-matching level Revoked gives Revoked")
+    # TDX 1.0 numbering (TEE_TCB_SVN[1] = 0): byte 0 = 3 is compared, 3 < 4 rules out level 0
+    rc, ch, det = tcb_case("v4-all", "tdx-v4.quote",
+                           [level("UpToDate", [4, 0, 5]), level("OutOfDate", [3, 0, 5])], mod_up)
+    check(rc == 2 and det["tcb-status"].startswith("TCB level 1 ") and det["tcb-status"].endswith("OutOfDate"),
+          "TDX 1.0: all 16 TEE_TCB_SVN bytes compared, byte 0 3 < 4 selects level 1")
+
     rc, out, _ = cli("report", "show", "--json", p("tdx-v5.quote"))
     doc = json.loads(out)
     body = doc["body"]

@@ -7,10 +7,8 @@
  *     TCB Signing certificate, which must chain to the trusted root;
  *   - both are valid from issueDate until nextUpdate;
  *   - TCB Info's FMSPC equals the PCK certificate's;
- *   - TCB status: the first TCB level whose SGX components and PCESVN are <= the
- *     PCK certificate's and whose TDX components are <= the quote's TEE_TCB_SVN
- *     (from index 2 when TEE_TCB_SVN[1] > 0, the TDX module then being matched
- *     against tdxModuleIdentities "TDX_%02X" by TEE_TCB_SVN[0]); only UpToDate passes;
+ *   - TCB status: see check_tcb_status (TCB levels against the PCK certificate's SGX TCB
+ *     and the quote's TEE_TCB_SVN, TDX module identities); only UpToDate passes;
  *   - QE Identity: MRSIGNER, ISVPRODID, masked MISCSELECT/ATTRIBUTES equal, and
  *     the QE's ISVSVN selects an UpToDate level;
  *   - CRLs when present: signed by the issuer, current, and not listing the chain.
@@ -487,74 +485,205 @@ static bool hex_masked_eq(const char *want_hex, const char *mask_hex, const uint
     return true;
 }
 
+/* Append "<component> <have><<want>" to buf (size n) for up to 4 components below the level's SVNs. */
+static void comps_diag(json_object *arr, const uint8_t *have16, const int *have_int, int start, char *buf,
+                       size_t n)
+{
+    int shown = 0;
+    if (arr == NULL || !json_object_is_type(arr, json_type_array) || json_object_array_length(arr) != 16) {
+        return;
+    }
+    for (int i = start; i < 16 && shown < 4; i++) {
+        int svn = jint(json_object_array_get_idx(arr, (size_t)i), "svn");
+        int have = have16 ? have16[i] : have_int[i];
+        size_t used = strlen(buf);
+        if (svn > have && used + 1 < n) {
+            snprintf(buf + used, n - used, have16 ? "%sTEE_TCB_SVN[%d] %d<%d" : "%sPCK comp %d %d<%d",
+                     used ? ", " : "", have16 ? i : i + 1, have, svn);
+            shown++;
+        }
+    }
+}
+
+/*
+ * Status of a TDX module identity (TCB Info v3 "tdxModuleIdentities"): the first of its
+ * tcbLevels whose isvsvn is <= the module SVN (TEE_TCB_SVN[0]); NULL when none is.
+ */
+static const char *module_status(json_object *mod, int isvsvn)
+{
+    json_object *ml;
+    if (!json_object_object_get_ex(mod, "tcbLevels", &ml) || !json_object_is_type(ml, json_type_array)) {
+        return NULL;
+    }
+    for (size_t i = 0; i < json_object_array_length(ml); i++) {
+        json_object *lv = json_object_array_get_idx(ml, i), *t;
+        int want = json_object_object_get_ex(lv, "tcb", &t) ? jint(t, "isvsvn") : -1;
+        if (want >= 0 && want <= isvsvn) {
+            return status_of(lv);
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Combined status when the TDX module's own status is not UpToDate (Intel DCAP quote
+ * verification: the module status lowers the platform's; a revoked module revokes).
+ */
+static const char *converge(const char *platform, const char *module)
+{
+    if (module == NULL || strcmp(module, "UpToDate") == 0) {
+        return platform;
+    }
+    if (strcmp(module, "Revoked") == 0 || strcmp(platform, "Revoked") == 0) {
+        return "Revoked";
+    }
+    if (strcmp(module, "OutOfDate") == 0) {
+        if (strcmp(platform, "ConfigurationNeeded") == 0 ||
+            strcmp(platform, "ConfigurationAndSWHardeningNeeded") == 0) {
+            return "OutOfDateConfigurationNeeded";
+        }
+        if (strcmp(platform, "UpToDate") == 0 || strcmp(platform, "SWHardeningNeeded") == 0) {
+            return "OutOfDate";
+        }
+    }
+    return strcmp(platform, "UpToDate") == 0 ? module : platform;
+}
+
+/*
+ * TCB status of a TDX platform (Intel TDX TCB Info v3, DCAP quote verification):
+ *   - TEE_TCB_SVN[1] is the TDX module major version and TEE_TCB_SVN[0] its SVN; when the
+ *     version is > 0 the module is the tdxModuleIdentities entry "TDX_%02X" (version), whose
+ *     tcbLevels give the module status, and tdxtcbcomponents are compared from index 2;
+ *     when it is 0 the module is "tdxModule" and all 16 bytes are compared;
+ *   - sgxtcbcomponents[i] is compared with PCK TCB component i+1 (= CPUSVN byte i),
+ *     pcesvn with the PCK PCESVN; a level matches when no platform value is below it;
+ *   - the first level matching the SGX TCB is taken (Revoked there ends the search), then
+ *     the first level from it on whose TDX components match gives the platform status;
+ *   - no such level: TCB level not supported (status unknown). Only UpToDate passes.
+ */
 static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, const struct pck_tcb *pt,
                              struct cct_verify_result *res)
 {
-    json_object *levels;
+    json_object *levels, *ids;
     const uint8_t *svn = q->body.tee_tcb_svn;
+    char want[16] = "tdxModule";
     if (!pt->have_tcb) {
         vres_add(res, "tcb-status", false, "PCK certificate has no SGX TCB extension");
         return;
     }
-    if (!json_object_object_get_ex(tcb, "tcbLevels", &levels) || !json_object_is_type(levels, json_type_array)) {
+    if (!json_object_object_get_ex(tcb, "tcbLevels", &levels) ||
+        !json_object_is_type(levels, json_type_array) || json_object_array_length(levels) == 0) {
         vres_add(res, "tcb-status", false, "tcbInfo has no tcbLevels");
         return;
     }
-    /* TDX module identity (TDX 1.5: TEE_TCB_SVN[1] > 0 selects tdxModuleIdentities by TEE_TCB_SVN[0]) */
-    int start = 0;
-    json_object *mod = NULL, *ids;
-    if (svn[1] > 0 && json_object_object_get_ex(tcb, "tdxModuleIdentities", &ids) &&
-        json_object_is_type(ids, json_type_array)) {
-        char want[16];
+    /* TDX module identity */
+    int start = svn[1] > 0 ? 2 : 0;
+    json_object *mod = NULL;
+    const char *mstatus = NULL;
+    if (svn[1] > 0) {
         snprintf(want, sizeof(want), "TDX_%02X", svn[1]);
-        start = 2;
-        for (size_t i = 0; i < json_object_array_length(ids); i++) {
-            const char *id = jstr(json_object_array_get_idx(ids, i), "id");
-            if (id != NULL && strcasecmp(id, want) == 0) {
-                mod = json_object_array_get_idx(ids, i);
+        if (json_object_object_get_ex(tcb, "tdxModuleIdentities", &ids) &&
+            json_object_is_type(ids, json_type_array)) {
+            for (size_t i = 0; i < json_object_array_length(ids) && mod == NULL; i++) {
+                const char *id = jstr(json_object_array_get_idx(ids, i), "id");
+                if (id != NULL && strcasecmp(id, want) == 0) {
+                    mod = json_object_array_get_idx(ids, i);
+                }
             }
         }
         if (mod == NULL) {
-            vres_add(res, "tdx-module", false, "no TDX module identity %s in tcbInfo", want);
+            vres_add(res, "tdx-module", false, "no TDX module identity %s (TEE_TCB_SVN[1] = %u) in tcbInfo",
+                     want, svn[1]);
+            vres_add(res, "tcb-status", false, "TDX module %s unknown to tcbInfo (TCB status unknown)", want);
             return;
         }
+        mstatus = module_status(mod, svn[0]);
     } else {
         json_object_object_get_ex(tcb, "tdxModule", &mod);
     }
     if (mod != NULL) {
-        bool ok = hex_masked_eq(jstr(mod, "mrsigner"), "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
-                                  q->body.mrsignerseam, 48) &&
-                  hex_masked_eq(jstr(mod, "attributes"), jstr(mod, "attributesMask"), q->body.seam_attributes, 8);
-        const char *mstatus = NULL;
-        json_object *ml;
-        if (ok && start == 2 && json_object_object_get_ex(mod, "tcbLevels", &ml) &&
-            json_object_is_type(ml, json_type_array)) {
-            for (size_t i = 0; i < json_object_array_length(ml) && mstatus == NULL; i++) {
-                json_object *lv = json_object_array_get_idx(ml, i), *t;
-                if (json_object_object_get_ex(lv, "tcb", &t) && jint(t, "isvsvn") >= 0 && jint(t, "isvsvn") <= svn[0]) {
-                    mstatus = status_of(lv);
-                }
-            }
-            ok = mstatus != NULL && strcmp(mstatus, "UpToDate") == 0;
+        char all[97];
+        memset(all, 'F', 96);
+        all[96] = '\0';
+        bool id_ok =
+            hex_masked_eq(jstr(mod, "mrsigner"), all, q->body.mrsignerseam, 48) &&
+            hex_masked_eq(jstr(mod, "attributes"), jstr(mod, "attributesMask"), q->body.seam_attributes, 8);
+        bool ok = id_ok && (svn[1] == 0 || (mstatus != NULL && strcmp(mstatus, "UpToDate") == 0));
+        if (svn[1] == 0) {
+            vres_add(res, "tdx-module", ok, "%s",
+                     ok ? "TDX module MRSIGNER/attributes match"
+                        : "TDX module MRSIGNER/attributes do not match");
+        } else {
+            vres_add(res, "tdx-module", ok, "%s %s; module SVN %u: %s", want,
+                     id_ok ? "MRSIGNER/attributes match" : "MRSIGNER/attributes do not match", svn[0],
+                     mstatus ? mstatus : "below every module TCB level");
         }
-        vres_add(res, "tdx-module", ok, "%s%s", ok ? "TDX module MRSIGNER/attributes match" : "TDX module identity does not match",
-                 mstatus ? (strcmp(mstatus, "UpToDate") == 0 ? ", module UpToDate" : ", module not UpToDate") : "");
-    }
-    for (size_t i = 0; i < json_object_array_length(levels); i++) {
-        json_object *lv = json_object_array_get_idx(levels, i), *t, *sgx, *tdx;
-        if (!json_object_object_get_ex(lv, "tcb", &t) || !json_object_object_get_ex(t, "sgxtcbcomponents", &sgx) ||
-            !json_object_object_get_ex(t, "tdxtcbcomponents", &tdx)) {
-            continue;
+        if (!id_ok) {
+            vres_add(res, "tcb-status", false, "TDX module identity does not match (TCB status unknown)");
+            return;
         }
-        int pce = jint(t, "pcesvn");
-        if (comps_le(sgx, NULL, pt->comp, 0) && pce >= 0 && pce <= pt->pcesvn && comps_le(tdx, svn, NULL, start)) {
-            const char *st = status_of(lv);
-            vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0, "TCB level %zu (%s): %s", i,
-                     jstr(lv, "tcbDate") ? jstr(lv, "tcbDate") : "?", st);
+        if (svn[1] > 0 && mstatus == NULL) {
+            vres_add(res, "tcb-status", false,
+                     "TCB level not supported: TDX module %s SVN %u is below every level", want, svn[0]);
             return;
         }
     }
-    vres_add(res, "tcb-status", false, "no TCB level matches the platform (TCB status unknown)");
+    /* platform TCB level */
+    size_t nlv = json_object_array_length(levels);
+    json_object *sgx_level = NULL, *match = NULL;
+    size_t match_idx = 0;
+    for (size_t i = 0; i < nlv && match == NULL; i++) {
+        json_object *lv = json_object_array_get_idx(levels, i), *t, *sgx, *tdx;
+        if (!json_object_object_get_ex(lv, "tcb", &t) ||
+            !json_object_object_get_ex(t, "sgxtcbcomponents", &sgx) ||
+            !json_object_object_get_ex(t, "tdxtcbcomponents", &tdx)) {
+            continue;
+        }
+        if (sgx_level == NULL) {
+            int pce = jint(t, "pcesvn");
+            if (!comps_le(sgx, NULL, pt->comp, 0) || pce < 0 || pce > pt->pcesvn) {
+                continue;
+            }
+            sgx_level = lv;
+        }
+        if (strcmp(status_of(sgx_level), "Revoked") == 0 || comps_le(tdx, svn, NULL, start)) {
+            match = strcmp(status_of(sgx_level), "Revoked") == 0 ? sgx_level : lv;
+            match_idx = i;
+        }
+    }
+    if (match == NULL) {
+        /* say which values are below the lowest level */
+        char why[CCT_CHECK_DETAIL_MAX] = "";
+        json_object *last = json_object_array_get_idx(levels, nlv - 1), *t, *sgx = NULL, *tdx = NULL;
+        if (json_object_object_get_ex(last, "tcb", &t)) {
+            json_object_object_get_ex(t, "sgxtcbcomponents", &sgx);
+            json_object_object_get_ex(t, "tdxtcbcomponents", &tdx);
+            if (sgx_level == NULL) {
+                comps_diag(sgx, NULL, pt->comp, 0, why, 120);
+                int pce = jint(t, "pcesvn");
+                size_t used = strlen(why);
+                if (pce > pt->pcesvn && used + 1 < 140) {
+                    snprintf(why + used, 140 - used, "%sPCESVN %d<%d", used ? ", " : "", pt->pcesvn, pce);
+                }
+            }
+            comps_diag(tdx, svn, NULL, start, why, 160);
+        }
+        vres_add(res, "tcb-status", false,
+                 "TCB level not supported (status unknown): %s below every TCB level%s%s%s",
+                 sgx_level == NULL ? "PCK SGX TCB" : "TEE_TCB_SVN", why[0] ? " (lowest: " : "", why,
+                 why[0] ? ")" : "");
+        return;
+    }
+    const char *pst = status_of(match), *st = converge(pst, mstatus);
+    const char *date = jstr(match, "tcbDate") ? jstr(match, "tcbDate") : "?";
+    if (mstatus != NULL) {
+        vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0,
+                 "%s: TCB level %zu (%s) %s, TDX module %s SVN %u %s", st, match_idx, date, pst, want, svn[0],
+                 mstatus);
+    } else {
+        vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0, "TCB level %zu (%s): %s", match_idx, date,
+                 st);
+    }
 }
 
 static void check_qe_identity(json_object *qe, const struct cct_tdx_quote *q, struct cct_verify_result *res)
