@@ -8,11 +8,13 @@ library ($CCTRUSTED_LIB) and the CLI:
 - on the sim platform (temporary state directory): measurements, event log
   and replay equal the CLI's JSON output; extend changes RTMR3 as hashlib
   predicts; the report carries REPORTDATA = SHA-512(nonce || data);
-- offline: a log written by tools/mklog.py replays to the values it writes.
+- offline: a log written by tools/mklog.py replays to the values it writes;
+  IMA and CEL logs from tests/{ima,cel} parse and replay as the CLI shows.
 
-usage: test_binding.py --cli CLI --mklog MKLOG --include DIR -- CC [CC ARGS...]
+usage: test_binding.py --cli CLI --mklog MKLOG --include DIR --gen-ima GEN --gen-cel GEN -- CC [ARGS...]
 """
 import argparse
+import ctypes
 import hashlib
 import json
 import os
@@ -65,8 +67,8 @@ def test_layout(cc, include, tmp):
     n = 0
     for s in L.STRUCTS:
         name = s.__name__
-        check(c.get(name) == (ctypes_sizeof(s),),
-              "sizeof(struct %s): C %s, ctypes %d" % (name, c.get(name), ctypes_sizeof(s)))
+        check(c.get(name) == (ctypes.sizeof(s),),
+              "sizeof(struct %s): C %s, ctypes %d" % (name, c.get(name), ctypes.sizeof(s)))
         for f in s._fields_:
             fd = getattr(s, f[0])
             key = "%s.%s" % (name, f[0])
@@ -75,17 +77,10 @@ def test_layout(cc, include, tmp):
             n += 1
     check(n > 50, "layout check covered %d fields" % n)
     # The check must be able to fail: a structure missing its last field differs in size.
-    import ctypes
-
     class short_register(ctypes.Structure):
         _fields_ = L.cct_register._fields_[:-1]
     check(ctypes.sizeof(short_register) != c.get("cct_register", (0,))[0],
           "a truncated mirror of cct_register would not be noticed")
-
-
-def ctypes_sizeof(s):
-    import ctypes
-    return ctypes.sizeof(s)
 
 
 def cli_json(cli, env, *args):
@@ -104,21 +99,26 @@ def measurements_by_cli(cli, env):
 
 
 def event_as_cli(e):
-    """The binding's event in the CLI's JSON shape (fields both have)."""
-    return {"number": e.number, "offset": e.offset, "length": e.length, "register": e.register,
+    """The binding's event in the CLI's JSON shape."""
+    d = {"number": e.number, "offset": e.offset, "length": e.length, "register": e.register,
             "index": e.index, "index_logged": e.index_logged, "type": e.type, "type_name": e.type_name,
             "digests": [{"alg": a, "digest": d.hex()} for a, d in e.digests.items()], "data": e.data.hex(),
             "decoded": e.decoded, "digest_check": e.digest_check,
             "digest_matches_event": e.digest_matches_event}
+    if e.ima is not None:
+        d["ima"] = {k: (v.hex() if isinstance(v, bytes) else v) for k, v in e.ima.items()}
+    if e.cel is not None:
+        d["cel"] = e.cel
+    if e.decode_warning is not None:
+        d["decode_warning"] = e.decode_warning
+    return d
 
 
 def compare_eventlog(cli, env, cc, what):
     j = cli_json(cli, env, "eventlog")
     if j is None:
         return
-    keys = ["number", "offset", "length", "register", "index", "index_logged", "type", "type_name", "digests",
-            "data", "decoded", "digest_check", "digest_matches_event"]
-    want = [{k: e[k] for k in keys} for log in j["logs"] for e in log["events"]]
+    want = [e for log in j["logs"] for e in log["events"]]
     got = [event_as_cli(e) for e in cc.get_cc_eventlog()]
     check(len(want) > 0, "%s: the CLI shows no events" % what)
     check(len(got) == len(want), "%s: %d events, CLI %d" % (what, len(got), len(want)))
@@ -200,8 +200,8 @@ def test_sim(cli):
         try:
             cc.get_measurement_count()
             check(False, "a closed context still answers")
-        except cctrusted.CCTrustedError:
-            check(True, "")
+        except cctrusted.CCTrustedError as e:
+            check(e.name == "CCT_EINVAL", "closed context: %s" % e)
 
 
 def parse_expect(path):
@@ -251,11 +251,39 @@ def test_offline(cli, mklog):
             check(e.name in ("CCT_EIO", "CCT_ENOTFOUND"), "missing file: %s" % e)
 
 
+def test_formats(cli, gen_ima, gen_cel):
+    """IMA and CEL logs written by the repository's generators: events and replay equal the CLI's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, gen_ima, os.path.join(tmp, "ima")], check=True)
+        subprocess.run([sys.executable, gen_cel, os.path.join(tmp, "cel")], check=True)
+        files = ["ima/ima-ng.txt", "ima/ima-sig-le.bin", "ima/ima-buf-be.bin", "ima/rtmr2-sha384.txt",
+                 "ima/mixed.txt", "ima/unknown.txt", "cel/cel-pcr.bin", "cel/cel-pcr.json", "cel/systemd.json",
+                 "cel/cel-ccmr.bin"]
+        for name in files:
+            path = os.path.join(tmp, name)
+            p = subprocess.run([cli, "eventlog", "--json", path], stdout=subprocess.PIPE, text=True)
+            if not check(p.returncode == 0, "%s: cctrusted eventlog failed" % name):
+                continue
+            want = [e for lg in json.loads(p.stdout)["logs"] for e in lg["events"]]
+            got = [event_as_cli(e) for e in cctrusted.parse_eventlog(path)]
+            check(len(want) > 1 and len(got) == len(want), "%s: %d events, CLI %d" % (name, len(got), len(want)))
+            for i, (g, w) in enumerate(zip(got, want)):
+                if not check(g == w, "%s: event %d differs:\n  binding %s\n  cli     %s" % (name, i, g, w)):
+                    break
+            p = subprocess.run([cli, "replay", "--json", path], stdout=subprocess.PIPE, text=True)
+            regs = {(r["register"], r["index"], r["alg"]): bytes.fromhex(r["digest"])
+                    for r in json.loads(p.stdout)["registers"]}
+            got = cctrusted.replay(path)
+            check(len(regs) > 0 and got == regs, "%s: replay differs from the CLI:\n  %s\n  %s" % (name, got, regs))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
     ap.add_argument("--mklog", required=True)
     ap.add_argument("--include", required=True)
+    ap.add_argument("--gen-ima", required=True)
+    ap.add_argument("--gen-cel", required=True)
     ap.add_argument("cc", nargs="+")
     a = ap.parse_args()
     if "CCTRUSTED_LIB" not in os.environ:
@@ -266,6 +294,7 @@ def main():
         test_layout(a.cc, a.include, tmp)
     test_sim(a.cli)
     test_offline(a.cli, a.mklog)
+    test_formats(a.cli, a.gen_ima, a.gen_cel)
     return report(need_checks=True)
 
 

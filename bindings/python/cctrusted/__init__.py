@@ -134,12 +134,12 @@ class Event:
                 self.ima["file_alg"] = _text(ev.ima_file_alg_name, ev.ima_file_alg_name_len)
                 self.ima["file_digest"] = _bytes(ev.ima_file_digest, ev.ima_file_digest_len)
             if ev.ima_file_name:
-                self.ima["file_name"] = _text(ev.ima_file_name, ev.ima_file_name_len)
+                self.ima["file_name"] = _text(ev.ima_file_name, ev.ima_file_name_len).replace("\0", "?")
         if is_cel:
             ct = ev.cel_content_type
             self.cel = {"recnum": ev.cel_recnum, "content_type": ct,
                         "content_type_name": L.CEL_CONTENT_NAMES.get(ct, "unknown")}
-            if ct != L.CCT_CEL_PCCLIENT_STD:
+            if ct != L.CCT_CEL_PCCLIENT_STD and not is_ima:
                 self.type_name = "CEL_" + self.cel["content_type_name"]
         self.decoded = {}
         self.decode_warning = None
