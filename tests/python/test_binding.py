@@ -277,6 +277,30 @@ def test_formats(cli, gen_ima, gen_cel):
             check(len(regs) > 0 and got == regs, "%s: replay differs from the CLI:\n  %s\n  %s" % (name, got, regs))
 
 
+def test_detect(cli):
+    """Detection in an empty sysroot: the same explanation as `cctrusted info`, and no context opens."""
+    with tempfile.TemporaryDirectory() as root:
+        d = cctrusted.detect(root)
+        p = subprocess.run([cli, "--sysroot", root, "info", "--json"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        j = json.loads(p.stdout)
+        check(d["chosen"] == j["detected"] == "none", "detected %s, CLI %s" % (d["chosen"], j["detected"]))
+        check(d["reason"] == j["reason"] and d["reason"] != "", "reason differs from the CLI")
+        check(len(d["probes"]) > 2 and d["probes"] == j["probes"], "probes differ from the CLI")
+        try:
+            cctrusted.CCTrusted(platform="auto", sysroot=root)
+            check(False, "a context opened with no TEE")
+        except cctrusted.CCTrustedError as e:
+            check(e.name == "CCT_ENOTFOUND" and root in e.message, "no TEE: %s" % e)
+    for bad in (lambda: cctrusted.CCTrusted(platform="z80"), lambda: cctrusted.replay([], workarounds=["nope"]),
+                lambda: cctrusted.parse_eventlog(b"", format="nope")):
+        try:
+            bad()
+            check(False, "a bad argument was accepted")
+        except cctrusted.CCTrustedError as e:
+            check(e.name == "CCT_EINVAL", "bad argument: %s" % e)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
@@ -292,6 +316,7 @@ def main():
     print("library: %s" % cctrusted.library_path())
     with tempfile.TemporaryDirectory() as tmp:
         test_layout(a.cc, a.include, tmp)
+    test_detect(a.cli)
     test_sim(a.cli)
     test_offline(a.cli, a.mklog)
     test_formats(a.cli, a.gen_ima, a.gen_cel)

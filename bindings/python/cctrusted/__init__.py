@@ -26,7 +26,7 @@ import os
 
 from . import _lib as L
 
-__all__ = ["CCTrusted", "CCTrustedError", "Event", "Report", "parse_eventlog", "replay", "alg_name",
+__all__ = ["CCTrusted", "CCTrustedError", "Event", "Report", "parse_eventlog", "replay", "detect", "alg_name",
            "library_path"]
 
 
@@ -261,13 +261,24 @@ def _replay_results(rp):
     return out
 
 
-def replay(paths, format="auto"):
+def _replay_options(workarounds):
+    bits = 0
+    for name in workarounds or ():
+        bit = L.lib().cct_workaround_from_name(name.encode())
+        if bit == 0:
+            raise CCTrustedError(-1, "unknown workaround '%s'" % name)
+        bits |= bit
+    return L.cct_replay_options(L.CCT_REPLAY_OPTIONS_VERSION, bits)
+
+
+def replay(paths, format="auto", workarounds=()):
     """Replay one or more log files (or buffers), in order, into registers:
-    {(kind, index, alg name): bytes}, kind "pcr", "rtmr" or "mrtd"."""
+    {(kind, index, alg name): bytes}, kind "pcr", "rtmr" or "mrtd". workarounds
+    names opt-in firmware-bug workarounds ("ebs-missing", "dup-separator")."""
     if isinstance(paths, (str, bytes, bytearray, memoryview, os.PathLike)):
         paths = [paths]
     lib = L.lib()
-    opts = L.cct_replay_options(L.CCT_REPLAY_OPTIONS_VERSION, 0)
+    opts = _replay_options(workarounds)
     rp = ctypes.c_void_p()
     r = lib.cct_replay_new(ctypes.byref(opts), ctypes.byref(rp))
     if r < 0:
@@ -292,6 +303,25 @@ def replay(paths, format="auto"):
         return _replay_results(rp)
     finally:
         lib.cct_replay_free(rp)
+
+
+def detect(sysroot=None):
+    """Explain platform detection under sysroot without opening anything:
+    {"chosen": name, "reason": text, "probes": [{platform, what, path, found, detail}]}."""
+    lib = L.lib()
+    root = None if sysroot is None else os.fsencode(sysroot)
+    opts = L.cct_open_options(L.CCT_OPEN_OPTIONS_VERSION, 0, root, None, None, None)
+    d = L.cct_detection()
+    r = lib.cct_detect(ctypes.byref(opts), ctypes.byref(d))
+    if r < 0:
+        raise CCTrustedError(r, "detection failed")
+
+    def s(b):
+        return b.decode("utf-8", "replace")
+    probes = [{"platform": lib.cct_platform_name(p.platform).decode(), "what": s(p.what), "path": s(p.path),
+               "found": bool(p.found), "detail": s(p.detail)}
+              for p in d.probes[:min(d.n_probes, L.CCT_MAX_PROBES)]]
+    return {"chosen": lib.cct_platform_name(d.chosen).decode(), "reason": s(d.reason), "probes": probes}
 
 
 class CCTrusted:
@@ -320,7 +350,10 @@ class CCTrusted:
         self.close()
 
     def __del__(self):
-        self.close()
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the module may already be gone
+            pass
 
     def close(self):
         """Close the context (idempotent)."""
@@ -429,10 +462,10 @@ class CCTrusted:
                 lib.cct_eventlog_free(log)
         return events
 
-    def replay_cc_eventlog(self):
+    def replay_cc_eventlog(self, workarounds=()):
         """Replay every live log: {(kind, index, alg name): bytes}."""
         lib = L.lib()
-        opts = L.cct_replay_options(L.CCT_REPLAY_OPTIONS_VERSION, 0)
+        opts = _replay_options(workarounds)
         rp = ctypes.c_void_p()
         r = lib.cct_replay_live(self._h(), ctypes.byref(opts), ctypes.byref(rp))
         if r < 0:

@@ -247,6 +247,7 @@ _PROTOS = [
     ("cct_event_check_digest", c_int, [POINTER(cct_event), POINTER(c_int), POINTER(c_int)]),
     ("cct_free", None, [c_ptr]),
     # replay.h
+    ("cct_workaround_from_name", c_u32, [c_str]),
     ("cct_replay_new", c_int, [POINTER(cct_replay_options), POINTER(c_ptr)]),
     ("cct_replay_event", c_int, [c_ptr, POINTER(cct_event)]),
     ("cct_replay_finish", c_int, [c_ptr]),
