@@ -204,6 +204,50 @@ def test_sim(cli):
             check(e.name == "CCT_EINVAL", "closed context: %s" % e)
 
 
+def test_tpm_sysroot(cli, mklog):
+    """A sysfs-only TPM under a prepared sysroot: PCR values written here, the boot log from
+    tools/mklog.py; measurements, events and replay as the CLI and mklog say."""
+    with tempfile.TemporaryDirectory() as root:
+        log = os.path.join(root, "sys/kernel/security/tpm0/binary_bios_measurements")
+        os.makedirs(os.path.dirname(log))
+        exp = os.path.join(root, "expect.txt")
+        subprocess.run([sys.executable, mklog, "--banks", "sha1,sha256", "--out", log, "--expect", exp], check=True)
+        want = parse_expect(exp)
+        values = {}
+        for alg, size in (("sha1", 20), ("sha256", 32)):
+            for i in range(24):
+                values[(i, alg)] = want.get(("pcr", i, alg), (b"\xff" if 17 <= i <= 22 else b"\0") * size)
+                d = os.path.join(root, "sys/class/tpm/tpm0/pcr-%s" % alg)
+                os.makedirs(d, exist_ok=True)
+                with open(os.path.join(d, str(i)), "w") as f:
+                    f.write(values[(i, alg)].hex() + "\n")
+        with open(os.path.join(root, "sys/class/tpm/tpm0/tpm_version_major"), "w") as f:
+            f.write("2\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CCT_")}
+        with cctrusted.CCTrusted(platform="auto", sysroot=root) as cc:
+            check(cc.platform == "tpm", "sysroot TPM: platform %s" % cc.platform)
+            check(cc.get_default_algorithms() == "sha256", "sysroot TPM: default algorithm")
+            check(cc.get_measurement_count() == 24, "sysroot TPM: 24 PCRs")
+            got = {(i, alg): cc.get_cc_measurement(i, alg)[1] for i in range(24) for alg in ("sha1", "sha256")}
+            check(got == values, "sysroot TPM: PCR values differ from what was written")
+            check(cc.get_cc_measurement(7) == ("sha256", values[(7, "sha256")]), "sysroot TPM: default bank")
+            src = cc.get_log_sources()
+            check([(p, r) for p, _, r in src] == [(log, "boot")], "log sources %s" % src)
+            rp = cc.replay_cc_eventlog()
+            check(len(want) > 4 and rp == want, "sysroot TPM: replay differs from mklog")
+            p = subprocess.run([cli, "--sysroot", root, "eventlog", "--json"], stdout=subprocess.PIPE, text=True,
+                               env=env)
+            cli_events = [e for lg in json.loads(p.stdout)["logs"] for e in lg["events"]]
+            check(len(cli_events) > 5 and [event_as_cli(e) for e in cc.get_cc_eventlog()] == cli_events,
+                  "sysroot TPM: events differ from the CLI")
+            for call in (lambda: cc.get_cc_report(nonce=b"n"), lambda: cc.extend(16, bytes(32))):
+                try:
+                    call()
+                    check(False, "sysfs TPM: report/extend succeeded")
+                except cctrusted.CCTrustedError as e:
+                    check(e.code < 0 and e.message, "sysfs TPM: %s" % e)
+
+
 def parse_expect(path):
     out = {}
     with open(path) as f:
@@ -319,6 +363,7 @@ def main():
     test_detect(a.cli)
     test_sim(a.cli)
     test_offline(a.cli, a.mklog)
+    test_tpm_sysroot(a.cli, a.mklog)
     test_formats(a.cli, a.gen_ima, a.gen_cel)
     return report(need_checks=True)
 
