@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "formats/cel/cel.h"
+#include "formats/ima/ima.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -43,6 +44,20 @@ static int resolve(const struct cct_event *ev, struct content *c, struct cct_err
         c->type = CCT_CEL_IMA_TEMPLATE;
         c->name = (const uint8_t *)ev->ima_template;
         c->name_len = ev->ima_template_len;
+        /* CEL readers parse template data in the little-endian (canonical) layout; a
+         * big-endian binary list's data would not parse, and re-ordering it would break
+         * its template hash. */
+        struct cct_event probe;
+        struct cct_error perr;
+        memset(&probe, 0, sizeof(probe));
+        if (ev->format == CCT_LOG_IMA_BINARY &&
+            cct_ima_describe(ev->ima_template, ev->ima_template_len, c->data, c->data_len, 0, &probe,
+                             ev->number, &perr) < 0) {
+            return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
+                           "event %llu: IMA template data is not in the little-endian layout CEL readers "
+                           "parse (a big-endian list?)",
+                           (unsigned long long)ev->number);
+        }
     } else if (is_cel && ev->cel_content_type != CCT_CEL_PCCLIENT_STD) {
         c->type = ev->cel_content_type;
         if (c->type == CCT_CEL_IMA_TEMPLATE) {
