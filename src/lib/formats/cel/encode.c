@@ -3,9 +3,10 @@
  * CEL encoders: one struct cct_event in, one CEL record out, in the TLV,
  * JSON (TCG or systemd layout) or CBOR encoding. The layouts are in
  * docs/cel.md; the field types follow the TCG Canonical Event Log Format
- * specification (v1.0 r0.41, section 4 "Event Records": recnum, pcr / nv_index,
- * digests, content_type + content; section 5 "Content types": cel_mgt = 4,
- * pcclient_std = 5, ima_template = 7), plus 108 for CC measurement registers.
+ * specification v1.0 ("Information Model": recnum, pcr / nv_index, digests,
+ * content_type + content; the content sections: cel_mgt = 4, pcclient_std = 5,
+ * ima_template = 7; "TLV Encoding", "CBOR Encoding", "JSON Encoding"), plus
+ * 108 for CC measurement registers as the CEL reader already accepts.
  */
 #include <cctrusted/cel.h>
 
@@ -50,12 +51,11 @@ static int resolve(const struct cct_event *ev, struct content *c, struct cct_err
         struct cct_event probe;
         struct cct_error perr;
         memset(&probe, 0, sizeof(probe));
-        if (ev->format == CCT_LOG_IMA_BINARY &&
-            cct_ima_describe(ev->ima_template, ev->ima_template_len, c->data, c->data_len, 0, &probe,
+        if (cct_ima_describe(ev->ima_template, ev->ima_template_len, c->data, c->data_len, 0, &probe,
                              ev->number, &perr) < 0) {
             return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
-                           "event %llu: IMA template data is not in the little-endian layout CEL readers "
-                           "parse (a big-endian list?)",
+                           "event %llu: IMA template data does not parse in the little-endian layout CEL "
+                           "readers use (a big-endian list?)",
                            (unsigned long long)ev->number);
         }
     } else if (is_cel && ev->cel_content_type != CCT_CEL_PCCLIENT_STD) {
