@@ -66,6 +66,94 @@ def tcg1_log(path):
     return sorted(("pcr", i, "sha1", v.hex()) for i, v in pcrs.items())
 
 
+def cbor_item(b, i):
+    """Minimal CBOR reader (RFC 8949 section 3) for the layout check: returns (value, next offset)."""
+    ib = b[i]
+    major, ai = ib >> 5, ib & 31
+    i += 1
+    if ai < 24:
+        arg = ai
+    else:
+        n = {24: 1, 25: 2, 26: 4, 27: 8}[ai]
+        arg = int.from_bytes(b[i:i + n], "big")
+        i += n
+    if major == 0:
+        return arg, i
+    if major in (2, 3):
+        v = b[i:i + arg]
+        return (v if major == 2 else v.decode()), i + arg
+    if major == 5:
+        m = []
+        for _ in range(arg):
+            k, i = cbor_item(b, i)
+            v, i = cbor_item(b, i)
+            m.append((k, v))
+        return m, i
+    raise ValueError("unexpected CBOR major type %d" % major)
+
+
+def tlv_list(b):
+    out, i = [], 0
+    while i < len(b):
+        t, n = b[i], int.from_bytes(b[i + 1:i + 5], "big")
+        out.append((t, b[i + 5:i + 5 + n]))
+        i += 5 + n
+    return out
+
+
+def expected_records(path):
+    """The records the encoders must write, from `eventlog --json` of the original."""
+    rc, out, _ = run("eventlog", "--json", path)
+    recs = []
+    for n, ev in enumerate(json.loads(out)["logs"][0]["events"]):
+        algs = {"sha1": 4, "sha256": 0x0B, "sha384": 0x0C, "sha512": 0x0D}
+        dig = [(algs[d["alg"]], bytes.fromhex(d["digest"])) for d in ev["digests"]]
+        if ev["register"] == "pcr":
+            idx = (1, ev["index"])
+        else:
+            idx = (108, ev["index"] + 1 if ev["register"] == "rtmr" else 0)
+        data = bytes.fromhex(ev["data"])
+        if "ima" in ev:
+            content = (7, (ev["ima"]["template"].encode(), data))
+        else:
+            content = (5, (ev["type"], data))
+        recs.append((n, idx, dig, content))
+    return recs
+
+
+def layout_check(path, name, tmp):
+    """Decode the TLV and CBOR outputs here, independently of the library, field by field."""
+    want = expected_records(path)
+    check(len(want) > 0, "%s: the original has events" % name)
+    tlv = open(os.path.join(tmp, os.path.basename(path) + ".cel-tlv"), "rb").read()
+    fields = tlv_list(tlv)
+    got = []
+    for k in range(0, len(fields), 4):
+        (t0, v0), (t1, v1), (t3, v3), (tc, vc) = fields[k:k + 4]
+        inner = tlv_list(vc)
+        if tc == 5:
+            content = (5, (int.from_bytes(inner[0][1], "big"), inner[1][1]))
+        else:
+            content = (tc, (inner[0][1], inner[1][1]))
+        check(t0 == 0 and len(v0) == 8 and t3 == 3 and len(v1) == 4 and [t for t, _ in inner] == [0, 1],
+              "%s: TLV record %d has the documented field types and widths" % (name, k // 4))
+        got.append((int.from_bytes(v0, "big"), (t1, int.from_bytes(v1, "big")), tlv_list(v3), content))
+    check(got == want, "%s: TLV records decoded here equal the original events" % name)
+    cb = open(os.path.join(tmp, os.path.basename(path) + ".cel-cbor"), "rb").read()
+    got, i = [], 0
+    while i < len(cb):
+        m, i = cbor_item(cb, i)
+        keys = [k for k, _ in m]
+        check(len(m) == 4 and keys[0] == 0 and keys[2] == 3, "%s: CBOR record keys %s" % (name, keys))
+        ct, cv = m[3]
+        if ct == 5:
+            content = (5, (cv[0][1], cv[1][1]))
+        else:
+            content = (ct, (cv[0][1].encode(), cv[1][1]))
+        got.append((m[0][1], m[1], m[2][1], content))
+    check(got == want, "%s: CBOR records decoded here equal the original events" % name)
+
+
 def round_trip(path, name, tmp, expected=None):
     want, err = registers(path)
     if not check(want, "%s: replay of the original failed: %s" % (name, err)):
@@ -83,6 +171,7 @@ def round_trip(path, name, tmp, expected=None):
         rc, _, err = run("eventlog", "--output", enc, "--out", again, cel)
         check(rc == 0 and open(cel, "rb").read() == open(again, "rb").read(),
               "%s -> %s -> decode -> %s is byte-identical (%s)" % (name, enc, enc, err.strip()))
+    layout_check(path, name, tmp)
 
 
 def negative_cbor(tmp, good):
@@ -183,7 +272,7 @@ def main():
             for pattern in ("tpm-eventlog/*.bin", "ccel/*.bin", "ima/*"):
                 for path in sorted(glob.glob(os.path.join(corpus, pattern))):
                     if registers(path)[0]:
-                        round_trip(path, os.path.relpath(path, corpus), tmp)
+                        round_trip(path, "corpus/" + os.path.relpath(path, corpus), tmp)
                         n += 1
             print("corpus: %d logs converted" % n)
         else:
