@@ -54,6 +54,8 @@ struct scan {
     size_t strings; /* bytes of strings so far */
     size_t limit;
     struct cct_error *err;
+    size_t at[8]; /* offsets of the record map's keys and values, for error messages */
+    size_t n_at;
 };
 
 static int sfail(struct scan *s, int code, size_t at, const char *what)
@@ -73,6 +75,9 @@ static int scan_item(struct cct_reader *r, unsigned depth, struct scan *s)
     }
     if (!cct_read_u8(r, &ib)) {
         return CCT_ETRUNCATED;
+    }
+    if (depth == 1 && s->n_at < sizeof(s->at) / sizeof(s->at[0])) {
+        s->at[s->n_at++] = at;
     }
     uint8_t major = ib >> 5, ai = ib & 0x1f;
     if (ai < 24) {
@@ -178,8 +183,11 @@ static bool pair_map(const cbor_item_t *it, cbor_item_t **k0, cbor_item_t **k1)
     return true;
 }
 
+/* Offset of entry i's key (2i) or value (2i + 1) of the record map. */
+#define AT(k) (s->n_at > (k) ? (uint64_t)s->at[(k)] : off)
+
 static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t number, uint64_t off,
-                struct cct_event *e, struct cct_error *err)
+                const struct scan *s, struct cct_event *e, struct cct_error *err)
 {
     uint64_t recnum, key, index;
     if (!cbor_isa_map(rec) || !cbor_map_is_definite(rec) || cbor_map_size(rec) != 4) {
@@ -188,21 +196,21 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
     struct cbor_pair *f = cbor_map_handle(rec);
     /* recnum */
     if (!get_uint(f[0].key, 0, &key) || !get_uint(f[0].value, UINT64_MAX, &recnum)) {
-        return fail(err, CCT_EMALFORMED, number, off, "first entry is not recnum (key 0, unsigned)");
+        return fail(err, CCT_EMALFORMED, number, AT(0), "first entry is not recnum (key 0, unsigned)");
     }
     if (st->have_prev && recnum != st->prev_recnum + 1) {
-        return fail(err, CCT_EMALFORMED, number, off, "recnum does not follow the previous record's");
+        return fail(err, CCT_EMALFORMED, number, AT(1), "recnum does not follow the previous record's");
     }
     /* pcr / nv_index / ccmr */
     if (!get_uint(f[1].key, CCT_CEL_T_CCMR, &key) ||
         (key != CCT_CEL_T_PCR && key != CCT_CEL_T_NV_INDEX && key != CCT_CEL_T_CCMR)) {
-        return fail(err, CCT_EMALFORMED, number, off, "second entry is not pcr (1), nv_index (2) or ccmr (108)");
+        return fail(err, CCT_EMALFORMED, number, AT(2), "second entry is not pcr (1), nv_index (2) or ccmr (108)");
     }
     if (key == CCT_CEL_T_NV_INDEX) {
-        return fail(err, CCT_EUNSUPPORTED, number, off, "NV index records are not supported");
+        return fail(err, CCT_EUNSUPPORTED, number, AT(2), "NV index records are not supported");
     }
     if (!get_uint(f[1].value, key == CCT_CEL_T_PCR ? CCT_CEL_MAX_INDEX : CCT_CEL_MAX_CCMR, &index)) {
-        return fail(err, CCT_EMALFORMED, number, off, "register index is not an unsigned integer in range");
+        return fail(err, CCT_EMALFORMED, number, AT(3), "register index is not an unsigned integer in range");
     }
     if (key == CCT_CEL_T_PCR) {
         e->kind = CCT_REG_PCR;
@@ -216,11 +224,11 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
     /* digests: {TPM_ALG_ID: digest} */
     if (!get_uint(f[2].key, CCT_CEL_T_DIGESTS, &key) || key != CCT_CEL_T_DIGESTS || !cbor_isa_map(f[2].value) ||
         !cbor_map_is_definite(f[2].value)) {
-        return fail(err, CCT_EMALFORMED, number, off, "third entry is not the digests map (key 3)");
+        return fail(err, CCT_EMALFORMED, number, AT(4), "third entry is not the digests map (key 3)");
     }
     size_t nd = cbor_map_size(f[2].value);
     if (nd > CCT_MAX_DIGESTS) {
-        return fail(err, CCT_ELIMIT, number, off, "more digests than CCT_MAX_DIGESTS");
+        return fail(err, CCT_ELIMIT, number, AT(5), "more digests than CCT_MAX_DIGESTS");
     }
     struct cbor_pair *d = cbor_map_handle(f[2].value);
     for (size_t i = 0; i < nd; i++) {
@@ -228,15 +236,15 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
         const uint8_t *b;
         size_t n;
         if (!get_uint(d[i].key, UINT16_MAX, &alg) || !get_bytes(d[i].value, &b, &n)) {
-            return fail(err, CCT_EMALFORMED, number, off, "digest entry is not {alg id: byte string}");
+            return fail(err, CCT_EMALFORMED, number, AT(5), "digest entry is not {alg id: byte string}");
         }
         size_t known = cct_alg_digest_size((uint16_t)alg);
         if ((known != 0 && n != known) || n == 0 || n > CCT_MAX_DIGEST_SIZE) {
-            return fail(err, CCT_EMALFORMED, number, off, "digest size does not fit its algorithm");
+            return fail(err, CCT_EMALFORMED, number, AT(5), "digest size does not fit its algorithm");
         }
         for (size_t k = 0; k < i; k++) {
             if (e->digests[k].alg == alg) {
-                return fail(err, CCT_EMALFORMED, number, off, "algorithm listed twice");
+                return fail(err, CCT_EMALFORMED, number, AT(5), "algorithm listed twice");
             }
         }
         e->digests[i].alg = (uint16_t)alg;
@@ -246,7 +254,7 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
     e->n_digests = nd;
     /* content_type: content */
     if (!get_uint(f[3].key, 255, &key) || key <= CCT_CEL_T_DIGESTS) {
-        return fail(err, CCT_EMALFORMED, number, off, "fourth entry is not a content (key 4..255)");
+        return fail(err, CCT_EMALFORMED, number, AT(6), "fourth entry is not a content (key 4..255)");
     }
     e->cel_content_type = (uint32_t)key;
     cbor_item_t *k0, *k1;
@@ -254,19 +262,19 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
         uint64_t type;
         if (!pair_map(f[3].value, &k0, &k1) || !get_uint(k0, UINT32_MAX, &type) ||
             !get_bytes(k1, &e->data, &e->data_len)) {
-            return fail(err, CCT_EMALFORMED, number, off,
+            return fail(err, CCT_EMALFORMED, number, AT(7),
                         "pcclient_std content is not {0: event_type, 1: event_data}");
         }
         e->type = (uint32_t)type;
     } else if (key == CCT_CEL_IMA_TEMPLATE) {
         if (!pair_map(f[3].value, &k0, &k1) || !cbor_isa_string(k0) || !cbor_string_is_definite(k0) ||
             !get_bytes(k1, &e->data, &e->data_len)) {
-            return fail(err, CCT_EMALFORMED, number, off,
+            return fail(err, CCT_EMALFORMED, number, AT(7),
                         "ima_template content is not {0: template_name, 1: template_data}");
         }
         size_t nl = cbor_string_length(k0);
         const char *name = nl ? (const char *)cbor_string_handle(k0) : "";
-        int rc = cct_ima_describe(name, nl, e->data, e->data_len, off, e, number, err);
+        int rc = cct_ima_describe(name, nl, e->data, e->data_len, AT(7), e, number, err);
         if (rc < 0) {
             return rc;
         }
@@ -281,7 +289,7 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
         }
     } else {
         if (!get_bytes(f[3].value, &e->data, &e->data_len)) {
-            return fail(err, CCT_EMALFORMED, number, off, "content is not a byte string");
+            return fail(err, CCT_EMALFORMED, number, AT(7), "content is not a byte string");
         }
         if (key == CCT_CEL_MGT) {
             /* Log management: never extended. */
@@ -296,7 +304,7 @@ int cct_cel_cbor_next(struct cct_cel_cbor_state *st, const uint8_t *p, size_t le
                       uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err)
 {
     struct cct_reader r;
-    struct scan s = { number, 0, st->max_event_size, err };
+    struct scan s = { number, 0, st->max_event_size, err, { 0 }, 0 };
     struct cbor_load_result res;
     *end = 0;
     *consumed = 0;
@@ -318,7 +326,7 @@ int cct_cel_cbor_next(struct cct_cel_cbor_state *st, const uint8_t *p, size_t le
     }
     struct cct_event e;
     memset(&e, 0, sizeof(e));
-    rc = walk(st, it, number, off, &e, err);
+    rc = walk(st, it, number, off, &s, &e, err);
     if (rc < 0) {
         cbor_decref(&it);
         return rc;
