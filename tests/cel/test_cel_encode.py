@@ -156,6 +156,8 @@ def layout_check(path, name, tmp):
 
 def round_trip(path, name, tmp, expected=None):
     want, err = registers(path)
+    rc, out, _ = run("eventlog", "--json", "--count", "0", path)
+    is_cel = rc == 0 and json.loads(out)["logs"][0]["format"].startswith("cel")
     if not check(want, "%s: replay of the original failed: %s" % (name, err)):
         return
     if expected is not None:
@@ -163,6 +165,8 @@ def round_trip(path, name, tmp, expected=None):
     for enc in ENCODINGS:
         cel = os.path.join(tmp, "%s.%s" % (os.path.basename(path), enc))
         rc, _, err = run("eventlog", "--output", enc, "--out", cel, path)
+        if enc.startswith("cel-json") and rc == 2 and "has no CEL-JSON name" in err and is_cel:
+            continue  # e.g. COS launcher content: CEL-JSON has no name for it
         if not check(rc == 0, "%s -> %s: exit %d: %s" % (name, enc, rc, err)):
             continue
         got, err = registers(cel)
@@ -171,7 +175,8 @@ def round_trip(path, name, tmp, expected=None):
         rc, _, err = run("eventlog", "--output", enc, "--out", again, cel)
         check(rc == 0 and open(cel, "rb").read() == open(again, "rb").read(),
               "%s -> %s -> decode -> %s is byte-identical (%s)" % (name, enc, enc, err.strip()))
-    layout_check(path, name, tmp)
+    if not is_cel:
+        layout_check(path, name, tmp)
 
 
 def negative_cbor(tmp, good):
@@ -269,7 +274,7 @@ def main():
         # The shared corpus, read in place.
         if os.path.isdir(corpus):
             n = 0
-            for pattern in ("tpm-eventlog/*.bin", "ccel/*.bin", "ima/*"):
+            for pattern in ("tpm-eventlog/*.bin", "ccel/*.bin", "ima/*", "cel/*"):
                 for path in sorted(glob.glob(os.path.join(corpus, pattern))):
                     if registers(path)[0]:
                         round_trip(path, "corpus/" + os.path.relpath(path, corpus), tmp)
@@ -277,6 +282,7 @@ def main():
             print("corpus: %d logs converted" % n)
         else:
             print("corpus not found at %s: corpus part skipped" % corpus)
+    check(checks > 1000, "the checks ran (%d)" % checks)
     print("%d checks, %d failures" % (checks, failures))
     return 1 if failures else 0
 

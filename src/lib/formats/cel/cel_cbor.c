@@ -9,6 +9,7 @@
  */
 #include "formats/cel/cel_cbor.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <cbor.h>
@@ -40,13 +41,21 @@ void cct_cel_cbor_init(struct cct_cel_cbor_state *st, size_t max_event_size)
     st->max_event_size = max_event_size;
 }
 
-void cct_cel_cbor_free(struct cct_cel_cbor_state *st)
+static void drop_item(struct cct_cel_cbor_state *st)
 {
     if (st->item != NULL) {
         cbor_item_t *it = st->item;
         cbor_decref(&it);
         st->item = NULL;
     }
+}
+
+void cct_cel_cbor_free(struct cct_cel_cbor_state *st)
+{
+    drop_item(st);
+    free(st->cos);
+    st->cos = NULL;
+    st->cos_cap = 0;
 }
 
 struct scan {
@@ -294,6 +303,27 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
         if (key == CCT_CEL_MGT) {
             /* Log management: never extended. */
             e->flags |= CCT_EVENT_F_HEADER;
+        } else if (key == CCT_CEL_COS) {
+            /* COS launcher events hash the whole content TLV (as the TLV reader shows it). */
+            if (e->data_len > UINT32_MAX - 5) {
+                return fail(err, CCT_ELIMIT, number, AT(7), "COS content too large");
+            }
+            size_t need = e->data_len + 5;
+            if (need > st->cos_cap) {
+                uint8_t *n = realloc(st->cos, need);
+                if (n == NULL) {
+                    return cct_err(err, CCT_ENOMEM, (int64_t)number, (int64_t)off, "out of memory");
+                }
+                st->cos = n;
+                st->cos_cap = need;
+            }
+            st->cos[0] = (uint8_t)key;
+            for (int b = 0; b < 4; b++) {
+                st->cos[1 + b] = (uint8_t)((uint64_t)e->data_len >> (8 * (3 - b)));
+            }
+            memcpy(st->cos + 5, e->data, e->data_len);
+            e->data = st->cos;
+            e->data_len = need;
         }
     }
     e->cel_recnum = recnum;
@@ -308,7 +338,7 @@ int cct_cel_cbor_next(struct cct_cel_cbor_state *st, const uint8_t *p, size_t le
     struct cbor_load_result res;
     *end = 0;
     *consumed = 0;
-    cct_cel_cbor_free(st);
+    drop_item(st);
     cct_reader_init(&r, p, len, (size_t)off);
     int rc = scan_item(&r, 0, &s);
     if (rc < 0) {

@@ -122,6 +122,12 @@ static int check_digests(const struct cct_event *ev, struct cct_error *err)
     return 0;
 }
 
+/* COS launcher events hash their whole content TLV: the CEL readers' view holds that TLV. */
+static bool cos_whole(const struct cct_event *ev, const struct content *c)
+{
+    return c->type == CCT_CEL_COS && (ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_CBOR);
+}
+
 /* ---- TLV ---- */
 
 static void put_be(uint8_t *p, uint64_t v, size_t n)
@@ -180,8 +186,8 @@ static int encode_tlv(struct cct_buf *b, const struct cct_event *ev, uint64_t re
         rc = tlv_head(b, CCT_CEL_IMA_TEMPLATE, 2 * TLV_HEADER + c->name_len + c->data_len);
         rc = rc < 0 ? rc : tlv_bytes(b, FIELD_0, c->name, c->name_len);
         rc = rc < 0 ? rc : tlv_bytes(b, FIELD_1, c->data, c->data_len);
-    } else if (c->type == CCT_CEL_COS && ev->format == CCT_LOG_CEL_TLV) {
-        /* The TLV reader's view of a COS record is the whole content TLV. */
+    } else if (cos_whole(ev, c)) {
+        /* The readers' view of a COS record is the whole content TLV. */
         rc = cct_buf_append(b, c->data, c->data_len);
     } else {
         rc = tlv_bytes(b, (uint8_t)c->type, c->data, c->data_len);
@@ -328,7 +334,14 @@ static int encode_cbor(struct cct_buf *b, const struct cct_event *ev, uint64_t r
         ok = con != NULL && map_put(con, FIELD_0, cbor_build_stringn((const char *)c->name, c->name_len)) &&
              map_put(con, FIELD_1, cbor_build_bytestring(c->data, c->data_len));
     } else if (ok) {
-        con = cbor_build_bytestring(c->data, c->data_len);
+        const uint8_t *v = c->data;
+        size_t vn = c->data_len;
+        if (cos_whole(ev, c) && vn >= TLV_HEADER) {
+            /* The readers' COS view is the whole content TLV: keep only its value. */
+            v += TLV_HEADER;
+            vn -= TLV_HEADER;
+        }
+        con = cbor_build_bytestring(v, vn);
         ok = con != NULL;
     }
     if (ok) {
