@@ -27,7 +27,8 @@ static void reencode(const uint8_t *rec, size_t n)
     }
     uint8_t *again = NULL;
     size_t m = 0;
-    if (cct_cel_encode(&ev, 0, CCT_CEL_ENC_CBOR, &again, &m, NULL) < 0 || m != n || memcmp(again, rec, n) != 0) {
+    if (cct_cel_encode(&ev, 0, CCT_CEL_ENC_CBOR, &again, &m, NULL) < 0 || m != n ||
+        memcmp(again, rec, n) != 0) {
         abort();
     }
     cct_free(again);

@@ -10,7 +10,8 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format F] [--output O [--out FILE]] FILE...\n"
+    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format F]\n"
+               "                          [--output O [--out FILE]] FILE...\n"
                "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json, cel-cbor\n"
                "  --output O  text (default), json, or a Canonical Event Log: cel-tlv, cel-json,\n"
                "              cel-json-systemd, cel-cbor (written to stdout or --out FILE)\n"

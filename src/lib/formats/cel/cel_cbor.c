@@ -184,7 +184,8 @@ static bool pair_map(const cbor_item_t *it, cbor_item_t **k0, cbor_item_t **k1)
         return false;
     }
     struct cbor_pair *pr = cbor_map_handle(it);
-    if (!get_uint(pr[0].key, FIELD_0, &a) || a != FIELD_0 || !get_uint(pr[1].key, FIELD_1, &b) || b != FIELD_1) {
+    if (!get_uint(pr[0].key, FIELD_0, &a) || a != FIELD_0 || !get_uint(pr[1].key, FIELD_1, &b) ||
+        b != FIELD_1) {
         return false;
     }
     *k0 = pr[0].value;
@@ -213,7 +214,8 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
     /* pcr / nv_index / ccmr */
     if (!get_uint(f[1].key, CCT_CEL_T_CCMR, &key) ||
         (key != CCT_CEL_T_PCR && key != CCT_CEL_T_NV_INDEX && key != CCT_CEL_T_CCMR)) {
-        return fail(err, CCT_EMALFORMED, number, AT(2), "second entry is not pcr (1), nv_index (2) or ccmr (108)");
+        return fail(err, CCT_EMALFORMED, number, AT(2),
+                    "second entry is not pcr (1), nv_index (2) or ccmr (108)");
     }
     if (key == CCT_CEL_T_NV_INDEX) {
         return fail(err, CCT_EUNSUPPORTED, number, AT(2), "NV index records are not supported");
@@ -231,8 +233,8 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
     }
     e->index_logged = (uint32_t)index;
     /* digests: {TPM_ALG_ID: digest} */
-    if (!get_uint(f[2].key, CCT_CEL_T_DIGESTS, &key) || key != CCT_CEL_T_DIGESTS || !cbor_isa_map(f[2].value) ||
-        !cbor_map_is_definite(f[2].value)) {
+    if (!get_uint(f[2].key, CCT_CEL_T_DIGESTS, &key) || key != CCT_CEL_T_DIGESTS ||
+        !cbor_isa_map(f[2].value) || !cbor_map_is_definite(f[2].value)) {
         return fail(err, CCT_EMALFORMED, number, AT(4), "third entry is not the digests map (key 3)");
     }
     size_t nd = cbor_map_size(f[2].value);
@@ -331,7 +333,8 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
 }
 
 int cct_cel_cbor_next(struct cct_cel_cbor_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                      uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err)
+                      uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
+                      struct cct_error *err)
 {
     struct cct_reader r;
     struct scan s = { number, 0, st->max_event_size, err, { 0 }, 0 };
@@ -350,9 +353,10 @@ int cct_cel_cbor_next(struct cct_cel_cbor_state *st, const uint8_t *p, size_t le
         if (it != NULL) {
             cbor_decref(&it);
         }
-        return cct_err(err, res.error.code == CBOR_ERR_MEMERROR ? CCT_ENOMEM : CCT_EMALFORMED, (int64_t)number,
-                       (int64_t)(off + res.error.position), "CEL-CBOR record %llu: CBOR decoding failed (libcbor error %d)",
-                       (unsigned long long)number, (int)res.error.code);
+        return cct_err(err, res.error.code == CBOR_ERR_MEMERROR ? CCT_ENOMEM : CCT_EMALFORMED,
+                       (int64_t)number, (int64_t)(off + res.error.position),
+                       "CEL-CBOR record %llu: CBOR decoding failed (libcbor error %d)", (unsigned long long)number,
+                       (int)res.error.code);
     }
     struct cct_event e;
     memset(&e, 0, sizeof(e));

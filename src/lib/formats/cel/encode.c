@@ -40,7 +40,8 @@ static int resolve(const struct cct_event *ev, struct content *c, struct cct_err
     memset(c, 0, sizeof(*c));
     c->data = ev->data;
     c->data_len = ev->data_len;
-    int is_cel = ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR;
+    int is_cel =
+        ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR;
     if (ev->ima_template != NULL) {
         c->type = CCT_CEL_IMA_TEMPLATE;
         c->name = (const uint8_t *)ev->ima_template;
@@ -234,7 +235,8 @@ static int encode_json(struct cct_buf *b, const struct cct_event *ev, uint64_t r
     const char *cname = json_content_name(c->type);
     if (cname == NULL) {
         return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
-                       "event %llu: content type %u has no CEL-JSON name", (unsigned long long)ev->number, c->type);
+                       "event %llu: content type %u has no CEL-JSON name", (unsigned long long)ev->number,
+                       c->type);
     }
     if (ev->kind == CCT_REG_MRTD || (ev->kind == CCT_REG_RTMR && ev->index > 3)) {
         return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
@@ -323,7 +325,8 @@ static int encode_cbor(struct cct_buf *b, const struct cct_event *ev, uint64_t r
     cbor_item_t *con = NULL;
     bool ok = rec != NULL && dig != NULL;
     for (size_t i = 0; ok && i < ev->n_digests; i++) {
-        ok = map_put(dig, ev->digests[i].alg, cbor_build_bytestring(ev->digests[i].bytes, ev->digests[i].size));
+        const struct cct_digest *d = &ev->digests[i];
+        ok = map_put(dig, d->alg, cbor_build_bytestring(d->bytes, d->size));
     }
     if (ok && c->type == CCT_CEL_PCCLIENT_STD) {
         con = cbor_new_definite_map(2);
@@ -410,8 +413,8 @@ int cct_cel_encode(const struct cct_event *ev, uint64_t recnum, enum cct_cel_enc
     }
     if (rc < 0) {
         cct_buf_free(&b);
-        return cct_err(err, rc, (int64_t)ev->number, (int64_t)ev->offset, "event %llu: cannot encode the CEL record",
-                       (unsigned long long)ev->number);
+        return cct_err(err, rc, (int64_t)ev->number, (int64_t)ev->offset,
+                       "event %llu: cannot encode the CEL record", (unsigned long long)ev->number);
     }
     size_t n = b.len;
     *out = (uint8_t *)cct_buf_steal(&b);
