@@ -27,7 +27,7 @@ int cli_cel_output_from_name(const char *name, enum cct_cel_encoding *enc)
 }
 
 static int write_one(const char *path, enum cct_log_format fmt, uint64_t start, uint64_t count,
-                     enum cct_cel_encoding enc, FILE *out, uint64_t *recnum)
+                     enum cct_cel_encoding enc, int ima_rtmr, FILE *out, uint64_t *recnum)
 {
     cct_eventlog *log = NULL;
     struct cct_event ev;
@@ -42,6 +42,10 @@ static int write_one(const char *path, enum cct_log_format fmt, uint64_t start, 
         uint8_t *rec = NULL;
         size_t n = 0;
         cct_error_clear(&err);
+        if (ima_rtmr && (ev.format == CCT_LOG_IMA_ASCII || ev.format == CCT_LOG_IMA_BINARY) &&
+            ev.kind == CCT_REG_PCR) {
+            ev.kind = CCT_REG_RTMR;
+        }
         int e = cct_cel_encode(&ev, *recnum, enc, &rec, &n, &err);
         if (e < 0) {
             cli_error(path, &err);
@@ -66,11 +70,11 @@ static int write_one(const char *path, enum cct_log_format fmt, uint64_t start, 
 }
 
 int cli_write_cel(char **paths, int n_paths, enum cct_log_format fmt, uint64_t start, uint64_t count,
-                  enum cct_cel_encoding enc, FILE *out)
+                  enum cct_cel_encoding enc, int ima_rtmr, FILE *out)
 {
     uint64_t recnum = 0;
     for (int i = 0; i < n_paths; i++) {
-        int rc = write_one(paths[i], fmt, start, count, enc, out, &recnum);
+        int rc = write_one(paths[i], fmt, start, count, enc, ima_rtmr, out, &recnum);
         if (rc != EXIT_OK) {
             return rc;
         }

@@ -15,6 +15,7 @@ static void usage(FILE *f)
                "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json, cel-cbor\n"
                "  --output O  text (default), json, or a Canonical Event Log: cel-tlv, cel-json,\n"
                "              cel-json-systemd, cel-cbor (written to stdout or --out FILE)\n"
+               "  --ima-rtmr  with a cel-* output: IMA entries go to RTMR n (a TDX kernel's list)\n"
                "  A FILE starting with the ACPI signature \"CCEL\" is shown as a CCEL table.\n"
                "  --start N   first event number to show (0 = the header); default 0\n"
                "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
@@ -424,9 +425,10 @@ int cmd_eventlog(int argc, char **argv)
         { "json", no_argument, NULL, 'j' },    { "start", required_argument, NULL, 's' },
         { "count", required_argument, NULL, 'c' }, { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' }, { "out", required_argument, NULL, 'O' },
+        { "ima-rtmr", no_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },    { NULL, 0, NULL, 0 },
     };
-    int json = 0, c, cel = 0;
+    int json = 0, c, cel = 0, ima_rtmr = 0;
     enum cct_cel_encoding cel_enc = CCT_CEL_ENC_TLV;
     const char *out_path = NULL;
     uint64_t start = 0, count = CCT_COUNT_ALL;
@@ -462,6 +464,7 @@ int cmd_eventlog(int argc, char **argv)
             }
             break;
         case 'O': out_path = optarg; break;
+        case 'R': ima_rtmr = 1; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -476,7 +479,7 @@ int cmd_eventlog(int argc, char **argv)
             perror(out_path);
             return EXIT_ENV;
         }
-        int rc = cli_write_cel(argv + optind, argc - optind, fmt, start, count, cel_enc, o);
+        int rc = cli_write_cel(argv + optind, argc - optind, fmt, start, count, cel_enc, ima_rtmr, o);
         if (o != stdout && fclose(o) != 0 && rc == EXIT_OK) {
             rc = EXIT_ENV;
         }

@@ -270,6 +270,20 @@ def main():
             keyed = {"%d %s" % (r[1], r[2]): r[3] for r in (got or [])}
             check(got and all(exp[f]["registers"].get(k) == v for k, v in keyed.items()),
                   "ima/%s as CEL-CBOR replays to the generator's hashlib values (%s)" % (f, err.strip()))
+        # A TDX boot: CCEL + an IMA list the kernel extended into RTMR2. Replayed together the IMA
+        # entries go to RTMR2; converted with --ima-rtmr they are ccmr 3 records and replay the same.
+        boot, lst = os.path.join(tmp, "ccel.bin"), os.path.join(ima, "rtmr2-sha384.txt")
+        mixed = os.path.join(tmp, "mixed-ima.cel-cbor")
+        rc, _, err = run("eventlog", "--output", "cel-cbor", "--ima-rtmr", "--out", mixed, lst)
+        check(rc == 0, "IMA list -> CEL-CBOR with --ima-rtmr: %s" % err.strip())
+        args = ["replay", "--json"]
+        rc1, o1, _ = run(*(args + [boot, lst]))
+        rc2, o2, e2 = run(*(args + [os.path.join(tmp, "ccel.bin.cel-cbor"), mixed]))
+        r1 = json.loads(o1)["registers"] if rc1 == 0 else None
+        r2 = json.loads(o2)["registers"] if rc2 == 0 else None
+        check(r1 and any(r["register"] == "rtmr" and r["index"] == 2 for r in r1) and
+              sorted(map(json.dumps, r1)) == sorted(map(json.dumps, r2 or [])),
+              "CCEL + RTMR IMA list replays the same as their CEL forms (%s)" % e2.strip())
         negative_cbor(tmp, os.path.join(tmp, "tcg2-3banks.bin.cel-cbor"))
         # The shared corpus, read in place.
         if os.path.isdir(corpus):
