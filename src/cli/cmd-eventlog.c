@@ -5,12 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cel-out.h"
 #include "cli.h"
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format F] FILE...\n"
-               "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json\n"
+    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format F]\n"
+               "                          [--output O [--out FILE]] FILE...\n"
+               "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json, cel-cbor\n"
+               "  --output O  text (default), json, or a Canonical Event Log: cel-tlv, cel-json,\n"
+               "              cel-json-systemd, cel-cbor (written to stdout or --out FILE)\n"
+               "  --ima-rtmr  with a cel-* output: IMA entries go to RTMR n (a TDX kernel's list)\n"
                "  A FILE starting with the ACPI signature \"CCEL\" is shown as a CCEL table.\n"
                "  --start N   first event number to show (0 = the header); default 0\n"
                "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
@@ -419,13 +424,17 @@ int cmd_eventlog(int argc, char **argv)
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },    { "start", required_argument, NULL, 's' },
         { "count", required_argument, NULL, 'c' }, { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' }, { "out", required_argument, NULL, 'O' },
+        { "ima-rtmr", no_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },    { NULL, 0, NULL, 0 },
     };
-    int json = 0, c;
+    int json = 0, c, cel = 0, ima_rtmr = 0;
+    enum cct_cel_encoding cel_enc = CCT_CEL_ENC_TLV;
+    const char *out_path = NULL;
     uint64_t start = 0, count = CCT_COUNT_ALL;
     enum cct_log_format fmt = CCT_LOG_AUTO;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "js:c:f:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "js:c:f:o:O:h", opts, NULL)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
         case 's':
@@ -446,9 +455,39 @@ int cmd_eventlog(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case 'o':
+            json = strcmp(optarg, "json") == 0;
+            cel = cli_cel_output_from_name(optarg, &cel_enc);
+            if (!json && !cel && strcmp(optarg, "text") != 0) {
+                fprintf(stderr, "cctrusted eventlog: unknown output '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'O': out_path = optarg; break;
+        case 'R': ima_rtmr = 1; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
+    }
+    if (cel) {
+        if (optind >= argc) {
+            fprintf(stderr, "cctrusted eventlog: --output %s needs FILE arguments\n", "cel-*");
+            return EXIT_USAGE;
+        }
+        FILE *o = out_path ? fopen(out_path, "wbe") : stdout;
+        if (o == NULL) {
+            perror(out_path);
+            return EXIT_ENV;
+        }
+        int rc = cli_write_cel(argv + optind, argc - optind, fmt, start, count, cel_enc, ima_rtmr, o);
+        if (o != stdout && fclose(o) != 0 && rc == EXIT_OK) {
+            rc = EXIT_ENV;
+        }
+        return rc;
+    }
+    if (out_path != NULL) {
+        fprintf(stderr, "cctrusted eventlog: --out needs a cel-* --output\n");
+        return EXIT_USAGE;
     }
     if (optind >= argc) {
         return dump_live(fmt, start, count, json);

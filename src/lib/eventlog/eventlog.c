@@ -86,6 +86,7 @@ static int init_parser(cct_eventlog *log, enum cct_log_format fmt)
 {
     cct_ima_free(&log->parser.ima);
     cct_cel_json_free(&log->parser.cel_json);
+    cct_cel_cbor_free(&log->parser.cel_cbor);
     memset(&log->parser, 0, sizeof(log->parser));
     log->parser.format = fmt;
     switch (fmt) {
@@ -94,6 +95,9 @@ static int init_parser(cct_eventlog *log, enum cct_log_format fmt)
         return 0;
     case CCT_LOG_CEL_JSON:
         cct_cel_json_init(&log->parser.cel_json, log->max_event_size);
+        return 0;
+    case CCT_LOG_CEL_CBOR:
+        cct_cel_cbor_init(&log->parser.cel_cbor, log->max_event_size);
         return 0;
     case CCT_LOG_IMA_ASCII:
     case CCT_LOG_IMA_BINARY: {
@@ -135,6 +139,9 @@ static int detect(cct_eventlog *log, enum cct_log_format *fmt)
         }
         if (r == 0) {
             r = cct_cel_json_detect(p, n, eof, fmt);
+        }
+        if (r == 0) {
+            r = cct_cel_cbor_detect(p, n, eof, fmt);
         }
         if (r == 1) {
             return 0;
@@ -259,6 +266,8 @@ static int parse_one(cct_eventlog *log, const uint8_t *p, size_t n, int eof, str
     switch (log->parser.format) {
     case CCT_LOG_CEL_JSON:
         return cct_cel_json_next(&log->parser.cel_json, p, n, eof, off, log->number, ev, consumed, end, &log->err);
+    case CCT_LOG_CEL_CBOR:
+        return cct_cel_cbor_next(&log->parser.cel_cbor, p, n, eof, off, log->number, ev, consumed, end, &log->err);
     case CCT_LOG_CEL_TLV:
         return cct_cel_next(&log->parser.cel, p, n, eof, off, log->number, ev, consumed, end, &log->err);
     case CCT_LOG_IMA_ASCII:
@@ -459,5 +468,6 @@ void cct_eventlog_free(cct_eventlog *log)
     }
     cct_ima_free(&log->parser.ima);
     cct_cel_json_free(&log->parser.cel_json);
+    cct_cel_cbor_free(&log->parser.cel_cbor);
     free(log);
 }

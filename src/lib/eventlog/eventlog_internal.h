@@ -5,6 +5,7 @@
 #include <cctrusted/eventlog.h>
 
 #include "formats/cel/cel.h"
+#include "formats/cel/cel_cbor.h"
 #include "formats/cel/cel_json.h"
 #include "formats/ima/ima.h"
 #include "formats/tcg/tcg.h"
@@ -21,6 +22,7 @@ struct cct_log_parser {
     struct cct_ima_state ima;
     struct cct_cel_state cel;
     struct cct_cel_json_state cel_json;
+    struct cct_cel_cbor_state cel_cbor;
 };
 
 struct cct_eventlog {

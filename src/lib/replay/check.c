@@ -104,7 +104,7 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
     /* Without a caller asking for *literal, only the spec-bound types need
      * hashing at all. */
     int is_ima = ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY || ev->ima_template != NULL;
-    int is_cel_content = (ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON) &&
+    int is_cel_content = (ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR) &&
                          ev->cel_content_type != CCT_CEL_PCCLIENT_STD;
     int checked = is_ima || is_cel_content ||
                   !(ev->type == EV_NO_ACTION || (ev->flags & CCT_EVENT_F_HEADER) ||
