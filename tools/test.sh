@@ -32,3 +32,19 @@ ninja -C build-asan
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-asan --print-errorlogs --num-processes "$jobs"
+
+# One summary line over both configurations.
+python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
+import json, sys
+res = {"OK": 0, "FAIL": 0, "SKIP": 0}
+for path in sys.argv[1:]:
+    for line in open(path):
+        r = json.loads(line).get("result", "")
+        if r in ("OK", "EXPECTEDFAIL"):
+            res["OK"] += 1
+        elif r == "SKIP":
+            res["SKIP"] += 1
+        else:
+            res["FAIL"] += 1
+print(f"tests: {res['OK']} passed, {res['FAIL']} failed, {res['SKIP']} skipped")
+PY
