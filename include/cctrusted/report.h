@@ -12,6 +12,7 @@
 #ifndef CCTRUSTED_REPORT_H
 #define CCTRUSTED_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -189,6 +190,21 @@ int cct_hcl_report_parse(const uint8_t *p, size_t len, struct cct_hcl_report *ou
 #define CCT_SNP_REPORT_SIZE 1184u
 #define CCT_SNP_SIGNED_SIZE 0x2A0u
 
+/** Processor generation, which fixes the TCB_VERSION layout (SEV-SNP ABI spec, "TCB_VERSION"). */
+enum cct_snp_product {
+    CCT_SNP_PRODUCT_UNKNOWN = 0,
+    CCT_SNP_PRODUCT_MILAN,  /* family 19h, models 00h-0Fh */
+    CCT_SNP_PRODUCT_GENOA,  /* family 19h, models 10h-1Fh and A0h-AFh */
+    CCT_SNP_PRODUCT_TURIN,  /* family 1Ah */
+};
+
+/** A decoded TCB_VERSION. Milan/Genoa: byte 0 boot loader, 1 TEE, 6 SNP, 7 microcode.
+ *  Turin: byte 0 FMC, 1 boot loader, 2 TEE, 3 SNP, 7 microcode (has_fmc set). */
+struct cct_snp_tcb {
+    bool has_fmc;
+    uint8_t fmc, boot_loader, tee, snp, microcode;
+};
+
 /** SEV-SNP ATTESTATION_REPORT (SEV-SNP ABI spec, Table "ATTESTATION_REPORT"). */
 struct cct_snp_report {
     uint32_t version;       /* 2, 3 or 5 */
@@ -219,6 +235,8 @@ struct cct_snp_report {
     uint64_t launch_tcb;
     uint64_t launch_mit_vector;  /* v5 */
     uint64_t current_mit_vector; /* v5 */
+    enum cct_snp_product product; /* from CPUID_FAM_ID/CPUID_MOD_ID (v3+); UNKNOWN for v2 */
+    struct cct_snp_tcb reported_tcb_fields; /* REPORTED_TCB decoded for product (Milan layout when unknown) */
     uint8_t sig_r[72];       /* little-endian, zero-extended */
     uint8_t sig_s[72];
     const uint8_t *signed_data; /* first 0x2A0 bytes */
@@ -230,6 +248,15 @@ struct cct_snp_report {
 #define CCT_SNP_SIGNING_KEY_NONE 7u
 
 int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *out, struct cct_error *err);
+
+/** Product of a CPUID family/model pair (UNKNOWN when neither Milan, Genoa nor Turin). */
+enum cct_snp_product cct_snp_product_from_cpuid(uint8_t family, uint8_t model);
+/** Product from a VCEK/VLEK productName such as "Milan-B0", "Genoa", "Turin" (prefix match). */
+enum cct_snp_product cct_snp_product_from_name(const char *name, size_t len);
+/** "milan", "genoa", "turin", "unknown". */
+const char *cct_snp_product_name(enum cct_snp_product p);
+/** Decode a TCB_VERSION for a product (UNKNOWN decodes with the Milan/Genoa layout). */
+void cct_snp_tcb_decode(uint64_t tcb, enum cct_snp_product p, struct cct_snp_tcb *out);
 
 /** Certificate kinds in an extended-report certificate table. */
 enum cct_snp_cert_kind {

@@ -192,6 +192,16 @@ static void show_snp_fields(struct emit *e, const struct cct_snp_report *s)
         emit_xint(e, "cpuid_mod_id", s->cpuid_mod_id, 2);
         emit_xint(e, "cpuid_step", s->cpuid_step, 2);
     }
+    emit_str(e, "product", cct_snp_product_name(s->product));
+    emit_begin(e, "reported_tcb_fields");
+    if (s->reported_tcb_fields.has_fmc) {
+        emit_uint(e, "fmc", s->reported_tcb_fields.fmc);
+    }
+    emit_uint(e, "boot_loader", s->reported_tcb_fields.boot_loader);
+    emit_uint(e, "tee", s->reported_tcb_fields.tee);
+    emit_uint(e, "snp", s->reported_tcb_fields.snp);
+    emit_uint(e, "microcode", s->reported_tcb_fields.microcode);
+    emit_end(e);
     emit_hex(e, "chip_id", s->chip_id, 64);
     emit_xint(e, "committed_tcb", s->committed_tcb, 16);
     emit_uint(e, "current_major", s->current_major);

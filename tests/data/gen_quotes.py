@@ -12,6 +12,9 @@ Writes into OUTDIR:
   *.ranges                           byte ranges covered by signatures (one "start end" per line)
   snp-ark.pem, snp-certs.pem         test ARK (root) and VCEK + ASK
   snp.report, snp-v5.report          SNP reports v3 and v5 signed by the test VCEK
+  snp-turin{,-v2}.report             Turin-layout reports (v3 family 1Ah; v2) by a Turin VCEK
+  snp-turin{,-badfmc}-certs.pem      Turin VCEK (+ASK) with matching / wrong FMC SPL
+  snp-vlek.report, snp-vlek-ark.pem  VLEK-signed report, its ARK; snp-vlek{,-wrongasvk}-certs.pem
   tpm-ak.pem, tpm.attest, tpm.sig    TPM quote (RSASSA-SHA256), nonce in tpm.nonce, PCRs in tpm.pcrs
   tpm-ecc-ak.pem, tpm-ecc.sig        the same quote signed with an ECDSA P-256 AK
   tdreport.bin                       a TDREPORT_STRUCT
@@ -159,14 +162,26 @@ def tdx_quote(out, version, ak_key, pck_key, chain_pem):
 SNP_TCB = 0x1503000000000A04  # microcode 0x15, SNP 3, TEE 0x0a, boot loader 4
 
 
-def snp_report(out, vcek_key, version=3):
+# Turin (family 1Ah) TCB_VERSION: byte 0 FMC, 1 boot loader, 2 TEE, 3 SNP, 4-6 reserved, 7 microcode
+TURIN_SPL = {"fmc": 2, "boot_loader": 5, "tee": 1, "snp": 0x18, "microcode": 0x44}
+TURIN_TCB = int.from_bytes(bytes([TURIN_SPL["fmc"], TURIN_SPL["boot_loader"], TURIN_SPL["tee"], TURIN_SPL["snp"],
+                                  0, 0, 0, TURIN_SPL["microcode"]]), "little")
+# VCEK/VLEK SPL extension numbers (1.3.6.1.4.1.3704.1.3.N)
+SPL_OID = {"boot_loader": 1, "tee": 2, "snp": 3, "microcode": 8, "fmc": 9}
+
+
+def snp_spl_ext(spl):
+    return "".join(f"1.3.6.1.4.1.3704.1.3.{SPL_OID[k]}=ASN1:INTEGER:{v}\n" for k, v in spl.items())
+
+
+def snp_report(out, vcek_key, version=3, tcb=SNP_TCB, cpuid=(0x19, 0x01, 0x01), signing_key=0):
     r = struct.pack("<IIQ", version, 7, 0x30000) + pattern("family", 16) + pattern("image", 16)
-    r += struct.pack("<IIQQII", 0, 1, SNP_TCB, 1, 0, 0)
+    r += struct.pack("<IIQQII", 0, 1, tcb, 1, signing_key << 2, 0)
     r += pattern("snp_report_data", 64) + pattern("measurement", 48) + pattern("host_data", 32)
     r += pattern("id_key", 48) + pattern("author_key", 48) + pattern("report_id", 32) + pattern("report_id_ma", 32)
-    r += struct.pack("<Q", SNP_TCB) + bytes([0x19, 0x01, 0x01]) + bytes(21)
-    r += pattern("chip_id", 64) + struct.pack("<Q", SNP_TCB) + bytes([3, 55, 1, 0, 3, 55, 1, 0])
-    r += struct.pack("<Q", SNP_TCB)
+    r += struct.pack("<Q", tcb) + (bytes(cpuid) if version >= 3 else bytes(3)) + bytes(21)
+    r += pattern("chip_id", 64) + struct.pack("<Q", tcb) + bytes([3, 55, 1, 0, 3, 55, 1, 0])
+    r += struct.pack("<Q", tcb)
     r += struct.pack("<QQ", 0x11, 0x22) if version >= 5 else bytes(16)  # launch/current mitigation vectors
     r += bytes(0x2A0 - 0x208)
     assert len(r) == 0x2A0
@@ -398,6 +413,30 @@ def main():
     write(out, "snp.report", rep)
     write(out, "snp-v5.report", snp_report(out, p("snp-vcek.key"), 5)[0])
     write(out, "snp.ranges", "".join(f"{a} {b}\n" for a, b in ranges).encode())
+    # Turin (family 1Ah, model 02h): VCEK with the five SPLs incl. FMC, productName "Turin-B0"
+    genkey(p("snp-turin-vcek.key"), curve="P-384")
+    for name, fmc in (("snp-turin-vcek", TURIN_SPL["fmc"]), ("snp-turin-badfmc", TURIN_SPL["fmc"] + 1)):
+        extra = snp_spl_ext(dict(TURIN_SPL, fmc=fmc)) + "1.3.6.1.4.1.3704.1.4=DER:" + pattern("chip_id", 64).hex()
+        extra += "\n1.3.6.1.4.1.3704.1.2=ASN1:IA5STRING:Turin-B0\n"
+        c = make_ca(out, name, p("snp-turin-vcek.key"), "/CN=Test VCEK/O=cctrusted tests", ask, p("snp-ask.key"),
+                    ca=False, extra=extra)
+        write(out, name.replace("-vcek", "") + "-certs.pem", open(c, "rb").read() + open(ask, "rb").read())
+    write(out, "snp-turin.report", snp_report(out, p("snp-turin-vcek.key"), 3, TURIN_TCB, (0x1A, 0x02, 0x00))[0])
+    write(out, "snp-turin-v2.report", snp_report(out, p("snp-turin-vcek.key"), 2, TURIN_TCB)[0])
+    # VLEK (SIGNING_KEY 1): own ARK -> ASVK -> VLEK (CSP ID extension, no hwID); Genoa v3 report (19h/11h)
+    for k in ("snp-vlek-ark.key", "snp-asvk.key", "snp-asvk-wrong.key", "snp-vlek.key"):
+        genkey(p(k), curve="P-384")
+    vark = make_ca(out, "snp-vlek-ark", p("snp-vlek-ark.key"), "/CN=Test ARK VLEK/O=cctrusted tests")
+    asvk = make_ca(out, "snp-asvk", p("snp-asvk.key"), "/CN=Test ASVK/O=cctrusted tests", vark, p("snp-vlek-ark.key"))
+    wrong = make_ca(out, "snp-asvk-wrong", p("snp-asvk-wrong.key"), "/CN=Test ASVK/O=cctrusted tests", vark,
+                    p("snp-vlek-ark.key"))
+    vspl = {"boot_loader": SNP_TCB & 0xFF, "tee": (SNP_TCB >> 8) & 0xFF, "snp": (SNP_TCB >> 48) & 0xFF,
+            "microcode": SNP_TCB >> 56}
+    vlek = make_ca(out, "snp-vlek", p("snp-vlek.key"), "/CN=Test VLEK/O=cctrusted tests", asvk, p("snp-asvk.key"),
+                   ca=False, extra=snp_spl_ext(vspl) + "1.3.6.1.4.1.3704.1.5=ASN1:UTF8String:test-csp\n")
+    write(out, "snp-vlek-certs.pem", open(vlek, "rb").read() + open(asvk, "rb").read())
+    write(out, "snp-vlek-wrongasvk-certs.pem", open(vlek, "rb").read() + open(wrong, "rb").read())
+    write(out, "snp-vlek.report", snp_report(out, p("snp-vlek.key"), 3, SNP_TCB, (0x19, 0x11, 0x01), 1)[0])
     # TPM: RSA-2048 and ECDSA P-256 AKs
     genkey(p("tpm-ak.key"), rsa=2048)
     genkey(p("tpm-ecc-ak.key"), curve="P-256")

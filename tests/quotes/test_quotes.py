@@ -258,6 +258,44 @@ with tempfile.TemporaryDirectory() as d:
     rc, _, err = cli("report", "show", p("snp-v4.report"))
     check(rc == 2, "SNP report version 4 is not accepted")
 
+    # --- SNP Turin (family 1Ah) TCB_VERSION layout: expected SPLs are the generator's TURIN_SPL
+    rc, out, _ = cli("report", "show", "--json", p("snp-turin.report"))
+    doc = json.loads(out)
+    check(rc == 0 and doc["cpuid_fam_id"] == 0x1A and doc["product"] == "turin"
+          and doc["reported_tcb_fields"] == gen.TURIN_SPL, "SNP Turin REPORTED_TCB decodes as FMC/BL/TEE/SNP/ucode")
+    rc, out, _ = cli("report", "show", "--json", p("snp.report"))
+    f = json.loads(out)["reported_tcb_fields"]
+    check("fmc" not in f and f == {"boot_loader": 4, "tee": 0x0A, "snp": 3, "microcode": 0x15},
+          "SNP Milan REPORTED_TCB decodes without FMC")
+    rc, doc, _ = verify_json(p("snp-turin.report"), "--certs", p("snp-turin-certs.pem"), "--root", p("snp-ark.pem"))
+    ch = checks_of(doc)
+    check(rc == 0 and ch["vcek-tcb"] and ch["chip-id"], "SNP Turin report: VCEK SPLs incl. FMC match")
+    rc, doc, _ = verify_json(p("snp-turin.report"), "--certs", p("snp-turin-badfmc-certs.pem"), "--root",
+                             p("snp-ark.pem"))
+    ch = checks_of(doc)
+    check(rc == 2 and ch["report-signature"] and ch["vcek-tcb"] is False, "SNP Turin: mismatched FMC SPL fails")
+    rc, doc, _ = verify_json(p("snp-turin-v2.report"), "--certs", p("snp-turin-certs.pem"), "--root", p("snp-ark.pem"))
+    tcb = [c for c in doc["checks"] if c["name"] == "vcek-tcb"]
+    check(rc == 0 and tcb and "productName" in tcb[0]["detail"], "SNP v2 report: Turin layout from productName")
+    rc, doc, _ = verify_json(p("snp-turin.report"), "--certs", p("snp-certs.pem"), "--root", p("snp-ark.pem"))
+    check(rc == 2 and checks_of(doc)["report-signature"] is False, "SNP Turin report with the Milan VCEK fails")
+
+    # --- SNP VLEK: VLEK -> ASVK -> ARK
+    rc, doc, _ = verify_json(p("snp-vlek.report"), "--certs", p("snp-vlek-certs.pem"), "--root", p("snp-vlek-ark.pem"))
+    ch = checks_of(doc)
+    check(rc == 0 and ch.get("vlek-chain") and ch.get("vlek-tcb") and "vcek-chain" not in ch,
+          "SNP VLEK report verifies through the ASVK")
+    rc, doc, _ = verify_json(p("snp-vlek.report"), "--certs", p("snp-vlek-wrongasvk-certs.pem"), "--root",
+                             p("snp-vlek-ark.pem"))
+    ch = checks_of(doc)
+    check(rc == 2 and ch["report-signature"] and ch["vlek-chain"] is False, "SNP VLEK with a wrong ASVK fails")
+    rc, doc, _ = verify_json(p("snp-vlek.report"), "--certs", p("snp-certs.pem"), "--root", p("snp-ark.pem"))
+    sig = [c for c in doc["checks"] if c["name"] == "report-signature"]
+    check(rc == 2 and sig and not sig[0]["ok"] and "only a VCEK" in sig[0]["detail"],
+          "SNP VLEK report with only a VCEK fails clearly")
+    rc, doc, _ = verify_json(p("snp.report"), "--certs", p("snp-vlek-certs.pem"), "--root", p("snp-vlek-ark.pem"))
+    check(rc == 2, "SNP VCEK report with only a VLEK fails")
+
     # --- TPM
     nonce = open(p("tpm.nonce")).read().strip()
     for sig, ak in (("tpm.sig", "tpm-ak.pem"), ("tpm-ecc.sig", "tpm-ecc-ak.pem")):

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SEV-SNP report verification: ECDSA P-384/SHA-384 signature over the first
- * 0x2A0 bytes by the VCEK (or VLEK), and the chain VCEK -> ASK -> ARK. The
+ * 0x2A0 bytes by the VCEK (or VLEK), and the chain VCEK -> ASK -> ARK (or
+ * VLEK -> ASVK -> ARK, with the ASVK given in --certs); reported TCB against
+ * the certificate's SPL extensions in the product's TCB_VERSION layout. The
  * ARK is a trust anchor: the built-in ARK-Milan, or the caller's --root. An
  * ARK inside --certs is only used as an intermediate, never trusted.
  * Azure "HCLA" reports are unwrapped and their runtime data binding checked.
@@ -116,6 +118,69 @@ static bool vcek_hwid(X509 *c, uint8_t out[64])
     return ok;
 }
 
+/* productName (1.3.6.1.4.1.3704.1.2): a DER IA5String such as "Milan-B0", or raw text. */
+static enum cct_snp_product cert_product(X509 *c)
+{
+    const ASN1_OCTET_STRING *v = ext_value(c, "1.3.6.1.4.1.3704.1.2");
+    enum cct_snp_product p = CCT_SNP_PRODUCT_UNKNOWN;
+    if (v == NULL) {
+        return p;
+    }
+    const unsigned char *q = v->data;
+    ASN1_IA5STRING *s = d2i_ASN1_IA5STRING(NULL, &q, v->length);
+    if (s != NULL && q == v->data + v->length) {
+        p = cct_snp_product_from_name((const char *)s->data, (size_t)s->length);
+    } else {
+        p = cct_snp_product_from_name((const char *)v->data, (size_t)v->length);
+    }
+    ASN1_IA5STRING_free(s);
+    ERR_clear_error();
+    return p;
+}
+
+/*
+ * The endorsement certificate carries the TCB it was issued for as SPL extensions
+ * (AMD "VCEK Certificate and KDS Interface Specification", 1.3.6.1.4.1.3704.1.3.N):
+ * 1 boot loader, 2 TEE, 3 SNP, 8 microcode, 9 FMC (Turin). The TCB_VERSION layout of
+ * REPORTED_TCB depends on the product: CPUID fields of a v3+ report, else the
+ * certificate's productName, else Milan (Milan and Genoa share a layout).
+ */
+static void check_tcb(X509 *cert, const struct cct_snp_report *s, const char *name, struct cct_verify_result *res)
+{
+    enum cct_snp_product p = s->product;
+    const char *from = "report CPUID";
+    if (p == CCT_SNP_PRODUCT_UNKNOWN) {
+        p = cert_product(cert);
+        from = "certificate productName";
+    }
+    if (p == CCT_SNP_PRODUCT_UNKNOWN) {
+        if (s->version >= 3) {
+            vres_add(res, name, false, "TCB layout of CPU family 0x%02x model 0x%02x is not known", s->cpuid_fam_id,
+                     s->cpuid_mod_id);
+            return;
+        }
+        p = CCT_SNP_PRODUCT_MILAN;
+        from = "default for a v2 report";
+    }
+    struct cct_snp_tcb t;
+    cct_snp_tcb_decode(s->reported_tcb, p, &t);
+    long want[5] = { t.boot_loader, t.tee, t.snp, t.microcode, t.has_fmc ? (long)t.fmc : -1 };
+    long have[5] = { vcek_spl(cert, 1), vcek_spl(cert, 2), vcek_spl(cert, 3), vcek_spl(cert, 8),
+                     t.has_fmc ? vcek_spl(cert, 9) : -1 };
+    bool ok = true;
+    for (int i = 0; i < 5; i++) {
+        ok = ok && want[i] == have[i];
+    }
+    char fmc_have[24] = "", fmc_want[24] = "";
+    if (t.has_fmc) {
+        snprintf(fmc_have, sizeof(fmc_have), " fmc=%ld", have[4]);
+        snprintf(fmc_want, sizeof(fmc_want), " fmc=%ld", want[4]);
+    }
+    vres_add(res, name, ok, "%s layout (%s): certificate SPLs%s bl=%ld tee=%ld snp=%ld ucode=%ld, REPORTED_TCB%s "
+             "bl=%ld tee=%ld snp=%ld ucode=%ld", cct_snp_product_name(p), from, fmc_have, have[0], have[1], have[2],
+             have[3], fmc_want, want[0], want[1], want[2], want[3]);
+}
+
 /* The VCEK is issued for one chip and one TCB: both must match the report. */
 static void check_vcek_binding(X509 *vcek, const struct cct_snp_report *s, struct cct_verify_result *res)
 {
@@ -132,20 +197,18 @@ static void check_vcek_binding(X509 *vcek, const struct cct_snp_report *s, struc
     } else {
         vres_add(res, "chip-id", false, "endorsement certificate has no usable hwID extension");
     }
-    if (s->version >= 3 && s->cpuid_fam_id == 0x1A) {
-        vres_add(res, "vcek-tcb", false, "TCB layout of this CPU family (0x1a) is not supported");
-        return;
+    check_tcb(vcek, s, "vcek-tcb", res);
+}
+
+/* A VLEK certificate: carries the CSP ID extension (1.3.6.1.4.1.3704.1.5) or "VLEK" in its common name. */
+static bool cert_is_vlek(X509 *c)
+{
+    char cn[128];
+    if (ext_value(c, "1.3.6.1.4.1.3704.1.5") != NULL) {
+        return true;
     }
-    /* Milan/Genoa TCB_VERSION: byte 0 boot loader, 1 TEE, 6 SNP, 7 microcode */
-    uint64_t t = s->reported_tcb;
-    long want[4] = { (long)(t & 0xff), (long)((t >> 8) & 0xff), (long)((t >> 48) & 0xff), (long)(t >> 56) };
-    long have[4] = { vcek_spl(vcek, 1), vcek_spl(vcek, 2), vcek_spl(vcek, 3), vcek_spl(vcek, 8) };
-    bool ok = true;
-    for (int i = 0; i < 4; i++) {
-        ok = ok && want[i] == have[i];
-    }
-    vres_add(res, "vcek-tcb", ok, "VCEK SPLs bl=%ld tee=%ld snp=%ld ucode=%ld, REPORTED_TCB bl=%ld tee=%ld snp=%ld "
-             "ucode=%ld", have[0], have[1], have[2], have[3], want[0], want[1], want[2], want[3]);
+    int n = X509_NAME_get_text_by_NID(X509_get_subject_name(c), NID_commonName, cn, sizeof(cn));
+    return n > 0 && strstr(cn, "VLEK") != NULL;
 }
 
 static bool cert_is_self_signed(X509 *c)
@@ -243,20 +306,32 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
                  signing_key == CCT_SNP_SIGNING_KEY_VLEK ? "VLEK" : "VCEK");
         goto done;
     }
-    /* The endorsement key is the first certificate that is not self-signed and has an EC key. */
+    /* The endorsement key is the first non-CA certificate with an EC key of the kind the report names
+     * (VLEK: the chain is VLEK -> ASVK -> ARK, the ASVK coming with --certs). */
+    bool want_vlek = signing_key == CCT_SNP_SIGNING_KEY_VLEK;
+    const char *kname = want_vlek ? "VLEK" : "VCEK";
     X509 *vcek = NULL;
+    int other_kind = 0;
     untrusted = sk_X509_new_null();
     for (int i = 0; i < sk_X509_num(given); i++) {
         X509 *c = sk_X509_value(given, i);
         EVP_PKEY *k = X509_get0_pubkey(c);
-        if (vcek == NULL && k != NULL && EVP_PKEY_get_base_id(k) == EVP_PKEY_EC && !cert_is_self_signed(c)) {
+        bool leaf = k != NULL && EVP_PKEY_get_base_id(k) == EVP_PKEY_EC && !cert_is_self_signed(c) &&
+                    X509_check_ca(c) == 0;
+        if (leaf && cert_is_vlek(c) != want_vlek) {
+            other_kind++;
+            leaf = false;
+        }
+        if (vcek == NULL && leaf) {
             vcek = c;
         } else if (untrusted != NULL) {
             sk_X509_push(untrusted, c);
         }
     }
     if (vcek == NULL) {
-        vres_add(res, "report-signature", false, "no EC endorsement certificate among the given certificates");
+        vres_add(res, "report-signature", false, "the report is signed with a %s, but %s", kname,
+                 other_kind > 0 ? (want_vlek ? "only a VCEK certificate was given" : "only a VLEK certificate was given")
+                                : "no EC endorsement certificate was given");
         goto done;
     }
     {
@@ -272,7 +347,10 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
                      rc == 1 ? subj : "");
         }
     }
-    if (signing_key == CCT_SNP_SIGNING_KEY_VCEK) {
+    if (want_vlek) {
+        vres_add(res, "chip-id", true, "VLEK is not bound to a chip; CHIP_ID not compared");
+        check_tcb(vcek, &s, "vlek-tcb", res);
+    } else {
         check_vcek_binding(vcek, &s, res);
     }
     /* Chain: intermediates from --certs plus the built-in ASK; anchor --root or the built-in ARK. */
@@ -295,10 +373,11 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
         }
     }
     if (roots == NULL || sk_X509_num(roots) == 0) {
-        vres_add(res, "vcek-chain", false, "no usable ARK root");
+        vres_add(res, want_vlek ? "vlek-chain" : "vcek-chain", false, "no usable ARK root");
     } else {
         rc = chain_verify(vcek, untrusted, roots, o->have_at, o->at, detail, sizeof(detail));
-        vres_add(res, "vcek-chain", rc == 1, "%s%s", detail,
+        vres_add(res, want_vlek ? "vlek-chain" : "vcek-chain", rc == 1, "%s%s%s", detail,
+                 want_vlek ? " (VLEK -> ASVK -> ARK)" : "",
                  o->root != NULL ? " (given root)" : " (built-in ARK-Milan)");
     }
     sk_X509_free(untrusted); /* borrowed entries */

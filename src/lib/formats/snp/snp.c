@@ -72,9 +72,72 @@ int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *ou
     if (s.version < 5) {
         s.launch_mit_vector = s.current_mit_vector = 0;
     }
+    s.product = s.version >= 3 ? cct_snp_product_from_cpuid(s.cpuid_fam_id, s.cpuid_mod_id) : CCT_SNP_PRODUCT_UNKNOWN;
+    cct_snp_tcb_decode(s.reported_tcb, s.product, &s.reported_tcb_fields);
     s.signed_data = p;
     *out = s;
     return 0;
+}
+
+/* SEV-SNP ABI spec, ATTESTATION_REPORT CPUID_FAM_ID/CPUID_MOD_ID (combined family and model). */
+enum cct_snp_product cct_snp_product_from_cpuid(uint8_t family, uint8_t model)
+{
+    if (family == 0x19) {
+        if (model <= 0x0F) {
+            return CCT_SNP_PRODUCT_MILAN;
+        }
+        if ((model >= 0x10 && model <= 0x1F) || (model >= 0xA0 && model <= 0xAF)) {
+            return CCT_SNP_PRODUCT_GENOA;
+        }
+        return CCT_SNP_PRODUCT_UNKNOWN;
+    }
+    return family == 0x1A ? CCT_SNP_PRODUCT_TURIN : CCT_SNP_PRODUCT_UNKNOWN;
+}
+
+enum cct_snp_product cct_snp_product_from_name(const char *name, size_t len)
+{
+    static const struct {
+        const char *prefix;
+        enum cct_snp_product p;
+    } names[] = { { "Milan", CCT_SNP_PRODUCT_MILAN }, { "Genoa", CCT_SNP_PRODUCT_GENOA },
+                  { "Turin", CCT_SNP_PRODUCT_TURIN } };
+    for (size_t i = 0; name != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
+        size_t n = strlen(names[i].prefix);
+        if (len >= n && memcmp(name, names[i].prefix, n) == 0 && (len == n || name[n] == '-')) {
+            return names[i].p;
+        }
+    }
+    return CCT_SNP_PRODUCT_UNKNOWN;
+}
+
+const char *cct_snp_product_name(enum cct_snp_product p)
+{
+    switch (p) {
+    case CCT_SNP_PRODUCT_MILAN: return "milan";
+    case CCT_SNP_PRODUCT_GENOA: return "genoa";
+    case CCT_SNP_PRODUCT_TURIN: return "turin";
+    default: return "unknown";
+    }
+}
+
+/* SEV-SNP ABI spec, "TCB_VERSION Structure": layout per product (rev 1.57 adds Turin's FMC byte). */
+void cct_snp_tcb_decode(uint64_t tcb, enum cct_snp_product p, struct cct_snp_tcb *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->microcode = (uint8_t)(tcb >> 56);
+    if (p == CCT_SNP_PRODUCT_TURIN) {
+        /* byte 0 FMC, 1 boot loader, 2 TEE, 3 SNP, 4-6 reserved, 7 microcode */
+        out->has_fmc = true;
+        out->fmc = (uint8_t)tcb;
+        out->boot_loader = (uint8_t)(tcb >> 8);
+        out->tee = (uint8_t)(tcb >> 16);
+        out->snp = (uint8_t)(tcb >> 24);
+    } else {
+        /* byte 0 boot loader, 1 TEE, 2-5 reserved, 6 SNP, 7 microcode */
+        out->boot_loader = (uint8_t)tcb;
+        out->tee = (uint8_t)(tcb >> 8);
+        out->snp = (uint8_t)(tcb >> 48);
+    }
 }
 
 /* GUIDs of the certificate table, RFC 4122 byte order. */
