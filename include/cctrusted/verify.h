@@ -94,7 +94,9 @@ CCT_WUR int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_
 /**
  * Verify an SEV-SNP report: signature by the VCEK/VLEK from opts->certs,
  * the chain VCEK -> ASK -> ARK (opts->certs or the built-in Milan/Genoa
- * roots; opts->root replaces the ARK), and REPORT_DATA prefix == opts->nonce
+ * roots; opts->root replaces the ARK) or VLEK -> ASVK -> ARK (ASVK from
+ * opts->certs), the certificate's SPLs against REPORTED_TCB in the product's
+ * TCB_VERSION layout (Milan/Genoa/Turin), and REPORT_DATA prefix == opts->nonce
  * when given.
  */
 CCT_WUR int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_options *opts,
