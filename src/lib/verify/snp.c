@@ -155,8 +155,8 @@ static void check_tcb(X509 *cert, const struct cct_snp_report *s, const char *na
     }
     if (p == CCT_SNP_PRODUCT_UNKNOWN) {
         if (s->version >= 3) {
-            vres_add(res, name, false, "TCB layout of CPU family 0x%02x model 0x%02x is not known", s->cpuid_fam_id,
-                     s->cpuid_mod_id);
+            vres_add(res, name, false, "TCB layout of CPU family 0x%02x model 0x%02x is not known",
+                     s->cpuid_fam_id, s->cpuid_mod_id);
             return;
         }
         p = CCT_SNP_PRODUCT_MILAN;
@@ -176,9 +176,11 @@ static void check_tcb(X509 *cert, const struct cct_snp_report *s, const char *na
         snprintf(fmc_have, sizeof(fmc_have), " fmc=%ld", have[4]);
         snprintf(fmc_want, sizeof(fmc_want), " fmc=%ld", want[4]);
     }
-    vres_add(res, name, ok, "%s layout (%s): certificate SPLs%s bl=%ld tee=%ld snp=%ld ucode=%ld, REPORTED_TCB%s "
-             "bl=%ld tee=%ld snp=%ld ucode=%ld", cct_snp_product_name(p), from, fmc_have, have[0], have[1], have[2],
-             have[3], fmc_want, want[0], want[1], want[2], want[3]);
+    vres_add(res, name, ok,
+             "%s layout (%s): certificate SPLs%s bl=%ld tee=%ld snp=%ld ucode=%ld, REPORTED_TCB%s "
+             "bl=%ld tee=%ld snp=%ld ucode=%ld",
+             cct_snp_product_name(p), from, fmc_have, have[0], have[1], have[2], have[3], fmc_want, want[0], want[1],
+             want[2], want[3]);
 }
 
 /* The VCEK is issued for one chip and one TCB: both must match the report. */
@@ -329,9 +331,11 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
         }
     }
     if (vcek == NULL) {
-        vres_add(res, "report-signature", false, "the report is signed with a %s, but %s", kname,
-                 other_kind > 0 ? (want_vlek ? "only a VCEK certificate was given" : "only a VLEK certificate was given")
-                                : "no EC endorsement certificate was given");
+        const char *why = "no EC endorsement certificate was given";
+        if (other_kind > 0) {
+            why = want_vlek ? "only a VCEK certificate was given" : "only a VLEK certificate was given";
+        }
+        vres_add(res, "report-signature", false, "the report is signed with a %s, but %s", kname, why);
         goto done;
     }
     {

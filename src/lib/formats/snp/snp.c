@@ -72,7 +72,10 @@ int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *ou
     if (s.version < 5) {
         s.launch_mit_vector = s.current_mit_vector = 0;
     }
-    s.product = s.version >= 3 ? cct_snp_product_from_cpuid(s.cpuid_fam_id, s.cpuid_mod_id) : CCT_SNP_PRODUCT_UNKNOWN;
+    s.product = CCT_SNP_PRODUCT_UNKNOWN;
+    if (s.version >= 3) {
+        s.product = cct_snp_product_from_cpuid(s.cpuid_fam_id, s.cpuid_mod_id);
+    }
     cct_snp_tcb_decode(s.reported_tcb, s.product, &s.reported_tcb_fields);
     s.signed_data = p;
     *out = s;
