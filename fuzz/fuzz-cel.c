@@ -1,12 +1,40 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target for the CEL parsers (TLV and JSON): parse with each
- * format forced and with detection, check digests, replay.
+ * libFuzzer target for the CEL readers (TLV, JSON, CBOR) and the CEL
+ * encoders: parse with each format forced and with detection, check
+ * digests, replay, and encode every event in every CEL encoding. A CBOR
+ * record the encoder wrote must decode and encode again to the same bytes
+ * (abort otherwise).
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cctrusted/cctrusted.h>
+#include <cctrusted/cel.h>
+
+static void reencode(const uint8_t *rec, size_t n)
+{
+    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
+    cct_eventlog *log = NULL;
+    struct cct_event ev;
+    o.format = CCT_LOG_CEL_CBOR;
+    if (cct_eventlog_from_memory(rec, n, &o, &log, NULL) < 0) {
+        abort(); /* the encoder wrote something its reader rejects */
+    }
+    if (cct_eventlog_next(log, &ev) != 1) {
+        abort();
+    }
+    uint8_t *again = NULL;
+    size_t m = 0;
+    if (cct_cel_encode(&ev, 0, CCT_CEL_ENC_CBOR, &again, &m, NULL) < 0 || m != n ||
+        memcmp(again, rec, n) != 0) {
+        abort();
+    }
+    cct_free(again);
+    cct_eventlog_free(log);
+}
 
 static void run(const uint8_t *data, size_t size, enum cct_log_format fmt)
 {
@@ -25,6 +53,16 @@ static void run(const uint8_t *data, size_t size, enum cct_log_format fmt)
             int literal;
             cct_event_check_digest(&ev, &c, &literal);
             cct_replay_event(rp, &ev);
+            for (int enc = CCT_CEL_ENC_TLV; enc <= CCT_CEL_ENC_CBOR; enc++) {
+                uint8_t *rec = NULL;
+                size_t n = 0;
+                if (cct_cel_encode(&ev, 0, (enum cct_cel_encoding)enc, &rec, &n, NULL) == 0) {
+                    if (enc == CCT_CEL_ENC_CBOR) {
+                        reencode(rec, n);
+                    }
+                    cct_free(rec);
+                }
+            }
         }
         cct_replay_free(rp);
     }
@@ -37,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     run(data, size, CCT_LOG_CEL_TLV);
     run(data, size, CCT_LOG_CEL_JSON);
+    run(data, size, CCT_LOG_CEL_CBOR);
     run(data, size, CCT_LOG_AUTO);
     return 0;
 }

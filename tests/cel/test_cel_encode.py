@@ -22,16 +22,9 @@ import sys
 import tempfile
 
 ENCODINGS = ["cel-tlv", "cel-json", "cel-json-systemd", "cel-cbor"]
-checks = failures = 0
-
-
-def check(cond, what):
-    global checks, failures
-    checks += 1
-    if not cond:
-        failures += 1
-        print("FAIL: " + what)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import pyutil  # noqa: E402 (shared helpers in tests/)
+from pyutil import check  # noqa: E402
 
 
 def run(*args):
@@ -296,9 +289,8 @@ def main():
             print("corpus: %d logs converted" % n)
         else:
             print("corpus not found at %s: corpus part skipped" % corpus)
-    check(checks > 1000, "the checks ran (%d)" % checks)
-    print("%d checks, %d failures" % (checks, failures))
-    return 1 if failures else 0
+    check(pyutil.checks > 1000, "the checks ran (%d)" % pyutil.checks)
+    return pyutil.report()
 
 
 if __name__ == "__main__":
