@@ -41,8 +41,17 @@ shared=../shared/corpus
 case $target in
     tcg) extra="$shared/tpm-eventlog $shared/ccel" ;;
     ccel) extra="$shared/ccel" ;;
+    ima) extra="$shared/ima" ;;
+    cel) extra="$shared/cel" ;;
+    tdx) extra="$shared/tdx-quote $shared/tdx-report" ;;
+    snp) extra="$shared/snp-report" ;;
+    tpm) extra="$shared/tpm-quote" ;;
+    cca) extra="$shared/cca-token" ;;
     *) extra="" ;;
 esac
+if [ -d "fuzz/crashes/$target" ]; then
+    extra="fuzz/crashes/$target $extra"
+fi
 dirs=""
 for d in $extra; do
     [ -d "$d" ] && dirs="$dirs $d"
@@ -51,4 +60,4 @@ done
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # shellcheck disable=SC2086
-exec "build-fuzz/fuzz/fuzz-$target" "$@" "$work/corpus" "fuzz/corpus/$target" "fuzz/crashes/$target" $dirs
+exec "build-fuzz/fuzz/fuzz-$target" "$@" "$work/corpus" "fuzz/corpus/$target" $dirs
