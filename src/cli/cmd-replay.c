@@ -469,23 +469,33 @@ static void hexs(const uint8_t *p, size_t n, char *out)
     }
 }
 
-/* Does the register match when replayed with an extra workaround? */
-static int matches_with(struct run *base, uint32_t wa, const struct expect *e, enum cct_reg_kind kind)
+/*
+ * A fresh run with base's configuration (files, formats, workarounds, IMA
+ * banks and padding, MRTD) and none of its results, for replaying again with
+ * one setting changed. NULL when out of memory.
+ */
+static struct run *run_clone_config(const struct run *base)
 {
-    struct run *t = calloc(1, sizeof(*t));
+    struct run *t = malloc(sizeof(*t));
+    if (t == NULL) {
+        return NULL;
+    }
+    memcpy(t, base, sizeof(*t));
+    t->rp = NULL;
+    t->n_notes = 0;
+    t->dropped_notes = 0;
+    memset(t->events, 0, sizeof(t->events));
+    return t;
+}
+
+/* Does the register match when replayed with an extra workaround? */
+static int matches_with(const struct run *base, uint32_t wa, const struct expect *e, enum cct_reg_kind kind)
+{
+    struct run *t = run_clone_config(base);
     if (t == NULL) {
         return 0;
     }
-    memcpy(t->files, base->files, sizeof(t->files));
-    t->n_files = base->n_files;
-    t->fmt = base->fmt;
-    memcpy(t->file_fmt, base->file_fmt, sizeof(t->file_fmt));
-    t->workarounds = base->workarounds | wa;
-    t->ima_kind = base->ima_kind;
-    memcpy(t->ima_banks, base->ima_banks, sizeof(t->ima_banks));
-    t->n_ima_banks = base->n_ima_banks;
-    memcpy(t->mrtd, base->mrtd, sizeof(t->mrtd));
-    t->mrtd_len = base->mrtd_len;
+    t->workarounds |= wa;
     int ok = 0;
     if (replay_all(t, 1) == EXIT_OK) {
         struct cct_register reg;
@@ -799,14 +809,11 @@ int cmd_replay(int argc, char **argv)
         }
         if (moved) {
             cct_replay *first = r->rp;
-            struct run *t = calloc(1, sizeof(*t));
+            struct run *t = run_clone_config(r);
             if (t == NULL) {
                 rc = EXIT_ENV;
                 goto out;
             }
-            memcpy(t, r, sizeof(*t));
-            t->rp = NULL;
-            t->n_notes = 0;
             int trc = replay_all(t, 1);
             size_t bad_after = 0;
             for (size_t i = 0; trc == EXIT_OK && i < n_expect; i++) {
