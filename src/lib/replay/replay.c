@@ -7,6 +7,7 @@
  *    EV_NO_ACTION event (PFP 10.4.5.3), or 4 when an H-CRTM event is present
  *  - EV_NO_ACTION and header events never extend.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,41 +118,40 @@ void cct_replay_free(cct_replay *r)
     free(r);
 }
 
+/* Slot of the register in regs[from, to), or SIZE_MAX. */
+static size_t scan(const cct_replay *r, size_t from, size_t to, enum cct_reg_kind kind, uint32_t index,
+                   uint16_t alg)
+{
+    for (size_t i = from; i < r->n && i < to; i++) {
+        const struct reg *g = &r->regs[i];
+        if (g->kind == kind && g->index == index && g->alg == alg) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
 static int find(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg, int create,
                 struct reg **out)
 {
     /* The banks of one register are created one after the other, so the
      * next bank of an event usually sits right after the last one used. */
-    for (size_t i = r->last; i < r->n && i < r->last + 2; i++) {
-        struct reg *g = &r->regs[i];
-        if (g->kind == kind && g->index == index && g->alg == alg) {
-            r->last = i;
-            *out = g;
-            return 0;
-        }
-    }
+    size_t i = scan(r, r->last, r->last + 2, kind, index, alg);
     int hinted = kind <= CCT_REG_RTMR && index < 32;
-    if (hinted) {
+    if (i == SIZE_MAX && hinted) {
         size_t h = r->hint[kind][index];
-        for (size_t i = h; i < r->n && i < h + 3; i++) {
-            struct reg *g = &r->regs[i];
-            if (g->kind == kind && g->index == index && g->alg == alg) {
-                r->last = i;
-                *out = g;
-                return 0;
-            }
+        i = scan(r, h, h + 3, kind, index, alg);
+    }
+    if (i == SIZE_MAX) {
+        i = scan(r, 0, r->n, kind, index, alg);
+        if (i != SIZE_MAX && hinted) {
+            r->hint[kind][index] = (uint16_t)i;
         }
     }
-    for (size_t i = 0; i < r->n; i++) {
-        struct reg *g = &r->regs[i];
-        if (g->kind == kind && g->index == index && g->alg == alg) {
-            r->last = i;
-            if (hinted) {
-                r->hint[kind][index] = (uint16_t)i;
-            }
-            *out = g;
-            return 0;
-        }
+    if (i != SIZE_MAX) {
+        r->last = i;
+        *out = &r->regs[i];
+        return 0;
     }
     if (!create) {
         return CCT_ENOTFOUND;
