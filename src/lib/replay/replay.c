@@ -42,6 +42,8 @@ struct cct_replay {
     /* slot where a PCR/RTMR n was first found: a hint, checked before use
      * (cct_replay_get() reorders the table) */
     uint16_t hint[2][32];
+    /* regs is in cct_replay_get() order: no register added since the sort */
+    int sorted;
 };
 
 static const struct {
@@ -174,6 +176,7 @@ static int find(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t 
         r->hint[kind][index] = (uint16_t)r->n;
     }
     r->last = r->n++;
+    r->sorted = 0;
     *out = g;
     return 0;
 }
@@ -383,8 +386,11 @@ int cct_replay_get(const cct_replay *r, size_t i, struct cct_register *out)
     /* Sort lazily: cast away const only for ordering the internal table
      * (the observable state is unchanged). */
     cct_replay *w = (cct_replay *)r;
-    qsort(w->regs, w->n, sizeof(w->regs[0]), cmp_reg);
-    w->last = 0;
+    if (!w->sorted) {
+        qsort(w->regs, w->n, sizeof(w->regs[0]), cmp_reg);
+        w->last = 0;
+        w->sorted = 1;
+    }
     to_public(r, &r->regs[i], out);
     return 0;
 }
