@@ -266,6 +266,38 @@ static void test_extend_direct(void **state)
     cct_replay_free(r);
 }
 
+/* get() orders the table; registers added or extended after a get() land in the right place. */
+static void test_get_after_change(void **state)
+{
+    (void)state;
+    cct_replay *r;
+    struct cct_register reg;
+    uint8_t a[32], b[32], w5[32] = { 0 }, w1[32] = { 0 };
+    memset(a, 0x11, sizeof(a));
+    memset(b, 0x22, sizeof(b));
+    assert_int_equal(cct_replay_new(NULL, &r), 0);
+    assert_int_equal(cct_replay_extend(r, CCT_REG_PCR, 5, CCT_ALG_SHA256, a, 32), 0);
+    assert_int_equal(cct_replay_get(r, 0, &reg), 0);
+    assert_int_equal(reg.index, 5);
+    /* PCR1 sorts before PCR5 although it was added after the first get(). */
+    assert_int_equal(cct_replay_extend(r, CCT_REG_PCR, 1, CCT_ALG_SHA256, b, 32), 0);
+    assert_int_equal(cct_replay_get(r, 0, &reg), 0);
+    assert_int_equal(reg.index, 1);
+    assert_int_equal(cct_replay_get(r, 1, &reg), 0);
+    assert_int_equal(reg.index, 5);
+    /* Extending PCR5 again after the reorder goes into PCR5, not the slot it had. */
+    assert_int_equal(cct_replay_extend(r, CCT_REG_PCR, 5, CCT_ALG_SHA256, b, 32), 0);
+    lb_hash2(CCT_ALG_SHA256, w5, 32, a, 32, w5);
+    lb_hash2(CCT_ALG_SHA256, w5, 32, b, 32, w5);
+    lb_hash2(CCT_ALG_SHA256, w1, 32, b, 32, w1);
+    expect_reg(r, CCT_REG_PCR, 5, CCT_ALG_SHA256, w5, 2);
+    expect_reg(r, CCT_REG_PCR, 1, CCT_ALG_SHA256, w1, 1);
+    assert_int_equal(cct_replay_get(r, 1, &reg), 0);
+    assert_int_equal(reg.index, 5);
+    assert_memory_equal(reg.digest, w5, 32);
+    cct_replay_free(r);
+}
+
 static void test_ebs_missing(void **state)
 {
     (void)state;
@@ -352,7 +384,7 @@ int main(void)
         cmocka_unit_test(test_multi_bank),       cmocka_unit_test(test_lookup_untouched),
         cmocka_unit_test(test_bad_events),       cmocka_unit_test(test_extend_direct),
         cmocka_unit_test(test_ebs_missing),      cmocka_unit_test(test_dup_separator),
-        cmocka_unit_test(test_workaround_names),
+        cmocka_unit_test(test_workaround_names), cmocka_unit_test(test_get_after_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
