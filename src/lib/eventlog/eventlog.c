@@ -287,14 +287,16 @@ static int drain_padding(cct_eventlog *log)
 {
     const uint8_t *p;
     size_t n;
-    int eof;
-    avail(log, &p, &n, &eof);
-    if (n == 0) {
-        return 0;
-    }
-    uint8_t pad = p[0];
+    int eof, have_pad = 0;
+    uint8_t pad = 0;
     for (;;) {
+        /* The window may be empty with more of the file unread: the pad byte
+         * is the first byte there is, wherever it lies. */
         avail(log, &p, &n, &eof);
+        if (n > 0 && !have_pad) {
+            pad = p[0];
+            have_pad = 1;
+        }
         for (size_t i = 0; i < n; i++) {
             if (p[i] != pad) {
                 return cct_err(&log->err, CCT_EMALFORMED, (int64_t)log->number,
@@ -354,10 +356,6 @@ static int next_record(cct_eventlog *log, struct cct_event *ev)
         if (end) {
             /* A parser may consume trailing separators (CEL-JSON) before the end. */
             consume(log, consumed);
-            avail(log, &p, &n, &eof);
-            if (n == 0 && eof) {
-                return 0;
-            }
             r = drain_padding(log);
             return r < 0 ? r : 0;
         }
