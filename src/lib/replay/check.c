@@ -104,11 +104,11 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
     /* Without a caller asking for *literal, only the spec-bound types need
      * hashing at all. */
     int is_ima = ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY || ev->ima_template != NULL;
-    int is_cel_content = (ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR) &&
-                         ev->cel_content_type != CCT_CEL_PCCLIENT_STD;
-    int checked = is_ima || is_cel_content ||
-                  !(ev->type == EV_NO_ACTION || (ev->flags & CCT_EVENT_F_HEADER) ||
-                    !(spec_bound(ev->type) || utf16_load_options(ev)));
+    int is_cel = ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR;
+    int is_cel_content = is_cel && ev->cel_content_type != CCT_CEL_PCCLIENT_STD;
+    int tcg_bound = ev->type != EV_NO_ACTION && !(ev->flags & CCT_EVENT_F_HEADER) &&
+                    (spec_bound(ev->type) || utf16_load_options(ev));
+    int checked = is_ima || is_cel_content || tcg_bound;
     if (!checked && literal == NULL) {
         *result = CCT_DIGEST_NOT_CHECKED;
         return 0;
