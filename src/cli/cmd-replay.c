@@ -331,15 +331,11 @@ static int set_digest(struct expect *e, const char *alg, const char *hex)
 {
     e->alg = cct_alg_from_name(alg);
     e->size = cct_alg_digest_size(e->alg);
-    if (e->size == 0 || strlen(hex) != e->size * 2) {
+    /* Exactly the digest's hex digits: a "0x" prefix leaves one byte short. */
+    size_t len;
+    if (e->size == 0 || strlen(hex) != e->size * 2 || cli_parse_hex(hex, e->digest, e->size, &len) < 0 ||
+        len != e->size) {
         return -1;
-    }
-    for (size_t i = 0; i < e->size; i++) {
-        char b[3] = { hex[2 * i], hex[2 * i + 1], 0 };
-        if (!isxdigit((unsigned char)b[0]) || !isxdigit((unsigned char)b[1])) {
-            return -1;
-        }
-        e->digest[i] = (uint8_t)strtoul(b, NULL, 16);
     }
     return 0;
 }
@@ -706,19 +702,11 @@ int cmd_replay(int argc, char **argv)
             break;
         }
         case 'M': {
-            size_t hl = strlen(optarg);
-            int okh = hl == 96;
-            for (size_t k = 0; okh && k < hl; k++) {
-                okh = isxdigit((unsigned char)optarg[k]) != 0;
-            }
-            if (!okh) {
+            size_t ml;
+            if (strlen(optarg) != 96 || cli_parse_hex(optarg, r->mrtd, 48, &ml) < 0 || ml != 48) {
                 fprintf(stderr, "cctrusted replay: --mrtd needs 96 hex digits (48 bytes)\n");
                 rc = EXIT_USAGE;
                 goto out;
-            }
-            for (size_t k = 0; k < 48; k++) {
-                char b[3] = { optarg[2 * k], optarg[2 * k + 1], 0 };
-                r->mrtd[k] = (uint8_t)strtoul(b, NULL, 16);
             }
             r->mrtd_len = 48;
             break;
