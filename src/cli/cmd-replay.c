@@ -519,7 +519,7 @@ static void explain(struct run *r, const struct expect *e, enum cct_reg_kind kin
             cct_eventlog_ima_set_register(log, r->ima_used);
         }
         struct cct_event ev;
-        uint64_t fed = 0, bad = 0;
+        uint64_t fed = 0;
         fprintf(out, "    events feeding %s%u in %s:", cli_reg_prefix(kind), e->index, r->files[i]);
         while (cct_eventlog_next(log, &ev) > 0) {
             if (ev.kind != kind || ev.index != e->index || ev.type == 3 || (ev.flags & CCT_EVENT_F_HEADER)) {
@@ -547,10 +547,8 @@ static void explain(struct run *r, const struct expect *e, enum cct_reg_kind kin
         for (size_t k = 0; k < r->n_notes; k++) {
             if (r->notes[k].file == r->files[i] && r->notes[k].kind == kind && r->notes[k].index == e->index) {
                 fprintf(out, "    event %" PRIu64 ": %s\n", r->notes[k].event, r->notes[k].text);
-                bad++;
             }
         }
-        (void)bad;
         cct_eventlog_free(log);
     }
     static const uint32_t all[] = { CCT_WORKAROUND_EBS_MISSING, CCT_WORKAROUND_DUP_SEPARATOR };
