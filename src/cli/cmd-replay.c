@@ -619,6 +619,70 @@ static int live_expect(struct run *r, cct_context *ctx, struct expect *ex, size_
     return EXIT_OK;
 }
 
+/*
+ * Live IMA with --verify: a bank that does not match with recomputed template
+ * digests may have been extended with padded SHA-1 digests. Replays again
+ * that way and keeps the result when every expected register then matches.
+ * Returns an exit code.
+ */
+static int retry_ima_padded(struct run *r, const struct expect *ex, size_t n_expect, int json)
+{
+    /* The banks are moved on a copy: r keeps the configuration its replay
+     * was made with unless the padded replay is taken. */
+    struct run *t = run_clone_config(r);
+    if (t == NULL) {
+        return EXIT_ENV;
+    }
+    for (size_t b = 0; b < t->n_ima_banks;) {
+        uint16_t alg = t->ima_banks[b];
+        int bad = 0;
+        for (size_t i = 0; i < n_expect && alg != CCT_ALG_SHA1; i++) {
+            struct cct_register reg;
+            if (ex[i].alg == alg && cct_replay_lookup(r->rp, ex[i].kind, ex[i].index, alg, &reg) == 0 &&
+                memcmp(reg.digest, ex[i].digest, ex[i].size) != 0) {
+                bad = 1;
+            }
+        }
+        if (bad) {
+            t->ima_pad[t->n_ima_pad++] = alg;
+            memmove(&t->ima_banks[b], &t->ima_banks[b + 1], (t->n_ima_banks - b - 1) * sizeof(uint16_t));
+            t->n_ima_banks--;
+        } else {
+            b++;
+        }
+    }
+    if (t->n_ima_pad == 0) {
+        free(t);
+        return EXIT_OK;
+    }
+    int trc = replay_all(t, 1);
+    size_t bad_after = 0;
+    for (size_t i = 0; trc == EXIT_OK && i < n_expect; i++) {
+        struct cct_register reg;
+        if (cct_replay_lookup(t->rp, ex[i].kind, ex[i].index, ex[i].alg, &reg) == 0 &&
+            memcmp(reg.digest, ex[i].digest, ex[i].size) != 0) {
+            bad_after++;
+        }
+    }
+    if (trc == EXIT_OK && bad_after == 0) {
+        for (size_t k = 0; k < t->n_ima_pad; k++) {
+            fprintf(json ? stderr : stdout, "note: IMA extended the %s bank with zero-padded SHA-1 template "
+                    "hashes (the kernel had no %s when IMA started); replayed that way\n",
+                    cct_alg_name(t->ima_pad[k]), cct_alg_name(t->ima_pad[k]));
+        }
+        cct_replay_free(r->rp);
+        r->rp = t->rp;
+        memcpy(r->ima_banks, t->ima_banks, sizeof(r->ima_banks));
+        r->n_ima_banks = t->n_ima_banks;
+        memcpy(r->ima_pad, t->ima_pad, sizeof(r->ima_pad));
+        r->n_ima_pad = t->n_ima_pad;
+    } else {
+        cct_replay_free(t->rp);
+    }
+    free(t);
+    return EXIT_OK;
+}
+
 int cmd_replay(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -770,59 +834,8 @@ int cmd_replay(int argc, char **argv)
     if (verify && (rc = live_expect(r, ctx, ex, &n_expect)) != EXIT_OK) {
         goto out;
     }
-    if (verify && live_ima && r->n_ima_pad == 0) {
-        /* A bank that does not match with recomputed template digests may
-         * have been extended with padded SHA-1 digests; try that per bank. */
-        size_t moved = 0;
-        for (size_t b = 0; b < r->n_ima_banks;) {
-            uint16_t alg = r->ima_banks[b];
-            int bad = 0;
-            for (size_t i = 0; i < n_expect && alg != CCT_ALG_SHA1; i++) {
-                struct cct_register reg;
-                if (ex[i].alg == alg && cct_replay_lookup(r->rp, ex[i].kind, ex[i].index, alg, &reg) == 0 &&
-                    memcmp(reg.digest, ex[i].digest, ex[i].size) != 0) {
-                    bad = 1;
-                }
-            }
-            if (bad) {
-                r->ima_pad[r->n_ima_pad++] = alg;
-                memmove(&r->ima_banks[b], &r->ima_banks[b + 1], (r->n_ima_banks - b - 1) * sizeof(uint16_t));
-                r->n_ima_banks--;
-                moved++;
-            } else {
-                b++;
-            }
-        }
-        if (moved) {
-            cct_replay *first = r->rp;
-            struct run *t = run_clone_config(r);
-            if (t == NULL) {
-                rc = EXIT_ENV;
-                goto out;
-            }
-            int trc = replay_all(t, 1);
-            size_t bad_after = 0;
-            for (size_t i = 0; trc == EXIT_OK && i < n_expect; i++) {
-                struct cct_register reg;
-                if (cct_replay_lookup(t->rp, ex[i].kind, ex[i].index, ex[i].alg, &reg) == 0 &&
-                    memcmp(reg.digest, ex[i].digest, ex[i].size) != 0) {
-                    bad_after++;
-                }
-            }
-            if (trc == EXIT_OK && bad_after == 0) {
-                for (size_t k = 0; k < t->n_ima_pad; k++) {
-                    fprintf(json ? stderr : stdout, "note: IMA extended the %s bank with zero-padded SHA-1 template "
-                            "hashes (the kernel had no %s when IMA started); replayed that way\n",
-                            cct_alg_name(t->ima_pad[k]), cct_alg_name(t->ima_pad[k]));
-                }
-                r->rp = t->rp;
-                cct_replay_free(first);
-                memcpy(r->ima_pad, t->ima_pad, sizeof(r->ima_pad));
-            } else {
-                cct_replay_free(t->rp);
-            }
-            free(t);
-        }
+    if (verify && live_ima && r->n_ima_pad == 0 && (rc = retry_ima_padded(r, ex, n_expect, json)) != EXIT_OK) {
+        goto out;
     }
     const char *expect_label = expect_path ? expect_path : verify ? "live registers" : NULL;
 
