@@ -251,15 +251,7 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
         if (rc < 0) {
             return rc;
         }
-        int zero = e.n_digests > 0;
-        for (size_t k = 0; k < e.n_digests; k++) {
-            for (size_t b = 0; b < e.digests[k].size; b++) {
-                zero &= e.digests[k].bytes[b] == 0;
-            }
-        }
-        if (zero) {
-            e.flags |= CCT_EVENT_F_IMA_VIOLATION;
-        }
+        cct_ima_mark_violation(&e);
     } else if (con.type == CCT_CEL_COS) {
         /* COS launcher events hash the whole content TLV (type, length, value). */
         struct cct_reader cr;

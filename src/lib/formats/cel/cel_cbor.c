@@ -289,15 +289,7 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
         if (rc < 0) {
             return rc;
         }
-        int zero = e->n_digests > 0;
-        for (size_t k = 0; k < e->n_digests; k++) {
-            for (size_t b = 0; b < e->digests[k].size; b++) {
-                zero &= e->digests[k].bytes[b] == 0;
-            }
-        }
-        if (zero) {
-            e->flags |= CCT_EVENT_F_IMA_VIOLATION;
-        }
+        cct_ima_mark_violation(e);
     } else {
         if (!get_bytes(f[3].value, &e->data, &e->data_len)) {
             return fail(err, CCT_EMALFORMED, number, AT(7), "content is not a byte string");
