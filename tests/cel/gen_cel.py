@@ -71,6 +71,7 @@ def ima(log, pcr, name, data, violation=False):
     v = tlv(0, name) + tlv(1, data)
     dig = {b: (bytes(len(ALGS[b][1]().digest())) if violation else ALGS[b][1](data).digest()) for b in log.banks}
     log.add("pcr", pcr, 7, v, data, digests=dig)
+    log.events[-1]["violation"] = violation
     log.json[-1].update({"content_type": "ima_template",
                          "content": {"template_name": name.decode(), "template_data": base64.b64encode(data).decode()}})
 

@@ -37,6 +37,8 @@ def main():
                 check(got["cel"]["recnum"] == want["recnum"] and got["index"] == want["index"] and
                       got["register"] == want["kind"] and got["cel"]["content_type"] == want["content_type"],
                       "%s: event %s" % (name, got["number"]))
+                check(bool(got.get("ima", {}).get("violation")) == want.get("violation", False),
+                      "%s: event %s violation flag" % (name, got["number"]))
                 if got["cel"]["content_type"] == 4:
                     continue
                 if got.get("ima", {}).get("violation"):

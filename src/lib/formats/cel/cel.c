@@ -55,6 +55,19 @@ static bool is_index_type(uint8_t t)
     return t == CCT_CEL_T_PCR || t == CCT_CEL_T_NV_INDEX || t == CCT_CEL_T_CCMR;
 }
 
+void cct_cel_set_register(struct cct_event *e, uint64_t type, uint32_t index)
+{
+    if (type == CCT_CEL_T_PCR) {
+        e->kind = CCT_REG_PCR;
+        e->index = index;
+    } else {
+        /* CC MR index 0 is MRTD, 1..4 are RTMR0..3 (as in the CCEL). */
+        e->kind = index == 0 ? CCT_REG_MRTD : CCT_REG_RTMR;
+        e->index = index == 0 ? 0 : index - 1;
+    }
+    e->index_logged = index;
+}
+
 int cct_cel_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt)
 {
     struct cct_reader r;
@@ -179,17 +192,10 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
         if (index > CCT_CEL_MAX_INDEX) {
             return fail(err, CCT_EMALFORMED, number, idx.off, "PCR index out of range");
         }
-        e.kind = CCT_REG_PCR;
-        e.index = (uint32_t)index;
-    } else {
-        if (index > CCT_CEL_MAX_CCMR) {
-            return fail(err, CCT_EMALFORMED, number, idx.off, "CC MR index out of range 0..4");
-        }
-        /* CC MR index 0 is MRTD, 1..4 are RTMR0..3 (as in the CCEL). */
-        e.kind = index == 0 ? CCT_REG_MRTD : CCT_REG_RTMR;
-        e.index = index == 0 ? 0 : (uint32_t)index - 1;
+    } else if (index > CCT_CEL_MAX_CCMR) {
+        return fail(err, CCT_EMALFORMED, number, idx.off, "CC MR index out of range 0..4");
     }
-    e.index_logged = (uint32_t)index;
+    cct_cel_set_register(&e, idx.type, (uint32_t)index);
     /* digests: TLVs typed by TPM_ALG_ID */
     if (dig.type != CCT_CEL_T_DIGESTS) {
         return fail(err, CCT_EMALFORMED, number, dig.off, "third field is not the digests list");
@@ -251,15 +257,7 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
         if (rc < 0) {
             return rc;
         }
-        int zero = e.n_digests > 0;
-        for (size_t k = 0; k < e.n_digests; k++) {
-            for (size_t b = 0; b < e.digests[k].size; b++) {
-                zero &= e.digests[k].bytes[b] == 0;
-            }
-        }
-        if (zero) {
-            e.flags |= CCT_EVENT_F_IMA_VIOLATION;
-        }
+        cct_ima_mark_violation(&e);
     } else if (con.type == CCT_CEL_COS) {
         /* COS launcher events hash the whole content TLV (type, length, value). */
         struct cct_reader cr;

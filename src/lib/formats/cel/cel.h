@@ -30,6 +30,13 @@ struct cct_cel_state {
     uint64_t prev_recnum;
 };
 
+/*
+ * Set e's register from a checked index field: type CCT_CEL_T_PCR (index is
+ * the PCR) or CCT_CEL_T_CCMR (index 0..CCT_CEL_MAX_CCMR). Shared by the TLV
+ * and CBOR readers.
+ */
+void cct_cel_set_register(struct cct_event *e, uint64_t type, uint32_t index);
+
 /* 1 with *fmt set, 0 when not a CEL TLV log, CCT_ETRUNCATED for more bytes. */
 int cct_cel_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt);
 

@@ -223,15 +223,7 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
     if (!get_uint(f[1].value, key == CCT_CEL_T_PCR ? CCT_CEL_MAX_INDEX : CCT_CEL_MAX_CCMR, &index)) {
         return fail(err, CCT_EMALFORMED, number, AT(3), "register index is not an unsigned integer in range");
     }
-    if (key == CCT_CEL_T_PCR) {
-        e->kind = CCT_REG_PCR;
-        e->index = (uint32_t)index;
-    } else {
-        /* CC MR index 0 is MRTD, 1..4 are RTMR0..3 (as in the CCEL). */
-        e->kind = index == 0 ? CCT_REG_MRTD : CCT_REG_RTMR;
-        e->index = index == 0 ? 0 : (uint32_t)index - 1;
-    }
-    e->index_logged = (uint32_t)index;
+    cct_cel_set_register(e, key, (uint32_t)index);
     /* digests: {TPM_ALG_ID: digest} */
     if (!get_uint(f[2].key, CCT_CEL_T_DIGESTS, &key) || key != CCT_CEL_T_DIGESTS ||
         !cbor_isa_map(f[2].value) || !cbor_map_is_definite(f[2].value)) {
@@ -289,15 +281,7 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
         if (rc < 0) {
             return rc;
         }
-        int zero = e->n_digests > 0;
-        for (size_t k = 0; k < e->n_digests; k++) {
-            for (size_t b = 0; b < e->digests[k].size; b++) {
-                zero &= e->digests[k].bytes[b] == 0;
-            }
-        }
-        if (zero) {
-            e->flags |= CCT_EVENT_F_IMA_VIOLATION;
-        }
+        cct_ima_mark_violation(e);
     } else {
         if (!get_bytes(f[3].value, &e->data, &e->data_len)) {
             return fail(err, CCT_EMALFORMED, number, AT(7), "content is not a byte string");

@@ -275,15 +275,7 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
             if (rc < 0) {
                 return rc;
             }
-            int zero = nd > 0;
-            for (size_t k = 0; k < nd; k++) {
-                for (size_t b = 0; b < e->digests[k].size; b++) {
-                    zero &= e->digests[k].bytes[b] == 0;
-                }
-            }
-            if (zero) {
-                e->flags |= CCT_EVENT_F_IMA_VIOLATION;
-            }
+            cct_ima_mark_violation(e);
         }
     } else if (e->cel_content_type == CCT_CEL_SYSTEMD) {
         struct json_object *s;

@@ -17,13 +17,13 @@
 #include <openssl/evp.h>
 
 #include "formats/cel/cel.h"
+#include "formats/cel/tlv.h"
 #include "formats/ima/ima.h"
 #include "util/buf.h"
 #include "util/error.h"
 
-#define TLV_HEADER 5u /* u8 type + u32 length */
-#define FIELD_0 0u    /* pcclient_std event_type / ima_template template_name */
-#define FIELD_1 1u    /* pcclient_std event_data / ima_template template_data */
+#define FIELD_0 0u /* pcclient_std event_type / ima_template template_name */
+#define FIELD_1 1u /* pcclient_std event_data / ima_template template_data */
 
 /* Content of a record, resolved from the event whatever its source format. */
 struct content {
@@ -131,67 +131,35 @@ static bool cos_whole(const struct cct_event *ev, const struct content *c)
 
 /* ---- TLV ---- */
 
-static void put_be(uint8_t *p, uint64_t v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        p[n - 1 - i] = (uint8_t)(v >> (8 * i));
-    }
-}
-
-static int tlv_head(struct cct_buf *b, uint8_t type, size_t len)
-{
-    uint8_t h[5];
-    if (len > UINT32_MAX) {
-        return CCT_ELIMIT;
-    }
-    h[0] = type;
-    put_be(h + 1, len, 4);
-    return cct_buf_append(b, h, sizeof(h));
-}
-
-static int tlv_uint(struct cct_buf *b, uint8_t type, uint64_t v, size_t width)
-{
-    uint8_t x[8];
-    put_be(x, v, width);
-    int rc = tlv_head(b, type, width);
-    return rc < 0 ? rc : cct_buf_append(b, x, width);
-}
-
-static int tlv_bytes(struct cct_buf *b, uint8_t type, const uint8_t *p, size_t n)
-{
-    int rc = tlv_head(b, type, n);
-    return rc < 0 ? rc : cct_buf_append(b, p, n);
-}
-
 static int encode_tlv(struct cct_buf *b, const struct cct_event *ev, uint64_t recnum, uint8_t itype,
                       uint32_t index, const struct content *c)
 {
     size_t dlen = 0;
     for (size_t i = 0; i < ev->n_digests; i++) {
-        dlen += TLV_HEADER + ev->digests[i].size;
+        dlen += CCT_CEL_TLV_HEADER + ev->digests[i].size;
     }
-    int rc = tlv_uint(b, CCT_CEL_T_RECNUM, recnum, 8);
-    rc = rc < 0 ? rc : tlv_uint(b, itype, index, 4);
-    rc = rc < 0 ? rc : tlv_head(b, CCT_CEL_T_DIGESTS, dlen);
+    int rc = cct_cel_tlv_uint(b, CCT_CEL_T_RECNUM, recnum, 8);
+    rc = rc < 0 ? rc : cct_cel_tlv_uint(b, itype, index, 4);
+    rc = rc < 0 ? rc : cct_cel_tlv_head(b, CCT_CEL_T_DIGESTS, dlen);
     for (size_t i = 0; rc == 0 && i < ev->n_digests; i++) {
-        rc = tlv_bytes(b, (uint8_t)ev->digests[i].alg, ev->digests[i].bytes, ev->digests[i].size);
+        rc = cct_cel_tlv_bytes(b, (uint8_t)ev->digests[i].alg, ev->digests[i].bytes, ev->digests[i].size);
     }
     if (rc < 0) {
         return rc;
     }
     if (c->type == CCT_CEL_PCCLIENT_STD) {
-        rc = tlv_head(b, CCT_CEL_PCCLIENT_STD, 2 * TLV_HEADER + 4 + c->data_len);
-        rc = rc < 0 ? rc : tlv_uint(b, FIELD_0, c->event_type, 4);
-        rc = rc < 0 ? rc : tlv_bytes(b, FIELD_1, c->data, c->data_len);
+        rc = cct_cel_tlv_head(b, CCT_CEL_PCCLIENT_STD, 2 * CCT_CEL_TLV_HEADER + 4 + c->data_len);
+        rc = rc < 0 ? rc : cct_cel_tlv_uint(b, FIELD_0, c->event_type, 4);
+        rc = rc < 0 ? rc : cct_cel_tlv_bytes(b, FIELD_1, c->data, c->data_len);
     } else if (c->type == CCT_CEL_IMA_TEMPLATE) {
-        rc = tlv_head(b, CCT_CEL_IMA_TEMPLATE, 2 * TLV_HEADER + c->name_len + c->data_len);
-        rc = rc < 0 ? rc : tlv_bytes(b, FIELD_0, c->name, c->name_len);
-        rc = rc < 0 ? rc : tlv_bytes(b, FIELD_1, c->data, c->data_len);
+        rc = cct_cel_tlv_head(b, CCT_CEL_IMA_TEMPLATE, 2 * CCT_CEL_TLV_HEADER + c->name_len + c->data_len);
+        rc = rc < 0 ? rc : cct_cel_tlv_bytes(b, FIELD_0, c->name, c->name_len);
+        rc = rc < 0 ? rc : cct_cel_tlv_bytes(b, FIELD_1, c->data, c->data_len);
     } else if (cos_whole(ev, c)) {
         /* The readers' view of a COS record is the whole content TLV. */
         rc = cct_buf_append(b, c->data, c->data_len);
     } else {
-        rc = tlv_bytes(b, (uint8_t)c->type, c->data, c->data_len);
+        rc = cct_cel_tlv_bytes(b, (uint8_t)c->type, c->data, c->data_len);
     }
     return rc;
 }
@@ -339,10 +307,10 @@ static int encode_cbor(struct cct_buf *b, const struct cct_event *ev, uint64_t r
     } else if (ok) {
         const uint8_t *v = c->data;
         size_t vn = c->data_len;
-        if (cos_whole(ev, c) && vn >= TLV_HEADER) {
+        if (cos_whole(ev, c) && vn >= CCT_CEL_TLV_HEADER) {
             /* The readers' COS view is the whole content TLV: keep only its value. */
-            v += TLV_HEADER;
-            vn -= TLV_HEADER;
+            v += CCT_CEL_TLV_HEADER;
+            vn -= CCT_CEL_TLV_HEADER;
         }
         con = cbor_build_bytestring(v, vn);
         ok = con != NULL;

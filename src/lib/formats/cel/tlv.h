@@ -11,7 +11,8 @@
  *   content  (type 4 = CEL management, 5 = PC Client standard event
  *             {0: event type, 1: event data}, 7 = IMA template, 8 = IMA TLV,
  *             others are passed through as opaque data)
- * Writing side only: records are read back with cct_cel_next() (cel.h).
+ * Writing side only (the runtime log and cct_cel_encode()): records are read
+ * back with cct_cel_next() (cel.h).
  */
 #ifndef CCT_FORMATS_CEL_TLV_H
 #define CCT_FORMATS_CEL_TLV_H
@@ -31,6 +32,13 @@
 
 /* Size of a TLV header. */
 #define CCT_CEL_TLV_HEADER 5u
+
+/* Append a TLV header: type, then n as a big-endian u32 (CCT_ELIMIT when n does not fit). */
+int cct_cel_tlv_head(struct cct_buf *b, uint8_t type, size_t n);
+/* Append a TLV holding v as a big-endian unsigned integer of width bytes (1..8). */
+int cct_cel_tlv_uint(struct cct_buf *b, uint8_t type, uint64_t v, size_t width);
+/* Append a TLV holding the n bytes at p. */
+int cct_cel_tlv_bytes(struct cct_buf *b, uint8_t type, const uint8_t *p, size_t n);
 
 /*
  * Append one record: recnum, index (CCMR for RTMR/MRTD kinds, PCR

@@ -1101,3 +1101,16 @@ int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t 
     }
     return binary_fields(0, td, data, len, data_off, ev, number, err);
 }
+
+void cct_ima_mark_violation(struct cct_event *ev)
+{
+    if (ev->n_digests == 0) {
+        return;
+    }
+    for (size_t k = 0; k < ev->n_digests; k++) {
+        if (!is_zero(ev->digests[k].bytes, ev->digests[k].size)) {
+            return;
+        }
+    }
+    ev->flags |= CCT_EVENT_F_IMA_VIOLATION;
+}

@@ -79,6 +79,13 @@ int cct_ima_binary_order(const uint8_t *p, size_t len);
 int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t len, uint64_t data_off,
                      struct cct_event *ev, uint64_t number, struct cct_error *err);
 
+/*
+ * Flag ev as an IMA violation (CCT_EVENT_F_IMA_VIOLATION) when it has digests
+ * and every one is all zero bytes: the kernel logs zeros for a violation, as
+ * CEL ima_template records carry them.
+ */
+void cct_ima_mark_violation(struct cct_event *ev);
+
 /* Kernel hash_algo_name -> digest size and TPM_ALG_ID (0 if none); 0 when unknown. */
 size_t cct_ima_hash_algo(const char *name, size_t len, uint16_t *tpm_alg);
 
