@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 
 #include "util/error.h"
+#include "util/hex.h"
 
 void vres_init(struct cct_verify_result *res, enum cct_report_type type)
 {
@@ -325,9 +326,7 @@ void cert_fingerprint(X509 *c, char out[65])
     unsigned int l = 0;
     out[0] = '\0';
     if (X509_digest(c, EVP_sha256(), md, &l) == 1 && l == 32) {
-        for (int i = 0; i < 32; i++) {
-            snprintf(out + 2 * i, 3, "%02x", md[i]);
-        }
+        cct_hex_encode(md, sizeof(md), out);
     }
 }
 
