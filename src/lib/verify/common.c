@@ -58,6 +58,16 @@ int vres_finish(struct cct_verify_result *res, struct cct_error *err)
     return cct_err(err, CCT_EVERIFY, -1, -1, "%zu check(s) failed, first: %s", failed, first ? first : "(dropped)");
 }
 
+int vres_parse_failed(struct cct_verify_result *res, const struct cct_error *perr, struct cct_error *err, int rc)
+{
+    vres_add(res, "parse", false, "%s", perr->message);
+    (void)vres_finish(res, NULL);
+    if (err != NULL) {
+        *err = *perr;
+    }
+    return rc;
+}
+
 void ossl_errstr(char *buf, size_t n)
 {
     unsigned long e = ERR_get_error();
