@@ -68,7 +68,8 @@ int vres_parse_failed(struct cct_verify_result *res, const struct cct_error *per
     return rc;
 }
 
-void ossl_errstr(char *buf, size_t n)
+/* Text of the most recent OpenSSL error (or "unknown"), consuming the error queue. */
+static void ossl_errstr(char *buf, size_t n)
 {
     unsigned long e = ERR_get_error();
     unsigned long last = e;

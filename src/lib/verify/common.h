@@ -23,9 +23,6 @@ int vres_finish(struct cct_verify_result *res, struct cct_error *err);
  */
 int vres_parse_failed(struct cct_verify_result *res, const struct cct_error *perr, struct cct_error *err, int rc);
 
-/* Text of the most recent OpenSSL error (or "unknown"), consuming the error queue. */
-void ossl_errstr(char *buf, size_t n);
-
 /* P-256/P-384 public key from raw x || y (n bytes each). NULL on failure. */
 EVP_PKEY *ec_key_from_xy(const char *curve, const uint8_t *x, const uint8_t *y, size_t n);
 /* RSA public key from a big-endian modulus and exponent. */
