@@ -59,31 +59,6 @@ static uint16_t alg_for_size(size_t n)
     }
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-static bool parse_hex(const char *s, size_t len, uint8_t *out, size_t max, size_t *n)
-{
-    if (len % 2 != 0 || len / 2 > max) {
-        return false;
-    }
-    for (size_t i = 0; i < len / 2; i++) {
-        int hi = hexval((unsigned char)s[2 * i]), lo = hexval((unsigned char)s[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            return false;
-        }
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    *n = len / 2;
-    return true;
-}
-
 /* One token: [ALG:][PCR]N=HEX */
 static bool parse_pcr_token(const char *t, size_t len, struct cct_pcr_value *v)
 {
@@ -111,7 +86,15 @@ static bool parse_pcr_token(const char *t, size_t len, struct cct_pcr_value *v)
     if (!cli_parse_u64(num, &idx) || idx > 31) {
         return false;
     }
-    if (!parse_hex(eq + 1, len - (size_t)(eq + 1 - t), v->digest, sizeof(v->digest), &n)) {
+    /* NUL-terminated copy of the hex for cli_parse_hex; longer than a digest cannot parse anyway. */
+    char hex[2 * sizeof(v->digest) + 1];
+    size_t hl = len - (size_t)(eq + 1 - t);
+    if (hl >= sizeof(hex)) {
+        return false;
+    }
+    memcpy(hex, eq + 1, hl);
+    hex[hl] = '\0';
+    if (cli_parse_hex(hex, v->digest, sizeof(v->digest), &n) < 0) {
         return false;
     }
     v->index = (uint32_t)idx;
@@ -310,16 +293,16 @@ static int check_rtmrs(const char *const *paths, size_t nlogs, const uint8_t *qu
             add_check(res, name, 0, "cannot compute the replayed value");
             continue;
         }
-        int ok = reg.size == 48 && memcmp(reg.digest, q.body.rtmr[i], 48) == 0;
-        char got[97], want[97];
-        for (int k = 0; k < 48; k++) {
-            snprintf(got + 2 * k, 3, "%02x", reg.digest[k]);
-            snprintf(want + 2 * k, 3, "%02x", q.body.rtmr[i][k]);
-        }
-        if (ok) {
+        if (reg.size == 48 && memcmp(reg.digest, q.body.rtmr[i], 48) == 0) {
             add_check(res, name, 1, "RTMR%u replayed from %" PRIu64 " events equals the quote", i, reg.n_events);
         } else {
-            add_check(res, name, 0, "RTMR%u: replayed %.16s..., quote has %.16s...", i, got, want);
+            /* The detail shows the first 8 bytes of each value. */
+            char got[17], want[17];
+            for (int k = 0; k < 8; k++) {
+                snprintf(got + 2 * k, 3, "%02x", reg.digest[k]);
+                snprintf(want + 2 * k, 3, "%02x", q.body.rtmr[i][k]);
+            }
+            add_check(res, name, 0, "RTMR%u: replayed %s..., quote has %s...", i, got, want);
         }
     }
     cct_replay_free(rp);
@@ -454,11 +437,7 @@ int cmd_verify(int argc, char **argv)
     }
     if (nonce_hex != NULL) {
         size_t nl = 0;
-        const char *h = nonce_hex;
-        if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X')) {
-            h += 2;
-        }
-        if (!parse_hex(h, strlen(h), nonce, sizeof(nonce), &nl)) {
+        if (cli_parse_hex(nonce_hex, nonce, sizeof(nonce), &nl) < 0) {
             fprintf(stderr, "cctrusted: --nonce: not an even-length hex string of at most %zu bytes\n",
                     sizeof(nonce));
             return EXIT_USAGE;

@@ -72,9 +72,7 @@ void emit_hex(struct emit *e, const char *name, const uint8_t *p, size_t n)
         cli_hexdump(e->f, p, n, "      ");
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        fprintf(e->f, "%02x", p[i]);
-    }
+    cli_hex(e->f, p, n);
     fputc('\n', e->f);
 }
 

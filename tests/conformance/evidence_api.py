@@ -5,6 +5,8 @@ and compares RTMR0-3 with the quote. The quote's PCK chain ends in a
 non-production "Intel SGX Root CA", so with the built-in production root only
 pck-chain fails; with that chain's own root given as --root everything passes.
 Usage: evidence_api.py CCTRUSTED CORPUS_DIR"""
+import base64
+import hashlib
 import json
 import os
 import re
@@ -46,6 +48,10 @@ rc, j = verify()
 checks = {c["name"]: c["ok"] for c in j["checks"]}
 check(rc == 2 and j["verdict"] == "fail", "with the built-in production root the verdict is fail (exit 2)")
 check([n for n, ok in checks.items() if not ok] == ["pck-chain"], "only pck-chain fails: " + str(checks))
+# The untrusted root is named by the SHA-256 of its DER, computed here from the PEM.
+der = base64.b64decode(b"".join(pems[-1].splitlines()[1:-1]))
+detail = {c["name"]: c["detail"] for c in j["checks"]}.get("pck-chain", "")
+check("SHA-256 " + hashlib.sha256(der).hexdigest()[:16] in detail, "pck-chain names the root's fingerprint: " + detail)
 check(all(checks.get(f"rtmr{i}-replay") for i in range(4)), "RTMR0-3 replayed from CCEL + IMA equal the quote")
 
 with tempfile.NamedTemporaryFile(suffix=".pem") as root:
@@ -59,6 +65,10 @@ with tempfile.NamedTemporaryFile(suffix=".pem") as root:
 p = subprocess.run([cli, "verify", "--json", "--eventlog", ccel, quote], capture_output=True, text=True)
 j = json.loads(p.stdout)
 checks = {c["name"]: c["ok"] for c in j["checks"]}
+# TDX quote v4: 48-byte header, then RTMR2 at body offset 424 (TD quote body table); the detail shows 8 bytes.
+rtmr2 = open(quote, "rb").read()[48 + 424:48 + 432].hex()
+detail = {c["name"]: c["detail"] for c in j["checks"]}.get("rtmr2-replay", "")
+check(f"quote has {rtmr2}..." in detail, "rtmr2-replay shows the quote's RTMR2: " + detail)
 check(p.returncode == 2 and checks.get("rtmr2-replay") is False and checks.get("rtmr0-replay") is True,
       "CCEL alone: RTMR2 differs from the quote (the IMA entry is missing), RTMR0 still matches")
 

@@ -82,6 +82,9 @@ with tempfile.TemporaryDirectory() as d:
     ok = ok and doc["header"]["user_data"] == "339b8a7d07233616ff04582b7573e57800000000"
     check(ok, f"{n}: RTMR0-2, MRTD, user data, 4956 + 70 padding")
     raw = open(c(n), "rb").read()
+    # Quote v4: header user data at 28..48; body at 48, MRTD at body offset 136 (TD quote body table).
+    check(rc == 0 and doc["body"]["mrtd"] == raw[48 + 136:48 + 184].hex()
+          and doc["header"]["user_data"] == raw[28:48].hex(), f"{n}: MRTD and user data equal the bytes at their offsets")
     i = raw.rfind(b"-----BEGIN CERTIFICATE-----")
     j = raw.rfind(b"-----END CERTIFICATE-----")
     root = os.path.join(d, "evidence-api-root.pem")
@@ -325,6 +328,11 @@ with tempfile.TemporaryDirectory() as d:
           and doc["measurement"] == "9ac48fcac8a2d88aeeff8d427ad4f2be0e3917c748a18bdf52cc317e7fe20308b459d5ef1a12e0c22944eb386d17c315"
           and doc["report_data"].startswith("b3fbad6514c83caeb0380882145e49f794229ef37c421b91fc47ff93556bafac"),
           f"{n}: version, VMPL, policy, reported TCB, measurement, REPORT_DATA")
+    raw = open(c(n), "rb").read()
+    # ATTESTATION_REPORT (SEV-SNP ABI, Table 21): REPORT_DATA at 0x50, MEASUREMENT at 0x90, REPORTED_TCB at 0x180.
+    check(rc == 0 and doc["report_data"] == raw[0x50:0x90].hex() and doc["measurement"] == raw[0x90:0xC0].hex()
+          and doc["reported_tcb"] == int.from_bytes(raw[0x180:0x188], "little"),
+          f"{n}: REPORT_DATA, MEASUREMENT and REPORTED_TCB equal the bytes at their offsets")
     rc, doc, ch = verify(c(n), "--certs", c("certs/azure-snp-vcek-chain.pem"), "--at", "2024-01-01")
     check(rc == 0, f"{n}: verifies with the Azure VCEK chain (non-positive serial tolerated)")
     n = "snp-report/azure-snp-hcl-report.bin"

@@ -137,12 +137,7 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
     cct_error_clear(&perr);
     rc = cct_cca_token_parse(p, len, &t, &perr);
     if (rc < 0) {
-        vres_add(res, "parse", false, "%s", perr.message);
-        (void)vres_finish(res, NULL);
-        if (err != NULL) {
-            *err = perr;
-        }
-        return rc;
+        return vres_parse_failed(res, &perr, err, rc);
     }
     vres_add(res, "parse", true, "%s", t.collection_tag == 0 ? "PSA token (COSE_Sign1)"
                                        : t.collection_tag == 399 ? "CCA token collection (tag 399)"

@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 
 #include "util/error.h"
+#include "util/hex.h"
 
 void vres_init(struct cct_verify_result *res, enum cct_report_type type)
 {
@@ -57,7 +58,18 @@ int vres_finish(struct cct_verify_result *res, struct cct_error *err)
     return cct_err(err, CCT_EVERIFY, -1, -1, "%zu check(s) failed, first: %s", failed, first ? first : "(dropped)");
 }
 
-void ossl_errstr(char *buf, size_t n)
+int vres_parse_failed(struct cct_verify_result *res, const struct cct_error *perr, struct cct_error *err, int rc)
+{
+    vres_add(res, "parse", false, "%s", perr->message);
+    (void)vres_finish(res, NULL);
+    if (err != NULL) {
+        *err = *perr;
+    }
+    return rc;
+}
+
+/* Text of the most recent OpenSSL error (or "unknown"), consuming the error queue. */
+static void ossl_errstr(char *buf, size_t n)
 {
     unsigned long e = ERR_get_error();
     unsigned long last = e;
@@ -325,9 +337,7 @@ void cert_fingerprint(X509 *c, char out[65])
     unsigned int l = 0;
     out[0] = '\0';
     if (X509_digest(c, EVP_sha256(), md, &l) == 1 && l == 32) {
-        for (int i = 0; i < 32; i++) {
-            snprintf(out + 2 * i, 3, "%02x", md[i]);
-        }
+        cct_hex_encode(md, sizeof(md), out);
     }
 }
 

@@ -17,9 +17,11 @@ bool vres_add(struct cct_verify_result *res, const char *name, bool ok, const ch
     __attribute__((format(printf, 4, 5)));
 /* Seal the verdict: ok only if at least one check ran and all passed. Returns 0 or CCT_EVERIFY. */
 int vres_finish(struct cct_verify_result *res, struct cct_error *err);
-
-/* Text of the most recent OpenSSL error (or "unknown"), consuming the error queue. */
-void ossl_errstr(char *buf, size_t n);
+/*
+ * The evidence did not parse: record a failed "parse" check carrying perr's message, seal the
+ * verdict, copy perr to err (when not NULL) and return rc, the parser's negative code.
+ */
+int vres_parse_failed(struct cct_verify_result *res, const struct cct_error *perr, struct cct_error *err, int rc);
 
 /* P-256/P-384 public key from raw x || y (n bytes each). NULL on failure. */
 EVP_PKEY *ec_key_from_xy(const char *curve, const uint8_t *x, const uint8_t *y, size_t n);

@@ -282,12 +282,7 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
         rc = cct_snp_report_parse(p, len, &s, &perr);
     }
     if (rc < 0) {
-        vres_add(res, "parse", false, "%s", perr.message);
-        (void)vres_finish(res, NULL);
-        if (err != NULL) {
-            *err = perr;
-        }
-        return rc;
+        return vres_parse_failed(res, &perr, err, rc);
     }
     vres_add(res, "parse", true, "%sSNP report version %u, VMPL %u", is_hcl ? "HCL report with an " : "", s.version,
              s.vmpl);

@@ -49,12 +49,7 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     cct_error_clear(&perr);
     rc = cct_tdx_quote_parse(p, len, &q, &perr);
     if (rc < 0) {
-        vres_add(res, "parse", false, "%s", perr.message);
-        vres_finish(res, NULL);
-        if (err != NULL) {
-            *err = perr;
-        }
-        return rc;
+        return vres_parse_failed(res, &perr, err, rc);
     }
     vres_add(res, "parse", true, "quote v%u, body type %u (%s), %zu bytes%s", q.version, q.body_type,
              q.body_type == CCT_TDX_BODY_TD15 ? "TDX 1.5" : "TDX 1.0", q.quote_len,

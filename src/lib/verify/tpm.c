@@ -139,12 +139,7 @@ int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     cct_error_clear(&perr);
     rc = cct_tpm_attest_parse(p, len, &a, &perr);
     if (rc < 0) {
-        vres_add(res, "parse", false, "%s", perr.message);
-        (void)vres_finish(res, NULL);
-        if (err != NULL) {
-            *err = perr;
-        }
-        return rc;
+        return vres_parse_failed(res, &perr, err, rc);
     }
     vres_add(res, "magic", a.magic == CCT_TPM_GENERATED_VALUE, "TPM_GENERATED_VALUE 0x%08x", a.magic);
     vres_add(res, "type", a.type == CCT_TPM_ST_ATTEST_QUOTE, "TPM_ST_ATTEST_QUOTE 0x%04x", a.type);
