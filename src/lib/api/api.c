@@ -365,6 +365,26 @@ int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max
     return cct_runtime_log_source(ctx, out, max, n);
 }
 
+/* Open one listed log source, limited to events [start, start + count). */
+static int open_source(cct_context *ctx, const struct cct_log_source *src, uint64_t start, uint64_t count,
+                       cct_eventlog **out)
+{
+    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
+    o.format = src->format;
+    cct_eventlog *log = NULL;
+    int r = cct_eventlog_from_file(src->path, &o, &log, &ctx->err);
+    if (r < 0) {
+        return r;
+    }
+    r = cct_eventlog_select(log, start, count);
+    if (r < 0) {
+        cct_eventlog_free(log);
+        return r;
+    }
+    *out = log;
+    return 0;
+}
+
 int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count, cct_eventlog **out)
 {
     struct cct_log_source src[CCT_MAX_LOG_SOURCES];
@@ -379,20 +399,7 @@ int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t c
     if (source >= n) {
         return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "no event log source %zu (%zu available)", source, n);
     }
-    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
-    o.format = src[source].format;
-    cct_eventlog *log = NULL;
-    r = cct_eventlog_from_file(src[source].path, &o, &log, &ctx->err);
-    if (r < 0) {
-        return r;
-    }
-    r = cct_eventlog_select(log, start, count);
-    if (r < 0) {
-        cct_eventlog_free(log);
-        return r;
-    }
-    *out = log;
-    return 0;
+    return open_source(ctx, &src[source], start, count, out);
 }
 
 int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct_replay **out)
@@ -413,7 +420,7 @@ int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct
     }
     for (size_t i = 0; i < n && r >= 0; i++) {
         cct_eventlog *log = NULL;
-        r = cct_get_eventlog(ctx, i, 0, CCT_COUNT_ALL, &log);
+        r = open_source(ctx, &src[i], 0, CCT_COUNT_ALL, &log);
         if (r < 0) {
             break;
         }
