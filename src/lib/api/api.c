@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <cctrusted/context.h>
 
+#include "crypto/crypto.h"
 #include "platform/platform.h"
 #include "platform/tee.h"
 #include "util/error.h"
@@ -264,15 +264,15 @@ int cct_get_report(cct_context *ctx, const struct cct_report_request *req, cct_r
         rd_len = req->report_data_len;
     } else {
         /* Seed convention: REPORTDATA = SHA-512(nonce || user_data). */
-        EVP_MD_CTX *m = EVP_MD_CTX_new();
-        unsigned int n = 0;
-        int ok = m && EVP_DigestInit_ex(m, EVP_sha512(), NULL) &&
-                 (req->nonce_len == 0 || EVP_DigestUpdate(m, req->nonce, req->nonce_len)) &&
-                 (req->user_data_len == 0 || EVP_DigestUpdate(m, req->user_data, req->user_data_len)) &&
-                 EVP_DigestFinal_ex(m, rd, &n);
-        EVP_MD_CTX_free(m);
-        if (!ok) {
-            return cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "cannot hash the report data");
+        struct cct_hasher h;
+        int r = cct_hasher_init(&h);
+        if (r == 0) {
+            r = cct_hasher_digest2(&h, CCT_ALG_SHA512, req->nonce, req->nonce_len, req->user_data,
+                                   req->user_data_len, rd);
+        }
+        cct_hasher_free(&h);
+        if (r < 0) {
+            return cct_err(&ctx->err, r, -1, -1, "cannot hash the report data");
         }
     }
     cct_report *rep = calloc(1, sizeof(*rep));
