@@ -29,12 +29,8 @@ OUT=bench/out
 CCT=$BUILD/src/cli/cctrusted
 GEN="python3 bench/gen-ima.py"
 
-for t in hyperfine evmctl python3; do
-    command -v "$t" >/dev/null || { echo "ima-bench.sh: $t is missing (apt-get install -y hyperfine ima-evm-utils python3)" >&2; exit 1; }
-done
-[ -x /usr/bin/time ] || { echo "ima-bench.sh: /usr/bin/time is missing (apt-get install -y time)" >&2; exit 1; }
-[ -d "$BUILD" ] || meson setup "$BUILD"
-ninja -C "$BUILD" >/dev/null
+. bench/common.sh
+bench_setup ima-bench.sh "hyperfine ima-evm-utils python3" hyperfine evmctl python3
 mkdir -p "$OUT"
 RES=$OUT/ima-results.txt
 : > "$RES"

@@ -21,12 +21,8 @@ CCT=$BUILD/src/cli/cctrusted
 GEN=$BUILD/bench/gen-log
 PROBE=$BUILD/bench/hash-probe
 
-for t in hyperfine tpm2_eventlog python3; do
-    command -v "$t" >/dev/null || { echo "run.sh: $t is missing (apt-get install -y hyperfine tpm2-tools python3)" >&2; exit 1; }
-done
-[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is missing (apt-get install -y time)" >&2; exit 1; }
-[ -d "$BUILD" ] || meson setup "$BUILD"
-ninja -C "$BUILD" >/dev/null
+. bench/common.sh
+bench_setup run.sh "hyperfine tpm2-tools python3" hyperfine tpm2_eventlog python3
 mkdir -p "$OUT" "$LOGDIR"
 
 # Peak RSS in KiB of a command (stdout discarded).

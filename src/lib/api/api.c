@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <cctrusted/context.h>
 
+#include "crypto/crypto.h"
 #include "platform/platform.h"
 #include "platform/tee.h"
 #include "util/error.h"
@@ -159,14 +159,14 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
         free(d);
     }
     const struct cct_platform_ops *ops = backend_for(p);
-    if (ops == NULL || ops->open == NULL) {
+    if (ops == NULL) {
         free(ctx);
         return cct_err(err, CCT_EUNSUPPORTED, -1, -1, "platform %s is not supported by this build",
                        cct_platform_name(p));
     }
     ctx->platform = p;
     ctx->ops = ops;
-    r = ops->open(ctx);
+    r = ops->open ? ops->open(ctx) : 0;
     if (r < 0) {
         if (err) {
             *err = ctx->err;
@@ -264,15 +264,15 @@ int cct_get_report(cct_context *ctx, const struct cct_report_request *req, cct_r
         rd_len = req->report_data_len;
     } else {
         /* Seed convention: REPORTDATA = SHA-512(nonce || user_data). */
-        EVP_MD_CTX *m = EVP_MD_CTX_new();
-        unsigned int n = 0;
-        int ok = m && EVP_DigestInit_ex(m, EVP_sha512(), NULL) &&
-                 (req->nonce_len == 0 || EVP_DigestUpdate(m, req->nonce, req->nonce_len)) &&
-                 (req->user_data_len == 0 || EVP_DigestUpdate(m, req->user_data, req->user_data_len)) &&
-                 EVP_DigestFinal_ex(m, rd, &n);
-        EVP_MD_CTX_free(m);
-        if (!ok) {
-            return cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "cannot hash the report data");
+        struct cct_hasher h;
+        int r = cct_hasher_init(&h);
+        if (r == 0) {
+            r = cct_hasher_digest2(&h, CCT_ALG_SHA512, req->nonce, req->nonce_len, req->user_data,
+                                   req->user_data_len, rd);
+        }
+        cct_hasher_free(&h);
+        if (r < 0) {
+            return cct_err(&ctx->err, r, -1, -1, "cannot hash the report data");
         }
     }
     cct_report *rep = calloc(1, sizeof(*rep));
@@ -365,6 +365,26 @@ int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max
     return cct_runtime_log_source(ctx, out, max, n);
 }
 
+/* Open one listed log source, limited to events [start, start + count). */
+static int open_source(cct_context *ctx, const struct cct_log_source *src, uint64_t start, uint64_t count,
+                       cct_eventlog **out)
+{
+    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
+    o.format = src->format;
+    cct_eventlog *log = NULL;
+    int r = cct_eventlog_from_file(src->path, &o, &log, &ctx->err);
+    if (r < 0) {
+        return r;
+    }
+    r = cct_eventlog_select(log, start, count);
+    if (r < 0) {
+        cct_eventlog_free(log);
+        return r;
+    }
+    *out = log;
+    return 0;
+}
+
 int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count, cct_eventlog **out)
 {
     struct cct_log_source src[CCT_MAX_LOG_SOURCES];
@@ -379,20 +399,7 @@ int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t c
     if (source >= n) {
         return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "no event log source %zu (%zu available)", source, n);
     }
-    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
-    o.format = src[source].format;
-    cct_eventlog *log = NULL;
-    r = cct_eventlog_from_file(src[source].path, &o, &log, &ctx->err);
-    if (r < 0) {
-        return r;
-    }
-    r = cct_eventlog_select(log, start, count);
-    if (r < 0) {
-        cct_eventlog_free(log);
-        return r;
-    }
-    *out = log;
-    return 0;
+    return open_source(ctx, &src[source], start, count, out);
 }
 
 int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct_replay **out)
@@ -413,7 +420,7 @@ int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct
     }
     for (size_t i = 0; i < n && r >= 0; i++) {
         cct_eventlog *log = NULL;
-        r = cct_get_eventlog(ctx, i, 0, CCT_COUNT_ALL, &log);
+        r = open_source(ctx, &src[i], 0, CCT_COUNT_ALL, &log);
         if (r < 0) {
             break;
         }

@@ -28,15 +28,6 @@ static int cca_detect(const char *sysroot, struct cct_detection *d)
     return dev;
 }
 
-static int cca_open(cct_context *ctx)
-{
-    return 0;
-}
-
-static void cca_close(cct_context *ctx)
-{
-}
-
 static int cca_default_alg(cct_context *ctx, uint16_t *alg)
 {
     *alg = CCT_ALG_SHA256;
@@ -86,8 +77,6 @@ const struct cct_platform_ops cct_platform_cca = {
     .platform = CCT_PLATFORM_CCA,
     .name = "cca",
     .detect = cca_detect,
-    .open = cca_open,
-    .close = cca_close,
     .default_alg = cca_default_alg,
     .count = cca_count,
     .read = cca_read,

@@ -43,6 +43,7 @@ struct cct_platform_ops {
     const char *name;
     /* Add probes to d; return 1 when this platform is present. Must not open devices exclusively. */
     int (*detect)(const char *sysroot, struct cct_detection *d);
+    /* open and close are optional: NULL when the backend keeps no state between calls. */
     int (*open)(cct_context *ctx);
     void (*close)(cct_context *ctx);
     int (*default_alg)(cct_context *ctx, uint16_t *alg);

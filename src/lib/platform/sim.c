@@ -512,10 +512,6 @@ static int sim_open(cct_context *ctx)
     return rc;
 }
 
-static void sim_close(cct_context *ctx)
-{
-}
-
 static int sim_default_alg(cct_context *ctx, uint16_t *alg)
 {
     *alg = CCT_ALG_SHA384;
@@ -779,7 +775,6 @@ const struct cct_platform_ops cct_platform_sim = {
     .name = "sim",
     .detect = NULL, /* never detected */
     .open = sim_open,
-    .close = sim_close,
     .default_alg = sim_default_alg,
     .count = sim_count,
     .read = sim_read,

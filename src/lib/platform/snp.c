@@ -84,15 +84,6 @@ static int snp_detect(const char *sysroot, struct cct_detection *d)
     return (dev || sys) ? 1 : 0;
 }
 
-static int snp_open(cct_context *ctx)
-{
-    return 0;
-}
-
-static void snp_close(cct_context *ctx)
-{
-}
-
 static int snp_default_alg(cct_context *ctx, uint16_t *alg)
 {
     *alg = CCT_ALG_SHA384;
@@ -260,8 +251,6 @@ const struct cct_platform_ops cct_platform_snp = {
     .platform = CCT_PLATFORM_SNP,
     .name = "snp",
     .detect = snp_detect,
-    .open = snp_open,
-    .close = snp_close,
     .default_alg = snp_default_alg,
     .count = snp_count,
     .read = snp_read,

@@ -125,15 +125,6 @@ static int tdx_detect(const char *sysroot, struct cct_detection *d)
     return score > 0 ? 1 : 0;
 }
 
-static int tdx_open(cct_context *ctx)
-{
-    return 0;
-}
-
-static void tdx_close(cct_context *ctx)
-{
-}
-
 static int tdx_default_alg(cct_context *ctx, uint16_t *alg)
 {
     *alg = CCT_ALG_SHA384;
@@ -492,8 +483,6 @@ const struct cct_platform_ops cct_platform_tdx = {
     .platform = CCT_PLATFORM_TDX,
     .name = "tdx",
     .detect = tdx_detect,
-    .open = tdx_open,
-    .close = tdx_close,
     .default_alg = tdx_default_alg,
     .count = tdx_count,
     .read = tdx_read,
