@@ -12,6 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct cct_cca_token t;
     struct cct_verify_result res;
+    cct_verify_result_init(&res);
     if (cct_cca_token_parse(data, size, &t, NULL) == 0) {
         cct_cca_token_free(&t);
         (void)!cct_verify_cca_token(data, size, NULL, &res, NULL);

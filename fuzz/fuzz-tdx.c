@@ -16,6 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct cct_verify_result res;
     struct cct_verify_options o = CCT_VERIFY_OPTIONS_INIT;
     enum cct_report_type type;
+    cct_verify_result_init(&res);
     (void)cct_report_detect(data, size, &type);
     if (cct_tdx_quote_parse(data, size, &q, NULL) == 0) {
         (void)!cct_verify_tdx_quote(data, size, &o, &res, NULL);

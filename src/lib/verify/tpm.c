@@ -115,15 +115,22 @@ static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash, 
     }
     ok = ok && EVP_DigestFinal_ex(ctx, d, NULL) == 1;
     EVP_MD_CTX_free(ctx);
+    if (used == 0) {
+        /* A digest over nothing vouches for no register. */
+        vres_add(res, "pcr-digest", false, "the quote selects no PCR: it vouches for no measurement");
+        return;
+    }
     bool match = ok && cct_memeq_ct(d, a->pcr_digest, a->pcr_digest_len) == 1;
     vres_add(res, "pcr-digest", match, "%s over %zu selected PCR values",
              match ? "pcrDigest equals the hash of the given PCR values" : "pcrDigest differs from the hash",
              used);
 }
 
-int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_options *o,
+int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_options *opts,
                          struct cct_verify_result *res, struct cct_error *err)
 {
+    struct cct_verify_options ob;
+    const struct cct_verify_options *o = &ob;
     struct cct_tpm_attest a;
     struct cct_tpm_signature sig;
     struct cct_error perr;
@@ -132,10 +139,10 @@ int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     int rc;
     uint16_t sig_hash = 0;
 
-    if (res == NULL) {
-        return cct_err(err, CCT_EINVAL, -1, -1, "no result");
+    rc = vopts_begin(opts, CCT_REPORT_TPM_QUOTE, &ob, res, err);
+    if (rc < 0) {
+        return rc;
     }
-    vres_init(res, CCT_REPORT_TPM_QUOTE);
     cct_error_clear(&perr);
     rc = cct_tpm_attest_parse(p, len, &a, &perr);
     if (rc < 0) {
@@ -192,6 +199,8 @@ int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     } else {
         check_pcr_digest(&a, sig_hash, o, res);
     }
+    vres_skip(res, "ak-trust", "the AK is taken as given: its binding to a TPM (EK certificate, credential "
+                               "activation) is not checked");
     EVP_PKEY_free(ak);
     return vres_finish(res, err);
 }
