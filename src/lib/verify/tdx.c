@@ -42,10 +42,6 @@ static bool tdx_is_simulation(const struct cct_tdx_quote *q, STACK_OF(X509) *cha
                               const char **where)
 {
     static const char tag[] = "cctrusted-sim";
-    if (memcmp(q->user_data, tag, sizeof(tag) - 1) == 0) {
-        *where = "the quote header names";
-        return true;
-    }
     if (cct__certs_have_simulation(roots)) {
         *where = "the trust anchor is";
         return true;
@@ -53,6 +49,10 @@ static bool tdx_is_simulation(const struct cct_tdx_quote *q, STACK_OF(X509) *cha
     if (cct__certs_have_simulation(chain) ||
         (q->pck_cert_type == CCT_TDX_CERT_PCK_CHAIN && cct__blob_has_simulation(q->pck_chain, q->pck_chain_len))) {
         *where = "the PCK chain ends in";
+        return true;
+    }
+    if (memcmp(q->user_data, tag, sizeof(tag) - 1) == 0) {
+        *where = "the quote header (user data \"cctrusted-sim\") names";
         return true;
     }
     return false;
