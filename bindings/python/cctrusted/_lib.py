@@ -137,6 +137,14 @@ class cct_replay_options(ctypes.Structure):
     _fields_ = [
         ("version", c_uint),
         ("workarounds", c_u32),
+        ("ima_register", c_int),
+        ("n_ima_banks", ctypes.c_size_t),
+        ("ima_banks", c_u16 * 8),
+        ("n_ima_padded", ctypes.c_size_t),
+        ("ima_padded", c_u16 * 8),
+        ("mrtd", ctypes.c_void_p),
+        ("mrtd_len", ctypes.c_size_t),
+        ("flags", c_u32),
     ]
 
 
@@ -210,6 +218,7 @@ class cct_log_source(ctypes.Structure):
         ("path", ctypes.c_char * 256),
         ("format", c_int),
         ("role", ctypes.c_char * 16),
+        ("ima_register", c_int),
     ]
 
 
