@@ -27,6 +27,7 @@ static const char *check_name(enum cct_digest_check c)
     switch (c) {
     case CCT_DIGEST_OK: return "ok";
     case CCT_DIGEST_OK_ALT: return "ok-variant";
+    case CCT_DIGEST_OK_RULE: return "ok-rule";
     case CCT_DIGEST_MISMATCH: return "mismatch";
     default: return "not-applicable";
     }

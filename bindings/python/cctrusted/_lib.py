@@ -46,7 +46,7 @@ CCT_EVENT_F_HEADER = 0x1
 CCT_EVENT_F_IMA_VIOLATION = 0x8
 CCT_CEL_PCCLIENT_STD = 5
 CCT_DECODE_TEXT, CCT_DECODE_JSON = 0, 1
-DIGEST_CHECK_NAMES = {0: "not-applicable", 1: "ok", 2: "ok-variant", 3: "mismatch"}
+DIGEST_CHECK_NAMES = {0: "not-applicable", 1: "ok", 2: "ok-variant", 3: "mismatch", 4: "ok-rule"}
 CEL_CONTENT_NAMES = {4: "cel_mgt", 5: "pcclient_std", 7: "ima_template", 8: "ima_tlv", 9: "systemd", 80: "cos"}
 
 # include/cctrusted/context.h
