@@ -11,10 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <stdarg.h>
-#include <inttypes.h>
-
-#include <cctrusted/ima.h>
 #include <cctrusted/replay.h>
 #include <cctrusted/report.h>
 #include <cctrusted/verify.h>
@@ -154,163 +150,6 @@ static int load_pcrs(const char *path, struct cct_pcr_value *pcrs, size_t *n)
     return rc;
 }
 
-static int is_ima(enum cct_log_format f)
-{
-    return f == CCT_LOG_IMA_ASCII || f == CCT_LOG_IMA_BINARY;
-}
-
-/*
- * Replay event logs the way a verifier trusts them: boot logs first, then
- * IMA lists, whose entries go to RTMRs when a CCEL is among the logs (a TDX
- * kernel extends RTMR2) and to PCRs otherwise.
- */
-static int replay_logs(const char *const *paths, size_t n, cct_replay **out)
-{
-    enum cct_log_format fmt[MAX_LOGS];
-    int have_ccel = 0;
-    cct_replay *rp = NULL;
-    struct cct_error err;
-    int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        cct_eventlog *log = NULL;
-        cct_error_clear(&err);
-        rc = cct_eventlog_from_file(paths[i], NULL, &log, &err);
-        if (rc < 0) {
-            cli_error(paths[i], &err);
-            return cli_exit_for(rc);
-        }
-        fmt[i] = cct_eventlog_format(log);
-        have_ccel |= fmt[i] == CCT_LOG_CCEL;
-        cct_eventlog_free(log);
-    }
-    if (cct_replay_new(NULL, &rp) < 0) {
-        return EXIT_ENV;
-    }
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < n; i++) {
-            if (is_ima(fmt[i]) != (pass == 1)) {
-                continue;
-            }
-            cct_eventlog *log = NULL;
-            struct cct_event ev;
-            rc = cct_eventlog_from_file(paths[i], NULL, &log, &err);
-            if (rc == 0 && is_ima(fmt[i])) {
-                rc = cct_eventlog_ima_set_register(log, have_ccel ? CCT_REG_RTMR : CCT_REG_PCR);
-            }
-            while (rc == 0 && (rc = cct_eventlog_next(log, &ev)) == 1) {
-                rc = cct_replay_event(rp, &ev);
-            }
-            if (rc < 0) {
-                cli_error(paths[i], log ? cct_eventlog_error(log) : &err);
-                cct_eventlog_free(log);
-                cct_replay_free(rp);
-                return rc == CCT_ENOMEM ? EXIT_ENV : EXIT_INVALID;
-            }
-            cct_eventlog_free(log);
-        }
-    }
-    (void)cct_replay_finish(rp);
-    *out = rp;
-    return 0;
-}
-
-/* PCR values of the quote's selection from replaying event logs. */
-static int pcrs_from_eventlog(const char *const *paths, size_t nlogs, const uint8_t *quote, size_t qlen,
-                              struct cct_pcr_value *pcrs, size_t *n)
-{
-    struct cct_tpm_attest a;
-    struct cct_error err;
-    cct_replay *rp = NULL;
-    cct_error_clear(&err);
-    if (cct_tpm_attest_parse(quote, qlen, &a, &err) < 0) {
-        return 0; /* the verifier reports the parse error */
-    }
-    int rc = replay_logs(paths, nlogs, &rp);
-    if (rc != 0) {
-        return rc;
-    }
-    *n = 0;
-    for (size_t s = 0; s < a.n_selections; s++) {
-        for (uint32_t i = 0; i < 8u * a.selections[s].size_of_select; i++) {
-            struct cct_register reg;
-            if (!(a.selections[s].select[i / 8] & (1u << (i % 8))) || *n >= CCT_MAX_PCR_VALUES) {
-                continue;
-            }
-            if (cct_replay_lookup(rp, CCT_REG_PCR, i, a.selections[s].hash, &reg) == 0) {
-                pcrs[*n].alg = a.selections[s].hash;
-                pcrs[*n].index = i;
-                memcpy(pcrs[*n].digest, reg.digest, reg.size <= 64 ? reg.size : 64);
-                (*n)++;
-            }
-        }
-    }
-    cct_replay_free(rp);
-    return 0;
-}
-
-static void add_check(struct cct_verify_result *res, const char *name, int ok, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void add_check(struct cct_verify_result *res, const char *name, int ok, const char *fmt, ...)
-{
-    if (!ok) {
-        res->ok = 0;
-    }
-    if (res->n_checks >= CCT_MAX_CHECKS) {
-        res->dropped++;
-        res->ok = 0;
-        return;
-    }
-    struct cct_check *c = &res->checks[res->n_checks++];
-    snprintf(c->name, sizeof(c->name), "%s", name);
-    c->ok = ok;
-    c->status = ok ? CCT_CHECK_PASSED : CCT_CHECK_FAILED;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
-    va_end(ap);
-}
-
-/* TDX: the replayed RTMRs must equal the quote's; that is how the logs are trusted. */
-static int check_rtmrs(const char *const *paths, size_t nlogs, const uint8_t *quote, size_t qlen,
-                       struct cct_verify_result *res)
-{
-    struct cct_tdx_quote q;
-    struct cct_error err;
-    cct_replay *rp = NULL;
-    cct_error_clear(&err);
-    if (cct_tdx_quote_parse(quote, qlen, &q, &err) < 0) {
-        return 0;
-    }
-    int rc = replay_logs(paths, nlogs, &rp);
-    if (rc != 0) {
-        return rc;
-    }
-    for (uint32_t i = 0; i < 4; i++) {
-        struct cct_register reg;
-        char name[32];
-        snprintf(name, sizeof(name), "rtmr%u-replay", i);
-        if (cct_replay_lookup(rp, CCT_REG_RTMR, i, CCT_ALG_SHA384, &reg) < 0) {
-            add_check(res, name, 0, "cannot compute the replayed value");
-            continue;
-        }
-        if (reg.size == 48 && memcmp(reg.digest, q.body.rtmr[i], 48) == 0) {
-            add_check(res, name, 1, "RTMR%u replayed from %" PRIu64 " events equals the quote", i,
-                      reg.n_events);
-        } else {
-            /* The detail shows the first 8 bytes of each value. */
-            char got[17], want[17];
-            for (int k = 0; k < 8; k++) {
-                snprintf(got + 2 * k, 3, "%02x", reg.digest[k]);
-                snprintf(want + 2 * k, 3, "%02x", q.body.rtmr[i][k]);
-            }
-            add_check(res, name, 0, "RTMR%u: replayed %s..., quote has %s...", i, got, want);
-        }
-    }
-    cct_replay_free(rp);
-    return 0;
-}
-
 /* Command line, before any file is read. */
 struct verify_args {
     bool json;
@@ -423,6 +262,7 @@ struct verify_inputs {
     size_t evidence_len, certs_len, root_len, signature_len, ak_len, cpak_len, collateral_len;
     struct cct_pcr_value pcrs[CCT_MAX_PCR_VALUES];
     uint8_t nonce[1024];
+    struct cct_log_input logs[MAX_LOGS];
 };
 
 static void free_inputs(struct verify_inputs *in)
@@ -491,17 +331,14 @@ static int load_inputs(struct verify_args *a, struct verify_inputs *in)
             rc = EXIT_USAGE;
         }
     }
-    if (rc == 0 && a->n_logs > 0) {
-        if (a->pcrs != NULL) {
-            fprintf(stderr, "cctrusted: --pcrs and --eventlog are exclusive\n");
-            return EXIT_USAGE;
-        }
-        enum cct_report_type t;
-        if (cct_report_detect(in->evidence, in->evidence_len, &t) == 0 && t == CCT_REPORT_TPM_QUOTE) {
-            rc = pcrs_from_eventlog(a->logs, a->n_logs, in->evidence, in->evidence_len, in->pcrs, &o->n_pcrs);
-            o->pcrs = o->n_pcrs > 0 ? in->pcrs : NULL;
-        }
+    for (size_t i = 0; i < a->n_logs; i++) {
+        memset(&in->logs[i], 0, sizeof(in->logs[i]));
+        in->logs[i].path = a->logs[i];
+        in->logs[i].format = CCT_LOG_AUTO;
+        in->logs[i].ima_register = CCT_IMA_REGISTER_AUTO;
     }
+    o->logs = a->n_logs > 0 ? in->logs : NULL;
+    o->n_logs = a->n_logs;
     o->certs = in->certs;
     o->certs_len = in->certs_len;
     o->root = in->root;
@@ -606,17 +443,13 @@ int cmd_verify(int argc, char **argv)
             cli_error("verify", &err);
             rc = cli_exit_for(vrc);
         } else {
-            if (res->type == CCT_REPORT_TDX_QUOTE && a.n_logs > 0) {
-                rc = check_rtmrs(a.logs, a.n_logs, in->evidence, in->evidence_len, res);
-                vrc = rc == 0 && vrc == 0 && res->ok ? 0 : CCT_EVERIFY;
-            }
-            bool ok = rc == 0 && vrc == 0 && res->ok;
-            if (rc == 0 && a.json) {
+            bool ok = vrc == 0 && res->ok;
+            if (a.json) {
                 print_json(res, ok);
-            } else if (rc == 0) {
+            } else {
                 print_text(res, ok);
             }
-            rc = rc != 0 ? rc : ok ? EXIT_OK : EXIT_INVALID;
+            rc = ok ? EXIT_OK : EXIT_INVALID;
         }
     }
     free(res);

@@ -58,6 +58,38 @@ static bool tdx_is_simulation(const struct cct_tdx_quote *q, STACK_OF(X509) *cha
     return false;
 }
 
+/*
+ * Event logs: every event bound to RTMR0-3 (verify/binding.c), and each
+ * replayed RTMR equal to the quote's. 0 or an environment error.
+ */
+static int tdx_bind_logs(const struct cct_tdx_quote *q, const struct cct_verify_options *o,
+                         struct cct_verify_result *res, struct cct_error *err)
+{
+    struct cct__coverage cov;
+    cct_replay *rp = NULL;
+    cct__coverage_tdx(&cov);
+    int rc = cct__bind_logs(o, &cov, "RTMR0-3 SHA-384", &rp, res, err);
+    for (uint32_t i = 0; rp != NULL && i < 4; i++) {
+        struct cct_register reg;
+        char name[32];
+        snprintf(name, sizeof(name), "rtmr%u-replay", i);
+        if (cct_replay_lookup(rp, CCT_REG_RTMR, i, CCT_ALG_SHA384, &reg) < 0 || reg.size != 48) {
+            vres_add(res, name, false, "cannot compute the replayed RTMR%u", i);
+        } else if (cct_memeq_ct(reg.digest, q->body.rtmr[i], 48) == 1) {
+            vres_add(res, name, true, "RTMR%u replayed from %llu events equals the quote", i,
+                     (unsigned long long)reg.n_events);
+        } else {
+            char got[17], want[17];
+            cct_hex_encode(reg.digest, 8, got);
+            cct_hex_encode(q->body.rtmr[i], 8, want);
+            vres_add(res, name, false, "RTMR%u replayed from %llu events is %s..., the quote has %s...", i,
+                     (unsigned long long)reg.n_events, got, want);
+        }
+    }
+    cct_replay_free(rp);
+    return rc;
+}
+
 /* What a quote verification does not judge: said, never reported as an ok check. */
 static void tdx_unchecked(const struct cct_verify_options *o, struct cct_verify_result *res)
 {
@@ -70,6 +102,7 @@ static void tdx_unchecked(const struct cct_verify_options *o, struct cct_verify_
     if (o->logs == NULL) {
         vres_skip(res, "rtmr", "no event log given: RTMR0-3 not bound to any measured event");
     }
+
     vres_skip(res, "measurements", "MRTD, MRCONFIGID, MROWNER, MROWNERCONFIG and XFAM are shown, not compared "
                                    "with reference values");
 }
@@ -198,10 +231,15 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     if (o->nonce != NULL) {
         cct__check_report_data(q.body.report_data, "REPORTDATA", o, res);
     }
+    if (o->logs != NULL && (rc = tdx_bind_logs(&q, o, res, err)) < 0) {
+        goto out;
+    }
     tdx_unchecked(o, res);
 done:
+    rc = vres_finish(res, err);
+out:
     EVP_PKEY_free(ak);
     free_certs(chain);
     free_certs(roots);
-    return vres_finish(res, err);
+    return rc;
 }
