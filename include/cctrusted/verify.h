@@ -187,6 +187,15 @@ CCT_WUR int cct_verify_report(const uint8_t *p, size_t len, const struct cct_ver
                               struct cct_verify_result *res, struct cct_error *err);
 
 /**
+ * Parse PCR values: tokens "[ALG:][PCR]N=HEX" (N 0..31; ALG a name such as
+ * sha256, else taken from the digest size) separated by white space, commas
+ * or semicolons. Fills up to max values and sets *n. Returns 0, CCT_ELIMIT
+ * past max, or CCT_EMALFORMED with err naming the token and its offset.
+ */
+CCT_WUR int cct_pcr_values_parse(const uint8_t *buf, size_t len, struct cct_pcr_value *out, size_t max, size_t *n,
+                                 struct cct_error *err);
+
+/**
  * Parse a time "YYYY-MM-DD[THH:MM:SS[Z]]" or "@SECONDS" into seconds since
  * the epoch (UTC). 0 or CCT_EINVAL.
  */

@@ -6,7 +6,6 @@
  * Every rule (what applies, what is bound, what passes) is the library's
  * (cct_verify_report); this file parses options and prints.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,104 +49,23 @@ static void usage(FILE *f)
             "exit: 0 verified, 2 a check failed, 1 usage, 3 environment\n");
 }
 
-static uint16_t alg_for_size(size_t n)
-{
-    switch (n) {
-    case 20: return CCT_ALG_SHA1;
-    case 32: return CCT_ALG_SHA256;
-    case 48: return CCT_ALG_SHA384;
-    case 64: return CCT_ALG_SHA512;
-    default: return 0;
-    }
-}
-
-/* Copy t[0..n) into a NUL-terminated buffer of size cap; false when it does not fit. */
-static bool copy_token(char *out, size_t cap, const char *t, size_t n)
-{
-    if (n >= cap) {
-        return false;
-    }
-    memcpy(out, t, n);
-    out[n] = '\0';
-    return true;
-}
-
-/* One token: [ALG:][PCR]N=HEX */
-static bool parse_pcr_token(const char *t, size_t len, struct cct_pcr_value *v)
-{
-    const char *eq = memchr(t, '=', len);
-    const char *colon = memchr(t, ':', len);
-    char num[16], an[16], hex[2 * sizeof(v->digest) + 1];
-    uint64_t idx;
-    size_t n;
-    memset(v, 0, sizeof(*v));
-    if (eq == NULL) {
-        return false;
-    }
-    bool has_alg = colon != NULL && colon < eq;
-    const char *is = has_alg ? colon + 1 : t;
-    if ((size_t)(eq - is) >= 3 && strncasecmp(is, "pcr", 3) == 0) {
-        is += 3;
-    }
-    if (eq == is || !copy_token(num, sizeof(num), is, (size_t)(eq - is)) || !cli_parse_u64(num, &idx) ||
-        idx > 31 || !copy_token(hex, sizeof(hex), eq + 1, len - (size_t)(eq + 1 - t)) ||
-        cli_parse_hex(hex, v->digest, sizeof(v->digest), &n) < 0) {
-        return false;
-    }
-    v->index = (uint32_t)idx;
-    v->alg = alg_for_size(n);
-    if (has_alg) {
-        if (!copy_token(an, sizeof(an), t, (size_t)(colon - t))) {
-            return false;
-        }
-        uint16_t a = cct_alg_from_name(an);
-        if (a == CCT_ALG_ERROR || cct_alg_digest_size(a) != n) {
-            return false;
-        }
-        v->alg = a;
-    }
-    return v->alg != 0;
-}
-
-static bool pcr_sep(char c)
-{
-    return isspace((unsigned char)c) || c == ',' || c == ';';
-}
-
 static int load_pcrs(const char *path, struct cct_pcr_value *pcrs, size_t *n)
 {
     uint8_t *buf;
     size_t len;
+    struct cct_error err;
     int rc = cli_slurp(path, 1u << 20, &buf, &len);
     if (rc != 0) {
         return rc;
     }
-    *n = 0;
-    const char *s = (const char *)buf, *end = s + len;
-    while (rc == 0 && s < end) {
-        while (s < end && pcr_sep(*s)) {
-            s++;
-        }
-        const char *t = s;
-        while (s < end && !pcr_sep(*s)) {
-            s++;
-        }
-        if (s == t) {
-            break;
-        }
-        if (*n >= CCT_MAX_PCR_VALUES) {
-            fprintf(stderr, "cctrusted: %s: more than %d PCR values\n", path, CCT_MAX_PCR_VALUES);
-            rc = EXIT_USAGE;
-        } else if (!parse_pcr_token(t, (size_t)(s - t), &pcrs[*n])) {
-            fprintf(stderr, "cctrusted: %s: cannot parse PCR value '%.*s'\n", path,
-                    (int)(s - t > 40 ? 40 : s - t), t);
-            rc = EXIT_USAGE;
-        } else {
-            (*n)++;
-        }
-    }
+    cct_error_clear(&err);
+    rc = cct_pcr_values_parse(buf, len, pcrs, CCT_MAX_PCR_VALUES, n, &err);
     free(buf);
-    return rc;
+    if (rc < 0) {
+        cli_error(path, &err);
+        return EXIT_USAGE;
+    }
+    return 0;
 }
 
 /* Command line, before any file is read. */

@@ -65,7 +65,8 @@ static void test_states(const uint8_t *q, size_t qlen, const uint8_t *root, size
     size_t unchecked = 0, bad = 0;
     for (size_t i = 0; i < res.n_checks; i++) {
         const struct cct_check *c = &res.checks[i];
-        bad += c->status != CCT_CHECK_FAILED && c->status != CCT_CHECK_PASSED && c->status != CCT_CHECK_NOT_CHECKED;
+        bad += c->status != CCT_CHECK_FAILED && c->status != CCT_CHECK_PASSED &&
+               c->status != CCT_CHECK_NOT_CHECKED;
         bad += c->ok != (c->status == CCT_CHECK_PASSED);
         unchecked += c->status == CCT_CHECK_NOT_CHECKED;
     }
@@ -146,7 +147,8 @@ static void test_options_version(const uint8_t *q, size_t qlen, const uint8_t *r
     free(old);
 }
 
-static void test_inapplicable(const char *dir, const uint8_t *q, size_t qlen, const uint8_t *root, size_t rlen)
+static void test_inapplicable(const char *dir, const uint8_t *q, size_t qlen, const uint8_t *root,
+                              size_t rlen)
 {
     struct cct_verify_result res;
     struct cct_error err;
@@ -170,13 +172,39 @@ static void test_inapplicable(const char *dir, const uint8_t *q, size_t qlen, co
     so.n_logs = 1;
     cct_verify_result_init(&res);
     rc = snp ? cct_verify_snp_report(snp, slen, &so, &res, &err) : -1;
-    check(rc == CCT_EINVAL && strstr(err.message, "eventlog") != NULL, "event logs on an SNP report are refused");
+    check(rc == CCT_EINVAL && strstr(err.message, "eventlog") != NULL,
+          "event logs on an SNP report are refused");
     free(snp);
     struct cct_verify_options bad = CCT_VERIFY_OPTIONS_INIT;
     bad.n_logs = 1; /* no logs pointer */
     cct_verify_result_init(&res);
     rc = cct_verify_tdx_quote(q, qlen, &bad, &res, &err);
     check(rc == CCT_EINVAL, "n_logs without logs is refused");
+}
+
+static void test_pcr_values(void)
+{
+    struct cct_pcr_value v[4];
+    struct cct_error err;
+    size_t n = 99;
+    static const char ok[] = "sha1:PCR3=00112233445566778899aabbccddeeff00112233, 7=0x"
+                             "0000000000000000000000000000000000000000000000000000000000000001;";
+    int rc = cct_pcr_values_parse((const uint8_t *)ok, strlen(ok), v, 4, &n, &err);
+    check(rc == 0 && n == 2 && v[0].alg == CCT_ALG_SHA1 && v[0].index == 3 && v[0].digest[1] == 0x11 &&
+              v[1].alg == CCT_ALG_SHA256 && v[1].index == 7 && v[1].digest[31] == 1,
+          "PCR values: ALG:PCRn=HEX and N=0xHEX (algorithm from the size)");
+    static const char *const bad[] = { "sha256:3=0011", "32=00112233445566778899aabbccddeeff00112233",
+                                       "3=00112", "x=00", "sha1:3" };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char what[96];
+        rc = cct_pcr_values_parse((const uint8_t *)bad[i], strlen(bad[i]), v, 4, &n, &err);
+        snprintf(what, sizeof(what), "PCR values: '%s' refused", bad[i]);
+        check(rc == CCT_EMALFORMED && err.offset == 0, what);
+    }
+    static const char many[] =
+        "1=0000000000000000000000000000000000000000 2=0000000000000000000000000000000000000000";
+    rc = cct_pcr_values_parse((const uint8_t *)many, strlen(many), v, 1, &n, &err);
+    check(rc == CCT_ELIMIT, "PCR values: more than max refused");
 }
 
 int main(int argc, char **argv)
@@ -205,6 +233,7 @@ int main(int argc, char **argv)
     test_result_size(q, qlen, root, rlen);
     test_options_version(q, qlen, root, rlen);
     test_inapplicable(dir, q, qlen, root, rlen);
+    test_pcr_values();
     free(q);
     free(root);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
