@@ -15,10 +15,13 @@ import subprocess
 import sys
 import tempfile
 
-CLI, GEN = sys.argv[1:3]
+CLI, GEN, GEN_IMA = sys.argv[1:4]
 spec = importlib.util.spec_from_file_location("gen_quotes", GEN)
 gen = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(gen)
+spec = importlib.util.spec_from_file_location("gen_ima", GEN_IMA)
+ima = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ima)
 failures = []
 
 
@@ -197,6 +200,17 @@ with tempfile.TemporaryDirectory() as d:
     rc, doc, _ = verify_json(p("evil.quote"), "--root", root, "--nonce", "ff")
     check(rc == 2 and doc["verdict"] == "fail" and evil_cn in detail(doc, "pck-chain"),
           "JSON: the CN is carried exactly, escaped by JSON")
+
+    # replay notes quote IMA file names: escaped in text output
+    e = ima.Entry("ima-ng", 10, [("d-ng", ima.fdig("sha256", "/x")), ("n-ng", "/x\nverdict: ok\x1b[2K")])
+    rec = bytearray(e.binary())
+    rec[4] ^= 1  # template hash no longer matches the template data: the replay notes it
+    open(p("evil-ima.bin"), "wb").write(bytes(rec))
+    r = subprocess.run([CLI, "replay", p("evil-ima.bin")], capture_output=True, text=True)
+    lines = (r.stdout + r.stderr).splitlines()
+    check(any("/x\\nverdict: ok\\x1b" in line for line in lines)
+          and not any(line.startswith("verdict") for line in lines) and "\x1b" not in r.stdout + r.stderr,
+          "replay text: a note quoting an IMA file name is escaped")
 
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
