@@ -109,7 +109,11 @@ with tempfile.TemporaryDirectory() as d:
     check(rc == 2 and status(doc)["realm-challenge"] == "fail", "CCA --nonce '' never matches a realm challenge")
     rd = gen.pattern("report_data", 64)
     rc, doc, _ = verify_json(*base["tdx"], "--nonce", rd[:32].hex())
-    check(rc == 0 and status(doc)["report-data"] == "ok", "TDX nonce prefix of REPORTDATA passes")
+    check(rc == 0 and status(doc)["report-data"] == "ok" and status(doc)["report-data-rest"] == "not-checked"
+          and "32..63" in detail(doc, "report-data-rest"),
+          "TDX nonce prefix of REPORTDATA passes; the bytes after it are listed as not compared")
+    rc, doc, _ = verify_json(*base["tdx"], "--nonce", rd.hex())
+    check(rc == 0 and "report-data-rest" not in status(doc), "TDX full 64-byte nonce: nothing left uncompared")
     rc, doc, _ = verify_json(*base["tdx"], "--nonce", (rd + b"\0").hex())
     check(rc == 2 and status(doc)["report-data"] == "fail", "TDX nonce longer than REPORTDATA fails")
 

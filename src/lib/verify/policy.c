@@ -294,8 +294,11 @@ void cct__check_report_data(const uint8_t rd[64], const char *field, const struc
         vres_add(res, "report-data", false, "the nonce has %zu bytes; %s has 64", o->nonce_len, field);
     } else {
         bool ok = cct_memeq_ct(o->nonce, rd, o->nonce_len) == 1;
-        vres_add(res, "report-data", ok, "%s %s the given %zu-byte value%s", field,
-                 ok ? "starts with" : "does not start with", o->nonce_len,
-                 ok && o->nonce_len < 64 ? " (the rest is not compared)" : "");
+        vres_add(res, "report-data", ok, "%s %s the given %zu-byte value", field,
+                 ok ? "starts with" : "does not start with", o->nonce_len);
+        if (ok && o->nonce_len < 64) {
+            /* A prefix is a partial comparison: say what it leaves out. */
+            vres_skip(res, "report-data-rest", "%s bytes %zu..63 are not compared", field, o->nonce_len);
+        }
     }
 }
