@@ -199,6 +199,8 @@ int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct
  * The live value of every register and bank the replay holds, as expected
  * values for cct_replay_compare(). A register or bank the platform does not
  * have (or MRTD, which only a report gives) gets size 0: not compared.
+ * Registers no event feeds are added when their live value is not their
+ * initial value (extended without a log record: a mismatch).
  * Returns 0 with *n set, CCT_ELIMIT past max.
  */
 int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max, size_t *n);

@@ -12,6 +12,7 @@
 #include "platform/platform.h"
 #include "platform/tee.h"
 #include "replay/replay_internal.h"
+#include "util/hex.h"
 #include "util/error.h"
 
 /* Detection order: TEE-specific interfaces first, the TPM last (a CVM
@@ -431,6 +432,53 @@ int cct_get_banks(cct_context *ctx, uint32_t index, uint16_t *algs, size_t max, 
     return 0;
 }
 
+/*
+ * Registers no event feeds must still hold their initial value; one that
+ * does not was extended without a log record, so it becomes an expected
+ * value too (and shows up as a mismatch).
+ */
+static int unlogged_registers(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max,
+                              size_t *k)
+{
+    uint32_t count = 0;
+    struct cct_measurement m;
+    int r = cct_get_measurement_count(ctx, &count);
+    if (r < 0) {
+        return r;
+    }
+    for (uint32_t idx = 0; idx < count; idx++) {
+        uint16_t algs[CCT_MAX_DIGESTS];
+        size_t nb = 0;
+        r = cct_get_banks(ctx, idx, algs, CCT_MAX_DIGESTS, &nb);
+        for (size_t b = 0; r == 0 && b < nb; b++) {
+            struct cct_register reg;
+            r = cct_get_measurement(ctx, idx, algs[b], &m);
+            if (r < 0) {
+                break;
+            }
+            r = cct_replay_lookup(rp, m.kind, idx, algs[b], &reg);
+            if (r < 0 || reg.n_events > 0 || (reg.size == m.size && cct_memeq_ct(reg.digest, m.digest, m.size))) {
+                continue;
+            }
+            if (*k == max) {
+                return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "more than %zu registers", max);
+            }
+            struct cct_expected *e = &out[(*k)++];
+            memset(e, 0, sizeof(*e));
+            e->have_kind = 1;
+            e->kind = m.kind;
+            e->index = idx;
+            e->alg = algs[b];
+            e->size = m.size;
+            memcpy(e->digest, m.digest, m.size);
+        }
+        if (r < 0) {
+            return r;
+        }
+    }
+    return 0;
+}
+
 int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max, size_t *n)
 {
     if (ctx == NULL) {
@@ -468,6 +516,10 @@ int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expecte
         }
         e->size = m.size;
         memcpy(e->digest, m.digest, m.size);
+    }
+    int r = unlogged_registers(ctx, rp, out, max, &k);
+    if (r < 0) {
+        return r;
     }
     cct_error_clear(&ctx->err);
     *n = k;
