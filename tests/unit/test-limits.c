@@ -25,7 +25,7 @@
 #include "logbuilder.h"
 #include "util/file.h"
 
-static const uint16_t B2[] = {CCT_ALG_SHA1, CCT_ALG_SHA256};
+static const uint16_t B2[] = { CCT_ALG_SHA1, CCT_ALG_SHA256 };
 
 /* A log path that must be refused as not a regular file, with kind in the message. */
 static void refused(const char *path, enum cct_log_format fmt, const char *kind)
