@@ -176,9 +176,18 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
         free(ctx);
         return r;
     }
-    /* Complete or roll back an extend interrupted by a crash. */
-    if (cct_runtime_log_recover(ctx) < 0) {
-        cct_error_clear(&ctx->err);
+    /* A corrupt or unsafe runtime log fails the open, so nobody is served wrong data. The
+     * check never changes the log: repair happens under the extend lock (runtime_log.c). */
+    r = cct_runtime_log_check(ctx);
+    if (r < 0) {
+        if (err) {
+            *err = ctx->err;
+        }
+        if (ops->close) {
+            ops->close(ctx);
+        }
+        free(ctx);
+        return r;
     }
     *out = ctx;
     return 0;
