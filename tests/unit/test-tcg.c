@@ -439,14 +439,36 @@ static void test_pcr_range(void **state)
     run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
     assert_int_equal(res.end_rc, 0);
     assert_int_equal(res.last.index, CCT_TCG_MAX_PCR);
+    assert_false(res.last.flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE);
+    /* Past the PCR range: parsed, flagged, kept at the logged index, an anomaly. */
     lb_event2(&b, CCT_TCG_MAX_PCR + 1, EV_POST_CODE, B2, 2, "x", 1);
-    expect_fail(&b, CCT_EMALFORMED, 2, (int64_t)b.start[2]);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.end_rc, 0);
+    assert_int_equal(res.n, 3);
+    assert_int_equal(res.last.index, CCT_TCG_MAX_PCR + 1);
+    assert_int_equal(res.last.index_logged, CCT_TCG_MAX_PCR + 1);
+    assert_true(res.last.flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE);
+    char why[128];
+    assert_int_equal(cct_event_anomaly(&res.last, why, sizeof(why)), 1);
+    assert_non_null(strstr(why, "PCR index 32 is out of range"));
     lb_free(&b);
 
     lb_init(&b);
     lb_legacy(&b, 0, EV_POST_CODE, NULL, "x", 1);
     lb_legacy(&b, 0xffffff00u, EV_POST_CODE, NULL, "x", 1);
-    expect_fail(&b, CCT_EMALFORMED, 1, (int64_t)b.start[1]);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.end_rc, 0);
+    assert_int_equal(res.format, CCT_LOG_TCG1);
+    assert_int_equal(res.last.index, 0xffffff00u);
+    assert_true(res.last.flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE);
+    lb_free(&b);
+
+    /* No log starts with an out-of-range index: that is not a TCG log. */
+    lb_init(&b);
+    lb_legacy(&b, 0xffffffffu, EV_NO_ACTION, NULL, "WBCL", 4);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.open_rc, CCT_EMALFORMED);
+    assert_non_null(strstr(res.open_err.message, "register index 4294967295"));
     lb_free(&b);
 }
 
@@ -478,9 +500,18 @@ static void test_ccel_mapping(void **state)
     assert_int_equal(cct_eventlog_next(log, &ev), 0);
     cct_eventlog_free(log);
 
-    /* MR index 5 does not exist. */
+    /* MR index 5 does not exist: parsed and flagged, not mapped to a register. */
+    struct result res;
     lb_event2(&b, 5, EV_EVENT_TAG, B384, 1, "bad", 3);
-    expect_fail(&b, CCT_EMALFORMED, (int64_t)b.n_records - 1, (int64_t)b.start[b.n_records - 1]);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.end_rc, 0);
+    assert_int_equal(res.format, CCT_LOG_CCEL);
+    assert_int_equal(res.last.index_logged, 5);
+    assert_int_equal(res.last.index, 5);
+    assert_true(res.last.flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE);
+    char why[128];
+    assert_int_equal(cct_event_anomaly(&res.last, why, sizeof(why)), 1);
+    assert_non_null(strstr(why, "CC MR index 5 is out of range"));
     lb_free(&b);
 }
 

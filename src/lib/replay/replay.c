@@ -255,7 +255,8 @@ int cct_replay_event(cct_replay *r, const struct cct_event *ev)
             r->pcr0_locality_set = 1;
         }
     }
-    if (ev->type == EV_NO_ACTION || (ev->flags & CCT_EVENT_F_HEADER)) {
+    if (ev->type == EV_NO_ACTION || (ev->flags & (CCT_EVENT_F_HEADER | CCT_EVENT_F_INDEX_OUT_OF_RANGE))) {
+        /* No register at an out-of-range index: cct_event_anomaly() reports it. */
         return 0;
     }
     if (ev->kind == CCT_REG_MRTD) {
