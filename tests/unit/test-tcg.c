@@ -632,7 +632,7 @@ static void test_not_a_log(void **state)
     run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
     assert_int_equal(res.open_rc, CCT_EMALFORMED);
     assert_non_null(strstr(res.open_err.message, "not an event log: this is a CCEL ACPI table (56 bytes)"));
-    assert_non_null(strstr(res.open_err.message, "65536 bytes at 0xbedbf000"));
+    assert_non_null(strstr(res.open_err.message, "the log is its data area (acpi/tables/data/CCEL)"));
     assert_null(strstr(res.open_err.message, "538976288"));
     /* A broken checksum is no ACPI table: the log reader's own message stands. */
     b.p[9] ^= 1;
