@@ -1100,7 +1100,8 @@ int cct_event_decode(const struct cct_event *ev, enum cct_decode_style style, ch
     struct dec d = {.e = &e, .err = err, .event = (int64_t)ev->number, .rc = 0};
     cct_reader_init(&r, ev->data ? ev->data : (const uint8_t *)"", ev->data_len, 0);
     int rc = dispatch(&d, ev, &r);
-    if (rc == 0) {
+    if (d.rc != 0) {
+        /* err holds the first failure; a decoder that failed again later returns its own code. */
         rc = d.rc;
     }
     cct_emit_finish(&e);
