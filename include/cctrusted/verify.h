@@ -117,10 +117,12 @@ struct cct_verify_options {
     const struct cct_pcr_value *pcrs; /* TPM: PCR values to check the quote's PCR digest against */
     size_t n_pcrs;
     /* ---- version 2 ---- */
-    int allow_simulation; /* TDX: accept a chain ending in the simulation root */
-    int allow_debug;      /* TDX: accept TDATTRIBUTES.DEBUG; SNP: accept policy DEBUG */
+    const uint8_t *mac_key; /* PSA COSE_Mac0: the HMAC key (secret; the caller wipes it) */
+    size_t mac_key_len;
+    int allow_simulation;      /* TDX: accept a chain ending in the simulation root */
+    int allow_debug;           /* TDX: accept TDATTRIBUTES.DEBUG; SNP: accept policy DEBUG */
     int allow_migration_agent; /* SNP: accept policy MIGRATE_MA */
-    int have_vmpl;        /* SNP: the report's VMPL must equal vmpl */
+    int have_vmpl;             /* SNP: the report's VMPL must equal vmpl */
     uint32_t vmpl;
     /*
      * Event logs to bind to the evidence (TDX: RTMRs, TPM: the quote's PCR
@@ -137,7 +139,7 @@ struct cct_verify_options {
 #define CCT_VERIFY_OPTIONS_VERSION 2
 #define CCT_VERIFY_OPTIONS_INIT                                                                              \
     { CCT_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, \
-      0, 0, 0, 0, 0, NULL, 0, NULL }
+      NULL, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
 
 /** Fill *o with the defaults of CCT_VERIFY_OPTIONS_INIT (for bindings). */
 void cct_verify_options_init(struct cct_verify_options *o);

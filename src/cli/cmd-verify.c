@@ -26,8 +26,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: cctrusted verify [--json] FILE [--certs PEM|DER] [--collateral FILE] [--root PEM|DER]\n"
             "                        [--at TIME] [--nonce HEX] [--signature FILE --ak FILE]\n"
-            "                        [--pcrs FILE | --eventlog FILE...] [--cpak PEM] [--allow-sim]\n"
-            "                        [--allow-debug] [--allow-migration-agent] [--vmpl N]\n"
+            "                        [--pcrs FILE | --eventlog FILE...] [--cpak PEM] [--mac-key FILE]\n"
+            "                        [--allow-sim] [--allow-debug] [--allow-migration-agent] [--vmpl N]\n"
             "  --certs FILE       PCK chain (TDX) or VCEK/VLEK [+ ASK, ARK] (SNP) replacing embedded ones\n"
             "  --collateral FILE  TDX collateral: QuoteCollateralV3 JSON, or (repeatable) PCS TCB Info /\n"
             "                     QE Identity responses and their PEM issuer chain\n"
@@ -45,6 +45,7 @@ static void usage(FILE *f)
             "  --allow-migration-agent  SNP: accept a guest policy allowing a migration agent\n"
             "  --vmpl N           SNP: the report's VMPL must be N\n"
             "  --cpak FILE        CCA: platform attestation key (PEM); PSA: the IAK\n"
+            "  --mac-key FILE     PSA COSE_Mac0 token: the MAC key (raw bytes)\n"
             "An option that does not apply to the evidence type is a usage error.\n"
             "exit: 0 verified, 2 a check failed, 1 usage, 3 environment\n");
 }
@@ -72,7 +73,7 @@ static int load_pcrs(const char *path, struct cct_pcr_value *pcrs, size_t *n)
 struct verify_args {
     bool json;
     const char *input;
-    const char *certs, *root, *signature, *ak, *cpak, *pcrs, *nonce;
+    const char *certs, *root, *signature, *ak, *cpak, *mac_key, *pcrs, *nonce;
     const char *collateral[MAX_COLLATERAL];
     int n_collateral;
     const char *logs[MAX_LOGS];
@@ -97,6 +98,7 @@ static int take_option(struct verify_args *a, int c, const char *arg)
     case 's': a->signature = arg; break;
     case 'k': a->ak = arg; break;
     case 'p': a->cpak = arg; break;
+    case 'M': a->mac_key = arg; break;
     case 'P': a->pcrs = arg; break;
     case 'n': a->nonce = arg; break;
     case 'S': a->o.allow_simulation = 1; break;
@@ -156,11 +158,12 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
         { "allow-debug", no_argument, NULL, OPT_ALLOW_DEBUG },
         { "allow-migration-agent", no_argument, NULL, OPT_ALLOW_MA },
         { "vmpl", required_argument, NULL, OPT_VMPL },
+        { "mac-key", required_argument, NULL, 'M' },
         { NULL, 0, NULL, 0 },
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "jc:C:r:a:n:s:k:p:P:e:hS", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "jc:C:r:a:n:s:k:p:P:e:hSM:", longopts, NULL)) != -1) {
         int rc = take_option(a, c, optarg);
         if (rc >= 0) {
             return rc;
@@ -176,8 +179,8 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 
 /* Files read for one verification; freed by free_inputs(). */
 struct verify_inputs {
-    uint8_t *evidence, *certs, *root, *signature, *ak, *cpak, *collateral;
-    size_t evidence_len, certs_len, root_len, signature_len, ak_len, cpak_len, collateral_len;
+    uint8_t *evidence, *certs, *root, *signature, *ak, *cpak, *mac_key, *collateral;
+    size_t evidence_len, certs_len, root_len, signature_len, ak_len, cpak_len, mac_key_len, collateral_len;
     struct cct_pcr_value pcrs[CCT_MAX_PCR_VALUES];
     uint8_t nonce[1024];
     struct cct_log_input logs[MAX_LOGS];
@@ -191,6 +194,10 @@ static void free_inputs(struct verify_inputs *in)
     free(in->signature);
     free(in->ak);
     free(in->cpak);
+    if (in->mac_key != NULL) {
+        explicit_bzero(in->mac_key, in->mac_key_len); /* a secret */
+    }
+    free(in->mac_key);
     free(in->collateral);
 }
 
@@ -241,6 +248,7 @@ static int load_inputs(struct verify_args *a, struct verify_inputs *in)
     rc = rc != 0 ? rc : slurp_opt(a->signature, &in->signature, &in->signature_len);
     rc = rc != 0 ? rc : slurp_opt(a->ak, &in->ak, &in->ak_len);
     rc = rc != 0 ? rc : slurp_opt(a->cpak, &in->cpak, &in->cpak_len);
+    rc = rc != 0 ? rc : slurp_opt(a->mac_key, &in->mac_key, &in->mac_key_len);
     rc = rc != 0 ? rc : load_collateral(a, in);
     if (rc == 0 && a->pcrs != NULL && (rc = load_pcrs(a->pcrs, in->pcrs, &o->n_pcrs)) == 0) {
         o->pcrs = o->n_pcrs > 0 ? in->pcrs : NULL;
@@ -267,6 +275,8 @@ static int load_inputs(struct verify_args *a, struct verify_inputs *in)
     o->ak_len = in->ak_len;
     o->cpak = in->cpak;
     o->cpak_len = in->cpak_len;
+    o->mac_key = in->mac_key;
+    o->mac_key_len = in->mac_key_len;
     o->collateral = in->collateral;
     o->collateral_len = in->collateral_len;
     return rc;

@@ -130,7 +130,7 @@ static void test_options_version(const uint8_t *q, size_t qlen, const uint8_t *r
     check(rc == CCT_EINVAL && res.ok == 0 && in != NULL && in->status == CCT_CHECK_FAILED,
           "options version 99 is refused with a failed input check");
     /* Version 1: exactly the old layout on the heap; reading a new field would be out of bounds. */
-    size_t v1 = offsetof(struct cct_verify_options, allow_simulation);
+    size_t v1 = offsetof(struct cct_verify_options, mac_key);
     struct cct_verify_options full = CCT_VERIFY_OPTIONS_INIT;
     full.version = 1;
     full.root = root;

@@ -12,6 +12,7 @@
 #include "platform/platform.h"
 #include "platform/tee.h"
 #include "replay/replay_internal.h"
+#include "util/hex.h"
 #include "util/error.h"
 
 /* Detection order: TEE-specific interfaces first, the TPM last (a CVM
@@ -175,9 +176,18 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
         free(ctx);
         return r;
     }
-    /* Complete or roll back an extend interrupted by a crash. */
-    if (cct_runtime_log_recover(ctx) < 0) {
-        cct_error_clear(&ctx->err);
+    /* A corrupt or unsafe runtime log fails the open, so nobody is served wrong data. The
+     * check never changes the log: repair happens under the extend lock (runtime_log.c). */
+    r = cct_runtime_log_check(ctx);
+    if (r < 0) {
+        if (err) {
+            *err = ctx->err;
+        }
+        if (ops->close) {
+            ops->close(ctx);
+        }
+        free(ctx);
+        return r;
     }
     *out = ctx;
     return 0;
@@ -431,6 +441,53 @@ int cct_get_banks(cct_context *ctx, uint32_t index, uint16_t *algs, size_t max, 
     return 0;
 }
 
+/*
+ * Registers no event feeds must still hold their initial value; one that
+ * does not was extended without a log record, so it becomes an expected
+ * value too (and shows up as a mismatch).
+ */
+static int unlogged_registers(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max,
+                              size_t *k)
+{
+    uint32_t count = 0;
+    struct cct_measurement m;
+    int r = cct_get_measurement_count(ctx, &count);
+    if (r < 0) {
+        return r;
+    }
+    for (uint32_t idx = 0; idx < count; idx++) {
+        uint16_t algs[CCT_MAX_DIGESTS];
+        size_t nb = 0;
+        r = cct_get_banks(ctx, idx, algs, CCT_MAX_DIGESTS, &nb);
+        for (size_t b = 0; r == 0 && b < nb; b++) {
+            struct cct_register reg;
+            r = cct_get_measurement(ctx, idx, algs[b], &m);
+            if (r < 0) {
+                break;
+            }
+            r = cct_replay_lookup(rp, m.kind, idx, algs[b], &reg);
+            if (r < 0 || reg.n_events > 0 || (reg.size == m.size && cct_memeq_ct(reg.digest, m.digest, m.size))) {
+                continue;
+            }
+            if (*k == max) {
+                return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "more than %zu registers", max);
+            }
+            struct cct_expected *e = &out[(*k)++];
+            memset(e, 0, sizeof(*e));
+            e->have_kind = 1;
+            e->kind = m.kind;
+            e->index = idx;
+            e->alg = algs[b];
+            e->size = m.size;
+            memcpy(e->digest, m.digest, m.size);
+        }
+        if (r < 0) {
+            return r;
+        }
+    }
+    return 0;
+}
+
 int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max, size_t *n)
 {
     if (ctx == NULL) {
@@ -468,6 +525,10 @@ int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expecte
         }
         e->size = m.size;
         memcpy(e->digest, m.digest, m.size);
+    }
+    int r = unlogged_registers(ctx, rp, out, max, &k);
+    if (r < 0) {
+        return r;
     }
     cct_error_clear(&ctx->err);
     *n = k;
@@ -637,4 +698,42 @@ int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t d
     /* The runtime log (write-ahead record, recovery) wraps this call; see
      * platform/runtime_log.c. */
     return cct_runtime_log_extend(ctx, index, digest, digest_len, event_data, event_data_len);
+}
+
+int cct_extend_data(cct_context *ctx, uint32_t index, const uint8_t *data, size_t len, uint8_t *digest_out,
+                    size_t *digest_len)
+{
+    uint16_t alg = 0;
+    uint8_t d[CCT_MAX_DIGEST_SIZE];
+    struct cct_hasher h;
+    if (ctx == NULL) {
+        return CCT_EINVAL;
+    }
+    if (data == NULL && len > 0) {
+        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "invalid extend arguments");
+    }
+    int r = cct_get_default_algorithm(ctx, &alg);
+    if (r < 0) {
+        return r;
+    }
+    r = cct_hasher_init(&h);
+    if (r == 0) {
+        r = cct_hasher_digest(&h, alg, data ? data : (const uint8_t *)"", len, d);
+    }
+    cct_hasher_free(&h);
+    if (r < 0) {
+        return cct_err(&ctx->err, r, -1, -1, "cannot hash with %s", cct_alg_name(alg));
+    }
+    size_t n = cct_alg_digest_size(alg);
+    r = cct_extend(ctx, index, d, n, data, len);
+    if (r < 0) {
+        return r;
+    }
+    if (digest_out != NULL) {
+        memcpy(digest_out, d, n);
+    }
+    if (digest_len != NULL) {
+        *digest_len = n;
+    }
+    return 0;
 }

@@ -94,6 +94,7 @@ static bool opt_given(const struct cct_verify_options *o, int i)
     case 11: return o->allow_debug != 0;
     case 12: return o->allow_migration_agent != 0;
     case 13: return o->have_vmpl != 0;
+    case 14: return o->mac_key != NULL;
     default: return false;
     }
 }
@@ -116,6 +117,7 @@ static const struct {
     { "allow-debug", T_TDX | T_SNP },
     { "allow-migration-agent", T_SNP },
     { "vmpl", T_SNP },
+    { "mac-key", T_CCA },
 };
 
 int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t, struct cct_verify_options *o,
@@ -129,7 +131,7 @@ int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t, str
     if (in != NULL) {
         if (in->version == 1) {
             /* Version 1 ends at n_pcrs: read nothing past it. */
-            memcpy(o, in, offsetof(struct cct_verify_options, allow_simulation));
+            memcpy(o, in, offsetof(struct cct_verify_options, mac_key));
             o->version = CCT_VERIFY_OPTIONS_VERSION;
         } else if (in->version == CCT_VERIFY_OPTIONS_VERSION) {
             *o = *in;
