@@ -6,8 +6,9 @@
  *     covers (and the caller compares those registers with the evidence), or
  *     is an event that by spec never extends (EV_NO_ACTION, log headers);
  *     an event on a register the evidence does not vouch for (MRTD events
- *     included: MRTD is built by the TDX module, not replayable) fails the
- *     check "eventlog-binding";
+ *     included: MRTD is built by the TDX module, not replayable; and events
+ *     on an index beyond the log's register file, which replay skips) fails
+ *     the check "eventlog-binding";
  *   - every event whose digest can be recomputed from its data matches it
  *     (cct_event_check_digest), else "eventlog-data" fails naming it; events
  *     whose digest covers something not in the log are listed as not
@@ -141,14 +142,18 @@ static int walk_event(void *arg, size_t log, const struct cct_event *ev)
         w->error = ext;
         return 1;
     }
-    bool mrtd = ev->kind == CCT_REG_MRTD && ev->type != EV_NO_ACTION && !(ev->flags & CCT_EVENT_F_HEADER);
-    if (ext == 0 && !mrtd) {
+    /* Claims the replay skips are not "never extends" events: MRTD events (no log can be replayed
+     * into MRTD) and events on an index beyond the log's register file are unbound. */
+    bool claim = ev->type != EV_NO_ACTION && !(ev->flags & CCT_EVENT_F_HEADER);
+    bool mrtd = claim && ev->kind == CCT_REG_MRTD;
+    bool range = claim && (ev->flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE) != 0;
+    if (ext == 0 && !mrtd && !range) {
         w->never++;
         return 0;
     }
-    if (mrtd || !event_covered(w, ev, k, idx)) {
+    if (mrtd || range || !event_covered(w, ev, k, idx)) {
         snprintf(what, sizeof(what), "%s%u%s", kind_prefix(mrtd ? CCT_REG_MRTD : k), idx,
-                 mrtd ? " (not replayable)" : "");
+                 mrtd ? " (not replayable)" : range ? " (index out of range)" : "");
         list_add(&w->uncovered, log, ev, what);
         return 0;
     }
