@@ -38,16 +38,18 @@ static STACK_OF(X509) *tdx_roots(const struct cct_verify_options *o)
  * caller's replacement) or the anchor naming the simulation root does, in
  * PEM or DER alike.
  */
-static bool tdx_is_simulation(const struct cct_tdx_quote *q, STACK_OF(X509) *chain, STACK_OF(X509) *roots,
-                              const char **where)
+static bool tdx_is_simulation(const struct cct_tdx_quote *q, STACK_OF(X509) *chain, bool chain_is_quotes,
+                              STACK_OF(X509) *roots, const char **where)
 {
     static const char tag[] = "cctrusted-sim";
     if (cct__certs_have_simulation(roots)) {
         *where = "the trust anchor is";
         return true;
     }
+    /* The quote's own chain is parsed again only when the caller's replaced it. */
     if (cct__certs_have_simulation(chain) ||
-        (q->pck_cert_type == CCT_TDX_CERT_PCK_CHAIN && cct__blob_has_simulation(q->pck_chain, q->pck_chain_len))) {
+        (!chain_is_quotes && q->pck_cert_type == CCT_TDX_CERT_PCK_CHAIN &&
+         cct__blob_has_simulation(q->pck_chain, q->pck_chain_len))) {
         *where = "the PCK chain ends in";
         return true;
     }
@@ -218,7 +220,7 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     }
     {
         const char *where = "";
-        bool sim = tdx_is_simulation(&q, chain, roots, &where);
+        bool sim = tdx_is_simulation(&q, chain, o->certs == NULL, roots, &where);
         cct__check_simulation(sim, where, o, res);
     }
     /* 5. collateral, when given */
