@@ -9,8 +9,9 @@ TDX quote whose RTMRs are their replay, and a TCG2 log with a TPM quote over
 its PCRs; the register values are computed here with hashlib. Then:
   - regression cases: each way an unbound claim used to pass;
   - property: adding one event on any uncovered register, or changing one
-    byte of any digest-checkable event's data, turns "ok" into "fail"
-    (every case counted; the unmodified evidence must stay "ok").
+    byte (every third and the last) of any digest-checkable event's data,
+    turns "ok" into "fail" (every case counted; the unmodified evidence
+    must stay "ok").
 """
 import hashlib
 import importlib.util
@@ -102,6 +103,11 @@ def boot_events(log, pcr):
     log.add(pcr(1), EV_SEPARATOR, b"\0\0\0\0")
     cmd = b"/vmlinuz root=/dev/vda1 ro quiet"
     log.add(pcr(2), EV_IPL, b"kernel_cmdline: " + cmd + b"\0", cmd)
+
+
+def positions(n):
+    """Bytes to change in an n-byte event: every third one and the last (each case is a full verify)."""
+    return sorted(set(range(0, n, 3)) | {n - 1})
 
 
 def checkable(etype):
@@ -236,7 +242,7 @@ with tempfile.TemporaryDirectory() as d:
     for n, (index, etype, data, over) in enumerate(ccel.events):
         if not checkable(etype):
             continue
-        for k in range(len(data)):
+        for k in positions(len(data)):
             rc, doc, st, _ = verify(*tdx, "--eventlog", write(p("ccel-f.bin"), ccel.bytes(flip=(n, k))),
                                     "--eventlog", ima_path)
             if etype == EV_IPL and k < len(b"kernel_cmdline: "):
@@ -250,7 +256,7 @@ with tempfile.TemporaryDirectory() as d:
             failed += ok
             if not ok:
                 check(False, f"property: CCEL event {n + 1} byte {k} flipped still verifies")
-    check(prefix_cases == 16 and prefix_ok == prefix_cases,
+    check(prefix_cases == len(positions(16)) and prefix_ok == prefix_cases,
           f"TDX: {prefix_ok} of {prefix_cases} GRUB prefix flips make the event 'data not verified'")
     for n, e in enumerate(entries):
         if e.violation:
@@ -267,7 +273,7 @@ with tempfile.TemporaryDirectory() as d:
         failed += ok
         if not ok:
             check(False, f"property: IMA entry {n} file digest byte flipped still verifies")
-    check(cases > 100 and failed == cases, f"TDX property: {failed} of {cases} cases turned ok into fail")
+    check(cases > 50 and failed == cases, f"TDX property: {failed} of {cases} cases turned ok into fail")
 
     # ---------------- TPM: TCG2 log (SHA-256) and quotes over PCR selections
     pcrs = {i: v for (i, b), v in tpm_log.registers(lambda i: i).items()}
@@ -301,7 +307,7 @@ with tempfile.TemporaryDirectory() as d:
     for n, (index, etype, data, over) in enumerate(tpm_log.events):
         if not checkable(etype):
             continue
-        for k in range(len(data)):
+        for k in positions(len(data)):
             if etype == EV_IPL and k < len(b"kernel_cmdline: "):
                 continue  # the GRUB prefix: see the TDX case
             cases += 1
@@ -310,7 +316,7 @@ with tempfile.TemporaryDirectory() as d:
             failed += ok
             if not ok:
                 check(False, f"property: TPM log event {n} byte {k} flipped still verifies")
-    check(cases > 50 and failed == cases, f"TPM property: {failed} of {cases} cases turned ok into fail")
+    check(cases > 40 and failed == cases, f"TPM property: {failed} of {cases} cases turned ok into fail")
 
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
