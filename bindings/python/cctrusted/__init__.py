@@ -29,6 +29,7 @@ from . import _events as _E
 from ._classic import CCTrusted, Event, Report, detect, parse_eventlog, replay  # noqa: F401
 from ._common import CCTrustedError, alg_name
 from . import _lib as _L
+from ._events import EventList
 from .api import CCTrustedVmSdk, EvidenceApi, ReplayResult, replay_events
 from .binaryblob import BinaryBlob
 from .ccreport import (AttestationKeyType, CcaToken, CcReport, CcReportData, CcReportSignature, Check,
@@ -44,7 +45,7 @@ from .tcg import (TcgAlgorithmRegistry, TcgCelTypes, TcgDigest, TcgEfiSpecIdEven
 __version__ = "0.1.0"
 
 __all__ = [
-    "CCTrustedVmSdk", "EvidenceApi", "CCTrustedError", "ReplayResult",
+    "CCTrustedVmSdk", "EvidenceApi", "CCTrustedError", "ReplayResult", "EventList",
     "TcgAlgorithmRegistry", "TcgDigest", "TcgEventType", "TcgImrEvent", "TcgPcClientImrEvent",
     "TcgTpmsCelEvent", "TcgTpmsEventImaTemplate", "TcgTpmsEventPcClientStd", "TcgCelTypes",
     "TcgTpmiCelContentType", "TcgEfiSpecIdEvent", "TcgIMR", "TdxRTMR", "TpmPCR", "BinaryBlob",
@@ -72,7 +73,7 @@ def _sources(logs, format: Optional[str], ima_register: Optional[str], index_con
 
 
 def load_eventlogs(logs: Union[LogSpec, Sequence[LogSpec]], format: Optional[str] = None,
-                   ima_register: Optional[str] = None, index_convention: str = "native") -> List[Any]:
+                   ima_register: Optional[str] = None, index_convention: str = "native") -> Sequence[Any]:
     """Parse log files (paths) or buffers (bytes) into seed-shaped events, log by log.
 
     format: None/"auto" (detect) or "tcg2", "tcg1", "ccel", "ima", "ima-bin", "cel-tlv",
@@ -80,10 +81,7 @@ def load_eventlogs(logs: Union[LogSpec, Sequence[LogSpec]], format: Optional[str
     "rtmr"; None: as the library reads the list, PCR; the replay decides "auto" by
     the library's rule). index_convention: "native" or "seed". The events can be
     given to replay_cc_eventlog()."""
-    out: List[Any] = []
-    for src in _sources(logs, format, ima_register, index_convention):
-        out.extend(_E.read(src))
-    return out
+    return _E.EventList.of_sources(_sources(logs, format, ima_register, index_convention))
 
 
 def iter_eventlog(log: LogSpec, format: Optional[str] = None, ima_register: Optional[str] = None,

@@ -8,7 +8,9 @@ be given back to the library unchanged.
 import contextlib
 import ctypes
 import os
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+import struct
+from collections.abc import Sequence
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from . import _lib as L
 from ._common import CCT_EINVAL, Buffer, CCTrustedError, cstr
@@ -110,68 +112,150 @@ def opened(buf: Buffer, fmt: int, ima_register: int):
         L.lib().cct_eventlog_free(log)
 
 
-def _make_event(ev, src: Source, rec_nums: Dict[int, int]):
-    """A seed-shaped event object from a library event view (copied)."""
-    kind = ev.kind
-    index = ev.index
+def _struct_format(st) -> Tuple[str, List[str]]:
+    """A struct module format reading every scalar field of a ctypes structure at
+    the offsets ctypes gives (which the layout test checks against the C compiler),
+    and the names of the values it yields (arrays of structures flattened)."""
+    codes = {ctypes.c_uint64: "Q", ctypes.c_int64: "q", ctypes.c_uint32: "I", ctypes.c_int: "i",
+             ctypes.c_uint16: "H", ctypes.c_uint8: "B", ctypes.c_size_t: "N", ctypes.c_void_p: "P",
+             ctypes.c_uint: "I"}
+    fmt = ["@"]
+    names: List[str] = []
+    pos = 0
+
+    def walk(t, base: int, prefix: str) -> None:
+        nonlocal pos
+        for name, ft in t._fields_:
+            off = base + getattr(t, name).offset
+            if hasattr(ft, "_length_"):
+                et = ft._type_
+                for k in range(ft._length_):
+                    walk(et, off + k * ctypes.sizeof(et), "%s%s.%d." % (prefix, name, k))
+                continue
+            if off > pos:
+                fmt.append("%dx" % (off - pos))
+            fmt.append(codes[ft])
+            names.append(prefix + name)
+            pos = off + ctypes.sizeof(ft)
+
+    walk(st, 0, "")
+    return "".join(fmt), names
+
+
+_EV_FMT, _EV_NAMES = _struct_format(L.cct_event)
+_EV = struct.Struct(_EV_FMT)
+_I = {n: i for i, n in enumerate(_EV_NAMES)}
+_I_DIG = [(_I["digests.%d.alg" % k], _I["digests.%d.size" % k], _I["digests.%d.bytes" % k])
+          for k in range(L.CCT_MAX_DIGESTS)]
+(_I_NUMBER, _I_OFFSET, _I_LENGTH, _I_FORMAT, _I_KIND, _I_INDEX, _I_INDEX_LOGGED, _I_TYPE, _I_FLAGS,
+ _I_NDIG, _I_DATA, _I_DATA_LEN, _I_TPL, _I_TPL_LEN, _I_RECNUM, _I_CT) = (
+    _I[n] for n in ("number", "offset", "length", "format", "kind", "index", "index_logged", "type", "flags",
+                    "n_digests", "data", "data_len", "ima_template", "ima_template_len", "cel_recnum",
+                    "cel_content_type"))
+
+
+def _make_event(ev, src: Source):
+    """A seed-shaped event object from a library event view (every byte copied:
+    slices of the log's own bytes where the view points into them)."""
+    t = _EV.unpack_from(ev)
+    base = src.buf.address
+    end = base + src.buf.size
+    sdata = src.buf.data
+    string_at = ctypes.string_at
+
+    def grab(p: int, n: int) -> bytes:
+        if not n:
+            return b""
+        if base <= p and p + n <= end:
+            return sdata[p - base:p - base + n]
+        return string_at(p, n)
+
+    kind = t[_I_KIND]
+    index = t[_I_INDEX]
     imr = seed_index(kind, index) if src.convention == SEED else index
-    n = min(ev.n_digests, L.CCT_MAX_DIGESTS)
-    digs = ev.digests
-    digests = [TcgDigest(digs[i].alg, ctypes.string_at(digs[i].bytes, digs[i].size)) for i in range(n)]
-    data = ctypes.string_at(ev.data, ev.data_len) if ev.data_len else b""
-    fmt = ev.format
-    rec = rec_nums.get(imr, 0)
-    rec_nums[imr] = rec + 1
-    if fmt in _IMA_FORMATS or ev.ima_template:
-        name = ctypes.string_at(ev.ima_template, ev.ima_template_len).decode("utf-8", "replace")
-        obj: Any = TcgTpmsCelEvent(rec, digests, TcgCelTypes.CEL_IMA_TEMPLATE, imr,
+    digests = [TcgDigest(t[ia], grab(t[ib], t[isz])) for ia, isz, ib in _I_DIG[:min(t[_I_NDIG], L.CCT_MAX_DIGESTS)]]
+    data = grab(t[_I_DATA], t[_I_DATA_LEN])
+    fmt = t[_I_FORMAT]
+    number = t[_I_NUMBER]
+    flags = t[_I_FLAGS]
+    if fmt in _IMA_FORMATS or t[_I_TPL]:
+        name = grab(t[_I_TPL], t[_I_TPL_LEN]).decode("utf-8", "replace")
+        obj: Any = TcgTpmsCelEvent(number, digests, TcgCelTypes.CEL_IMA_TEMPLATE, imr,
                                    content=TcgTpmsEventImaTemplate(data, name))
     elif fmt in _CEL_FORMATS:
-        ct = ev.cel_content_type
-        content: Any
-        if ct == TcgCelTypes.CEL_PCCLIENT_STD:
-            content = TcgTpmsEventPcClientStd(ev.type, data)
-        else:
-            content = TcgTpmsEventPcClientStd(None, data)
-        obj = TcgTpmsCelEvent(ev.cel_recnum, digests, ct, imr, content=content)
-    elif ev.flags & L.CCT_EVENT_F_HEADER and fmt in _HEADER_FORMATS:
-        dig = digests[0].hash if digests else bytes(20)
-        obj = TcgPcClientImrEvent(imr, ev.type, dig, len(data), data)
-        src.header = (ev.offset, ev.length)
+        ct = t[_I_CT]
+        content = TcgTpmsEventPcClientStd(t[_I_TYPE] if ct == TcgCelTypes.CEL_PCCLIENT_STD else None, data)
+        obj = TcgTpmsCelEvent(t[_I_RECNUM], digests, ct, imr, content=content)
+    elif flags & L.CCT_EVENT_F_HEADER and fmt in _HEADER_FORMATS:
+        obj = TcgPcClientImrEvent(imr, t[_I_TYPE], digests[0].hash if digests else bytes(20), len(data), data)
+        obj.rec_num = number
     else:
-        obj = TcgImrEvent(imr, ev.type, digests, len(data), data)
-    obj._origin = (src, ev.number, ev.offset, ev.length)
+        obj = TcgImrEvent(imr, t[_I_TYPE], digests, len(data), data)
+        obj.rec_num = number
+    obj._origin = (src, number, t[_I_OFFSET], t[_I_LENGTH])
     obj._register = _KIND_NAMES.get(kind, "pcr")
-    obj._index_logged = ev.index_logged
-    obj._flags = ev.flags
+    obj._index_logged = t[_I_INDEX_LOGGED]
+    obj._flags = flags
     return obj
 
 
-def read(src: Source, start: int = 0, count: Optional[int] = None) -> List[Any]:
-    """Every event of src (or [start, start + count)) as seed-shaped objects."""
+def _raise_log(lib, log, src: Source) -> None:
+    r = lib.cct_eventlog_error(log).contents.code or -5
+    e = CCTrustedError.from_struct(r, lib.cct_eventlog_error(log))
+    e.log = src.name
+    raise e
+
+
+def count(src: Source) -> int:
+    """Parse the whole log in the library (every record is checked) and count its
+    events; notes the header record. Sets src.count."""
+    lib = L.lib()
+    ev = L.cct_event()
+    evp = ctypes.byref(ev)
+    n = 0
+    with opened(src.buf, src.fmt, src.ima_register) as log:
+        src.fmt = lib.cct_eventlog_format(log)
+        nxt = lib.cct_eventlog_next
+        r = nxt(log, evp)
+        if r == 1:
+            n = 1
+            if ev.flags & L.CCT_EVENT_F_HEADER and src.fmt in _HEADER_FORMATS:
+                src.header = (ev.offset, ev.length)
+            r = nxt(log, evp)
+            while r == 1:
+                n += 1
+                r = nxt(log, evp)
+        if r < 0:
+            _raise_log(lib, log, src)
+    src.count = n
+    return n
+
+
+def read(src: Source, start: int = 0, n: Optional[int] = None) -> List[Any]:
+    """Events [start, start + n) of src (all when n is None) as seed-shaped objects."""
     lib = L.lib()
     out: List[Any] = []
     ev = L.cct_event()
     evp = ctypes.byref(ev)
-    rec_nums: Dict[int, int] = {}
     with opened(src.buf, src.fmt, src.ima_register) as log:
         src.fmt = lib.cct_eventlog_format(log)
-        nxt = lib.cct_eventlog_next
-        seen = 0
-        while count is None or len(out) < count:
-            r = nxt(log, evp)
+        if start or n is not None:
+            r = lib.cct_eventlog_select(log, start, L.CCT_COUNT_ALL if n is None else n)
             if r < 0:
-                e = CCTrustedError.from_struct(r, lib.cct_eventlog_error(log))
-                e.log = src.name
-                raise e
-            if r == 0:
-                break
-            seen += 1
-            obj = _make_event(ev, src, rec_nums)
-            if seen > start:
-                out.append(obj)
-        if count is None:
-            src.count = seen
+                raise CCTrustedError(r, "cannot select events %d.. of %s" % (start, src.name))
+        nxt = lib.cct_eventlog_next
+        app = out.append
+        make = _make_event
+        r = nxt(log, evp)
+        while r == 1:
+            if ev.number == 0 and ev.flags & L.CCT_EVENT_F_HEADER and src.fmt in _HEADER_FORMATS:
+                src.header = (ev.offset, ev.length)
+            app(make(ev, src))
+            r = nxt(log, evp)
+        if r < 0:
+            _raise_log(lib, log, src)
+    if not start and n is None:
+        src.count = len(out)
     return out
 
 
@@ -179,17 +263,90 @@ def iterate(src: Source) -> Iterator[Any]:
     """Events of src one at a time (the log stays open while iterating)."""
     lib = L.lib()
     ev = L.cct_event()
-    rec_nums: Dict[int, int] = {}
     with opened(src.buf, src.fmt, src.ima_register) as log:
         while True:
             r = lib.cct_eventlog_next(log, ctypes.byref(ev))
             if r < 0:
-                e = CCTrustedError.from_struct(r, lib.cct_eventlog_error(log))
-                e.log = src.name
-                raise e
+                _raise_log(lib, log, src)
             if r == 0:
                 return
-            yield _make_event(ev, src, rec_nums)
+            if ev.number == 0 and ev.flags & L.CCT_EVENT_F_HEADER and lib.cct_eventlog_format(log) in _HEADER_FORMATS:
+                src.header = (ev.offset, ev.length)
+            yield _make_event(ev, src)
+
+
+_CHUNK = 4096
+
+
+class EventList(Sequence):
+    """The events of one or more logs, in order, as a read-only sequence.
+
+    The library parses every log when the list is made (a malformed record raises
+    CCTrustedError then, with its event number and offset); the seed-shaped
+    objects are made when an element is first used, a chunk at a time, and kept.
+    Slicing gives a plain list. replay_cc_eventlog() of a whole list hands the
+    logs' bytes to the library without making any object."""
+
+    def __init__(self, ranges: List[Tuple[Source, int, int]]) -> None:
+        self._ranges = [(s, a, b) for s, a, b in ranges if b > a]
+        self._starts: List[int] = []
+        total = 0
+        for _, a, b in self._ranges:
+            self._starts.append(total)
+            total += b - a
+        self._len = total
+        self._cache: Dict[Tuple[int, int], List[Any]] = {}
+
+    @classmethod
+    def of_sources(cls, srcs: List[Source]) -> "EventList":
+        return cls([(s, 0, s.count if s.count else count(s)) for s in srcs])
+
+    def __len__(self) -> int:
+        return self._len
+
+    def _locate(self, i: int) -> Tuple[int, int]:
+        import bisect
+        r = bisect.bisect_right(self._starts, i) - 1
+        return r, self._ranges[r][1] + (i - self._starts[r])
+
+    def _get(self, r: int, number: int) -> Any:
+        src = self._ranges[r][0]
+        c = number // _CHUNK
+        chunk = self._cache.get((r, c))
+        if chunk is None:
+            chunk = read(src, c * _CHUNK, _CHUNK)
+            self._cache[(r, c)] = chunk
+        return chunk[number - c * _CHUNK]
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError("event list index out of range")
+        r, number = self._locate(i)
+        return self._get(r, number)
+
+    def __iter__(self) -> Iterator[Any]:
+        for r, (_, a, b) in enumerate(self._ranges):
+            for number in range(a, b):
+                yield self._get(r, number)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, EventList)):
+            return len(self) == len(other) and all(x is y or x == y for x, y in zip(self, other))
+        return NotImplemented
+
+    def __add__(self, other):
+        return list(self) + list(other)
+
+    def __repr__(self) -> str:
+        return "<EventList of %d events from %d logs>" % (self._len, len(self._ranges))
+
+    def ranges(self) -> List[Tuple[Source, int, int]]:
+        """(log, first event number, end) of each run of the list."""
+        return list(self._ranges)
 
 
 def load(source, fmt: Optional[str] = None, ima_register: Optional[str] = None, convention: str = NATIVE,

@@ -80,12 +80,17 @@ def replay_events(event_logs: Sequence[Any], workarounds=(), ima_register: Optio
     """replay_cc_eventlog with the whole outcome (a ReplayResult)."""
     if not event_logs:
         return ReplayResult({}, [], [], None, None, 0)
-    runs = E.groups(event_logs)
     inputs = []
-    for run in runs:
-        src, data, _ = E._record_bytes(run)
-        inputs.append((src, data))
-    convention = runs[0][0]._origin[0].convention
+    if isinstance(event_logs, E.EventList):
+        for src, a, b in event_logs.ranges():
+            if a == 0 and b == src.count:
+                inputs.append((src, src.data))
+            else:
+                inputs.append(E._record_bytes(E.read(src, a, b - a))[:2])
+    else:
+        for run in E.groups(event_logs):
+            inputs.append(E._record_bytes(run)[:2])
+    convention = inputs[0][0].convention
     opts, keep_opts = E.replay_options(workarounds, ima_register, ima_banks, ima_padded, mrtd, diagnostics)
     rp, keep = E.replay_inputs(inputs, opts)
     try:
@@ -296,27 +301,36 @@ class CCTrustedVmSdk(EvidenceApi):
         return [{"path": os.fsdecode(s.path), "format": lib.cct_log_format_name(s.format).decode(),
                  "role": s.role.decode()} for s in arr[:n.value]]
 
-    def get_cc_eventlog(self, start: Optional[int] = None, count: Optional[int] = None) -> List[Any]:
+    def get_cc_eventlog(self, start: Optional[int] = None, count: Optional[int] = None) -> Sequence[Any]:
         """Every event of the live logs in replay order (boot log, IMA, runtime log):
         TcgPcClientImrEvent (log header), TcgImrEvent, TcgTpmsCelEvent (IMA entries,
-        CEL records). start/count select by position in that list as the seed SDK
+        CEL records), as an EventList (a sequence whose objects are made on first
+        use; slicing gives a list). start/count select by position in that list as the seed SDK
         did: start == len gives [], a start past the end or a count outside
         1..remaining raises ValueError."""
-        events: List[Any] = []
-        for src in self._sources():
-            events.extend(E.read(src))
+        events = E.EventList.of_sources(self._sources())
         total = len(events)
+        first, end = 0, total
         if start is not None:
             if start == total:
-                return []
+                return E.EventList([])
             if not 0 <= start < total:
                 raise ValueError("Invalid parameter start.")
-            events = events[start:]
+            first = start
         if count is not None:
-            if not 0 < count <= len(events):
+            if not 0 < count <= end - first:
                 raise ValueError("Invalid parameter count.")
-            events = events[:count]
-        return events
+            end = first + count
+        if (first, end) == (0, total):
+            return events
+        ranges = []
+        pos = 0
+        for src, a, b in events.ranges():
+            lo, hi = max(first, pos), min(end, pos + b - a)
+            if lo < hi:
+                ranges.append((src, a + lo - pos, a + hi - pos))
+            pos += b - a
+        return E.EventList(ranges)
 
     def iter_cc_eventlog(self) -> Iterator[Any]:
         """The events of get_cc_eventlog() one at a time."""
