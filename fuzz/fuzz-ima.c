@@ -21,11 +21,12 @@ static void run(const uint8_t *data, size_t size, enum cct_log_format fmt, size_
     if (cct_eventlog_from_memory(data, size, &o, &log, NULL) < 0) {
         return;
     }
-    if (cct_eventlog_format(log) == CCT_LOG_IMA_BINARY) {
-        static const uint16_t banks[] = { CCT_ALG_SHA256, CCT_ALG_SHA384 };
-        cct_eventlog_ima_set_banks(log, banks, 2);
-    }
-    if (cct_replay_new(NULL, &rp) < 0) {
+    /* Extra banks: replay computes each bank's template hash. */
+    struct cct_replay_options ro = CCT_REPLAY_OPTIONS_INIT;
+    ro.n_ima_banks = 2;
+    ro.ima_banks[0] = CCT_ALG_SHA256;
+    ro.ima_banks[1] = CCT_ALG_SHA384;
+    if (cct_replay_new(&ro, &rp) < 0) {
         cct_eventlog_free(log);
         return;
     }

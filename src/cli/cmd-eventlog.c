@@ -15,7 +15,7 @@ static void usage(FILE *f)
                "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json, cel-cbor\n"
                "  --output O  text (default), json, or a Canonical Event Log: cel-tlv, cel-json,\n"
                "              cel-json-systemd, cel-cbor (written to stdout or --out FILE)\n"
-               "  --ima-rtmr  with a cel-* output: IMA entries go to RTMR n (a TDX kernel's list)\n"
+               "  --ima-rtmr  with a cel-* output: IMA entries go to RTMR n (default: when a CCEL is given)\n"
                "  A FILE starting with the ACPI signature \"CCEL\" is shown as a CCEL table.\n"
                "  --start N   first event number to show (0 = the header); default 0\n"
                "  --count N   show at most N events; default all. A start past the end shows nothing.\n");

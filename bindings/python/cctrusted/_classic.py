@@ -223,16 +223,18 @@ def _replay_options(workarounds):
     return replay_options(workarounds)[0]
 
 
-def replay(paths, format="auto", workarounds=()):
-    """Replay one or more log files (or buffers) together with cct_replay_logs()
-    (boot logs in the order given, then IMA lists): {(kind, index, alg name): bytes},
-    kind "pcr", "rtmr" or "mrtd". workarounds names opt-in firmware-bug workarounds
-    ("ebs-missing", "dup-separator")."""
+def replay(paths, format="auto", workarounds=(), ima_register="auto", ima_banks=()):
+    """Replay log files (or buffers) together with the library's rules
+    (cct_replay_logs: boot logs first, then IMA lists, IMA in RTMRs when a CCEL
+    is given) into registers: {(kind, index, alg name): bytes}, kind "pcr",
+    "rtmr" or "mrtd". workarounds names opt-in firmware-bug workarounds
+    ("ebs-missing", "dup-separator"); ima_register is "auto", "pcr" or "rtmr";
+    ima_banks names extra banks of IMA entries ("sha256", ...)."""
     from . import _events as E
     if isinstance(paths, (str, bytes, bytearray, memoryview, os.PathLike)):
         paths = [paths]
     srcs = [E.load(p, format) for p in paths]
-    opts, keep_opts = E.replay_options(workarounds)
+    opts, keep_opts = E.replay_options(workarounds, ima_register, ima_banks)
     rp, keep = E.replay_inputs([(s, s.data) for s in srcs], opts)
     try:
         return _replay_results(rp)

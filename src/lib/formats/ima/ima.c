@@ -950,29 +950,6 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
     int violation = is_zero(digest, CCT_IMA_SHA1_SIZE);
     set_record(st, ev, number, off, rec, CCT_LOG_IMA_BINARY, pcr, violation, CCT_ALG_SHA1, digest,
                CCT_IMA_SHA1_SIZE);
-    /* Other banks: the kernel hashes the same template data with each bank's
-     * algorithm (violations stay zero here; replay extends them as 0xFF). */
-    for (size_t b = 0; b < st->set.n_banks && ev->n_digests < CCT_MAX_DIGESTS; b++) {
-        uint16_t alg = st->set.banks[b];
-        size_t ds = cct_alg_digest_size(alg);
-        if (alg == CCT_ALG_SHA1 || ds == 0) {
-            continue;
-        }
-        uint8_t *bd = st->bank_digest[ev->n_digests];
-        if (violation) {
-            memset(bd, 0, ds);
-        } else {
-            int hr = cct_hasher_digest(&st->h, alg, ev->data, ev->data_len, bd);
-            if (hr < 0) {
-                return cct_err(err, hr, (int64_t)number, (int64_t)off, "IMA entry %llu: cannot compute %s",
-                               (unsigned long long)number, cct_alg_name(alg));
-            }
-        }
-        ev->digests[ev->n_digests].alg = alg;
-        ev->digests[ev->n_digests].size = (uint16_t)ds;
-        ev->digests[ev->n_digests].bytes = bd;
-        ev->n_digests++;
-    }
     ev->raw = p;
     ev->raw_len = rec;
     *consumed = rec;

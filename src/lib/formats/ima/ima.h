@@ -28,8 +28,6 @@
 /* Settings that survive a rewind (held by the log, copied into the state). */
 struct cct_ima_settings {
     enum cct_reg_kind kind; /* register file entries extend (default PCR) */
-    size_t n_banks;         /* extra banks for binary logs */
-    uint16_t banks[CCT_MAX_DIGESTS];
 };
 
 struct cct_ima_state {
@@ -45,7 +43,6 @@ struct cct_ima_state {
     size_t scratch_cap;
     uint8_t tmpl_digest[CCT_MAX_DIGEST_SIZE];
     uint8_t file_digest[CCT_MAX_DIGEST_SIZE];
-    uint8_t bank_digest[CCT_MAX_DIGESTS][CCT_MAX_DIGEST_SIZE];
 };
 
 /*
