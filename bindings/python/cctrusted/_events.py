@@ -154,6 +154,17 @@ _I_DIG = [(_I["digests.%d.alg" % k], _I["digests.%d.size" % k], _I["digests.%d.b
                     "cel_content_type"))
 
 
+_ARRAYS: Dict[int, Any] = {}
+
+
+def _copy_out(p: int, n: int) -> bytes:
+    """n bytes at address p (memory the library owns)."""
+    t = _ARRAYS.get(n)
+    if t is None:
+        t = _ARRAYS[n] = ctypes.c_char * n
+    return t.from_address(p).raw
+
+
 def _make_event(ev, src: Source):
     """A seed-shaped event object from a library event view (every byte copied:
     slices of the log's own bytes where the view points into them)."""
@@ -161,14 +172,13 @@ def _make_event(ev, src: Source):
     base = src.buf.address
     end = base + src.buf.size
     sdata = src.buf.data
-    string_at = ctypes.string_at
 
     def grab(p: int, n: int) -> bytes:
         if not n:
             return b""
         if base <= p and p + n <= end:
             return sdata[p - base:p - base + n]
-        return string_at(p, n)
+        return _copy_out(p, n)
 
     kind = t[_I_KIND]
     index = t[_I_INDEX]
@@ -229,6 +239,51 @@ def count(src: Source) -> int:
             _raise_log(lib, log, src)
     src.count = n
     return n
+
+
+def _note_header(src: Source) -> None:
+    lib = L.lib()
+    ev = L.cct_event()
+    with opened(src.buf, src.fmt, src.ima_register) as log:
+        src.fmt = lib.cct_eventlog_format(log)
+        r = lib.cct_eventlog_next(log, ctypes.byref(ev))
+        if r < 0:
+            _raise_log(lib, log, src)
+        if r == 1 and ev.flags & L.CCT_EVENT_F_HEADER and src.fmt in _HEADER_FORMATS:
+            src.header = (ev.offset, ev.length)
+
+
+def count_all(srcs: List[Source]) -> None:
+    """Have the library read every record of every log and count the events
+    (cct_replay_logs without diagnostics reads each log once, in C; its error names
+    the log, event and offset of a bad record). Logs the replay cannot take (an
+    algorithm the crypto layer lacks, too many registers) are counted one event at a
+    time instead."""
+    if not srcs:
+        return
+    lib = L.lib()
+    for src in srcs:
+        _note_header(src)
+    opts, keep_opts = replay_options(diagnostics=False)
+    try:
+        rp, keep = replay_inputs([(s, s.data) for s in srcs], opts)
+    except CCTrustedError as e:
+        if e.code not in (-6, -8):  # CCT_EUNSUPPORTED, CCT_ELIMIT: the records may still be fine
+            raise
+        for src in srcs:
+            count(src)
+        return
+    try:
+        info = L.cct_replay_log_info()
+        for i, src in enumerate(srcs):
+            r = lib.cct_replay_log_info(rp, i, ctypes.byref(info))
+            if r < 0:
+                raise CCTrustedError(r, "no count for log %d" % i)
+            src.count = info.events
+            src.fmt = info.format
+    finally:
+        lib.cct_replay_free(rp)
+        del keep, keep_opts
 
 
 def read(src: Source, start: int = 0, n: Optional[int] = None) -> List[Any]:
@@ -299,7 +354,8 @@ class EventList(Sequence):
 
     @classmethod
     def of_sources(cls, srcs: List[Source]) -> "EventList":
-        return cls([(s, 0, s.count if s.count else count(s)) for s in srcs])
+        count_all(srcs)
+        return cls([(s, 0, s.count) for s in srcs])
 
     def __len__(self) -> int:
         return self._len
@@ -328,8 +384,21 @@ class EventList(Sequence):
         r, number = self._locate(i)
         return self._get(r, number)
 
+    def _fill(self, r: int) -> None:
+        """Make every object of run r in one pass over its log."""
+        src, a, b = self._ranges[r]
+        c0, c1 = a // _CHUNK, (b - 1) // _CHUNK
+        if all((r, c) in self._cache for c in range(c0, c1 + 1)):
+            return
+        events = read(src, c0 * _CHUNK, (c1 + 1 - c0) * _CHUNK)
+        for c in range(c0, c1 + 1):
+            if (r, c) not in self._cache:
+                k = (c - c0) * _CHUNK
+                self._cache[(r, c)] = events[k:k + _CHUNK]
+
     def __iter__(self) -> Iterator[Any]:
         for r, (_, a, b) in enumerate(self._ranges):
+            self._fill(r)
             for number in range(a, b):
                 yield self._get(r, number)
 
