@@ -127,6 +127,10 @@ static void print_text(const struct cct_event *ev)
     } else {
         printf("Register          : %s%u\n", cli_reg_prefix(ev->kind), ev->index);
     }
+    char anomaly[160];
+    if (cct_event_anomaly(ev, anomaly, sizeof(anomaly))) {
+        printf("Anomaly           : %s\n", anomaly);
+    }
     if (is_cel(ev)) {
         printf("CEL recnum        : %" PRIu64 "\n", ev->cel_recnum);
         printf("CEL content type  : %u (%s)\n", ev->cel_content_type, cel_content_name(ev->cel_content_type));
@@ -192,6 +196,11 @@ static void print_json(const struct cct_event *ev, int first)
     }
     printf("],\"data\":");
     cli_json_hex(stdout, ev->data, ev->data_len);
+    char anomaly[160];
+    if (cct_event_anomaly(ev, anomaly, sizeof(anomaly))) {
+        printf(",\"anomaly\":");
+        cli_json_str(stdout, anomaly);
+    }
     if (is_ima(ev) || ev->ima_template) {
         print_ima_json(ev);
     }
