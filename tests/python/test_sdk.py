@@ -105,6 +105,11 @@ def test_sim(tmp):
             sdk.extend(reg, dig, b"app %d" % reg)
             check(sdk.get_cc_measurement([reg]).hash == hashlib.sha384(old + dig).digest(),
                   "extend RTMR%d = sha384(old || digest)" % reg)
+        old = sdk.get_cc_measurement([3]).hash
+        dig = sdk.extend_data(3, b"measured by the library")
+        check(dig == hashlib.sha384(b"measured by the library").digest()
+              and sdk.get_cc_measurement([3]).hash == hashlib.sha384(old + dig).digest(),
+              "extend_data: digest = sha384(data), RTMR3 = sha384(old || digest)")
         events, replayed = cima_check(sdk, "sim after extends")
         check(isinstance(events[-1], cctrusted.TcgTpmsCelEvent) and events[-1].imr_index == 3,
               "the last extend is the last event (a runtime-log record on RTMR3)")

@@ -402,6 +402,7 @@ class cct_snp_report(ctypes.Structure):
         ("sig_r", c_u8 * 72),
         ("sig_s", c_u8 * 72),
         ("signed_data", c_ptr),
+        ("trailing", c_size),
     ]
 
 
@@ -472,6 +473,7 @@ class cct_cose_sign1(ctypes.Structure):
         ("payload_len", c_size),
         ("signature", c_ptr),
         ("signature_len", c_size),
+        ("cose_tag", c_int),
     ]
 
 
@@ -546,6 +548,7 @@ class cct_verify_options(ctypes.Structure):
         ("collateral", c_ptr), ("collateral_len", c_size),
         ("pcrs", c_ptr),
         ("n_pcrs", c_size),
+        ("mac_key", c_ptr), ("mac_key_len", c_size),
     ]
 
 
@@ -656,6 +659,7 @@ _PROTOS = [
     ("cct_replay_live", c_int, [c_ptr, POINTER(cct_replay_options), POINTER(c_ptr)]),
     ("cct_get_banks", c_int, [c_ptr, c_u32, POINTER(c_u16), c_size, POINTER(c_size)]),
     ("cct_extend", c_int, [c_ptr, c_u32, c_ptr, c_size, c_ptr, c_size]),
+    ("cct_extend_data", c_int, [c_ptr, c_u32, c_ptr, c_size, c_ptr, POINTER(c_size)]),
 ]
 
 

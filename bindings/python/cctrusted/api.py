@@ -371,3 +371,16 @@ class CCTrustedVmSdk(EvidenceApi):
         r = L.lib().cct_extend(self._h(), index, digest, len(digest), data if data else None, len(data))
         if r < 0:
             raise self._fail(r)
+
+    def extend_data(self, index: int, data: bytes) -> bytes:
+        """Measure data with the platform's default algorithm (in the library), extend
+        the register with it and record data in the runtime log; returns the digest."""
+        if self._convention == E.SEED and self._rtmr_platform():
+            index -= 1
+        data = bytes(data)
+        out = ctypes.create_string_buffer(L.CCT_MAX_DIGEST_SIZE)
+        n = ctypes.c_size_t(0)
+        r = L.lib().cct_extend_data(self._h(), index, data, len(data), out, ctypes.byref(n))
+        if r < 0:
+            raise self._fail(r)
+        return out.raw[:n.value]

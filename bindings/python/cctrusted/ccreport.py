@@ -84,14 +84,15 @@ def _pem_or_bytes(v: Union[None, str, bytes]) -> Optional[bytes]:
 
 
 def verify_bytes(data: bytes, certs=None, root=None, at=None, nonce=None, signature=None, ak=None,
-                 cpak=None, collateral=None, pcrs=None) -> VerifyResult:
+                 cpak=None, collateral=None, pcrs=None, mac_key=None) -> VerifyResult:
     """Run the library's verifier for the evidence in data (type detected).
 
     certs/root: PEM or DER bytes (or PEM text); at: seconds since the epoch, or a
     time string the library parses ("2024-02-20", "@1700000000"); nonce: expected
     qualifying data / challenge / REPORTDATA prefix; signature, ak: TPM signature and
     key; cpak: CCA platform key (PEM); collateral: TDX collateral JSON; pcrs: TPM PCR
-    values as {(index, alg): bytes} or [(index, alg, bytes)]."""
+    values as {(index, alg): bytes} or [(index, alg, bytes)]; mac_key: the HMAC key of a
+    PSA COSE_Mac0 token."""
     lib = L.lib()
     o = L.cct_verify_options()
     o.version = L.CCT_VERIFY_OPTIONS_VERSION
@@ -113,6 +114,7 @@ def verify_bytes(data: bytes, certs=None, root=None, at=None, nonce=None, signat
     put("ak", ak)
     put("cpak", cpak)
     put("collateral", collateral)
+    put("mac_key", mac_key)
     if at is not None:
         t = ctypes.c_int64(0)
         if isinstance(at, (int, float)):
@@ -530,6 +532,7 @@ class SnpReport(CcReport):
         pn = L.lib().cct_snp_product_name(s.product)
         self.product = pn.decode() if pn else "unknown"
         self.signature = (_b(s.sig_r), _b(s.sig_s))
+        self.trailing = s.trailing
 
     def get_quoted_data(self) -> CcReportData:
         return CcReportData(self.data[:0x2A0])
