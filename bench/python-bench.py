@@ -50,25 +50,37 @@ else:
 t2, c2 = time.perf_counter(), time.process_time()
 print(json.dumps({"events": len(events), "parse": [t1 - t0, c1 - c0], "replay": [t2 - t1, c2 - c1],
                   "total": [t2 - t0, c2 - c0],
-                  "registers": {str(k): {str(a): bytes(v).hex() for a, v in d.items()} for k, d in rep.items()}}))
+                  "registers": {str(k): {str(a): bytes(v).hex() for a, v in d.items()}
+                                for k, d in rep.items()}}))
 '''
 
 
 def gen_ccel(n, path):
     """A CCEL data area: SpecID header (SHA-384) then n-1 EV_IPL events on CC MR 1-3."""
-    body = b"Spec ID Event03\0" + struct.pack("<IBBBBI", 0, 0, 2, 0, 2, 1) + struct.pack("<HH", 0xC, 48) + b"\0"
+    body = (
+        b"Spec ID Event03\0"
+        + struct.pack("<IBBBBI", 0, 0, 2, 0, 2, 1)
+        + struct.pack("<HH", 0xC, 48)
+        + b"\0"
+    )
     parts = [struct.pack("<II20sI", 1, 3, bytes(20), len(body)) + body]
     for i in range(1, n):
         data = b"grub_cmd: event %d" % i
-        parts.append(struct.pack("<IIIH", 1 + i % 3, 0xD, 1, 0xC) + hashlib.sha384(data).digest() +
-                     struct.pack("<I", len(data)) + data)
+        parts.append(
+            struct.pack("<IIIH", 1 + i % 3, 0xD, 1, 0xC)
+            + hashlib.sha384(data).digest()
+            + struct.pack("<I", len(data))
+            + data
+        )
     d = b"".join(parts)
     with open(path, "wb") as f:
         f.write(d + b"\xff" * (-len(d) % 65536 or 65536))
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--lib", default=os.path.join(ROOT, "build", "libcctrusted.so"))
     ap.add_argument("--peers", default=os.path.join(ROOT, "..", "shared", "peers"))
     ap.add_argument("--runs", type=int, default=3)
@@ -86,8 +98,19 @@ def main():
     if not os.path.exists(small):
         gen_ccel(10, small)
     if not os.path.exists(ima):
-        subprocess.run([sys.executable, os.path.join(HERE, "gen-ima.py"), "--entries", "200000", "--ascii", "--out",
-                        ima], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                os.path.join(HERE, "gen-ima.py"),
+                "--entries",
+                "200000",
+                "--ascii",
+                "--out",
+                ima,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     env = dict(os.environ, CCTRUSTED_LIB=os.path.abspath(a.lib))
     ours_pkg = os.path.join(ROOT, "bindings", "python")
     cases = [("CCEL, 30k events", ccel, ""), ("IMA, 200k lines (+ 10-event CCEL)", small, ima)]
@@ -98,8 +121,12 @@ def main():
         regs = {}
         for mode, pkg in (("seed", seed), ("ours", ours_pkg), ("ours-all", ours_pkg)):
             for _ in range(a.runs):
-                p = subprocess.run([sys.executable, "-c", CHILD, mode, pkg, boot, imalog], env=env,
-                                   capture_output=True, text=True)
+                p = subprocess.run(
+                    [sys.executable, "-c", CHILD, mode, pkg, boot, imalog],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                )
                 if p.returncode != 0:
                     sys.exit("python-bench: %s on %s failed:\n%s" % (mode, name, p.stderr[-2000:]))
                 r = json.loads(p.stdout)
@@ -109,17 +136,41 @@ def main():
         same = regs["seed"] == regs["ours"] == regs["ours-all"]
         ok = ok and same
         rows.append((name, best, same))
-    lines = ["| case | events | seed SDK wall / CPU | cctrusted wall / CPU | ratio (CPU) | "
-             "cctrusted, all objects wall / CPU | ratio (CPU) | same registers |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| case | events | seed SDK wall / CPU | cctrusted wall / CPU | ratio (CPU) | "
+        "cctrusted, all objects wall / CPU | ratio (CPU) | same registers |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for name, b, same in rows:
         s, o, oa = b["seed"]["total"], b["ours"]["total"], b["ours-all"]["total"]
-        lines.append("| %s | %d | %.3f s / %.3f s | %.3f s / %.3f s | %.0fx | %.3f s / %.3f s | %.0fx | %s |" % (
-            name, b["ours"]["events"], s[0], s[1], o[0], o[1], s[1] / o[1], oa[0], oa[1], s[1] / oa[1],
-            "yes" if same else "NO"))
-        lines.append("|   parse / replay | | %.3f / %.3f s CPU | %.3f / %.3f s CPU | | %.3f / %.3f s CPU | | |" % (
-            b["seed"]["parse"][1], b["seed"]["replay"][1], b["ours"]["parse"][1], b["ours"]["replay"][1],
-            b["ours-all"]["parse"][1], b["ours-all"]["replay"][1]))
+        lines.append(
+            "| %s | %d | %.3f s / %.3f s | %.3f s / %.3f s | %.0fx | %.3f s / %.3f s | %.0fx | %s |"
+            % (
+                name,
+                b["ours"]["events"],
+                s[0],
+                s[1],
+                o[0],
+                o[1],
+                s[1] / o[1],
+                oa[0],
+                oa[1],
+                s[1] / oa[1],
+                "yes" if same else "NO",
+            )
+        )
+        lines.append(
+            "|   parse / replay | | %.3f / %.3f s CPU | %.3f / %.3f s CPU | "
+            "| %.3f / %.3f s CPU | | |"
+            % (
+                b["seed"]["parse"][1],
+                b["seed"]["replay"][1],
+                b["ours"]["parse"][1],
+                b["ours"]["replay"][1],
+                b["ours-all"]["parse"][1],
+                b["ours-all"]["replay"][1],
+            )
+        )
     text = "\n".join(lines)
     print(text)
     print("load average: %s" % open("/proc/loadavg").read().split()[:3])

@@ -9,7 +9,7 @@ The API has the seed SDK's shape (switching is a change of import)::
     alg = sdk.get_default_algorithms()                # TcgAlgorithmRegistry
     imr = sdk.get_cc_measurement([0, alg.alg_id])     # TcgIMR (TdxRTMR / TpmPCR)
     report = sdk.get_cc_report(nonce, data)           # TdxQuote / SnpReport / Tpm2Quote / CcaToken
-    events = sdk.get_cc_eventlog()                    # TcgImrEvent, TcgPcClientImrEvent, TcgTpmsCelEvent
+    events = sdk.get_cc_eventlog()                    # TcgImrEvent, TcgTpmsCelEvent, ...
     replayed = CCTrustedVmSdk.replay_cc_eventlog(events)   # {imr_index: {alg_id: bytes}}
     assert replayed[0][alg.alg_id] == imr.hash
 
@@ -23,7 +23,7 @@ The library is found through $CCTRUSTED_LIB, else a build directory of the
 source tree this package sits in, else its soname (libcctrusted.so.0).
 """
 import os as _os
-from typing import Any, Iterator, List, Optional, Sequence, Union
+from typing import Any, Iterator, Optional, Sequence, Union
 
 from . import _events as _E
 from ._classic import CCTrusted, Event, Report, detect, parse_eventlog, replay  # noqa: F401
@@ -32,30 +32,102 @@ from . import _lib as _L
 from ._events import EventList
 from .api import CCTrustedVmSdk, EvidenceApi, ReplayResult, replay_events
 from .binaryblob import BinaryBlob
-from .ccreport import (AttestationKeyType, CcaToken, CcReport, CcReportData, CcReportSignature, Check,
-                       QeCertDataType, SnpReport, TdxEnclaveReportBody, TdxQuote, TdxQuoteBody,
-                       TdxQuoteEcdsa256Sigature, TdxQuoteHeader, TdxQuoteQeCert, TdxQuoteQeReportCert,
-                       TdxQuoteTeeTcbSvn, TeeType, Tpm2Quote, VerifyResult, parse_report, report_type,
-                       verify_bytes)
+from .ccreport import (
+    AttestationKeyType,
+    CcaToken,
+    CcReport,
+    CcReportData,
+    CcReportSignature,
+    Check,
+    QeCertDataType,
+    SnpReport,
+    TdxEnclaveReportBody,
+    TdxQuote,
+    TdxQuoteBody,
+    TdxQuoteEcdsa256Sigature,
+    TdxQuoteHeader,
+    TdxQuoteQeCert,
+    TdxQuoteQeReportCert,
+    TdxQuoteTeeTcbSvn,
+    TeeType,
+    Tpm2Quote,
+    VerifyResult,
+    parse_report,
+    report_type,
+    verify_bytes,
+)
 from .imr import TcgIMR, TdxRTMR, TpmPCR
-from .tcg import (TcgAlgorithmRegistry, TcgCelTypes, TcgDigest, TcgEfiSpecIdEvent, TcgEventType, TcgImrEvent,
-                  TcgPcClientImrEvent, TcgTpmiCelContentType, TcgTpmsCelEvent, TcgTpmsEventImaTemplate,
-                  TcgTpmsEventPcClientStd)
+from .tcg import (
+    TcgAlgorithmRegistry,
+    TcgCelTypes,
+    TcgDigest,
+    TcgEfiSpecIdEvent,
+    TcgEventType,
+    TcgImrEvent,
+    TcgPcClientImrEvent,
+    TcgTpmiCelContentType,
+    TcgTpmsCelEvent,
+    TcgTpmsEventImaTemplate,
+    TcgTpmsEventPcClientStd,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "CCTrustedVmSdk", "EvidenceApi", "CCTrustedError", "ReplayResult", "EventList",
-    "TcgAlgorithmRegistry", "TcgDigest", "TcgEventType", "TcgImrEvent", "TcgPcClientImrEvent",
-    "TcgTpmsCelEvent", "TcgTpmsEventImaTemplate", "TcgTpmsEventPcClientStd", "TcgCelTypes",
-    "TcgTpmiCelContentType", "TcgEfiSpecIdEvent", "TcgIMR", "TdxRTMR", "TpmPCR", "BinaryBlob",
-    "CcReport", "CcReportData", "CcReportSignature", "TdxQuote", "TdxQuoteHeader", "TdxQuoteBody",
-    "TdxQuoteTeeTcbSvn", "TdxEnclaveReportBody", "TdxQuoteQeCert", "TdxQuoteQeReportCert",
-    "TdxQuoteEcdsa256Sigature", "AttestationKeyType", "TeeType", "QeCertDataType", "SnpReport",
-    "Tpm2Quote", "CcaToken", "Check", "VerifyResult",
-    "load_eventlogs", "iter_eventlog", "replay_cc_eventlog", "replay_events", "parse_report", "report_type",
-    "verify_bytes", "library_path", "alg_name",
-    "CCTrusted", "Event", "Report", "parse_eventlog", "replay", "detect",
+    "CCTrustedVmSdk",
+    "EvidenceApi",
+    "CCTrustedError",
+    "ReplayResult",
+    "EventList",
+    "TcgAlgorithmRegistry",
+    "TcgDigest",
+    "TcgEventType",
+    "TcgImrEvent",
+    "TcgPcClientImrEvent",
+    "TcgTpmsCelEvent",
+    "TcgTpmsEventImaTemplate",
+    "TcgTpmsEventPcClientStd",
+    "TcgCelTypes",
+    "TcgTpmiCelContentType",
+    "TcgEfiSpecIdEvent",
+    "TcgIMR",
+    "TdxRTMR",
+    "TpmPCR",
+    "BinaryBlob",
+    "CcReport",
+    "CcReportData",
+    "CcReportSignature",
+    "TdxQuote",
+    "TdxQuoteHeader",
+    "TdxQuoteBody",
+    "TdxQuoteTeeTcbSvn",
+    "TdxEnclaveReportBody",
+    "TdxQuoteQeCert",
+    "TdxQuoteQeReportCert",
+    "TdxQuoteEcdsa256Sigature",
+    "AttestationKeyType",
+    "TeeType",
+    "QeCertDataType",
+    "SnpReport",
+    "Tpm2Quote",
+    "CcaToken",
+    "Check",
+    "VerifyResult",
+    "load_eventlogs",
+    "iter_eventlog",
+    "replay_cc_eventlog",
+    "replay_events",
+    "parse_report",
+    "report_type",
+    "verify_bytes",
+    "library_path",
+    "alg_name",
+    "CCTrusted",
+    "Event",
+    "Report",
+    "parse_eventlog",
+    "replay",
+    "detect",
 ]
 
 LogSpec = Union[str, bytes, "_os.PathLike[str]"]
@@ -72,8 +144,12 @@ def _sources(logs, format: Optional[str], ima_register: Optional[str], index_con
     return [_E.load(lg, format, ima_register, index_convention) for lg in logs]
 
 
-def load_eventlogs(logs: Union[LogSpec, Sequence[LogSpec]], format: Optional[str] = None,
-                   ima_register: Optional[str] = None, index_convention: str = "native") -> Sequence[Any]:
+def load_eventlogs(
+    logs: Union[LogSpec, Sequence[LogSpec]],
+    format: Optional[str] = None,
+    ima_register: Optional[str] = None,
+    index_convention: str = "native",
+) -> Sequence[Any]:
     """Parse log files (paths) or buffers (bytes) into seed-shaped events, log by log.
 
     format: None/"auto" (detect) or "tcg2", "tcg1", "ccel", "ima", "ima-bin", "cel-tlv",
@@ -84,8 +160,12 @@ def load_eventlogs(logs: Union[LogSpec, Sequence[LogSpec]], format: Optional[str
     return _E.EventList.of_sources(_sources(logs, format, ima_register, index_convention))
 
 
-def iter_eventlog(log: LogSpec, format: Optional[str] = None, ima_register: Optional[str] = None,
-                  index_convention: str = "native") -> Iterator[Any]:
+def iter_eventlog(
+    log: LogSpec,
+    format: Optional[str] = None,
+    ima_register: Optional[str] = None,
+    index_convention: str = "native",
+) -> Iterator[Any]:
     """The events of one log, one at a time."""
     src = _sources(log, format, ima_register, index_convention)[0]
     return _E.iterate(src)

@@ -20,8 +20,15 @@ class CCTrustedError(Exception):
     ``sys_errno`` and ``log`` (name of the log, when a replay of several logs
     failed)."""
 
-    def __init__(self, code: int, message: str = "", event: int = -1, offset: int = -1,
-                 sys_errno: int = 0, log: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        message: str = "",
+        event: int = -1,
+        offset: int = -1,
+        sys_errno: int = 0,
+        log: Optional[str] = None,
+    ) -> None:
         self.code = code
         self.name = L.ERROR_NAMES.get(code, "CCT_E%d" % code)
         self.message = message
@@ -88,6 +95,7 @@ def as_bytes(value, what: str) -> Optional[bytes]:
     if isinstance(value, str):
         import base64
         import binascii
+
         try:
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError) as e:

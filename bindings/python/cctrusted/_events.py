@@ -14,8 +14,15 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from . import _lib as L
 from ._common import CCT_EINVAL, Buffer, CCTrustedError, cstr
-from .tcg import (TcgCelTypes, TcgDigest, TcgEventType, TcgImrEvent, TcgPcClientImrEvent, TcgTpmsCelEvent,
-                  TcgTpmsEventImaTemplate, TcgTpmsEventPcClientStd)
+from .tcg import (
+    TcgCelTypes,
+    TcgDigest,
+    TcgImrEvent,
+    TcgPcClientImrEvent,
+    TcgTpmsCelEvent,
+    TcgTpmsEventImaTemplate,
+    TcgTpmsEventPcClientStd,
+)
 
 NATIVE = "native"
 SEED = "seed"
@@ -25,12 +32,17 @@ _IMA_FORMATS = (4, 5)
 _CEL_FORMATS = (6, 7, 8)
 _HEADER_FORMATS = (1, 3)  # tcg2, ccel: later records need the SpecID header to be read
 _KIND_NAMES = L.REG_KIND_NAMES
-_IMA_REG_FROM_KIND = {L.CCT_REG_PCR: L.CCT_IMA_REGISTERS["pcr"], L.CCT_REG_RTMR: L.CCT_IMA_REGISTERS["rtmr"]}
+_IMA_REG_FROM_KIND = {
+    L.CCT_REG_PCR: L.CCT_IMA_REGISTERS["pcr"],
+    L.CCT_REG_RTMR: L.CCT_IMA_REGISTERS["rtmr"],
+}
 
 
 def check_convention(c: str) -> str:
     if c not in CONVENTIONS:
-        raise CCTrustedError(CCT_EINVAL, "index_convention must be 'native' or 'seed', not %r" % (c,))
+        raise CCTrustedError(
+            CCT_EINVAL, "index_convention must be 'native' or 'seed', not %r" % (c,)
+        )
     return c
 
 
@@ -57,7 +69,9 @@ def ima_register_id(reg: Optional[str]) -> int:
     if reg in (None, "auto"):
         return 0
     if reg not in L.CCT_IMA_REGISTERS:
-        raise CCTrustedError(CCT_EINVAL, "ima_register must be 'auto', 'pcr' or 'rtmr', not %r" % (reg,))
+        raise CCTrustedError(
+            CCT_EINVAL, "ima_register must be 'auto', 'pcr' or 'rtmr', not %r" % (reg,)
+        )
     return L.CCT_IMA_REGISTERS[reg]
 
 
@@ -65,9 +79,20 @@ class Source:
     """One log: its bytes (kept for replay), format, IMA register setting, name and
     the index convention of the events made from it."""
 
-    __slots__ = ("buf", "fmt", "ima_register", "name", "convention", "header", "count", "__weakref__")
+    __slots__ = (
+        "buf",
+        "fmt",
+        "ima_register",
+        "name",
+        "convention",
+        "header",
+        "count",
+        "__weakref__",
+    )
 
-    def __init__(self, data: bytes, fmt: int, ima_register: int, name: str, convention: str) -> None:
+    def __init__(
+        self, data: bytes, fmt: int, ima_register: int, name: str, convention: str
+    ) -> None:
         self.buf = Buffer(data)
         self.fmt = fmt
         self.ima_register = ima_register
@@ -91,7 +116,9 @@ def _open(buf: Buffer, fmt: int, ima_register: int):
     opts = L.cct_eventlog_options(L.CCT_EVENTLOG_OPTIONS_VERSION, fmt, 0)
     log = ctypes.c_void_p()
     err = L.cct_error()
-    r = lib.cct_eventlog_from_memory(buf.ptr, buf.size, ctypes.byref(opts), ctypes.byref(log), ctypes.byref(err))
+    r = lib.cct_eventlog_from_memory(
+        buf.ptr, buf.size, ctypes.byref(opts), ctypes.byref(log), ctypes.byref(err)
+    )
     if r < 0:
         raise CCTrustedError.from_struct(r, err)
     if ima_register and lib.cct_eventlog_format(log) in _IMA_FORMATS:
@@ -116,9 +143,17 @@ def _struct_format(st) -> Tuple[str, List[str]]:
     """A struct module format reading every scalar field of a ctypes structure at
     the offsets ctypes gives (which the layout test checks against the C compiler),
     and the names of the values it yields (arrays of structures flattened)."""
-    codes = {ctypes.c_uint64: "Q", ctypes.c_int64: "q", ctypes.c_uint32: "I", ctypes.c_int: "i",
-             ctypes.c_uint16: "H", ctypes.c_uint8: "B", ctypes.c_size_t: "N", ctypes.c_void_p: "P",
-             ctypes.c_uint: "I"}
+    codes = {
+        ctypes.c_uint64: "Q",
+        ctypes.c_int64: "q",
+        ctypes.c_uint32: "I",
+        ctypes.c_int: "i",
+        ctypes.c_uint16: "H",
+        ctypes.c_uint8: "B",
+        ctypes.c_size_t: "N",
+        ctypes.c_void_p: "P",
+        ctypes.c_uint: "I",
+    }
     fmt = ["@"]
     names: List[str] = []
     pos = 0
@@ -145,13 +180,48 @@ def _struct_format(st) -> Tuple[str, List[str]]:
 _EV_FMT, _EV_NAMES = _struct_format(L.cct_event)
 _EV = struct.Struct(_EV_FMT)
 _I = {n: i for i, n in enumerate(_EV_NAMES)}
-_I_DIG = [(_I["digests.%d.alg" % k], _I["digests.%d.size" % k], _I["digests.%d.bytes" % k])
-          for k in range(L.CCT_MAX_DIGESTS)]
-(_I_NUMBER, _I_OFFSET, _I_LENGTH, _I_FORMAT, _I_KIND, _I_INDEX, _I_INDEX_LOGGED, _I_TYPE, _I_FLAGS,
- _I_NDIG, _I_DATA, _I_DATA_LEN, _I_TPL, _I_TPL_LEN, _I_RECNUM, _I_CT) = (
-    _I[n] for n in ("number", "offset", "length", "format", "kind", "index", "index_logged", "type", "flags",
-                    "n_digests", "data", "data_len", "ima_template", "ima_template_len", "cel_recnum",
-                    "cel_content_type"))
+_I_DIG = [
+    (_I["digests.%d.alg" % k], _I["digests.%d.size" % k], _I["digests.%d.bytes" % k])
+    for k in range(L.CCT_MAX_DIGESTS)
+]
+(
+    _I_NUMBER,
+    _I_OFFSET,
+    _I_LENGTH,
+    _I_FORMAT,
+    _I_KIND,
+    _I_INDEX,
+    _I_INDEX_LOGGED,
+    _I_TYPE,
+    _I_FLAGS,
+    _I_NDIG,
+    _I_DATA,
+    _I_DATA_LEN,
+    _I_TPL,
+    _I_TPL_LEN,
+    _I_RECNUM,
+    _I_CT,
+) = (
+    _I[n]
+    for n in (
+        "number",
+        "offset",
+        "length",
+        "format",
+        "kind",
+        "index",
+        "index_logged",
+        "type",
+        "flags",
+        "n_digests",
+        "data",
+        "data_len",
+        "ima_template",
+        "ima_template_len",
+        "cel_recnum",
+        "cel_content_type",
+    )
+)
 
 
 _ARRAYS: Dict[int, Any] = {}
@@ -177,27 +247,39 @@ def _make_event(ev, src: Source):
         if not n:
             return b""
         if base <= p and p + n <= end:
-            return sdata[p - base:p - base + n]
+            return sdata[p - base : p - base + n]
         return _copy_out(p, n)
 
     kind = t[_I_KIND]
     index = t[_I_INDEX]
     imr = seed_index(kind, index) if src.convention == SEED else index
-    digests = [TcgDigest(t[ia], grab(t[ib], t[isz])) for ia, isz, ib in _I_DIG[:min(t[_I_NDIG], L.CCT_MAX_DIGESTS)]]
+    digests = [
+        TcgDigest(t[ia], grab(t[ib], t[isz]))
+        for ia, isz, ib in _I_DIG[: min(t[_I_NDIG], L.CCT_MAX_DIGESTS)]
+    ]
     data = grab(t[_I_DATA], t[_I_DATA_LEN])
     fmt = t[_I_FORMAT]
     number = t[_I_NUMBER]
     flags = t[_I_FLAGS]
     if fmt in _IMA_FORMATS or t[_I_TPL]:
         name = grab(t[_I_TPL], t[_I_TPL_LEN]).decode("utf-8", "replace")
-        obj: Any = TcgTpmsCelEvent(number, digests, TcgCelTypes.CEL_IMA_TEMPLATE, imr,
-                                   content=TcgTpmsEventImaTemplate(data, name))
+        obj: Any = TcgTpmsCelEvent(
+            number,
+            digests,
+            TcgCelTypes.CEL_IMA_TEMPLATE,
+            imr,
+            content=TcgTpmsEventImaTemplate(data, name),
+        )
     elif fmt in _CEL_FORMATS:
         ct = t[_I_CT]
-        content = TcgTpmsEventPcClientStd(t[_I_TYPE] if ct == TcgCelTypes.CEL_PCCLIENT_STD else None, data)
+        content = TcgTpmsEventPcClientStd(
+            t[_I_TYPE] if ct == TcgCelTypes.CEL_PCCLIENT_STD else None, data
+        )
         obj = TcgTpmsCelEvent(t[_I_RECNUM], digests, ct, imr, content=content)
     elif flags & L.CCT_EVENT_F_HEADER and fmt in _HEADER_FORMATS:
-        obj = TcgPcClientImrEvent(imr, t[_I_TYPE], digests[0].hash if digests else bytes(20), len(data), data)
+        obj = TcgPcClientImrEvent(
+            imr, t[_I_TYPE], digests[0].hash if digests else bytes(20), len(data), data
+        )
         obj.rec_num = number
     else:
         obj = TcgImrEvent(imr, t[_I_TYPE], digests, len(data), data)
@@ -325,7 +407,11 @@ def iterate(src: Source) -> Iterator[Any]:
                 _raise_log(lib, log, src)
             if r == 0:
                 return
-            if ev.number == 0 and ev.flags & L.CCT_EVENT_F_HEADER and lib.cct_eventlog_format(log) in _HEADER_FORMATS:
+            if (
+                ev.number == 0
+                and ev.flags & L.CCT_EVENT_F_HEADER
+                and lib.cct_eventlog_format(log) in _HEADER_FORMATS
+            ):
                 src.header = (ev.offset, ev.length)
             yield _make_event(ev, src)
 
@@ -362,6 +448,7 @@ class EventList(Sequence):
 
     def _locate(self, i: int) -> Tuple[int, int]:
         import bisect
+
         r = bisect.bisect_right(self._starts, i) - 1
         return r, self._ranges[r][1] + (i - self._starts[r])
 
@@ -394,7 +481,7 @@ class EventList(Sequence):
         for c in range(c0, c1 + 1):
             if (r, c) not in self._cache:
                 k = (c - c0) * _CHUNK
-                self._cache[(r, c)] = events[k:k + _CHUNK]
+                self._cache[(r, c)] = events[k : k + _CHUNK]
 
     def __iter__(self) -> Iterator[Any]:
         for r, (_, a, b) in enumerate(self._ranges):
@@ -418,8 +505,13 @@ class EventList(Sequence):
         return list(self._ranges)
 
 
-def load(source, fmt: Optional[str] = None, ima_register: Optional[str] = None, convention: str = NATIVE,
-         name: Optional[str] = None) -> Source:
+def load(
+    source,
+    fmt: Optional[str] = None,
+    ima_register: Optional[str] = None,
+    convention: str = NATIVE,
+    name: Optional[str] = None,
+) -> Source:
     """A Source from a path or bytes."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
@@ -429,7 +521,9 @@ def load(source, fmt: Optional[str] = None, ima_register: Optional[str] = None, 
         with open(path, "rb") as f:
             data = f.read()
         label = name or (path if isinstance(path, str) else os.fsdecode(path))
-    return Source(data, format_id(fmt), ima_register_id(ima_register), label, check_convention(convention))
+    return Source(
+        data, format_id(fmt), ima_register_id(ima_register), label, check_convention(convention)
+    )
 
 
 def _record_bytes(events: Sequence[Any]) -> Tuple[Source, bytes, int]:
@@ -442,13 +536,17 @@ def _record_bytes(events: Sequence[Any]) -> Tuple[Source, bytes, int]:
     if src.count and len(events) == src.count and nums == list(range(src.count)):
         return src, src.data, 0
     parts = []
-    if src.header is not None and src.fmt in _HEADER_FORMATS and not (events[0]._flags & L.CCT_EVENT_F_HEADER):
+    if (
+        src.header is not None
+        and src.fmt in _HEADER_FORMATS
+        and not (events[0]._flags & L.CCT_EVENT_F_HEADER)
+    ):
         off, length = src.header
-        parts.append(src.data[off:off + length])
+        parts.append(src.data[off : off + length])
     lead = len(parts)
     for e in events:
         _, _, off, length = e._origin
-        parts.append(src.data[off:off + length])
+        parts.append(src.data[off : off + length])
     return src, b"".join(parts), lead
 
 
@@ -457,14 +555,20 @@ def event_view(event):
     """A library event view of one event, re-read from its record (valid inside the
     with block)."""
     if not getattr(event, "_origin", None):
-        raise CCTrustedError(CCT_EINVAL, "the event was not read by cctrusted: no record to hand to the library")
+        raise CCTrustedError(
+            CCT_EINVAL, "the event was not read by cctrusted: no record to hand to the library"
+        )
     src = event._origin[0]
     _, _, off, length = event._origin
     parts = []
-    if src.header is not None and src.fmt in _HEADER_FORMATS and not (event._flags & L.CCT_EVENT_F_HEADER):
-        parts.append(src.data[src.header[0]:src.header[0] + src.header[1]])
+    if (
+        src.header is not None
+        and src.fmt in _HEADER_FORMATS
+        and not (event._flags & L.CCT_EVENT_F_HEADER)
+    ):
+        parts.append(src.data[src.header[0] : src.header[0] + src.header[1]])
     target = len(parts)
-    parts.append(src.data[off:off + length])
+    parts.append(src.data[off : off + length])
     buf = Buffer(b"".join(parts))
     lib = L.lib()
     ev = L.cct_event()
@@ -474,8 +578,10 @@ def event_view(event):
             if r < 0:
                 raise CCTrustedError.from_struct(r, lib.cct_eventlog_error(log))
             if r == 0:
-                raise CCTrustedError(CCT_EINVAL, "event %d of %s could not be read back" % (event._origin[1],
-                                                                                            src.name))
+                raise CCTrustedError(
+                    CCT_EINVAL,
+                    "event %d of %s could not be read back" % (event._origin[1], src.name),
+                )
         yield ev
 
 
@@ -485,8 +591,11 @@ def groups(events: Sequence[Any]) -> List[List[Any]]:
     for i, e in enumerate(events):
         origin = getattr(e, "_origin", None)
         if not origin:
-            raise CCTrustedError(CCT_EINVAL, "event %d of the list was not read by cctrusted: replay needs the "
-                                 "record the library read" % i)
+            raise CCTrustedError(
+                CCT_EINVAL,
+                "event %d of the list was not read by cctrusted: replay needs the "
+                "record the library read" % i,
+            )
         if out and out[-1][0]._origin[0] is origin[0] and out[-1][-1]._origin[1] < origin[1]:
             out[-1].append(e)
         else:
@@ -494,10 +603,17 @@ def groups(events: Sequence[Any]) -> List[List[Any]]:
     return out
 
 
-def replay_options(workarounds=(), ima_register: Optional[str] = None, ima_banks=(), ima_padded=(),
-                   mrtd: Optional[bytes] = None, diagnostics: bool = True):
+def replay_options(
+    workarounds=(),
+    ima_register: Optional[str] = None,
+    ima_banks=(),
+    ima_padded=(),
+    mrtd: Optional[bytes] = None,
+    diagnostics: bool = True,
+):
     """A struct cct_replay_options from keyword values (kept alive by the caller)."""
     from ._common import alg_id
+
     lib = L.lib()
     o = L.cct_replay_options()
     lib.cct_replay_options_init(ctypes.byref(o))
@@ -544,7 +660,9 @@ def replay_inputs(inputs: List[Tuple[Source, bytes]], opts) -> Tuple[Any, List[A
         arr[i].name = name
     rp = ctypes.c_void_p()
     err = L.cct_error()
-    r = lib.cct_replay_logs(arr, len(inputs), ctypes.byref(opts), ctypes.byref(rp), ctypes.byref(err))
+    r = lib.cct_replay_logs(
+        arr, len(inputs), ctypes.byref(opts), ctypes.byref(rp), ctypes.byref(err)
+    )
     if r < 0:
         raise CCTrustedError.from_struct(r, err)
     return rp, keep
@@ -559,7 +677,7 @@ def registers(rp) -> List[Tuple[int, int, int, bytes]]:
         r = lib.cct_replay_get(rp, i, ctypes.byref(reg))
         if r < 0:
             raise CCTrustedError(r, "cannot read replayed register %d" % i)
-        out.append((reg.kind, reg.index, reg.alg, bytes(reg.digest[:reg.size])))
+        out.append((reg.kind, reg.index, reg.alg, bytes(reg.digest[: reg.size])))
     return out
 
 
@@ -584,7 +702,15 @@ def notes(rp) -> List[Dict[str, Any]]:
     out = []
     for i in range(lib.cct_replay_note_count(rp)):
         if lib.cct_replay_note_get(rp, i, ctypes.byref(n)) == 0:
-            out.append({"code": L.NOTE_NAMES.get(n.code, str(n.code)), "log": n.log, "event": n.event,
-                        "offset": n.offset, "register": _KIND_NAMES.get(n.kind, "pcr"), "index": n.index,
-                        "text": cstr(n.text)})
+            out.append(
+                {
+                    "code": L.NOTE_NAMES.get(n.code, str(n.code)),
+                    "log": n.log,
+                    "event": n.event,
+                    "offset": n.offset,
+                    "register": _KIND_NAMES.get(n.kind, "pcr"),
+                    "index": n.index,
+                    "text": cstr(n.text),
+                }
+            )
     return out

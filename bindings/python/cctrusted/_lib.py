@@ -69,7 +69,8 @@ AGGREGATE_NAMES = {0: "none", 1: "matched", 2: "mismatch", 3: "unchecked"}
 AGGREGATE_HOW = {0: "pcr0-7", 1: "pcr0-9", 2: "tdx"}
 
 # include/cctrusted/report.h
-REPORT_TYPES = {0: "unknown", 1: "tdx", 2: "tdreport", 3: "snp", 4: "tpm", 5: "cca", 6: "sgx", 7: "hcl"}
+REPORT_TYPES = {0: "unknown", 1: "tdx", 2: "tdreport", 3: "snp", 4: "tpm", 5: "cca", 6: "sgx",
+                7: "hcl"}
 CCT_TPM_MAX_PCR_SELECTIONS = 8
 CCT_SNP_MAX_CERTS = 16
 
@@ -620,13 +621,14 @@ _PROTOS = [
     ("cct_snp_report_parse", c_int, [c_ptr, c_size, POINTER(cct_snp_report), POINTER(cct_error)]),
     ("cct_snp_product_name", c_str, [c_int]),
     ("cct_tpm_attest_parse", c_int, [c_ptr, c_size, POINTER(cct_tpm_attest), POINTER(cct_error)]),
-    ("cct_tpm_signature_parse", c_int, [c_ptr, c_size, POINTER(cct_tpm_signature), POINTER(cct_error)]),
+    ("cct_tpm_signature_parse", c_int, [c_ptr, c_size, POINTER(cct_tpm_signature),
+                                        POINTER(cct_error)]),
     ("cct_tpm_public_parse", c_int, [c_ptr, c_size, POINTER(cct_tpm_public), POINTER(cct_error)]),
     ("cct_cca_token_parse", c_int, [c_ptr, c_size, POINTER(cct_cca_token), POINTER(cct_error)]),
     ("cct_cca_token_free", None, [POINTER(cct_cca_token)]),
     # verify.h
-    ("cct_verify_report", c_int, [c_ptr, c_size, POINTER(cct_verify_options), POINTER(cct_verify_result),
-                                  POINTER(cct_error)]),
+    ("cct_verify_report", c_int, [c_ptr, c_size, POINTER(cct_verify_options),
+                                  POINTER(cct_verify_result), POINTER(cct_error)]),
     ("cct_verify_tdx_quote", c_int, [c_ptr, c_size, POINTER(cct_verify_options),
                                      POINTER(cct_verify_result), POINTER(cct_error)]),
     ("cct_verify_snp_report", c_int, [c_ptr, c_size, POINTER(cct_verify_options),

@@ -8,12 +8,25 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence
 from . import _events as E
 from . import _lib as L
 from ._common import CCT_EINVAL, CCTrustedError, alg_id, as_bytes, copy, cstr
-from .ccreport import (TYPE_CC_CCA, TYPE_CC_NONE, TYPE_CC_SEV, TYPE_CC_TDX, TYPE_CC_TPM, CcReport,
-                       parse_report)
+from .ccreport import (
+    TYPE_CC_CCA,
+    TYPE_CC_NONE,
+    TYPE_CC_SEV,
+    TYPE_CC_TDX,
+    TYPE_CC_TPM,
+    CcReport,
+    parse_report,
+)
 from .imr import TcgIMR, TdxRTMR, TpmPCR
 from .tcg import TcgAlgorithmRegistry
 
-_CC_TYPES = {"tdx": TYPE_CC_TDX, "sim": TYPE_CC_TDX, "tpm": TYPE_CC_TPM, "snp": TYPE_CC_SEV, "cca": TYPE_CC_CCA}
+_CC_TYPES = {
+    "tdx": TYPE_CC_TDX,
+    "sim": TYPE_CC_TDX,
+    "tpm": TYPE_CC_TPM,
+    "snp": TYPE_CC_SEV,
+    "cca": TYPE_CC_CCA,
+}
 
 
 class EvidenceApi:
@@ -25,15 +38,22 @@ class EvidenceApi:
     TYPE_CC_TDX = TYPE_CC_TDX
     TYPE_CC_SEV = TYPE_CC_SEV
     TYPE_CC_CCA = TYPE_CC_CCA
-    TYPE_CC_STRING = {TYPE_CC_TPM: "TPM", TYPE_CC_TDX: "TDX", TYPE_CC_SEV: "SEV", TYPE_CC_CCA: "CCA"}
+    TYPE_CC_STRING = {
+        TYPE_CC_TPM: "TPM",
+        TYPE_CC_TDX: "TDX",
+        TYPE_CC_SEV: "SEV",
+        TYPE_CC_CCA: "CCA",
+    }
 
     @staticmethod
     def cc_type_str(cc_type: int) -> str:
-        """"TDX" for TYPE_CC_TDX, ..."""
+        """ "TDX" for TYPE_CC_TDX, ..."""
         return EvidenceApi.TYPE_CC_STRING[cc_type]
 
     @staticmethod
-    def replay_cc_eventlog(event_logs: Sequence[Any], **options: Any) -> Dict[int, Dict[int, bytes]]:
+    def replay_cc_eventlog(
+        event_logs: Sequence[Any], **options: Any
+    ) -> Dict[int, Dict[int, bytes]]:
         """Replay events read by this package: {imr_index: {alg_id: bytes}}.
 
         The events go back to the library (cct_replay_logs) as the records they were
@@ -51,7 +71,9 @@ class ReplayResult:
     findings: digest mismatches, separators, boot_aggregate, ...), ``ima_register``
     (the register file IMA entries extended), ``boot_aggregate`` (dict)."""
 
-    def __init__(self, registers, detail, notes, ima_register, boot_aggregate, workarounds_applied) -> None:
+    def __init__(
+        self, registers, detail, notes, ima_register, boot_aggregate, workarounds_applied
+    ) -> None:
         self.registers = registers
         self.detail = detail
         self.notes = notes
@@ -66,17 +88,32 @@ def _result(rp, convention: str) -> ReplayResult:
     agg = L.cct_aggregate_result()
     boot = None
     if lib.cct_replay_boot_aggregate(rp, ctypes.byref(agg)) == 0:
-        boot = {"status": L.AGGREGATE_NAMES.get(agg.status, str(agg.status)),
-                "how": L.AGGREGATE_HOW.get(agg.how) if agg.status == 1 else None,
-                "alg": agg.alg, "text": cstr(agg.text)}
+        boot = {
+            "status": L.AGGREGATE_NAMES.get(agg.status, str(agg.status)),
+            "how": L.AGGREGATE_HOW.get(agg.how) if agg.status == 1 else None,
+            "alg": agg.alg,
+            "text": cstr(agg.text),
+        }
     applied = lib.cct_replay_workarounds_applied(rp)
-    return ReplayResult(E.seed_dict(regs, convention),
-                        [(L.REG_KIND_NAMES.get(k, "pcr"), i, a, d) for k, i, a, d in regs], E.notes(rp),
-                        L.REG_KIND_NAMES.get(lib.cct_replay_ima_register(rp), "pcr"), boot, applied)
+    return ReplayResult(
+        E.seed_dict(regs, convention),
+        [(L.REG_KIND_NAMES.get(k, "pcr"), i, a, d) for k, i, a, d in regs],
+        E.notes(rp),
+        L.REG_KIND_NAMES.get(lib.cct_replay_ima_register(rp), "pcr"),
+        boot,
+        applied,
+    )
 
 
-def replay_events(event_logs: Sequence[Any], workarounds=(), ima_register: Optional[str] = None, ima_banks=(),
-                  ima_padded=(), mrtd: Optional[bytes] = None, diagnostics: bool = True) -> ReplayResult:
+def replay_events(
+    event_logs: Sequence[Any],
+    workarounds=(),
+    ima_register: Optional[str] = None,
+    ima_banks=(),
+    ima_padded=(),
+    mrtd: Optional[bytes] = None,
+    diagnostics: bool = True,
+) -> ReplayResult:
     """replay_cc_eventlog with the whole outcome (a ReplayResult)."""
     if not event_logs:
         return ReplayResult({}, [], [], None, None, 0)
@@ -91,7 +128,9 @@ def replay_events(event_logs: Sequence[Any], workarounds=(), ima_register: Optio
         for run in E.groups(event_logs):
             inputs.append(E._record_bytes(run)[:2])
     convention = inputs[0][0].convention
-    opts, keep_opts = E.replay_options(workarounds, ima_register, ima_banks, ima_padded, mrtd, diagnostics)
+    opts, keep_opts = E.replay_options(
+        workarounds, ima_register, ima_banks, ima_padded, mrtd, diagnostics
+    )
     rp, keep = E.replay_inputs(inputs, opts)
     try:
         return _result(rp, convention)
@@ -124,17 +163,27 @@ class CCTrustedVmSdk(EvidenceApi):
                 cls._instance = cls()
             return cls._instance
 
-    def __init__(self, platform: str = "auto", sysroot: Optional[str] = None, tpm_tcti: Optional[str] = None,
-                 sim_state_dir: Optional[str] = None, runtime_log: Optional[str] = None,
-                 index_convention: str = E.NATIVE) -> None:
+    def __init__(
+        self,
+        platform: str = "auto",
+        sysroot: Optional[str] = None,
+        tpm_tcti: Optional[str] = None,
+        sim_state_dir: Optional[str] = None,
+        runtime_log: Optional[str] = None,
+        index_convention: str = E.NATIVE,
+    ) -> None:
         lib = L.lib()
         self._ctx = None
         self._convention = E.check_convention(index_convention)
         if platform not in L.CCT_PLATFORMS or platform == "none":
             raise CCTrustedError(CCT_EINVAL, "unknown platform '%s'" % platform)
-        self._strs = [None if s is None else os.fsencode(s) for s in (sysroot, tpm_tcti, sim_state_dir,
-                                                                        runtime_log)]
-        opts = L.cct_open_options(L.CCT_OPEN_OPTIONS_VERSION, L.CCT_PLATFORMS[platform], *self._strs)
+        self._strs = [
+            None if s is None else os.fsencode(s)
+            for s in (sysroot, tpm_tcti, sim_state_dir, runtime_log)
+        ]
+        opts = L.cct_open_options(
+            L.CCT_OPEN_OPTIONS_VERSION, L.CCT_PLATFORMS[platform], *self._strs
+        )
         err = L.cct_error()
         ctx = ctypes.c_void_p()
         r = lib.cct_open(ctypes.byref(opts), ctypes.byref(ctx), ctypes.byref(err))
@@ -226,7 +275,7 @@ class CCTrustedVmSdk(EvidenceApi):
         r = L.lib().cct_get_measurement(self._h(), native, alg, ctypes.byref(m))
         if r < 0:
             raise self._fail(r)
-        value = bytes(m.digest[:m.size])
+        value = bytes(m.digest[: m.size])
         if m.kind == L.CCT_REG_RTMR:
             return TdxRTMR(index, value, m.alg)
         return TpmPCR(index, value, m.alg)
@@ -241,8 +290,11 @@ class CCTrustedVmSdk(EvidenceApi):
         req = L.cct_report_request(L.CCT_REPORT_REQUEST_VERSION, None, 0, None, 0, None, 0, -1)
         extra = extraArgs if isinstance(extraArgs, dict) else {}
         keep = []
-        for field, value in (("nonce", as_bytes(nonce, "nonce")), ("user_data", as_bytes(data, "data")),
-                             ("report_data", as_bytes(extra.get("report_data"), "report_data"))):
+        for field, value in (
+            ("nonce", as_bytes(nonce, "nonce")),
+            ("user_data", as_bytes(data, "data")),
+            ("report_data", as_bytes(extra.get("report_data"), "report_data")),
+        ):
             if value is not None:
                 b = ctypes.create_string_buffer(value, len(value))
                 keep.append(b)
@@ -255,6 +307,7 @@ class CCTrustedVmSdk(EvidenceApi):
         if r < 0:
             raise self._fail(r)
         try:
+
             def get(fn):
                 n = ctypes.c_size_t(0)
                 p = fn(rep, ctypes.byref(n))
@@ -279,14 +332,17 @@ class CCTrustedVmSdk(EvidenceApi):
         if r < 0:
             raise self._fail(r)
         out = []
-        for s in arr[:n.value]:
+        for s in arr[: n.value]:
             path = os.fsdecode(s.path)
             try:
                 with open(path, "rb") as f:
                     data = f.read()
             except OSError as e:
-                raise CCTrustedError(-3 if not isinstance(e, PermissionError) else -10,
-                                     "cannot read %s: %s" % (path, e.strerror), sys_errno=e.errno or 0) from None
+                raise CCTrustedError(
+                    -3 if not isinstance(e, PermissionError) else -10,
+                    "cannot read %s: %s" % (path, e.strerror),
+                    sys_errno=e.errno or 0,
+                ) from None
             out.append(E.Source(data, s.format, s.ima_register, path, self._convention))
         return out
 
@@ -298,10 +354,18 @@ class CCTrustedVmSdk(EvidenceApi):
         r = lib.cct_get_log_sources(self._h(), arr, L.CCT_MAX_LOG_SOURCES, ctypes.byref(n))
         if r < 0:
             raise self._fail(r)
-        return [{"path": os.fsdecode(s.path), "format": lib.cct_log_format_name(s.format).decode(),
-                 "role": s.role.decode()} for s in arr[:n.value]]
+        return [
+            {
+                "path": os.fsdecode(s.path),
+                "format": lib.cct_log_format_name(s.format).decode(),
+                "role": s.role.decode(),
+            }
+            for s in arr[: n.value]
+        ]
 
-    def get_cc_eventlog(self, start: Optional[int] = None, count: Optional[int] = None) -> Sequence[Any]:
+    def get_cc_eventlog(
+        self, start: Optional[int] = None, count: Optional[int] = None
+    ) -> Sequence[Any]:
         """Every event of the live logs in replay order (boot log, IMA, runtime log):
         TcgPcClientImrEvent (log header), TcgImrEvent, TcgTpmsCelEvent (IMA entries,
         CEL records), as an EventList (a sequence whose objects are made on first
@@ -337,7 +401,9 @@ class CCTrustedVmSdk(EvidenceApi):
         for src in self._sources():
             yield from E.iterate(src)
 
-    def replay_live(self, workarounds=(), ima_banks=(), ima_padded=(), mrtd: Optional[bytes] = None) -> ReplayResult:
+    def replay_live(
+        self, workarounds=(), ima_banks=(), ima_padded=(), mrtd: Optional[bytes] = None
+    ) -> ReplayResult:
         """Replay every live log the way the library does for this platform
         (cct_replay_live: IMA into every bank the platform holds, padded banks
         detected) and return the whole outcome."""
@@ -359,7 +425,7 @@ class CCTrustedVmSdk(EvidenceApi):
         r = L.lib().cct_get_banks(self._h(), index, algs, 16, ctypes.byref(n))
         if r < 0:
             raise self._fail(r)
-        return list(algs[:n.value])
+        return list(algs[: n.value])
 
     def extend(self, index: int, digest: bytes, data: bytes = b"") -> None:
         """Extend a register (native index; the default algorithm's size) and record
@@ -368,7 +434,9 @@ class CCTrustedVmSdk(EvidenceApi):
             index -= 1
         digest = bytes(digest)
         data = bytes(data or b"")
-        r = L.lib().cct_extend(self._h(), index, digest, len(digest), data if data else None, len(data))
+        r = L.lib().cct_extend(
+            self._h(), index, digest, len(digest), data if data else None, len(data)
+        )
         if r < 0:
             raise self._fail(r)
 
@@ -383,4 +451,4 @@ class CCTrustedVmSdk(EvidenceApi):
         r = L.lib().cct_extend_data(self._h(), index, data, len(data), out, ctypes.byref(n))
         if r < 0:
             raise self._fail(r)
-        return out.raw[:n.value]
+        return out.raw[: n.value]

@@ -14,7 +14,7 @@ def hexdump_lines(data: bytes, base: int = 0):
     lines = []
     n = len(data)
     for row in range(0, max(n, 1), 16):
-        chunk = data[row:row + 16]
+        chunk = data[row : row + 16]
         hexpart = "".join("%02X " % b for b in chunk)
         pad = "   " * (16 - len(chunk)) if len(chunk) < 16 else ""
         chars = "".join(chr(b) if b in _PRINTABLE else "." for b in chunk)

@@ -9,7 +9,7 @@ runs the library's verifier and returns its named checks.
 """
 import ctypes
 import enum
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import _lib as L
 from ._common import CCTrustedError, Buffer, alg_id, copy, cstr, text
@@ -54,8 +54,14 @@ class VerifyResult:
     (checks that did not fit, counted as failures), ``error`` (CCTrustedError when
     the evidence or the inputs could not be used, else None). Truthy when ok."""
 
-    def __init__(self, ok: bool, type_name: str, checks: List[Check], dropped: int,
-                 error: Optional[CCTrustedError]) -> None:
+    def __init__(
+        self,
+        ok: bool,
+        type_name: str,
+        checks: List[Check],
+        dropped: int,
+        error: Optional[CCTrustedError],
+    ) -> None:
         self.ok = ok
         self.type = type_name
         self.checks = checks
@@ -71,8 +77,12 @@ class VerifyResult:
         return [c for c in self.checks if not c.ok]
 
     def __repr__(self) -> str:
-        return "<VerifyResult %s %s, %d checks%s>" % (self.type, "ok" if self.ok else "FAILED", len(self.checks),
-                                                     ", %d failed" % len(self.failed) if self.failed else "")
+        return "<VerifyResult %s %s, %d checks%s>" % (
+            self.type,
+            "ok" if self.ok else "FAILED",
+            len(self.checks),
+            ", %d failed" % len(self.failed) if self.failed else "",
+        )
 
 
 def _pem_or_bytes(v: Union[None, str, bytes]) -> Optional[bytes]:
@@ -83,8 +93,19 @@ def _pem_or_bytes(v: Union[None, str, bytes]) -> Optional[bytes]:
     return bytes(v)
 
 
-def verify_bytes(data: bytes, certs=None, root=None, at=None, nonce=None, signature=None, ak=None,
-                 cpak=None, collateral=None, pcrs=None, mac_key=None) -> VerifyResult:
+def verify_bytes(
+    data: bytes,
+    certs=None,
+    root=None,
+    at=None,
+    nonce=None,
+    signature=None,
+    ak=None,
+    cpak=None,
+    collateral=None,
+    pcrs=None,
+    mac_key=None,
+) -> VerifyResult:
     """Run the library's verifier for the evidence in data (type detected).
 
     certs/root: PEM or DER bytes (or PEM text); at: seconds since the epoch, or a
@@ -141,9 +162,13 @@ def verify_bytes(data: bytes, certs=None, root=None, at=None, nonce=None, signat
     buf = Buffer(bytes(data))
     res = L.cct_verify_result()
     err = L.cct_error()
-    r = lib.cct_verify_report(buf.ptr, buf.size, ctypes.byref(o), ctypes.byref(res), ctypes.byref(err))
-    checks = [Check(cstr(c.name), bool(c.ok), cstr(c.detail)) for c in res.checks[:min(res.n_checks,
-                                                                                          L.CCT_MAX_CHECKS)]]
+    r = lib.cct_verify_report(
+        buf.ptr, buf.size, ctypes.byref(o), ctypes.byref(res), ctypes.byref(err)
+    )
+    checks = [
+        Check(cstr(c.name), bool(c.ok), cstr(c.detail))
+        for c in res.checks[: min(res.n_checks, L.CCT_MAX_CHECKS)]
+    ]
     error = None
     if r < 0 and r != -7:
         error = CCTrustedError.from_struct(r, err)
@@ -174,8 +199,14 @@ class CcReport(BinaryBlob):
     """A report or quote: the raw bytes (``data``), ``cc_type`` (EvidenceApi TYPE_CC_*),
     ``cc_aux_blob``, ``cc_report_generation``, ``cc_provider``."""
 
-    def __init__(self, data: bytes, cc_type: int, aux_blob: Optional[bytes] = None,
-                 generation: Optional[int] = None, provider: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        cc_type: int,
+        aux_blob: Optional[bytes] = None,
+        generation: Optional[int] = None,
+        provider: Optional[str] = None,
+    ) -> None:
         super().__init__(bytes(data))
         self._cc_type = cc_type
         self._cc_aux_blob = aux_blob
@@ -222,20 +253,24 @@ class CcReport(BinaryBlob):
 
 # ---------------------------------------------------------------- TDX quote
 
+
 class AttestationKeyType(enum.Enum):
     """Attestation key type of a TDX quote header."""
+
     ECDSA_P256 = 2
     ECDSA_P384 = 3
 
 
 class TeeType(enum.Enum):
     """TEE type of a quote header."""
+
     TEE_SGX = 0x00000000
     TEE_TDX = 0x00000081
 
 
 class QeCertDataType(enum.Enum):
     """QE certification data types."""
+
     PCK_ID_PLAIN = 1
     PCK_ID_RSA_2048_OAEP = 2
     PCK_ID_RSA_3072_OAEP = 3
@@ -280,7 +315,9 @@ class TdxQuoteHeader(BinaryBlob):
         _info("%sTEE Type: %s" % (i, self.tee_type))
         _info("%sReserved 1: 0x%s" % (i, self.reserved_1.hex()))
         _info("%sReserved 2: 0x%s" % (i, self.reserved_2.hex()))
-        vendor = " # Intel\u00ae SGX QE Vendor" if self.qe_vendor.hex() == QE_VENDOR_INTEL_SGX else ""
+        vendor = (
+            " # Intel\u00ae SGX QE Vendor" if self.qe_vendor.hex() == QE_VENDOR_INTEL_SGX else ""
+        )
         _info("%sQE Vendor ID: 0x%s%s" % (i, self.qe_vendor.hex(), vendor))
         _info("%sUser Data: 0x%s" % (i, self.user_data.hex()))
 
@@ -297,10 +334,22 @@ class TdxQuoteTeeTcbSvn(BinaryBlob):
             _info("%s  tdxtcbcomp%02d: %d" % (indent, n, v))
 
 
-_BODY_FIELDS = [("MRSEAM", "mrseam"), ("MRSIGNERSEAM", "mrsignerseam"), ("SEAMATTRIBUTES", "seamattributes"),
-                ("TDATTRIBUTES", "tdattributes"), ("XFAM", "xfam"), ("MRTD", "mrtd"), ("MRCONFIG", "mrconfig"),
-                ("MROWNER", "mrowner"), ("MROWNERCONFIG", "mrownerconfig"), ("RTMR0", "rtmr0"),
-                ("RTMR1", "rtmr1"), ("RTMR2", "rtmr2"), ("RTMR3", "rtmr3"), ("REPORTDATA", "reportdata")]
+_BODY_FIELDS = [
+    ("MRSEAM", "mrseam"),
+    ("MRSIGNERSEAM", "mrsignerseam"),
+    ("SEAMATTRIBUTES", "seamattributes"),
+    ("TDATTRIBUTES", "tdattributes"),
+    ("XFAM", "xfam"),
+    ("MRTD", "mrtd"),
+    ("MRCONFIG", "mrconfig"),
+    ("MROWNER", "mrowner"),
+    ("MROWNERCONFIG", "mrownerconfig"),
+    ("RTMR0", "rtmr0"),
+    ("RTMR1", "rtmr1"),
+    ("RTMR2", "rtmr2"),
+    ("RTMR3", "rtmr3"),
+    ("REPORTDATA", "reportdata"),
+]
 
 
 class TdxQuoteBody(CcReportData):
@@ -472,17 +521,22 @@ class TdxQuote(CcReport):
     body (TdxQuoteBody), sig (TdxQuoteEcdsa256Sigature). Raises CCTrustedError
     (code, message, byte offset) when the library cannot parse it."""
 
-    def __init__(self, data: bytes, aux_blob: Optional[bytes] = None, generation: Optional[int] = None,
-                 provider: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        aux_blob: Optional[bytes] = None,
+        generation: Optional[int] = None,
+        provider: Optional[str] = None,
+    ) -> None:
         super().__init__(data, TYPE_CC_TDX, aux_blob, generation, provider)
         q = L.cct_tdx_quote()
         buf = _parse(L.lib().cct_tdx_quote_parse, self.data, q)
         signed = copy(q.signed_data, q.signed_len)
-        body_raw = signed[len(signed) - q.body_size:] if q.body_size else b""
+        body_raw = signed[len(signed) - q.body_size :] if q.body_size else b""
         self.header = TdxQuoteHeader(signed[:48], q)
         self.body = TdxQuoteBody(body_raw, q.body)
         sig_off = (q.signed_data or 0) - buf.address + q.signed_len + 4
-        self.sig = TdxQuoteEcdsa256Sigature(self.data[sig_off:sig_off + q.sig_data_len], q)
+        self.sig = TdxQuoteEcdsa256Sigature(self.data[sig_off : sig_off + q.sig_data_len], q)
         self.version = q.version
         self.body_type = q.body_type
         self.quote_len = q.quote_len
@@ -507,12 +561,40 @@ class TdxQuote(CcReport):
 
 # ---------------------------------------------------------------- SEV-SNP
 
-_SNP_FIELDS = ["version", "guest_svn", "policy", "family_id", "image_id", "vmpl", "signature_algo",
-               "current_tcb", "platform_info", "flags", "report_data", "measurement", "host_data",
-               "id_key_digest", "author_key_digest", "report_id", "report_id_ma", "reported_tcb",
-               "cpuid_fam_id", "cpuid_mod_id", "cpuid_step", "chip_id", "committed_tcb", "current_build",
-               "current_minor", "current_major", "committed_build", "committed_minor", "committed_major",
-               "launch_tcb", "launch_mit_vector", "current_mit_vector"]
+_SNP_FIELDS = [
+    "version",
+    "guest_svn",
+    "policy",
+    "family_id",
+    "image_id",
+    "vmpl",
+    "signature_algo",
+    "current_tcb",
+    "platform_info",
+    "flags",
+    "report_data",
+    "measurement",
+    "host_data",
+    "id_key_digest",
+    "author_key_digest",
+    "report_id",
+    "report_id_ma",
+    "reported_tcb",
+    "cpuid_fam_id",
+    "cpuid_mod_id",
+    "cpuid_step",
+    "chip_id",
+    "committed_tcb",
+    "current_build",
+    "current_minor",
+    "current_major",
+    "committed_build",
+    "committed_minor",
+    "committed_major",
+    "launch_tcb",
+    "launch_mit_vector",
+    "current_mit_vector",
+]
 
 
 class SnpReport(CcReport):
@@ -521,8 +603,13 @@ class SnpReport(CcReport):
     ...), ``product``, ``signature`` (r, s little-endian as in the report) and
     ``cc_aux_blob`` (the certificate table, when the platform returned one)."""
 
-    def __init__(self, data: bytes, aux_blob: Optional[bytes] = None, generation: Optional[int] = None,
-                 provider: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        aux_blob: Optional[bytes] = None,
+        generation: Optional[int] = None,
+        provider: Optional[str] = None,
+    ) -> None:
         super().__init__(data, TYPE_CC_SEV, aux_blob, generation, provider)
         s = L.cct_snp_report()
         _parse(L.lib().cct_snp_report_parse, self.data, s)
@@ -552,14 +639,24 @@ class SnpReport(CcReport):
             return
         for f in _SNP_FIELDS:
             v = getattr(self, f)
-            _info("  %s: %s" % (f.upper(), "0x" + v.hex() if isinstance(v, bytes) else "0x%x" % v
-                               if f in ("policy", "platform_info", "flags") or f.endswith("_tcb") else v))
+            _info(
+                "  %s: %s"
+                % (
+                    f.upper(),
+                    "0x" + v.hex()
+                    if isinstance(v, bytes)
+                    else "0x%x" % v
+                    if f in ("policy", "platform_info", "flags") or f.endswith("_tcb")
+                    else v,
+                )
+            )
         _info("  PRODUCT: %s" % self.product)
         _info("  SIGNATURE R: 0x%s" % self.signature[0].hex())
         _info("  SIGNATURE S: 0x%s" % self.signature[1].hex())
 
 
 # ---------------------------------------------------------------- TPM
+
 
 class Tpm2Quote(CcReport):
     """A TPM 2.0 quote: ``data`` is the TPMS_ATTEST; ``signature`` the TPMT_SIGNATURE
@@ -568,8 +665,14 @@ class Tpm2Quote(CcReport):
     reset_count, restart_count, safe, firmware_version, pcr_select [(alg_id,
     [indices])], pcr_digest."""
 
-    def __init__(self, data: bytes, aux_blob: Optional[bytes] = None, generation: Optional[int] = None,
-                 provider: Optional[str] = None, key: Optional[bytes] = None) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        aux_blob: Optional[bytes] = None,
+        generation: Optional[int] = None,
+        provider: Optional[str] = None,
+        key: Optional[bytes] = None,
+    ) -> None:
         super().__init__(data, TYPE_CC_TPM, aux_blob, generation, provider)
         a = L.cct_tpm_attest()
         _parse(L.lib().cct_tpm_attest_parse, self.data, a)
@@ -583,9 +686,11 @@ class Tpm2Quote(CcReport):
         self.safe = a.safe
         self.firmware_version = a.firmware_version
         self.pcr_select: List[Tuple[int, List[int]]] = []
-        for s in a.selections[:min(a.n_selections, L.CCT_TPM_MAX_PCR_SELECTIONS)]:
-            bits = bytes(s.select[:s.size_of_select])
-            self.pcr_select.append((s.hash, [i for i in range(len(bits) * 8) if bits[i // 8] >> (i % 8) & 1]))
+        for s in a.selections[: min(a.n_selections, L.CCT_TPM_MAX_PCR_SELECTIONS)]:
+            bits = bytes(s.select[: s.size_of_select])
+            self.pcr_select.append(
+                (s.hash, [i for i in range(len(bits) * 8) if bits[i // 8] >> (i % 8) & 1])
+            )
         self.pcr_digest = copy(a.pcr_digest, a.pcr_digest_len)
         self.key = key
         self._quoted_data = self.data
@@ -642,6 +747,7 @@ class Tpm2Quote(CcReport):
 
 # ---------------------------------------------------------------- Arm CCA
 
+
 class CcaToken(CcReport):
     """An Arm CCA attestation token (or a PSA token): collection_tag, platform and
     realm claims (platform_profile, platform_challenge, implementation_id,
@@ -649,8 +755,13 @@ class CcaToken(CcReport):
     realm_personalization, realm_hash_algo, rak_hash_algo, rak, rim, rem [4],
     realm_profile)."""
 
-    def __init__(self, data: bytes, aux_blob: Optional[bytes] = None, generation: Optional[int] = None,
-                 provider: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        aux_blob: Optional[bytes] = None,
+        generation: Optional[int] = None,
+        provider: Optional[str] = None,
+    ) -> None:
         super().__init__(data, TYPE_CC_CCA, aux_blob, generation, provider)
         t = L.cct_cca_token()
         lib = L.lib()
@@ -691,10 +802,23 @@ class CcaToken(CcReport):
         if is_raw:
             BinaryBlob.dump(self)
             return
-        for f in ("collection_tag", "platform_profile", "platform_challenge", "implementation_id",
-                  "instance_id", "security_lifecycle", "platform_hash_algo", "n_sw_components",
-                  "realm_challenge", "realm_personalization", "realm_hash_algo", "rak_hash_algo", "rak",
-                  "rim", "realm_profile"):
+        for f in (
+            "collection_tag",
+            "platform_profile",
+            "platform_challenge",
+            "implementation_id",
+            "instance_id",
+            "security_lifecycle",
+            "platform_hash_algo",
+            "n_sw_components",
+            "realm_challenge",
+            "realm_personalization",
+            "realm_hash_algo",
+            "rak_hash_algo",
+            "rak",
+            "rim",
+            "realm_profile",
+        ):
             v = getattr(self, f)
             _info("  %s: %s" % (f, "0x" + v.hex() if isinstance(v, bytes) else v))
         for i, r in enumerate(self.rem):
@@ -704,8 +828,12 @@ class CcaToken(CcReport):
 _CLASSES = {"tdx": TdxQuote, "snp": SnpReport, "tpm": Tpm2Quote, "cca": CcaToken}
 
 
-def parse_report(data: bytes, aux_blob: Optional[bytes] = None, provider: Optional[str] = None,
-                 key: Optional[bytes] = None) -> CcReport:
+def parse_report(
+    data: bytes,
+    aux_blob: Optional[bytes] = None,
+    provider: Optional[str] = None,
+    key: Optional[bytes] = None,
+) -> CcReport:
     """The CcReport subclass for the bytes (type detected by the library). Evidence of a
     type without a class here (TDREPORT, HCL) raises CCTrustedError(CCT_EUNSUPPORTED)."""
     kind = report_type(data)

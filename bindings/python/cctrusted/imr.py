@@ -13,7 +13,9 @@ class TcgIMR:
 
     def __init__(self, index: int, default_alg_id: int, default_digest_hash: bytes) -> None:
         self._index = index
-        self._digests: Dict[int, TcgDigest] = {default_alg_id: TcgDigest(default_alg_id, default_digest_hash)}
+        self._digests: Dict[int, TcgDigest] = {
+            default_alg_id: TcgDigest(default_alg_id, default_digest_hash)
+        }
 
     @property
     def index(self) -> int:
@@ -58,7 +60,9 @@ class TdxRTMR(TcgIMR):
     RTMR_LENGTH_BY_BYTES = 48
     MAX_INDEX = 3
 
-    def __init__(self, index: int, digest_hash: bytes, alg_id: int = TcgAlgorithmRegistry.TPM_ALG_SHA384) -> None:
+    def __init__(
+        self, index: int, digest_hash: bytes, alg_id: int = TcgAlgorithmRegistry.TPM_ALG_SHA384
+    ) -> None:
         super().__init__(index, alg_id, digest_hash)
 
 
@@ -67,5 +71,7 @@ class TpmPCR(TcgIMR):
 
     MAX_INDEX = 23
 
-    def __init__(self, index: int, digest_hash: bytes, alg_id: int = TcgAlgorithmRegistry.TPM_ALG_SHA256) -> None:
+    def __init__(
+        self, index: int, digest_hash: bytes, alg_id: int = TcgAlgorithmRegistry.TPM_ALG_SHA256
+    ) -> None:
         super().__init__(index, alg_id, digest_hash)

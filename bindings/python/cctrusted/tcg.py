@@ -49,7 +49,7 @@ class TcgAlgorithmRegistry:
 
     @staticmethod
     def get_algorithm_string(alg_id: int) -> str:
-        """"TPM_ALG_SHA384" for 0xC; "UNKNOWN" for an id not in the table."""
+        """ "TPM_ALG_SHA384" for 0xC; "UNKNOWN" for an id not in the table."""
         return TcgAlgorithmRegistry.TPM_ALG_TABLE.get(alg_id, "UNKNOWN")
 
     def __init__(self, alg_id: int) -> None:
@@ -87,7 +87,9 @@ class TcgDigest:
 
     __slots__ = ("_alg_id", "_hash")
 
-    def __init__(self, alg_id: int = TcgAlgorithmRegistry.TPM_ALG_SHA384, digest_hash: Any = None) -> None:
+    def __init__(
+        self, alg_id: int = TcgAlgorithmRegistry.TPM_ALG_SHA384, digest_hash: Any = None
+    ) -> None:
         self._alg_id = alg_id
         self._hash = digest_hash
 
@@ -104,7 +106,9 @@ class TcgDigest:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TcgDigest):
             return NotImplemented
-        return self._alg_id == other._alg_id and bytes(self._hash or b"") == bytes(other._hash or b"")
+        return self._alg_id == other._alg_id and bytes(self._hash or b"") == bytes(
+            other._hash or b""
+        )
 
     def __repr__(self) -> str:
         return "TcgDigest(0x%x, %s)" % (self._alg_id, bytes(self._hash or b"").hex())
@@ -123,12 +127,12 @@ class TcgEventType:
     EV_S_CRTM_CONTENTS = 0x7
     EV_S_CRTM_VERSION = 0x8
     EV_CPU_MICROCODE = 0x9
-    EV_PLATFORM_CONFIG_FLAGS = 0xa
-    EV_TABLE_OF_DEVICES = 0xb
-    EV_COMPACT_HASH = 0xc
-    EV_IPL = 0xd
-    EV_IPL_PARTITION_DATA = 0xe
-    EV_NONHOST_CODE = 0xf
+    EV_PLATFORM_CONFIG_FLAGS = 0xA
+    EV_TABLE_OF_DEVICES = 0xB
+    EV_COMPACT_HASH = 0xC
+    EV_IPL = 0xD
+    EV_IPL_PARTITION_DATA = 0xE
+    EV_NONHOST_CODE = 0xF
     EV_NONHOST_CONFIG = 0x10
     EV_NONHOST_INFO = 0x11
     EV_OMIT_BOOT_DEVICE_EVENTS = 0x12
@@ -144,16 +148,16 @@ class TcgEventType:
     EV_EFI_ACTION = EV_EFI_EVENT_BASE + 0x7
     EV_EFI_PLATFORM_FIRMWARE_BLOB = EV_EFI_EVENT_BASE + 0x8
     EV_EFI_HANDOFF_TABLES = EV_EFI_EVENT_BASE + 0x9
-    EV_EFI_PLATFORM_FIRMWARE_BLOB2 = EV_EFI_EVENT_BASE + 0xa
-    EV_EFI_HANDOFF_TABLES2 = EV_EFI_EVENT_BASE + 0xb
-    EV_EFI_VARIABLE_BOOT2 = EV_EFI_EVENT_BASE + 0xc
-    EV_EFI_GPT_EVENT2 = EV_EFI_EVENT_BASE + 0xd
+    EV_EFI_PLATFORM_FIRMWARE_BLOB2 = EV_EFI_EVENT_BASE + 0xA
+    EV_EFI_HANDOFF_TABLES2 = EV_EFI_EVENT_BASE + 0xB
+    EV_EFI_VARIABLE_BOOT2 = EV_EFI_EVENT_BASE + 0xC
+    EV_EFI_GPT_EVENT2 = EV_EFI_EVENT_BASE + 0xD
     EV_EFI_HCRTM_EVENT = EV_EFI_EVENT_BASE + 0x10
-    EV_EFI_VARIABLE_AUTHORITY = EV_EFI_EVENT_BASE + 0xe0
-    EV_EFI_SPDM_FIRMWARE_BLOB = EV_EFI_EVENT_BASE + 0xe1
-    EV_EFI_SPDM_FIRMWARE_CONFIG = EV_EFI_EVENT_BASE + 0xe2
-    EV_EFI_SPDM_DEVICE_POLICY = EV_EFI_EVENT_BASE + 0xe3
-    EV_EFI_SPDM_DEVICE_AUTHORITY = EV_EFI_EVENT_BASE + 0xe4
+    EV_EFI_VARIABLE_AUTHORITY = EV_EFI_EVENT_BASE + 0xE0
+    EV_EFI_SPDM_FIRMWARE_BLOB = EV_EFI_EVENT_BASE + 0xE1
+    EV_EFI_SPDM_FIRMWARE_CONFIG = EV_EFI_EVENT_BASE + 0xE2
+    EV_EFI_SPDM_DEVICE_POLICY = EV_EFI_EVENT_BASE + 0xE3
+    EV_EFI_SPDM_DEVICE_AUTHORITY = EV_EFI_EVENT_BASE + 0xE4
 
     # Type given to IMA entries (there is no TCG EventType for them).
     IMA_MEASUREMENT_EVENT = 0x14
@@ -180,7 +184,8 @@ class TcgEventType:
 
 
 TcgEventType.TCG_EVENT_TYPE_TABLE = {
-    v: k for k, v in sorted(vars(TcgEventType).items(), key=lambda kv: kv[0])
+    v: k
+    for k, v in sorted(vars(TcgEventType).items(), key=lambda kv: kv[0])
     if k.startswith(("EV_", "IMA_")) and isinstance(v, int)
 }
 
@@ -188,7 +193,12 @@ TcgEventType.TCG_EVENT_TYPE_TABLE = {
 def _dump_digest_list(digests: List[TcgDigest]) -> None:
     for count, digest in enumerate(digests):
         alg = digest.alg.alg_id
-        LOG.info("Algorithm_id[%d]   : %d (%s)", count, alg, TcgAlgorithmRegistry.get_algorithm_string(alg))
+        LOG.info(
+            "Algorithm_id[%d]   : %d (%s)",
+            count,
+            alg,
+            TcgAlgorithmRegistry.get_algorithm_string(alg),
+        )
         LOG.info("Digest[%d]:", count)
         BinaryBlob(digest.hash).dump()
 
@@ -220,7 +230,7 @@ class _Origin:
         if not self._origin:
             return None
         src, _, off, length = self._origin
-        return src.data[off:off + length] if src.data is not None else None
+        return src.data[off : off + length] if src.data is not None else None
 
     @property
     def log_format(self) -> Optional[str]:
@@ -244,6 +254,7 @@ class _Origin:
 
     def _view(self):
         from . import _events
+
         return _events.event_view(self)
 
     def decode(self) -> Dict[str, Any]:
@@ -254,7 +265,9 @@ class _Origin:
             out = ctypes.c_void_p()
             err = L.cct_error()
             lib = L.lib()
-            r = lib.cct_event_decode(ctypes.byref(ev), L.CCT_DECODE_JSON, ctypes.byref(out), ctypes.byref(err))
+            r = lib.cct_event_decode(
+                ctypes.byref(ev), L.CCT_DECODE_JSON, ctypes.byref(out), ctypes.byref(err)
+            )
             textv = ""
             if out.value:
                 textv = ctypes.string_at(out.value).decode("utf-8", "replace")
@@ -269,7 +282,9 @@ class _Origin:
         with self._view() as ev:
             check = ctypes.c_int(0)
             literal = ctypes.c_int(0)
-            r = L.lib().cct_event_check_digest(ctypes.byref(ev), ctypes.byref(check), ctypes.byref(literal))
+            r = L.lib().cct_event_check_digest(
+                ctypes.byref(ev), ctypes.byref(check), ctypes.byref(literal)
+            )
             if r < 0:
                 raise CCTrustedError(r, "cannot check the digest of event %s" % self.number)
             return L.DIGEST_CHECK_NAMES.get(check.value, "not-applicable")
@@ -278,8 +293,14 @@ class _Origin:
 class TcgImrEvent(_Origin):
     """A TCG_PCR_EVENT2 record: imr_index, event_type, digests, event_size, event."""
 
-    def __init__(self, imr_index: int, event_type: int, digests: List[TcgDigest], event_size: int,
-                 event: bytes) -> None:
+    def __init__(
+        self,
+        imr_index: int,
+        event_type: int,
+        digests: List[TcgDigest],
+        event_size: int,
+        event: bytes,
+    ) -> None:
         self._imr_index = imr_index
         self._event_type = event_type
         self._digests = digests
@@ -321,24 +342,33 @@ class TcgImrEvent(_Origin):
 
     def dump(self) -> None:
         """Log the event: index, type, each digest and the data in hex."""
-        LOG.info("----------------------------------Event Log Entry---------------------------------")
+        LOG.info(
+            "----------------------------------Event Log Entry---------------------------------"
+        )
         LOG.info("IMR               : %d", self._imr_index)
-        LOG.info("Type              : 0x%X (%s)", self._event_type,
-                 TcgEventType.get_event_type_string(self._event_type))
+        LOG.info(
+            "Type              : 0x%X (%s)",
+            self._event_type,
+            TcgEventType.get_event_type_string(self._event_type),
+        )
         _dump_digest_list(self._digests)
         LOG.info("Event:")
         BinaryBlob(self._event).dump()
 
     def __repr__(self) -> str:
-        return "<TcgImrEvent %s%d %s>" % (self._register, self._imr_index,
-                                         TcgEventType.get_event_type_string(self._event_type))
+        return "<TcgImrEvent %s%d %s>" % (
+            self._register,
+            self._imr_index,
+            TcgEventType.get_event_type_string(self._event_type),
+        )
 
 
 class TcgPcClientImrEvent(_Origin):
     """The TCG_PCClientPCREvent header record (SpecID Event03) of a crypto-agile log."""
 
-    def __init__(self, imr_index: int, event_type: int, digest: bytes, event_data_size: int,
-                 event: bytes) -> None:
+    def __init__(
+        self, imr_index: int, event_type: int, digest: bytes, event_data_size: int, event: bytes
+    ) -> None:
         self._imr_index = imr_index
         self._event_type = event_type
         self._digest = digest
@@ -379,8 +409,11 @@ class TcgPcClientImrEvent(_Origin):
         """Log the header record."""
         LOG.info("--------------------Header Specification ID Event--------------------------")
         LOG.info("IMR               : %d", self._imr_index)
-        LOG.info("Type              : 0x%X (%s)", self._event_type,
-                 TcgEventType.get_event_type_string(self._event_type))
+        LOG.info(
+            "Type              : 0x%X (%s)",
+            self._event_type,
+            TcgEventType.get_event_type_string(self._event_type),
+        )
         LOG.info("Digest:")
         BinaryBlob(self._digest).dump()
         LOG.info("Event:")
@@ -412,8 +445,14 @@ class TcgTpmiCelContentType:
     PCCLIENT_STD = 0x5
     IMA_TEMPLATE = 0x7
     IMA_TLV = 0x8
-    CEL_CONTENT_TABLE = {CEL: "CEL", PCCLIENT_STD: "PCCLIENT_STD", IMA_TEMPLATE: "IMA_TEMPLATE",
-                         IMA_TLV: "IMA_TLV", 9: "SYSTEMD", 80: "COS"}
+    CEL_CONTENT_TABLE = {
+        CEL: "CEL",
+        PCCLIENT_STD: "PCCLIENT_STD",
+        IMA_TEMPLATE: "IMA_TEMPLATE",
+        IMA_TLV: "IMA_TLV",
+        9: "SYSTEMD",
+        80: "COS",
+    }
 
     @staticmethod
     def get_content_type_string(content_type: int) -> str:
@@ -424,8 +463,10 @@ class TcgTpmsEventImaTemplate:
     """Content of an IMA entry: template_name and template_data (the bytes the template
     hash covers)."""
 
-    IMA_TEMPLATE_TABLE = {TcgCelTypes.IMA_TEMPLATE_NAME: "IMA_TEMPLATE_NAME",
-                          TcgCelTypes.IMA_TEMPLATE_DATA: "IMA_TEMPLATE_DATA"}
+    IMA_TEMPLATE_TABLE = {
+        TcgCelTypes.IMA_TEMPLATE_NAME: "IMA_TEMPLATE_NAME",
+        TcgCelTypes.IMA_TEMPLATE_DATA: "IMA_TEMPLATE_DATA",
+    }
 
     def __init__(self, template_data: Any = None, template_name: Optional[str] = None) -> None:
         self._template_data = template_data
@@ -466,8 +507,15 @@ class TcgTpmsCelEvent(_Origin):
     """A CEL-shaped record: the form IMA entries (content type IMA_TEMPLATE) and CEL
     log records take. rec_num, index, digests, content_type, content."""
 
-    def __init__(self, rec_num: int, digests: List[TcgDigest], content_type: Optional[int] = None,
-                 imr: Optional[int] = None, nv_index: Optional[int] = None, content: Any = None) -> None:
+    def __init__(
+        self,
+        rec_num: int,
+        digests: List[TcgDigest],
+        content_type: Optional[int] = None,
+        imr: Optional[int] = None,
+        nv_index: Optional[int] = None,
+        content: Any = None,
+    ) -> None:
         self.rec_num = rec_num
         self._digests = digests
         self._content_type = content_type
@@ -503,7 +551,10 @@ class TcgTpmsCelEvent(_Origin):
         records, else the content type."""
         if self._content_type == TcgCelTypes.CEL_IMA_TEMPLATE:
             return TcgEventType.IMA_MEASUREMENT_EVENT
-        if isinstance(self._content, TcgTpmsEventPcClientStd) and self._content.event_type is not None:
+        if (
+            isinstance(self._content, TcgTpmsEventPcClientStd)
+            and self._content.event_type is not None
+        ):
             return self._content.event_type
         return self._content_type or 0
 
@@ -526,18 +577,27 @@ class TcgTpmsCelEvent(_Origin):
         if ev is None:
             return None
         out = TcgImrEvent(self.index or 0, self.event_type, self._digests, len(ev), ev)
-        out._origin, out._register, out._index_logged, out._flags = (self._origin, self._register,
-                                                                     self._index_logged, self._flags)
+        out._origin, out._register, out._index_logged, out._flags = (
+            self._origin,
+            self._register,
+            self._index_logged,
+            self._flags,
+        )
         return out
 
     def dump(self) -> None:
         """Log the record: number, index, content type, digests and content fields."""
-        LOG.info("-----------------------------Canonical Event Log Entry----------------------------")
+        LOG.info(
+            "-----------------------------Canonical Event Log Entry----------------------------"
+        )
         LOG.info("Encoding          : %s", self.encoding())
         LOG.info("Rec Num           : %d", self.rec_num)
         LOG.info("IMR               : %d", self.index or 0)
-        LOG.info("Type              : 0x%X (%s)", self._content_type or 0,
-                 TcgTpmiCelContentType.get_content_type_string(self._content_type or 0))
+        LOG.info(
+            "Type              : 0x%X (%s)",
+            self._content_type or 0,
+            TcgTpmiCelContentType.get_content_type_string(self._content_type or 0),
+        )
         LOG.info("Digests:")
         _dump_digest_list(self._digests)
         LOG.info("Contents:")
@@ -550,16 +610,26 @@ class TcgTpmsCelEvent(_Origin):
             LOG.info("%d: %s = %s", 1, "PCCLIENT_STD_CONTENT", c.event_data)
 
     def __repr__(self) -> str:
-        return "<TcgTpmsCelEvent %s%s %s>" % (self._register, self.index,
-                                             TcgTpmiCelContentType.get_content_type_string(
-                                                 self._content_type or 0))
+        return "<TcgTpmsCelEvent %s%s %s>" % (
+            self._register,
+            self.index,
+            TcgTpmiCelContentType.get_content_type_string(self._content_type or 0),
+        )
 
 
 class TcgEfiSpecIdEvent:
     """The SpecID Event03 fields of a crypto-agile log, as the library reads them."""
 
-    def __init__(self, platform_class: int, spec_version_minor: int, spec_version_major: int,
-                 spec_errata: int, uintn_size: int, digest_sizes: List[Any], vendor_info: bytes) -> None:
+    def __init__(
+        self,
+        platform_class: int,
+        spec_version_minor: int,
+        spec_version_major: int,
+        spec_errata: int,
+        uintn_size: int,
+        digest_sizes: List[Any],
+        vendor_info: bytes,
+    ) -> None:
         self.signature = b"Spec ID Event03\0"
         self.platform_class = platform_class
         self.spec_version_minor = spec_version_minor
