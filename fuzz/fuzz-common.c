@@ -63,11 +63,23 @@ static void check_event(const uint8_t *data, size_t size, const struct cct_event
         size_t known = cct_alg_digest_size(d->alg);
         FUZZ_CHECK(known == 0 || known == d->size);
     }
+    char why[160];
+    int anomaly = cct_event_anomaly(ev, why, sizeof(why));
+    FUZZ_CHECK(anomaly == ((ev->flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE) && ev->type != 3));
+    FUZZ_CHECK(memchr(why, '\0', sizeof(why)) != NULL && (anomaly == (why[0] != '\0')));
     if (ev->format == CCT_LOG_CCEL) {
-        FUZZ_CHECK(ev->index_logged <= 4);
-        FUZZ_CHECK(ev->kind == (ev->index_logged == 0 ? CCT_REG_MRTD : CCT_REG_RTMR));
+        if (ev->flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE) {
+            FUZZ_CHECK(ev->index_logged > 4 && ev->index == ev->index_logged &&
+                       ev->kind == CCT_REG_RTMR);
+        } else {
+            FUZZ_CHECK(ev->index_logged <= 4);
+            FUZZ_CHECK(ev->kind == (ev->index_logged == 0 ? CCT_REG_MRTD : CCT_REG_RTMR));
+        }
     } else {
         FUZZ_CHECK(ev->kind == CCT_REG_PCR && ev->index == ev->index_logged);
+        if (ev->format == CCT_LOG_TCG1 || ev->format == CCT_LOG_TCG2) {
+            FUZZ_CHECK(!(ev->flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE) == (ev->index_logged <= 31));
+        }
     }
 }
 

@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cctrusted/report.h>
 
@@ -14,10 +15,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct cct_snp_report s;
     struct cct_snp_cert_table t;
+    enum cct_report_type type;
     struct cct_error err;
     cct_error_clear(&err);
-    cct_fuzz_rc(cct_snp_report_parse(data, size, &s, &err), &err);
+    if (cct_fuzz_rc(cct_snp_report_parse(data, size, &s, &err), &err) == 0 &&
+        s.trailing != size - CCT_SNP_REPORT_SIZE) {
+        abort(); /* the report is its fixed size; the rest is counted */
+    }
     cct_error_clear(&err);
     cct_fuzz_rc(cct_snp_cert_table_parse(data, size, &t, &err), &err);
+    (void)cct_report_detect(data, size, &type);
     return 0;
 }

@@ -230,6 +230,15 @@ int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t d
  */
 int cct_runtime_log_repair(cct_context *ctx);
 
+/**
+ * Measure data and extend it: the digest is H(data) with the platform's
+ * default algorithm, the data is stored with the runtime-log record (as
+ * cct_extend()). The digest used is copied to digest_out (may be NULL;
+ * CCT_MAX_DIGEST_SIZE bytes) with its size in *digest_len.
+ */
+int cct_extend_data(cct_context *ctx, uint32_t index, const uint8_t *data, size_t len, uint8_t *digest_out,
+                    size_t *digest_len);
+
 #ifdef __cplusplus
 }
 #endif

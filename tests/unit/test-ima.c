@@ -400,12 +400,15 @@ int main(int argc, char **argv)
     }
     dir = argv[1];
     static const char *const bins[] = { "ima-le.bin",        "ima-be.bin",   "ima-sig-le.bin",
-                                        "ima-modsig-be.bin", "mixed-le.bin", "unknown-le.bin" };
+                                        "ima-modsig-be.bin", "mixed-le.bin", "unknown-le.bin",
+                                        /* per-bank lists: 32- and 64-byte template digests */
+                                        "ima-ng-sm3-bank-le.bin", "ima-ng-sha512-bank-be.bin" };
     for (size_t i = 0; i < sizeof(bins) / sizeof(bins[0]); i++) {
         truncation_binary(bins[i]);
     }
     truncation_ascii("ima-sig.txt");
     truncation_ascii("rtmr2-sha384.txt");
+    truncation_ascii("ima-buf-sm3.txt");
     negatives();
     detection_and_settings();
     fields();

@@ -286,9 +286,12 @@ int cct_event_is_ima(const struct cct_event *ev)
 
 /* By spec these never extend: EV_NO_ACTION, headers, and MRTD (fixed at
  * build time; only a report can vouch for it). */
+/* No register at an out-of-range index (PCR -1): cct_event_anomaly() reports such events. */
 static int extends(const struct cct_event *ev)
 {
-    return ev->type != EV_NO_ACTION && !(ev->flags & CCT_EVENT_F_HEADER) && ev->kind != CCT_REG_MRTD;
+    return ev->type != EV_NO_ACTION &&
+           !(ev->flags & (CCT_EVENT_F_HEADER | CCT_EVENT_F_INDEX_OUT_OF_RANGE)) &&
+           ev->kind != CCT_REG_MRTD;
 }
 
 int cct_replay_event_register(const cct_replay *r, const struct cct_event *ev, enum cct_reg_kind *kind,
