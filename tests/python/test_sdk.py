@@ -220,8 +220,14 @@ def test_sim(tmp):
         )
         res = q.verify(root=open(os.path.join(state, "root-cert.pem"), "rb").read())
         check(
-            res.ok and len(res.checks) >= 3 and not res.failed,
-            "with the sim root it verifies: %r" % res.checks,
+            not res.ok and [k.name for k in res.failed] == ["simulation"],
+            "with the sim root but without allow_sim it is refused: %r" % res.failed,
+        )
+        res = q.verify(root=open(os.path.join(state, "root-cert.pem"), "rb").read(), allow_sim=True)
+        check(
+            res.ok and len(res.checks) >= 3 and not res.failed and res.unchecked,
+            "with the sim root and allow_sim it verifies, listing what it did not check: %r"
+            % res.checks,
         )
         bad = bytearray(q.data)
         bad[48 + 520] ^= 1  # a REPORTDATA byte of the body
