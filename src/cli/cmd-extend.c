@@ -25,6 +25,26 @@ static void show(const char *label, const struct cct_measurement *m, int json)
     }
 }
 
+static void print_result(cct_context *ctx, uint32_t index, uint16_t alg, const uint8_t *digest, size_t dlen,
+                         const struct cct_measurement *before, const struct cct_measurement *after, int json)
+{
+    if (json) {
+        printf("{\"platform\":\"%s\",\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":",
+               cct_platform_name(cct_context_platform(ctx)), index, after->kind == CCT_REG_RTMR ? "rtmr" : "pcr",
+               cct_alg_name(alg));
+        cli_json_hex(stdout, digest, dlen);
+    } else {
+        printf("extended %s%u (%s) with ", cli_reg_prefix(after->kind), index, cct_alg_name(alg));
+        cli_hex(stdout, digest, dlen);
+        printf("\n");
+    }
+    show("before", before, json);
+    show("after", after, json);
+    if (json) {
+        printf("}\n");
+    }
+}
+
 int cmd_extend(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -89,21 +109,7 @@ int cmd_extend(int argc, char **argv)
         rc = cli_ctx_fail("extend", ctx, r);
         goto out;
     }
-    if (json) {
-        printf("{\"platform\":\"%s\",\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":",
-               cct_platform_name(cct_context_platform(ctx)), (unsigned)index,
-               after.kind == CCT_REG_RTMR ? "rtmr" : "pcr", cct_alg_name(alg));
-        cli_json_hex(stdout, digest, dlen);
-    } else {
-        printf("extended %s%u (%s) with ", cli_reg_prefix(after.kind), (unsigned)index, cct_alg_name(alg));
-        cli_hex(stdout, digest, dlen);
-        printf("\n");
-    }
-    show("before", &before, json);
-    show("after", &after, json);
-    if (json) {
-        printf("}\n");
-    }
+    print_result(ctx, (uint32_t)index, alg, digest, dlen, &before, &after, json);
 out:
     cct_close(ctx);
     return rc;
