@@ -301,6 +301,17 @@ def test_errors(tmp):
         if not line.startswith("#"):
             idx, alg, hx = line.split()
             exp[(int(idx[3:]), {"sha1": 4, "sha256": 0xB}[alg])] = bytes.fromhex(hx)
+    sid = cctrusted.spec_id_event(log)
+    check(
+        sid.digest_sizes == [(4, 20), (0xB, 32)]
+        and (sid.spec_version_major, sid.uintn_size) == (2, 2),
+        "SpecID header of the mklog log: %r" % vars(sid),
+    )
+    try:
+        cctrusted.spec_id_event(b"10 " + b"0" * 40 + b" ima-ng sha1:" + b"0" * 40 + b" /x\n")
+        check(False, "an IMA list has no SpecID header")
+    except CCTrustedError as e:
+        check(e.name == "CCT_ENOTFOUND", "IMA list SpecID: %s" % e)
     rep = cctrusted.replay_cc_eventlog(cctrusted.load_eventlogs(log))
     got = {(i, a): v for i, d in rep.items() for a, v in d.items()}
     check(got == exp, "an offline log replays to mklog's hashlib values")
