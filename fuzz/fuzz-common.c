@@ -23,8 +23,17 @@ void cct_fuzz_check_error(const struct cct_error *err, int rc)
     FUZZ_CHECK(err != NULL);
     FUZZ_CHECK(err->code == rc);
     FUZZ_CHECK(memchr(err->message, '\0', sizeof(err->message)) != NULL);
+    FUZZ_CHECK(err->message[0] != '\0');
     FUZZ_CHECK(err->event >= -1 && err->offset >= -1);
     FUZZ_CHECK(cct_strerror(rc) != NULL);
+}
+
+int cct_fuzz_rc(int rc, const struct cct_error *err)
+{
+    if (rc < 0) {
+        cct_fuzz_check_error(err, rc);
+    }
+    return rc;
 }
 
 /* Does [p, p + n) lie inside [base, base + size)? */

@@ -209,11 +209,35 @@ int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expecte
  * Extend register index with digest (the platform's default algorithm size)
  * and append a matching record to the runtime log. The log record and the
  * register extend survive a crash together: the record is written ahead,
- * and recovery on the next open completes or rolls back. Extenders are
- * serialised. event_data (may be NULL) is stored with the record.
+ * and the next cct_extend() or cct_runtime_log_repair() completes or rolls
+ * back an extend a crash interrupted. Extenders are serialised. event_data
+ * (may be NULL) is stored with the record. A corrupt runtime log is never
+ * appended to or cut: the call fails naming the record and byte offset.
  */
 int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
                const uint8_t *event_data, size_t event_data_len);
+
+/**
+ * Repair the runtime log after a crash, under the extend lock: cut a torn
+ * tail (an append the crash interrupted) and commit or drop a pending
+ * record by comparing the live register with the replay. cct_open() only
+ * checks the log and never changes it; call this (e.g. from a service at
+ * start) so readers see a log that replays to the registers before the
+ * next extend does the same. Returns 0 (also when there is no log),
+ * CCT_EMALFORMED for a corrupt log (nothing is changed), CCT_EIO when a
+ * pending record cannot be decided yet, CCT_EPERM for a log that is a
+ * symbolic link or that others may write; details in cct_context_error().
+ */
+int cct_runtime_log_repair(cct_context *ctx);
+
+/**
+ * Measure data and extend it: the digest is H(data) with the platform's
+ * default algorithm, the data is stored with the runtime-log record (as
+ * cct_extend()). The digest used is copied to digest_out (may be NULL;
+ * CCT_MAX_DIGEST_SIZE bytes) with its size in *digest_len.
+ */
+int cct_extend_data(cct_context *ctx, uint32_t index, const uint8_t *data, size_t len, uint8_t *digest_out,
+                    size_t *digest_len);
 
 #ifdef __cplusplus
 }

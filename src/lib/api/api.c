@@ -176,9 +176,18 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
         free(ctx);
         return r;
     }
-    /* Complete or roll back an extend interrupted by a crash. */
-    if (cct_runtime_log_recover(ctx) < 0) {
-        cct_error_clear(&ctx->err);
+    /* A corrupt or unsafe runtime log fails the open, so nobody is served wrong data. The
+     * check never changes the log: repair happens under the extend lock (runtime_log.c). */
+    r = cct_runtime_log_check(ctx);
+    if (r < 0) {
+        if (err) {
+            *err = ctx->err;
+        }
+        if (ops->close) {
+            ops->close(ctx);
+        }
+        free(ctx);
+        return r;
     }
     *out = ctx;
     return 0;
@@ -689,4 +698,42 @@ int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t d
     /* The runtime log (write-ahead record, recovery) wraps this call; see
      * platform/runtime_log.c. */
     return cct_runtime_log_extend(ctx, index, digest, digest_len, event_data, event_data_len);
+}
+
+int cct_extend_data(cct_context *ctx, uint32_t index, const uint8_t *data, size_t len, uint8_t *digest_out,
+                    size_t *digest_len)
+{
+    uint16_t alg = 0;
+    uint8_t d[CCT_MAX_DIGEST_SIZE];
+    struct cct_hasher h;
+    if (ctx == NULL) {
+        return CCT_EINVAL;
+    }
+    if (data == NULL && len > 0) {
+        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "invalid extend arguments");
+    }
+    int r = cct_get_default_algorithm(ctx, &alg);
+    if (r < 0) {
+        return r;
+    }
+    r = cct_hasher_init(&h);
+    if (r == 0) {
+        r = cct_hasher_digest(&h, alg, data ? data : (const uint8_t *)"", len, d);
+    }
+    cct_hasher_free(&h);
+    if (r < 0) {
+        return cct_err(&ctx->err, r, -1, -1, "cannot hash with %s", cct_alg_name(alg));
+    }
+    size_t n = cct_alg_digest_size(alg);
+    r = cct_extend(ctx, index, d, n, data, len);
+    if (r < 0) {
+        return r;
+    }
+    if (digest_out != NULL) {
+        memcpy(digest_out, d, n);
+    }
+    if (digest_len != NULL) {
+        *digest_len = n;
+    }
+    return 0;
 }
