@@ -514,13 +514,13 @@ class cct_check(ctypes.Structure):
         ("name", ctypes.c_char * CCT_CHECK_NAME_MAX),
         ("ok", c_int),
         ("detail", ctypes.c_char * CCT_CHECK_DETAIL_MAX),
-        ("status", c_int),  # 0 failed, 1 passed, 2 not checked
+        ("status", c_int),
     ]
 
 
 class cct_verify_result(ctypes.Structure):
     _fields_ = [
-        ("size", c_size),  # set to ctypes.sizeof() before a call (cct_verify_result_init)
+        ("size", c_size),
         ("type", c_int),
         ("ok", c_int),
         ("n_checks", c_size),
@@ -553,9 +553,13 @@ class cct_verify_options(ctypes.Structure):
         ("pcrs", c_ptr),
         ("n_pcrs", c_size),
         ("mac_key", c_ptr), ("mac_key_len", c_size),
-        ("allow_simulation", c_int), ("allow_debug", c_int), ("allow_migration_agent", c_int),
-        ("have_vmpl", c_int), ("vmpl", c_u32),
-        ("logs", c_ptr), ("n_logs", c_size), ("replay", c_ptr),
+        ("allow_simulation", c_int),
+        ("allow_debug", c_int),
+        ("allow_migration_agent", c_int),
+        ("have_vmpl", c_int),
+        ("vmpl", c_u32),
+        ("logs", c_ptr), ("n_logs", c_size),
+        ("replay", c_ptr),
     ]
 
 

@@ -34,24 +34,25 @@ def _b(arr) -> bytes:
     return bytes(arr)
 
 
-_STATUS = {0: "fail", 1: "ok", 2: "not-checked"}
+_STATUS = {0: "failed", 1: "passed", 2: "not-checked"}
 
 
 class Check:
-    """One named check of a verification: name, ok, detail, status ("ok", "fail" or
-    "not-checked": what the verdict does not cover; ok is True only for "ok")."""
+    """One named check of a verification: name, ok, detail, and status
+    ("passed", "failed", or "not-checked": not judged, the detail says what
+    stays unverified)."""
 
     __slots__ = ("name", "ok", "detail", "status")
 
-    def __init__(self, name: str, ok: bool, detail: str, status: Optional[str] = None) -> None:
+    def __init__(self, name: str, ok: bool, detail: str, status: str = None) -> None:
         self.name = name
         self.ok = ok
         self.detail = detail
-        self.status = status if status is not None else ("ok" if ok else "fail")
+        self.status = status or ("passed" if ok else "failed")
 
     def __repr__(self) -> str:
-        tag = {"ok": "ok", "fail": "FAILED"}.get(self.status, "not checked")
-        return "<Check %s %s: %s>" % (self.name, tag, self.detail)
+        label = {"passed": "ok", "failed": "FAILED"}.get(self.status, self.status)
+        return "<Check %s %s: %s>" % (self.name, label, self.detail)
 
 
 class VerifyResult:
@@ -80,11 +81,11 @@ class VerifyResult:
     @property
     def failed(self) -> List[Check]:
         """The checks that failed."""
-        return [c for c in self.checks if c.status == "fail"]
+        return [c for c in self.checks if c.status == "failed"]
 
     @property
     def unchecked(self) -> List[Check]:
-        """What the verdict does not cover (status "not-checked")."""
+        """The checks that were not judged (what the verdict does not cover)."""
         return [c for c in self.checks if c.status == "not-checked"]
 
     def __repr__(self) -> str:
@@ -116,10 +117,10 @@ def verify_bytes(
     collateral=None,
     pcrs=None,
     mac_key=None,
-    allow_sim: bool = False,
-    allow_debug: bool = False,
-    allow_migration_agent: bool = False,
-    vmpl: Optional[int] = None,
+    allow_sim=False,
+    allow_debug=False,
+    allow_migration_agent=False,
+    vmpl=None,
 ) -> VerifyResult:
     """Run the library's verifier for the evidence in data (type detected).
 
@@ -128,9 +129,9 @@ def verify_bytes(
     qualifying data / challenge / REPORTDATA prefix; signature, ak: TPM signature and
     key; cpak: CCA platform key (PEM); collateral: TDX collateral JSON; pcrs: TPM PCR
     values as {(index, alg): bytes} or [(index, alg, bytes)]; mac_key: the HMAC key of a
-    PSA COSE_Mac0 token; allow_sim, allow_debug, allow_migration_agent: accept the
-    simulation root, a debug TD/guest policy, an SNP migration agent; vmpl: the expected
-    SNP VMPL. An input that does not apply to the evidence type is an error."""
+    PSA COSE_Mac0 token; allow_sim: accept the simulated platform's root; allow_debug:
+    accept a debug TD / SNP guest; allow_migration_agent: accept an SNP migration agent;
+    vmpl: the SNP VMPL the report must have."""
     lib = L.lib()
     o = L.cct_verify_options()
     o.version = L.CCT_VERIFY_OPTIONS_VERSION
@@ -153,9 +154,9 @@ def verify_bytes(
     put("cpak", cpak)
     put("collateral", collateral)
     put("mac_key", mac_key)
-    o.allow_simulation = 1 if allow_sim else 0
-    o.allow_debug = 1 if allow_debug else 0
-    o.allow_migration_agent = 1 if allow_migration_agent else 0
+    o.allow_simulation = int(bool(allow_sim))
+    o.allow_debug = int(bool(allow_debug))
+    o.allow_migration_agent = int(bool(allow_migration_agent))
     if vmpl is not None:
         o.have_vmpl = 1
         o.vmpl = int(vmpl)
@@ -189,9 +190,8 @@ def verify_bytes(
     r = lib.cct_verify_report(
         buf.ptr, buf.size, ctypes.byref(o), ctypes.byref(res), ctypes.byref(err)
     )
-    # ok is true only for a passed check; "not checked" items (status 2) are listed with ok False
     checks = [
-        Check(cstr(c.name), bool(c.ok), cstr(c.detail), _STATUS.get(c.status, "fail"))
+        Check(cstr(c.name), bool(c.ok), cstr(c.detail), _STATUS.get(c.status, "failed"))
         for c in res.checks[: min(res.n_checks, L.CCT_MAX_CHECKS)]
     ]
     error = None
