@@ -84,7 +84,10 @@ typedef struct cct_context cct_context;
 
 /**
  * Open a context on a platform (detected when opts->platform is AUTO).
- * Returns CCT_ENOTFOUND when no TEE is present, CCT_EPERM when the device
+ * Returns CCT_ENOTFOUND when no TEE is present, or when the platform named
+ * in opts->platform is absent by its own probes (err then lists what was
+ * looked for; CCT_PLATFORM_SIM is always available, and a TPM with a
+ * configured TCTI is checked by opening the TCTI); CCT_EPERM when the device
  * exists but cannot be opened. err (may be NULL) says why.
  */
 int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_error *err);

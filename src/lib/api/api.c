@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The unified API: chooses a platform backend and joins the parts below. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,83 @@ static int copy_opt(char *dst, size_t len, const char *v)
     return (n < 0 || (size_t)n >= len) ? CCT_ELIMIT : 0;
 }
 
+/* Append to msg (CCT_ERROR_MESSAGE_MAX bytes) what fits whole, else " ..." once. */
+static void msg_add(char *msg, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void msg_add(char *msg, size_t *len, const char *fmt, ...)
+{
+    static const char cut[] = " ...";
+    char part[CCT_ERROR_MESSAGE_MAX];
+    size_t room = CCT_ERROR_MESSAGE_MAX - *len;
+    if (room <= sizeof(cut)) {
+        return; /* already cut */
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(part, sizeof(part), fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n + sizeof(cut) <= room) {
+        memcpy(msg + *len, part, (size_t)n + 1);
+        *len += (size_t)n;
+    } else {
+        memcpy(msg + *len, cut, sizeof(cut));
+        *len = CCT_ERROR_MESSAGE_MAX; /* nothing more */
+    }
+}
+
+/*
+ * A platform named by the caller must be present: its own probes decide,
+ * as detection would, so "--platform tdx" on a machine without TDX fails at
+ * open with the probe reason instead of answering from nothing. The sim
+ * platform has no probe (always available). A TPM reached through an
+ * explicitly configured TCTI (e.g. swtpm) needs no local device: opening
+ * the TCTI is its check.
+ */
+static int forced_present(const cct_context *ctx, const struct cct_platform_ops *ops, struct cct_error *err)
+{
+    if (ops->detect == NULL || (ops->platform == CCT_PLATFORM_TPM && ctx->tpm_tcti[0] != '\0')) {
+        return 0;
+    }
+    struct cct_detection *d = calloc(1, sizeof(*d));
+    if (d == NULL) {
+        return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
+    }
+    if (ops->detect(ctx->sysroot, d) > 0) {
+        free(d);
+        return 0;
+    }
+    /* The reason: the interfaces of this platform that were looked for, the
+     * absent ones first, then present ones that did not count and why, as far
+     * as the message holds ("..." when cut; cct_detect() has the whole list). */
+    char msg[CCT_ERROR_MESSAGE_MAX];
+    size_t len = 0;
+    msg_add(msg, &len, "%s requested but not present under %s", ops->name, ctx->sysroot);
+    const char *sep = ": absent ";
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < d->n_probes; i++) {
+            const struct cct_probe *pr = &d->probes[i];
+            /* pass 0: a path that is not there; pass 1: a finding (present, or a
+             * conclusion without a path) that did not make the platform count. */
+            int absent = !pr->found && pr->path[0] != '\0';
+            if (pr->platform != ops->platform || absent != (pass == 0)) {
+                continue;
+            }
+            const char *name = pr->path[0] != '\0' ? pr->path : pr->what;
+            size_t rl = strlen(ctx->sysroot);
+            if (strcmp(ctx->sysroot, "/") != 0 && strncmp(name, ctx->sysroot, rl) == 0) {
+                name += rl; /* the sysroot is named once above */
+            }
+            if (pass == 0) {
+                msg_add(msg, &len, "%s%s", sep, name);
+                sep = ", ";
+            } else {
+                msg_add(msg, &len, "; %s: %s", name, pr->detail);
+            }
+        }
+    }
+    free(d);
+    return cct_err(err, CCT_ENOTFOUND, -1, -1, "%s", msg);
+}
+
 int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_error *err)
 {
     struct cct_open_options o = CCT_OPEN_OPTIONS_INIT;
@@ -163,6 +241,13 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
         free(ctx);
         return cct_err(err, CCT_EUNSUPPORTED, -1, -1, "platform %s is not supported by this build",
                        cct_platform_name(p));
+    }
+    if (o.platform != CCT_PLATFORM_AUTO) {
+        r = forced_present(ctx, ops, err);
+        if (r < 0) {
+            free(ctx);
+            return r;
+        }
     }
     ctx->platform = p;
     ctx->ops = ops;
