@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Threads: every function here reads only constant tables; any thread may
+ * call any of them at any time.
+ */
 #ifndef CCTRUSTED_ALGORITHM_H
 #define CCTRUSTED_ALGORITHM_H
 

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The ACPI "CCEL" table that locates a confidential-computing event log. */
+/*
+ * The ACPI "CCEL" table that locates a confidential-computing event log.
+ *
+ * Threads: the parser reads only its arguments and keeps no state; calls
+ * may run in several threads at once.
+ */
 #ifndef CCTRUSTED_CCEL_H
 #define CCTRUSTED_CCEL_H
 

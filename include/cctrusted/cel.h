@@ -3,6 +3,9 @@
  * Canonical Event Log (TCG CEL) encoders: turn any event the library reads
  * (TCG2, TCG1.2, CCEL, IMA, CEL) into one CEL record. See docs/cel.md for the
  * exact layouts.
+ *
+ * Threads: the encoders read only their arguments and write only the
+ * caller's output; calls on different outputs may run in parallel.
  */
 #ifndef CCTRUSTED_CEL_H
 #define CCTRUSTED_CEL_H

@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Threads: the library keeps no global error state; a struct cct_error is
+ * written only by the call it is passed to, so one record must not be
+ * passed to two calls running at once.
+ */
 #ifndef CCTRUSTED_ERROR_H
 #define CCTRUSTED_ERROR_H
 

@@ -1,4 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Threads: a cct_eventlog is used by one thread at a time (iterating moves
+ * it, and an event view lives only until the next call on its log);
+ * different logs are independent. Functions that take only a const event
+ * (decode, digest check, names) keep no state and may run in parallel.
+ */
 #ifndef CCTRUSTED_EVENTLOG_H
 #define CCTRUSTED_EVENTLOG_H
 

@@ -2,6 +2,9 @@
 /*
  * Linux IMA measurement lists: settings of an open IMA log, template fields,
  * boot_aggregate, and resuming a log from a saved position.
+ *
+ * Threads: the settings below change a cct_eventlog, which is used by one
+ * thread at a time; boot_aggregate helpers keep no state.
  */
 #ifndef CCTRUSTED_IMA_H
 #define CCTRUSTED_IMA_H

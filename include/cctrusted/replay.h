@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Threads: a cct_replay is used by one thread at a time, its read
+ * functions included; different replays are independent.
+ */
 #ifndef CCTRUSTED_REPLAY_H
 #define CCTRUSTED_REPLAY_H
 

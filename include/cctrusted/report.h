@@ -8,6 +8,9 @@
  * Ownership: every `const uint8_t *` field in the structures below is a
  * view that borrows from the input buffer given to the parser; the buffer
  * must outlive the structure. Fixed-size arrays are copies.
+ *
+ * Threads: the parsers keep no state; calls may run in parallel, also on
+ * the same input buffer (it is only read).
  */
 #ifndef CCTRUSTED_REPORT_H
 #define CCTRUSTED_REPORT_H

@@ -7,6 +7,9 @@
  * other negative code when the evidence could not be parsed or the inputs
  * were unusable (then the result holds a failed "parse"/"input" check). The
  * result lists each named check with its outcome and a short detail.
+ *
+ * Threads: a verifier keeps no state between calls; calls with different
+ * result structures may run in parallel.
  */
 #ifndef CCTRUSTED_VERIFY_H
 #define CCTRUSTED_VERIFY_H

@@ -201,6 +201,7 @@ static int scan_runtime(int *pending_tail)
     return n;
 }
 
+#ifdef CCT_TEST_HOOKS
 static void read_rtmr3(uint8_t *out)
 {
     /* Straight from the state file's register line, not through the API (no recovery). */
@@ -217,6 +218,7 @@ static void read_rtmr3(uint8_t *out)
     }
     free(txt);
 }
+#endif
 
 static int child_extend(const char *crash_at, const uint8_t *dg, int times, int salt)
 {
@@ -257,6 +259,7 @@ static int wait_code(pid_t pid)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+#ifdef CCT_TEST_HOOKS
 static void extend_expected(uint8_t *reg, const uint8_t *d)
 {
     uint8_t buf[96];
@@ -264,6 +267,7 @@ static void extend_expected(uint8_t *reg, const uint8_t *d)
     memcpy(buf + 48, d, 48);
     SHA384(buf, 96, reg);
 }
+#endif
 
 static void test_crash_and_concurrency(void)
 {
@@ -278,9 +282,11 @@ static void test_crash_and_concurrency(void)
     int pending = 0;
     CHECK(scan_runtime(&pending) == 1 && pending == 0);
 
-    /* 1. Crash after the log write, before the extend: record dropped. */
-    uint8_t before[48], after[48], want[48], d1[48];
+    uint8_t d1[48];
     SHA384((const uint8_t *)"crash one", 9, d1);
+#ifdef CCT_TEST_HOOKS
+    /* 1. Crash after the log write, before the extend: record dropped. */
+    uint8_t before[48], after[48], want[48];
     read_rtmr3(before);
     CHECK(wait_code(child_extend("after-log", d1, 1, 0)) == 77);
     read_rtmr3(after);
@@ -298,6 +304,9 @@ static void test_crash_and_concurrency(void)
     CHECK(scan_runtime(&pending) == 2 && pending == 1);
     replay_equals_registers("after-extend crash");
     CHECK(scan_runtime(&pending) == 2 && pending == 0);
+#else
+    printf("crash cases skipped: the crash hook needs a -Dtest_hooks=true build\n");
+#endif
 
     /* 3. A torn record (crash inside the append): cut off on open. */
     char path[4096];
@@ -312,6 +321,7 @@ static void test_crash_and_concurrency(void)
     replay_equals_registers("torn tail");
     CHECK(stat(path, &st) == 0 && st.st_size == size);
 
+#ifdef CCT_TEST_HOOKS
     /* 4. An interrupted extend that cannot be decided (the boot log does not
      *    replay): it stays pending and further extends are refused. */
     char ccel[4096], saved[4096];
@@ -329,8 +339,11 @@ static void test_crash_and_concurrency(void)
     CHECK(rename(saved, ccel) == 0);
     replay_equals_registers("undecided, then resolved");
     CHECK(scan_runtime(&pending) == 2 && pending == 0);
+#endif
 
     /* 5. 4 processes x 20 extends. */
+    int records = scan_runtime(&pending);
+    CHECK(records >= 1 && pending == 0);
     pid_t kids[4];
     for (int c = 0; c < 4; c++) {
         kids[c] = child_extend(NULL, NULL, 20, c);
@@ -338,7 +351,7 @@ static void test_crash_and_concurrency(void)
     for (int c = 0; c < 4; c++) {
         CHECK(wait_code(kids[c]) == 0);
     }
-    CHECK(scan_runtime(&pending) == 82 && pending == 0);
+    CHECK(scan_runtime(&pending) == records + 80 && pending == 0);
     replay_equals_registers("concurrent extends");
     tee_rmrf(state_dir);
     free(state_dir);
