@@ -23,7 +23,7 @@ static void run(const uint8_t *data, size_t size, enum cct_log_format fmt, size_
     }
     if (cct_eventlog_format(log) == CCT_LOG_IMA_BINARY) {
         static const uint16_t banks[] = { CCT_ALG_SHA256, CCT_ALG_SHA384 };
-        cct_eventlog_ima_set_banks(log, banks, 2);
+        (void)!cct_eventlog_ima_set_banks(log, banks, 2); /* fails only for SM3-less builds */
     }
     if (cct_replay_new(NULL, &rp) < 0) {
         cct_eventlog_free(log);
@@ -36,10 +36,11 @@ static void run(const uint8_t *data, size_t size, enum cct_log_format fmt, size_
         int literal;
         struct cct_ima_field f[CCT_IMA_MAX_FIELDS_PUBLIC];
         enum cct_ima_aggregate how;
-        cct_event_check_digest(&ev, &c, &literal);
-        cct_ima_event_fields(&ev, f, CCT_IMA_MAX_FIELDS_PUBLIC);
-        cct_ima_check_boot_aggregate(rp, &ev, NULL, 0, &how);
-        cct_replay_event(rp, &ev);
+        /* Any outcome is fine here: the target looks for crashes and leaks. */
+        (void)!cct_event_check_digest(&ev, &c, &literal);
+        (void)!cct_ima_event_fields(&ev, f, CCT_IMA_MAX_FIELDS_PUBLIC);
+        (void)!cct_ima_check_boot_aggregate(rp, &ev, NULL, 0, &how);
+        (void)!cct_replay_event(rp, &ev);
     }
     struct cct_eventlog_position pos;
     if (cct_eventlog_position(log, &pos) == 0 && cct_eventlog_resume(log, &pos) == 0) {

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct cct_snp_report s;
     struct cct_snp_cert_table t;
-    (void)cct_snp_report_parse(data, size, &s, NULL);
-    (void)cct_snp_cert_table_parse(data, size, &t, NULL);
+    (void)!cct_snp_report_parse(data, size, &s, NULL);
+    (void)!cct_snp_cert_table_parse(data, size, &t, NULL);
     return 0;
 }

@@ -16,11 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct cct_verify_result res;
     struct cct_verify_options o = CCT_VERIFY_OPTIONS_INIT;
     enum cct_report_type type;
-    (void)cct_report_detect(data, size, &type);
+    (void)!cct_report_detect(data, size, &type);
     if (cct_tdx_quote_parse(data, size, &q, NULL) == 0) {
         (void)!cct_verify_tdx_quote(data, size, &o, &res, NULL);
     }
-    (void)cct_tdreport_parse(data, size, &t, NULL);
-    (void)cct_hcl_report_parse(data, size, &h, NULL);
+    (void)!cct_tdreport_parse(data, size, &t, NULL);
+    (void)!cct_hcl_report_parse(data, size, &h, NULL);
     return 0;
 }

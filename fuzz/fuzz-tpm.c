@@ -12,8 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct cct_tpm_attest a;
     struct cct_tpm_signature s;
     struct cct_tpm_public k;
-    (void)cct_tpm_attest_parse(data, size, &a, NULL);
-    (void)cct_tpm_signature_parse(data, size, &s, NULL);
-    (void)cct_tpm_public_parse(data, size, &k, NULL);
+    (void)!cct_tpm_attest_parse(data, size, &a, NULL);
+    (void)!cct_tpm_signature_parse(data, size, &s, NULL);
+    (void)!cct_tpm_public_parse(data, size, &k, NULL);
     return 0;
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cctrusted/error.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -42,7 +44,7 @@ uint16_t cct_alg_from_name(const char *name);
  * Whether the running OpenSSL can compute this algorithm (SM3 may be
  * missing from some builds). Returns 1 if yes, 0 if not.
  */
-int cct_alg_available(uint16_t alg);
+CCT_WUR int cct_alg_available(uint16_t alg);
 
 #ifdef __cplusplus
 }

@@ -32,6 +32,19 @@ enum cct_errcode {
     CCT_EPERM = -10,       /* permission denied by the environment */
 };
 
+/**
+ * Marks a function whose result must not be ignored: every public function
+ * returning int carries it (a failure cannot go unnoticed by accident). One
+ * definition for the whole library.
+ */
+#ifndef CCT_WUR
+#if defined(__GNUC__) || defined(__clang__)
+#define CCT_WUR __attribute__((warn_unused_result))
+#else
+#define CCT_WUR
+#endif
+#endif
+
 /** Size of the message buffer inside struct cct_error. */
 #define CCT_ERROR_MESSAGE_MAX 256
 

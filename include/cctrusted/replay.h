@@ -33,6 +33,8 @@ struct cct_replay_options {
 };
 #define CCT_REPLAY_OPTIONS_VERSION 1
 #define CCT_REPLAY_OPTIONS_INIT { CCT_REPLAY_OPTIONS_VERSION, 0 }
+/** Function form of CCT_REPLAY_OPTIONS_INIT (for bindings). Accepts NULL. */
+void cct_replay_options_init(struct cct_replay_options *opts);
 
 /** One replayed register in one bank. */
 struct cct_register {
@@ -51,7 +53,7 @@ typedef struct cct_replay cct_replay;
 #define CCT_MAX_REGISTERS 512
 
 /** Create a replay state. opts may be NULL. */
-int cct_replay_new(const struct cct_replay_options *opts, cct_replay **out);
+CCT_WUR int cct_replay_new(const struct cct_replay_options *opts, cct_replay **out);
 
 /**
  * Feed one event. Extends every bank present in the event (EV_NO_ACTION and
@@ -59,17 +61,17 @@ int cct_replay_new(const struct cct_replay_options *opts, cct_replay **out);
  * algorithm the crypto layer cannot compute, CCT_ELIMIT past
  * CCT_MAX_REGISTERS.
  */
-int cct_replay_event(cct_replay *r, const struct cct_event *ev);
+CCT_WUR int cct_replay_event(cct_replay *r, const struct cct_event *ev);
 
 /**
  * Extend register (kind, index, alg) with a digest directly (for runtime logs
  * and workarounds). size must equal the algorithm's digest size.
  */
-int cct_replay_extend(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+CCT_WUR int cct_replay_extend(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
                       const uint8_t *digest, size_t size);
 
 /** Apply end-of-log workarounds. Call once after the last event. */
-int cct_replay_finish(cct_replay *r);
+CCT_WUR int cct_replay_finish(cct_replay *r);
 
 /** Workaround bits that changed the result (set by cct_replay_finish / event). */
 uint32_t cct_replay_workarounds_applied(const cct_replay *r);
@@ -78,18 +80,18 @@ uint32_t cct_replay_workarounds_applied(const cct_replay *r);
 size_t cct_replay_count(const cct_replay *r);
 
 /** Copy register i (0 <= i < count), sorted by kind, index, alg. */
-int cct_replay_get(const cct_replay *r, size_t i, struct cct_register *out);
+CCT_WUR int cct_replay_get(const cct_replay *r, size_t i, struct cct_register *out);
 
 /**
  * Look up (kind, index, alg). When no event touched it, *out holds the
  * register's initial value with n_events 0 and 0 is returned (a register
  * with no events still has a defined value). CCT_EUNSUPPORTED for unknown alg.
  */
-int cct_replay_lookup(const cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+CCT_WUR int cct_replay_lookup(const cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
                       struct cct_register *out);
 
 /** Initial value of a register under the replay rules (locality for PCR0). */
-int cct_register_initial(enum cct_reg_kind kind, uint32_t index, uint16_t alg, uint8_t locality,
+CCT_WUR int cct_register_initial(enum cct_reg_kind kind, uint32_t index, uint16_t alg, uint8_t locality,
                          uint8_t *out, size_t size);
 
 /** Free a replay. Accepts NULL. */

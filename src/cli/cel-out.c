@@ -35,8 +35,12 @@ static int write_one(const char *path, enum cct_log_format fmt, uint64_t start, 
     if (rc != 0) {
         return rc;
     }
-    cct_eventlog_select(log, start, count);
-    int r;
+    int r = cct_eventlog_select(log, start, count);
+    if (r < 0) {
+        cli_error("eventlog", cct_eventlog_error(log));
+        cct_eventlog_free(log);
+        return cli_exit_for(r);
+    }
     while ((r = cct_eventlog_next(log, &ev)) > 0) {
         struct cct_error err;
         uint8_t *rec = NULL;

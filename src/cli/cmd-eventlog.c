@@ -213,8 +213,17 @@ static void print_json(const struct cct_event *ev, int first)
     cct_free(dec);
     enum cct_digest_check c = CCT_DIGEST_NOT_CHECKED;
     int literal = 0;
-    cct_event_check_digest(ev, &c, &literal);
-    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"}", literal ? "true" : "false", check_name(c));
+    int cr = cct_event_check_digest(ev, &c, &literal);
+    if (cr < 0) {
+        /* The digests could not be computed (unknown or unavailable algorithm): no verdict. */
+        c = CCT_DIGEST_NOT_CHECKED;
+        literal = 0;
+    }
+    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"", literal ? "true" : "false", check_name(c));
+    if (cr < 0) {
+        printf(",\"digest_check_error\":\"%s\"", cct_strerror(cr));
+    }
+    printf("}");
 }
 
 static int too_big(struct cct_error *err)
@@ -319,7 +328,12 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
         }
         return rc;
     }
-    cct_eventlog_select(log, start, count);
+    rc = cct_eventlog_select(log, start, count);
+    if (rc < 0) {
+        cli_error("eventlog", cct_eventlog_error(log));
+        cct_eventlog_free(log);
+        return cli_exit_for(rc);
+    }
     if (json) {
         printf("%s\n  {\"file\":", first_file ? "" : ",");
         cli_json_str(stdout, path);

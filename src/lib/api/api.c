@@ -226,8 +226,8 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
             free(ctx);
             return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
         }
-        cct_detect(&o, d);
-        p = d->chosen;
+        r = cct_detect(&o, d);
+        p = r < 0 ? CCT_PLATFORM_NONE : d->chosen;
         if (p == CCT_PLATFORM_NONE) {
             r = cct_err(err, CCT_ENOTFOUND, -1, -1, "%s", d->reason);
             free(d);
@@ -299,11 +299,17 @@ enum cct_platform cct_context_platform(const cct_context *ctx)
         }                                                                                             \
     } while (0)
 
+/* A missing output pointer: CCT_EINVAL, recorded on ctx when there is one. */
+static int no_output(cct_context *ctx, const char *what)
+{
+    return ctx ? cct_err(&ctx->err, CCT_EINVAL, -1, -1, "%s: no output given", what) : CCT_EINVAL;
+}
+
 int cct_get_default_algorithm(cct_context *ctx, uint16_t *alg)
 {
     NEED(default_alg);
     if (alg == NULL) {
-        return CCT_EINVAL;
+        return no_output(ctx, "default algorithm");
     }
     return ctx->ops->default_alg(ctx, alg);
 }
@@ -312,7 +318,7 @@ int cct_get_measurement_count(cct_context *ctx, uint32_t *count)
 {
     NEED(count);
     if (count == NULL) {
-        return CCT_EINVAL;
+        return no_output(ctx, "measurement count");
     }
     return ctx->ops->count(ctx, count);
 }
@@ -321,7 +327,7 @@ int cct_get_measurement(cct_context *ctx, uint32_t index, uint16_t alg, struct c
 {
     NEED(read);
     if (out == NULL) {
-        return CCT_EINVAL;
+        return no_output(ctx, "measurement");
     }
     if (alg == 0) {
         int r = cct_get_default_algorithm(ctx, &alg);
@@ -440,7 +446,7 @@ int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max
 {
     NEED(log_sources);
     if (out == NULL || n == NULL) {
-        return CCT_EINVAL;
+        return no_output(ctx, "log sources");
     }
     int r = ctx->ops->log_sources(ctx, out, max, n);
     if (r < 0) {
@@ -475,7 +481,7 @@ int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t c
     struct cct_log_source src[CCT_MAX_LOG_SOURCES];
     size_t n = 0;
     if (out == NULL) {
-        return CCT_EINVAL;
+        return no_output(ctx, "event log");
     }
     int r = cct_get_log_sources(ctx, src, CCT_MAX_LOG_SOURCES, &n);
     if (r < 0) {
@@ -492,7 +498,7 @@ int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct
     struct cct_log_source src[CCT_MAX_LOG_SOURCES];
     size_t n = 0;
     if (out == NULL) {
-        return CCT_EINVAL;
+        return no_output(ctx, "replay");
     }
     int r = cct_get_log_sources(ctx, src, CCT_MAX_LOG_SOURCES, &n);
     if (r < 0) {
@@ -510,21 +516,26 @@ int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct
             break;
         }
         struct cct_event ev;
+        int replay_failed = 0;
         while ((r = cct_eventlog_next(log, &ev)) > 0) {
             r = cct_replay_event(rp, &ev);
             if (r < 0) {
                 cct_err(&ctx->err, r, (int64_t)ev.number, (int64_t)ev.offset, "%s: cannot replay event",
                         src[i].path);
+                replay_failed = 1;
                 break;
             }
         }
-        if (r < 0 && ctx->err.code == 0) {
-            ctx->err = *cct_eventlog_error(log);
+        if (r < 0 && !replay_failed) {
+            ctx->err = *cct_eventlog_error(log); /* the log's own error, not an older one of ctx */
         }
         cct_eventlog_free(log);
     }
     if (r >= 0) {
         r = cct_replay_finish(rp);
+        if (r < 0) {
+            cct_err(&ctx->err, r, -1, -1, "cannot finish the replay");
+        }
     }
     if (r < 0) {
         cct_replay_free(rp);

@@ -30,8 +30,11 @@ int cct_eventlog_ima_set_register(cct_eventlog *log, enum cct_reg_kind kind)
 int cct_eventlog_ima_set_banks(cct_eventlog *log, const uint16_t *algs, size_t n)
 {
     struct cct_ima_settings s;
-    if (log == NULL || (algs == NULL && n > 0)) {
+    if (log == NULL) {
         return CCT_EINVAL;
+    }
+    if (algs == NULL && n > 0) {
+        return cct_err(&log->err, CCT_EINVAL, -1, -1, "extra banks: %zu algorithms but no list", n);
     }
     if (log->parser.format != CCT_LOG_IMA_BINARY) {
         return cct_err(
@@ -77,8 +80,11 @@ int cct_eventlog_position(const cct_eventlog *log, struct cct_eventlog_position 
 
 int cct_eventlog_resume(cct_eventlog *log, const struct cct_eventlog_position *pos)
 {
-    if (log == NULL || pos == NULL) {
+    if (log == NULL) {
         return CCT_EINVAL;
+    }
+    if (pos == NULL) {
+        return cct_err(&log->err, CCT_EINVAL, -1, -1, "resume: no position given");
     }
     if (!is_ima(log)) {
         return cct_err(&log->err, CCT_EUNSUPPORTED, -1, -1, "resume is supported for IMA logs only");

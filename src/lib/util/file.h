@@ -12,7 +12,7 @@
  * *len). Works on pseudo-files whose stat size is 0 (securityfs, sysfs) by
  * reading until EOF; fails with CCT_ELIMIT beyond max bytes.
  */
-int cct_read_file(const char *path, size_t max, uint8_t **out, size_t *len, struct cct_error *err);
+CCT_WUR int cct_read_file(const char *path, size_t max, uint8_t **out, size_t *len, struct cct_error *err);
 
 /* Streaming window over a file descriptor. */
 struct cct_window {
@@ -26,14 +26,14 @@ struct cct_window {
     int eof;
 };
 
-int cct_window_open(struct cct_window *w, const char *path, size_t limit, struct cct_error *err);
+CCT_WUR int cct_window_open(struct cct_window *w, const char *path, size_t limit, struct cct_error *err);
 /*
  * Make at least `want` bytes available at buf[pos] unless EOF comes first.
  * Returns 0 (check end - pos for what is there), or an error.
  */
-int cct_window_fill(struct cct_window *w, size_t want, struct cct_error *err);
+CCT_WUR int cct_window_fill(struct cct_window *w, size_t want, struct cct_error *err);
 void cct_window_consume(struct cct_window *w, size_t n);
-int cct_window_rewind(struct cct_window *w, struct cct_error *err);
+CCT_WUR int cct_window_rewind(struct cct_window *w, struct cct_error *err);
 void cct_window_close(struct cct_window *w);
 
 #endif
