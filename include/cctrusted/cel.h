@@ -38,8 +38,8 @@ enum cct_cel_encoding {
  * untouched. The output is deterministic: the same event and recnum give the
  * same bytes.
  */
-CCT_WUR int cct_cel_encode(const struct cct_event *ev, uint64_t recnum, enum cct_cel_encoding enc, uint8_t **out,
-                   size_t *out_len, struct cct_error *err);
+CCT_WUR int cct_cel_encode(const struct cct_event *ev, uint64_t recnum, enum cct_cel_encoding enc,
+                           uint8_t **out, size_t *out_len, struct cct_error *err);
 
 #ifdef __cplusplus
 }

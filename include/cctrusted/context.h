@@ -123,7 +123,8 @@ struct cct_measurement {
  * the default algorithm. CCT_ENOTFOUND for an index or bank that does not
  * exist on this platform.
  */
-CCT_WUR int cct_get_measurement(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_measurement *out);
+CCT_WUR int cct_get_measurement(cct_context *ctx, uint32_t index, uint16_t alg,
+                                struct cct_measurement *out);
 
 /** Request for cct_get_report(). Initialise with CCT_REPORT_REQUEST_INIT. */
 struct cct_report_request {
@@ -144,7 +145,8 @@ void cct_report_request_init(struct cct_report_request *req);
 typedef struct cct_report cct_report;
 
 /** Seed call get_cc_report: a quote/report bound to the request. Free with cct_report_free(). */
-CCT_WUR int cct_get_report(cct_context *ctx, const struct cct_report_request *req, cct_report **out);
+CCT_WUR int cct_get_report(cct_context *ctx, const struct cct_report_request *req,
+                           cct_report **out);
 
 /** The report bytes (TDX quote, SNP report, TPMS_ATTEST, CCA token). Borrowed from rep. */
 const uint8_t *cct_report_data(const cct_report *rep, size_t *len);
@@ -176,19 +178,22 @@ struct cct_log_source {
 #define CCT_MAX_LOG_SOURCES 8
 
 /** The platform's event logs, in replay order (boot log first). */
-CCT_WUR int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max, size_t *n);
+CCT_WUR int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max,
+                                size_t *n);
 
 /**
  * Seed call get_cc_eventlog(start, count): open source i as an iterator
  * with [start, start+count) selected (see cct_eventlog_select()).
  */
-CCT_WUR int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count, cct_eventlog **out);
+CCT_WUR int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count,
+                             cct_eventlog **out);
 
 /**
  * Seed call replay_cc_eventlog: replay every live source into a new replay
  * state (free with cct_replay_free()).
  */
-CCT_WUR int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct_replay **out);
+CCT_WUR int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts,
+                            cct_replay **out);
 
 /**
  * Extend register index with digest (the platform's default algorithm size)

@@ -146,8 +146,9 @@ typedef struct cct_eventlog cct_eventlog;
  * every event view. opts may be NULL. On failure err (may be NULL) says why
  * and *out is untouched.
  */
-CCT_WUR int cct_eventlog_from_memory(const uint8_t *buf, size_t len, const struct cct_eventlog_options *opts,
-                             cct_eventlog **out, struct cct_error *err);
+CCT_WUR int cct_eventlog_from_memory(const uint8_t *buf, size_t len,
+                                     const struct cct_eventlog_options *opts, cct_eventlog **out,
+                                     struct cct_error *err);
 
 /**
  * Open a log file (or a pseudo-file whose stat size is 0, as in securityfs).
@@ -238,7 +239,8 @@ enum cct_digest_check {
  * exactly (whatever the type), else 0. Returns 0 or a negative code (unknown
  * algorithm).
  */
-CCT_WUR int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *result, int *literal);
+CCT_WUR int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *result,
+                                   int *literal);
 
 /** Free memory returned by this library. Accepts NULL. */
 void cct_free(void *p);

@@ -84,8 +84,9 @@ CCT_WUR int cct_ima_boot_aggregate(const cct_replay *boot, enum cct_ima_aggregat
  * CCT_EVERIFY when none does, CCT_ENOTFOUND when ev is not a boot_aggregate
  * entry, CCT_EUNSUPPORTED when its algorithm cannot be computed.
  */
-CCT_WUR int cct_ima_check_boot_aggregate(const cct_replay *boot, const struct cct_event *ev, const uint8_t *mrtd,
-                                 size_t mrtd_len, enum cct_ima_aggregate *how);
+CCT_WUR int cct_ima_check_boot_aggregate(const cct_replay *boot, const struct cct_event *ev,
+                                         const uint8_t *mrtd, size_t mrtd_len,
+                                         enum cct_ima_aggregate *how);
 
 /** A place in a log to resume from later (e.g. after the kernel appended entries). */
 struct cct_eventlog_position {
@@ -108,8 +109,9 @@ CCT_WUR int cct_eventlog_resume(cct_eventlog *log, const struct cct_eventlog_pos
  * Set a register's running value (for resuming a replay). size must equal
  * the algorithm's digest size; n_events is kept as the register's count.
  */
-CCT_WUR int cct_replay_set_register(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
-                            const uint8_t *digest, size_t size, uint64_t n_events);
+CCT_WUR int cct_replay_set_register(cct_replay *r, enum cct_reg_kind kind, uint32_t index,
+                                    uint16_t alg, const uint8_t *digest, size_t size,
+                                    uint64_t n_events);
 
 #ifdef __cplusplus
 }

@@ -87,12 +87,12 @@ CCT_WUR int cct_replay_get(const cct_replay *r, size_t i, struct cct_register *o
  * register's initial value with n_events 0 and 0 is returned (a register
  * with no events still has a defined value). CCT_EUNSUPPORTED for unknown alg.
  */
-CCT_WUR int cct_replay_lookup(const cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
-                      struct cct_register *out);
+CCT_WUR int cct_replay_lookup(const cct_replay *r, enum cct_reg_kind kind, uint32_t index,
+                              uint16_t alg, struct cct_register *out);
 
 /** Initial value of a register under the replay rules (locality for PCR0). */
-CCT_WUR int cct_register_initial(enum cct_reg_kind kind, uint32_t index, uint16_t alg, uint8_t locality,
-                         uint8_t *out, size_t size);
+CCT_WUR int cct_register_initial(enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+                                 uint8_t locality, uint8_t *out, size_t size);
 
 /** Free a replay. Accepts NULL. */
 void cct_replay_free(cct_replay *r);

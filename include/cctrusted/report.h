@@ -134,7 +134,8 @@ struct cct_tdx_quote {
  * the signature data are tolerated and counted in ->trailing. An SGX quote
  * (tee type 0) is refused with CCT_EUNSUPPORTED and a message saying so.
  */
-CCT_WUR int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out, struct cct_error *err);
+CCT_WUR int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out,
+                                struct cct_error *err);
 
 /** Name of a certification data type (1-7), or "unknown". */
 const char *cct_tdx_cert_type_name(uint16_t t);
@@ -171,7 +172,8 @@ struct cct_tdreport {
 #define CCT_TDREPORT_SIZE 1024u
 
 /** Parse a TDREPORT_STRUCT. Exactly 1024 bytes; REPORTTYPE must be 0x81. */
-CCT_WUR int cct_tdreport_parse(const uint8_t *p, size_t len, struct cct_tdreport *out, struct cct_error *err);
+CCT_WUR int cct_tdreport_parse(const uint8_t *p, size_t len, struct cct_tdreport *out,
+                               struct cct_error *err);
 
 /** Azure HCL report ("HCLA"): a hardware report plus runtime data (JSON). */
 struct cct_hcl_report {
@@ -186,7 +188,8 @@ struct cct_hcl_report {
     uint32_t runtime_len;
 };
 
-CCT_WUR int cct_hcl_report_parse(const uint8_t *p, size_t len, struct cct_hcl_report *out, struct cct_error *err);
+CCT_WUR int cct_hcl_report_parse(const uint8_t *p, size_t len, struct cct_hcl_report *out,
+                                 struct cct_error *err);
 
 /* ------------------------------------------------------------------ SNP */
 
@@ -250,7 +253,8 @@ struct cct_snp_report {
 #define CCT_SNP_SIGNING_KEY_VLEK 1u
 #define CCT_SNP_SIGNING_KEY_NONE 7u
 
-CCT_WUR int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *out, struct cct_error *err);
+CCT_WUR int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *out,
+                                 struct cct_error *err);
 
 /** Product of a CPUID family/model pair (UNKNOWN when neither Milan, Genoa nor Turin). */
 enum cct_snp_product cct_snp_product_from_cpuid(uint8_t family, uint8_t model);
@@ -322,7 +326,8 @@ struct cct_tpm_attest {
     uint16_t pcr_digest_len;
 };
 
-CCT_WUR int cct_tpm_attest_parse(const uint8_t *p, size_t len, struct cct_tpm_attest *out, struct cct_error *err);
+CCT_WUR int cct_tpm_attest_parse(const uint8_t *p, size_t len, struct cct_tpm_attest *out,
+                                 struct cct_error *err);
 
 #define CCT_TPM_ALG_RSA 0x0001u
 #define CCT_TPM_ALG_NULL 0x0010u
@@ -363,7 +368,8 @@ struct cct_tpm_public {
 };
 
 /** Parse a TPMT_PUBLIC (also accepts a TPM2B_PUBLIC whose size matches). */
-CCT_WUR int cct_tpm_public_parse(const uint8_t *p, size_t len, struct cct_tpm_public *out, struct cct_error *err);
+CCT_WUR int cct_tpm_public_parse(const uint8_t *p, size_t len, struct cct_tpm_public *out,
+                                 struct cct_error *err);
 
 /* ------------------------------------------------------------------ CCA */
 
@@ -415,7 +421,8 @@ struct cct_cca_token {
  * into the input or into decoded data owned by out; free with
  * cct_cca_token_free().
  */
-CCT_WUR int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out, struct cct_error *err);
+CCT_WUR int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out,
+                                struct cct_error *err);
 
 /** Release what cct_cca_token_parse() allocated. Accepts NULL and zeroed tokens. */
 void cct_cca_token_free(struct cct_cca_token *t);

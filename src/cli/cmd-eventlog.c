@@ -219,7 +219,8 @@ static void print_json(const struct cct_event *ev, int first)
         c = CCT_DIGEST_NOT_CHECKED;
         literal = 0;
     }
-    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"", literal ? "true" : "false", check_name(c));
+    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"", literal ? "true" : "false",
+           check_name(c));
     if (cr < 0) {
         printf(",\"digest_check_error\":\"%s\"", cct_strerror(cr));
     }

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "cli.h"
 
 static void usage(FILE *f)
@@ -13,18 +11,6 @@ static void usage(FILE *f)
     fprintf(f, "usage: cctrusted [--platform P] extend --index N (--digest HEX | --data STRING) [--json]\n"
                "  --digest HEX   digest of the platform's default algorithm size\n"
                "  --data STRING  extend H(STRING) with the default algorithm (no trailing newline)\n");
-}
-
-/* H(data) with the platform's default algorithm. */
-static int hash_data(uint16_t alg, const char *data, uint8_t *out, size_t *len)
-{
-    const char *name = alg == CCT_ALG_SM3_256 ? "SM3" : cct_alg_name(alg);
-    EVP_MD *md = name ? EVP_MD_fetch(NULL, name, NULL) : NULL;
-    unsigned int n = 0;
-    int ok = md != NULL && EVP_Digest(data, strlen(data), out, &n, md, NULL) == 1;
-    EVP_MD_free(md);
-    *len = n;
-    return ok ? 0 : -1;
 }
 
 static void show(const char *label, const struct cct_measurement *m, int json)
@@ -91,7 +77,7 @@ int cmd_extend(int argc, char **argv)
             rc = EXIT_USAGE;
             goto out;
         }
-    } else if (hash_data(alg, data, digest, &dlen) < 0) {
+    } else if (cct_hash(alg, data, strlen(data), digest, sizeof(digest), &dlen) < 0) {
         fprintf(stderr, "cctrusted extend: cannot hash with %s\n", cct_alg_name(alg));
         rc = EXIT_ENV;
         goto out;

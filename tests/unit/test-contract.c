@@ -22,18 +22,18 @@ static void test_init_functions(void)
     struct cct_open_options o, om = CCT_OPEN_OPTIONS_INIT;
     memset(&o, 0xA5, sizeof(o));
     cct_open_options_init(&o);
-    CHECK(o.version == CCT_OPEN_OPTIONS_VERSION && o.version == om.version && o.platform == om.platform &&
-              o.sysroot == om.sysroot && o.tpm_tcti == om.tpm_tcti && o.sim_state_dir == om.sim_state_dir &&
-              o.runtime_log == om.runtime_log,
+    CHECK(o.version == CCT_OPEN_OPTIONS_VERSION && o.version == om.version &&
+              o.platform == om.platform && o.sysroot == om.sysroot && o.tpm_tcti == om.tpm_tcti &&
+              o.sim_state_dir == om.sim_state_dir && o.runtime_log == om.runtime_log,
           "cct_open_options_init differs from CCT_OPEN_OPTIONS_INIT");
 
     struct cct_report_request q, qm = CCT_REPORT_REQUEST_INIT;
     memset(&q, 0xA5, sizeof(q));
     cct_report_request_init(&q);
-    CHECK(q.version == CCT_REPORT_REQUEST_VERSION && q.nonce == qm.nonce && q.nonce_len == qm.nonce_len &&
-              q.user_data == qm.user_data && q.user_data_len == qm.user_data_len &&
-              q.report_data == qm.report_data && q.report_data_len == qm.report_data_len &&
-              q.privlevel == qm.privlevel,
+    CHECK(q.version == CCT_REPORT_REQUEST_VERSION && q.nonce == qm.nonce &&
+              q.nonce_len == qm.nonce_len && q.user_data == qm.user_data &&
+              q.user_data_len == qm.user_data_len && q.report_data == qm.report_data &&
+              q.report_data_len == qm.report_data_len && q.privlevel == qm.privlevel,
           "cct_report_request_init differs from CCT_REPORT_REQUEST_INIT");
 
     struct cct_eventlog_options e, em = CCT_EVENTLOG_OPTIONS_INIT;
@@ -55,9 +55,9 @@ static void test_init_functions(void)
     memset(&vm, 0xA5, sizeof(vm));
     cct_verify_options_init(&v);
     vm = (struct cct_verify_options)CCT_VERIFY_OPTIONS_INIT;
-    CHECK(v.version == CCT_VERIFY_OPTIONS_VERSION && v.certs == NULL && v.root == NULL && v.n_pcrs == 0 &&
-              v.have_at == vm.have_at && v.at == vm.at && v.nonce_len == vm.nonce_len &&
-              v.collateral == vm.collateral && v.pcrs == vm.pcrs,
+    CHECK(v.version == CCT_VERIFY_OPTIONS_VERSION && v.certs == NULL && v.root == NULL &&
+              v.n_pcrs == 0 && v.have_at == vm.have_at && v.at == vm.at &&
+              v.nonce_len == vm.nonce_len && v.collateral == vm.collateral && v.pcrs == vm.pcrs,
           "cct_verify_options_init differs from CCT_VERIFY_OPTIONS_INIT");
 
     /* NULL is accepted. */
@@ -109,14 +109,14 @@ static void test_event_version(void)
 }
 
 /* A failing call whose message must be its own and differ from the previous one. */
-#define CHECK_OWN(err, want_code, want_text, prev)                                                           \
-    do {                                                                                                     \
-        const struct cct_error *e_ = (err);                                                                  \
-        CHECK(e_->code == (want_code) && strstr(e_->message, (want_text)) != NULL &&                         \
-                  strcmp(e_->message, (prev)) != 0,                                                          \
-              "error after a failure: code %d message '%s', want %d with '%s' (previous '%s')", e_->code,    \
-              e_->message, (want_code), (want_text), (prev));                                                \
-        snprintf(prev, sizeof(prev), "%s", e_->message);                                                     \
+#define CHECK_OWN(err, want_code, want_text, prev)                                                 \
+    do {                                                                                           \
+        const struct cct_error *e_ = (err);                                                        \
+        CHECK(e_->code == (want_code) && strstr(e_->message, (want_text)) != NULL &&               \
+                  strcmp(e_->message, (prev)) != 0,                                                \
+              "error after a failure: code %d message '%s', want %d with '%s' (previous '%s')",    \
+              e_->code, e_->message, (want_code), (want_text), (prev));                            \
+        snprintf(prev, sizeof(prev), "%s", e_->message);                                           \
     } while (0)
 
 static void test_context_errors(void)
@@ -156,7 +156,8 @@ static void test_context_errors(void)
     CHECK_OWN(cct_context_error(ctx), CCT_EINVAL, "log sources", prev);
     CHECK(cct_get_eventlog(ctx, 0, 0, CCT_COUNT_ALL, NULL) == CCT_EINVAL, "NULL output accepted");
     CHECK_OWN(cct_context_error(ctx), CCT_EINVAL, "event log", prev);
-    CHECK(cct_get_eventlog(ctx, 99, 0, CCT_COUNT_ALL, &log) == CCT_ENOTFOUND && log == NULL, "source 99");
+    CHECK(cct_get_eventlog(ctx, 99, 0, CCT_COUNT_ALL, &log) == CCT_ENOTFOUND && log == NULL,
+          "source 99");
     CHECK_OWN(cct_context_error(ctx), CCT_ENOTFOUND, "no event log source 99", prev);
     CHECK(cct_replay_live(ctx, NULL, NULL) == CCT_EINVAL, "NULL output accepted");
     CHECK_OWN(cct_context_error(ctx), CCT_EINVAL, "replay", prev);
@@ -165,12 +166,14 @@ static void test_context_errors(void)
     struct cct_report_request req = CCT_REPORT_REQUEST_INIT;
     cct_report *rep = NULL;
     req.version = 99;
-    CHECK(cct_get_report(ctx, &req, &rep) == CCT_EINVAL && rep == NULL, "report request version 99");
+    CHECK(cct_get_report(ctx, &req, &rep) == CCT_EINVAL && rep == NULL,
+          "report request version 99");
     CHECK_OWN(cct_context_error(ctx), CCT_EINVAL, "report request", prev);
     /* A success in between does not matter; the next failure still speaks for itself. */
     CHECK(cct_get_default_algorithm(ctx, &alg) == 0, "default algorithm");
     CHECK(cct_get_measurement(ctx, 0, CCT_ALG_SM3_256, &m) < 0, "sim has an SM3 bank");
-    CHECK(strcmp(cct_context_error(ctx)->message, prev) != 0 && cct_context_error(ctx)->message[0] != '\0',
+    CHECK(strcmp(cct_context_error(ctx)->message, prev) != 0 &&
+              cct_context_error(ctx)->message[0] != '\0',
           "SM3 read: message '%s' is the previous one", cct_context_error(ctx)->message);
     cct_replay_free(rp);
     cct_close(ctx);
@@ -199,9 +202,11 @@ static void test_log_errors(void)
     /* The caller's err: two different failures, two messages. */
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     o.version = 99;
-    CHECK(cct_eventlog_from_memory(b.p, b.len, &o, &log, &err) == CCT_EINVAL && log == NULL, "version 99");
+    CHECK(cct_eventlog_from_memory(b.p, b.len, &o, &log, &err) == CCT_EINVAL && log == NULL,
+          "version 99");
     CHECK_OWN(&err, CCT_EINVAL, "version", prev);
-    CHECK(cct_eventlog_from_memory(b.p, 7, NULL, &log, &err) < 0 && log == NULL, "7-byte log opened");
+    CHECK(cct_eventlog_from_memory(b.p, 7, NULL, &log, &err) < 0 && log == NULL,
+          "7-byte log opened");
     CHECK(err.code < 0 && strcmp(err.message, prev) != 0 && err.message[0] != '\0',
           "truncated log: message '%s' is the previous one", err.message);
     snprintf(prev, sizeof(prev), "%s", err.message);
@@ -212,7 +217,8 @@ static void test_log_errors(void)
         lb_free(&b);
         return;
     }
-    CHECK(cct_eventlog_ima_set_register(log, CCT_REG_RTMR) == CCT_EINVAL, "IMA setting on a TCG log");
+    CHECK(cct_eventlog_ima_set_register(log, CCT_REG_RTMR) == CCT_EINVAL,
+          "IMA setting on a TCG log");
     CHECK_OWN(cct_eventlog_error(log), CCT_EINVAL, "IMA", prev);
     CHECK(cct_eventlog_next(log, NULL) == CCT_EINVAL, "NULL event accepted");
     CHECK_OWN(cct_eventlog_error(log), CCT_EINVAL, "no output", prev);
@@ -228,9 +234,32 @@ static void test_log_errors(void)
     lb_free(&b);
 }
 
+/* cct_hash against OpenSSL called directly (logbuilder's lb_hash). */
+static void test_hash(void)
+{
+    static const uint16_t algs[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512 };
+    for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+        uint8_t got[CCT_MAX_DIGEST_SIZE], want[CCT_MAX_DIGEST_SIZE];
+        size_t n = 0, wn = lb_hash(algs[i], "abc", 3, want);
+        CHECK(cct_hash(algs[i], "abc", 3, got, sizeof(got), &n) == 0 && n == wn && wn > 0 &&
+                  memcmp(got, want, n) == 0,
+              "cct_hash(0x%04x, abc) differs from OpenSSL", algs[i]);
+        CHECK(cct_hash(algs[i], "abc", 3, got, wn - 1, &n) == CCT_EINVAL, "short output accepted");
+    }
+    uint8_t out[CCT_MAX_DIGEST_SIZE], want[32];
+    lb_hash(CCT_ALG_SHA256, "", 0, want);
+    CHECK(cct_hash(CCT_ALG_SHA256, NULL, 0, out, sizeof(out), NULL) == 0 &&
+              memcmp(out, want, 32) == 0,
+          "hash of nothing");
+    CHECK(cct_hash(0x0099, "abc", 3, out, sizeof(out), NULL) == CCT_EUNSUPPORTED,
+          "unknown algorithm");
+    CHECK(cct_hash(CCT_ALG_SHA256, NULL, 3, out, sizeof(out), NULL) == CCT_EINVAL, "NULL data");
+}
+
 int main(void)
 {
     test_init_functions();
+    test_hash();
     test_event_version();
     test_context_errors();
     test_log_errors();

@@ -300,7 +300,8 @@ static void resume(const char *name, enum cct_log_format fmt, uint16_t alg)
     uint8_t *p = slurp(name, &n);
     struct cct_event ev;
     cct_replay *full = NULL, *part = NULL;
-    CHECK(cct_replay_new(NULL, &full) == 0 && cct_replay_new(NULL, &part) == 0, "%s: replays", name);
+    CHECK(cct_replay_new(NULL, &full) == 0 && cct_replay_new(NULL, &part) == 0, "%s: replays",
+          name);
     cct_eventlog *log = open_mem(p, n, fmt, 0, &rc, &err);
     while (log && cct_eventlog_next(log, &ev) > 0) {
         CHECK(cct_replay_event(full, &ev) == 0, "%s: full replay of event %llu", name,

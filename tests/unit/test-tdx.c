@@ -530,8 +530,8 @@ static void test_forced_absent(void)
         snprintf(want, sizeof(want), "%s requested but not present under ", cases[i].name);
         if (strstr(err.message, want) == NULL || strstr(err.message, root) == NULL ||
             strstr(err.message, cases[i].probe) == NULL) {
-            fprintf(stderr, "forced %s: message '%s' lacks '%s', the sysroot or '%s'\n", cases[i].name,
-                    err.message, want, cases[i].probe);
+            fprintf(stderr, "forced %s: message '%s' lacks '%s', the sysroot or '%s'\n",
+                    cases[i].name, err.message, want, cases[i].probe);
             tee_failures++;
         }
     }

@@ -114,7 +114,8 @@ static int copy_opt(char *dst, size_t len, const char *v)
 }
 
 /* Append to msg (CCT_ERROR_MESSAGE_MAX bytes) what fits whole, else " ..." once. */
-static void msg_add(char *msg, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void msg_add(char *msg, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void msg_add(char *msg, size_t *len, const char *fmt, ...)
 {
     static const char cut[] = " ...";
@@ -144,7 +145,8 @@ static void msg_add(char *msg, size_t *len, const char *fmt, ...)
  * explicitly configured TCTI (e.g. swtpm) needs no local device: opening
  * the TCTI is its check.
  */
-static int forced_present(const cct_context *ctx, const struct cct_platform_ops *ops, struct cct_error *err)
+static int forced_present(const cct_context *ctx, const struct cct_platform_ops *ops,
+                          struct cct_error *err)
 {
     if (ops->detect == NULL || (ops->platform == CCT_PLATFORM_TPM && ctx->tpm_tcti[0] != '\0')) {
         return 0;

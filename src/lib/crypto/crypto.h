@@ -24,10 +24,11 @@ struct cct_hasher {
 CCT_WUR int cct_hasher_init(struct cct_hasher *h);
 void cct_hasher_free(struct cct_hasher *h);
 /* out receives cct_alg_digest_size(alg) bytes. CCT_EUNSUPPORTED for unknown alg. */
-CCT_WUR int cct_hasher_digest(struct cct_hasher *h, uint16_t alg, const void *data, size_t len, uint8_t *out);
+CCT_WUR int cct_hasher_digest(struct cct_hasher *h, uint16_t alg, const void *data, size_t len,
+                              uint8_t *out);
 /* H(a || b) */
-CCT_WUR int cct_hasher_digest2(struct cct_hasher *h, uint16_t alg, const void *a, size_t alen, const void *b,
-                       size_t blen, uint8_t *out);
+CCT_WUR int cct_hasher_digest2(struct cct_hasher *h, uint16_t alg, const void *a, size_t alen,
+                               const void *b, size_t blen, uint8_t *out);
 /* reg = H(reg || d); both of the algorithm's digest size. */
 CCT_WUR int cct_hasher_extend(struct cct_hasher *h, uint16_t alg, uint8_t *reg, const uint8_t *d);
 

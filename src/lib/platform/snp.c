@@ -119,7 +119,8 @@ static int parse_rsp(cct_context *ctx, const uint8_t *rsp, size_t len, struct cc
     if (!cct_read_copy(&r, out->data, size)) { /* size <= what is left (checked above) */
         free(out->data);
         out->data = NULL;
-        return cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1, "SNP report shorter than its size %u", size);
+        return cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1, "SNP report shorter than its size %u",
+                       size);
     }
     out->len = size;
     return 0;

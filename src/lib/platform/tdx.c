@@ -401,7 +401,8 @@ int cct_tdx_qgs_exchange(cct_context *ctx, int fd, const uint8_t *tdreport, stru
     } else if (!cct_read_copy(&quote, out->data, q_size)) { /* q_size fits (checked above) */
         free(out->data);
         out->data = NULL;
-        r = cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1, "quote service reply shorter than its quote size");
+        r = cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1,
+                    "quote service reply shorter than its quote size");
     } else {
         out->len = q_size;
         snprintf(out->provider, sizeof(out->provider), "tdx_guest");

@@ -12,7 +12,8 @@
  * *len). Works on pseudo-files whose stat size is 0 (securityfs, sysfs) by
  * reading until EOF; fails with CCT_ELIMIT beyond max bytes.
  */
-CCT_WUR int cct_read_file(const char *path, size_t max, uint8_t **out, size_t *len, struct cct_error *err);
+CCT_WUR int cct_read_file(const char *path, size_t max, uint8_t **out, size_t *len,
+                          struct cct_error *err);
 
 /* Streaming window over a file descriptor. */
 struct cct_window {
@@ -26,7 +27,8 @@ struct cct_window {
     int eof;
 };
 
-CCT_WUR int cct_window_open(struct cct_window *w, const char *path, size_t limit, struct cct_error *err);
+CCT_WUR int cct_window_open(struct cct_window *w, const char *path, size_t limit,
+                            struct cct_error *err);
 /*
  * Make at least `want` bytes available at buf[pos] unless EOF comes first.
  * Returns 0 (check end - pos for what is there), or an error.

@@ -43,8 +43,9 @@ CCT_WUR int cct_cel_detect(const uint8_t *p, size_t len, int eof, enum cct_log_f
 void cct_cel_init(struct cct_cel_state *st, enum cct_log_format fmt, size_t max_event_size);
 
 /* Same contract as cct_ima_next(). */
-CCT_WUR int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err);
+CCT_WUR int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof,
+                         uint64_t off, uint64_t number, struct cct_event *ev, size_t *consumed,
+                         int *end, struct cct_error *err);
 
 /*
  * One record at the start of p, checked like cct_cel_next() but without
@@ -52,7 +53,8 @@ CCT_WUR int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len,
  * record (the runtime log), where anything after the last complete record
  * is a torn write. CCT_ETRUNCATED when the four fields are not all there.
  */
-CCT_WUR int cct_cel_record(struct cct_cel_state *st, const uint8_t *p, size_t len, uint64_t off, uint64_t number,
-                   struct cct_event *ev, size_t *consumed, struct cct_error *err);
+CCT_WUR int cct_cel_record(struct cct_cel_state *st, const uint8_t *p, size_t len, uint64_t off,
+                           uint64_t number, struct cct_event *ev, size_t *consumed,
+                           struct cct_error *err);
 
 #endif

@@ -37,8 +37,8 @@ void cct_cel_json_free(struct cct_cel_json_state *st);
 /* 1 when the input ended inside a JSON array (its ']' missing). */
 int cct_cel_json_unfinished(const struct cct_cel_json_state *st);
 /* Same contract as cct_ima_next(). */
-CCT_WUR int cct_cel_json_next(struct cct_cel_json_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                      uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                      struct cct_error *err);
+CCT_WUR int cct_cel_json_next(struct cct_cel_json_state *st, const uint8_t *p, size_t len, int eof,
+                              uint64_t off, uint64_t number, struct cct_event *ev, size_t *consumed,
+                              int *end, struct cct_error *err);
 
 #endif

@@ -66,8 +66,9 @@ void cct_ima_free(struct cct_ima_state *st);
  * contract as cct_tcg_next(); eof says that no bytes follow the len given
  * (so a last ascii line without a newline is complete).
  */
-CCT_WUR int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err);
+CCT_WUR int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof,
+                         uint64_t off, uint64_t number, struct cct_event *ev, size_t *consumed,
+                         int *end, struct cct_error *err);
 
 /* Byte order of a binary list from its first entry: 1 = big-endian, 0 = little. */
 int cct_ima_binary_order(const uint8_t *p, size_t len);
@@ -76,8 +77,9 @@ int cct_ima_binary_order(const uint8_t *p, size_t len);
  * Fill the ima_* fields of ev from a template name and its (little-endian)
  * template data, as carried by a CEL ima_template record.
  */
-CCT_WUR int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t len, uint64_t data_off,
-                     struct cct_event *ev, uint64_t number, struct cct_error *err);
+CCT_WUR int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t len,
+                             uint64_t data_off, struct cct_event *ev, uint64_t number,
+                             struct cct_error *err);
 
 /*
  * Flag ev as an IMA violation (CCT_EVENT_F_IMA_VIOLATION) when it has digests

@@ -267,7 +267,8 @@ static int dec_siglists(struct dec *d, struct cct_reader *r)
         uint32_t count = (lsize - 28 - hsize) / ssize;
         cct_emit_u64(d->e, "count", count);
         const uint8_t *hdr;
-        /* Fits (hsize <= lsize - 28 was checked); a failure would be a bug here, reported as truncation. */
+        /* Fits (hsize <= lsize - 28 was checked); a failure would be a bug here, reported as
+         * truncation. */
         if (!cct_read_bytes(&body, hsize, &hdr)) {
             rc = dec_trunc(d, &body, "EFI_SIGNATURE_LIST.SignatureHeader", hsize);
             break;
@@ -663,8 +664,9 @@ static int dec_gpt(struct dec *d, struct cct_reader *r)
             return dec_trunc(d, r, "EFI_PARTITION_ENTRY", esize);
         }
         /* Fits: esize >= 128 was checked; still, a short entry is reported, not read. */
-        if (!cct_read_bytes(&pe, 16, &tg) || !cct_read_bytes(&pe, 16, &ug) || !cct_read_u64le(&pe, &s) ||
-            !cct_read_u64le(&pe, &e) || !cct_read_u64le(&pe, &attr) || !cct_read_bytes(&pe, 72, &nm)) {
+        if (!cct_read_bytes(&pe, 16, &tg) || !cct_read_bytes(&pe, 16, &ug) ||
+            !cct_read_u64le(&pe, &s) || !cct_read_u64le(&pe, &e) || !cct_read_u64le(&pe, &attr) ||
+            !cct_read_bytes(&pe, 72, &nm)) {
             return dec_trunc(d, &pe, "EFI_PARTITION_ENTRY fields", 128);
         }
         cct_emit_begin_object(d->e, NULL);

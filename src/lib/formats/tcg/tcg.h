@@ -74,11 +74,12 @@ struct cct_tcg_state {
  * Decide the format from the first record (needs at least its header and
  * data; returns CCT_ETRUNCATED when len is too short to tell).
  */
-CCT_WUR int cct_tcg_detect(const uint8_t *p, size_t len, enum cct_log_format *fmt, struct cct_error *err);
+CCT_WUR int cct_tcg_detect(const uint8_t *p, size_t len, enum cct_log_format *fmt,
+                           struct cct_error *err);
 
 /* Parse SpecID Event03 event data (PFP 10.4.5.1, TCG_EfiSpecIDEvent). */
-CCT_WUR int cct_tcg_parse_specid(const uint8_t *data, size_t len, struct cct_specid *out, uint64_t number,
-                         uint64_t offset, struct cct_error *err);
+CCT_WUR int cct_tcg_parse_specid(const uint8_t *data, size_t len, struct cct_specid *out,
+                                 uint64_t number, uint64_t offset, struct cct_error *err);
 
 /*
  * Parse one record at p (len bytes available, starting at absolute offset
