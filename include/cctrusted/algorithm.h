@@ -46,15 +46,6 @@ uint16_t cct_alg_from_name(const char *name);
  */
 CCT_WUR int cct_alg_available(uint16_t alg);
 
-/**
- * out = H_alg(data[0..len)). out has out_size bytes, at least the
- * algorithm's digest size; *out_len (may be NULL) receives that size.
- * Returns 0, CCT_EUNSUPPORTED for an unknown algorithm or one the running
- * OpenSSL cannot compute, CCT_EINVAL for a missing buffer or a short out.
- */
-CCT_WUR int cct_hash(uint16_t alg, const void *data, size_t len, uint8_t *out, size_t out_size,
-                     size_t *out_len);
-
 #ifdef __cplusplus
 }
 #endif

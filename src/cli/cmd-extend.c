@@ -25,6 +25,26 @@ static void show(const char *label, const struct cct_measurement *m, int json)
     }
 }
 
+static void print_result(cct_context *ctx, uint32_t index, uint16_t alg, const uint8_t *digest, size_t dlen,
+                         const struct cct_measurement *before, const struct cct_measurement *after, int json)
+{
+    if (json) {
+        printf("{\"platform\":\"%s\",\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":",
+               cct_platform_name(cct_context_platform(ctx)), index, after->kind == CCT_REG_RTMR ? "rtmr" : "pcr",
+               cct_alg_name(alg));
+        cli_json_hex(stdout, digest, dlen);
+    } else {
+        printf("extended %s%u (%s) with ", cli_reg_prefix(after->kind), index, cct_alg_name(alg));
+        cli_hex(stdout, digest, dlen);
+        printf("\n");
+    }
+    show("before", before, json);
+    show("after", after, json);
+    if (json) {
+        printf("}\n");
+    }
+}
+
 int cmd_extend(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -69,22 +89,18 @@ int cmd_extend(int argc, char **argv)
         rc = cli_ctx_fail("extend", ctx, r);
         goto out;
     }
-    if (digest_hex != NULL) {
-        if (cli_parse_hex(digest_hex, digest, sizeof(digest), &dlen) < 0 ||
-            dlen != cct_alg_digest_size(alg)) {
-            fprintf(stderr, "cctrusted extend: --digest needs %zu bytes of hex (%s)\n",
-                    cct_alg_digest_size(alg), cct_alg_name(alg));
-            rc = EXIT_USAGE;
-            goto out;
-        }
-    } else if (cct_hash(alg, data, strlen(data), digest, sizeof(digest), &dlen) < 0) {
-        fprintf(stderr, "cctrusted extend: cannot hash with %s\n", cct_alg_name(alg));
-        rc = EXIT_ENV;
+    if (digest_hex != NULL && (cli_parse_hex(digest_hex, digest, sizeof(digest), &dlen) < 0 ||
+                               dlen != cct_alg_digest_size(alg))) {
+        fprintf(stderr, "cctrusted extend: --digest needs %zu bytes of hex (%s)\n", cct_alg_digest_size(alg),
+                cct_alg_name(alg));
+        rc = EXIT_USAGE;
         goto out;
     }
     r = cct_get_measurement(ctx, (uint32_t)index, alg, &before);
-    if (r == 0) {
-        r = cct_extend(ctx, (uint32_t)index, digest, dlen, (const uint8_t *)data, data ? strlen(data) : 0);
+    if (r == 0 && digest_hex != NULL) {
+        r = cct_extend(ctx, (uint32_t)index, digest, dlen, NULL, 0);
+    } else if (r == 0) {
+        r = cct_extend_data(ctx, (uint32_t)index, (const uint8_t *)data, strlen(data), digest, &dlen);
     }
     if (r == 0) {
         r = cct_get_measurement(ctx, (uint32_t)index, alg, &after);
@@ -93,21 +109,7 @@ int cmd_extend(int argc, char **argv)
         rc = cli_ctx_fail("extend", ctx, r);
         goto out;
     }
-    if (json) {
-        printf("{\"platform\":\"%s\",\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":",
-               cct_platform_name(cct_context_platform(ctx)), (unsigned)index,
-               after.kind == CCT_REG_RTMR ? "rtmr" : "pcr", cct_alg_name(alg));
-        cli_json_hex(stdout, digest, dlen);
-    } else {
-        printf("extended %s%u (%s) with ", cli_reg_prefix(after.kind), (unsigned)index, cct_alg_name(alg));
-        cli_hex(stdout, digest, dlen);
-        printf("\n");
-    }
-    show("before", &before, json);
-    show("after", &after, json);
-    if (json) {
-        printf("}\n");
-    }
+    print_result(ctx, (uint32_t)index, alg, digest, dlen, &before, &after, json);
 out:
     cct_close(ctx);
     return rc;

@@ -160,7 +160,7 @@ static void test_context_errors(void)
           "source 99");
     CHECK_OWN(cct_context_error(ctx), CCT_ENOTFOUND, "no event log source 99", prev);
     CHECK(cct_replay_live(ctx, NULL, NULL) == CCT_EINVAL, "NULL output accepted");
-    CHECK_OWN(cct_context_error(ctx), CCT_EINVAL, "replay", prev);
+    CHECK_OWN(cct_context_error(ctx), CCT_EINVAL, "invalid argument", prev);
     CHECK(cct_extend(ctx, 0, NULL, 0, NULL, 0) == CCT_EINVAL, "extend without a digest accepted");
     CHECK_OWN(cct_context_error(ctx), CCT_EINVAL, "extend", prev);
     struct cct_report_request req = CCT_REPORT_REQUEST_INIT;
@@ -222,8 +222,6 @@ static void test_log_errors(void)
     CHECK_OWN(cct_eventlog_error(log), CCT_EINVAL, "IMA", prev);
     CHECK(cct_eventlog_next(log, NULL) == CCT_EINVAL, "NULL event accepted");
     CHECK_OWN(cct_eventlog_error(log), CCT_EINVAL, "no output", prev);
-    CHECK(cct_eventlog_ima_set_banks(log, NULL, 2) == CCT_EINVAL, "NULL bank list accepted");
-    CHECK_OWN(cct_eventlog_error(log), CCT_EINVAL, "no list", prev);
     struct cct_event ev;
     CHECK(cct_eventlog_next(log, &ev) == 1, "first event");
     CHECK(cct_eventlog_select(log, 0, 1) == CCT_EINVAL, "select after next accepted");
@@ -234,32 +232,9 @@ static void test_log_errors(void)
     lb_free(&b);
 }
 
-/* cct_hash against OpenSSL called directly (logbuilder's lb_hash). */
-static void test_hash(void)
-{
-    static const uint16_t algs[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512 };
-    for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
-        uint8_t got[CCT_MAX_DIGEST_SIZE], want[CCT_MAX_DIGEST_SIZE];
-        size_t n = 0, wn = lb_hash(algs[i], "abc", 3, want);
-        CHECK(cct_hash(algs[i], "abc", 3, got, sizeof(got), &n) == 0 && n == wn && wn > 0 &&
-                  memcmp(got, want, n) == 0,
-              "cct_hash(0x%04x, abc) differs from OpenSSL", algs[i]);
-        CHECK(cct_hash(algs[i], "abc", 3, got, wn - 1, &n) == CCT_EINVAL, "short output accepted");
-    }
-    uint8_t out[CCT_MAX_DIGEST_SIZE], want[32];
-    lb_hash(CCT_ALG_SHA256, "", 0, want);
-    CHECK(cct_hash(CCT_ALG_SHA256, NULL, 0, out, sizeof(out), NULL) == 0 &&
-              memcmp(out, want, 32) == 0,
-          "hash of nothing");
-    CHECK(cct_hash(0x0099, "abc", 3, out, sizeof(out), NULL) == CCT_EUNSUPPORTED,
-          "unknown algorithm");
-    CHECK(cct_hash(CCT_ALG_SHA256, NULL, 3, out, sizeof(out), NULL) == CCT_EINVAL, "NULL data");
-}
-
 int main(void)
 {
     test_init_functions();
-    test_hash();
     test_event_version();
     test_context_errors();
     test_log_errors();

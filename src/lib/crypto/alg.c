@@ -205,23 +205,6 @@ int cct_hasher_extend(struct cct_hasher *h, uint16_t alg, uint8_t *reg, const ui
     return cct_hasher_digest2(h, alg, reg, n, d, n, reg);
 }
 
-int cct_hash(uint16_t alg, const void *data, size_t len, uint8_t *out, size_t out_size,
-             size_t *out_len)
-{
-    size_t n = cct_alg_digest_size(alg);
-    if (n == 0) {
-        return CCT_EUNSUPPORTED;
-    }
-    if (out == NULL || out_size < n || (data == NULL && len > 0)) {
-        return CCT_EINVAL;
-    }
-    int r = cct_digest(alg, len > 0 ? data : "", len, out);
-    if (r == 0 && out_len != NULL) {
-        *out_len = n;
-    }
-    return r;
-}
-
 int cct_digest(uint16_t alg, const void *data, size_t len, uint8_t *out)
 {
     struct cct_hasher h;

@@ -75,8 +75,14 @@ CCT_WUR int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8
                                    size_t digest_len, const uint8_t *event_data,
                                    size_t event_data_len);
 
-/* Recover a pending tail record (called by cct_open). A missing log is fine. */
-CCT_WUR int cct_runtime_log_recover(cct_context *ctx);
+/*
+ * Check the runtime log without changing it (called by cct_open): a missing
+ * or unreadable log is fine; a symbolic link, a log or directory others can
+ * write, or a corrupt record fails (ctx->err names record and offset). A
+ * torn or pending tail is not an error: repair happens under the extend
+ * lock (cct_runtime_log_extend(), cct_runtime_log_repair()).
+ */
+CCT_WUR int cct_runtime_log_check(cct_context *ctx);
 
 /* Append the runtime log as a log source when it exists and holds records. */
 CCT_WUR int cct_runtime_log_source(cct_context *ctx, struct cct_log_source *out, size_t max,
