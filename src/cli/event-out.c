@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cctrusted/cel.h>
+
 #include "cli.h"
 
 static const char *check_name(enum cct_digest_check c)
@@ -38,15 +40,8 @@ static int is_cel(const struct cct_event *ev)
 
 static const char *cel_content_name(uint32_t t)
 {
-    switch (t) {
-    case CCT_CEL_MGT: return "cel_mgt";
-    case CCT_CEL_PCCLIENT_STD: return "pcclient_std";
-    case CCT_CEL_IMA_TEMPLATE: return "ima_template";
-    case CCT_CEL_IMA_TLV: return "ima_tlv";
-    case CCT_CEL_SYSTEMD: return "systemd";
-    case CCT_CEL_COS: return "cos";
-    default: return "unknown";
-    }
+    const char *n = cct_cel_content_name(t);
+    return n ? n : "unknown";
 }
 
 static void print_ima_text(const struct cct_event *ev)

@@ -105,6 +105,23 @@ def cel_round_trips(case, files, extra_dump, extra_cli, extra_py, tmp):
     return out
 
 
+def frontends(case, platform, root, files, tmp, banks=()):
+    """The same logs through every frontend, live and from files, and through CEL exports."""
+    dump_x = ["--ima-banks", ",".join(banks)] if banks else []
+    cli_x = ["--ima-banks", ",".join(banks)] if banks else []
+    py_x = {"ima_banks": tuple(banks)} if banks else {}
+    res = {
+        "C API live": c_api(["--sysroot", root, "--platform", platform]),
+        "C API files": c_api([*dump_x, *files]),
+        "CLI live": cli_replay(["--platform", platform, "--sysroot", root, "replay", "--json"]),
+        "CLI files": cli_replay(["replay", "--json", *cli_x, *files]),
+        "Python live": py(lambda: cctrusted.CCTrusted(platform, sysroot=root).replay_cc_eventlog()),
+        "Python files": py(lambda: cctrusted.replay(files, **py_x)),
+    }
+    res.update(cel_round_trips(case, files, dump_x, cli_x, py_x, tmp))
+    return res
+
+
 def ima_extend(start, entries, alg):
     size = hashlib.new(alg).digest_size
     v = bytes.fromhex(start) if start else bytes(size)
@@ -153,16 +170,7 @@ def tdx_case(tmp, ima_dir, ima_exp):
         v = want.get(("rtmr", i, "sha384"), "00" * 48)
         write(os.path.join(root, f"sys/class/misc/tdx_guest/measurements/rtmr{i}:sha384"), v + "\n")
     files = [ima, ccel]  # IMA first on purpose: the library orders boot logs first
-    res = {
-        "C API live": c_api(["--sysroot", root, "--platform", "tdx"]),
-        "C API files": c_api(files),
-        "CLI live": cli_replay(["--platform", "tdx", "--sysroot", root, "replay", "--json"]),
-        "CLI files": cli_replay(["replay", "--json", *files]),
-        "Python live": py(lambda: cctrusted.CCTrusted("tdx", sysroot=root).replay_cc_eventlog()),
-        "Python files": py(lambda: cctrusted.replay(files)),
-    }
-    res.update(cel_round_trips("tdx", files, [], [], {}, tmp))
-    compare("tdx", res, want)
+    compare("tdx", frontends("tdx", "tdx", root, files, tmp), want)
     p = run([cli, "--platform", "tdx", "--sysroot", root, "replay", "--verify", "--json"])
     j = json.loads(p.stdout) if p.stdout else {}
     check(p.returncode == 0 and j.get("expect", {}).get("matched") and j["expect"]["checked"] == 3,
@@ -196,18 +204,7 @@ def tpm_case(tmp, ima_dir, ima_exp):
         for i in range(24):
             v = want.get(("pcr", i, alg), ("ff" if 17 <= i <= 22 else "00") * size)
             write(os.path.join(root, f"sys/class/tpm/tpm0/pcr-{alg}/{i}"), v + "\n")
-    files = [log, ima]
-    res = {
-        "C API live": c_api(["--sysroot", root, "--platform", "tpm"]),
-        "C API files": c_api(["--ima-banks", "sha256", *files]),
-        "CLI live": cli_replay(["--platform", "tpm", "--sysroot", root, "replay", "--json"]),
-        "CLI files": cli_replay(["replay", "--json", "--ima-banks", "sha256", *files]),
-        "Python live": py(lambda: cctrusted.CCTrusted("tpm", sysroot=root).replay_cc_eventlog()),
-        "Python files": py(lambda: cctrusted.replay(files, ima_banks=("sha256",))),
-    }
-    res.update(cel_round_trips("tpm", files, ["--ima-banks", "sha256"], ["--ima-banks", "sha256"],
-                               {"ima_banks": ("sha256",)}, tmp))
-    compare("tpm", res, want)
+    compare("tpm", frontends("tpm", "tpm", root, [log, ima], tmp, banks=("sha256",)), want)
     p = run([cli, "--platform", "tpm", "--sysroot", root, "replay", "--verify", "--json"])
     j = json.loads(p.stdout) if p.stdout else {}
     check(p.returncode == 0 and j.get("expect", {}).get("matched") and j["verify"]["ima_log_included"],
@@ -231,17 +228,7 @@ def corpus_case(tmp):
         shutil.copy(src, os.path.join(root, dst))
     for (_, i, _), v in want.items():
         write(os.path.join(root, f"sys/class/misc/tdx_guest/measurements/rtmr{i}:sha384"), v + "\n")
-    files = [ccel, ima]
-    res = {
-        "C API live": c_api(["--sysroot", root, "--platform", "tdx"]),
-        "C API files": c_api(files),
-        "CLI live": cli_replay(["--platform", "tdx", "--sysroot", root, "replay", "--json"]),
-        "CLI files": cli_replay(["replay", "--json", *files]),
-        "Python live": py(lambda: cctrusted.CCTrusted("tdx", sysroot=root).replay_cc_eventlog()),
-        "Python files": py(lambda: cctrusted.replay(files)),
-    }
-    res.update(cel_round_trips("corpus", files, [], [], {}, tmp))
-    compare("evidence-api quote", res, want)
+    compare("evidence-api quote", frontends("corpus", "tdx", root, [ccel, ima], tmp), want)
 
 
 def main():
