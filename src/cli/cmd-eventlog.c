@@ -152,7 +152,12 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
         }
         return rc;
     }
-    cct_eventlog_select(log, start, count);
+    rc = cct_eventlog_select(log, start, count);
+    if (rc < 0) {
+        cli_error("eventlog", cct_eventlog_error(log));
+        cct_eventlog_free(log);
+        return cli_exit_for(rc);
+    }
     if (json) {
         printf("%s\n  {\"file\":", first_file ? "" : ",");
         cli_json_str(stdout, path);

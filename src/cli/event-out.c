@@ -207,6 +207,16 @@ void cli_event_print_json(const struct cct_event *ev, int first)
     cct_free(dec);
     enum cct_digest_check c = CCT_DIGEST_NOT_CHECKED;
     int literal = 0;
-    cct_event_check_digest(ev, &c, &literal);
-    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"}", literal ? "true" : "false", check_name(c));
+    int cr = cct_event_check_digest(ev, &c, &literal);
+    if (cr < 0) {
+        /* The digests could not be computed (unknown or unavailable algorithm): no verdict. */
+        c = CCT_DIGEST_NOT_CHECKED;
+        literal = 0;
+    }
+    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"", literal ? "true" : "false",
+           check_name(c));
+    if (cr < 0) {
+        printf(",\"digest_check_error\":\"%s\"", cct_strerror(cr));
+    }
+    printf("}");
 }

@@ -128,6 +128,8 @@ class cct_event(ctypes.Structure):
         ("ima_file_name_len", c_size),
         ("cel_recnum", c_u64),
         ("cel_content_type", c_u32),
+        ("version", c_u32),
+        ("reserved", c_u64 * 8),
     ]
 
 
