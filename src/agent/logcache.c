@@ -129,7 +129,9 @@ static int load_held(struct source *s, char *msg, size_t ml)
     return r < 0 ? r : 0;
 }
 
-int logcache_new(cct_context *ctx, struct logcache **out, char *msg, size_t ml)
+/* Add the sources of ctx not indexed yet (a runtime log appears with the
+ * first extend). Sources keep the order they were first seen in. */
+static int add_sources(struct logcache *lc, cct_context *ctx, char *msg, size_t ml)
 {
     struct cct_log_source src[MAX_SOURCES];
     size_t n = 0;
@@ -138,14 +140,20 @@ int logcache_new(cct_context *ctx, struct logcache **out, char *msg, size_t ml)
         snprintf(msg, ml, "cannot list the event logs: %s", cct_context_error(ctx)->message);
         return r;
     }
-    struct logcache *lc = calloc(1, sizeof(*lc));
-    if (lc == NULL) {
-        return CCT_ENOMEM;
-    }
-    pthread_rwlock_init(&lc->lock, NULL);
-    pthread_mutex_init(&lc->refresh, NULL);
     for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < lc->n && strcmp(lc->s[k].src.path, src[i].path) != 0) {
+            k++;
+        }
+        if (k < lc->n) {
+            continue;
+        }
+        if (lc->n == MAX_SOURCES) {
+            snprintf(msg, ml, "more than %d event logs", MAX_SOURCES);
+            return CCT_ELIMIT;
+        }
         struct source *s = &lc->s[lc->n];
+        memset(s, 0, sizeof(*s));
         s->src = src[i];
         s->fd = -1;
         s->is_ima = strcmp(src[i].role, "ima") == 0;
@@ -153,14 +161,36 @@ int logcache_new(cct_context *ctx, struct logcache **out, char *msg, size_t ml)
         if (!s->growing) {
             r = load_held(s, msg, ml);
             if (r < 0) {
-                logcache_free(lc);
+                for (size_t h = 0; h < s->n_held; h++) {
+                    free(s->held[h].blob);
+                }
+                free(s->held);
+                memset(s, 0, sizeof(*s));
                 return r;
             }
         }
+        pthread_rwlock_wrlock(&lc->lock);
         lc->n++;
+        pthread_rwlock_unlock(&lc->lock);
+    }
+    return 0;
+}
+
+int logcache_new(cct_context *ctx, struct logcache **out, char *msg, size_t ml)
+{
+    struct logcache *lc = calloc(1, sizeof(*lc));
+    if (lc == NULL) {
+        return CCT_ENOMEM;
+    }
+    pthread_rwlock_init(&lc->lock, NULL);
+    pthread_mutex_init(&lc->refresh, NULL);
+    int r = logcache_refresh(lc, ctx, msg, ml);
+    if (r < 0) {
+        logcache_free(lc);
+        return r;
     }
     *out = lc;
-    return logcache_refresh(lc, msg, ml);
+    return 0;
 }
 
 void logcache_free(struct logcache *lc)
@@ -361,12 +391,12 @@ static int refresh_source(struct logcache *lc, struct source *s, char *msg, size
     return r;
 }
 
-int logcache_refresh(struct logcache *lc, char *msg, size_t ml)
+int logcache_refresh(struct logcache *lc, cct_context *ctx, char *msg, size_t ml)
 {
     if (pthread_mutex_trylock(&lc->refresh) != 0) {
         return 0;
     }
-    int r = 0;
+    int r = add_sources(lc, ctx, msg, ml);
     for (size_t i = 0; i < lc->n && r == 0; i++) {
         if (lc->s[i].growing) {
             r = refresh_source(lc, &lc->s[i], msg, ml);
@@ -462,7 +492,10 @@ int logcache_page(struct logcache *lc, int with_ima, uint64_t start, uint64_t co
 {
     uint64_t base = 0;
     uint64_t left = count ? count : UINT64_MAX;
-    for (size_t i = 0; i < lc->n && left > 0; i++) {
+    pthread_rwlock_rdlock(&lc->lock);
+    size_t n_src = lc->n;
+    pthread_rwlock_unlock(&lc->lock);
+    for (size_t i = 0; i < n_src && left > 0; i++) {
         struct source *s = &lc->s[i];
         if (!with_ima && s->is_ima) {
             continue;

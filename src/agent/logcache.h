@@ -27,11 +27,13 @@ int logcache_new(cct_context *ctx, struct logcache **out, char *msg, size_t msgl
 void logcache_free(struct logcache *lc);
 
 /**
- * Read what was appended to the growing logs since the last refresh. Only
+ * Pick up log sources of ctx that appeared since (a runtime log is created
+ * by the first extend) and read what was appended to the growing logs
+ * since the last refresh. Only
  * one thread refreshes at a time; others return at once and serve what is
  * indexed. 0 or a CCT_E* code.
  */
-int logcache_refresh(struct logcache *lc, char *msg, size_t msglen);
+int logcache_refresh(struct logcache *lc, cct_context *ctx, char *msg, size_t msglen);
 
 /** Number of events visible with or without the host IMA log. */
 uint64_t logcache_count(struct logcache *lc, int with_ima);

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,8 @@ struct conn {
     struct stream *streams;
     int n_open; /* streams whose request has not fully arrived */
     time_t last_io;
+    time_t accepted;
+    int got_frame;        /* the HTTP/2 preface and a first frame arrived */
     time_t waiting_since; /* when the oldest incomplete request began, 0 if none */
     uint8_t *wbuf;        /* bytes nghttp2 produced that the socket did not take yet */
     size_t wlen, woff;
@@ -310,6 +313,7 @@ static int on_data_chunk(nghttp2_session *session, uint8_t flags, int32_t id, co
 static int on_frame_recv(nghttp2_session *session, const nghttp2_frame *frame, void *user)
 {
     struct conn *c = user;
+    c->got_frame = 1;
     if ((frame->hd.type == NGHTTP2_DATA || frame->hd.type == NGHTTP2_HEADERS) &&
         (frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
         struct stream *st = find_stream(c, frame->hd.stream_id);
@@ -463,6 +467,7 @@ static void add_conn(struct worker *w, struct conn *c)
 {
     c->w = w;
     c->last_io = now_s();
+    c->accepted = c->last_io;
     nghttp2_option *opt;
     nghttp2_option_new(&opt);
     nghttp2_option_set_max_send_header_block_length(opt, 16384);
@@ -501,10 +506,19 @@ static void sweep(struct worker *w)
     struct conn *c = w->conns;
     while (c) {
         struct conn *next = c->next;
-        int stale = (t - c->last_io > (time_t)p->idle_timeout_s) ||
-                    (c->waiting_since && t - c->waiting_since > (time_t)p->request_timeout_s) ||
-                    atomic_load(&w->a->stopping);
-        if (stale) {
+        int slow = (c->waiting_since && t - c->waiting_since > (time_t)p->request_timeout_s) ||
+                   (!c->got_frame && t - c->accepted > (time_t)p->request_timeout_s);
+        int idle = t - c->last_io > (time_t)p->idle_timeout_s;
+        if (slow || idle || atomic_load(&w->a->stopping)) {
+            /* Say why before closing; a gRPC client reconnects on its next call. */
+            nghttp2_submit_goaway(c->s, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(c->s),
+                                  slow ? NGHTTP2_CANCEL : NGHTTP2_NO_ERROR, NULL, 0);
+            const uint8_t *data;
+            ssize_t n = nghttp2_session_mem_send(c->s, &data);
+            if (n > 0 && c->woff == c->wlen) {
+                ssize_t k = send(c->fd, data, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+                (void)k;
+            }
             close_conn(c);
         }
         c = next;
@@ -563,6 +577,12 @@ int server_run(struct agent *a, int lfd, unsigned n_workers)
     }
     unsigned started = 0;
     int rc = 0;
+    /* Workers block SIGTERM/SIGINT so the signal interrupts accept() here. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
     for (unsigned i = 0; i < n_workers; i++) {
         struct worker *w = &ws[i];
         w->a = a;
@@ -590,6 +610,7 @@ int server_run(struct agent *a, int lfd, unsigned n_workers)
         }
         started++;
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     unsigned next = 0;
     while (rc == 0 && !atomic_load(&a->stopping)) {
         int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);

@@ -410,7 +410,7 @@ static int add_event(void *arg, uint64_t rec_num, const char *role, const struct
     return 0;
 }
 
-static void do_eventlog(struct agent *a, const struct peer *p, const uint8_t *msg, size_t len,
+static void do_eventlog(struct agent *a, struct worker_ctx *w, const struct peer *p, const uint8_t *msg, size_t len,
                         struct rpc_result *res)
 {
     CimaServerPb__GetCcEventlogRequest *q = cima_server_pb__get_cc_eventlog_request__unpack(NULL, len, msg);
@@ -424,7 +424,7 @@ static void do_eventlog(struct agent *a, const struct peer *p, const uint8_t *ms
         goto out;
     }
     char why[256] = "";
-    if (logcache_refresh(a->logs, why, sizeof(why)) < 0) {
+    if (logcache_refresh(a->logs, w->ctx, why, sizeof(why)) < 0) {
         fail(res, GRPC_INTERNAL, "event log: %s", why);
         goto out;
     }
@@ -500,7 +500,7 @@ void service_call(struct agent *a, struct worker_ctx *w, const struct peer *p, c
     case M_COUNT: do_count(w, res); break;
     case M_MEASUREMENT: do_measurement(w, p, msg, len, res); break;
     case M_REPORT: do_report(a, w, p, msg, len, res); break;
-    case M_EVENTLOG: do_eventlog(a, p, msg, len, res); break;
+    case M_EVENTLOG: do_eventlog(a, w, p, msg, len, res); break;
     case M_HEALTH: do_health(msg, len, res); break;
     }
 }
