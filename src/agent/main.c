@@ -33,9 +33,10 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: cctrustedd [--platform auto|tdx|tpm|snp|cca|sim] [--sysroot DIR] [--socket PATH]\n"
-               "                  [--policy FILE] [--workers N] [--socket-mode OCTAL]\n"
+               "                  [--policy FILE] [--workers N] [--socket-mode OCTAL] [--check]\n"
                "Serves the CIMA gRPC interface (and the CCNP one) on a Unix socket; ready when the socket\n"
-               "exists. Under systemd socket activation the passed socket is used. See cctrustedd(8).\n");
+               "exists. Under systemd socket activation the passed socket is used. --check only reads the\n"
+               "policy and exits. See cctrustedd(8).\n");
 }
 
 /* Tell systemd we are ready ($NOTIFY_SOCKET, sd_notify(3) protocol). */
@@ -176,13 +177,15 @@ int main(int argc, char **argv)
         { "platform", required_argument, NULL, 'p' }, { "sysroot", required_argument, NULL, 'r' },
         { "socket", required_argument, NULL, 's' },   { "policy", required_argument, NULL, 'P' },
         { "workers", required_argument, NULL, 'w' },  { "socket-mode", required_argument, NULL, 'm' },
-        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+        { "check", no_argument, NULL, 'c' },          { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     struct agent *a = &g_agent;
     struct cct_open_options oo = CCT_OPEN_OPTIONS_INIT;
     const char *sock = DEFAULT_SOCKET, *policy_file = NULL;
     long workers = sysconf(_SC_NPROCESSORS_ONLN);
     mode_t mode = 0666;
+    int check_only = 0;
     policy_defaults(&a->pol);
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -213,6 +216,7 @@ int main(int argc, char **argv)
                 return 1;
             }
             break;
+        case 'c': check_only = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 1;
         }
@@ -228,6 +232,12 @@ int main(int argc, char **argv)
     if (policy_file != NULL && policy_load(policy_file, &a->pol, msg, sizeof(msg)) < 0) {
         fprintf(stderr, "cctrustedd: policy: %s\n", msg);
         return 1;
+    }
+    if (check_only) {
+        printf("policy ok: isolated %s, quotes for %s, rate %.0f/s, %u connections\n",
+               a->pol.isolated ? "yes" : "no", a->pol.report_any_uid ? "any uid" : "listed uids",
+               a->pol.rate_per_second, a->pol.max_connections);
+        return 0;
     }
     a->open_opts = oo;
     a->procroot = getenv("CCTD_PROCROOT") ? getenv("CCTD_PROCROOT") : "/";

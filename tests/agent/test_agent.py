@@ -497,7 +497,6 @@ def test_tpm_ima():
     os.makedirs(os.path.join(root, "sys/class/tpm/tpm0"), exist_ok=True)
     open(os.path.join(root, "sys/class/tpm/tpm0/tpm_version_major"), "w").write("2\n")
     append([entry(i) for i in range(100)])
-    n_boot = sum(1 for _ in open(expect)) * 0  # counted from the agent below
     a = Agent("tpm", ["--platform", "tpm", "--sysroot", root], policy={"isolated": True, "max_page": 100000})
     evs = all_events(a)
     boot = [e for e in evs if e.extra_info["log"] == "boot"]
@@ -536,7 +535,7 @@ def test_tpm_ima():
     stop.set()
     for t in ths:
         t.join()
-    check(-1 not in seen_counts and seen_counts == sorted(seen_counts) or all(c >= 0 for c in seen_counts),
+    check(len(seen_counts) > 0 and -1 not in seen_counts,
           "concurrent readers never saw a lost, duplicated or reordered entry (%d reads)" % len(seen_counts))
     imas = [e for e in all_events(a, page=97) if e.extra_info["log"] == "ima"]
     check([e.extra_info["file_name"] for e in imas] == ["/usr/bin/tool-%06d" % i for i in range(600)],
