@@ -3,7 +3,10 @@
 CIMA SDK from ../shared/peers, the nghttp2 load client) against the agent on
 the sim platform and on a prepared TPM sysroot with a growing IMA list.
 
-Usage: /usr/bin/python3 test_agent.py CCTRUSTEDD AGENT_CLIENT CLI PEERS GEN_IMA MKLOG
+Usage: /usr/bin/python3 test_agent.py CCTRUSTEDD AGENT_CLIENT CLI PEERS GEN_IMA MKLOG [LIBCCTRUSTED]
+
+LIBCCTRUSTED (omitted in sanitizer builds) is loaded by the Python binding
+for its check of the agent platform.
 
 Expected values come from outside the agent: replays with hashlib (here and
 in the SDK's evidence_api), REPORTDATA = SHA-512(nonce || user data) with
@@ -29,6 +32,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from pyutil import check, report  # noqa: E402
 
 AGENT, CLIENT, CLI, PEERS, GEN_IMA, MKLOG = [os.path.abspath(a) for a in sys.argv[1:7]]
+LIB = os.path.abspath(sys.argv[7]) if len(sys.argv) > 7 and sys.argv[7] else None
+SRC = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SDK_PATH = os.path.join(PEERS, "cima-python-sdk")
 EAPI_PATH = os.path.join(PEERS, "evidence-api-python")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -46,6 +51,7 @@ from cima import cima_server_pb2 as pb  # noqa: E402
 from cima import cima_server_pb2_grpc as pbg  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="cctd-test-")
+os.chmod(TMP, 0o755)  # unprivileged callers reach the sockets below
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("CCT_")}
 ENV["CCT_SIM_DIR"] = os.path.join(TMP, "sim")
 
@@ -275,12 +281,74 @@ def test_sim():
     r = a.stub.GetMeasurementCount(pb.GetMeasurementCountRequest())
     check(r.count == 4, "after the bad requests the same channel still works")
 
+    agent_platform(a, m3)
     faults(a)
     containers(a)
     out = a.stop()
     check(a.p.returncode == 0 and "stopped after" in out, "SIGTERM: clean exit 0, socket removed")
     check(not os.path.exists(a.sock), "the socket is removed on exit")
     restarts()
+
+
+def agent_platform(a, rtmr3):
+    """The library's agent platform: the CLI (as an unprivileged user) and the Python binding
+    inside a 'container' talk to the agent; answers checked against the agent's own RPCs and hashlib."""
+    env = dict(ENV, CCT_AGENT_SOCKET=a.sock)
+    env.pop("CCT_SIM_DIR", None)
+    pre = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"] \
+        if os.geteuid() == 0 and shutil.which("setpriv") else []
+
+    def cli(*args):
+        return subprocess.run(pre + [CLI, "--platform", "agent"] + list(args), env=env, capture_output=True,
+                              text=True, timeout=60)
+
+    p = cli("measurement", "--json")
+    check(p.returncode == 0, "agent platform: measurement: " + p.stderr)
+    regs = {r["index"]: r["digest"] for r in json.loads(p.stdout)["registers"]} if p.returncode == 0 else {}
+    want = {i: a.stub.GetCcMeasurement(pb.GetCcMeasurementRequest(index=i, algo_id=12)).measurement.hash.hex()
+            for i in range(4)}
+    check(regs == want and regs[3] == rtmr3.hex(), "agent platform: the 4 RTMRs equal the agent's answers%s"
+          % (" (as uid 65534)" if pre else ""))
+    p = cli("replay", "--verify")
+    check(p.returncode == 0 and "all 4 replayed registers match" in p.stdout,
+          "agent platform: replay --verify of the served log matches the live registers: " + p.stdout + p.stderr)
+    p = cli("eventlog", "--json")
+    n_served = len(all_events(a))
+    got = sum(len(l["events"]) for l in json.loads(p.stdout)["logs"]) if p.returncode == 0 else -1
+    check(got == n_served, "agent platform: eventlog shows the %d served events (got %d)" % (n_served, got))
+    out = os.path.join(TMP, "agent-quote.bin")
+    p = subprocess.run([CLI, "--platform", "agent", "report", "--nonce", "a1b2c3", "--data", "00ff", "--out", out],
+                       env=env, capture_output=True, text=True, timeout=60)
+    q = open(out, "rb").read() if p.returncode == 0 else b""
+    check(q[568:632] == hashlib.sha512(bytes.fromhex("a1b2c3") + bytes.fromhex("00ff")).digest(),
+          "agent platform: report REPORTDATA = SHA-512(nonce || data): " + p.stderr)
+    p = cli("extend", "--index", "3", "--data", "x")
+    check(p.returncode != 0 and "not supported" in p.stderr, "agent platform: extend is refused, says why")
+    empty = os.path.join(TMP, "empty-root")
+    os.makedirs(empty, exist_ok=True)
+    p = subprocess.run([CLI, "--sysroot", empty, "info", "--json"], env=env, capture_output=True, text=True)
+    j = json.loads(p.stdout) if p.stdout.strip() else {}
+    check(j.get("detected") == "agent" and any(pr["platform"] == "agent" and pr["found"] and pr["path"] == a.sock
+                                                for pr in j.get("probes", [])),
+          "detection: no TEE interface but the agent socket -> agent, with its probe: " + p.stderr)
+    p = subprocess.run([CLI, "--sysroot", empty, "info", "--json"], env=ENV, capture_output=True, text=True)
+    j = json.loads(p.stdout) if p.stdout.strip() else {}
+    check(j.get("detected") == "none", "detection: no TEE and no agent socket -> none")
+    bad = dict(env, CCT_AGENT_SOCKET=os.path.join(TMP, "no-such.sock"))
+    p = subprocess.run([CLI, "--platform", "agent", "measurement"], env=bad, capture_output=True, text=True)
+    check(p.returncode == 3 and "cannot connect" in p.stderr, "agent platform: no agent -> exit 3: " + p.stderr)
+    if LIB is None:
+        print("SKIP agent platform through the Python binding: sanitizer build")
+        return
+    code = ("import cctrusted, json\n"
+            "with cctrusted.CCTrusted(platform='agent') as cc:\n"
+            "    alg, m = cc.get_cc_measurement(3)\n"
+            "    print(json.dumps({'count': cc.get_measurement_count(), 'r3': m.hex()}))\n")
+    penv = dict(env, PYTHONPATH=os.path.join(SRC, "bindings", "python"), CCTRUSTED_LIB=LIB)
+    p = subprocess.run(["/usr/bin/python3", "-c", code], env=penv, capture_output=True, text=True, timeout=60)
+    j = json.loads(p.stdout) if p.returncode == 0 else {}
+    check(j.get("count") == 4 and j.get("r3") == rtmr3.hex(),
+          "agent platform: the Python binding reads RTMR3 through the agent: " + p.stdout + p.stderr[-500:])
 
 
 def http2_preface_conn(sock):
