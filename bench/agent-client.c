@@ -76,7 +76,10 @@ static ssize_t req_read(nghttp2_session *s, int32_t id, uint8_t *buf, size_t len
     return (ssize_t)n;
 }
 
-#define NV(n, v) { (uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, sizeof(v) - 1, NGHTTP2_NV_FLAG_NONE }
+#define NV(n, v)                                                                                   \
+    {                                                                                              \
+        (uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, sizeof(v) - 1, NGHTTP2_NV_FLAG_NONE         \
+    }
 
 static void issue(struct conn *c)
 {
@@ -90,9 +93,13 @@ static void issue(struct conn *c)
     c->status = -1;
     c->resp_bytes = 0;
     c->t0 = now();
-    nghttp2_nv h[] = { NV(":method", "POST"), NV(":scheme", "http"), NV(":authority", "localhost"),
-                       { (uint8_t *)":path", (uint8_t *)cl->path, 5, strlen(cl->path), NGHTTP2_NV_FLAG_NONE },
-                       NV("content-type", "application/grpc"), NV("te", "trailers") };
+    nghttp2_nv h[] = { NV(":method", "POST"),
+                       NV(":scheme", "http"),
+                       NV(":authority", "localhost"),
+                       { (uint8_t *)":path", (uint8_t *)cl->path, 5, strlen(cl->path),
+                         NGHTTP2_NV_FLAG_NONE },
+                       NV("content-type", "application/grpc"),
+                       NV("te", "trailers") };
     nghttp2_data_provider dp;
     dp.source.ptr = NULL;
     dp.read_callback = req_read;
@@ -115,7 +122,8 @@ static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *
     return 0;
 }
 
-static int on_data(nghttp2_session *s, uint8_t flags, int32_t id, const uint8_t *d, size_t len, void *user)
+static int on_data(nghttp2_session *s, uint8_t flags, int32_t id, const uint8_t *d, size_t len,
+                   void *user)
 {
     struct conn *c = user;
     c->resp_bytes += len;
@@ -171,10 +179,14 @@ int main(int argc, char **argv)
     long conns = 1, total = 1000;
     unsigned start = 0, count = 100;
     int expect = 0;
-    static const struct option o[] = { { "socket", 1, NULL, 's' },      { "method", 1, NULL, 'm' },
-                                       { "connections", 1, NULL, 'c' }, { "requests", 1, NULL, 'n' },
-                                       { "start", 1, NULL, 'S' },       { "count", 1, NULL, 'K' },
-                                       { "container-id", 1, NULL, 'i' }, { "expect-status", 1, NULL, 'e' },
+    static const struct option o[] = { { "socket", 1, NULL, 's' },
+                                       { "method", 1, NULL, 'm' },
+                                       { "connections", 1, NULL, 'c' },
+                                       { "requests", 1, NULL, 'n' },
+                                       { "start", 1, NULL, 'S' },
+                                       { "count", 1, NULL, 'K' },
+                                       { "container-id", 1, NULL, 'i' },
+                                       { "expect-status", 1, NULL, 'e' },
                                        { NULL, 0, NULL, 0 } };
     int ch;
     while ((ch = getopt_long(argc, argv, "", o, NULL)) != -1) {
@@ -289,7 +301,8 @@ int main(int argc, char **argv)
             struct conn *c = evs[i].data.ptr;
             uint8_t buf[65536];
             ssize_t k = recv(c->fd, buf, sizeof(buf), 0);
-            if (k <= 0 || nghttp2_session_mem_recv(c->s, buf, (size_t)k) < 0 || pump(c) < 0 || c->dead) {
+            if (k <= 0 || nghttp2_session_mem_recv(c->s, buf, (size_t)k) < 0 || pump(c) < 0 ||
+                c->dead) {
                 epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
                 close(c->fd);
                 c->fd = -1;
@@ -313,7 +326,8 @@ int main(int argc, char **argv)
     }
     double secs = now() - t0;
     qsort(cl.lat, (size_t)cl.nlat, sizeof(double), cmp);
-    double p50 = cl.nlat ? cl.lat[cl.nlat / 2] : 0, p99 = cl.nlat ? cl.lat[(cl.nlat * 99) / 100] : 0;
+    double p50 = cl.nlat ? cl.lat[cl.nlat / 2] : 0,
+           p99 = cl.nlat ? cl.lat[(cl.nlat * 99) / 100] : 0;
     printf("{\"method\": \"%s\", \"connections\": %ld, \"connected\": %ld, \"requests\": %ld, "
            "\"completed\": %ld, \"errors\": %ld, \"wrong_status\": %ld, \"seconds\": %.3f, "
            "\"rpc_per_s\": %.0f, \"p50_ms\": %.3f, \"p99_ms\": %.3f}\n",

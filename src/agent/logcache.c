@@ -53,8 +53,8 @@ static int hold_event(struct held_event *h, const struct cct_event *ev)
     for (size_t i = 0; i < ev->n_digests; i++) {
         total += ev->digests[i].size;
     }
-    total +=
-        ev->ima_template_len + ev->ima_file_name_len + ev->ima_file_digest_len + ev->ima_file_alg_name_len;
+    total += ev->ima_template_len + ev->ima_file_name_len + ev->ima_file_digest_len +
+             ev->ima_file_alg_name_len;
     uint8_t *b = malloc(total ? total : 1);
     if (b == NULL) {
         return CCT_ENOMEM;
@@ -72,13 +72,13 @@ static int hold_event(struct held_event *h, const struct cct_event *ev)
     }
     h->ev.data = b + o;
     o += ev->data_len;
-#define HOLD(field, lenfield)                                                                                \
-    do {                                                                                                     \
-        if (ev->lenfield) {                                                                                  \
-            memcpy(b + o, ev->field, ev->lenfield);                                                          \
-            h->ev.field = (const void *)(b + o);                                                             \
-            o += ev->lenfield;                                                                               \
-        }                                                                                                    \
+#define HOLD(field, lenfield)                                                                      \
+    do {                                                                                           \
+        if (ev->lenfield) {                                                                        \
+            memcpy(b + o, ev->field, ev->lenfield);                                                \
+            h->ev.field = (const void *)(b + o);                                                   \
+            o += ev->lenfield;                                                                     \
+        }                                                                                          \
     } while (0)
     HOLD(ima_template, ima_template_len);
     HOLD(ima_file_name, ima_file_name_len);
@@ -222,8 +222,8 @@ static int is_ascii(enum cct_log_format f)
 }
 
 /* Index the whole records in buf (the file's bytes from s->consumed on). */
-static int index_chunk(struct logcache *lc, struct source *s, const uint8_t *buf, size_t len, int at_eof,
-                       size_t *used, char *msg, size_t ml)
+static int index_chunk(struct logcache *lc, struct source *s, const uint8_t *buf, size_t len,
+                       int at_eof, size_t *used, char *msg, size_t ml)
 {
     *used = 0;
     if (is_ascii(s->src.format)) {
@@ -240,7 +240,8 @@ static int index_chunk(struct logcache *lc, struct source *s, const uint8_t *buf
     struct cct_error err;
     int r = cct_eventlog_from_memory(buf, len, &o, &log, &err);
     if (r < 0) {
-        snprintf(msg, ml, "%s: at byte %llu: %s", s->src.path, (unsigned long long)s->consumed, err.message);
+        snprintf(msg, ml, "%s: at byte %llu: %s", s->src.path, (unsigned long long)s->consumed,
+                 err.message);
         return r;
     }
     struct span add[4096];
@@ -269,10 +270,11 @@ static int index_chunk(struct logcache *lc, struct source *s, const uint8_t *buf
          * appended; anything else is a broken log. */
         if (!(e->code == CCT_ETRUNCATED && !at_eof)) {
             if (e->code != CCT_ETRUNCATED) {
-                snprintf(msg, ml, "%s: event %llu at byte %llu: %s", s->src.path,
-                         (unsigned long long)(s->next_number + n_add),
-                         (unsigned long long)(s->consumed + (e->offset >= 0 ? (uint64_t)e->offset : 0)),
-                         e->message);
+                snprintf(
+                    msg, ml, "%s: event %llu at byte %llu: %s", s->src.path,
+                    (unsigned long long)(s->next_number + n_add),
+                    (unsigned long long)(s->consumed + (e->offset >= 0 ? (uint64_t)e->offset : 0)),
+                    e->message);
                 cct_eventlog_free(log);
                 return e->code;
             }
@@ -338,7 +340,8 @@ static int refresh_source(struct logcache *lc, struct source *s, char *msg, size
     while (grew) {
         grew = 0;
         ssize_t k;
-        while (have < cap && (k = pread(s->fd, buf + have, cap - have, (off_t)(s->consumed + have))) != 0) {
+        while (have < cap &&
+               (k = pread(s->fd, buf + have, cap - have, (off_t)(s->consumed + have))) != 0) {
             if (k < 0) {
                 if (errno == EINTR) {
                     continue;
@@ -425,8 +428,8 @@ uint64_t logcache_count(struct logcache *lc, int with_ima)
 }
 
 /* Events [first, first + n) of a growing source: read their byte range once, parse it. */
-static int page_growing(struct logcache *lc, struct source *s, uint64_t first, uint64_t n, uint64_t rec0,
-                        logcache_event_cb cb, void *arg, char *msg, size_t ml)
+static int page_growing(struct logcache *lc, struct source *s, uint64_t first, uint64_t n,
+                        uint64_t rec0, logcache_event_cb cb, void *arg, char *msg, size_t ml)
 {
     pthread_rwlock_rdlock(&lc->lock);
     if (first + n > s->n_idx) {
@@ -450,8 +453,8 @@ static int page_growing(struct logcache *lc, struct source *s, uint64_t first, u
             continue;
         }
         if (k <= 0) {
-            snprintf(msg, ml, "%s: cannot read bytes %llu..%llu again", s->src.path, (unsigned long long)off,
-                     (unsigned long long)end);
+            snprintf(msg, ml, "%s: cannot read bytes %llu..%llu again", s->src.path,
+                     (unsigned long long)off, (unsigned long long)end);
             free(buf);
             return CCT_EIO;
         }
@@ -463,7 +466,8 @@ static int page_growing(struct logcache *lc, struct source *s, uint64_t first, u
     struct cct_error err;
     int r = cct_eventlog_from_memory(buf, len, &o, &log, &err);
     if (r < 0) {
-        snprintf(msg, ml, "%s: at byte %llu: %s", s->src.path, (unsigned long long)off, err.message);
+        snprintf(msg, ml, "%s: at byte %llu: %s", s->src.path, (unsigned long long)off,
+                 err.message);
         free(buf);
         return r;
     }
@@ -480,15 +484,16 @@ static int page_growing(struct logcache *lc, struct source *s, uint64_t first, u
     }
     if (r < 0 && k < n && cct_eventlog_error(log)->code != 0) {
         const struct cct_error *e = cct_eventlog_error(log);
-        snprintf(msg, ml, "%s: event %llu: %s", s->src.path, (unsigned long long)(first + k), e->message);
+        snprintf(msg, ml, "%s: event %llu: %s", s->src.path, (unsigned long long)(first + k),
+                 e->message);
     }
     cct_eventlog_free(log);
     free(buf);
     return r < 0 ? r : 0;
 }
 
-int logcache_page(struct logcache *lc, int with_ima, uint64_t start, uint64_t count, logcache_event_cb cb,
-                  void *arg, char *msg, size_t ml)
+int logcache_page(struct logcache *lc, int with_ima, uint64_t start, uint64_t count,
+                  logcache_event_cb cb, void *arg, char *msg, size_t ml)
 {
     uint64_t base = 0;
     uint64_t left = count ? count : UINT64_MAX;

@@ -20,7 +20,8 @@
 struct logcache;
 
 /** The parts of an event a response carries; views valid during the callback only. */
-typedef int (*logcache_event_cb)(void *arg, uint64_t rec_num, const char *role, const struct cct_event *ev);
+typedef int (*logcache_event_cb)(void *arg, uint64_t rec_num, const char *role,
+                                 const struct cct_event *ev);
 
 /** Index the live logs of ctx (cct_get_log_sources). 0 or a CCT_E* code, msg says why. */
 int logcache_new(cct_context *ctx, struct logcache **out, char *msg, size_t msglen);
@@ -43,7 +44,7 @@ uint64_t logcache_count(struct logcache *lc, int with_ima);
  * numbered across the view's logs in replay order. Stops at the first
  * negative return of cb and returns it. 0 or a CCT_E* code.
  */
-int logcache_page(struct logcache *lc, int with_ima, uint64_t start, uint64_t count, logcache_event_cb cb,
-                  void *arg, char *msg, size_t msglen);
+int logcache_page(struct logcache *lc, int with_ima, uint64_t start, uint64_t count,
+                  logcache_event_cb cb, void *arg, char *msg, size_t msglen);
 
 #endif

@@ -32,11 +32,15 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrustedd [--platform auto|tdx|tpm|snp|cca|sim] [--sysroot DIR] [--socket PATH]\n"
-               "                  [--policy FILE] [--workers N] [--socket-mode OCTAL] [--check]\n"
-               "Serves the CIMA gRPC interface (and the CCNP one) on a Unix socket; ready when the socket\n"
-               "exists. Under systemd socket activation the passed socket is used. --check only reads the\n"
-               "policy and exits. See cctrustedd(8).\n");
+    fprintf(
+        f,
+        "usage: cctrustedd [--platform auto|tdx|tpm|snp|cca|sim] [--sysroot DIR] [--socket PATH]\n"
+        "                  [--policy FILE] [--workers N] [--socket-mode OCTAL] [--check]\n"
+        "Serves the CIMA gRPC interface (and the CCNP one) on a Unix socket; ready when the "
+        "socket\n"
+        "exists. Under systemd socket activation the passed socket is used. --check only reads "
+        "the\n"
+        "policy and exits. See cctrustedd(8).\n");
 }
 
 /* Tell systemd we are ready ($NOTIFY_SOCKET, sd_notify(3) protocol). */
@@ -121,7 +125,8 @@ static int listen_on(const char *path, mode_t mode)
     }
     memcpy(sa.sun_path, path, strlen(path));
     if (mkdir_parents(path) < 0) {
-        fprintf(stderr, "cctrustedd: cannot create the directory of %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "cctrustedd: cannot create the directory of %s: %s\n", path,
+                strerror(errno));
         return -1;
     }
     struct stat st;
@@ -140,7 +145,8 @@ static int listen_on(const char *path, mode_t mode)
             close(probe);
         }
         if (unlink(path) < 0) {
-            fprintf(stderr, "cctrustedd: cannot remove the stale socket %s: %s\n", path, strerror(errno));
+            fprintf(stderr, "cctrustedd: cannot remove the stale socket %s: %s\n", path,
+                    strerror(errno));
             return -1;
         }
         fprintf(stderr, "cctrustedd: removed a stale socket at %s\n", path);
@@ -161,8 +167,8 @@ static int listen_on(const char *path, mode_t mode)
     memset(ta.sun_path, 0, sizeof(ta.sun_path));
     memcpy(ta.sun_path, tmp, (size_t)n);
     unlink(tmp);
-    if (bind(fd, (struct sockaddr *)&ta, sizeof(ta)) < 0 || chmod(tmp, mode) < 0 || listen(fd, 1024) < 0 ||
-        rename(tmp, path) < 0) {
+    if (bind(fd, (struct sockaddr *)&ta, sizeof(ta)) < 0 || chmod(tmp, mode) < 0 ||
+        listen(fd, 1024) < 0 || rename(tmp, path) < 0) {
         fprintf(stderr, "cctrustedd: cannot listen on %s: %s\n", path, strerror(errno));
         unlink(tmp);
         close(fd);
@@ -174,10 +180,14 @@ static int listen_on(const char *path, mode_t mode)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "platform", required_argument, NULL, 'p' }, { "sysroot", required_argument, NULL, 'r' },
-        { "socket", required_argument, NULL, 's' },   { "policy", required_argument, NULL, 'P' },
-        { "workers", required_argument, NULL, 'w' },  { "socket-mode", required_argument, NULL, 'm' },
-        { "check", no_argument, NULL, 'c' },          { "help", no_argument, NULL, 'h' },
+        { "platform", required_argument, NULL, 'p' },
+        { "sysroot", required_argument, NULL, 'r' },
+        { "socket", required_argument, NULL, 's' },
+        { "policy", required_argument, NULL, 'P' },
+        { "workers", required_argument, NULL, 'w' },
+        { "socket-mode", required_argument, NULL, 'm' },
+        { "check", no_argument, NULL, 'c' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct agent *a = &g_agent;
@@ -192,7 +202,8 @@ int main(int argc, char **argv)
         char *end;
         switch (c) {
         case 'p':
-            if (cct_platform_from_name(optarg, &oo.platform) < 0 || oo.platform == CCT_PLATFORM_NONE) {
+            if (cct_platform_from_name(optarg, &oo.platform) < 0 ||
+                oo.platform == CCT_PLATFORM_NONE) {
                 fprintf(stderr, "cctrustedd: unknown platform %s\n", optarg);
                 return 1;
             }
@@ -244,7 +255,8 @@ int main(int argc, char **argv)
     /* Room for the connection limit plus logs and the library's files. */
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < a->pol.max_connections + 64) {
-        rl.rlim_cur = rl.rlim_max < a->pol.max_connections + 64 ? rl.rlim_max : a->pol.max_connections + 64;
+        rl.rlim_cur =
+            rl.rlim_max < a->pol.max_connections + 64 ? rl.rlim_max : a->pol.max_connections + 64;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     cct_context *ctx = NULL;
@@ -261,7 +273,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "cctrustedd: event logs: %s\n", msg);
         return 2;
     }
-    if (a->pol.rate_per_second > 0 && ratelimit_new(a->pol.rate_per_second, a->pol.rate_burst, &a->rl) < 0) {
+    if (a->pol.rate_per_second > 0 &&
+        ratelimit_new(a->pol.rate_per_second, a->pol.rate_burst, &a->rl) < 0) {
         return 3;
     }
     struct sigaction sa = { 0 };
@@ -277,8 +290,8 @@ int main(int argc, char **argv)
             return lfd == -2 ? 4 : 3;
         }
     }
-    fprintf(stderr, "cctrustedd: serving %s on %s with %ld workers\n", cct_platform_name(a->platform),
-            own_socket ? sock : "the activated socket", workers);
+    fprintf(stderr, "cctrustedd: serving %s on %s with %ld workers\n",
+            cct_platform_name(a->platform), own_socket ? sock : "the activated socket", workers);
     notify_ready();
     r = server_run(a, lfd, (unsigned)workers);
     close(lfd);

@@ -37,7 +37,8 @@ static const struct {
     { "libpod-", "podman" },
 };
 
-static int component_id(const char *c, size_t n, const char *parent, size_t pn, char *id, const char **rt)
+static int component_id(const char *c, size_t n, const char *parent, size_t pn, char *id,
+                        const char **rt)
 {
     const char *s = c;
     size_t len = n;

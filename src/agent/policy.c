@@ -20,8 +20,8 @@ void policy_defaults(struct policy *p)
     p->max_page = 10000;
 }
 
-static int get_uint(json_object *o, const char *k, unsigned lo, unsigned hi, unsigned *out, char *msg,
-                    size_t ml)
+static int get_uint(json_object *o, const char *k, unsigned lo, unsigned hi, unsigned *out,
+                    char *msg, size_t ml)
 {
     json_object *v;
     if (!json_object_object_get_ex(o, k, &v)) {
@@ -117,7 +117,8 @@ int policy_load(const char *path, struct policy *p, char *msg, size_t ml)
     p->max_message = maxmsg;
     json_object *u;
     if (json_object_object_get_ex(o, "report_uids", &u)) {
-        if (!json_object_is_type(u, json_type_array) || json_object_array_length(u) > POLICY_MAX_UIDS) {
+        if (!json_object_is_type(u, json_type_array) ||
+            json_object_array_length(u) > POLICY_MAX_UIDS) {
             snprintf(msg, ml, "report_uids: must be an array of at most %d uids", POLICY_MAX_UIDS);
             goto out;
         }

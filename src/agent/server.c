@@ -132,13 +132,13 @@ static void pct_encode(const char *in, char *out, size_t len)
     out[o] = '\0';
 }
 
-#define NV(n, v)                                                                                             \
-    {                                                                                                        \
-        (uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, strlen(v), NGHTTP2_NV_FLAG_NONE                       \
+#define NV(n, v)                                                                                   \
+    {                                                                                              \
+        (uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, strlen(v), NGHTTP2_NV_FLAG_NONE             \
     }
 
-static ssize_t body_read(nghttp2_session *session, int32_t id, uint8_t *buf, size_t length, uint32_t *flags,
-                         nghttp2_data_source *src, void *user)
+static ssize_t body_read(nghttp2_session *session, int32_t id, uint8_t *buf, size_t length,
+                         uint32_t *flags, nghttp2_data_source *src, void *user)
 {
     struct conn *c = user;
     struct stream *st = src->ptr;
@@ -164,8 +164,8 @@ static void respond_status(struct conn *c, struct stream *st, int status, const 
     char code[16], enc[768];
     snprintf(code, sizeof(code), "%d", status);
     pct_encode(msg, enc, sizeof(enc));
-    nghttp2_nv h[] = { NV(":status", "200"), NV("content-type", "application/grpc"), NV("grpc-status", code),
-                       NV("grpc-message", enc) };
+    nghttp2_nv h[] = { NV(":status", "200"), NV("content-type", "application/grpc"),
+                       NV("grpc-status", code), NV("grpc-message", enc) };
     if (nghttp2_submit_response(c->s, st->id, h, 4, NULL) != 0) {
         c->want_close = 1;
     }
@@ -201,11 +201,13 @@ static void handle_request(struct conn *c, struct stream *st)
     uint32_t mlen = ((uint32_t)st->req[1] << 24) | ((uint32_t)st->req[2] << 16) |
                     ((uint32_t)st->req[3] << 8) | st->req[4];
     if (mlen != st->req_len - 5) {
-        respond_status(c, st, GRPC_INVALID_ARGUMENT, "gRPC message length prefix does not match the data");
+        respond_status(c, st, GRPC_INVALID_ARGUMENT,
+                       "gRPC message length prefix does not match the data");
         return;
     }
     if (atomic_load(&a->inflight_bytes) > MAX_QUEUED) {
-        respond_status(c, st, GRPC_RESOURCE_EXHAUSTED, "agent busy: too many response bytes queued");
+        respond_status(c, st, GRPC_RESOURCE_EXHAUSTED,
+                       "agent busy: too many response bytes queued");
         return;
     }
     struct rpc_result res;
@@ -262,7 +264,8 @@ static int on_begin_headers(nghttp2_session *session, const nghttp2_frame *frame
 }
 
 static int on_header(nghttp2_session *session, const nghttp2_frame *frame, const uint8_t *name,
-                     size_t namelen, const uint8_t *value, size_t valuelen, uint8_t flags, void *user)
+                     size_t namelen, const uint8_t *value, size_t valuelen, uint8_t flags,
+                     void *user)
 {
     struct conn *c = user;
     if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) {
@@ -284,8 +287,8 @@ static int on_header(nghttp2_session *session, const nghttp2_frame *frame, const
     return 0;
 }
 
-static int on_data_chunk(nghttp2_session *session, uint8_t flags, int32_t id, const uint8_t *data, size_t len,
-                         void *user)
+static int on_data_chunk(nghttp2_session *session, uint8_t flags, int32_t id, const uint8_t *data,
+                         size_t len, void *user)
 {
     struct conn *c = user;
     struct stream *st = find_stream(c, id);
@@ -511,7 +514,8 @@ static void sweep(struct worker *w)
         int idle = t - c->last_io > (time_t)p->idle_timeout_s;
         if (slow || idle || atomic_load(&w->a->stopping)) {
             /* Say why before closing; a gRPC client reconnects on its next call. */
-            nghttp2_submit_goaway(c->s, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(c->s),
+            nghttp2_submit_goaway(c->s, NGHTTP2_FLAG_NONE,
+                                  nghttp2_session_get_last_proc_stream_id(c->s),
                                   slow ? NGHTTP2_CANCEL : NGHTTP2_NO_ERROR, NULL, 0);
             const uint8_t *data;
             ssize_t n = nghttp2_session_mem_send(c->s, &data);
@@ -589,7 +593,8 @@ int server_run(struct agent *a, int lfd, unsigned n_workers)
         int p[2];
         struct cct_error err;
         if (cct_open(&a->open_opts, &w->wc.ctx, &err) < 0) {
-            fprintf(stderr, "cctrustedd: worker %u: cannot open the platform: %s\n", i, err.message);
+            fprintf(stderr, "cctrustedd: worker %u: cannot open the platform: %s\n", i,
+                    err.message);
             rc = -1;
             break;
         }

@@ -119,8 +119,9 @@ static int check_container(const struct peer *p, const char *requested, struct r
     if (peer_id_matches(p, requested)) {
         return 0;
     }
-    fail(res, GRPC_PERMISSION_DENIED, "container_id \"%.80s\" is not the caller's: pid %ld is %s%.80s",
-         requested, (long)p->pid, p->in_container ? "in container " : "a host process",
+    fail(res, GRPC_PERMISSION_DENIED,
+         "container_id \"%.80s\" is not the caller's: pid %ld is %s%.80s", requested, (long)p->pid,
+         p->in_container ? "in container " : "a host process",
          p->in_container ? p->container_id : "");
     return -1;
 }
@@ -172,7 +173,8 @@ static void do_default_alg(struct worker_ctx *w, struct rpc_result *res)
         fail_lib(res, w, r, "default algorithm");
         return;
     }
-    CimaServerPb__GetDefaultAlgorithmResponse o = CIMA_SERVER_PB__GET_DEFAULT_ALGORITHM_RESPONSE__INIT;
+    CimaServerPb__GetDefaultAlgorithmResponse o =
+        CIMA_SERVER_PB__GET_DEFAULT_ALGORITHM_RESPONSE__INIT;
     o.algo_id = alg;
     pack(res, &o.base);
 }
@@ -185,19 +187,20 @@ static void do_count(struct worker_ctx *w, struct rpc_result *res)
         fail_lib(res, w, r, "measurement count");
         return;
     }
-    CimaServerPb__GetMeasurementCountResponse o = CIMA_SERVER_PB__GET_MEASUREMENT_COUNT_RESPONSE__INIT;
+    CimaServerPb__GetMeasurementCountResponse o =
+        CIMA_SERVER_PB__GET_MEASUREMENT_COUNT_RESPONSE__INIT;
     o.count = n;
     pack(res, &o.base);
 }
 
-static void do_measurement(struct worker_ctx *w, const struct peer *p, const uint8_t *msg, size_t len,
-                           struct rpc_result *res)
+static void do_measurement(struct worker_ctx *w, const struct peer *p, const uint8_t *msg,
+                           size_t len, struct rpc_result *res)
 {
     CimaServerPb__GetCcMeasurementRequest *q =
         cima_server_pb__get_cc_measurement_request__unpack(NULL, len, msg);
     if (q == NULL) {
-        fail(res, GRPC_INVALID_ARGUMENT, "GetCcMeasurementRequest: not a valid protobuf message (%zu bytes)",
-             len);
+        fail(res, GRPC_INVALID_ARGUMENT,
+             "GetCcMeasurementRequest: not a valid protobuf message (%zu bytes)", len);
         return;
     }
     if (check_container(p, q->container_id, res) == 0) {
@@ -213,7 +216,8 @@ static void do_measurement(struct worker_ctx *w, const struct peer *p, const uin
                 d.algo_id = m.alg;
                 d.hash.data = m.digest;
                 d.hash.len = m.size;
-                CimaServerPb__GetCcMeasurementResponse o = CIMA_SERVER_PB__GET_CC_MEASUREMENT_RESPONSE__INIT;
+                CimaServerPb__GetCcMeasurementResponse o =
+                    CIMA_SERVER_PB__GET_CC_MEASUREMENT_RESPONSE__INIT;
                 o.measurement = &d;
                 pack(res, &o.base);
             }
@@ -232,12 +236,14 @@ static int cc_type(enum cct_platform p)
     }
 }
 
-static void do_report(struct agent *a, struct worker_ctx *w, const struct peer *p, const uint8_t *msg,
-                      size_t len, struct rpc_result *res)
+static void do_report(struct agent *a, struct worker_ctx *w, const struct peer *p,
+                      const uint8_t *msg, size_t len, struct rpc_result *res)
 {
-    CimaServerPb__GetCcReportRequest *q = cima_server_pb__get_cc_report_request__unpack(NULL, len, msg);
+    CimaServerPb__GetCcReportRequest *q =
+        cima_server_pb__get_cc_report_request__unpack(NULL, len, msg);
     if (q == NULL) {
-        fail(res, GRPC_INVALID_ARGUMENT, "GetCcReportRequest: not a valid protobuf message (%zu bytes)", len);
+        fail(res, GRPC_INVALID_ARGUMENT,
+             "GetCcReportRequest: not a valid protobuf message (%zu bytes)", len);
         return;
     }
     uint8_t *nonce = NULL, *data = NULL;
@@ -306,7 +312,8 @@ static int printable(const char *s, size_t n)
 #define MAX_EXTRA 4
 
 /* snprintf that returns the length written (never more than fits). */
-static size_t sprintf_len(char *dst, size_t room, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static size_t sprintf_len(char *dst, size_t room, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static size_t sprintf_len(char *dst, size_t room, const char *fmt, ...)
 {
     va_list ap;
@@ -332,10 +339,12 @@ static int add_event(void *arg, uint64_t rec_num, const char *role, const struct
         pg->ev = ne;
         pg->cap = nc;
     }
-    size_t strings = strlen(role) + 1 + 16 + ev->ima_template_len + 1 + ev->ima_file_name_len * 2 + 1;
+    size_t strings =
+        strlen(role) + 1 + 16 + ev->ima_template_len + 1 + ev->ima_file_name_len * 2 + 1;
     size_t need = sizeof(CimaServerPb__TcgEventlog) +
                   ev->n_digests * (sizeof(CimaServerPb__TcgDigest) + sizeof(void *)) +
-                  MAX_EXTRA * (sizeof(CimaServerPb__TcgEventlog__ExtraInfoEntry) + sizeof(void *)) + strings;
+                  MAX_EXTRA * (sizeof(CimaServerPb__TcgEventlog__ExtraInfoEntry) + sizeof(void *)) +
+                  strings;
     for (size_t i = 0; i < ev->n_digests; i++) {
         need += ev->digests[i].size;
     }
@@ -381,14 +390,14 @@ static int add_event(void *arg, uint64_t rec_num, const char *role, const struct
     /* extra_info: where the event came from; IMA entries add template and file name. */
     char *str = (char *)(blk + o);
     size_t nx = 0;
-#define EXTRA(k, fmt, ...)                                                                                   \
-    do {                                                                                                     \
-        cima_server_pb__tcg_eventlog__extra_info_entry__init(&xs[nx]);                                       \
-        xs[nx].key = (char *)(k);                                                                            \
-        xs[nx].value = str;                                                                                  \
-        str += sprintf_len(str, need - (size_t)((uint8_t *)str - blk), fmt, __VA_ARGS__) + 1;                \
-        xp[nx] = &xs[nx];                                                                                    \
-        nx++;                                                                                                \
+#define EXTRA(k, fmt, ...)                                                                         \
+    do {                                                                                           \
+        cima_server_pb__tcg_eventlog__extra_info_entry__init(&xs[nx]);                             \
+        xs[nx].key = (char *)(k);                                                                  \
+        xs[nx].value = str;                                                                        \
+        str += sprintf_len(str, need - (size_t)((uint8_t *)str - blk), fmt, __VA_ARGS__) + 1;      \
+        xp[nx] = &xs[nx];                                                                          \
+        nx++;                                                                                      \
     } while (0)
     EXTRA("log", "%s", role);
     EXTRA("format", "%s", cct_log_format_name(ev->format));
@@ -410,13 +419,14 @@ static int add_event(void *arg, uint64_t rec_num, const char *role, const struct
     return 0;
 }
 
-static void do_eventlog(struct agent *a, struct worker_ctx *w, const struct peer *p, const uint8_t *msg, size_t len,
-                        struct rpc_result *res)
+static void do_eventlog(struct agent *a, struct worker_ctx *w, const struct peer *p,
+                        const uint8_t *msg, size_t len, struct rpc_result *res)
 {
-    CimaServerPb__GetCcEventlogRequest *q = cima_server_pb__get_cc_eventlog_request__unpack(NULL, len, msg);
+    CimaServerPb__GetCcEventlogRequest *q =
+        cima_server_pb__get_cc_eventlog_request__unpack(NULL, len, msg);
     if (q == NULL) {
-        fail(res, GRPC_INVALID_ARGUMENT, "GetCcEventlogRequest: not a valid protobuf message (%zu bytes)",
-             len);
+        fail(res, GRPC_INVALID_ARGUMENT,
+             "GetCcEventlogRequest: not a valid protobuf message (%zu bytes)", len);
         return;
     }
     struct page pg = { 0 };
@@ -445,8 +455,8 @@ static void do_eventlog(struct agent *a, struct worker_ctx *w, const struct peer
     int r = logcache_page(a->logs, with_ima, q->start, count, add_event, &pg, why, sizeof(why));
     if (pg.too_big) {
         fail(res, GRPC_RESOURCE_EXHAUSTED,
-             "events %u.. do not fit in one %u-byte response; ask for fewer with start/count", q->start,
-             AGENT_MAX_RESPONSE);
+             "events %u.. do not fit in one %u-byte response; ask for fewer with start/count",
+             q->start, AGENT_MAX_RESPONSE);
     } else if (r < 0) {
         fail(res, status_of(r), "event log: %s", why[0] ? why : cct_strerror(r));
     } else {
@@ -465,7 +475,8 @@ out:
 
 static void do_health(const uint8_t *msg, size_t len, struct rpc_result *res)
 {
-    Grpc__Health__V1__HealthCheckRequest *q = grpc__health__v1__health_check_request__unpack(NULL, len, msg);
+    Grpc__Health__V1__HealthCheckRequest *q =
+        grpc__health__v1__health_check_request__unpack(NULL, len, msg);
     if (q == NULL) {
         fail(res, GRPC_INVALID_ARGUMENT, "HealthCheckRequest: not a valid protobuf message");
         return;
@@ -491,8 +502,8 @@ void service_call(struct agent *a, struct worker_ctx *w, const struct peer *p, c
         return;
     }
     if (a->rl != NULL && m != M_HEALTH && !ratelimit_take(a->rl, p->key)) {
-        fail(res, GRPC_RESOURCE_EXHAUSTED, "request rate of caller %s is above the policy's %.0f/s", p->key,
-             a->pol.rate_per_second);
+        fail(res, GRPC_RESOURCE_EXHAUSTED, "request rate of caller %s is above the policy's %.0f/s",
+             p->key, a->pol.rate_per_second);
         return;
     }
     switch ((enum method)m) {

@@ -11,7 +11,8 @@ static int failures;
 #define POD "1d2f0a3c-7b1e-4e55-9a7b-2f6d1c0e9a11"
 #define POD_U "1d2f0a3c_7b1e_4e55_9a7b_2f6d1c0e9a11"
 
-static void expect(const char *name, const char *cgroup, int in, const char *runtime, const char *pod)
+static void expect(const char *name, const char *cgroup, int in, const char *runtime,
+                   const char *pod)
 {
     struct peer p;
     memset(&p, 0x5a, sizeof(p));
@@ -35,28 +36,33 @@ static void expect_match(const char *name, const struct peer *p, const char *req
 
 int main(void)
 {
-    expect("docker cgroupfs v1", "12:memory:/docker/" ID "\n11:pids:/docker/" ID "\n", 1, "docker", "");
+    expect("docker cgroupfs v1", "12:memory:/docker/" ID "\n11:pids:/docker/" ID "\n", 1, "docker",
+           "");
     expect("docker systemd v2", "0::/system.slice/docker-" ID ".scope\n", 1, "docker", "");
-    expect("containerd k8s cgroupfs", "0::/kubepods/burstable/pod" POD "/" ID "\n", 1, "containerd", POD);
+    expect("containerd k8s cgroupfs", "0::/kubepods/burstable/pod" POD "/" ID "\n", 1, "containerd",
+           POD);
     expect("containerd k8s systemd",
            "0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD_U
            ".slice/cri-containerd-" ID ".scope\n",
            1, "containerd", POD);
     expect("cri-o k8s systemd",
-           "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" POD_U ".slice/crio-" ID
-           ".scope\n",
+           "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" POD_U
+           ".slice/crio-" ID ".scope\n",
            1, "crio", POD);
-    expect("cri-o k8s cgroupfs", "0::/kubepods/besteffort/pod" POD "/crio-" ID "\n", 1, "crio", POD);
+    expect("cri-o k8s cgroupfs", "0::/kubepods/besteffort/pod" POD "/crio-" ID "\n", 1, "crio",
+           POD);
     expect("podman rootless",
-           "0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID ".scope\n", 1, "podman",
-           "");
+           "0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID ".scope\n", 1,
+           "podman", "");
     expect("podman cgroupfs v1", "5:memory:/libpod_parent/libpod-" ID "\n", 1, "podman", "");
-    expect("crio conmon is not a container", "0::/system.slice/crio-conmon-" ID ".scope\n", 0, "", "");
+    expect("crio conmon is not a container", "0::/system.slice/crio-conmon-" ID ".scope\n", 0, "",
+           "");
     expect("host session", "0::/user.slice/user-0.slice/session-3.scope\n", 0, "", "");
     expect("host root", "0::/\n", 0, "", "");
     expect("short hex is not an id", "0::/docker/0123456789ab\n", 0, "", "");
     expect("uppercase is not an id",
-           "0::/docker/0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\n", 0, "", "");
+           "0::/docker/0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\n", 0, "",
+           "");
     expect("no newline, v1 only", "4:memory:/docker/" ID, 1, "docker", "");
     expect("garbage", "::::\n\n:\nnot a cgroup line", 0, "", "");
 
@@ -70,7 +76,8 @@ int main(void)
     expect_match("too short", &p, "0123456789a", 0);
     expect_match("pod uid dashes", &p, POD, 1);
     expect_match("pod uid underscores (CIMA SDK)", &p, POD_U, 1);
-    expect_match("other id", &p, "1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 0);
+    expect_match("other id", &p, "1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                 0);
     expect_match("id with suffix", &p, ID "0", 0);
     struct peer host;
     memset(&host, 0, sizeof(host));

@@ -288,6 +288,72 @@ def test_sim():
     check(a.p.returncode == 0 and "stopped after" in out, "SIGTERM: clean exit 0, socket removed")
     check(not os.path.exists(a.sock), "the socket is removed on exit")
     restarts()
+    policy_limits()
+    crash_during_extend()
+
+
+def crash_during_extend():
+    """An extender crashing mid-extend, and the agent killed -9 around it: the agent never serves a
+    record still pending, and after restart serves each committed record exactly once."""
+    a = Agent("crash", ["--platform", "sim"])
+
+    def runtime_events():
+        return [e for e in all_events(a) if e.extra_info["log"] == "runtime"]
+
+    def live3():
+        return a.stub.GetCcMeasurement(pb.GetCcMeasurementRequest(index=3, algo_id=12)).measurement.hash
+
+    before = runtime_events()
+    tries = {"after-log": 0, "after-extend": 0}
+    for step in ("after-log", "after-extend"):
+        env = dict(ENV, CCT_RUNTIME_LOG_CRASH_AT=step)
+        p = subprocess.run([CLI, "--platform", "sim", "extend", "--index", "3", "--data", "crash " + step],
+                           env=env, capture_output=True, text=True)
+        tries[step] += 1
+        check(p.returncode == 77, "extend crashed at %s (exit %d)" % (step, p.returncode))
+        ev = runtime_events()
+        check([e.SerializeToString() for e in ev] == [e.SerializeToString() for e in before],
+              "crash %s: the pending record is not served" % step)
+    # kill -9 the agent now, with a record only recovery can commit; restart it
+    a.p.kill()
+    a.p.wait()
+    a.stop()
+    a = Agent("crash", ["--platform", "sim"])
+    ev = runtime_events()
+    check(len(ev) == len(before) + 1 and ev[-1].event.endswith(b"crash after-extend"),
+          "after kill -9 and restart: the extended record is served once, the unextended one never "
+          "(%d -> %d records, tries %s)" % (len(before), len(ev), tries))
+    check(hashlib_replay(all_events(a)).get((3, 12)) == live3(), "after restart: RTMR3 replays to the live value")
+    p = subprocess.run([CLI, "--platform", "sim", "extend", "--index", "3", "--data", "after restart"], env=ENV,
+                       capture_output=True, text=True)
+    ev2 = runtime_events()
+    check(p.returncode == 0 and len(ev2) == len(ev) + 1 and hashlib_replay(all_events(a)).get((3, 12)) == live3(),
+          "a later extend is served once more and RTMR3 still replays")
+    a.stop()
+
+
+def policy_limits():
+    """Per-caller rate limit and the uids allowed to request quotes."""
+    a = Agent("policy", ["--platform", "sim"], policy={"rate_per_second": 5, "rate_burst": 5, "report_uids": [0]})
+    codes = [code_of(lambda: a.stub.GetMeasurementCount(pb.GetMeasurementCountRequest()))[0] for _ in range(20)]
+    check(codes[:5] == ["OK"] * 5 and codes.count("RESOURCE_EXHAUSTED") >= 10,
+          "rate 5/s, burst 5: the first 5 of 20 rapid calls pass, the rest are RESOURCE_EXHAUSTED: %s" % codes)
+    hc = pb.HealthCheckResponse.FromString(raw_call(a, "/grpc.health.v1.Health/Check", b""))
+    check(hc.status == 1, "health checks are not rate limited")
+    time.sleep(1.2)
+    c, _ = code_of(lambda: a.stub.GetMeasurementCount(pb.GetMeasurementCountRequest()))
+    check(c == "OK", "the bucket refills: a call after 1.2 s passes")
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        env = dict(ENV, CCT_AGENT_SOCKET=a.sock)
+        p = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", CLI, "--platform",
+                            "agent", "report"], env=env, capture_output=True, text=True, timeout=60)
+        check(p.returncode != 0 and "uid 65534" in p.stderr and "status 7" in p.stderr,
+              "report_uids [0]: uid 65534 is refused (PERMISSION_DENIED): " + p.stderr.strip())
+        time.sleep(1.2)
+        p = subprocess.run([CLI, "--platform", "agent", "report"], env=env, capture_output=True, text=True,
+                           timeout=60)
+        check(p.returncode == 0, "report_uids [0]: uid 0 gets its quote: " + p.stderr.strip())
+    a.stop()
 
 
 def agent_platform(a, rtmr3):
@@ -391,7 +457,8 @@ def faults(a):
     # a client that sends a request's headers and disappears mid-call
     code = ("import sys,os,grpc\nsys.path[:0]=%r\nfrom cima import cima_server_pb2 as pb, cima_server_pb2_grpc as g\n"
             "ch=grpc.insecure_channel('unix:%s');st=g.cimaStub(ch)\n"
-            "f=st.GetCcEventlog.future(pb.GetCcEventlogRequest(count=100))\nos._exit(0)\n" % ([SDK_PATH, EAPI_PATH], a.sock))
+            "f=st.GetCcEventlog.future(pb.GetCcEventlogRequest(count=100))\nos._exit(0)\n"
+            % ([SDK_PATH, EAPI_PATH], a.sock))
     for _ in range(5):
         subprocess.run(["/usr/bin/python3", "-c", code], env=sdk_env(), timeout=60)
     # 1000 concurrent connections, each with calls in flight

@@ -162,7 +162,8 @@ def main():
     check(validate_docs([bad], "bad") != [], "schema self-test: a misspelt field is reported")
     if shutil.which("kubectl"):
         for f in ("daemonset.yaml", "example-pod.yaml"):
-            p = subprocess.run(["kubectl", "label", "--local", "-f", os.path.join(k8s, f), "-o", "name", "cctrusted-check=1"],
+            p = subprocess.run(["kubectl", "label", "--local", "-f", os.path.join(k8s, f), "-o", "name",
+                                "cctrusted-check=1"],
                                capture_output=True, text=True)
             check(p.returncode == 0 and ("daemonset" in p.stdout or "pod/" in p.stdout),
                   "kubectl decodes %s offline: %s" % (f, p.stderr.strip()[-300:]))

@@ -52,9 +52,9 @@ struct agent_priv {
     size_t resp_len;
     int too_big;
     int closed;
-    int status;            /* grpc-status, -1 until seen */
-    char message[160];     /* grpc-message, percent-decoded */
-    int log_fd;            /* memfd holding the served events as CEL-TLV, -1 until fetched */
+    int status;        /* grpc-status, -1 until seen */
+    char message[160]; /* grpc-message, percent-decoded */
+    int log_fd;        /* memfd holding the served events as CEL-TLV, -1 until fetched */
     uint16_t default_alg;
     uint32_t count;
 };
@@ -89,7 +89,8 @@ static ssize_t send_cb(nghttp2_session *s, const uint8_t *data, size_t len, int 
     struct agent_priv *a = user;
     ssize_t k = send(a->fd, data, len, MSG_NOSIGNAL);
     if (k < 0) {
-        return (errno == EAGAIN || errno == EINTR) ? NGHTTP2_ERR_WOULDBLOCK : NGHTTP2_ERR_CALLBACK_FAILURE;
+        return (errno == EAGAIN || errno == EINTR) ? NGHTTP2_ERR_WOULDBLOCK
+                                                   : NGHTTP2_ERR_CALLBACK_FAILURE;
     }
     return k;
 }
@@ -124,7 +125,8 @@ static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *
     return 0;
 }
 
-static int on_data(nghttp2_session *s, uint8_t flags, int32_t id, const uint8_t *d, size_t len, void *user)
+static int on_data(nghttp2_session *s, uint8_t flags, int32_t id, const uint8_t *d, size_t len,
+                   void *user)
 {
     struct agent_priv *a = user;
     if (a->too_big || a->resp_len + len > AGENT_MAX_RESPONSE + 5) {
@@ -195,7 +197,8 @@ static int agent_open(cct_context *ctx)
     struct sockaddr_un sa = { 0 };
     sa.sun_family = AF_UNIX;
     if (strlen(p) >= sizeof(sa.sun_path)) {
-        return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "agent socket path too long for AF_UNIX: %s", p);
+        return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "agent socket path too long for AF_UNIX: %s",
+                       p);
     }
     memcpy(sa.sun_path, p, strlen(p));
     struct agent_priv *a = calloc(1, sizeof(*a));
@@ -238,21 +241,25 @@ static int agent_open(cct_context *ctx)
 static int status_code(int grpc)
 {
     switch (grpc) {
-    case 3: return CCT_EINVAL;       /* INVALID_ARGUMENT */
-    case 5: return CCT_ENOTFOUND;    /* NOT_FOUND */
-    case 11: return CCT_ENOTFOUND;   /* OUT_OF_RANGE */
-    case 7: return CCT_EPERM;        /* PERMISSION_DENIED */
-    case 16: return CCT_EPERM;       /* UNAUTHENTICATED */
-    case 8: return CCT_ELIMIT;       /* RESOURCE_EXHAUSTED */
+    case 3: return CCT_EINVAL;        /* INVALID_ARGUMENT */
+    case 5: return CCT_ENOTFOUND;     /* NOT_FOUND */
+    case 11: return CCT_ENOTFOUND;    /* OUT_OF_RANGE */
+    case 7: return CCT_EPERM;         /* PERMISSION_DENIED */
+    case 16: return CCT_EPERM;        /* UNAUTHENTICATED */
+    case 8: return CCT_ELIMIT;        /* RESOURCE_EXHAUSTED */
     case 12: return CCT_EUNSUPPORTED; /* UNIMPLEMENTED */
     default: return CCT_EIO;
     }
 }
 
-#define NV(n, v) { (uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, strlen(v), NGHTTP2_NV_FLAG_NONE }
+#define NV(n, v)                                                                                   \
+    {                                                                                              \
+        (uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, strlen(v), NGHTTP2_NV_FLAG_NONE             \
+    }
 
 /* One unary call: message in, message out (malloc'd into *out). */
-static int call(cct_context *ctx, const char *method, const ProtobufCMessage *in, uint8_t **out, size_t *out_len)
+static int call(cct_context *ctx, const char *method, const ProtobufCMessage *in, uint8_t **out,
+                size_t *out_len)
 {
     struct agent_priv *a = ctx->priv;
     size_t n = protobuf_c_message_get_packed_size(in);
@@ -278,8 +285,12 @@ static int call(cct_context *ctx, const char *method, const ProtobufCMessage *in
     a->closed = 0;
     a->status = -1;
     a->message[0] = '\0';
-    nghttp2_nv h[] = { NV(":method", "POST"), NV(":scheme", "http"), NV(":authority", "localhost"),
-                       NV(":path", path), NV("content-type", "application/grpc"), NV("te", "trailers") };
+    nghttp2_nv h[] = { NV(":method", "POST"),
+                       NV(":scheme", "http"),
+                       NV(":authority", "localhost"),
+                       NV(":path", path),
+                       NV("content-type", "application/grpc"),
+                       NV("te", "trailers") };
     nghttp2_data_provider dp;
     dp.source.ptr = NULL;
     dp.read_callback = req_read;
@@ -309,7 +320,8 @@ static int call(cct_context *ctx, const char *method, const ProtobufCMessage *in
         uint8_t buf[16384];
         ssize_t got = recv(a->fd, buf, sizeof(buf), 0);
         if (got <= 0 || nghttp2_session_mem_recv(a->s, buf, (size_t)got) < 0) {
-            r = cct_err(&ctx->err, CCT_EIO, -1, -1, "agent: connection lost waiting for %s", method);
+            r = cct_err(&ctx->err, CCT_EIO, -1, -1, "agent: connection lost waiting for %s",
+                        method);
             break;
         }
     }
@@ -319,21 +331,23 @@ static int call(cct_context *ctx, const char *method, const ProtobufCMessage *in
         return r;
     }
     if (a->status != 0) {
-        return cct_err(&ctx->err, status_code(a->status), -1, -1, "agent: %s: status %d: %s", method, a->status,
-                       a->message[0] ? a->message : "(no message)");
+        return cct_err(&ctx->err, status_code(a->status), -1, -1, "agent: %s: status %d: %s",
+                       method, a->status, a->message[0] ? a->message : "(no message)");
     }
     if (a->too_big) {
-        return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "agent: %s answer above %u bytes", method, AGENT_MAX_RESPONSE);
+        return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "agent: %s answer above %u bytes", method,
+                       AGENT_MAX_RESPONSE);
     }
     if (a->resp_len < 5 || a->resp[0] != 0) {
-        return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "agent: %s answer is not one uncompressed message",
-                       method);
+        return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1,
+                       "agent: %s answer is not one uncompressed message", method);
     }
-    uint32_t mlen = ((uint32_t)a->resp[1] << 24) | ((uint32_t)a->resp[2] << 16) | ((uint32_t)a->resp[3] << 8) |
-                    a->resp[4];
+    uint32_t mlen = ((uint32_t)a->resp[1] << 24) | ((uint32_t)a->resp[2] << 16) |
+                    ((uint32_t)a->resp[3] << 8) | a->resp[4];
     if (mlen != a->resp_len - 5) {
-        return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "agent: %s answer length prefix %u, %zu bytes follow",
-                       method, mlen, a->resp_len - 5);
+        return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1,
+                       "agent: %s answer length prefix %u, %zu bytes follow", method, mlen,
+                       a->resp_len - 5);
     }
     *out = a->resp;
     *out_len = a->resp_len;
@@ -342,31 +356,33 @@ static int call(cct_context *ctx, const char *method, const ProtobufCMessage *in
     return 0;
 }
 
-#define UNPACK(ctx, type, fn, buf, len, var)                                                              \
-    type *var = fn(NULL, (len) - 5, (buf) + 5);                                                            \
-    if (var == NULL) {                                                                                    \
-        free(buf);                                                                                        \
-        return cct_err(&(ctx)->err, CCT_EMALFORMED, -1, -1, "agent: undecodable " #type);                 \
+#define UNPACK(ctx, type, fn, buf, len, var)                                                       \
+    type *var = fn(NULL, (len)-5, (buf) + 5);                                                      \
+    if (var == NULL) {                                                                             \
+        free(buf);                                                                                 \
+        return cct_err(&(ctx)->err, CCT_EMALFORMED, -1, -1, "agent: undecodable " #type);          \
     }
 
 static int agent_default_alg(cct_context *ctx, uint16_t *alg)
 {
     struct agent_priv *a = ctx->priv;
     if (a->default_alg == 0) {
-        CimaServerPb__GetDefaultAlgorithmRequest q = CIMA_SERVER_PB__GET_DEFAULT_ALGORITHM_REQUEST__INIT;
+        CimaServerPb__GetDefaultAlgorithmRequest q =
+            CIMA_SERVER_PB__GET_DEFAULT_ALGORITHM_REQUEST__INIT;
         uint8_t *b;
         size_t n;
         int r = call(ctx, "GetDefaultAlgorithm", &q.base, &b, &n);
         if (r < 0) {
             return r;
         }
-        UNPACK(ctx, CimaServerPb__GetDefaultAlgorithmResponse, cima_server_pb__get_default_algorithm_response__unpack,
-               b, n, m);
+        UNPACK(ctx, CimaServerPb__GetDefaultAlgorithmResponse,
+               cima_server_pb__get_default_algorithm_response__unpack, b, n, m);
         uint32_t v = m->algo_id;
         cima_server_pb__get_default_algorithm_response__free_unpacked(m, NULL);
         free(b);
         if (v == 0 || v > 0xFFFF || cct_alg_digest_size((uint16_t)v) == 0) {
-            return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "agent: default algorithm %u is not known", v);
+            return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1,
+                           "agent: default algorithm %u is not known", v);
         }
         a->default_alg = (uint16_t)v;
     }
@@ -378,15 +394,16 @@ static int agent_count(cct_context *ctx, uint32_t *count)
 {
     struct agent_priv *a = ctx->priv;
     if (a->count == 0) {
-        CimaServerPb__GetMeasurementCountRequest q = CIMA_SERVER_PB__GET_MEASUREMENT_COUNT_REQUEST__INIT;
+        CimaServerPb__GetMeasurementCountRequest q =
+            CIMA_SERVER_PB__GET_MEASUREMENT_COUNT_REQUEST__INIT;
         uint8_t *b;
         size_t n;
         int r = call(ctx, "GetMeasurementCount", &q.base, &b, &n);
         if (r < 0) {
             return r;
         }
-        UNPACK(ctx, CimaServerPb__GetMeasurementCountResponse, cima_server_pb__get_measurement_count_response__unpack,
-               b, n, m);
+        UNPACK(ctx, CimaServerPb__GetMeasurementCountResponse,
+               cima_server_pb__get_measurement_count_response__unpack, b, n, m);
         a->count = m->count;
         cima_server_pb__get_measurement_count_response__free_unpacked(m, NULL);
         free(b);
@@ -420,14 +437,17 @@ static int agent_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct
     if (r < 0) {
         return r;
     }
-    UNPACK(ctx, CimaServerPb__GetCcMeasurementResponse, cima_server_pb__get_cc_measurement_response__unpack, b, n, m);
+    UNPACK(ctx, CimaServerPb__GetCcMeasurementResponse,
+           cima_server_pb__get_cc_measurement_response__unpack, b, n, m);
     r = 0;
-    if (m->measurement == NULL || m->measurement->hash.len == 0 || m->measurement->hash.len > CCT_MAX_DIGEST_SIZE ||
+    if (m->measurement == NULL || m->measurement->hash.len == 0 ||
+        m->measurement->hash.len > CCT_MAX_DIGEST_SIZE ||
         m->measurement->hash.len != cct_alg_digest_size(alg)) {
-        r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "agent: register %u: no digest of the size of %s", index,
-                    cct_alg_name(alg));
+        r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1,
+                    "agent: register %u: no digest of the size of %s", index, cct_alg_name(alg));
     } else {
-        cct_measurement_set(out, kind, index, alg, m->measurement->hash.data, m->measurement->hash.len);
+        cct_measurement_set(out, kind, index, alg, m->measurement->hash.data,
+                            m->measurement->hash.len);
     }
     cima_server_pb__get_cc_measurement_response__free_unpacked(m, NULL);
     free(b);
@@ -443,12 +463,13 @@ static char *b64(const uint8_t *p, size_t n)
     return s;
 }
 
-static int agent_report(cct_context *ctx, const uint8_t *rd, size_t rd_len, const struct cct_report_request *req,
-                        struct cct_report *out)
+static int agent_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
+                        const struct cct_report_request *req, struct cct_report *out)
 {
     if (req->report_data != NULL) {
         return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
-                       "agent: raw REPORTDATA cannot be requested; the agent derives it from nonce and user data");
+                       "agent: raw REPORTDATA cannot be requested; the agent derives it from nonce "
+                       "and user data");
     }
     char *nonce = b64(req->nonce ? req->nonce : (const uint8_t *)"", req->nonce_len);
     char *data = b64(req->user_data ? req->user_data : (const uint8_t *)"", req->user_data_len);
@@ -468,7 +489,8 @@ static int agent_report(cct_context *ctx, const uint8_t *rd, size_t rd_len, cons
     if (r < 0) {
         return r;
     }
-    UNPACK(ctx, CimaServerPb__GetCcReportResponse, cima_server_pb__get_cc_report_response__unpack, b, n, m);
+    UNPACK(ctx, CimaServerPb__GetCcReportResponse, cima_server_pb__get_cc_report_response__unpack,
+           b, n, m);
     static const char *const providers[] = { "tpm", "tdx", "sev", "cca" };
     out->data = malloc(m->cc_report.len ? m->cc_report.len : 1);
     if (out->data == NULL) {
@@ -553,7 +575,8 @@ static int fetch_log(cct_context *ctx)
         if (r < 0) {
             break;
         }
-        CimaServerPb__GetCcEventlogResponse *m = cima_server_pb__get_cc_eventlog_response__unpack(NULL, n - 5, b + 5);
+        CimaServerPb__GetCcEventlogResponse *m =
+            cima_server_pb__get_cc_eventlog_response__unpack(NULL, n - 5, b + 5);
         if (m == NULL) {
             free(b);
             r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "agent: undecodable event page at %llu",
@@ -566,7 +589,8 @@ static int fetch_log(cct_context *ctx)
             size_t rec_len = 0;
             r = to_event(m->event_logs[i], kind, total + i, &ev);
             if (r < 0) {
-                r = cct_err(&ctx->err, r, (int64_t)(total + i), -1, "agent: event %llu has an invalid digest",
+                r = cct_err(&ctx->err, r, (int64_t)(total + i), -1,
+                            "agent: event %llu has an invalid digest",
                             (unsigned long long)(total + i));
                 break;
             }
@@ -584,7 +608,8 @@ static int fetch_log(cct_context *ctx)
             break;
         }
         if (total > AGENT_MAX_EVENTS) {
-            r = cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "agent: more than %u events", AGENT_MAX_EVENTS);
+            r = cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "agent: more than %u events",
+                        AGENT_MAX_EVENTS);
             break;
         }
     }
