@@ -271,35 +271,40 @@ def _replay_options(workarounds):
     return L.cct_replay_options(L.CCT_REPLAY_OPTIONS_VERSION, bits)
 
 
-def replay(paths, format="auto", workarounds=()):
-    """Replay one or more log files (or buffers), in order, into registers:
-    {(kind, index, alg name): bytes}, kind "pcr", "rtmr" or "mrtd". workarounds
-    names opt-in firmware-bug workarounds ("ebs-missing", "dup-separator")."""
+def replay(paths, format="auto", workarounds=(), ima_register="auto", ima_banks=()):
+    """Replay log files (or buffers) together with the library's rules (boot
+    logs first, then IMA lists, IMA in RTMRs when a CCEL is given) into
+    registers: {(kind, index, alg name): bytes}, kind "pcr", "rtmr" or "mrtd".
+    workarounds names opt-in firmware-bug workarounds ("ebs-missing",
+    "dup-separator"); ima_register is "auto", "pcr" or "rtmr"; ima_banks
+    names extra banks of IMA entries ("sha256", ...)."""
     if isinstance(paths, (str, bytes, bytearray, memoryview, os.PathLike)):
         paths = [paths]
     lib = L.lib()
     opts = _replay_options(workarounds)
+    opts.version = 2
+    opts.ima_register = {"auto": 0, "pcr": 1, "rtmr": 2}[ima_register]
+    for i, b in enumerate(ima_banks):
+        opts.ima_banks[i] = lib.cct_alg_from_name(b.encode())
+    opts.n_ima_banks = len(ima_banks)
+    fmt = _log_options(format).format
+    inputs = (L.cct_log_input * max(1, len(paths)))()
+    keep = []
+    for i, p in enumerate(paths):
+        if isinstance(p, (bytes, bytearray, memoryview)):
+            buf = ctypes.create_string_buffer(bytes(p), len(p))
+            keep.append(buf)
+            inputs[i].data = ctypes.cast(buf, ctypes.c_void_p)
+            inputs[i].len = len(p)
+        else:
+            inputs[i].path = os.fsencode(p)
+        inputs[i].format = fmt
     rp = ctypes.c_void_p()
-    r = lib.cct_replay_new(ctypes.byref(opts), ctypes.byref(rp))
+    err = L.cct_error()
+    r = lib.cct_replay_logs(inputs, len(paths), ctypes.byref(opts), ctypes.byref(rp), ctypes.byref(err))
     if r < 0:
-        raise CCTrustedError(r, "cannot create a replay state")
+        raise CCTrustedError(r, err.message.decode(errors="replace"), err.event, err.offset)
     try:
-        failed = []
-
-        def feed(view):
-            rc = lib.cct_replay_event(rp, ctypes.byref(view))
-            if rc < 0 and not failed:
-                failed.append(CCTrustedError(rc, "cannot replay event %d" % view.number, view.number,
-                                             view.offset))
-
-        for p in paths:
-            with _OpenLog(p, format) as log:
-                _drain(log, feed)
-            if failed:
-                raise failed[0]
-        r = lib.cct_replay_finish(rp)
-        if r < 0:
-            raise CCTrustedError(r, "cannot finish the replay")
         return _replay_results(rp)
     finally:
         lib.cct_replay_free(rp)

@@ -137,6 +137,14 @@ class cct_replay_options(ctypes.Structure):
     _fields_ = [
         ("version", c_uint),
         ("workarounds", c_u32),
+        ("ima_register", c_int),
+        ("n_ima_banks", ctypes.c_size_t),
+        ("ima_banks", c_u16 * 8),
+        ("n_ima_padded", ctypes.c_size_t),
+        ("ima_padded", c_u16 * 8),
+        ("mrtd", ctypes.c_void_p),
+        ("mrtd_len", ctypes.c_size_t),
+        ("flags", c_u32),
     ]
 
 
@@ -210,13 +218,25 @@ class cct_log_source(ctypes.Structure):
         ("path", ctypes.c_char * 256),
         ("format", c_int),
         ("role", ctypes.c_char * 16),
+        ("ima_register", c_int),
+    ]
+
+
+class cct_log_input(ctypes.Structure):
+    _fields_ = [
+        ("path", ctypes.c_char_p),
+        ("data", ctypes.c_void_p),
+        ("len", ctypes.c_size_t),
+        ("format", c_int),
+        ("ima_register", c_int),
+        ("name", ctypes.c_char_p),
     ]
 
 
 # Every mirrored structure, for the layout check against the C compiler.
 STRUCTS = [cct_error, cct_digest, cct_event, cct_specid, cct_eventlog_options, cct_replay_options,
            cct_register, cct_open_options, cct_probe, cct_detection, cct_measurement,
-           cct_report_request, cct_log_source]
+           cct_report_request, cct_log_source, cct_log_input]
 
 # (name, restype, argtypes)
 _PROTOS = [
@@ -249,6 +269,8 @@ _PROTOS = [
     # replay.h
     ("cct_workaround_from_name", c_u32, [c_str]),
     ("cct_replay_new", c_int, [POINTER(cct_replay_options), POINTER(c_ptr)]),
+    ("cct_replay_logs", c_int, [POINTER(cct_log_input), ctypes.c_size_t, POINTER(cct_replay_options),
+                                POINTER(c_ptr), POINTER(cct_error)]),
     ("cct_replay_event", c_int, [c_ptr, POINTER(cct_event)]),
     ("cct_replay_finish", c_int, [c_ptr]),
     ("cct_replay_count", c_size, [c_ptr]),
