@@ -33,9 +33,12 @@ enum cct_platform {
     CCT_PLATFORM_CCA,
     CCT_PLATFORM_SIM,      /* software TDX-shaped model; only when asked for */
     CCT_PLATFORM_NONE,     /* detection found no TEE */
+    CCT_PLATFORM_AGENT,    /* the node agent cctrustedd over its Unix socket ($CCT_AGENT_SOCKET,
+                              default <sysroot>/run/cima/uds/cima-server.sock): for callers in a
+                              container; detection picks it only when no TEE interface is visible */
 };
 
-/** "tdx", "tpm", "snp", "cca", "sim", "none", "auto". */
+/** "tdx", "tpm", "snp", "cca", "sim", "agent", "none", "auto". */
 const char *cct_platform_name(enum cct_platform p);
 /** Parse a platform name; 0 or CCT_EINVAL. */
 CCT_WUR int cct_platform_from_name(const char *name, enum cct_platform *out);
@@ -178,7 +181,11 @@ struct cct_log_source {
 };
 #define CCT_MAX_LOG_SOURCES 8
 
-/** The platform's event logs, in replay order (boot log first). */
+/**
+ * The platform's event logs, in replay order (boot log first). A path stays
+ * valid while ctx is open (on the agent platform it names the context's copy
+ * of the events the agent serves).
+ */
 CCT_WUR int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max,
                                 size_t *n);
 

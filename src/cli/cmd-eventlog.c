@@ -220,8 +220,8 @@ static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, in
         cct_close(ctx);
         return worst;
     }
-    cct_close(ctx);
     if (n == 0) {
+        cct_close(ctx);
         fprintf(stderr, "cctrusted eventlog: the platform has no event log\n");
         return EXIT_ENV;
     }
@@ -235,6 +235,8 @@ static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, in
     if (json) {
         printf("\n]}\n");
     }
+    /* A source path may live only as long as the context (the agent platform's log). */
+    cct_close(ctx);
     return worst;
 }
 

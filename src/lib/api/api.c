@@ -26,7 +26,7 @@ static const struct {
 } platform_names[] = {
     { CCT_PLATFORM_AUTO, "auto" }, { CCT_PLATFORM_TDX, "tdx" }, { CCT_PLATFORM_TPM, "tpm" },
     { CCT_PLATFORM_SNP, "snp" },   { CCT_PLATFORM_CCA, "cca" }, { CCT_PLATFORM_SIM, "sim" },
-    { CCT_PLATFORM_NONE, "none" },
+    { CCT_PLATFORM_AGENT, "agent" }, { CCT_PLATFORM_NONE, "none" },
 };
 
 const char *cct_platform_name(enum cct_platform p)
@@ -55,8 +55,11 @@ int cct_platform_from_name(const char *name, enum cct_platform *out)
     __attribute__((weak)) const struct cct_platform_ops sym = { plat, nm, NULL, NULL, NULL, NULL,  \
                                                                 NULL, NULL, NULL, NULL, NULL }
 
+WEAK_BACKEND(cct_platform_agent, CCT_PLATFORM_AGENT, "agent");
+
+/* The agent comes last: a caller that sees a TEE interface itself uses it. */
 static const struct cct_platform_ops *const detect_order[] = {
-    &cct_platform_tdx, &cct_platform_snp, &cct_platform_cca, &cct_platform_tpm,
+    &cct_platform_tdx, &cct_platform_snp, &cct_platform_cca, &cct_platform_tpm, &cct_platform_agent,
 };
 
 static const struct cct_platform_ops *backend_for(enum cct_platform p)
@@ -67,6 +70,7 @@ static const struct cct_platform_ops *backend_for(enum cct_platform p)
     case CCT_PLATFORM_CCA: return &cct_platform_cca;
     case CCT_PLATFORM_TPM: return &cct_platform_tpm;
     case CCT_PLATFORM_SIM: return &cct_platform_sim;
+    case CCT_PLATFORM_AGENT: return cct_platform_agent.open ? &cct_platform_agent : NULL;
     default: return NULL;
     }
 }
@@ -101,10 +105,11 @@ int cct_detect(const struct cct_open_options *opts, struct cct_detection *out)
     }
     if (out->chosen == CCT_PLATFORM_NONE) {
         snprintf(out->reason, sizeof(out->reason),
-                 "no TEE found: no TDX, SEV-SNP or CCA guest interface and no TPM under %s", sysroot);
+                 "no TEE found: no TDX, SEV-SNP or CCA guest interface, no TPM and no node agent "
+                 "socket under %s", sysroot);
     } else {
-        snprintf(out->reason, sizeof(out->reason), "%s chosen: first platform in the order tdx, snp, cca, tpm "
-                 "whose interfaces are present under %s", cct_platform_name(out->chosen), sysroot);
+        snprintf(out->reason, sizeof(out->reason), "%s chosen: first platform in the order tdx, snp, cca, tpm, "
+                 "agent whose interfaces are present under %s", cct_platform_name(out->chosen), sysroot);
     }
     return 0;
 }
@@ -264,8 +269,9 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
         return r;
     }
     /* A corrupt or unsafe runtime log fails the open, so nobody is served wrong data. The
-     * check never changes the log: repair happens under the extend lock (runtime_log.c). */
-    r = cct_runtime_log_check(ctx);
+     * check never changes the log: repair happens under the extend lock (runtime_log.c).
+     * A client of the node agent has no runtime log of its own. */
+    r = p == CCT_PLATFORM_AGENT ? 0 : cct_runtime_log_check(ctx);
     if (r < 0) {
         if (err) {
             *err = ctx->err;
@@ -465,7 +471,11 @@ int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max
     if (r < 0) {
         return r;
     }
-    /* The runtime extend log comes last: it extends on top of boot and IMA. */
+    /* The runtime extend log comes last: it extends on top of boot and IMA.
+     * Through the agent, the node's runtime log is part of what it serves. */
+    if (ctx->platform == CCT_PLATFORM_AGENT) {
+        return 0;
+    }
     return cct_runtime_log_source(ctx, out, max, n);
 }
 
