@@ -6,6 +6,7 @@
 #include <cctrusted/algorithm.h>
 #include <cctrusted/context.h>
 #include <cctrusted/ccel.h>
+#include <cctrusted/container.h>
 #include <cctrusted/error.h>
 #include <cctrusted/eventlog.h>
 #include <cctrusted/ima.h>

@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "emit.h"
+#include "verify-container.h"
 
 #define MAX_INPUT_BYTES (16u * 1024u * 1024u)
 #define MAX_COLLATERAL 8
@@ -45,6 +46,7 @@ static void usage(FILE *f)
             "                     quote's PCR digest; TDX RTMR0-3 compared with the quote\n"
             "  --allow-sim        accept a quote from the simulated platform (never trusted otherwise)\n"
             "  --cpak FILE        CCA: platform attestation key (PEM); PSA: the IAK\n"
+            VERIFY_CONTAINER_USAGE
             "exit: 0 verified, 2 a check failed, 1 usage, 3 environment\n");
 }
 
@@ -371,7 +373,7 @@ int cmd_verify(int argc, char **argv)
         { "signature", required_argument, NULL, 's' }, { "ak", required_argument, NULL, 'k' },
         { "cpak", required_argument, NULL, 'p' },  { "pcrs", required_argument, NULL, 'P' },
         { "eventlog", required_argument, NULL, 'e' }, { "help", no_argument, NULL, 'h' },
-        { "allow-sim", no_argument, NULL, 'S' },
+        { "allow-sim", no_argument, NULL, 'S' }, VERIFY_CONTAINER_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
     const char *files[8] = { 0 }; /* certs, collateral, root, signature, ak, cpak */
@@ -424,7 +426,12 @@ int cmd_verify(int argc, char **argv)
             o.have_at = 1;
             break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default:
+            if (verify_container_option(c, optarg)) {
+                break;
+            }
+            usage(stderr);
+            return EXIT_USAGE;
         }
     }
     if (optind + 1 != argc) {
@@ -522,6 +529,10 @@ int cmd_verify(int argc, char **argv)
             free(res);
             goto out;
         }
+    }
+    if (verify_container_requested() && (rc = verify_container_run(in, inlen, res)) != 0) {
+        free(res);
+        goto out;
     }
     bool ok = vrc == 0 && res->ok;
     if (json) {
