@@ -257,6 +257,13 @@ static int ima_walk(const char *id, const uint8_t *ima, size_t len, cct_containe
         return cct_err(err, CCT_EINVAL, -1, -1, "not an IMA measurement list (%s)",
                        cct_log_format_name(f));
     }
+    /* A binary list carries SHA-1 template digests only: IMR3 takes the
+     * SHA-384 over the template data, as the kernel computes that bank. */
+    static const uint16_t sha384_bank[] = { CCT_ALG_SHA384 };
+    if (f == CCT_LOG_IMA_BINARY && (r = cct_eventlog_ima_set_banks(log, sha384_bank, 1)) < 0) {
+        cct_eventlog_free(log);
+        return cct_err(err, r, -1, -1, "cannot add the SHA-384 bank to the IMA list");
+    }
     struct cct_event ev;
     while ((r = cct_eventlog_next(log, &ev)) == 1) {
         const char *cg;
