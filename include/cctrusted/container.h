@@ -155,9 +155,11 @@ struct cct_container_evidence {
  *   container-log        every creation event's digest is the SHA-384 of its text
  *   container-imr        the container log replays to an IMR3 (how many events)
  *   container-binding    REPORTDATA == SHA-512(IMR3 || nonce || user_data)
- *   node-log             the node runtime log's records at RTMR3 replay to the report's RTMR3
- *   container-start      the node runtime log holds a committed start record of this id whose
- *                        IMR3 equals the replay of the container log's first events
+ *   node-log             a prefix of the node runtime log's records at RTMR3 replays to the
+ *                        report's RTMR3 (the log may have grown since the report)
+ *   container-start      that prefix holds exactly one committed start record of this id (and
+ *                        the whole log no other) whose IMR3 equals the replay of the container
+ *                        log's first events
  * Returns 0 when it ran (see res->ok), CCT_EINVAL for a missing input.
  */
 CCT_WUR int cct_verify_container_report(const uint8_t *report, size_t report_len,

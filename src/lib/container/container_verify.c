@@ -87,9 +87,14 @@ static int on_event(void *arg, const struct cct_event *ev)
     return 0;
 }
 
-/* Replay the RTMR3 records of the node runtime log (committed ones only). */
-static int node_rtmr3(const uint8_t *log, size_t len, uint8_t out[48], uint64_t *n,
-                      struct cct_error *err)
+/*
+ * Replay the RTMR3 records of the node runtime log (committed ones only),
+ * looking for the prefix that equals the report's RTMR3: the log may have
+ * grown since the report was made. *matched = records in that prefix (-1
+ * when none matches), *last_event = event number of its last record.
+ */
+static int node_rtmr3(const uint8_t *log, size_t len, const uint8_t want[48], int64_t *matched,
+                      int64_t *last_event, uint64_t *total, struct cct_error *err)
 {
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     o.format = CCT_LOG_CEL_TLV;
@@ -100,6 +105,7 @@ static int node_rtmr3(const uint8_t *log, size_t len, uint8_t out[48], uint64_t 
     }
     uint8_t v[48] = { 0 };
     uint64_t count = 0;
+    int64_t m = cct_memeq_ct(v, want, 48) ? 0 : -1, last = -1;
     struct cct_event ev;
     while ((r = cct_eventlog_next(el, &ev)) == 1) {
         if (ev.cel_content_type == CCT_CEL_MGT || ev.kind != CCT_REG_RTMR || ev.index != 3) {
@@ -123,6 +129,10 @@ static int node_rtmr3(const uint8_t *log, size_t len, uint8_t out[48], uint64_t 
             break;
         }
         count++;
+        if (m < 0 && cct_memeq_ct(v, want, 48)) {
+            m = (int64_t)count;
+            last = (int64_t)ev.number;
+        }
     }
     if (r < 0 && err != NULL && err->code == 0) {
         *err = *cct_eventlog_error(el);
@@ -131,8 +141,9 @@ static int node_rtmr3(const uint8_t *log, size_t len, uint8_t out[48], uint64_t 
     if (r < 0) {
         return r;
     }
-    memcpy(out, v, 48);
-    *n = count;
+    *matched = m;
+    *last_event = last;
+    *total = count;
     return 0;
 }
 
@@ -231,16 +242,19 @@ int cct_verify_container_report(const uint8_t *report, size_t report_len,
         add(res, "container-start", 0, "no node runtime log given");
         return 0;
     }
+    int64_t matched = -1, last_event = -1;
     if (have_quote) {
-        uint8_t v[48];
-        uint64_t nn = 0;
+        uint64_t total = 0;
         cct_error_clear(&e);
-        if (node_rtmr3(ev->node_log, ev->node_log_len, v, &nn, &e) < 0) {
+        if (node_rtmr3(ev->node_log, ev->node_log_len, q.body.rtmr[3], &matched, &last_event,
+                       &total, &e) < 0) {
             add(res, "node-log", 0, "node log: %s", e.message);
+        } else if (matched < 0) {
+            add(res, "node-log", 0, "no prefix of the %llu records at RTMR3 replays to the report's "
+                "RTMR3", (unsigned long long)total);
         } else {
-            int ok = cct_memeq_ct(v, q.body.rtmr[3], 48);
-            add(res, "node-log", ok, "%llu records at RTMR3 %s the report's RTMR3",
-                (unsigned long long)nn, ok ? "replay to" : "do not replay to");
+            add(res, "node-log", 1, "the first %lld of %llu records at RTMR3 replay to the report's "
+                "RTMR3", (long long)matched, (unsigned long long)total);
         }
     }
     if (node_ok) {
@@ -255,6 +269,10 @@ int cct_verify_container_report(const uint8_t *report, size_t report_len,
                 "start record (node event %llu) covers %llu events; the container log has %llu",
                 (unsigned long long)rec.event, (unsigned long long)rec.n_events,
                 (unsigned long long)n);
+        } else if (!have_quote || matched <= 0 || (int64_t)rec.event > last_event) {
+            add(res, "container-start", 0,
+                "start record (node event %llu) is not among the records the report's RTMR3 covers",
+                (unsigned long long)rec.event);
         } else {
             int ok = cct_memeq_ct(rec.imr, w.prefix, sizeof(rec.imr));
             add(res, "container-start", ok,
