@@ -53,7 +53,10 @@ struct cct_container_start_options {
     int measure_rootfs;    /* 1: measure the root file system tree when within the limits */
 };
 #define CCT_CONTAINER_START_OPTIONS_VERSION 1
-#define CCT_CONTAINER_START_OPTIONS_INIT { CCT_CONTAINER_START_OPTIONS_VERSION, NULL, 1 }
+#define CCT_CONTAINER_START_OPTIONS_INIT                                                           \
+    {                                                                                              \
+        CCT_CONTAINER_START_OPTIONS_VERSION, NULL, 1                                               \
+    }
 
 /** Limits of the root file system measurement: larger trees are not measured (and say so). */
 #define CCT_CONTAINER_ROOTFS_MAX_FILES 20000
@@ -63,11 +66,11 @@ struct cct_container_start_options {
 struct cct_container_start_result {
     char id[CCT_CONTAINER_ID_MAX + 1];
     char log_path[4096];
-    size_t n_events;                       /* creation events in the container log */
-    uint8_t imr[CCT_CONTAINER_IMR_SIZE];   /* container IMR3 after them */
-    uint32_t node_index;                   /* node register the start record extended */
-    int already_recorded;                  /* 1: the node log held this start; nothing extended */
-    int rootfs_measured;                   /* 1 when the rootfs event is present */
+    size_t n_events;                     /* creation events in the container log */
+    uint8_t imr[CCT_CONTAINER_IMR_SIZE]; /* container IMR3 after them */
+    uint32_t node_index;                 /* node register the start record extended */
+    int already_recorded;                /* 1: the node log held this start; nothing extended */
+    int rootfs_measured;                 /* 1 when the rootfs event is present */
 };
 
 /**
@@ -134,11 +137,11 @@ int cct_container_reportdata(const uint8_t imr[CCT_CONTAINER_IMR_SIZE], const ui
 
 /** Evidence about a container, for cct_verify_container_report(). All borrowed. */
 struct cct_container_evidence {
-    unsigned version;              /* CCT_CONTAINER_EVIDENCE_VERSION */
-    const char *id;                /* the container the report claims to be bound to */
-    const uint8_t *container_log;  /* the container's event log (CEL-TLV; its IMR3 events count) */
+    unsigned version;             /* CCT_CONTAINER_EVIDENCE_VERSION */
+    const char *id;               /* the container the report claims to be bound to */
+    const uint8_t *container_log; /* the container's event log (CEL-TLV; its IMR3 events count) */
     size_t container_log_len;
-    const uint8_t *node_log;       /* the node's runtime log (CEL-TLV) */
+    const uint8_t *node_log; /* the node's runtime log (CEL-TLV) */
     size_t node_log_len;
     const uint8_t *nonce;
     size_t nonce_len;
@@ -146,7 +149,10 @@ struct cct_container_evidence {
     size_t user_data_len;
 };
 #define CCT_CONTAINER_EVIDENCE_VERSION 1
-#define CCT_CONTAINER_EVIDENCE_INIT { CCT_CONTAINER_EVIDENCE_VERSION, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }
+#define CCT_CONTAINER_EVIDENCE_INIT                                                                \
+    {                                                                                              \
+        CCT_CONTAINER_EVIDENCE_VERSION, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0                   \
+    }
 
 /**
  * Check that a report (a TDX quote; other types fail closed as not

@@ -69,7 +69,8 @@ int cview_load(struct agent *a, struct worker_ctx *w, const struct peer *p, stru
     }
     char path[4200];
     int n = snprintf(path, sizeof(path), "%s/%s.cel", a->container_dir, v->id);
-    if (n < 0 || (size_t)n >= sizeof(path) || slurp(path, CVIEW_MAX_LOG, &v->clog, &v->clog_len) < 0) {
+    if (n < 0 || (size_t)n >= sizeof(path) ||
+        slurp(path, CVIEW_MAX_LOG, &v->clog, &v->clog_len) < 0) {
         snprintf(msg, ml, "cannot read the log of container %.64s", v->id);
         return GRPC_INTERNAL;
     }
@@ -124,8 +125,8 @@ static int page_one(void *arg, const struct cct_event *ev)
     return pg->cb(pg->arg, pg->rec0 + (k - pg->start), "container", ev);
 }
 
-int cview_page(struct cview *v, uint64_t start, uint64_t count, uint64_t rec0,
-               logcache_event_cb cb, void *arg, char *msg, size_t ml)
+int cview_page(struct cview *v, uint64_t start, uint64_t count, uint64_t rec0, logcache_event_cb cb,
+               void *arg, char *msg, size_t ml)
 {
     struct pager pg = { 0, start, count ? start + count : UINT64_MAX, rec0, cb, arg };
     uint8_t imr[CCT_CONTAINER_IMR_SIZE];

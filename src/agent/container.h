@@ -28,8 +28,8 @@ int cview_load(struct agent *a, struct worker_ctx *w, const struct peer *p, stru
 void cview_free(struct cview *v);
 
 /* Call cb for the view's events [start, start + count) (count 0 = all), numbered from rec0. */
-int cview_page(struct cview *v, uint64_t start, uint64_t count, uint64_t rec0,
-               logcache_event_cb cb, void *arg, char *msg, size_t ml);
+int cview_page(struct cview *v, uint64_t start, uint64_t count, uint64_t rec0, logcache_event_cb cb,
+               void *arg, char *msg, size_t ml);
 
 /* `cctrustedd hook`: the OCI runtime hook (state JSON on stdin). Returns the exit code. */
 int hook_main(int argc, char **argv);

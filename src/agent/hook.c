@@ -19,10 +19,11 @@
 
 static void hook_usage(FILE *f)
 {
-    fprintf(f, "usage: cctrustedd hook [--platform auto|tdx|tpm|sim] [--sysroot DIR]\n"
-               "                       [--container-dir DIR] [--no-rootfs]\n"
-               "OCI runtime hook: reads the container state JSON on stdin, records the container's\n"
-               "creation events in DIR/<id>.cel and its start in the node's runtime register.\n");
+    fprintf(f,
+            "usage: cctrustedd hook [--platform auto|tdx|tpm|sim] [--sysroot DIR]\n"
+            "                       [--container-dir DIR] [--no-rootfs]\n"
+            "OCI runtime hook: reads the container state JSON on stdin, records the container's\n"
+            "creation events in DIR/<id>.cel and its start in the node's runtime register.\n");
 }
 
 int hook_main(int argc, char **argv)

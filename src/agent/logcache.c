@@ -418,7 +418,10 @@ static size_t source_count(const struct source *s)
 
 static int in_view(const struct source *s, unsigned view)
 {
-    return !((s->is_ima && !(view & LOGCACHE_IMA)) || (s->is_runtime && !(view & LOGCACHE_RUNTIME)));
+    if (s->is_ima) {
+        return (view & LOGCACHE_IMA) != 0;
+    }
+    return !s->is_runtime || (view & LOGCACHE_RUNTIME) != 0;
 }
 
 uint64_t logcache_count(struct logcache *lc, unsigned view)

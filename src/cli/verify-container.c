@@ -51,8 +51,9 @@ int verify_container_run(const uint8_t *report, size_t len, struct cct_verify_re
     size_t nl = 0, dl = 0;
     if ((opt.nonce_hex != NULL && cli_parse_hex(opt.nonce_hex, nonce, sizeof(nonce), &nl) < 0) ||
         (opt.data_hex != NULL && cli_parse_hex(opt.data_hex, data, sizeof(data), &dl) < 0)) {
-        fprintf(stderr, "cctrusted: verify: --container-nonce/--user-data: not hex of at most %d "
-                        "bytes\n",
+        fprintf(stderr,
+                "cctrusted: verify: --container-nonce/--user-data: not hex of at most %d "
+                "bytes\n",
                 MAX_HEX_BYTES);
         return EXIT_USAGE;
     }

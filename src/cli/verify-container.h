@@ -16,11 +16,14 @@ enum { VC_OPT_ID = 1000, VC_OPT_LOG, VC_OPT_NODE, VC_OPT_NONCE, VC_OPT_DATA };
         { "container-log", required_argument, NULL, VC_OPT_LOG },                                  \
         { "node-log", required_argument, NULL, VC_OPT_NODE },                                      \
         { "container-nonce", required_argument, NULL, VC_OPT_NONCE },                              \
-        { "user-data", required_argument, NULL, VC_OPT_DATA }
+    {                                                                                              \
+        "user-data", required_argument, NULL, VC_OPT_DATA                                          \
+    }
 
 #define VERIFY_CONTAINER_USAGE                                                                     \
-    "  --container ID --container-log FILE --node-log FILE [--container-nonce HEX]\n"            \
-    "                     [--user-data HEX]  a report bound to container ID (docs/containers.md)\n"
+    "  --container ID --container-log FILE --node-log FILE [--container-nonce HEX]\n"              \
+    "                     [--user-data HEX]  a report bound to container ID "                      \
+    "(docs/containers.md)\n"
 
 /* 1 when c is one of the container options (stored), else 0. */
 int verify_container_option(int c, const char *arg);

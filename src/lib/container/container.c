@@ -105,7 +105,8 @@ static int component_names(const char *c, size_t n, const char *id, size_t idlen
 {
     static const char *const prefixes[] = { "docker-", "cri-containerd-", "crio-", "libpod-", "" };
     static const char scope[] = ".scope";
-    if (n > sizeof(scope) - 1 && memcmp(c + n - (sizeof(scope) - 1), scope, sizeof(scope) - 1) == 0) {
+    if (n > sizeof(scope) - 1 &&
+        memcmp(c + n - (sizeof(scope) - 1), scope, sizeof(scope) - 1) == 0) {
         n -= sizeof(scope) - 1;
     }
     for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
@@ -268,7 +269,8 @@ static int ima_walk(const char *id, const uint8_t *ima, size_t len, cct_containe
     while ((r = cct_eventlog_next(log, &ev)) == 1) {
         const char *cg;
         size_t cglen;
-        if (cct_ima_event_cgroup(&ev, &cg, &cglen) < 0 || !cct_container_cgroup_matches(cg, cglen, id)) {
+        if (cct_ima_event_cgroup(&ev, &cg, &cglen) < 0 ||
+            !cct_container_cgroup_matches(cg, cglen, id)) {
             continue;
         }
         uint8_t ff[CCT_CONTAINER_IMR_SIZE];
@@ -366,7 +368,8 @@ static void hex384(const uint8_t *d, char out[2 * CCT_CONTAINER_IMR_SIZE + 1])
 static const char *json_str(json_object *o, const char *key)
 {
     json_object *v = NULL;
-    if (o == NULL || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string)) {
+    if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+        !json_object_is_type(v, json_type_string)) {
         return NULL;
     }
     return json_object_get_string(v);
@@ -570,8 +573,8 @@ static int rootfs_digest(const char *root, uint8_t out[CCT_CONTAINER_IMR_SIZE], 
 /* SHA-384 of a JSON value's canonical text (json-c's plain, unspaced form). */
 static int json_digest(json_object *v, uint8_t out[CCT_CONTAINER_IMR_SIZE])
 {
-    const char *s = v != NULL ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-                                                                       JSON_C_TO_STRING_NOSLASHESCAPE)
+    const char *s = v != NULL ? json_object_to_json_string_ext(
+                                    v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
                               : "null";
     return cct_digest(CCT_ALG_SHA384, s, strlen(s), out);
 }
@@ -597,7 +600,8 @@ static int build_events(const char *state_json, size_t state_len, int measure_ro
     size_t cfg_len = 0;
     char *cfg_path = NULL, *root_path = NULL;
     int r = 0;
-    if (state == NULL || je != json_tokener_success || !json_object_is_type(state, json_type_object)) {
+    if (state == NULL || je != json_tokener_success ||
+        !json_object_is_type(state, json_type_object)) {
         r = cct_err(err, CCT_EMALFORMED, -1, (int64_t)at,
                     "OCI state is not a JSON object (byte %zu: %s)", at,
                     json_tokener_error_desc(je));
@@ -632,7 +636,8 @@ static int build_events(const char *state_json, size_t state_len, int measure_ro
     je = json_tokener_get_error(tok);
     at = json_tokener_get_parse_end(tok);
     json_tokener_free(tok);
-    if (config == NULL || je != json_tokener_success || !json_object_is_type(config, json_type_object)) {
+    if (config == NULL || je != json_tokener_success ||
+        !json_object_is_type(config, json_type_object)) {
         r = cct_err(err, CCT_EMALFORMED, -1, (int64_t)at, "%s is not a JSON object (byte %zu: %s)",
                     cfg_path, at, json_tokener_error_desc(je));
         goto out;
@@ -658,9 +663,10 @@ static int build_events(const char *state_json, size_t state_len, int measure_ro
     }
     /* Arguments are shown (they say what runs); the environment only as a
      * digest, since it often carries secrets. */
-    const char *argtext = args != NULL ? json_object_to_json_string_ext(
-                                             args, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
-                                       : "null";
+    const char *argtext = args != NULL
+                              ? json_object_to_json_string_ext(
+                                    args, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+                              : "null";
     if ((r = events_add(ev, "oci.process.args %s", argtext)) < 0) {
         goto nomem;
     }
@@ -692,7 +698,8 @@ static int build_events(const char *state_json, size_t state_len, int measure_ro
     json_object_object_get_ex(config, "root", &root);
     const char *rp = json_str(root, "path");
     if (measure_rootfs && rp != NULL && rp[0] != '\0') {
-        int a = rp[0] == '/' ? asprintf(&root_path, "%s", rp) : asprintf(&root_path, "%s/%s", bundle, rp);
+        int a = rp[0] == '/' ? asprintf(&root_path, "%s", rp)
+                             : asprintf(&root_path, "%s/%s", bundle, rp);
         if (a < 0) {
             goto nomem;
         }
@@ -704,7 +711,8 @@ static int build_events(const char *state_json, size_t state_len, int measure_ro
         }
         if (m == 1) {
             hex384(d, hx);
-            if ((r = events_add(ev, "rootfs sha384:%s files=%llu", hx, (unsigned long long)files)) < 0) {
+            if ((r = events_add(ev, "rootfs sha384:%s files=%llu", hx, (unsigned long long)files)) <
+                0) {
                 goto nomem;
             }
             *rootfs_measured = 1;
@@ -723,7 +731,8 @@ out:
     return r;
 }
 
-static int encode_log(const struct events *ev, struct cct_buf *b, uint8_t imr[CCT_CONTAINER_IMR_SIZE])
+static int encode_log(const struct events *ev, struct cct_buf *b,
+                      uint8_t imr[CCT_CONTAINER_IMR_SIZE])
 {
     uint8_t v[CCT_CONTAINER_IMR_SIZE] = { 0 };
     for (size_t i = 0; i < ev->n; i++) {
@@ -740,7 +749,8 @@ static int encode_log(const struct events *ev, struct cct_buf *b, uint8_t imr[CC
             tag[k] = (uint8_t)(CONTAINER_TAG_ID >> (8 * k));
             tag[4 + k] = (uint8_t)((uint32_t)tl >> (8 * k));
         }
-        if (cct_buf_append(&data, tag, sizeof(tag)) < 0 || cct_buf_append(&data, ev->text[i], tl) < 0) {
+        if (cct_buf_append(&data, tag, sizeof(tag)) < 0 ||
+            cct_buf_append(&data, ev->text[i], tl) < 0) {
             cct_buf_free(&data);
             return CCT_ENOMEM;
         }
@@ -758,7 +768,8 @@ static int encode_log(const struct events *ev, struct cct_buf *b, uint8_t imr[CC
 int cct_container_event_text(const struct cct_event *ev, uint32_t tag_id, const char **text,
                              size_t *len)
 {
-    if (ev->cel_content_type != CCT_CEL_PCCLIENT_STD || ev->type != EV_EVENT_TAG || ev->data_len < 8) {
+    if (ev->cel_content_type != CCT_CEL_PCCLIENT_STD || ev->type != EV_EVENT_TAG ||
+        ev->data_len < 8) {
         return CCT_ENOTFOUND;
     }
     uint32_t id = 0, sz = 0;
@@ -964,7 +975,8 @@ int cct_container_start(cct_context *ctx, const char *state_json, size_t state_l
             }
         }
     }
-    if (rec.count > 0 && (rec.n_events != res.n_events || !cct_memeq_ct(rec.imr, res.imr, sizeof(res.imr)))) {
+    if (rec.count > 0 &&
+        (rec.n_events != res.n_events || !cct_memeq_ct(rec.imr, res.imr, sizeof(res.imr)))) {
         cct_buf_free(&b);
         return cct_err(err, CCT_EVERIFY, (int64_t)rec.event, -1,
                        "container %s was already started with other measurements (node log "

@@ -41,9 +41,9 @@ static void add(struct cct_verify_result *res, const char *name, int ok, const c
 
 struct walk {
     uint64_t events;
-    uint64_t checked;  /* creation events whose digest was recomputed */
-    uint64_t other;    /* IMR3 events that are not creation events (IMA entries) */
-    int64_t bad;       /* first event whose digest is not H(text), or -1 */
+    uint64_t checked; /* creation events whose digest was recomputed */
+    uint64_t other;   /* IMR3 events that are not creation events (IMA entries) */
+    int64_t bad;      /* first event whose digest is not H(text), or -1 */
     uint8_t prefix[CCT_CONTAINER_IMR_SIZE];
     uint64_t prefix_at; /* replay after this many events is kept in prefix */
     uint8_t running[CCT_CONTAINER_IMR_SIZE];
@@ -62,7 +62,8 @@ static int on_event(void *arg, const struct cct_event *ev)
     }
     if (cct_container_event_text(ev, CCT_CONTAINER_TAG_ID, &t, &tl) == 0) {
         uint8_t h[CCT_CONTAINER_IMR_SIZE];
-        if (d == NULL || cct_digest(CCT_ALG_SHA384, t, tl, h) < 0 || !cct_memeq_ct(h, d, sizeof(h))) {
+        if (d == NULL || cct_digest(CCT_ALG_SHA384, t, tl, h) < 0 ||
+            !cct_memeq_ct(h, d, sizeof(h))) {
             if (w->bad < 0) {
                 w->bad = (int64_t)ev->number;
             }
@@ -154,7 +155,8 @@ int cct_verify_container_report(const uint8_t *report, size_t report_len,
     cct_error_clear(err);
     if (report == NULL || ev == NULL || res == NULL ||
         ev->version != CCT_CONTAINER_EVIDENCE_VERSION || !cct_container_id_valid(ev->id) ||
-        (ev->nonce == NULL && ev->nonce_len > 0) || (ev->user_data == NULL && ev->user_data_len > 0)) {
+        (ev->nonce == NULL && ev->nonce_len > 0) ||
+        (ev->user_data == NULL && ev->user_data_len > 0)) {
         return cct_err(err, CCT_EINVAL, -1, -1,
                        "container verification needs a report, evidence (version %u) and a valid "
                        "container id",
@@ -204,8 +206,7 @@ int cct_verify_container_report(const uint8_t *report, size_t report_len,
         } else {
             have_imr = 1;
             if (w.bad >= 0) {
-                add(res, "container-log", 0,
-                    "event %lld: digest is not the SHA-384 of its text",
+                add(res, "container-log", 0, "event %lld: digest is not the SHA-384 of its text",
                     (long long)w.bad);
             } else if (w.checked == 0) {
                 add(res, "container-log", 0, "no creation event of the container in its log");
@@ -250,11 +251,15 @@ int cct_verify_container_report(const uint8_t *report, size_t report_len,
                        &total, &e) < 0) {
             add(res, "node-log", 0, "node log: %s", e.message);
         } else if (matched < 0) {
-            add(res, "node-log", 0, "no prefix of the %llu records at RTMR3 replays to the report's "
-                "RTMR3", (unsigned long long)total);
+            add(res, "node-log", 0,
+                "no prefix of the %llu records at RTMR3 replays to the report's "
+                "RTMR3",
+                (unsigned long long)total);
         } else {
-            add(res, "node-log", 1, "the first %lld of %llu records at RTMR3 replay to the report's "
-                "RTMR3", (long long)matched, (unsigned long long)total);
+            add(res, "node-log", 1,
+                "the first %lld of %llu records at RTMR3 replay to the report's "
+                "RTMR3",
+                (long long)matched, (unsigned long long)total);
         }
     }
     if (node_ok) {
