@@ -28,6 +28,7 @@ from pyutil import check, report  # noqa: E402
 
 AGENT, CLI, PEERS, TOOL = [os.path.abspath(a) for a in sys.argv[1:5]]
 HERE = os.path.dirname(os.path.abspath(__file__))
+DEPLOY = os.path.join(HERE, "..", "..", "deploy", "oci")
 BUILD = os.path.dirname(os.path.dirname(os.path.dirname(CLI)))  # build/src/cli/cctrusted
 SDK = os.path.join(PEERS, "cima-python-sdk")
 EAPI = os.path.join(PEERS, "evidence-api-python")
@@ -221,9 +222,12 @@ def make_bundle(cid, rootfs, args, hook=True):
     c["linux"]["cgroupsPath"] = "/docker/" + cid
     c["annotations"] = {"org.opencontainers.image.ref.name": "localhost/busybox:test"}
     if hook:
-        c["hooks"] = {"createRuntime": [{"path": AGENT, "args": [AGENT, "hook", "--platform", "sim",
-                                                                  "--container-dir", CDIR],
-                                         "env": ["CCT_SIM_DIR=" + SIM]}]}
+        # The shipped runc/crun snippet, with the built binary and the test's sim platform.
+        h = json.load(open(os.path.join(DEPLOY, "runc-hooks.json")))["hooks"]["createRuntime"][0]
+        h["path"] = AGENT
+        h["args"] = h["args"] + ["--platform", "sim", "--container-dir", CDIR]
+        h["env"] = ["CCT_SIM_DIR=" + SIM]
+        c["hooks"] = {"createRuntime": [h]}
     with open(os.path.join(b, "config.json"), "w") as f:
         json.dump(c, f)
     return b, out
@@ -441,7 +445,21 @@ def retry_same_and_conflict(rootfs):
         check(p.returncode == 2 and why.encode() in e, "bad state %r -> rc 2 naming %r: %s" % (bad, why, e.decode()))
 
 
+def deploy_files():
+    """The shipped hook entries: the runc snippet is what the containers above ran; the
+    CRI-O/podman hooks.d entry (oci-hooks(5), schema 1.0.0) runs the same command."""
+    d = json.load(open(os.path.join(DEPLOY, "cctrustedd-hook.json")))
+    r = json.load(open(os.path.join(DEPLOY, "runc-hooks.json")))["hooks"]
+    check(set(d) == {"version", "hook", "when", "stages"} and d["version"] == "1.0.0"
+          and d["stages"] == ["createRuntime"] and d["when"] == {"always": True},
+          "hooks.d entry: version 1.0.0, always, createRuntime: %s" % d)
+    check(set(r) == {"createRuntime"} and d["hook"]["path"] == r["createRuntime"][0]["path"]
+          and d["hook"]["args"] == r["createRuntime"][0]["args"] == ["cctrustedd", "hook"],
+          "hooks.d entry and runc snippet run the same command")
+
+
 def main():
+    deploy_files()
     a = Agent()
     if not check(a.p.poll() is None, "agent started: " + a.stop()[-500:] if a.p.poll() is not None else ""):
         return report()
