@@ -14,24 +14,24 @@
 #include <cctrusted/cctrusted.h>
 #include <cctrusted/cel.h>
 
+#include "fuzz-common.h"
+
 static void reencode(const uint8_t *rec, size_t n)
 {
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     cct_eventlog *log = NULL;
     struct cct_event ev;
+    struct cct_error err;
     o.format = CCT_LOG_CEL_CBOR;
-    if (cct_eventlog_from_memory(rec, n, &o, &log, NULL) < 0) {
-        abort(); /* the encoder wrote something its reader rejects */
-    }
-    if (cct_eventlog_next(log, &ev) != 1) {
-        abort();
-    }
+    cct_error_clear(&err);
+    /* The encoder must not write something its reader rejects. */
+    FUZZ_CHECK(cct_fuzz_rc(cct_eventlog_from_memory(rec, n, &o, &log, &err), &err) == 0);
+    FUZZ_CHECK(cct_eventlog_next(log, &ev) == 1);
     uint8_t *again = NULL;
     size_t m = 0;
-    if (cct_cel_encode(&ev, 0, CCT_CEL_ENC_CBOR, &again, &m, NULL) < 0 || m != n ||
-        memcmp(again, rec, n) != 0) {
-        abort();
-    }
+    cct_error_clear(&err);
+    FUZZ_CHECK(cct_fuzz_rc(cct_cel_encode(&ev, 0, CCT_CEL_ENC_CBOR, &again, &m, &err), &err) == 0);
+    FUZZ_CHECK(m == n && memcmp(again, rec, n) == 0);
     cct_free(again);
     cct_eventlog_free(log);
 }
@@ -41,14 +41,17 @@ static void run(const uint8_t *data, size_t size, enum cct_log_format fmt)
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     cct_eventlog *log = NULL;
     cct_replay *rp = NULL;
+    struct cct_error err;
     o.format = fmt;
     o.max_event_size = 4096;
-    if (cct_eventlog_from_memory(data, size, &o, &log, NULL) < 0) {
+    cct_error_clear(&err);
+    if (cct_fuzz_rc(cct_eventlog_from_memory(data, size, &o, &log, &err), &err) < 0) {
         return;
     }
     if (cct_replay_new(NULL, &rp) == 0) {
         struct cct_event ev;
-        while (cct_eventlog_next(log, &ev) > 0) {
+        int rc;
+        while ((rc = cct_eventlog_next(log, &ev)) > 0) {
             enum cct_digest_check c;
             int literal;
             cct_event_check_digest(&ev, &c, &literal);
@@ -56,7 +59,9 @@ static void run(const uint8_t *data, size_t size, enum cct_log_format fmt)
             for (int enc = CCT_CEL_ENC_TLV; enc <= CCT_CEL_ENC_CBOR; enc++) {
                 uint8_t *rec = NULL;
                 size_t n = 0;
-                if (cct_cel_encode(&ev, 0, (enum cct_cel_encoding)enc, &rec, &n, NULL) == 0) {
+                cct_error_clear(&err);
+                int erc = cct_cel_encode(&ev, 0, (enum cct_cel_encoding)enc, &rec, &n, &err);
+                if (cct_fuzz_rc(erc, &err) == 0) {
                     if (enc == CCT_CEL_ENC_CBOR) {
                         reencode(rec, n);
                     }
@@ -64,12 +69,11 @@ static void run(const uint8_t *data, size_t size, enum cct_log_format fmt)
                 }
             }
         }
+        cct_fuzz_rc(rc, cct_eventlog_error(log));
         cct_replay_free(rp);
     }
     cct_eventlog_free(log);
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

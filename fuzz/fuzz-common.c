@@ -23,8 +23,17 @@ void cct_fuzz_check_error(const struct cct_error *err, int rc)
     FUZZ_CHECK(err != NULL);
     FUZZ_CHECK(err->code == rc);
     FUZZ_CHECK(memchr(err->message, '\0', sizeof(err->message)) != NULL);
+    FUZZ_CHECK(err->message[0] != '\0');
     FUZZ_CHECK(err->event >= -1 && err->offset >= -1);
     FUZZ_CHECK(cct_strerror(rc) != NULL);
+}
+
+int cct_fuzz_rc(int rc, const struct cct_error *err)
+{
+    if (rc < 0) {
+        cct_fuzz_check_error(err, rc);
+    }
+    return rc;
 }
 
 /* Does [p, p + n) lie inside [base, base + size)? */
@@ -54,11 +63,23 @@ static void check_event(const uint8_t *data, size_t size, const struct cct_event
         size_t known = cct_alg_digest_size(d->alg);
         FUZZ_CHECK(known == 0 || known == d->size);
     }
+    char why[160];
+    int anomaly = cct_event_anomaly(ev, why, sizeof(why));
+    FUZZ_CHECK(anomaly == ((ev->flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE) && ev->type != 3));
+    FUZZ_CHECK(memchr(why, '\0', sizeof(why)) != NULL && (anomaly == (why[0] != '\0')));
     if (ev->format == CCT_LOG_CCEL) {
-        FUZZ_CHECK(ev->index_logged <= 4);
-        FUZZ_CHECK(ev->kind == (ev->index_logged == 0 ? CCT_REG_MRTD : CCT_REG_RTMR));
+        if (ev->flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE) {
+            FUZZ_CHECK(ev->index_logged > 4 && ev->index == ev->index_logged &&
+                       ev->kind == CCT_REG_RTMR);
+        } else {
+            FUZZ_CHECK(ev->index_logged <= 4);
+            FUZZ_CHECK(ev->kind == (ev->index_logged == 0 ? CCT_REG_MRTD : CCT_REG_RTMR));
+        }
     } else {
         FUZZ_CHECK(ev->kind == CCT_REG_PCR && ev->index == ev->index_logged);
+        if (ev->format == CCT_LOG_TCG1 || ev->format == CCT_LOG_TCG2) {
+            FUZZ_CHECK(!(ev->flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE) == (ev->index_logged <= 31));
+        }
     }
 }
 

@@ -26,8 +26,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 void cct_fuzz_fail(const char *file, int line, const char *what) __attribute__((noreturn));
 
-/* Check that an error record is well formed for return code rc. */
+/* Check that an error record is well formed for return code rc: err->code == rc, a message set. */
 void cct_fuzz_check_error(const struct cct_error *err, int rc);
+
+/*
+ * The decoder invariant every target checks on every call that fills a
+ * struct cct_error: a negative return code rc is the code the error record
+ * holds, and the record has a message (cct_fuzz_check_error). Returns rc.
+ */
+int cct_fuzz_rc(int rc, const struct cct_error *err);
 
 /*
  * Open data as a log of format fmt and walk every event: decode (text and

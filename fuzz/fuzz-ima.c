@@ -11,27 +11,32 @@
 
 #include <cctrusted/cctrusted.h>
 
+#include "fuzz-common.h"
+
 static void run(const uint8_t *data, size_t size, enum cct_log_format fmt, size_t max_ev)
 {
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     cct_eventlog *log = NULL;
     cct_replay *rp = NULL;
+    struct cct_error err;
     o.format = fmt;
     o.max_event_size = max_ev;
-    if (cct_eventlog_from_memory(data, size, &o, &log, NULL) < 0) {
+    cct_error_clear(&err);
+    if (cct_fuzz_rc(cct_eventlog_from_memory(data, size, &o, &log, &err), &err) < 0) {
         return;
     }
-    if (cct_eventlog_format(log) == CCT_LOG_IMA_BINARY) {
-        static const uint16_t banks[] = { CCT_ALG_SHA256, CCT_ALG_SHA384 };
-        cct_eventlog_ima_set_banks(log, banks, 2);
-    }
-    if (cct_replay_new(NULL, &rp) < 0) {
+    /* Extra banks: replay computes each bank's template hash. */
+    struct cct_replay_options ro = CCT_REPLAY_OPTIONS_INIT;
+    ro.n_ima_banks = 2;
+    ro.ima_banks[0] = CCT_ALG_SHA256;
+    ro.ima_banks[1] = CCT_ALG_SHA384;
+    if (cct_replay_new(&ro, &rp) < 0) {
         cct_eventlog_free(log);
         return;
     }
     struct cct_event ev;
-    int n = 0;
-    while (cct_eventlog_next(log, &ev) > 0 && n++ < 10000) {
+    int n = 0, rc;
+    while ((rc = cct_eventlog_next(log, &ev)) > 0 && n++ < 10000) {
         enum cct_digest_check c;
         int literal;
         struct cct_ima_field f[CCT_IMA_MAX_FIELDS_PUBLIC];
@@ -41,16 +46,16 @@ static void run(const uint8_t *data, size_t size, enum cct_log_format fmt, size_
         cct_ima_check_boot_aggregate(rp, &ev, NULL, 0, &how);
         cct_replay_event(rp, &ev);
     }
+    cct_fuzz_rc(rc, cct_eventlog_error(log));
     struct cct_eventlog_position pos;
     if (cct_eventlog_position(log, &pos) == 0 && cct_eventlog_resume(log, &pos) == 0) {
-        while (cct_eventlog_next(log, &ev) > 0) {
+        while ((rc = cct_eventlog_next(log, &ev)) > 0) {
         }
+        cct_fuzz_rc(rc, cct_eventlog_error(log));
     }
     cct_replay_free(rp);
     cct_eventlog_free(log);
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

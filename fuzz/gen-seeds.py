@@ -197,6 +197,35 @@ def ccel_log():
 
 
 
+def td_shim_ccel():
+    """A CCEL as td-shim writes it: the SpecID at CC MR index 0 (not 1), SHA-384 only, events at
+    MR 1 and 2, no 0xFF padding; detection must still read it as a CCEL."""
+    algs = [SHA384]
+    log = header(0, algs)
+    log += agile(1, 0xA, b"td_hob", algs, measured=b"hob")  # EV_PLATFORM_CONFIG_FLAGS
+    log += agile(2, 0x8000000A, b"\x07payload" + struct.pack("<QQ", 0x1000000, 0x200000), algs,
+                 measured=b"payload")  # EV_EFI_PLATFORM_FIRMWARE_BLOB2
+    log += agile(2, EV_SEPARATOR, bytes(4), algs)
+    return log
+
+
+def pcr_minus_one(tcg1):
+    """A log followed by the EV_NO_ACTION events Windows writes at PCR 0xFFFFFFFF, and one event of
+    another type there (an anomaly: parsed, never extended)."""
+    if tcg1:
+        log = tcg1_log()
+        for i in range(2):
+            log += legacy(0xFFFFFFFF, EV_NO_ACTION, b"WBCL" + bytes([i]) * 12, digest=bytes(20))
+        return log + legacy(0xFFFFFFFF, EV_EVENT_TAG, b"tag at PCR -1")
+    algs = [SHA1, SHA256]
+    log = header(0, algs)
+    log += agile(0, EV_S_CRTM_VERSION, utf16("1.0", nul=True), algs)
+    log += agile(4, EV_SEPARATOR, bytes(4), algs)
+    for i in range(2):
+        log += agile(0xFFFFFFFF, EV_NO_ACTION, b"WBCL" + bytes([i]) * 12, algs, zero=True)
+    return log + agile(0xFFFFFFFF, EV_EVENT_TAG, b"tag at PCR -1", algs)
+
+
 def ccel_table(log_len):
     """ACPI CCEL table (ACPI 6.5 5.2.6 header; UEFI 2.10 "CCEL"): 56 bytes,
     CC type 2 (TDX), LAML/LASA, checksum making the byte sum zero."""
@@ -224,6 +253,11 @@ def main():
         "ccel/ccel-ff-padded.bin": ccel,
         "ccel/ccel-table.bin": ccel_table(len(ccel)),
         "ccel/tcg2-multibank.bin": tcg2_multibank(),
+        "tcg/td-shim-ccel.bin": td_shim_ccel(),
+        "ccel/td-shim-ccel.bin": td_shim_ccel(),
+        "tcg/tcg2-pcr-minus-one.bin": pcr_minus_one(False),
+        "tcg/tcg1-pcr-minus-one.bin": pcr_minus_one(True),
+        "tcg/ccel-acpi-table.bin": ccel_table(len(ccel)),
     }
     bad = 0
     for name, data in seeds.items():

@@ -38,6 +38,9 @@ enum cct_cel_encoding {
 int cct_cel_encode(const struct cct_event *ev, uint64_t recnum, enum cct_cel_encoding enc, uint8_t **out,
                    size_t *out_len, struct cct_error *err);
 
+/** Name of a CEL content type ("pcclient_std", "ima_template", ...), or NULL when unknown. */
+const char *cct_cel_content_name(uint32_t type);
+
 #ifdef __cplusplus
 }
 #endif

@@ -168,6 +168,7 @@ struct cct_log_source {
     char path[256];             /* absolute path (under the sysroot) */
     enum cct_log_format format;
     char role[16];              /* "boot", "ima", "runtime" */
+    enum cct_ima_register ima_register; /* IMA lists: the register file this kernel extends */
 };
 #define CCT_MAX_LOG_SOURCES 8
 
@@ -185,20 +186,65 @@ int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max
 int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count, cct_eventlog **out);
 
 /**
- * Seed call replay_cc_eventlog: replay every live source into a new replay
- * state (free with cct_replay_free()).
+ * Banks (algorithms) the platform holds for register index, in TPM_ALG_ID
+ * order: every allocated PCR bank on a TPM, SHA-384 for an RTMR. Returns 0
+ * with *n set (0 when the register does not exist).
+ */
+int cct_get_banks(cct_context *ctx, uint32_t index, uint16_t *algs, size_t max, size_t *n);
+
+/**
+ * Seed call replay_cc_eventlog: replay every live source with
+ * cct_replay_logs() (free with cct_replay_free()). opts may be NULL. When
+ * opts gives no IMA banks, IMA entries are replayed into every bank the
+ * platform holds for the IMA register, and a bank whose replay differs from
+ * the live register but matches when replayed with zero-padded SHA-1
+ * template hashes is replayed that way (a CCT_NOTE_IMA_PADDED note says so).
  */
 int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct_replay **out);
+
+/**
+ * The live value of every register and bank the replay holds, as expected
+ * values for cct_replay_compare(). A register or bank the platform does not
+ * have (or MRTD, which only a report gives) gets size 0: not compared.
+ * Registers no event feeds are added when their live value is not their
+ * initial value (extended without a log record: a mismatch).
+ * Returns 0 with *n set, CCT_ELIMIT past max.
+ */
+int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max, size_t *n);
 
 /**
  * Extend register index with digest (the platform's default algorithm size)
  * and append a matching record to the runtime log. The log record and the
  * register extend survive a crash together: the record is written ahead,
- * and recovery on the next open completes or rolls back. Extenders are
- * serialised. event_data (may be NULL) is stored with the record.
+ * and the next cct_extend() or cct_runtime_log_repair() completes or rolls
+ * back an extend a crash interrupted. Extenders are serialised. event_data
+ * (may be NULL) is stored with the record. A corrupt runtime log is never
+ * appended to or cut: the call fails naming the record and byte offset.
  */
 int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
                const uint8_t *event_data, size_t event_data_len);
+
+/**
+ * Repair the runtime log after a crash, under the extend lock: cut a torn
+ * tail (an append the crash interrupted) and commit or drop a pending
+ * record by comparing the live register with the replay. cct_open() only
+ * checks the log and never changes it; call this (e.g. from a service at
+ * start) so readers see a log that replays to the registers before the
+ * next extend does the same. Returns 0 (also when there is no log),
+ * CCT_EMALFORMED for a corrupt log (nothing is changed), CCT_EIO when a
+ * pending record cannot be decided yet, CCT_EPERM for a log that is a
+ * symbolic link or that others may write; details in cct_context_error().
+ */
+int cct_runtime_log_repair(cct_context *ctx);
+
+/**
+ * Measure data and extend it: the digest is H(data) with the platform's
+ * default algorithm, the data is stored with the runtime-log record (as
+ * cct_extend()). The digest used is copied to digest_out (may be NULL;
+ * CCT_MAX_DIGEST_SIZE bytes) with its size in *digest_len.
+ */
+int cct_extend_data(cct_context *ctx, uint32_t index, const uint8_t *data, size_t len, uint8_t *digest_out,
+                    size_t *digest_len);
 
 #ifdef __cplusplus
 }

@@ -54,6 +54,12 @@ struct cct_digest {
 #define CCT_EVENT_F_IMA_LAYOUT_GUESSED 0x10u /* ascii IMA entry whose binary template layout is not
                                                 published (patched-kernel or unknown template): a
                                                 template hash that differs is not reported */
+#define CCT_EVENT_F_INDEX_OUT_OF_RANGE 0x20u /* register index beyond the log's register file
+                                                (PCR > 31, CC MR index > 4), e.g. the EV_NO_ACTION
+                                                events Windows logs at PCR 0xFFFFFFFF: index equals
+                                                index_logged and the event never extends; any type
+                                                but EV_NO_ACTION there is an anomaly
+                                                (cct_event_anomaly) */
 
 /**
  * One event. A view: every pointer borrows from the log's buffer and stays
@@ -219,6 +225,15 @@ enum cct_digest_check {
  * algorithm).
  */
 int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *result, int *literal);
+
+/**
+ * Say what is irregular about an event that its parser accepted: today an
+ * event other than EV_NO_ACTION at a register index beyond its log's register
+ * file (CCT_EVENT_F_INDEX_OUT_OF_RANGE), which replay skips. Writes one
+ * NUL-terminated sentence to buf (cut to cap - 1 bytes) and returns 1, or
+ * returns 0 (buf[0] = NUL when cap > 0) when there is nothing to report.
+ */
+int cct_event_anomaly(const struct cct_event *ev, char *buf, size_t cap);
 
 /** Free memory returned by this library. Accepts NULL. */
 void cct_free(void *p);

@@ -26,18 +26,6 @@ extern "C" {
  */
 int cct_eventlog_ima_set_register(cct_eventlog *log, enum cct_reg_kind kind);
 
-/**
- * Extra banks for a binary IMA log. The binary list carries only the SHA-1
- * template digest; for each bank here (sha256, sha384, ...) every event also
- * gets a digest computed as the kernel does for that bank: the bank's hash
- * over the template data (violations: replayed as all-0xFF). SHA-1 in the
- * list is ignored (always present). n = 0 removes them. An ascii log
- * replays only with its logged algorithm: CCT_EINVAL for an ascii log.
- * CCT_EUNSUPPORTED for an unknown algorithm, CCT_ELIMIT past
- * CCT_MAX_DIGESTS - 1 banks.
- */
-int cct_eventlog_ima_set_banks(cct_eventlog *log, const uint16_t *algs, size_t n);
-
 /** One template field of an IMA event; data borrows from the event. */
 struct cct_ima_field {
     const uint8_t *data;

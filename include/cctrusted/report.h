@@ -240,6 +240,8 @@ struct cct_snp_report {
     uint8_t sig_r[72];       /* little-endian, zero-extended */
     uint8_t sig_s[72];
     const uint8_t *signed_data; /* first 0x2A0 bytes */
+    size_t trailing;            /* bytes after the 1184-byte report in the buffer (tolerated; the
+                                   signature does not cover them) */
 };
 
 /** Signing key encoded in flags bits 2-4. */
@@ -247,6 +249,12 @@ struct cct_snp_report {
 #define CCT_SNP_SIGNING_KEY_VLEK 1u
 #define CCT_SNP_SIGNING_KEY_NONE 7u
 
+/**
+ * Parse an SEV-SNP ATTESTATION_REPORT from the first CCT_SNP_REPORT_SIZE bytes
+ * of p. Bytes after them (Azure hands out the report followed by the next
+ * structure) are tolerated and counted in ->trailing, as for TDX quotes;
+ * fewer bytes are CCT_ETRUNCATED.
+ */
 int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *out, struct cct_error *err);
 
 /** Product of a CPUID family/model pair (UNKNOWN when neither Milan, Genoa nor Turin). */
@@ -373,8 +381,9 @@ struct cct_cose_sign1 {
     int alg;                /* COSE alg from the protected header (-7 ES256, -35 ES384, -36 ES512) */
     const uint8_t *payload;
     size_t payload_len;
-    const uint8_t *signature;
+    const uint8_t *signature; /* COSE_Mac0: the MAC tag */
     size_t signature_len;
+    int cose_tag;             /* 18 COSE_Sign1, 17 COSE_Mac0 (bare PSA tokens only) */
 };
 
 struct cct_cca_token {
@@ -407,8 +416,10 @@ struct cct_cca_token {
 
 /**
  * Parse a CCA token collection (tag 399, or legacy tag 907 with CMW-style
- * [content-format, bstr] entries) or a bare PSA token (COSE_Sign1, tag 18).
- * A COSE_Mac0 token is refused (CCT_EUNSUPPORTED). The views in *out point
+ * [content-format, bstr] entries) or a bare PSA token (COSE_Sign1, tag 18,
+ * or COSE_Mac0, tag 17: platform.cose_tag says which; alg is then the MAC
+ * algorithm, 5 HMAC-SHA-256, 6 HMAC-SHA-384, 7 HMAC-SHA-512). A COSE_Mac0
+ * inside a CCA collection is refused (CCT_EUNSUPPORTED). The views in *out point
  * into the input or into decoded data owned by out; free with
  * cct_cca_token_free().
  */

@@ -73,10 +73,13 @@ struct cct_verify_options {
     size_t collateral_len;
     const struct cct_pcr_value *pcrs; /* TPM: PCR values to check the quote's PCR digest against */
     size_t n_pcrs;
+    const uint8_t *mac_key;         /* PSA COSE_Mac0: the HMAC key (secret; the caller wipes it) */
+    size_t mac_key_len;
 };
 #define CCT_VERIFY_OPTIONS_VERSION 1
-#define CCT_VERIFY_OPTIONS_INIT                                                                              \
-    { CCT_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }
+#define CCT_VERIFY_OPTIONS_INIT                                                                \
+    { CCT_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, \
+      NULL, 0, NULL, 0, NULL, 0 }
 
 #ifndef CCT_WUR
 #define CCT_WUR __attribute__((warn_unused_result))

@@ -11,6 +11,8 @@
 #include "logcache.h"
 
 #define READ_CHUNK (1u << 20)
+/* Most bytes read for one page: twice what a response may carry (4 MiB). */
+#define PAGE_MAX_BYTES (8u * 1024u * 1024u)
 #define MAX_SOURCES CCT_MAX_LOG_SOURCES
 
 /* A boot-log event held in memory: the raw record re-parsed on demand would
@@ -452,6 +454,12 @@ static int page_growing(struct logcache *lc, struct source *s, uint64_t first, u
         return 0;
     }
     size_t len = (size_t)(end - off);
+    if (len > PAGE_MAX_BYTES) {
+        snprintf(msg, ml, "%s: events %llu..%llu are %zu bytes, above the %u bytes one page may read; "
+                 "ask for fewer with start/count", s->src.path, (unsigned long long)first,
+                 (unsigned long long)(first + n - 1), len, PAGE_MAX_BYTES);
+        return CCT_ELIMIT;
+    }
     uint8_t *buf = malloc(len);
     if (buf == NULL) {
         return CCT_ENOMEM;

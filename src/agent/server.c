@@ -452,9 +452,10 @@ static int read_conn(struct conn *c)
         c->last_io = now_s();
         ssize_t used = nghttp2_session_mem_recv(c->s, buf, (size_t)k);
         if (used < 0) {
-            /* Bad HTTP/2: nghttp2 queued a GOAWAY; send it, then close. */
+            /* Bad HTTP/2: nghttp2 queued a GOAWAY; send what it can, then close. */
             c->want_close = 1;
-            return 0;
+            flush_conn(c);
+            return -1;
         }
         if (flush_conn(c) < 0) {
             return -1;

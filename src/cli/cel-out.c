@@ -26,58 +26,66 @@ int cli_cel_output_from_name(const char *name, enum cct_cel_encoding *enc)
     return 0;
 }
 
-static int write_one(const char *path, enum cct_log_format fmt, uint64_t start, uint64_t count,
-                     enum cct_cel_encoding enc, int ima_rtmr, FILE *out, uint64_t *recnum)
+struct cel_writer {
+    uint64_t start, count, recnum;
+    enum cct_cel_encoding enc;
+    FILE *out;
+    struct cct_error err;
+    int rc;
+};
+
+/* One event, as the replay sees it (IMA entries in their register file). */
+static int write_event(void *arg, size_t log, const struct cct_event *ev)
 {
-    cct_eventlog *log = NULL;
-    struct cct_event ev;
-    int rc = cli_open_log(path, fmt, &log);
-    if (rc != 0) {
-        return rc;
+    struct cel_writer *w = arg;
+    uint8_t *rec = NULL;
+    size_t n = 0;
+    if (ev->number < w->start || ev->number - w->start >= w->count) {
+        return 0;
     }
-    cct_eventlog_select(log, start, count);
-    int r;
-    while ((r = cct_eventlog_next(log, &ev)) > 0) {
-        struct cct_error err;
-        uint8_t *rec = NULL;
-        size_t n = 0;
-        cct_error_clear(&err);
-        if (ima_rtmr && (ev.format == CCT_LOG_IMA_ASCII || ev.format == CCT_LOG_IMA_BINARY) &&
-            ev.kind == CCT_REG_PCR) {
-            ev.kind = CCT_REG_RTMR;
-        }
-        int e = cct_cel_encode(&ev, *recnum, enc, &rec, &n, &err);
-        if (e < 0) {
-            cli_error(path, &err);
-            cct_eventlog_free(log);
-            return cli_exit_for(e);
-        }
-        size_t w = fwrite(rec, 1, n, out);
-        cct_free(rec);
-        if (w != n) {
-            fprintf(stderr, "cctrusted eventlog: write error\n");
-            cct_eventlog_free(log);
-            return EXIT_ENV;
-        }
-        (*recnum)++;
+    int e = cct_cel_encode(ev, w->recnum, w->enc, &rec, &n, &w->err);
+    if (e < 0) {
+        w->rc = cli_exit_for(e);
+        return 1;
     }
-    if (r < 0) {
-        cli_error(path, cct_eventlog_error(log));
-        rc = cli_exit_for(r);
+    size_t wr = fwrite(rec, 1, n, w->out);
+    cct_free(rec);
+    if (wr != n) {
+        fprintf(stderr, "cctrusted eventlog: write error\n");
+        w->rc = EXIT_ENV;
+        return 1;
     }
-    cct_eventlog_free(log);
-    return rc;
+    w->recnum++;
+    return 0;
 }
 
 int cli_write_cel(char **paths, int n_paths, enum cct_log_format fmt, uint64_t start, uint64_t count,
                   enum cct_cel_encoding enc, int ima_rtmr, FILE *out)
 {
-    uint64_t recnum = 0;
+    struct cct_log_input in[64];
+    struct cct_replay_options o = CCT_REPLAY_OPTIONS_INIT;
+    struct cel_writer w = { start, count, 0, enc, out, { 0 }, EXIT_OK };
+    struct cct_error err;
+    if (n_paths > 64) {
+        fprintf(stderr, "cctrusted eventlog: at most 64 files\n");
+        return EXIT_USAGE;
+    }
+    memset(in, 0, sizeof(in));
     for (int i = 0; i < n_paths; i++) {
-        int rc = write_one(paths[i], fmt, start, count, enc, ima_rtmr, out, &recnum);
-        if (rc != EXIT_OK) {
-            return rc;
+        in[i].path = paths[i];
+        in[i].format = fmt;
+    }
+    o.ima_register = ima_rtmr ? CCT_IMA_REGISTER_RTMR : CCT_IMA_REGISTER_AUTO;
+    int r = cct_logs_foreach(in, (size_t)n_paths, &o, write_event, &w, &err);
+    if (r < 0) {
+        cli_error("eventlog", &err);
+        return cli_exit_for(r);
+    }
+    if (r != 0) {
+        if (w.rc != EXIT_ENV) {
+            cli_error("eventlog", &w.err);
         }
+        return w.rc;
     }
     if (fflush(out) != 0) {
         fprintf(stderr, "cctrusted eventlog: write error\n");

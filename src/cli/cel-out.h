@@ -14,10 +14,11 @@ int cli_cel_output_from_name(const char *name, enum cct_cel_encoding *enc);
 
 /*
  * Convert the events [start, start + count) of each file in paths into one
- * CEL stream (records numbered 0, 1, ... across the files) written to out.
- * ima_rtmr: write IMA list entries as RTMR n (ccmr n + 1) instead of PCR n,
- * for lists a TDX kernel extended into RTMRs. Returns an exit code; errors
- * go to stderr.
+ * CEL stream (records numbered 0, 1, ... across the files) written to out,
+ * in replay order and with the replay's register rules (cct_logs_foreach():
+ * boot logs first; IMA entries in RTMRs when a CCEL is among the files).
+ * ima_rtmr: IMA list entries go to RTMR n (ccmr n + 1) in any case.
+ * Returns an exit code; errors go to stderr.
  */
 int cli_write_cel(char **paths, int n_paths, enum cct_log_format fmt, uint64_t start, uint64_t count,
                   enum cct_cel_encoding enc, int ima_rtmr, FILE *out);

@@ -63,4 +63,16 @@ bool cli_parse_index(const char *cmd, const char *s, uint64_t *out);
 int cli_open_log(const char *path, enum cct_log_format fmt, cct_eventlog **out);
 const char *cli_reg_prefix(enum cct_reg_kind k);
 
+/* event-out.c: one event of `eventlog` (JSON: first = no comma before it). */
+void cli_event_print_text(const struct cct_event *ev);
+void cli_event_print_json(const struct cct_event *ev, int first);
+
+/* replay-out.c: print a replay (JSON: opens the object, the caller closes it). */
+int cli_replay_print(const cct_replay *rp, int json, const struct cct_expected *filt, uint16_t alg);
+/* Compare with expected values, print mismatches and their explanation. Returns an exit code. */
+int cli_replay_compare(const cct_replay *rp, const struct cct_expected *ex, size_t n, const char *label, int live,
+                       int json);
+/* Read a whole file (max bytes); prints the error. 0 or an exit code. */
+int cli_slurp(const char *path, size_t max, uint8_t **out, size_t *len);
+
 #endif

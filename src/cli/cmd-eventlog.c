@@ -15,206 +15,11 @@ static void usage(FILE *f)
                "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json, cel-cbor\n"
                "  --output O  text (default), json, or a Canonical Event Log: cel-tlv, cel-json,\n"
                "              cel-json-systemd, cel-cbor (written to stdout or --out FILE)\n"
-               "  --ima-rtmr  with a cel-* output: IMA entries go to RTMR n (a TDX kernel's list)\n"
+               "  --ima-rtmr  with a cel-* output: IMA entries go to RTMR n (default: when a CCEL is given)\n"
                "  A FILE starting with the ACPI signature \"CCEL\" is shown as a CCEL table.\n"
                "  --start N   first event number to show (0 = the header); default 0\n"
                "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
     fprintf(f, "  without FILE: the live event logs of the platform (see cctrusted --platform)\n");
-}
-
-static const char *check_name(enum cct_digest_check c)
-{
-    switch (c) {
-    case CCT_DIGEST_OK: return "ok";
-    case CCT_DIGEST_OK_ALT: return "ok-variant";
-    case CCT_DIGEST_MISMATCH: return "mismatch";
-    default: return "not-applicable";
-    }
-}
-
-static void type_str(uint32_t type, char *buf, size_t len)
-{
-    const char *n = cct_event_type_name(type);
-    if (n) {
-        snprintf(buf, len, "%s", n);
-    } else {
-        snprintf(buf, len, "UNKNOWN");
-    }
-}
-
-static int is_ima(const struct cct_event *ev)
-{
-    return ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY;
-}
-
-static int is_cel(const struct cct_event *ev)
-{
-    return ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR;
-}
-
-static const char *cel_content_name(uint32_t t)
-{
-    switch (t) {
-    case CCT_CEL_MGT: return "cel_mgt";
-    case CCT_CEL_PCCLIENT_STD: return "pcclient_std";
-    case CCT_CEL_IMA_TEMPLATE: return "ima_template";
-    case CCT_CEL_IMA_TLV: return "ima_tlv";
-    case CCT_CEL_SYSTEMD: return "systemd";
-    case CCT_CEL_COS: return "cos";
-    default: return "unknown";
-    }
-}
-
-static void print_ima_text(const struct cct_event *ev)
-{
-    printf("Template          : %.*s\n", (int)ev->ima_template_len, ev->ima_template);
-    if (ev->ima_file_digest) {
-        printf("File digest       : %.*s:", (int)ev->ima_file_alg_name_len, ev->ima_file_alg_name);
-        for (size_t i = 0; i < ev->ima_file_digest_len; i++) {
-            printf("%02x", ev->ima_file_digest[i]);
-        }
-        printf("\n");
-    }
-    if (ev->ima_file_name) {
-        printf("File name         : ");
-        for (size_t i = 0; i < ev->ima_file_name_len; i++) {
-            unsigned char c = (unsigned char)ev->ima_file_name[i];
-            putchar(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        printf("\n");
-    }
-    if (ev->flags & CCT_EVENT_F_IMA_VIOLATION) {
-        printf("Violation         : yes (replayed as all-0xFF)\n");
-    }
-}
-
-static void print_ima_json(const struct cct_event *ev)
-{
-    char buf[512];
-    snprintf(buf, sizeof(buf), "%.*s", (int)ev->ima_template_len, ev->ima_template);
-    printf(",\"ima\":{\"template\":");
-    cli_json_str(stdout, buf);
-    if (ev->ima_file_digest) {
-        snprintf(buf, sizeof(buf), "%.*s", (int)ev->ima_file_alg_name_len, ev->ima_file_alg_name);
-        printf(",\"file_alg\":");
-        cli_json_str(stdout, buf);
-        printf(",\"file_digest\":");
-        cli_json_hex(stdout, ev->ima_file_digest, ev->ima_file_digest_len);
-    }
-    if (ev->ima_file_name) {
-        char *nm = malloc(ev->ima_file_name_len + 1);
-        if (nm) {
-            for (size_t i = 0; i < ev->ima_file_name_len; i++) {
-                nm[i] = ev->ima_file_name[i] ? ev->ima_file_name[i] : '?';
-            }
-            nm[ev->ima_file_name_len] = 0;
-            printf(",\"file_name\":");
-            cli_json_str(stdout, nm);
-            free(nm);
-        }
-    }
-    printf(",\"violation\":%s}", (ev->flags & CCT_EVENT_F_IMA_VIOLATION) ? "true" : "false");
-}
-
-static void print_text(const struct cct_event *ev)
-{
-    char tn[64];
-    type_str(ev->type, tn, sizeof(tn));
-    printf("------------------------------ Event %" PRIu64 " (offset 0x%" PRIx64 ", %" PRIu64 " bytes) ------------------------------\n",
-           ev->number, ev->offset, ev->length);
-    if (ev->format == CCT_LOG_CCEL) {
-        printf("Register          : %s%u (CC MR index %u)\n", cli_reg_prefix(ev->kind), ev->index, ev->index_logged);
-    } else {
-        printf("Register          : %s%u\n", cli_reg_prefix(ev->kind), ev->index);
-    }
-    if (is_cel(ev)) {
-        printf("CEL recnum        : %" PRIu64 "\n", ev->cel_recnum);
-        printf("CEL content type  : %u (%s)\n", ev->cel_content_type, cel_content_name(ev->cel_content_type));
-    }
-    if (is_ima(ev) || ev->ima_template) {
-        print_ima_text(ev);
-    } else if (!is_cel(ev) || ev->cel_content_type == CCT_CEL_PCCLIENT_STD) {
-        printf("Type              : 0x%X (%s)\n", ev->type, tn);
-    }
-    for (size_t i = 0; i < ev->n_digests; i++) {
-        const char *an = cct_alg_name(ev->digests[i].alg);
-        printf("Algorithm_id[%zu]   : %u (%s)\n", i, ev->digests[i].alg, an ? an : "unknown");
-        printf("Digest[%zu]:\n", i);
-        cli_hexdump(stdout, ev->digests[i].bytes, ev->digests[i].size, "  ");
-    }
-    printf("%s (%zu bytes):\n", is_ima(ev) ? "Template data" : "Event", ev->data_len);
-    cli_hexdump(stdout, ev->data, ev->data_len, "  ");
-    char *dec = NULL;
-    struct cct_error err;
-    cct_error_clear(&err);
-    int r = (is_ima(ev) || (is_cel(ev) && ev->cel_content_type != CCT_CEL_PCCLIENT_STD))
-                ? 0
-                : cct_event_decode(ev, CCT_DECODE_TEXT, &dec, &err);
-    if (dec && dec[0]) {
-        printf("Decoded:\n%s", dec);
-    }
-    if (r < 0) {
-        printf("Decode warning    : %s\n", err.message);
-    }
-    cct_free(dec);
-    enum cct_digest_check c;
-    int literal = 0;
-    if (cct_event_check_digest(ev, &c, &literal) == 0 && c != CCT_DIGEST_NOT_CHECKED) {
-        printf("Digest check      : %s\n", check_name(c));
-    }
-}
-
-static void print_json(const struct cct_event *ev, int first)
-{
-    char tn[64];
-    type_str(ev->type, tn, sizeof(tn));
-    if (is_ima(ev) || ev->ima_template) {
-        snprintf(tn, sizeof(tn), "IMA");
-    } else if (is_cel(ev) && ev->cel_content_type != CCT_CEL_PCCLIENT_STD) {
-        snprintf(tn, sizeof(tn), "CEL_%s", cel_content_name(ev->cel_content_type));
-    }
-    printf("%s\n    {\"number\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64, first ? "" : ",", ev->number,
-           ev->offset, ev->length);
-    printf(",\"register\":\"%s\",\"index\":%u,\"index_logged\":%u", ev->kind == CCT_REG_RTMR ? "rtmr" : ev->kind == CCT_REG_MRTD ? "mrtd" : "pcr",
-           ev->index, ev->index_logged);
-    printf(",\"type\":%u,\"type_name\":\"%s\",\"digests\":[", ev->type, tn);
-    for (size_t i = 0; i < ev->n_digests; i++) {
-        const char *an = cct_alg_name(ev->digests[i].alg);
-        printf("%s{\"alg\":", i ? "," : "");
-        if (an) {
-            printf("\"%s\"", an);
-        } else {
-            printf("\"0x%04x\"", ev->digests[i].alg);
-        }
-        printf(",\"digest\":");
-        cli_json_hex(stdout, ev->digests[i].bytes, ev->digests[i].size);
-        printf("}");
-    }
-    printf("],\"data\":");
-    cli_json_hex(stdout, ev->data, ev->data_len);
-    if (is_ima(ev) || ev->ima_template) {
-        print_ima_json(ev);
-    }
-    if (is_cel(ev)) {
-        printf(",\"cel\":{\"recnum\":%" PRIu64 ",\"content_type\":%u,\"content_type_name\":\"%s\"}", ev->cel_recnum,
-               ev->cel_content_type, cel_content_name(ev->cel_content_type));
-    }
-    char *dec = NULL;
-    struct cct_error err;
-    cct_error_clear(&err);
-    int r = (is_ima(ev) || (is_cel(ev) && ev->cel_content_type != CCT_CEL_PCCLIENT_STD))
-                ? 0
-                : cct_event_decode(ev, CCT_DECODE_JSON, &dec, &err);
-    printf(",\"decoded\":%s", dec && dec[0] ? dec : "{}");
-    if (r < 0) {
-        printf(",\"decode_warning\":");
-        cli_json_str(stdout, err.message);
-    }
-    cct_free(dec);
-    enum cct_digest_check c = CCT_DIGEST_NOT_CHECKED;
-    int literal = 0;
-    cct_event_check_digest(ev, &c, &literal);
-    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"}", literal ? "true" : "false", check_name(c));
 }
 
 static int too_big(struct cct_error *err)
@@ -302,6 +107,34 @@ static int dump_ccel_table(const char *path, int json, int first_file)
     return EXIT_OK;
 }
 
+/* After the events: count, padding and the SpecID header. */
+static void print_summary(const cct_eventlog *log, const struct cct_specid *sid, uint64_t n, int json)
+{
+    if (!json) {
+        printf("==> %" PRIu64 " events shown", n);
+        if (cct_eventlog_padding(log)) {
+            printf(", log ended by %" PRIu64 " bytes of padding", cct_eventlog_padding(log));
+        }
+        printf("\n");
+        return;
+    }
+    printf("\n  ],\"count\":%" PRIu64 ",\"padding\":%" PRIu64, n, cct_eventlog_padding(log));
+    if (sid == NULL) {
+        return;
+    }
+    printf(",\"specid\":{\"platform_class\":%u,\"version\":\"%u.%u\",\"errata\":%u,\"uintn_size\":%u,"
+           "\"algorithms\":[",
+           sid->platform_class, sid->version_major, sid->version_minor, sid->errata, sid->uintn_size);
+    for (size_t i = 0; i < sid->n_algs; i++) {
+        const char *an = cct_alg_name(sid->algs[i]);
+        printf("%s{\"alg\":\"%s\",\"id\":%u,\"size\":%u}", i ? "," : "", an ? an : "unknown", sid->algs[i],
+               sid->sizes[i]);
+    }
+    printf("],\"vendor_info\":");
+    cli_json_hex(stdout, sid->vendor_info, sid->vendor_info_len);
+    printf("}");
+}
+
 static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, uint64_t count, int json,
                     int first_file)
 {
@@ -340,9 +173,9 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
             have_sid = 1;
         }
         if (json) {
-            print_json(&ev, first);
+            cli_event_print_json(&ev, first);
         } else {
-            print_text(&ev);
+            cli_event_print_text(&ev);
         }
         first = 0;
         n++;
@@ -350,26 +183,7 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
     if (!have_sid && cct_eventlog_specid(log, &sid) == 0) {
         have_sid = 1;
     }
-    if (json) {
-        printf("\n  ],\"count\":%" PRIu64 ",\"padding\":%" PRIu64, n, cct_eventlog_padding(log));
-        if (have_sid) {
-            printf(",\"specid\":{\"platform_class\":%u,\"version\":\"%u.%u\",\"errata\":%u,\"uintn_size\":%u,\"algorithms\":[",
-                   sid.platform_class, sid.version_major, sid.version_minor, sid.errata, sid.uintn_size);
-            for (size_t i = 0; i < sid.n_algs; i++) {
-                const char *an = cct_alg_name(sid.algs[i]);
-                printf("%s{\"alg\":\"%s\",\"id\":%u,\"size\":%u}", i ? "," : "", an ? an : "unknown", sid.algs[i], sid.sizes[i]);
-            }
-            printf("],\"vendor_info\":");
-            cli_json_hex(stdout, sid.vendor_info, sid.vendor_info_len);
-            printf("}");
-        }
-    } else {
-        printf("==> %" PRIu64 " events shown", n);
-        if (cct_eventlog_padding(log)) {
-            printf(", log ended by %" PRIu64 " bytes of padding", cct_eventlog_padding(log));
-        }
-        printf("\n");
-    }
+    print_summary(log, have_sid ? &sid : NULL, n, json);
     if (r < 0) {
         cli_error(path, cct_eventlog_error(log));
         if (json) {
@@ -421,6 +235,64 @@ static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, in
     return worst;
 }
 
+struct args {
+    int json, cel, ima_rtmr;
+    enum cct_cel_encoding cel_enc;
+    const char *out_path;
+    uint64_t start, count;
+    enum cct_log_format fmt;
+};
+
+static int parse_opt(int c, struct args *a)
+{
+    switch (c) {
+    case 'j': a->json = 1; return EXIT_OK;
+    case 's':
+    case 'c':
+        if (!cli_parse_u64(optarg, c == 's' ? &a->start : &a->count)) {
+            fprintf(stderr, "cctrusted eventlog: --%s needs a non-negative number\n", c == 's' ? "start" : "count");
+            return EXIT_USAGE;
+        }
+        return EXIT_OK;
+    case 'f':
+        if (cct_log_format_from_name(optarg, &a->fmt) < 0) {
+            fprintf(stderr, "cctrusted eventlog: unknown format '%s'\n", optarg);
+            return EXIT_USAGE;
+        }
+        return EXIT_OK;
+    case 'o':
+        a->json = strcmp(optarg, "json") == 0;
+        a->cel = cli_cel_output_from_name(optarg, &a->cel_enc);
+        if (!a->json && !a->cel && strcmp(optarg, "text") != 0) {
+            fprintf(stderr, "cctrusted eventlog: unknown output '%s'\n", optarg);
+            return EXIT_USAGE;
+        }
+        return EXIT_OK;
+    case 'O': a->out_path = optarg; return EXIT_OK;
+    case 'R': a->ima_rtmr = 1; return EXIT_OK;
+    case 'h': usage(stdout); return -1;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+}
+
+static int write_cel(const struct args *a, char **files, int n)
+{
+    if (n == 0) {
+        fprintf(stderr, "cctrusted eventlog: --output %s needs FILE arguments\n", "cel-*");
+        return EXIT_USAGE;
+    }
+    FILE *o = a->out_path ? fopen(a->out_path, "wbe") : stdout;
+    if (o == NULL) {
+        perror(a->out_path);
+        return EXIT_ENV;
+    }
+    int rc = cli_write_cel(files, n, a->fmt, a->start, a->count, a->cel_enc, a->ima_rtmr, o);
+    if (o != stdout && fclose(o) != 0 && rc == EXIT_OK) {
+        rc = EXIT_ENV;
+    }
+    return rc;
+}
+
 int cmd_eventlog(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -430,81 +302,36 @@ int cmd_eventlog(int argc, char **argv)
         { "ima-rtmr", no_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },    { NULL, 0, NULL, 0 },
     };
-    int json = 0, c, cel = 0, ima_rtmr = 0;
-    enum cct_cel_encoding cel_enc = CCT_CEL_ENC_TLV;
-    const char *out_path = NULL;
-    uint64_t start = 0, count = CCT_COUNT_ALL;
-    enum cct_log_format fmt = CCT_LOG_AUTO;
+    struct args a = { 0, 0, 0, CCT_CEL_ENC_TLV, NULL, 0, CCT_COUNT_ALL, CCT_LOG_AUTO };
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "js:c:f:o:O:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'j': json = 1; break;
-        case 's':
-            if (!cli_parse_u64(optarg, &start)) {
-                fprintf(stderr, "cctrusted eventlog: --start needs a non-negative number\n");
-                return EXIT_USAGE;
-            }
-            break;
-        case 'c':
-            if (!cli_parse_u64(optarg, &count)) {
-                fprintf(stderr, "cctrusted eventlog: --count needs a non-negative number\n");
-                return EXIT_USAGE;
-            }
-            break;
-        case 'f':
-            if (cct_log_format_from_name(optarg, &fmt) < 0) {
-                fprintf(stderr, "cctrusted eventlog: unknown format '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'o':
-            json = strcmp(optarg, "json") == 0;
-            cel = cli_cel_output_from_name(optarg, &cel_enc);
-            if (!json && !cel && strcmp(optarg, "text") != 0) {
-                fprintf(stderr, "cctrusted eventlog: unknown output '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'O': out_path = optarg; break;
-        case 'R': ima_rtmr = 1; break;
-        case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        int rc = parse_opt(c, &a);
+        if (rc != EXIT_OK) {
+            return rc == -1 ? EXIT_OK : rc;
         }
     }
-    if (cel) {
-        if (optind >= argc) {
-            fprintf(stderr, "cctrusted eventlog: --output %s needs FILE arguments\n", "cel-*");
-            return EXIT_USAGE;
-        }
-        FILE *o = out_path ? fopen(out_path, "wbe") : stdout;
-        if (o == NULL) {
-            perror(out_path);
-            return EXIT_ENV;
-        }
-        int rc = cli_write_cel(argv + optind, argc - optind, fmt, start, count, cel_enc, ima_rtmr, o);
-        if (o != stdout && fclose(o) != 0 && rc == EXIT_OK) {
-            rc = EXIT_ENV;
-        }
-        return rc;
+    if (a.cel) {
+        return write_cel(&a, argv + optind, argc - optind);
     }
-    if (out_path != NULL) {
+    if (a.out_path != NULL) {
         fprintf(stderr, "cctrusted eventlog: --out needs a cel-* --output\n");
         return EXIT_USAGE;
     }
     if (optind >= argc) {
-        return dump_live(fmt, start, count, json);
+        return dump_live(a.fmt, a.start, a.count, a.json);
     }
     int worst = EXIT_OK;
-    if (json) {
+    if (a.json) {
         printf("{\"logs\":[");
     }
     for (int i = optind; i < argc; i++) {
-        int rc = dump_one(argv[i], fmt, start, count, json, i == optind);
+        int rc = dump_one(argv[i], a.fmt, a.start, a.count, a.json, i == optind);
         if (rc > worst) {
             worst = rc;
         }
     }
-    if (json) {
+    if (a.json) {
         printf("\n]}\n");
     }
     return worst;

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "cli.h"
 
 static void usage(FILE *f)
@@ -13,18 +11,6 @@ static void usage(FILE *f)
     fprintf(f, "usage: cctrusted [--platform P] extend --index N (--digest HEX | --data STRING) [--json]\n"
                "  --digest HEX   digest of the platform's default algorithm size\n"
                "  --data STRING  extend H(STRING) with the default algorithm (no trailing newline)\n");
-}
-
-/* H(data) with the platform's default algorithm. */
-static int hash_data(uint16_t alg, const char *data, uint8_t *out, size_t *len)
-{
-    const char *name = alg == CCT_ALG_SM3_256 ? "SM3" : cct_alg_name(alg);
-    EVP_MD *md = name ? EVP_MD_fetch(NULL, name, NULL) : NULL;
-    unsigned int n = 0;
-    int ok = md != NULL && EVP_Digest(data, strlen(data), out, &n, md, NULL) == 1;
-    EVP_MD_free(md);
-    *len = n;
-    return ok ? 0 : -1;
 }
 
 static void show(const char *label, const struct cct_measurement *m, int json)
@@ -36,6 +22,26 @@ static void show(const char *label, const struct cct_measurement *m, int json)
         printf("%-7s ", label);
         cli_hex(stdout, m->digest, m->size);
         printf("\n");
+    }
+}
+
+static void print_result(cct_context *ctx, uint32_t index, uint16_t alg, const uint8_t *digest, size_t dlen,
+                         const struct cct_measurement *before, const struct cct_measurement *after, int json)
+{
+    if (json) {
+        printf("{\"platform\":\"%s\",\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":",
+               cct_platform_name(cct_context_platform(ctx)), index, after->kind == CCT_REG_RTMR ? "rtmr" : "pcr",
+               cct_alg_name(alg));
+        cli_json_hex(stdout, digest, dlen);
+    } else {
+        printf("extended %s%u (%s) with ", cli_reg_prefix(after->kind), index, cct_alg_name(alg));
+        cli_hex(stdout, digest, dlen);
+        printf("\n");
+    }
+    show("before", before, json);
+    show("after", after, json);
+    if (json) {
+        printf("}\n");
     }
 }
 
@@ -83,22 +89,18 @@ int cmd_extend(int argc, char **argv)
         rc = cli_ctx_fail("extend", ctx, r);
         goto out;
     }
-    if (digest_hex != NULL) {
-        if (cli_parse_hex(digest_hex, digest, sizeof(digest), &dlen) < 0 ||
-            dlen != cct_alg_digest_size(alg)) {
-            fprintf(stderr, "cctrusted extend: --digest needs %zu bytes of hex (%s)\n",
-                    cct_alg_digest_size(alg), cct_alg_name(alg));
-            rc = EXIT_USAGE;
-            goto out;
-        }
-    } else if (hash_data(alg, data, digest, &dlen) < 0) {
-        fprintf(stderr, "cctrusted extend: cannot hash with %s\n", cct_alg_name(alg));
-        rc = EXIT_ENV;
+    if (digest_hex != NULL && (cli_parse_hex(digest_hex, digest, sizeof(digest), &dlen) < 0 ||
+                               dlen != cct_alg_digest_size(alg))) {
+        fprintf(stderr, "cctrusted extend: --digest needs %zu bytes of hex (%s)\n", cct_alg_digest_size(alg),
+                cct_alg_name(alg));
+        rc = EXIT_USAGE;
         goto out;
     }
     r = cct_get_measurement(ctx, (uint32_t)index, alg, &before);
-    if (r == 0) {
-        r = cct_extend(ctx, (uint32_t)index, digest, dlen, (const uint8_t *)data, data ? strlen(data) : 0);
+    if (r == 0 && digest_hex != NULL) {
+        r = cct_extend(ctx, (uint32_t)index, digest, dlen, NULL, 0);
+    } else if (r == 0) {
+        r = cct_extend_data(ctx, (uint32_t)index, (const uint8_t *)data, strlen(data), digest, &dlen);
     }
     if (r == 0) {
         r = cct_get_measurement(ctx, (uint32_t)index, alg, &after);
@@ -107,21 +109,7 @@ int cmd_extend(int argc, char **argv)
         rc = cli_ctx_fail("extend", ctx, r);
         goto out;
     }
-    if (json) {
-        printf("{\"platform\":\"%s\",\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":",
-               cct_platform_name(cct_context_platform(ctx)), (unsigned)index,
-               after.kind == CCT_REG_RTMR ? "rtmr" : "pcr", cct_alg_name(alg));
-        cli_json_hex(stdout, digest, dlen);
-    } else {
-        printf("extended %s%u (%s) with ", cli_reg_prefix(after.kind), (unsigned)index, cct_alg_name(alg));
-        cli_hex(stdout, digest, dlen);
-        printf("\n");
-    }
-    show("before", &before, json);
-    show("after", &after, json);
-    if (json) {
-        printf("}\n");
-    }
+    print_result(ctx, (uint32_t)index, alg, digest, dlen, &before, &after, json);
 out:
     cct_close(ctx);
     return rc;

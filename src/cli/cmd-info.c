@@ -45,19 +45,13 @@ static int describe(cct_context *ctx, int json)
     if (r == 0) {
         r = cct_get_log_sources(ctx, src, CCT_MAX_LOG_SOURCES, &n);
     }
+    uint16_t banks[CCT_MAX_DIGESTS];
+    size_t nb = 0;
+    if (r == 0) {
+        r = cct_get_banks(ctx, 0, banks, CCT_MAX_DIGESTS, &nb);
+    }
     if (r < 0) {
         return cli_ctx_fail("info", ctx, r);
-    }
-    /* Which banks answer: try each known algorithm on register 0. */
-    static const uint16_t algs[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512,
-                                     CCT_ALG_SM3_256 };
-    uint16_t banks[8];
-    size_t nb = 0;
-    for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
-        struct cct_measurement m;
-        if (cct_get_measurement(ctx, 0, algs[i], &m) == 0) {
-            banks[nb++] = algs[i];
-        }
     }
     if (json) {
         printf(",\"default_algorithm\":\"%s\",\"measurement_count\":%u,\"banks\":[", cct_alg_name(alg),

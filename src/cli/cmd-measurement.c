@@ -22,7 +22,13 @@ static const char *kind_name(enum cct_reg_kind k)
     }
 }
 
-int cmd_measurement(int argc, char **argv)
+struct args {
+    int json, have_index;
+    uint64_t index;
+    uint16_t alg;
+};
+
+static int parse_args(int argc, char **argv, struct args *a)
 {
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },
@@ -31,29 +37,25 @@ int cmd_measurement(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    static const uint16_t algs[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512,
-                                     CCT_ALG_SM3_256 };
-    int json = 0, c, have_index = 0;
-    uint64_t index = 0;
-    uint16_t alg = 0;
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "ji:a:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'j': json = 1; break;
+        case 'j': a->json = 1; break;
         case 'i':
-            if (!cli_parse_index("measurement", optarg, &index)) {
+            if (!cli_parse_index("measurement", optarg, &a->index)) {
                 return EXIT_USAGE;
             }
-            have_index = 1;
+            a->have_index = 1;
             break;
         case 'a':
-            alg = cct_alg_from_name(optarg);
-            if (alg == CCT_ALG_ERROR) {
+            a->alg = cct_alg_from_name(optarg);
+            if (a->alg == CCT_ALG_ERROR) {
                 fprintf(stderr, "cctrusted measurement: unknown algorithm '%s'\n", optarg);
                 return EXIT_USAGE;
             }
             break;
-        case 'h': usage(stdout); return EXIT_OK;
+        case 'h': usage(stdout); return -1;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
@@ -61,8 +63,62 @@ int cmd_measurement(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    return EXIT_OK;
+}
+
+static void print_one(const struct cct_measurement *m, int json, size_t shown)
+{
+    if (json) {
+        printf("%s\n  {\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":", shown ? "," : "", m->index,
+               kind_name(m->kind), cct_alg_name(m->alg));
+        cli_json_hex(stdout, m->digest, m->size);
+        printf("}");
+    } else {
+        char name[16];
+        snprintf(name, sizeof(name), "%s%u", cli_reg_prefix(m->kind), m->index);
+        printf("%-7s %-7s ", name, cct_alg_name(m->alg));
+        cli_hex(stdout, m->digest, m->size);
+        printf("\n");
+    }
+}
+
+/* Every selected register of every selected bank; returns an exit code. */
+static int print_all(cct_context *ctx, const struct args *a, uint32_t count, size_t *shown)
+{
+    uint16_t banks[CCT_MAX_DIGESTS];
+    size_t nb = 0;
+    uint32_t first = a->have_index ? (uint32_t)a->index : 0, end = a->have_index ? first + 1 : count;
+    int r = cct_get_banks(ctx, first, banks, CCT_MAX_DIGESTS, &nb);
+    if (r == 0 && a->alg != 0) {
+        banks[0] = a->alg; /* a bank the platform lacks is reported by the read below */
+        nb = 1;
+    }
+    for (size_t b = 0; r == 0 && b < nb; b++) {
+        for (uint32_t i = first; r == 0 && i < end; i++) {
+            struct cct_measurement m;
+            r = cct_get_measurement(ctx, i, banks[b], &m);
+            if (r == 0) {
+                print_one(&m, a->json, (*shown)++);
+            }
+        }
+    }
+    if (r == CCT_ENOTFOUND) {
+        /* A bank asked for by name that the platform lacks is a usage error. */
+        cli_error("measurement", cct_context_error(ctx));
+        return EXIT_USAGE;
+    }
+    return r < 0 ? cli_ctx_fail("measurement", ctx, r) : EXIT_OK;
+}
+
+int cmd_measurement(int argc, char **argv)
+{
+    struct args a = { 0, 0, 0, 0 };
+    int rc = parse_args(argc, argv, &a);
+    if (rc != EXIT_OK) {
+        return rc == -1 ? EXIT_OK : rc;
+    }
     cct_context *ctx = NULL;
-    int rc = cli_open_ctx("measurement", &ctx);
+    rc = cli_open_ctx("measurement", &ctx);
     if (rc != EXIT_OK) {
         return rc;
     }
@@ -74,58 +130,21 @@ int cmd_measurement(int argc, char **argv)
     }
     if (r < 0) {
         rc = cli_ctx_fail("measurement", ctx, r);
-        cct_close(ctx);
-        return rc;
-    }
-    if (have_index && index >= count) {
+    } else if (a.have_index && a.index >= count) {
         fprintf(stderr, "cctrusted measurement: register %llu does not exist (0-%u)\n",
-                (unsigned long long)index, count - 1);
-        cct_close(ctx);
-        return EXIT_USAGE;
+                (unsigned long long)a.index, count - 1);
+        rc = EXIT_USAGE;
     }
-    if (json) {
+    size_t shown = 0;
+    if (rc == EXIT_OK && a.json) {
         printf("{\"platform\":\"%s\",\"default_algorithm\":\"%s\",\"registers\":[",
                cct_platform_name(cct_context_platform(ctx)), cct_alg_name(def));
     }
-    size_t shown = 0;
-    for (size_t a = 0; a < sizeof(algs) / sizeof(algs[0]) && rc == EXIT_OK; a++) {
-        if (alg != 0 && algs[a] != alg) {
-            continue;
+    if (rc == EXIT_OK) {
+        rc = print_all(ctx, &a, count, &shown);
+        if (a.json) {
+            printf("\n]}\n");
         }
-        for (uint32_t i = have_index ? (uint32_t)index : 0; i < (have_index ? (uint32_t)index + 1 : count);
-             i++) {
-            struct cct_measurement m;
-            r = cct_get_measurement(ctx, i, algs[a], &m);
-            if (r == CCT_ENOTFOUND && alg == 0) {
-                break; /* bank not present on this platform */
-            }
-            if (r < 0) {
-                /* A bank asked for by name that the platform lacks is a usage error. */
-                if (r == CCT_ENOTFOUND) {
-                    cli_error("measurement", cct_context_error(ctx));
-                    rc = EXIT_USAGE;
-                } else {
-                    rc = cli_ctx_fail("measurement", ctx, r);
-                }
-                break;
-            }
-            if (json) {
-                printf("%s\n  {\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":", shown ? "," : "",
-                       m.index, kind_name(m.kind), cct_alg_name(m.alg));
-                cli_json_hex(stdout, m.digest, m.size);
-                printf("}");
-            } else {
-                char name[16];
-                snprintf(name, sizeof(name), "%s%u", cli_reg_prefix(m.kind), m.index);
-                printf("%-7s %-7s ", name, cct_alg_name(m.alg));
-                cli_hex(stdout, m.digest, m.size);
-                printf("\n");
-            }
-            shown++;
-        }
-    }
-    if (json) {
-        printf("\n]}\n");
     }
     if (rc == EXIT_OK && shown == 0) {
         fprintf(stderr, "cctrusted measurement: no register matched\n");

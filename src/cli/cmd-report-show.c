@@ -232,6 +232,8 @@ static int show_snp(struct emit *e, const uint8_t *p, size_t n)
     emit_begin(e, NULL);
     emit_str(e, "type", "snp");
     show_snp_fields(e, &s);
+    emit_uint(e, "report_size", CCT_SNP_REPORT_SIZE);
+    emit_uint(e, "trailing_bytes", s.trailing);
     return 0;
 }
 
@@ -335,6 +337,8 @@ static const char *cose_alg_name(int alg)
     case -36: return "ES512";
     case -37: return "PS256";
     case 5: return "HMAC-256";
+    case 6: return "HMAC-384";
+    case 7: return "HMAC-512";
     default: return "other";
     }
 }
@@ -354,6 +358,7 @@ static int show_cca(struct emit *e, const uint8_t *p, size_t n)
     emit_uint(e, "collection_tag", t.collection_tag);
     if (t.has_platform) {
         emit_begin(e, "platform");
+        emit_str(e, "cose", t.platform.cose_tag == 17 ? "COSE_Mac0" : "COSE_Sign1");
         emit_str(e, "cose_alg", cose_alg_name(t.platform.alg));
         if (t.platform_profile) {
             emit_strn(e, "profile", t.platform_profile, t.platform_profile_len);

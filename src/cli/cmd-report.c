@@ -48,38 +48,113 @@ static int write_with_suffix(const char *base, const char *suffix, const uint8_t
     return write_file(name, p, n);
 }
 
-int cmd_report(int argc, char **argv)
+/* The pieces of a report and where they were written. */
+struct parts {
+    const uint8_t *body, *aux, *key, *rd;
+    size_t len, aux_len, key_len, rd_len;
+    const char *prov, *out;
+    int tpm;
+    char aux_name[4096], key_name[4096];
+};
+
+static int write_outputs(struct parts *p)
 {
-    if (argc >= 2 && strcmp(argv[1], "show") == 0) {
-        return cmd_report_show(argc, argv);
+    int rc = write_file(p->out, p->body, p->len);
+    if (rc == EXIT_OK && p->aux != NULL) {
+        rc = write_with_suffix(p->out, p->tpm ? ".sig" : ".aux", p->aux, p->aux_len, p->aux_name,
+                               sizeof(p->aux_name));
     }
+    if (rc == EXIT_OK && p->key != NULL) {
+        rc = write_with_suffix(p->out, p->tpm ? ".ak" : ".key", p->key, p->key_len, p->key_name,
+                               sizeof(p->key_name));
+    }
+    return rc;
+}
+
+static void print_json(cct_context *ctx, const struct parts *p)
+{
+    const char *aux_label = p->tpm ? "signature" : "aux", *key_label = p->tpm ? "ak_public" : "key";
+    printf("{\"platform\":\"%s\",\"provider\":", cct_platform_name(cct_context_platform(ctx)));
+    cli_json_str(stdout, p->prov);
+    printf(",\"reportdata\":");
+    cli_json_hex(stdout, p->rd, p->rd_len);
+    printf(",\"report\":");
+    cli_json_hex(stdout, p->body, p->len);
+    if (p->aux) {
+        printf(",\"%s\":", aux_label);
+        cli_json_hex(stdout, p->aux, p->aux_len);
+    }
+    if (p->key) {
+        printf(",\"%s\":", key_label);
+        cli_json_hex(stdout, p->key, p->key_len);
+    }
+    if (p->out) {
+        printf(",\"files\":{\"report\":");
+        cli_json_str(stdout, p->out);
+        if (p->aux_name[0]) {
+            printf(",\"%s\":", aux_label);
+            cli_json_str(stdout, p->aux_name);
+        }
+        if (p->key_name[0]) {
+            printf(",\"%s\":", key_label);
+            cli_json_str(stdout, p->key_name);
+        }
+        printf("}");
+    }
+    printf("}\n");
+}
+
+static void print_text(const struct parts *p)
+{
+    printf("provider: %s\nreportdata (%zu bytes): ", p->prov, p->rd_len);
+    cli_hex(stdout, p->rd, p->rd_len);
+    printf("\nreport: %zu bytes%s%s\n", p->len, p->out ? " -> " : "", p->out ? p->out : "");
+    if (p->aux) {
+        printf("%s: %zu bytes%s%s\n", p->tpm ? "signature (TPMT_SIGNATURE)" : "aux", p->aux_len,
+               p->aux_name[0] ? " -> " : "", p->aux_name);
+    }
+    if (p->key) {
+        printf("%s: %zu bytes%s%s\n", p->tpm ? "AK public (TPMT_PUBLIC)" : "key", p->key_len,
+               p->key_name[0] ? " -> " : "", p->key_name);
+    }
+    if (p->out == NULL) {
+        cli_hexdump(stdout, p->body, p->len, "  ");
+    }
+}
+
+struct args {
+    uint8_t nonce[MAX_INPUT], data[MAX_INPUT];
+    size_t nonce_len, data_len;
+    const char *out;
+    int json;
+};
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },       { "nonce", required_argument, NULL, 'n' },
         { "data", required_argument, NULL, 'd' }, { "out", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
     };
-    static uint8_t nonce[MAX_INPUT], data[MAX_INPUT];
-    size_t nonce_len = 0, data_len = 0;
-    const char *out = NULL;
-    int json = 0, c;
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "jn:d:o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'j': json = 1; break;
+        case 'j': a->json = 1; break;
         case 'n':
-            if (cli_parse_hex(optarg, nonce, sizeof(nonce), &nonce_len) < 0) {
+            if (cli_parse_hex(optarg, a->nonce, sizeof(a->nonce), &a->nonce_len) < 0) {
                 fprintf(stderr, "cctrusted report: --nonce needs hex (at most %d bytes)\n", MAX_INPUT);
                 return EXIT_USAGE;
             }
             break;
         case 'd':
-            if (cli_parse_hex(optarg, data, sizeof(data), &data_len) < 0) {
+            if (cli_parse_hex(optarg, a->data, sizeof(a->data), &a->data_len) < 0) {
                 fprintf(stderr, "cctrusted report: --data needs hex (at most %d bytes)\n", MAX_INPUT);
                 return EXIT_USAGE;
             }
             break;
-        case 'o': out = optarg; break;
-        case 'h': usage(stdout); return EXIT_OK;
+        case 'o': a->out = optarg; break;
+        case 'h': usage(stdout); return -1;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
@@ -87,16 +162,30 @@ int cmd_report(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    return EXIT_OK;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "show") == 0) {
+        return cmd_report_show(argc, argv);
+    }
+    static struct args a;
+    memset(&a, 0, sizeof(a));
+    int rc = parse_args(argc, argv, &a);
+    if (rc != EXIT_OK) {
+        return rc == -1 ? EXIT_OK : rc;
+    }
     cct_context *ctx = NULL;
-    int rc = cli_open_ctx("report", &ctx);
+    rc = cli_open_ctx("report", &ctx);
     if (rc != EXIT_OK) {
         return rc;
     }
     struct cct_report_request req = CCT_REPORT_REQUEST_INIT;
-    req.nonce = nonce;
-    req.nonce_len = nonce_len;
-    req.user_data = data;
-    req.user_data_len = data_len;
+    req.nonce = a.nonce;
+    req.nonce_len = a.nonce_len;
+    req.user_data = a.data;
+    req.user_data_len = a.data_len;
     cct_report *rep = NULL;
     int r = cct_get_report(ctx, &req, &rep);
     if (r < 0) {
@@ -104,67 +193,22 @@ int cmd_report(int argc, char **argv)
         cct_close(ctx);
         return rc;
     }
-    size_t len = 0, aux_len = 0, key_len = 0, rd_len = 0;
-    const uint8_t *body = cct_report_data(rep, &len);
-    const uint8_t *aux = cct_report_aux(rep, &aux_len);
-    const uint8_t *key = cct_report_key(rep, &key_len);
-    const uint8_t *rd = cct_report_reportdata(rep, &rd_len);
-    const char *prov = cct_report_provider(rep);
-    int tpm = strcmp(prov, "tpm") == 0;
-    char aux_name[4096] = "", key_name[4096] = "";
-    if (out != NULL) {
-        rc = write_file(out, body, len);
-        if (rc == EXIT_OK && aux != NULL) {
-            rc = write_with_suffix(out, tpm ? ".sig" : ".aux", aux, aux_len, aux_name, sizeof(aux_name));
-        }
-        if (rc == EXIT_OK && key != NULL) {
-            rc = write_with_suffix(out, tpm ? ".ak" : ".key", key, key_len, key_name, sizeof(key_name));
-        }
+    static struct parts p;
+    memset(&p, 0, sizeof(p));
+    p.body = cct_report_data(rep, &p.len);
+    p.aux = cct_report_aux(rep, &p.aux_len);
+    p.key = cct_report_key(rep, &p.key_len);
+    p.rd = cct_report_reportdata(rep, &p.rd_len);
+    p.prov = cct_report_provider(rep);
+    p.tpm = strcmp(p.prov, "tpm") == 0;
+    p.out = a.out;
+    if (p.out != NULL) {
+        rc = write_outputs(&p);
     }
-    if (rc == EXIT_OK && json) {
-        printf("{\"platform\":\"%s\",\"provider\":", cct_platform_name(cct_context_platform(ctx)));
-        cli_json_str(stdout, prov);
-        printf(",\"reportdata\":");
-        cli_json_hex(stdout, rd, rd_len);
-        printf(",\"report\":");
-        cli_json_hex(stdout, body, len);
-        if (aux) {
-            printf(",\"%s\":", tpm ? "signature" : "aux");
-            cli_json_hex(stdout, aux, aux_len);
-        }
-        if (key) {
-            printf(",\"%s\":", tpm ? "ak_public" : "key");
-            cli_json_hex(stdout, key, key_len);
-        }
-        if (out) {
-            printf(",\"files\":{\"report\":");
-            cli_json_str(stdout, out);
-            if (aux_name[0]) {
-                printf(",\"%s\":", tpm ? "signature" : "aux");
-                cli_json_str(stdout, aux_name);
-            }
-            if (key_name[0]) {
-                printf(",\"%s\":", tpm ? "ak_public" : "key");
-                cli_json_str(stdout, key_name);
-            }
-            printf("}");
-        }
-        printf("}\n");
+    if (rc == EXIT_OK && a.json) {
+        print_json(ctx, &p);
     } else if (rc == EXIT_OK) {
-        printf("provider: %s\nreportdata (%zu bytes): ", prov, rd_len);
-        cli_hex(stdout, rd, rd_len);
-        printf("\nreport: %zu bytes%s%s\n", len, out ? " -> " : "", out ? out : "");
-        if (aux) {
-            printf("%s: %zu bytes%s%s\n", tpm ? "signature (TPMT_SIGNATURE)" : "aux", aux_len,
-                   aux_name[0] ? " -> " : "", aux_name);
-        }
-        if (key) {
-            printf("%s: %zu bytes%s%s\n", tpm ? "AK public (TPMT_PUBLIC)" : "key", key_len,
-                   key_name[0] ? " -> " : "", key_name);
-        }
-        if (out == NULL) {
-            cli_hexdump(stdout, body, len, "  ");
-        }
+        print_text(&p);
     }
     cct_report_free(rep);
     cct_close(ctx);

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdarg.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -32,7 +33,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: cctrusted verify [--json] FILE [--certs PEM|DER] [--collateral FILE] [--root PEM]\n"
             "                        [--at TIME] [--nonce HEX] [--signature FILE --ak FILE]\n"
-            "                        [--pcrs FILE | --eventlog FILE...] [--cpak PEM] [--allow-sim]\n"
+            "                        [--pcrs FILE | --eventlog FILE...] [--cpak PEM]\n"
+            "                        [--mac-key FILE] [--allow-sim]\n"
             "  --certs FILE       PCK chain (TDX) or VCEK/VLEK [+ ASK, ARK] (SNP) replacing embedded ones\n"
             "  --collateral FILE  TDX collateral: QuoteCollateralV3 JSON, or (repeatable) PCS TCB Info /\n"
             "                     QE Identity responses and their PEM issuer chain\n"
@@ -46,6 +48,7 @@ static void usage(FILE *f)
             "                     quote's PCR digest; TDX RTMR0-3 compared with the quote\n"
             "  --allow-sim        accept a quote from the simulated platform (never trusted otherwise)\n"
             "  --cpak FILE        CCA: platform attestation key (PEM); PSA: the IAK\n"
+            "  --mac-key FILE     PSA COSE_Mac0 token: the MAC key (raw bytes)\n"
             VERIFY_CONTAINER_USAGE
             "exit: 0 verified, 2 a check failed, 1 usage, 3 environment\n");
 }
@@ -373,11 +376,12 @@ int cmd_verify(int argc, char **argv)
         { "signature", required_argument, NULL, 's' }, { "ak", required_argument, NULL, 'k' },
         { "cpak", required_argument, NULL, 'p' },  { "pcrs", required_argument, NULL, 'P' },
         { "eventlog", required_argument, NULL, 'e' }, { "help", no_argument, NULL, 'h' },
-        { "allow-sim", no_argument, NULL, 'S' }, VERIFY_CONTAINER_LONGOPTS,
+        { "allow-sim", no_argument, NULL, 'S' },   { "mac-key", required_argument, NULL, 'M' },
+        VERIFY_CONTAINER_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
-    const char *files[8] = { 0 }; /* certs, collateral, root, signature, ak, cpak */
-    enum { F_CERTS, F_COLL, F_ROOT, F_SIG, F_AK, F_CPAK, F_N };
+    const char *files[8] = { 0 }; /* certs, collateral, root, signature, ak, cpak, mac key */
+    enum { F_CERTS, F_COLL, F_ROOT, F_SIG, F_AK, F_CPAK, F_MAC, F_N };
     uint8_t *data[F_N] = { 0 };
     size_t lens[F_N] = { 0 };
     const char *pcrs_file = NULL, *nonce_hex = NULL;
@@ -393,7 +397,7 @@ int cmd_verify(int argc, char **argv)
     int n_coll = 0;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "jc:C:r:a:n:s:k:p:P:e:hS", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "jc:C:r:a:n:s:k:p:P:e:hSM:", longopts, NULL)) != -1) {
         switch (c) {
         case 'j': json = true; break;
         case 'c': files[F_CERTS] = optarg; break;
@@ -408,6 +412,7 @@ int cmd_verify(int argc, char **argv)
         case 's': files[F_SIG] = optarg; break;
         case 'k': files[F_AK] = optarg; break;
         case 'p': files[F_CPAK] = optarg; break;
+        case 'M': files[F_MAC] = optarg; break;
         case 'P': pcrs_file = optarg; break;
         case 'e':
             if (n_logs == MAX_LOGS) {
@@ -504,6 +509,8 @@ int cmd_verify(int argc, char **argv)
     o.ak_len = lens[F_AK];
     o.cpak = data[F_CPAK];
     o.cpak_len = lens[F_CPAK];
+    o.mac_key = data[F_MAC];
+    o.mac_key_len = lens[F_MAC];
     if (npcrs > 0) {
         o.pcrs = pcrs;
         o.n_pcrs = npcrs;
@@ -559,6 +566,9 @@ int cmd_verify(int argc, char **argv)
     rc = ok ? EXIT_OK : EXIT_INVALID;
 out:
     free(in);
+    if (data[F_MAC] != NULL) {
+        OPENSSL_cleanse(data[F_MAC], lens[F_MAC]);
+    }
     for (int i = 0; i < F_N; i++) {
         free(data[i]);
     }

@@ -197,7 +197,7 @@ def sdk_env():
 # ---------------------------------------------------------------- sim platform
 def test_sim():
     a = Agent("sim", ["--platform", "sim", "--workers", "2"],
-              policy={"max_message": 1024, "request_timeout_s": 2, "max_page": 500})
+              policy={"max_message": 1024, "request_timeout_s": 5, "max_page": 500})
     check(os.path.exists(a.sock), "sim: the agent is ready (socket exists)")
     check(oct(os.stat(a.sock).st_mode & 0o777) == "0o666", "sim: socket mode 0666 by default")
 
@@ -294,11 +294,16 @@ def test_sim():
 
 def crash_during_extend():
     """An extender crashing mid-extend, and the agent killed -9 around it: the agent never serves a
-    record still pending, and after restart serves each committed record exactly once."""
+    record still pending, and serves each record the library commits exactly once, across a restart.
+    (Opening a context only checks the runtime log; a pending record is decided by the next extend.)"""
     a = Agent("crash", ["--platform", "sim"])
 
+    def key(e):
+        return (e.rec_num, e.imr_index, e.event_type, tuple((d.algo_id, d.hash) for d in e.digests), e.event,
+                tuple(sorted(e.extra_info.items())))
+
     def runtime_events():
-        return [e for e in all_events(a) if e.extra_info["log"] == "runtime"]
+        return [key(e) for e in all_events(a) if e.extra_info["log"] == "runtime"]
 
     def live3():
         return a.stub.GetCcMeasurement(pb.GetCcMeasurementRequest(index=3, algo_id=12)).measurement.hash
@@ -312,25 +317,25 @@ def crash_during_extend():
         tries[step] += 1
         check(p.returncode == 77, "extend crashed at %s (exit %d)" % (step, p.returncode))
         ev = runtime_events()
-        # deterministic: the order of map entries (extra_info) is otherwise unspecified
-        check([e.SerializeToString(deterministic=True) for e in ev]
-              == [e.SerializeToString(deterministic=True) for e in before],
-              "crash %s: the pending record is not served" % step)
-    # kill -9 the agent now, with a record only recovery can commit; restart it
+        check(ev == before, "crash %s: the pending record is not served (%d records before, %d now)"
+              % (step, len(before), len(ev)))
+    # kill -9 the agent with a record pending whose extend happened; restart it
     a.p.kill()
     a.p.wait()
     a.stop()
     a = Agent("crash", ["--platform", "sim"])
     ev = runtime_events()
-    check(len(ev) == len(before) + 1 and ev[-1].event.endswith(b"crash after-extend"),
-          "after kill -9 and restart: the extended record is served once, the unextended one never "
-          "(%d -> %d records, tries %s)" % (len(before), len(ev), tries))
-    check(hashlib_replay(all_events(a)).get((3, 12)) == live3(), "after restart: RTMR3 replays to the live value")
+    check(ev == before, "after kill -9 and restart: still exactly the %d committed records (tries %s)"
+          % (len(before), tries))
+    # the next extend decides the pending record (its extend happened: committed) and adds its own
     p = subprocess.run([CLI, "--platform", "sim", "extend", "--index", "3", "--data", "after restart"], env=ENV,
                        capture_output=True, text=True)
     ev2 = runtime_events()
-    check(p.returncode == 0 and len(ev2) == len(ev) + 1 and hashlib_replay(all_events(a)).get((3, 12)) == live3(),
-          "a later extend is served once more and RTMR3 still replays")
+    check(p.returncode == 0 and len(ev2) == len(before) + 2 and ev2[:len(before)] == before and
+          ev2[-2][4].endswith(b"crash after-extend") and ev2[-1][4].endswith(b"after restart"),
+          "the next extend: the crashed-after-extend record is served once, the crashed-after-log one "
+          "never, then the new one (%d -> %d records)" % (len(before), len(ev2)))
+    check(hashlib_replay(all_events(a)).get((3, 12)) == live3(), "RTMR3 replays to the live value")
     a.stop()
 
 
@@ -450,11 +455,12 @@ def faults(a):
               b"\xff\xff\xff\x00\x00\x00\x00\x00\x01" + os.urandom(64))
     check(wait_closed(s, 5) is not None, "oversized HTTP/2 frame: the connection is closed")
     s.close()
-    # a slow client that never finishes the preface (request_timeout_s 2)
+    # a slow client that never finishes the preface (request_timeout_s 5; long enough for 1000 connections
+    # to be set up under ASan, which counts against the same limit)
     s = http2_preface_conn(a.sock)
     s.sendall(b"PRI * HTTP/2.0\r\n")
-    dt = wait_closed(s, 8)
-    check(dt is not None and dt < 6, "slow client: closed after the request timeout (%s s)" % dt)
+    dt = wait_closed(s, 12)
+    check(dt is not None and 4 < dt < 9, "slow client: closed after the request timeout (%s s)" % dt)
     s.close()
     # a client that sends a request's headers and disappears mid-call
     code = ("import sys,os,grpc\nsys.path[:0]=%r\nfrom cima import cima_server_pb2 as pb, cima_server_pb2_grpc as g\n"

@@ -20,10 +20,14 @@ Writes into OUTDIR:
   tdreport.bin                       a TDREPORT_STRUCT
   tpm-sha1.log, tpm-log.attest/.sig  TCG 1.2 (SHA-1) event log and a quote over its replayed SHA-1 PCRs 0-7
   cca-cpak.pem, cca.token            CCA token (tag 399): platform token by the CPAK, realm token by a RAK
+  snp-trailing{20,4000}.report       snp.report followed by 20 / 4000 bytes of the next structure
+  psa-mac0{,-384}.token, psa-mac.key PSA tokens as COSE_Mac0 (HMAC-SHA-256 / -384) under psa-mac.key;
+  psa-mac-wrong.key                  another key of the same size
 Every field value is derived from a counter so the files are reproducible in
 layout (keys and signatures differ per run).
 """
 import hashlib
+import hmac
 import os
 import struct
 import subprocess
@@ -348,6 +352,19 @@ def cose_sign1(key, claims):
     return cbor(("tag", 18, [prot, {}, payload, r + s]))
 
 
+def cose_mac0(key, claims, alg):
+    """COSE_Mac0 (tag 17): HMAC over the MAC_structure ["MAC0", protected, h'', payload] (RFC 9052, 6.3)."""
+    prot = cbor({1: alg})
+    payload = cbor(claims)
+    md = {5: "sha256", 6: "sha384"}[alg]
+    tag = hmac.new(key, cbor(["MAC0", prot, b"", payload]), md).digest()
+    return cbor(("tag", 17, [prot, {}, payload, tag]))
+
+
+PSA_CLAIMS = {265: "http://arm.com/psa/2.0.0", 10: pattern("psa_challenge", 32), 2396: pattern("psa_impl", 32),
+              256: b"\x01" + pattern("psa_inst", 32), 2395: 0x3000, 2399: [{1: "BL", 2: pattern("psa_bl", 32)}]}
+
+
 def cca_token(out, cpak_key, rak_key, cose_key=False):
     rx, ry = ec_pub_xy(rak_key, 48)
     rak = cbor({1: 2, -1: 2, -2: rx, -3: ry}) if cose_key else b"\x04" + rx + ry
@@ -413,6 +430,8 @@ def main():
     write(out, "snp.report", rep)
     write(out, "snp-v5.report", snp_report(out, p("snp-vcek.key"), 5)[0])
     write(out, "snp.ranges", "".join(f"{a} {b}\n" for a, b in ranges).encode())
+    for n in (20, 4000):
+        write(out, f"snp-trailing{n}.report", rep + pattern("next_structure", n))
     # Turin (family 1Ah, model 02h): VCEK with the five SPLs incl. FMC, productName "Turin-B0"
     genkey(p("snp-turin-vcek.key"), curve="P-384")
     for name, fmc in (("snp-turin-vcek", TURIN_SPL["fmc"]), ("snp-turin-badfmc", TURIN_SPL["fmc"] + 1)):
@@ -477,6 +496,12 @@ def main():
     write(out, "cca.token", tok)
     write(out, "cca.ranges", f"0 {len(tok)}\n".encode())
     write(out, "cca-cosekey.token", cca_token(out, p("cca-cpak.key"), p("cca-rak.key"), cose_key=True)[0])
+    # PSA COSE_Mac0: a fresh random key per run, and a wrong one
+    mac_key = os.urandom(32)
+    write(out, "psa-mac.key", mac_key)
+    write(out, "psa-mac-wrong.key", os.urandom(32))
+    write(out, "psa-mac0.token", cose_mac0(mac_key, PSA_CLAIMS, 5))
+    write(out, "psa-mac0-384.token", cose_mac0(mac_key, PSA_CLAIMS, 6))
 
 
 if __name__ == "__main__":

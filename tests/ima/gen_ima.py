@@ -18,7 +18,9 @@ import os
 import struct
 import sys
 
-H = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384, "sha512": hashlib.sha512}
+H = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384, "sha512": hashlib.sha512,
+     # SM3 through hashlib where OpenSSL provides it (Debian's does); the library never sees this code.
+     "sm3_256": lambda *a: hashlib.new("sm3", *a)}
 
 TEMPLATES = {
     "ima": ["d", "n"],
@@ -81,10 +83,12 @@ class Entry:
         v = self.field("d") if self.template == "ima" else (self.field("d-ng") or self.field("d-ngv2"))
         return v
 
-    def binary(self, be=False):
+    def binary(self, be=False, alg="sha1"):
+        """alg: the template digest's bank; sha1 in binary_runtime_measurements, the bank's own in the
+        per-bank lists (binary_runtime_measurements_sm3, ...)."""
         fmt = ">I" if be else "<I"
         name = self.template.encode()
-        rec = struct.pack(fmt, self.pcr) + self.template_hash("sha1", be) + struct.pack(fmt, len(name)) + name
+        rec = struct.pack(fmt, self.pcr) + self.template_hash(alg, be) + struct.pack(fmt, len(name)) + name
         if self.template == "ima":
             d, n = self.encoded()
             return rec + d + struct.pack(fmt, len(n)) + n
@@ -112,7 +116,8 @@ def fdig(alg, name, algname=None):
     return ((algname or alg) + ":", H[alg](b"content of " + name.encode()).digest())
 
 
-def entries_for(template, pcr=10, falg="sha256"):
+def entries_for(template, pcr=10, falg="sha256", falg_name=None):
+    """falg: file digest algorithm (an H key); falg_name: how the list spells it, when not the same."""
     names = ["boot_aggregate", "/init", "/usr/bin/sh", "/etc/ld.so.cache", "/tmp/a file with spaces"]
     out = []
     for i, nm in enumerate(names):
@@ -125,10 +130,10 @@ def entries_for(template, pcr=10, falg="sha256"):
             for fid in TEMPLATES[template]:
                 if fid == "d-ng":
                     a = "sha1" if nm == "boot_aggregate" and falg == "sha1" else falg
-                    v = fdig(a, nm)
+                    v = fdig(a, nm, falg_name if a == falg else None)
                     f.append((fid, (v[0], bytes(len(v[1]))) if viol else v))
                 elif fid == "d-ngv2":
-                    v = fdig(falg, nm, "ima:" + falg)
+                    v = fdig(falg, nm, "ima:" + (falg_name or falg))
                     f.append((fid, v))
                 elif fid == "n-ng":
                     f.append((fid, nm))
@@ -213,6 +218,24 @@ def main():
     ents = entries_for("ima-sig") + entries_for("ima-buf")[1:3] + entries_for("ima-ng")[1:2]
     put("mixed.txt", "ima", "".join(e.ascii("sha1") for e in ents).encode(), ents, "sha1")
     put("mixed-le.bin", "ima-bin", b"".join(e.binary() for e in ents), ents, "sha1", banks=("sha256",))
+    # SM3: kernels with ima_hash=sm3 spell it "sm3:" ("sm3-256:" before), tools "sm3_256:". The
+    # template hash is SM3 in the per-bank lists (ascii/binary_runtime_measurements_sm3); the
+    # classic binary list keeps SHA-1 and the SM3 bank is replayed from the template data.
+    for t, spell in (("ima-ng", "sm3"), ("ima-buf", "sm3"), ("ima-sigv2", "sm3"), ("ima-ng", "sm3_256")):
+        ents = entries_for(t, falg="sm3_256", falg_name=spell)
+        tag = "%s-%s" % (t, spell.replace("_", ""))
+        put("%s.txt" % tag, "ima", "".join(e.ascii("sm3_256") for e in ents).encode(), ents, "sm3_256")
+        put("%s-bank-le.bin" % tag, "ima-bin", b"".join(e.binary(False, "sm3_256") for e in ents), ents, "sm3_256")
+        put("%s-le.bin" % tag, "ima-bin", b"".join(e.binary() for e in ents), ents, "sha1", banks=("sm3_256",))
+    # SHA-512 the same way: ascii and per-bank binary lists, ima-ng and ima-buf.
+    for t in ("ima-ng", "ima-buf"):
+        ents = entries_for(t, falg="sha512")
+        put("%s-sha512.txt" % t, "ima", "".join(e.ascii("sha512") for e in ents).encode(), ents, "sha512")
+        put("%s-sha512-bank-be.bin" % t, "ima-bin", b"".join(e.binary(True, "sha512") for e in ents), ents,
+            "sha512", True)
+    # SHA-256 per-bank binary list: a 32-byte template digest that is not SM3.
+    ents = entries_for("ima-buf")
+    put("ima-buf-sha256-bank-le.bin", "ima-bin", b"".join(e.binary(False, "sha256") for e in ents), ents, "sha256")
     # Unknown template.
     ents = unknown_entries()
     put("unknown-le.bin", "ima-bin", b"".join(e.binary() for e in ents), ents, "sha1")

@@ -115,6 +115,9 @@ static int decode_both(const struct cct_event *ev, const char *what, struct cct_
     CHECK(text != NULL && json != NULL, "%s: no output", what);
     CHECK(rt == rj, "%s: text rc %d != json rc %d", what, rt, rj);
     CHECK((rj < 0) == (jerr->message[0] != '\0'), "%s: rc %d but message '%s'", what, rj, jerr->message);
+    /* The error record names the code that was returned. */
+    CHECK(rj >= 0 || jerr->code == rj, "%s: json rc %d but err.code %d", what, rj, jerr->code);
+    CHECK(rt >= 0 || terr.code == rt, "%s: text rc %d but err.code %d", what, rt, terr.code);
     if (rj < 0) {
         CHECK(strstr(jerr->message, "offset") != NULL, "%s: message without offset: %s", what, jerr->message);
     }
@@ -232,6 +235,21 @@ static void crafted(void)
     r = decode_raw(0x80000001, b, n, &err, "variable data length");
     CHECK(r == CCT_ETRUNCATED && strstr(err.message, "VariableDataLength") != NULL,
           "variable data length: rc %d %s", r, err.message);
+
+    /* BootOrder whose VariableDataLength disagrees with the event and whose data has an odd
+     * length: two problems, and the code returned is the one the error record holds. */
+    memset(b, 0, sizeof(b));
+    n = 16;
+    n += put_u64(b + n, 9);
+    n += put_u64(b + n, 100);
+    for (const char *c = "BootOrder"; *c; c++) {
+        n += put_u16(b + n, (uint16_t)*c);
+    }
+    n += put_u16(b + n, 1);
+    b[n++] = 0x02;
+    r = decode_raw(0x80000002, b, n, &err, "bootorder odd and short");
+    CHECK(r == CCT_ETRUNCATED && err.code == r && strstr(err.message, "VariableDataLength") != NULL,
+          "bootorder odd and short: rc %d, err.code %d: %s", r, err.code, err.message);
 
     /* Signature list whose SignatureSize is below the owner GUID size. */
     memset(b, 0, sizeof(b));

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <cctrusted/eventlog.h>
+#include <cctrusted/replay.h>
 
 #include "formats/tcg/tcg.h"
 #include "logbuilder.h"
@@ -439,14 +440,227 @@ static void test_pcr_range(void **state)
     run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
     assert_int_equal(res.end_rc, 0);
     assert_int_equal(res.last.index, CCT_TCG_MAX_PCR);
+    assert_false(res.last.flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE);
+    /* Past the PCR range: parsed, flagged, kept at the logged index, an anomaly. */
     lb_event2(&b, CCT_TCG_MAX_PCR + 1, EV_POST_CODE, B2, 2, "x", 1);
-    expect_fail(&b, CCT_EMALFORMED, 2, (int64_t)b.start[2]);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.end_rc, 0);
+    assert_int_equal(res.n, 3);
+    assert_int_equal(res.last.index, CCT_TCG_MAX_PCR + 1);
+    assert_int_equal(res.last.index_logged, CCT_TCG_MAX_PCR + 1);
+    assert_true(res.last.flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE);
+    char why[128];
+    assert_int_equal(cct_event_anomaly(&res.last, why, sizeof(why)), 1);
+    assert_non_null(strstr(why, "PCR index 32 is out of range"));
     lb_free(&b);
 
     lb_init(&b);
     lb_legacy(&b, 0, EV_POST_CODE, NULL, "x", 1);
     lb_legacy(&b, 0xffffff00u, EV_POST_CODE, NULL, "x", 1);
-    expect_fail(&b, CCT_EMALFORMED, 1, (int64_t)b.start[1]);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.end_rc, 0);
+    assert_int_equal(res.format, CCT_LOG_TCG1);
+    assert_int_equal(res.last.index, 0xffffff00u);
+    assert_true(res.last.flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE);
+    lb_free(&b);
+
+    /* No log starts with an out-of-range index: that is not a TCG log. */
+    lb_init(&b);
+    lb_legacy(&b, 0xffffffffu, EV_NO_ACTION, NULL, "WBCL", 4);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.open_rc, CCT_EMALFORMED);
+    assert_non_null(strstr(res.open_err.message, "register index 4294967295"));
+    lb_free(&b);
+}
+
+/* td-shim: SpecID at CC MR index 0, SHA-384 only, events at MR 1..4. */
+static void build_td_shim(struct lb *b)
+{
+    lb_init(b);
+    lb_header(b, 0, B384, 1);
+    lb_event2(b, 1, EV_PLATFORM_CONFIG_FLAGS, B384, 1, "td_hob", 6);
+    lb_event2(b, 2, EV_EFI_PLATFORM_FIRMWARE_BLOB2, B384, 1, "payload", 7);
+    lb_event2(b, 2, EV_SEPARATOR, B384, 1, zero4, 4);
+}
+
+static enum cct_log_format detected(const struct lb *b)
+{
+    struct result res;
+    run(b->p, b->len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.open_rc, 0);
+    assert_int_equal(res.end_rc, 0);
+    return res.format;
+}
+
+static void test_td_shim_detection(void **state)
+{
+    (void)state;
+    static const uint16_t b2_384[] = { CCT_ALG_SHA256, CCT_ALG_SHA384 };
+    struct lb b;
+    struct result res;
+
+    build_td_shim(&b);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.format, CCT_LOG_CCEL);
+    assert_int_equal(res.end_rc, 0);
+    assert_int_equal(res.n, 4);
+    assert_int_equal(res.first.kind, CCT_REG_MRTD);
+    assert_true(res.first.flags & CCT_EVENT_F_HEADER);
+    assert_int_equal(res.last.kind, CCT_REG_RTMR);
+    assert_int_equal(res.last.index, 1);
+    assert_int_equal(res.last.index_logged, 2);
+    /* The same with the CCEL area's 0xFF padding, and with EV_NO_ACTION at MR 0. */
+    lb_fill(&b, 0xff, 300);
+    assert_int_equal(detected(&b), CCT_LOG_CCEL);
+    lb_free(&b);
+    build_td_shim(&b);
+    lb_event2(&b, 0, EV_NO_ACTION, B384, 1, "note", 4);
+    assert_int_equal(detected(&b), CCT_LOG_CCEL);
+    lb_free(&b);
+
+    /* Tie-breaks towards a TPM log: an extend of PCR0 (never of the MRTD)... */
+    build_td_shim(&b);
+    lb_event2(&b, 0, EV_S_CRTM_VERSION, B384, 1, "v\0", 2);
+    assert_int_equal(detected(&b), CCT_LOG_TCG2);
+    lb_free(&b);
+    /* ... an index beyond the CC MR range ... */
+    build_td_shim(&b);
+    lb_event2(&b, 7, EV_SEPARATOR, B384, 1, zero4, 4);
+    assert_int_equal(detected(&b), CCT_LOG_TCG2);
+    lb_free(&b);
+    /* ... but not an EV_NO_ACTION there (PCR -1 notes of Windows). */
+    build_td_shim(&b);
+    lb_event2(&b, 0xffffffffu, EV_NO_ACTION, B384, 1, "WBCL", 4);
+    assert_int_equal(detected(&b), CCT_LOG_CCEL);
+    lb_free(&b);
+    /* A SpecID at 0 with more banks than SHA-384 is a TPM log. */
+    lb_init(&b);
+    lb_header(&b, 0, b2_384, 2);
+    lb_event2(&b, 1, EV_SEPARATOR, b2_384, 2, zero4, 4);
+    assert_int_equal(detected(&b), CCT_LOG_TCG2);
+    lb_free(&b);
+    /* Forcing the format still wins. */
+    build_td_shim(&b);
+    run(b.p, b.len, CCT_LOG_TCG2, 0, &res);
+    assert_int_equal(res.format, CCT_LOG_TCG2);
+    assert_int_equal(res.last.kind, CCT_REG_PCR);
+    assert_int_equal(res.last.index, 2);
+    lb_free(&b);
+}
+
+/* PCR -1 EV_NO_ACTION events after a log: parsed, not anomalies, never replayed. */
+static void test_pcr_minus_one(void **state)
+{
+    (void)state;
+    for (int legacy = 0; legacy < 2; legacy++) {
+        struct lb b;
+        lb_init(&b);
+        if (legacy) {
+            lb_legacy(&b, 4, EV_SEPARATOR, NULL, zero4, 4);
+            lb_legacy(&b, 0xffffffffu, EV_NO_ACTION, NULL, "WBCL", 4);
+            lb_legacy(&b, 0xffffffffu, EV_EVENT_TAG, NULL, "tag", 3);
+        } else {
+            lb_header(&b, 0, B2, 2);
+            lb_event2(&b, 4, EV_SEPARATOR, B2, 2, zero4, 4);
+            lb_event2(&b, 0xffffffffu, EV_NO_ACTION, B2, 2, "WBCL", 4);
+            lb_event2(&b, 0xffffffffu, EV_EVENT_TAG, B2, 2, "tag", 3);
+        }
+        cct_eventlog *log;
+        cct_replay *rp;
+        struct cct_event ev;
+        char why[128];
+        int n = 0, anomalies = 0, r;
+        assert_int_equal(cct_eventlog_from_memory(b.p, b.len, NULL, &log, NULL), 0);
+        assert_int_equal(cct_eventlog_format(log), legacy ? CCT_LOG_TCG1 : CCT_LOG_TCG2);
+        assert_int_equal(cct_replay_new(NULL, &rp), 0);
+        while ((r = cct_eventlog_next(log, &ev)) > 0) {
+            n++;
+            anomalies += cct_event_anomaly(&ev, why, sizeof(why));
+            assert_int_equal(cct_replay_event(rp, &ev), 0);
+            if (ev.index_logged == 0xffffffffu) {
+                assert_true(ev.flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE);
+                assert_int_equal(ev.index, 0xffffffffu);
+            }
+        }
+        assert_int_equal(r, 0);
+        assert_int_equal(n, legacy ? 3 : 4);
+        assert_int_equal(anomalies, 1);
+        assert_non_null(strstr(why, "PCR index 4294967295"));
+        assert_int_equal(cct_replay_finish(rp), 0);
+        /* Only PCR4 was extended, once per bank, with H(zero4). */
+        size_t banks = legacy ? 1 : 2;
+        assert_int_equal(cct_replay_count(rp), banks);
+        for (size_t i = 0; i < banks; i++) {
+            struct cct_register g;
+            uint8_t d[64], want[64], zeros[64] = { 0 };
+            assert_int_equal(cct_replay_get(rp, i, &g), 0);
+            assert_int_equal(g.index, 4);
+            assert_int_equal(g.n_events, 1);
+            size_t sz = lb_hash(g.alg, zero4, 4, d);
+            lb_hash2(g.alg, zeros, sz, d, sz, want);
+            assert_memory_equal(g.digest, want, sz);
+        }
+        cct_replay_free(rp);
+        cct_eventlog_free(log);
+        lb_free(&b);
+    }
+}
+
+/* ACPI tables and reports handed to the log reader are named, not parsed. */
+static void test_not_a_log(void **state)
+{
+    (void)state;
+    struct lb b;
+    struct result res;
+    lb_init(&b);
+    lb_bytes(&b, "CCEL", 4);
+    lb_u32(&b, 56);
+    lb_u8(&b, 1);
+    lb_u8(&b, 0);
+    lb_bytes(&b, "OEMID TABLEID ", 14);
+    lb_u32(&b, 2);
+    lb_u32(&b, 0x20202020);
+    lb_u32(&b, 0x01000013);
+    lb_u32(&b, 2);
+    lb_u64(&b, 65536);
+    lb_u64(&b, 0xbedbf000);
+    uint8_t sum = 0;
+    for (size_t i = 0; i < b.len; i++) {
+        sum = (uint8_t)(sum + b.p[i]);
+    }
+    b.p[9] = (uint8_t)(0x100 - sum);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.open_rc, CCT_EMALFORMED);
+    assert_non_null(
+        strstr(res.open_err.message, "not an event log: this is a CCEL ACPI table (56 bytes)"));
+    assert_non_null(
+        strstr(res.open_err.message, "the log is its data area (acpi/tables/data/CCEL)"));
+    assert_null(strstr(res.open_err.message, "538976288"));
+    /* A broken checksum is no ACPI table: the log reader's own message stands. */
+    b.p[9] ^= 1;
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.open_rc, CCT_EMALFORMED);
+    assert_null(strstr(res.open_err.message, "ACPI"));
+    lb_free(&b);
+
+    /* A TPMS_ATTEST and a TDX quote header. */
+    static const uint8_t attest[] = {
+        0xff, 'T', 'C', 'G', 0x80, 0x18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    };
+    run(attest, sizeof(attest), CCT_LOG_AUTO, 0, &res);
+    assert_non_null(strstr(res.open_err.message, "TPMS_ATTEST"));
+    uint8_t quote[640] = { 4, 0, 2, 0, 0x81, 0, 0, 0 };
+    run(quote, sizeof(quote), CCT_LOG_AUTO, 0, &res);
+    assert_non_null(strstr(res.open_err.message, "a TDX quote (640 bytes)"));
+    /* What starts like an SGX quote v3 also starts like a TCG 1.2 log at PCR3: a log wins. */
+    lb_init(&b);
+    lb_legacy(&b, 3, EV_PREBOOT_CERT, NULL, "cert", 4);
+    lb_legacy(&b, 3, EV_SEPARATOR, NULL, zero4, 4);
+    lb_fill(&b, 0, 64);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.open_rc, 0);
+    assert_int_equal(res.format, CCT_LOG_TCG1);
+    assert_int_equal(res.n, 2);
     lb_free(&b);
 }
 
@@ -478,9 +692,18 @@ static void test_ccel_mapping(void **state)
     assert_int_equal(cct_eventlog_next(log, &ev), 0);
     cct_eventlog_free(log);
 
-    /* MR index 5 does not exist. */
+    /* MR index 5 does not exist: parsed and flagged, not mapped to a register. */
+    struct result res;
     lb_event2(&b, 5, EV_EVENT_TAG, B384, 1, "bad", 3);
-    expect_fail(&b, CCT_EMALFORMED, (int64_t)b.n_records - 1, (int64_t)b.start[b.n_records - 1]);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.end_rc, 0);
+    assert_int_equal(res.format, CCT_LOG_CCEL);
+    assert_int_equal(res.last.index_logged, 5);
+    assert_int_equal(res.last.index, 5);
+    assert_true(res.last.flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE);
+    char why[128];
+    assert_int_equal(cct_event_anomaly(&res.last, why, sizeof(why)), 1);
+    assert_non_null(strstr(why, "CC MR index 5 is out of range"));
     lb_free(&b);
 }
 
@@ -589,6 +812,9 @@ int main(void)
         cmocka_unit_test(test_event_size_limit),
         cmocka_unit_test(test_pcr_range),
         cmocka_unit_test(test_ccel_mapping),
+        cmocka_unit_test(test_td_shim_detection),
+        cmocka_unit_test(test_pcr_minus_one),
+        cmocka_unit_test(test_not_a_log),
         cmocka_unit_test(test_padding),
         cmocka_unit_test(test_tcg1_detection),
         cmocka_unit_test(test_short_startup_locality),

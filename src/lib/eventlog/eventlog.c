@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "eventlog/eventlog_internal.h"
+#include "formats/nonlog.h"
 #include "util/error.h"
 
 static const struct {
@@ -152,6 +153,12 @@ static int detect(cct_eventlog *log, enum cct_log_format *fmt)
                 return r;
             }
             continue;
+        }
+        /* Tables, quotes and reports handed in by mistake: name them
+         * instead of reading their bytes as a first event. */
+        char what[192];
+        if (cct_nonlog_identify(p, n, eof, what, sizeof(what))) {
+            return cct_err(&log->err, CCT_EMALFORMED, -1, 0, "not an event log: this is %s", what);
         }
         r = cct_tcg_detect(p, n, fmt, &log->err);
         if (r != CCT_ETRUNCATED) {

@@ -27,44 +27,6 @@ int cct_eventlog_ima_set_register(cct_eventlog *log, enum cct_reg_kind kind)
     return 0;
 }
 
-int cct_eventlog_ima_set_banks(cct_eventlog *log, const uint16_t *algs, size_t n)
-{
-    struct cct_ima_settings s;
-    if (log == NULL || (algs == NULL && n > 0)) {
-        return CCT_EINVAL;
-    }
-    if (log->parser.format != CCT_LOG_IMA_BINARY) {
-        return cct_err(
-            &log->err, CCT_EINVAL, -1, -1,
-            "extra banks apply to binary IMA logs (an ascii log replays with its logged algorithm)");
-    }
-    s = log->ima_set;
-    s.n_banks = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!cct_alg_available(algs[i])) {
-            return cct_err(&log->err, CCT_EUNSUPPORTED, -1, -1, "algorithm 0x%04x cannot be computed",
-                           algs[i]);
-        }
-        if (algs[i] == CCT_ALG_SHA1) {
-            continue;
-        }
-        int dup = 0;
-        for (size_t k = 0; k < s.n_banks; k++) {
-            dup |= s.banks[k] == algs[i];
-        }
-        if (dup) {
-            continue;
-        }
-        if (s.n_banks == CCT_MAX_DIGESTS - 1) {
-            return cct_err(&log->err, CCT_ELIMIT, -1, -1, "more than %d extra banks", CCT_MAX_DIGESTS - 1);
-        }
-        s.banks[s.n_banks++] = algs[i];
-    }
-    log->ima_set = s;
-    log->parser.ima.set = s;
-    return 0;
-}
-
 int cct_eventlog_position(const cct_eventlog *log, struct cct_eventlog_position *pos)
 {
     if (log == NULL || pos == NULL) {

@@ -9,12 +9,20 @@
  *      management, which no CEL parser extends into a register
  *   3. extend the register
  *   4. rewrite that one byte to PC Client standard content, fsync
- * A crash between 2 and 4 leaves a pending tail record. Recovery (on open
- * and before every extend, under the lock) reads the live register and
- * replays every log source (pending records never extend): when the live
- * value equals that replay extended with the pending digest, the extend
- * happened and the record is committed; otherwise it is dropped. A torn
- * record (crash inside step 2) is cut off.
+ * A crash between 2 and 4 leaves a pending tail record. Repair happens only
+ * under the extend lock (before every extend, and in
+ * cct_runtime_log_repair()): it reads the live register and replays every
+ * log source (pending records never extend): when the live value equals
+ * that replay extended with the pending digest, the extend happened and
+ * the record is committed; otherwise it is dropped. A torn record (crash
+ * inside step 2: the bytes after the last complete record are the start of
+ * a pending record as step 2 writes it, or zeros) is cut off.
+ *
+ * Anything else that does not parse is corruption: nothing is cut, the
+ * open fails naming the record and byte offset. Opening a context only
+ * checks the log (read-only, shared lock) and never changes it. The log
+ * and its directory must be owned by the caller or root and not be
+ * group/world-writable; the log is never opened through a symbolic link.
  *
  * Record content: a PC Client standard event of type EV_EVENT_TAG whose
  * data is a TCG_PCClientTaggedEvent {taggedEventID "CCTR", size, caller's
@@ -94,6 +102,7 @@ static int mkdir_parents(char *path)
 struct scan {
     uint64_t records;      /* complete records, pending included */
     size_t end;            /* byte length of the complete records */
+    int torn;              /* bytes after end are a torn pending record */
     int tail_pending;      /* last complete record is pending */
     size_t tail_off;       /* its offset */
     size_t tail_type_at;   /* offset of its content type byte */
@@ -108,10 +117,110 @@ static void scan_free(struct scan *s)
     s->buf = NULL;
 }
 
-static int scan_log(cct_context *ctx, const char *path, struct scan *s)
+/* Walks the bytes after the last complete record, field by field. */
+struct prefix {
+    const uint8_t *p;
+    size_t n;
+    size_t at;
+    int bad;
+};
+
+/* The next k bytes hold v big-endian (those of them that are present). */
+static void pfx_expect(struct prefix *x, size_t k, uint64_t v)
+{
+    for (size_t i = 0; i < k; i++) {
+        if (x->at + i < x->n && x->p[x->at + i] != (uint8_t)(v >> (8 * (k - 1 - i)))) {
+            x->bad = 1;
+        }
+    }
+    x->at += k;
+}
+
+/* Read the next k bytes big-endian; 0 when they are not all present. */
+static int pfx_take(struct prefix *x, size_t k, uint64_t *v)
+{
+    int whole = x->at <= x->n && k <= x->n - x->at;
+    *v = 0;
+    for (size_t i = 0; whole && i < k; i++) {
+        *v = (*v << 8) | x->p[x->at + i];
+    }
+    x->at += k;
+    return whole;
+}
+
+/*
+ * Is [p, p + n) the start of a record as cct_runtime_log_extend() writes it
+ * in step 2, cut short by a crash: every field present is that of a
+ * pending record numbered recnum, and the record runs past n? Layout
+ * (formats/cel/tlv.c): recnum TLV (8 bytes), index TLV (4 bytes), digests
+ * TLV holding one digest TLV, content TLV of type CEL management holding
+ * {0: event type (4 bytes)} and {1: event data}.
+ */
+static int torn_record(const uint8_t *p, size_t n, uint64_t recnum)
+{
+    struct prefix x = { .p = p, .n = n, .at = 0, .bad = 0 };
+    uint64_t v, dl, alg, cl;
+    pfx_expect(&x, 1, CCT_CEL_T_RECNUM);
+    pfx_expect(&x, 4, 8);
+    pfx_expect(&x, 8, recnum);
+    if (!pfx_take(&x, 1, &v)) {
+        return !x.bad;
+    }
+    if (v != CCT_CEL_T_PCR && v != CCT_CEL_T_CCMR) {
+        return 0;
+    }
+    pfx_expect(&x, 4, 4);
+    x.at += 4;
+    pfx_expect(&x, 1, CCT_CEL_T_DIGESTS);
+    if (x.bad || !pfx_take(&x, 4, &dl) || !pfx_take(&x, 1, &alg)) {
+        return !x.bad;
+    }
+    size_t size = cct_alg_digest_size((uint16_t)alg);
+    if (size == 0 || dl != CCT_CEL_TLV_HEADER + size) {
+        return 0;
+    }
+    pfx_expect(&x, 4, size);
+    x.at += size;
+    pfx_expect(&x, 1, CCT_CEL_MGT);
+    if (x.bad || !pfx_take(&x, 4, &cl)) {
+        return !x.bad;
+    }
+    if (cl < 2 * CCT_CEL_TLV_HEADER + 4 || cl - (2 * CCT_CEL_TLV_HEADER + 4) > CCT_MAX_EVENT_SIZE) {
+        return 0;
+    }
+    pfx_expect(&x, 1, CCT_CEL_PCCLIENT_EVENT_TYPE);
+    pfx_expect(&x, 4, 4);
+    x.at += 4;
+    pfx_expect(&x, 1, CCT_CEL_PCCLIENT_EVENT_DATA);
+    pfx_expect(&x, 4, cl - (2 * CCT_CEL_TLV_HEADER + 4));
+    /* A record that ends within n is complete, not torn. */
+    return !x.bad && x.at + (cl - (2 * CCT_CEL_TLV_HEADER + 4)) > n;
+}
+
+/*
+ * A crash can also leave the file longer than what reached the disk, the
+ * rest read as zeros (file systems that update the size before the data):
+ * zeros are no record, so cutting them loses nothing.
+ */
+static int zero_tail(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Read the log open at fd and walk its records. Corruption fails (nothing is changed here). */
+static int scan_log(cct_context *ctx, int fd, const char *path, struct scan *s)
 {
     memset(s, 0, sizeof(*s));
-    int r = cct_read_file(path, RUNTIME_LOG_MAX, &s->buf, &s->len, &ctx->err);
+    if (lseek(fd, 0, SEEK_SET) < 0) {
+        int e = errno;
+        return cct_err_sys(&ctx->err, CCT_EIO, e, "cannot read runtime log %s", path);
+    }
+    int r = cct_read_fd(fd, path, RUNTIME_LOG_MAX, &s->buf, &s->len, &ctx->err);
     if (r < 0) {
         return r;
     }
@@ -119,14 +228,32 @@ static int scan_log(cct_context *ctx, const char *path, struct scan *s)
     struct cct_cel_state st;
     cct_cel_init(&st, CCT_LOG_CEL_TLV, CCT_MAX_EVENT_SIZE);
     size_t off = 0;
+    struct cct_error why;
+    cct_error_clear(&why);
     while (off < s->len) {
         struct cct_event ev;
         size_t used = 0;
-        r = cct_cel_record(&st, s->buf + off, s->len - off, off, s->records, &ev, &used, &ctx->err);
-        if (r == CCT_ETRUNCATED) {
-            break; /* torn tail: stops at s->end */
+        r = cct_cel_record(&st, s->buf + off, s->len - off, off, s->records, &ev, &used, &why);
+        if ((r == CCT_ETRUNCATED && torn_record(s->buf + off, s->len - off, s->records)) ||
+            (r < 0 && zero_tail(s->buf + off, s->len - off))) {
+            s->torn = 1; /* a crash inside an append: stops at s->end */
+            break;
+        }
+        if (r == 0 && s->tail_pending) {
+            /* Extends are refused after an undecided record, so one can only be last. */
+            r = cct_err(&why, CCT_EMALFORMED, (int64_t)s->records - 1, (int64_t)s->tail_off,
+                        "an undecided (pending) record is followed by another record");
+        } else if (r == CCT_ETRUNCATED) {
+            r = cct_err(&why, CCT_EMALFORMED, (int64_t)s->records, (int64_t)off,
+                        "the record runs past the end of the log but is not an interrupted append");
         }
         if (r < 0) {
+            int64_t rec = why.event >= 0 ? why.event : (int64_t)s->records;
+            int64_t at = why.offset >= 0 ? why.offset : (int64_t)off;
+            cct_err(&ctx->err, r, rec, at,
+                    "runtime log %s is corrupt at record %lld, byte offset %lld: %.120s; "
+                    "the log was not changed",
+                    path, (long long)rec, (long long)at, why.message);
             scan_free(s);
             return r;
         }
@@ -179,11 +306,11 @@ static int truncate_at(cct_context *ctx, int fd, size_t off, const char *path)
 static int recover_locked(cct_context *ctx, int fd, const char *path)
 {
     struct scan s;
-    int r = scan_log(ctx, path, &s);
+    int r = scan_log(ctx, fd, path, &s);
     if (r < 0) {
         return r;
     }
-    if (s.end < s.len) {
+    if (s.torn) {
         r = truncate_at(ctx, fd, s.end, path);
         if (r < 0) {
             scan_free(&s);
@@ -241,10 +368,31 @@ static int recover_locked(cct_context *ctx, int fd, const char *path)
     return truncate_at(ctx, fd, tail_off, path);
 }
 
-static int open_locked(cct_context *ctx, const char *path, int create, int *out)
+/* The directory of path must be one only the caller or root can change. */
+static int check_parent(cct_context *ctx, const char *path)
 {
-    int fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
-    if (fd < 0 && errno == ENOENT && create) {
+    char dir[CCT_PATH_MAX];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL) {
+        snprintf(dir, sizeof(dir), ".");
+    } else if (slash == dir) {
+        dir[1] = '\0';
+    } else {
+        *slash = '\0';
+    }
+    return cct_check_dir(dir, &ctx->err);
+}
+
+/*
+ * Open the runtime log: for writing (LOCK_EX, created with its directories
+ * when create is set) or reading (LOCK_SH). Never through a symbolic link,
+ * only a regular file owned by the caller or root in such a directory, and
+ * neither of them group/world-writable.
+ */
+static int open_log(cct_context *ctx, const char *path, int write, int create, int *out)
+{
+    if (create) {
         char tmp[CCT_PATH_MAX];
         snprintf(tmp, sizeof(tmp), "%s", path);
         int e = mkdir_parents(tmp);
@@ -252,13 +400,18 @@ static int open_locked(cct_context *ctx, const char *path, int create, int *out)
             return cct_err_sys(&ctx->err, cct_code_from_errno(-e), -e, "cannot create the directory of %s",
                                path);
         }
-        fd = open(path, O_RDWR | O_CLOEXEC | O_CREAT, 0644);
     }
-    if (fd < 0) {
-        int e = errno;
-        return cct_err_sys(&ctx->err, cct_code_from_errno(e), e, "cannot open runtime log %s", path);
+    int r = check_parent(ctx, path);
+    if (r < 0) {
+        return r;
     }
-    while (flock(fd, LOCK_EX) < 0) {
+    int fd = -1;
+    r = cct_open_file(path, write ? O_RDWR | (create ? O_CREAT : 0) : O_RDONLY,
+                      CCT_FILE_NOFOLLOW | CCT_FILE_PRIVATE, &fd, &ctx->err);
+    if (r < 0) {
+        return r;
+    }
+    while (flock(fd, write ? LOCK_EX : LOCK_SH) < 0) {
         if (errno != EINTR) {
             int e = errno;
             close(fd);
@@ -269,23 +422,65 @@ static int open_locked(cct_context *ctx, const char *path, int create, int *out)
     return 0;
 }
 
-int cct_runtime_log_recover(cct_context *ctx)
+int cct_runtime_log_check(cct_context *ctx)
 {
     char path[CCT_PATH_MAX];
     int fd = -1;
     if (cct_runtime_log_path(ctx, path, sizeof(path)) < 0) {
         return 0;
     }
+    struct stat st;
+    if (lstat(path, &st) < 0 && errno == ENOENT) {
+        return 0; /* no log yet */
+    }
     struct cct_error saved = ctx->err;
-    int r = open_locked(ctx, path, 0, &fd);
-    if (r < 0) {
-        /* No log yet, or not ours to repair (read-only): nothing to do. */
+    int r = open_log(ctx, path, 0, 0, &fd);
+    if (r == CCT_ENOTFOUND || (r == CCT_EPERM && ctx->err.sys_errno == EACCES)) {
+        /* No log yet, or one this caller may not read (its readers will say so). */
         ctx->err = saved;
         return 0;
     }
+    if (r < 0) {
+        return r;
+    }
+    struct scan s;
+    r = scan_log(ctx, fd, path, &s);
+    close(fd);
+    if (r < 0) {
+        return r;
+    }
+    scan_free(&s);
+    return 0;
+}
+
+int cct_runtime_log_repair(cct_context *ctx)
+{
+    char path[CCT_PATH_MAX];
+    int fd = -1;
+    if (ctx == NULL) {
+        return CCT_EINVAL;
+    }
+    if (cct_runtime_log_path(ctx, path, sizeof(path)) < 0) {
+        return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "runtime log path too long");
+    }
+    struct cct_error saved = ctx->err;
+    int r = open_log(ctx, path, 1, 0, &fd);
+    if (r == CCT_ENOTFOUND) {
+        ctx->err = saved;
+        return 0;
+    }
+    if (r < 0) {
+        return r;
+    }
     r = recover_locked(ctx, fd, path);
     close(fd);
-    return r < 0 ? r : 0;
+    if (r > 0) {
+        char why[CCT_ERROR_MESSAGE_MAX / 2];
+        snprintf(why, sizeof(why), "%.120s", ctx->err.message);
+        r = cct_err(&ctx->err, CCT_EIO, -1, -1,
+                    "%s ends with an interrupted extend that cannot be resolved (%s)", path, why);
+    }
+    return r;
 }
 
 int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
@@ -317,7 +512,7 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "runtime log path too long");
     }
     int fd = -1;
-    r = open_locked(ctx, path, 1, &fd);
+    r = open_log(ctx, path, 1, 1, &fd);
     if (r < 0) {
         return r;
     }
@@ -333,7 +528,7 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
                     "%s ends with an interrupted extend that cannot be resolved (%s)", path, why);
     }
     if (r == 0) {
-        r = scan_log(ctx, path, &s);
+        r = scan_log(ctx, fd, path, &s);
     }
     if (r < 0) {
         close(fd);
@@ -402,7 +597,14 @@ int cct_runtime_log_source(cct_context *ctx, struct cct_log_source *out, size_t 
 {
     char path[CCT_PATH_MAX];
     struct stat st;
-    if (cct_runtime_log_path(ctx, path, sizeof(path)) < 0 || stat(path, &st) < 0 || st.st_size == 0) {
+    if (cct_runtime_log_path(ctx, path, sizeof(path)) < 0 || lstat(path, &st) < 0) {
+        return 0;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        return cct_err(&ctx->err, CCT_EPERM, -1, -1,
+                       "runtime log %s is a symbolic link: refusing it", path);
+    }
+    if (st.st_size == 0) {
         return 0;
     }
     if (*n >= max) {

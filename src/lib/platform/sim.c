@@ -15,6 +15,7 @@
  *   runtime.cel     runtime extend log (see runtime_log.c)
  *   lock            flock() target serialising creation and extends
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -106,7 +108,9 @@ static int write_atomic(cct_context *ctx, const char *path, const void *p, size_
     if (k < 0 || (size_t)k >= sizeof(tmp)) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "path too long");
     }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    /* Only a file this call creates: never one planted there, never through a link. */
+    unlink(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0) {
         int e = errno;
         return cct_err_sys(&ctx->err, cct_code_from_errno(e), e, "cannot create %s", tmp);
@@ -165,7 +169,8 @@ static int regs_load(cct_context *ctx, struct sim_regs *r)
     size_t len = 0;
     int rc = sim_file(ctx, "registers", path, sizeof(path));
     if (rc == 0) {
-        rc = cct_read_file(path, 4096, &buf, &len, &ctx->err);
+        rc = cct_read_file_ex(path, CCT_FILE_NOFOLLOW | CCT_FILE_PRIVATE, 4096, &buf, &len,
+                              &ctx->err);
     }
     if (rc < 0) {
         return rc;
@@ -319,12 +324,16 @@ static int make_boot_log(cct_context *ctx, struct sim_regs *regs)
 
 static EVP_PKEY *load_key(const char *path)
 {
-    FILE *f = fopen(path, "re");
-    if (f == NULL) {
+    uint8_t *p = NULL;
+    size_t n = 0;
+    if (cct_read_file_ex(path, CCT_FILE_NOFOLLOW | CCT_FILE_PRIVATE, 64 * 1024, &p, &n, NULL) < 0) {
         return NULL;
     }
-    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
+    BIO *m = BIO_new_mem_buf(p, (int)n);
+    EVP_PKEY *k = m ? PEM_read_bio_PrivateKey(m, NULL, NULL, NULL) : NULL;
+    BIO_free(m);
+    OPENSSL_cleanse(p, n);
+    free(p);
     return k;
 }
 
@@ -429,7 +438,7 @@ static int sim_lock(cct_context *ctx, int *fd)
     if (sim_file(ctx, "lock", path, sizeof(path)) < 0) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "path too long");
     }
-    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    *fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (*fd < 0) {
         int e = errno;
         return cct_err_sys(&ctx->err, cct_code_from_errno(e), e, "cannot open %s", path);
@@ -442,6 +451,28 @@ static int sim_lock(cct_context *ctx, int *fd)
         }
     }
     return 0;
+}
+
+/*
+ * Remove "<name>.tmp<pid>" files a writer killed before its rename left
+ * behind (lock held: no writer is active, so every such file is stale).
+ */
+static void clean_temporaries(cct_context *ctx)
+{
+    DIR *d = opendir(ctx->sim_state_dir);
+    if (d == NULL) {
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *t = strstr(e->d_name, ".tmp");
+        if (t == NULL || t == e->d_name || t[4] == '\0' ||
+            strspn(t + 4, "0123456789") != strlen(t + 4)) {
+            continue;
+        }
+        unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
 }
 
 static int mkdirs(char *path, mode_t mode)
@@ -490,11 +521,17 @@ static int sim_open(cct_context *ctx)
     if (e < 0) {
         return cct_err_sys(&ctx->err, cct_code_from_errno(-e), -e, "cannot create %s", ctx->sim_state_dir);
     }
-    int lk = -1;
-    int rc = sim_lock(ctx, &lk);
+    /* Keys, registers and the runtime log live here: nobody else may change them. */
+    int rc = cct_check_dir(ctx->sim_state_dir, &ctx->err);
     if (rc < 0) {
         return rc;
     }
+    int lk = -1;
+    rc = sim_lock(ctx, &lk);
+    if (rc < 0) {
+        return rc;
+    }
+    clean_temporaries(ctx);
     char path[CCT_PATH_MAX];
     struct stat st;
     if (sim_file(ctx, "registers", path, sizeof(path)) == 0 && stat(path, &st) < 0) {
@@ -616,7 +653,8 @@ static int read_text(cct_context *ctx, const char *name, struct cct_buf *b)
     size_t n = 0;
     int rc = sim_file(ctx, name, path, sizeof(path));
     if (rc == 0) {
-        rc = cct_read_file(path, 64 * 1024, &p, &n, &ctx->err);
+        rc = cct_read_file_ex(path, CCT_FILE_NOFOLLOW | CCT_FILE_PRIVATE, 64 * 1024, &p, &n,
+                              &ctx->err);
     }
     if (rc == 0) {
         rc = cct_buf_append(b, p, n);

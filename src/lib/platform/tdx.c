@@ -475,6 +475,10 @@ static int tdx_log_sources(cct_context *ctx, struct cct_log_source *out, size_t 
     if (r < 0) {
         return cct_err(&ctx->err, r, -1, -1, "too many log sources or path too long");
     }
+    for (size_t i = 0; i < k; i++) {
+        /* A TDX guest kernel extends IMA into RTMRs (RTMR2). */
+        out[i].ima_register = CCT_IMA_REGISTER_RTMR;
+    }
     *n = k;
     return 0;
 }

@@ -70,8 +70,14 @@ int cct_runtime_log_path(const cct_context *ctx, char *out, size_t len);
 int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
                            const uint8_t *event_data, size_t event_data_len);
 
-/* Recover a pending tail record (called by cct_open). A missing log is fine. */
-int cct_runtime_log_recover(cct_context *ctx);
+/*
+ * Check the runtime log without changing it (called by cct_open): a missing
+ * or unreadable log is fine; a symbolic link, a log or directory others can
+ * write, or a corrupt record fails (ctx->err names record and offset). A
+ * torn or pending tail is not an error: repair happens under the extend
+ * lock (cct_runtime_log_extend(), cct_runtime_log_repair()).
+ */
+int cct_runtime_log_check(cct_context *ctx);
 
 /* Append the runtime log as a log source when it exists and holds records. */
 int cct_runtime_log_source(cct_context *ctx, struct cct_log_source *out, size_t max, size_t *n);

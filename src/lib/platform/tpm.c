@@ -641,6 +641,7 @@ static int tpm_log_sources(cct_context *ctx, struct cct_log_source *out, size_t 
         if (cct_log_source_add(out, max, &k, p, cand[i].fmt, cand[i].role) < 0) {
             return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "log path too long: %s", p);
         }
+        out[k - 1].ima_register = CCT_IMA_REGISTER_PCR;
     }
     *n = k;
     return 0;

@@ -31,6 +31,7 @@
 
 #include "platform/tee.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/hex.h"
 
 /* How long to wait for a userspace provider to publish outblob. */
@@ -39,10 +40,10 @@
 
 int cct_tee_read(const char *path, uint8_t *buf, size_t max, size_t *len, struct cct_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        return cct_err_sys(err, cct_code_from_errno(e), e, "cannot open %s", path);
+    int fd = -1;
+    int rc = cct_open_file(path, O_RDONLY, 0, &fd, err);
+    if (rc < 0) {
+        return rc;
     }
     size_t n = 0;
     for (;;) {
@@ -125,8 +126,14 @@ int cct_cpuinfo_has_flag(const char *sysroot, const char *flag)
     if (cct_path(sysroot, "/proc/cpuinfo", path, sizeof(path)) < 0) {
         return CCT_ELIMIT;
     }
-    FILE *f = fopen(path, "re");
+    /* A regular file only: a FIFO planted in a sysroot must not block detection. */
+    int fd = -1;
+    if (cct_open_file(path, O_RDONLY, 0, &fd, NULL) < 0) {
+        return CCT_ENOTFOUND;
+    }
+    FILE *f = fdopen(fd, "re");
     if (f == NULL) {
+        close(fd);
         return CCT_ENOTFOUND;
     }
     char line[8192];

@@ -16,35 +16,8 @@
 
 #include "crypto/crypto.h"
 #include "formats/tcg/tcg.h"
+#include "replay/replay_internal.h"
 #include "util/error.h"
-
-struct reg {
-    enum cct_reg_kind kind;
-    uint32_t index;
-    uint16_t alg;
-    uint16_t size;
-    uint8_t digest[CCT_MAX_DIGEST_SIZE];
-    uint64_t n_events;
-    uint64_t separators; /* EV_SEPARATOR events extended */
-};
-
-struct cct_replay {
-    struct cct_hasher h;
-    uint32_t workarounds;
-    uint32_t applied;
-    uint8_t pcr0_locality;
-    int pcr0_locality_set;
-    size_t n;
-    struct reg regs[CCT_MAX_REGISTERS];
-    /* last register looked up: events arrive in runs on one register, with
-     * its banks in a row */
-    size_t last;
-    /* slot where a PCR/RTMR n was first found: a hint, checked before use
-     * (cct_replay_get() reorders the table) */
-    uint16_t hint[2][32];
-    /* regs is in cct_replay_get() order: no register added since the sort */
-    int sorted;
-};
 
 static const struct {
     uint32_t bit;
@@ -93,9 +66,47 @@ int cct_register_initial(enum cct_reg_kind kind, uint32_t index, uint16_t alg, u
     return 0;
 }
 
+void cct_replay_options_init(struct cct_replay_options *o)
+{
+    if (o != NULL) {
+        const struct cct_replay_options d = CCT_REPLAY_OPTIONS_INIT;
+        *o = d;
+    }
+}
+
+/* Banks must be computable, and at most CCT_MAX_DIGESTS of each kind. */
+static int banks_ok(const uint16_t *algs, size_t n)
+{
+    if (n > CCT_MAX_DIGESTS) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (cct_alg_digest_size(algs[i]) == 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int cct_replay_new(const struct cct_replay_options *opts, cct_replay **out)
 {
-    if (out == NULL || (opts && opts->version != CCT_REPLAY_OPTIONS_VERSION)) {
+    struct cct_replay_options o = CCT_REPLAY_OPTIONS_INIT;
+    if (out == NULL) {
+        return CCT_EINVAL;
+    }
+    if (opts != NULL) {
+        if (opts->version == 1) {
+            /* Version 1 had only the workaround bits. */
+            o.workarounds = opts->workarounds;
+        } else if (opts->version == CCT_REPLAY_OPTIONS_VERSION) {
+            o = *opts;
+        } else {
+            return CCT_EINVAL;
+        }
+    }
+    if (o.ima_register > CCT_IMA_REGISTER_RTMR || !banks_ok(o.ima_banks, o.n_ima_banks) ||
+        !banks_ok(o.ima_padded, o.n_ima_padded) || (o.mrtd == NULL && o.mrtd_len > 0) ||
+        (o.mrtd != NULL && o.mrtd_len != 48)) {
         return CCT_EINVAL;
     }
     cct_replay *r = calloc(1, sizeof(*r));
@@ -106,7 +117,9 @@ int cct_replay_new(const struct cct_replay_options *opts, cct_replay **out)
         free(r);
         return CCT_ENOMEM;
     }
-    r->workarounds = opts ? opts->workarounds : 0;
+    r->opts = o;
+    r->opts.mrtd = NULL; /* borrowed for the call that creates the replay only */
+    r->ima_kind = o.ima_register == CCT_IMA_REGISTER_RTMR ? CCT_REG_RTMR : CCT_REG_PCR;
     *out = r;
     return 0;
 }
@@ -117,7 +130,24 @@ void cct_replay_free(cct_replay *r)
         return;
     }
     cct_hasher_free(&r->h);
+    for (size_t i = 0; i < r->n_logs; i++) {
+        free(r->logs[i].path);
+    }
+    free(r->logs);
+    free(r->notes);
     free(r);
+}
+
+/* Does g sort after (kind, index, alg)? */
+static int reg_after(const struct reg *g, enum cct_reg_kind kind, uint32_t index, uint16_t alg)
+{
+    if (g->kind != kind) {
+        return g->kind > kind;
+    }
+    if (g->index != index) {
+        return g->index > index;
+    }
+    return g->alg > alg;
 }
 
 /* Slot of the register in regs[from, to), or SIZE_MAX. */
@@ -165,18 +195,28 @@ static int find(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t 
     if (size == 0) {
         return CCT_EUNSUPPORTED;
     }
-    struct reg *g = &r->regs[r->n];
+    /* Keep the table in cct_replay_get() order: registers are few and
+     * created once, so an insertion costs less than sorting on reads. */
+    size_t pos = r->n;
+    while (pos > 0 && reg_after(&r->regs[pos - 1], kind, index, alg)) {
+        pos--;
+    }
+    memmove(&r->regs[pos + 1], &r->regs[pos], (r->n - pos) * sizeof(r->regs[0]));
+    struct reg *g = &r->regs[pos];
     memset(g, 0, sizeof(*g));
     g->kind = kind;
     g->index = index;
     g->alg = alg;
     g->size = (uint16_t)size;
-    cct_register_initial(kind, index, alg, r->pcr0_locality, g->digest, sizeof(g->digest));
-    if (hinted) {
-        r->hint[kind][index] = (uint16_t)r->n;
+    int rc = cct_register_initial(kind, index, alg, r->pcr0_locality, g->digest, sizeof(g->digest));
+    if (rc < 0) {
+        return rc;
     }
-    r->last = r->n++;
-    r->sorted = 0;
+    if (hinted) {
+        r->hint[kind][index] = (uint16_t)pos;
+    }
+    r->n++;
+    r->last = pos;
     *out = g;
     return 0;
 }
@@ -237,6 +277,116 @@ static int pcr0_touched(const cct_replay *r)
     return 0;
 }
 
+int cct_event_is_ima(const struct cct_event *ev)
+{
+    return ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY ||
+           (ev->cel_content_type == CCT_CEL_IMA_TEMPLATE &&
+            (ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR));
+}
+
+/* By spec these never extend: EV_NO_ACTION, headers, and MRTD (fixed at
+ * build time; only a report can vouch for it). */
+/* No register at an out-of-range index (PCR -1): cct_event_anomaly() reports such events. */
+static int extends(const struct cct_event *ev)
+{
+    return ev->type != EV_NO_ACTION &&
+           !(ev->flags & (CCT_EVENT_F_HEADER | CCT_EVENT_F_INDEX_OUT_OF_RANGE)) &&
+           ev->kind != CCT_REG_MRTD;
+}
+
+int cct_replay_event_register(const cct_replay *r, const struct cct_event *ev, enum cct_reg_kind *kind,
+                              uint32_t *index)
+{
+    if (r == NULL || ev == NULL || kind == NULL || index == NULL) {
+        return CCT_EINVAL;
+    }
+    *kind = ev->kind;
+    *index = ev->index;
+    return extends(ev);
+}
+
+static int in_list(const uint16_t *algs, size_t n, uint16_t alg)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (algs[i] == alg) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static const struct cct_digest *find_digest(const struct cct_event *ev, uint16_t alg)
+{
+    for (size_t i = 0; i < ev->n_digests; i++) {
+        if (ev->digests[i].alg == alg) {
+            return &ev->digests[i];
+        }
+    }
+    return NULL;
+}
+
+static int extend_reg(cct_replay *r, const struct cct_event *ev, uint16_t alg, const uint8_t *d)
+{
+    struct reg *g;
+    int rc = find(r, ev->kind, ev->index, alg, 1, &g);
+    if (rc == 0) {
+        rc = cct_hasher_extend(&r->h, alg, g->digest, d);
+    }
+    if (rc == 0) {
+        g->n_events++;
+    }
+    return rc;
+}
+
+/*
+ * The banks of an IMA entry that its log does not carry, as the kernel
+ * extends them: each allocated bank gets that bank's hash of the template
+ * data; a bank the kernel had no hash for when IMA started gets the SHA-1
+ * template hash padded with zeros; violations extend all-0xFF everywhere.
+ */
+static int ima_banks(cct_replay *r, const struct cct_event *ev)
+{
+    uint8_t d[CCT_MAX_DIGEST_SIZE];
+    int violation = (ev->flags & CCT_EVENT_F_IMA_VIOLATION) != 0;
+    for (size_t i = 0; i < r->opts.n_ima_padded; i++) {
+        uint16_t alg = r->opts.ima_padded[i];
+        const struct cct_digest *sha1 = find_digest(ev, CCT_ALG_SHA1);
+        if (sha1 == NULL || sha1->size != 20) {
+            return CCT_EUNSUPPORTED;
+        }
+        memset(d, violation ? 0xff : 0, sizeof(d));
+        if (!violation) {
+            memcpy(d, sha1->bytes, 20);
+        }
+        int rc = extend_reg(r, ev, alg, d);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    for (size_t i = 0; i < r->opts.n_ima_banks; i++) {
+        uint16_t alg = r->opts.ima_banks[i];
+        if (find_digest(ev, alg) != NULL || in_list(r->opts.ima_padded, r->opts.n_ima_padded, alg)) {
+            continue;
+        }
+        if (violation) {
+            memset(d, 0xff, sizeof(d));
+        } else if (ev->flags & CCT_EVENT_F_IMA_LAYOUT_GUESSED) {
+            /* The template data of this entry is not known exactly. */
+            return CCT_EUNSUPPORTED;
+        } else {
+            int rc = cct_hasher_digest(&r->h, alg, ev->data, ev->data_len, d);
+            if (rc < 0) {
+                return rc;
+            }
+        }
+        int rc = extend_reg(r, ev, alg, d);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
 int cct_replay_event(cct_replay *r, const struct cct_event *ev)
 {
     if (r == NULL || ev == NULL) {
@@ -255,14 +405,13 @@ int cct_replay_event(cct_replay *r, const struct cct_event *ev)
             r->pcr0_locality_set = 1;
         }
     }
-    if (ev->type == EV_NO_ACTION || (ev->flags & CCT_EVENT_F_HEADER)) {
-        return 0;
-    }
-    if (ev->kind == CCT_REG_MRTD) {
-        /* MRTD is fixed at build time; it cannot be extended by a log. */
+    if (!extends(ev)) {
         return 0;
     }
     for (size_t i = 0; i < ev->n_digests; i++) {
+        if (cct_event_is_ima(ev) && in_list(r->opts.ima_padded, r->opts.n_ima_padded, ev->digests[i].alg)) {
+            continue; /* replayed from the padded SHA-1 below */
+        }
         struct reg *g;
         const struct cct_digest *d = &ev->digests[i];
         int rc = find(r, ev->kind, ev->index, d->alg, 1, &g);
@@ -273,7 +422,7 @@ int cct_replay_event(cct_replay *r, const struct cct_event *ev)
             return CCT_EMALFORMED;
         }
         if (ev->type == EV_SEPARATOR) {
-            if (g->separators > 0 && (r->workarounds & CCT_WORKAROUND_DUP_SEPARATOR)) {
+            if (g->separators > 0 && (r->opts.workarounds & CCT_WORKAROUND_DUP_SEPARATOR)) {
                 r->applied |= CCT_WORKAROUND_DUP_SEPARATOR;
                 continue;
             }
@@ -292,7 +441,7 @@ int cct_replay_event(cct_replay *r, const struct cct_event *ev)
         }
         g->n_events++;
     }
-    return 0;
+    return cct_event_is_ima(ev) ? ima_banks(r, ev) : 0;
 }
 
 int cct_replay_set_register(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
@@ -313,7 +462,7 @@ int cct_replay_finish(cct_replay *r)
     if (r == NULL) {
         return CCT_EINVAL;
     }
-    if (r->workarounds & CCT_WORKAROUND_EBS_MISSING) {
+    if (r->opts.workarounds & CCT_WORKAROUND_EBS_MISSING) {
         /* The two EV_EFI_ACTION strings of PFP 10.4.4 that such firmware
          * measured into PCR5 without logging, in every PCR5 bank seen. */
         static const char *const strs[2] = { "Exit Boot Services Invocation",
@@ -346,21 +495,6 @@ uint32_t cct_replay_workarounds_applied(const cct_replay *r)
     return r ? r->applied : 0;
 }
 
-static int cmp_reg(const void *a, const void *b)
-{
-    const struct reg *x = a, *y = b;
-    if (x->kind != y->kind) {
-        return x->kind < y->kind ? -1 : 1;
-    }
-    if (x->index != y->index) {
-        return x->index < y->index ? -1 : 1;
-    }
-    if (x->alg != y->alg) {
-        return x->alg < y->alg ? -1 : 1;
-    }
-    return 0;
-}
-
 size_t cct_replay_count(const cct_replay *r)
 {
     return r ? r->n : 0;
@@ -382,14 +516,6 @@ int cct_replay_get(const cct_replay *r, size_t i, struct cct_register *out)
 {
     if (r == NULL || out == NULL || i >= r->n) {
         return CCT_EINVAL;
-    }
-    /* Sort lazily: cast away const only for ordering the internal table
-     * (the observable state is unchanged). */
-    cct_replay *w = (cct_replay *)r;
-    if (!w->sorted) {
-        qsort(w->regs, w->n, sizeof(w->regs[0]), cmp_reg);
-        w->last = 0;
-        w->sorted = 1;
     }
     to_public(r, &r->regs[i], out);
     return 0;

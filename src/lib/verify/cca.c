@@ -5,12 +5,16 @@
  *   platform token COSE_Sign1 signed by the CPAK given by the caller;
  *   binding: platform challenge == hash(RAK) with the realm's public-key hash algorithm;
  *   optional: realm challenge == the caller's nonce.
- * A bare PSA token is one COSE_Sign1 verified with the caller's key (the IAK).
+ * A bare PSA token is one COSE_Sign1 verified with the caller's key (the IAK), or a
+ * COSE_Mac0 verified with the caller's MAC key (HMAC, RFC 9053, 3.1).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "util/buf.h"
 #include "util/error.h"
@@ -58,6 +62,77 @@ static int sig_structure(const struct cct_cose_sign1 *s, struct cct_buf *b)
     rc = rc < 0 ? rc : put_head(b, 2, s->payload_len);
     rc = rc < 0 ? rc : cct_buf_append(b, s->payload, s->payload_len);
     return rc;
+}
+
+/* MAC_structure = ["MAC0", protected, external_aad = h'', payload] (RFC 9052, 6.3) */
+static int mac_structure(const struct cct_cose_sign1 *s, struct cct_buf *b)
+{
+    static const char ctx[] = "MAC0";
+    int rc = cct_buf_putc(b, (char)0x84);
+    rc = rc < 0 ? rc : put_head(b, 3, sizeof(ctx) - 1);
+    rc = rc < 0 ? rc : cct_buf_append(b, ctx, sizeof(ctx) - 1);
+    rc = rc < 0 ? rc : put_head(b, 2, s->protected_len);
+    rc = rc < 0 ? rc : cct_buf_append(b, s->protected_hdr, s->protected_len);
+    rc = rc < 0 ? rc : put_head(b, 2, 0);
+    rc = rc < 0 ? rc : put_head(b, 2, s->payload_len);
+    rc = rc < 0 ? rc : cct_buf_append(b, s->payload, s->payload_len);
+    return rc;
+}
+
+/* COSE MAC algorithms with a full-length tag (RFC 9053, 3.1): HMAC 256/256, 384/384, 512/512. */
+static const EVP_MD *cose_hmac_md(int alg, size_t *n)
+{
+    switch (alg) {
+    case 5: *n = 32; return EVP_sha256();
+    case 6: *n = 48; return EVP_sha384();
+    case 7: *n = 64; return EVP_sha512();
+    default: return NULL;
+    }
+}
+
+/* A COSE_Mac0 PSA token: HMAC over the MAC_structure with the caller's key, compared in constant
+ * time. */
+static void verify_mac0(const struct cct_cose_sign1 *s, const struct cct_verify_options *o,
+                        struct cct_verify_result *res)
+{
+    size_t n = 0;
+    const EVP_MD *md = cose_hmac_md(s->alg, &n);
+    uint8_t tag[EVP_MAX_MD_SIZE];
+    unsigned tag_len = 0;
+    struct cct_buf b;
+    if (md == NULL) {
+        vres_add(res, "token-mac", false,
+                 "COSE MAC algorithm %d is not supported (5, 6, 7: HMAC-SHA-256/384/512)", s->alg);
+        return;
+    }
+    if (o == NULL || o->mac_key == NULL || o->mac_key_len == 0) {
+        vres_add(res, "token-mac", false,
+                 "the token is a COSE_Mac0: it can only be verified with its MAC key (--mac-key), "
+                 "none given");
+        return;
+    }
+    if (s->signature_len != n) {
+        vres_add(res, "token-mac", false, "MAC tag is %zu bytes, COSE alg %d needs %zu",
+                 s->signature_len, s->alg, n);
+        return;
+    }
+    if (o->mac_key_len > INT_MAX) {
+        vres_add(res, "token-mac", false, "MAC key too long");
+        return;
+    }
+    cct_buf_init(&b, 2 * CCT_CCA_MAX_TOKEN);
+    if (mac_structure(s, &b) < 0 ||
+        HMAC(md, o->mac_key, (int)o->mac_key_len, b.data, b.len, tag, &tag_len) == NULL ||
+        tag_len != n) {
+        vres_add(res, "token-mac", false, "cannot compute the HMAC");
+        cct_buf_free(&b);
+        return;
+    }
+    cct_buf_free(&b);
+    bool ok = cct_memeq_ct(tag, s->signature, n) == 1;
+    OPENSSL_cleanse(tag, sizeof(tag));
+    vres_add(res, "token-mac", ok, "%s with the given key",
+             ok ? "COSE_Mac0 HMAC verifies" : "COSE_Mac0 HMAC differs");
 }
 
 static const EVP_MD *cose_md(int alg, size_t *n)
@@ -139,9 +214,12 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
     if (rc < 0) {
         return vres_parse_failed(res, &perr, err, rc);
     }
-    vres_add(res, "parse", true, "%s", t.collection_tag == 0 ? "PSA token (COSE_Sign1)"
-                                       : t.collection_tag == 399 ? "CCA token collection (tag 399)"
-                                                                 : "CCA token collection (legacy tag 907)");
+    bool mac0 = t.collection_tag == 0 && t.platform.cose_tag == 17;
+    vres_add(res, "parse", true, "%s",
+             mac0                      ? "PSA token (COSE_Mac0)"
+             : t.collection_tag == 0   ? "PSA token (COSE_Sign1)"
+             : t.collection_tag == 399 ? "CCA token collection (tag 399)"
+                                       : "CCA token collection (legacy tag 907)");
     if (o != NULL && o->cpak != NULL) {
         cpak = pkey_from_pem_or_der(o->cpak, o->cpak_len);
     }
@@ -175,7 +253,9 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
                   cct_memeq_ct(o->nonce, t.platform_challenge, o->nonce_len) == 1;
         vres_add(res, "challenge", ok, "%s", ok ? "challenge equals the nonce" : "challenge differs from the nonce");
     }
-    if (cpak == NULL) {
+    if (mac0) {
+        verify_mac0(&t.platform, o, res);
+    } else if (cpak == NULL) {
         vres_add(res, "platform-signature", false, "%s",
                  o != NULL && o->cpak != NULL ? "--cpak is not a usable public key"
                                               : "no platform key given (--cpak)");

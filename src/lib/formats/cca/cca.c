@@ -254,29 +254,40 @@ static bool get_text(const cbor_item_t *it, const char **p, size_t *n)
     return true;
 }
 
-/* COSE_Sign1 = [protected: bstr, unprotected: map, payload: bstr, signature: bstr] (RFC 9052, 4.2) */
-static int parse_sign1(struct cca_internal *in, const cbor_item_t *it, struct cct_cose_sign1 *s, const char *what,
-                       struct cct_error *err)
+/*
+ * COSE_Sign1 = [protected: bstr, unprotected: map, payload: bstr, signature: bstr] (RFC 9052, 4.2);
+ * COSE_Mac0 (tag 17, RFC 9052, 6.2) has the same shape with the MAC tag last. allow_mac0: a bare
+ * PSA token, which may be MAC'ed instead of signed.
+ */
+static int parse_sign1(struct cca_internal *in, const cbor_item_t *it, struct cct_cose_sign1 *s,
+                       const char *what, int allow_mac0, struct cct_error *err)
 {
+    const char *kind = "COSE_Sign1";
+    s->cose_tag = 18;
     if (cbor_isa_tag(it)) {
         uint64_t tag = cbor_tag_value(it);
-        if (tag == 17) {
-            return cct_err(err, CCT_EUNSUPPORTED, -1, -1, "%s is a COSE_Mac0 (tag 17), only COSE_Sign1 is supported",
-                           what);
+        if (tag == 17 && !allow_mac0) {
+            return cct_err(err, CCT_EUNSUPPORTED, -1, -1,
+                           "%s is a COSE_Mac0 (tag 17); only a bare PSA token may be MAC'ed", what);
         }
-        if (tag != 18) {
+        if (tag != 18 && tag != 17) {
             return cct_err(err, CCT_EMALFORMED, -1, -1, "%s has CBOR tag %llu, COSE_Sign1 is 18", what,
                            (unsigned long long)tag);
+        }
+        if (tag == 17) {
+            s->cose_tag = 17;
+            kind = "COSE_Mac0";
         }
         it = tagged(it);
     }
     if (!cbor_isa_array(it) || cbor_array_size(it) != 4) {
-        return cct_err(err, CCT_EMALFORMED, -1, -1, "%s is not a 4-element COSE_Sign1 array", what);
+        return cct_err(err, CCT_EMALFORMED, -1, -1, "%s is not a 4-element %s array", what, kind);
     }
     cbor_item_t **a = cbor_array_handle(it);
     if (!get_bytes(a[0], &s->protected_hdr, &s->protected_len) || !cbor_isa_map(a[1]) ||
         !get_bytes(a[2], &s->payload, &s->payload_len) || !get_bytes(a[3], &s->signature, &s->signature_len)) {
-        return cct_err(err, CCT_EMALFORMED, -1, -1, "%s: COSE_Sign1 fields have the wrong types", what);
+        return cct_err(err, CCT_EMALFORMED, -1, -1, "%s: %s fields have the wrong types", what,
+                       kind);
     }
     cbor_item_t *ph;
     int rc = decode(in, s->protected_hdr, s->protected_len, 0, &ph, err);
@@ -470,7 +481,7 @@ int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out,
     if (t.collection_tag == 17 || t.collection_tag == 18) {
         /* bare PSA token */
         t.collection_tag = 0;
-        rc = parse_sign1(in, root, &t.platform, "PSA token", err);
+        rc = parse_sign1(in, root, &t.platform, "PSA token", 1, err);
         if (rc < 0 || (rc = claims_map(in, &t.platform, &claims, "PSA token", err)) < 0) {
             goto fail;
         }
@@ -503,7 +514,8 @@ int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out,
             goto fail;
         }
         struct cct_cose_sign1 *s = k == K_PLATFORM_TOKEN ? &t.platform : &t.realm;
-        if ((rc = decode(in, b, bn, 0, &sub, err)) < 0 || (rc = parse_sign1(in, sub, s, what, err)) < 0 ||
+        if ((rc = decode(in, b, bn, 0, &sub, err)) < 0 ||
+            (rc = parse_sign1(in, sub, s, what, 0, err)) < 0 ||
             (rc = claims_map(in, s, &claims, what, err)) < 0) {
             goto fail;
         }

@@ -185,14 +185,15 @@ static int json_b64(struct cct_buf *b, const uint8_t *p, size_t n)
     return cct_buf_putc(b, '"');
 }
 
-static const char *json_content_name(uint32_t t)
+const char *cct_cel_content_name(uint32_t type)
 {
-    switch (t) {
+    switch (type) {
     case CCT_CEL_MGT: return "cel_mgt";
     case CCT_CEL_PCCLIENT_STD: return "pcclient_std";
     case CCT_CEL_IMA_TEMPLATE: return "ima_template";
     case CCT_CEL_IMA_TLV: return "ima_tlv";
     case CCT_CEL_SYSTEMD: return "systemd";
+    case CCT_CEL_COS: return "cos";
     default: return NULL;
     }
 }
@@ -200,8 +201,8 @@ static const char *json_content_name(uint32_t t)
 static int encode_json(struct cct_buf *b, const struct cct_event *ev, uint64_t recnum, int systemd,
                        const struct content *c, struct cct_error *err)
 {
-    const char *cname = json_content_name(c->type);
-    if (cname == NULL) {
+    const char *cname = cct_cel_content_name(c->type);
+    if (cname == NULL || c->type == CCT_CEL_COS) {
         return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
                        "event %llu: content type %u has no CEL-JSON name", (unsigned long long)ev->number,
                        c->type);

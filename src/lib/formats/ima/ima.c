@@ -108,6 +108,9 @@ static const struct {
     { "tgr160", 20, 0 },
     { "tgr192", 24, 0 },
     { "sm3", 32, CCT_ALG_SM3_256 },
+    /* Older kernels named SM3 "sm3-256"; tools write the TPM spelling "sm3_256". */
+    { "sm3-256", 32, CCT_ALG_SM3_256 },
+    { "sm3_256", 32, CCT_ALG_SM3_256 },
     { "streebog256", 32, 0 },
     { "streebog512", 64, 0 },
     { "sha3-256", 32, 0 },
@@ -138,6 +141,30 @@ static uint16_t alg_for_size(size_t n)
     case 64: return CCT_ALG_SHA512;
     default: return CCT_ALG_ERROR;
     }
+}
+
+/*
+ * Algorithm of a template hash of `size` bytes over `data`. Only 32 bytes
+ * are ambiguous: SHA-256 or SM3 (a kernel with ima_hash=sm3 lists the SM3
+ * bank in ascii/binary_runtime_measurements_sm3). The first entry whose hash
+ * one of them reproduces decides for the whole list, SHA-256 tried first;
+ * until then (violations, unknown layouts, tampered entries) SHA-256.
+ */
+static uint16_t template_alg(struct cct_ima_state *st, size_t size, const uint8_t *digest,
+                             const uint8_t *data, size_t len, int violation)
+{
+    static const uint16_t candidates[] = { CCT_ALG_SHA256, CCT_ALG_SM3_256 };
+    if (size != 32) {
+        return alg_for_size(size);
+    }
+    for (size_t i = 0; st->alg32 == 0 && !violation && st->have_hasher && i < 2; i++) {
+        uint8_t h[32];
+        if (cct_hasher_digest(&st->h, candidates[i], data, len, h) == 0 &&
+            memcmp(h, digest, 32) == 0) {
+            st->alg32 = candidates[i];
+        }
+    }
+    return st->alg32 != 0 ? st->alg32 : CCT_ALG_SHA256;
 }
 
 static int is_zero(const uint8_t *p, size_t n)
@@ -173,28 +200,10 @@ static int is_hex(uint8_t c)
 
 static int detect_binary(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt)
 {
-    struct cct_reader r, nl_le, nl_be;
-    uint32_t le, be;
-    const uint8_t *name;
-    cct_reader_init(&r, p, len, 0);
-    /* pcr u32, template digest[20], name_len u32 (either byte order), name */
-    if (!cct_read_skip(&r, 24) || !cct_read_sub(&r, 4, &nl_le)) {
-        return eof ? 0 : CCT_ETRUNCATED;
-    }
-    nl_be = nl_le;
-    if (!cct_read_u32le(&nl_le, &le) || !cct_read_u32be(&nl_be, &be)) {
-        return 0;
-    }
-    uint32_t n = (le >= 1 && le <= CCT_IMA_MAX_TEMPLATE_NAME) ? le : be;
-    if (n < 1 || n > CCT_IMA_MAX_TEMPLATE_NAME) {
-        return 0;
-    }
-    if (!cct_read_bytes(&r, n, &name)) {
-        return eof ? 0 : CCT_ETRUNCATED;
-    }
-    if (!template_name_ok(name, n) ||
-        !((n >= 3 && memcmp(name, "ima", 3) == 0) || (n == 7 && memcmp(name, "evm-sig", 7) == 0))) {
-        return 0;
+    /* pcr u32, template digest (20 bytes, or 32/48/64 in a per-bank list), name_len u32 (either
+     * byte order), name starting with "ima" or "evm-sig" */
+    if (cct_ima_binary_digest_size(p, len) == 0) {
+        return eof || len >= 4 + 64 + 4 + CCT_IMA_MAX_TEMPLATE_NAME ? 0 : CCT_ETRUNCATED;
     }
     *fmt = CCT_LOG_IMA_BINARY;
     return 1;
@@ -730,6 +739,11 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
     if (ev->data == NULL) {
         ev->data = (const uint8_t *)"";
     }
+    if (!(ev->flags & CCT_EVENT_F_IMA_LAYOUT_GUESSED)) {
+        talg = template_alg(st, thn / 2, st->tmpl_digest, ev->data, ev->data_len, violation);
+    } else if (thn / 2 == 32 && st->alg32 != 0) {
+        talg = st->alg32;
+    }
     set_record(st, ev, number, off, rec_len, CCT_LOG_IMA_ASCII, pcr, violation, talg, st->tmpl_digest,
                thn / 2);
     ev->raw = p;
@@ -868,8 +882,17 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
     (void)end;
     cct_reader_init(&r, p, len, (size_t)off);
     memset(ev, 0, sizeof(*ev));
-    /* 1st: PCR, 2nd: SHA-1 template digest, 3rd: name length, 4th: name */
-    if (!rd_u32(&r, be, &pcr) || !cct_read_bytes(&r, CCT_IMA_SHA1_SIZE, &digest) || !rd_u32(&r, be, &nlen)) {
+    if (st->tmpl_size == 0) {
+        /* Fixed by the first entry read (also when resuming mid-list). */
+        size_t ds = cct_ima_binary_digest_size(p, len);
+        if (ds == 0 && len < 4 + 64 + 4 + CCT_IMA_MAX_TEMPLATE_NAME) {
+            return CCT_ETRUNCATED;
+        }
+        st->tmpl_size = ds != 0 ? ds : CCT_IMA_SHA1_SIZE;
+    }
+    /* 1st: PCR, 2nd: template digest (SHA-1, or the list's bank), 3rd: name length, 4th: name */
+    if (!rd_u32(&r, be, &pcr) || !cct_read_bytes(&r, st->tmpl_size, &digest) ||
+        !rd_u32(&r, be, &nlen)) {
         return CCT_ETRUNCATED;
     }
     if (pcr > CCT_IMA_MAX_PCR) {
@@ -947,32 +970,13 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
         ev->data_len = dlen;
     }
     size_t rec = (size_t)(cct_reader_offset(&r) - off);
-    int violation = is_zero(digest, CCT_IMA_SHA1_SIZE);
-    set_record(st, ev, number, off, rec, CCT_LOG_IMA_BINARY, pcr, violation, CCT_ALG_SHA1, digest,
-               CCT_IMA_SHA1_SIZE);
-    /* Other banks: the kernel hashes the same template data with each bank's
-     * algorithm (violations stay zero here; replay extends them as 0xFF). */
-    for (size_t b = 0; b < st->set.n_banks && ev->n_digests < CCT_MAX_DIGESTS; b++) {
-        uint16_t alg = st->set.banks[b];
-        size_t ds = cct_alg_digest_size(alg);
-        if (alg == CCT_ALG_SHA1 || ds == 0) {
-            continue;
-        }
-        uint8_t *bd = st->bank_digest[ev->n_digests];
-        if (violation) {
-            memset(bd, 0, ds);
-        } else {
-            int hr = cct_hasher_digest(&st->h, alg, ev->data, ev->data_len, bd);
-            if (hr < 0) {
-                return cct_err(err, hr, (int64_t)number, (int64_t)off, "IMA entry %llu: cannot compute %s",
-                               (unsigned long long)number, cct_alg_name(alg));
-            }
-        }
-        ev->digests[ev->n_digests].alg = alg;
-        ev->digests[ev->n_digests].size = (uint16_t)ds;
-        ev->digests[ev->n_digests].bytes = bd;
-        ev->n_digests++;
-    }
+    int violation = is_zero(digest, st->tmpl_size);
+    uint16_t talg =
+        td != NULL
+            ? template_alg(st, st->tmpl_size, digest, ev->data, ev->data_len, violation)
+            : (st->alg32 != 0 && st->tmpl_size == 32 ? st->alg32 : alg_for_size(st->tmpl_size));
+    set_record(st, ev, number, off, rec, CCT_LOG_IMA_BINARY, pcr, violation, talg, digest,
+               st->tmpl_size);
     ev->raw = p;
     ev->raw_len = rec;
     *consumed = rec;
@@ -997,14 +1001,48 @@ int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof
     return r;
 }
 
+/* A template name length (either byte order) and name at p + at. */
+static int binary_name_at(const uint8_t *p, size_t len, size_t at)
+{
+    struct cct_reader r, c;
+    uint32_t le, be;
+    const uint8_t *name;
+    cct_reader_init(&r, p, len, 0);
+    if (!cct_read_skip(&r, at) || !cct_read_sub(&r, 4, &c)) {
+        return 0;
+    }
+    struct cct_reader c2 = c;
+    if (!cct_read_u32le(&c, &le) || !cct_read_u32be(&c2, &be)) {
+        return 0;
+    }
+    uint32_t n = (le >= 1 && le <= CCT_IMA_MAX_TEMPLATE_NAME) ? le : be;
+    if (n < 1 || n > CCT_IMA_MAX_TEMPLATE_NAME || !cct_read_bytes(&r, n, &name)) {
+        return 0;
+    }
+    return template_name_ok(name, n) &&
+           ((n >= 3 && memcmp(name, "ima", 3) == 0) || (n == 7 && memcmp(name, "evm-sig", 7) == 0));
+}
+
+size_t cct_ima_binary_digest_size(const uint8_t *p, size_t len)
+{
+    static const size_t sizes[] = { CCT_IMA_SHA1_SIZE, 32, 48, 64 };
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        if (binary_name_at(p, len, 4 + sizes[i])) {
+            return sizes[i];
+        }
+    }
+    return 0;
+}
+
 /* Decide the byte order of a binary list from its first entry. */
 int cct_ima_binary_order(const uint8_t *p, size_t len)
 {
     struct cct_reader r, c;
     uint32_t le, be;
+    size_t ds = cct_ima_binary_digest_size(p, len);
     cct_reader_init(&r, p, len, 0);
-    /* The name length (u32 after pcr and the 20-byte digest) is small in the right order. */
-    if (!cct_read_skip(&r, 24) || !cct_read_sub(&r, 4, &c)) {
+    /* The name length (u32 after pcr and the template digest) is small in the right order. */
+    if (!cct_read_skip(&r, 4 + (ds != 0 ? ds : CCT_IMA_SHA1_SIZE)) || !cct_read_sub(&r, 4, &c)) {
         return 0;
     }
     struct cct_reader c2 = c;

@@ -28,8 +28,6 @@
 /* Settings that survive a rewind (held by the log, copied into the state). */
 struct cct_ima_settings {
     enum cct_reg_kind kind; /* register file entries extend (default PCR) */
-    size_t n_banks;         /* extra banks for binary logs */
-    uint16_t banks[CCT_MAX_DIGESTS];
 };
 
 struct cct_ima_state {
@@ -45,7 +43,10 @@ struct cct_ima_state {
     size_t scratch_cap;
     uint8_t tmpl_digest[CCT_MAX_DIGEST_SIZE];
     uint8_t file_digest[CCT_MAX_DIGEST_SIZE];
-    uint8_t bank_digest[CCT_MAX_DIGESTS][CCT_MAX_DIGEST_SIZE];
+    /* binary: template digest bytes (20, or a per-bank list's 32/48/64); 0 = not read yet */
+    size_t tmpl_size;
+    /* algorithm of 32-byte template hashes (SHA-256 or SM3); 0 = not decided yet */
+    uint16_t alg32;
 };
 
 /*
@@ -71,6 +72,13 @@ int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof
 
 /* Byte order of a binary list from its first entry: 1 = big-endian, 0 = little. */
 int cct_ima_binary_order(const uint8_t *p, size_t len);
+
+/*
+ * Template digest size of a binary list from its first entry: 20 (the
+ * classic list, SHA-1) or 32/48/64 (a per-bank list such as
+ * binary_runtime_measurements_sm3); 0 when the entry fits none.
+ */
+size_t cct_ima_binary_digest_size(const uint8_t *p, size_t len);
 
 /*
  * Fill the ima_* fields of ev from a template name and its (little-endian)

@@ -25,13 +25,10 @@ int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *ou
         return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)len, "an SNP report is %u bytes, got %zu",
                        CCT_SNP_REPORT_SIZE, len);
     }
-    if (len > CCT_SNP_REPORT_SIZE) {
-        return cct_err(err, CCT_EMALFORMED, -1, CCT_SNP_REPORT_SIZE,
-                       "%zu unexpected bytes after the %u-byte SNP report", len - CCT_SNP_REPORT_SIZE,
-                       CCT_SNP_REPORT_SIZE);
-    }
     memset(&s, 0, sizeof(s));
-    cct_reader_init(&r, p, len, 0);
+    /* The report has a fixed size; what follows belongs to someone else. */
+    s.trailing = len - CCT_SNP_REPORT_SIZE;
+    cct_reader_init(&r, p, CCT_SNP_REPORT_SIZE, 0);
     /* offsets 0x00 - 0x4F */
     bool ok = cct_read_u32le(&r, &s.version) && cct_read_u32le(&r, &s.guest_svn) && cct_read_u64le(&r, &s.policy) &&
               cct_read_copy(&r, s.family_id, 16) && cct_read_copy(&r, s.image_id, 16) &&

@@ -1100,8 +1100,13 @@ int cct_event_decode(const struct cct_event *ev, enum cct_decode_style style, ch
     struct dec d = {.e = &e, .err = err, .event = (int64_t)ev->number, .rc = 0};
     cct_reader_init(&r, ev->data ? ev->data : (const uint8_t *)"", ev->data_len, 0);
     int rc = dispatch(&d, ev, &r);
-    if (rc == 0) {
+    if (d.rc != 0) {
+        /* The record holds the first problem; a later failure (e.g. an odd-length
+         * BootOrder after a VariableDataLength mismatch) is a consequence of it, and
+         * the return code must be the one the record names. */
         rc = d.rc;
+    } else if (rc < 0) {
+        rc = dec_err(&d, rc, cct_reader_offset(&r), "event data could not be decoded");
     }
     cct_emit_finish(&e);
     if (b.failed) {

@@ -95,36 +95,6 @@ static int is_specid(uint32_t type, const uint8_t *data, size_t len)
     return type == EV_NO_ACTION && len >= 16 && memcmp(data, specid_sig, 16) == 0;
 }
 
-int cct_tcg_detect(const uint8_t *p, size_t len, enum cct_log_format *fmt, struct cct_error *err)
-{
-    struct cct_reader r;
-    uint32_t pcr, type, size;
-    const uint8_t *data;
-
-    if (len == 0) {
-        return cct_err(err, CCT_EMALFORMED, 0, 0, "empty event log");
-    }
-    cct_reader_init(&r, p, len, 0);
-    if (!cct_read_u32le(&r, &pcr) || !cct_read_u32le(&r, &type) || !cct_read_skip(&r, 20) ||
-        !cct_read_u32le(&r, &size)) {
-        return CCT_ETRUNCATED;
-    }
-    if (size > CCT_MAX_EVENT_SIZE) {
-        /* Not a TCG log at all (e.g. text): say so rather than wait for bytes. */
-        return cct_err(err, CCT_EMALFORMED, 0, 28,
-                       "not a TCG event log: first event claims %u bytes of data", size);
-    }
-    if (!cct_read_bytes(&r, size, &data)) {
-        return CCT_ETRUNCATED;
-    }
-    if (is_specid(type, data, size)) {
-        *fmt = pcr == 1 ? CCT_LOG_CCEL : CCT_LOG_TCG2;
-    } else {
-        *fmt = CCT_LOG_TCG1;
-    }
-    return 0;
-}
-
 /* Padding that ends a log: a record starting with an all-0xFF or all-zero
  * (pcr, type) pair. Firmware fills the unused CCEL area with 0xFF; some
  * securityfs copies are zero-filled. */
@@ -142,14 +112,110 @@ static int is_padding(const uint8_t *p, size_t len)
     return ff || (zero && len >= 8);
 }
 
-static int map_index(const struct cct_tcg_state *st, uint32_t logged, struct cct_event *ev,
-                     uint64_t number, uint64_t off, struct cct_error *err)
+/* Records after the SpecID that detection reads at most. */
+#define DETECT_MAX_RECORDS 64u
+
+/*
+ * A crypto-agile log whose SpecID sits at index 0 and declares SHA-384 only:
+ * the shape of a td-shim CCEL, and of a TPM log with a lone SHA-384 bank.
+ * Walk the TCG_PCR_EVENT2 records that follow (p, len: the bytes after the
+ * SpecID record) and vote. A record that extends index 0 means a TPM log
+ * (PCR0 always holds the S-CRTM events; CC MR index 0 is the MRTD, which no
+ * log extends), so does one that extends an index above 4 (beyond the CC MR
+ * range). Anything else, up to the padding, the end of the bytes or the first
+ * record that does not parse, leaves the CCEL reading standing.
+ */
+static int sha384_log_is_ccel(const uint8_t *p, size_t len)
+{
+    struct cct_reader r;
+    cct_reader_init(&r, p, len, 0);
+    for (unsigned i = 0; i < DETECT_MAX_RECORDS; i++) {
+        uint32_t pcr, type, count, size;
+        uint16_t alg;
+        size_t left = cct_reader_left(&r);
+        if (left == 0 || is_padding(p + (len - left), left)) {
+            return 1;
+        }
+        if (!cct_read_u32le(&r, &pcr) || !cct_read_u32le(&r, &type) ||
+            !cct_read_u32le(&r, &count) || count != 1 || !cct_read_u16le(&r, &alg) ||
+            alg != CCT_ALG_SHA384 || !cct_read_skip(&r, 48) || !cct_read_u32le(&r, &size) ||
+            !cct_read_skip(&r, size)) {
+            return 1;
+        }
+        if (type != EV_NO_ACTION && (pcr == 0 || pcr > CCT_CCEL_MAX_MR)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int cct_tcg_detect(const uint8_t *p, size_t len, enum cct_log_format *fmt, struct cct_error *err)
+{
+    struct cct_reader r;
+    uint32_t pcr, type, size;
+    const uint8_t *data;
+
+    if (len == 0) {
+        return cct_err(err, CCT_EMALFORMED, 0, 0, "empty event log");
+    }
+    cct_reader_init(&r, p, len, 0);
+    if (!cct_read_u32le(&r, &pcr) || !cct_read_u32le(&r, &type) || !cct_read_skip(&r, 20) ||
+        !cct_read_u32le(&r, &size)) {
+        return CCT_ETRUNCATED;
+    }
+    if (pcr > CCT_TCG_MAX_PCR) {
+        /* Logs may hold out-of-range indices later (PCR -1), never first. */
+        return cct_err(err, CCT_EMALFORMED, 0, 0,
+                       "not a TCG event log: first record names register index %u", pcr);
+    }
+    if (size > CCT_MAX_EVENT_SIZE) {
+        /* Not a TCG log at all (e.g. text): say so rather than wait for bytes. */
+        return cct_err(err, CCT_EMALFORMED, 0, 28,
+                       "not a TCG event log: first event claims %u bytes of data", size);
+    }
+    if (!cct_read_bytes(&r, size, &data)) {
+        return CCT_ETRUNCATED;
+    }
+    if (!is_specid(type, data, size)) {
+        *fmt = CCT_LOG_TCG1;
+        return 0;
+    }
+    /* OVMF/TDVF write the CCEL SpecID at CC MR index 1; td-shim at 0, like
+     * a TPM log, so a SHA-384-only header at 0 is read on (docs/internals/formats-tcg.md). */
+    *fmt = pcr == 1 ? CCT_LOG_CCEL : CCT_LOG_TCG2;
+    if (pcr == 0) {
+        struct cct_specid s;
+        size_t end = cct_reader_offset(&r);
+        if (cct_tcg_parse_specid(data, size, &s, 0, 32, NULL) < 0) {
+            size_t extra = specid_vendor_outside(data, size, len - end);
+            if (extra == 0 || cct_tcg_parse_specid(data, size + extra, &s, 0, 32, NULL) < 0) {
+                return 0;
+            }
+            end += extra;
+        }
+        if (s.n_algs == 1 && s.algs[0] == CCT_ALG_SHA384 &&
+            sha384_log_is_ccel(p + end, len - end)) {
+            *fmt = CCT_LOG_CCEL;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Native register of a record. An index beyond the log's register file
+ * (PCR > 31, CC MR index > 4; Windows writes EV_NO_ACTION events at PCR
+ * 0xFFFFFFFF) is no parse error: the event keeps index == index_logged, is
+ * flagged CCT_EVENT_F_INDEX_OUT_OF_RANGE and never extends anything.
+ */
+static void map_index(const struct cct_tcg_state *st, uint32_t logged, struct cct_event *ev)
 {
     ev->index_logged = logged;
     if (st->format == CCT_LOG_CCEL) {
         if (logged > CCT_CCEL_MAX_MR) {
-            return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)off,
-                           "CC MR index %u out of range (0-4)", logged);
+            ev->kind = CCT_REG_RTMR;
+            ev->index = logged;
+            ev->flags |= CCT_EVENT_F_INDEX_OUT_OF_RANGE;
+            return;
         }
         /* UEFI CC MR index: 0 = MRTD, 1..4 = RTMR0..3 (ARCHITECTURE.md). */
         if (logged == 0) {
@@ -159,15 +225,13 @@ static int map_index(const struct cct_tcg_state *st, uint32_t logged, struct cct
             ev->kind = CCT_REG_RTMR;
             ev->index = logged - 1;
         }
-        return 0;
-    }
-    if (logged > CCT_TCG_MAX_PCR) {
-        return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)off,
-                       "PCR index %u out of range (0-%u)", logged, CCT_TCG_MAX_PCR);
+        return;
     }
     ev->kind = CCT_REG_PCR;
     ev->index = logged;
-    return 0;
+    if (logged > CCT_TCG_MAX_PCR) {
+        ev->flags |= CCT_EVENT_F_INDEX_OUT_OF_RANGE;
+    }
 }
 
 static int parse_legacy(struct cct_tcg_state *st, const uint8_t *p, size_t len, uint64_t off,
@@ -193,10 +257,7 @@ static int parse_legacy(struct cct_tcg_state *st, const uint8_t *p, size_t len, 
     memset(ev, 0, sizeof(*ev));
     ev->type = type;
     ev->flags = CCT_EVENT_F_LEGACY;
-    int rc = map_index(st, pcr, ev, number, off, err);
-    if (rc < 0) {
-        return rc;
-    }
+    map_index(st, pcr, ev);
     ev->n_digests = 1;
     ev->digests[0].alg = CCT_ALG_SHA1;
     ev->digests[0].size = 20;
@@ -263,10 +324,7 @@ static int parse_agile(struct cct_tcg_state *st, const uint8_t *p, size_t len, u
         return CCT_ETRUNCATED;
     }
     ev->type = type;
-    int rc = map_index(st, pcr, ev, number, off, err);
-    if (rc < 0) {
-        return rc;
-    }
+    map_index(st, pcr, ev);
     ev->data = data;
     ev->data_len = size;
     *consumed = len - cct_reader_left(&r);
