@@ -258,13 +258,6 @@ static int ima_walk(const char *id, const uint8_t *ima, size_t len, cct_containe
         return cct_err(err, CCT_EINVAL, -1, -1, "not an IMA measurement list (%s)",
                        cct_log_format_name(f));
     }
-    /* A binary list carries SHA-1 template digests only: IMR3 takes the
-     * SHA-384 over the template data, as the kernel computes that bank. */
-    static const uint16_t sha384_bank[] = { CCT_ALG_SHA384 };
-    if (f == CCT_LOG_IMA_BINARY && (r = cct_eventlog_ima_set_banks(log, sha384_bank, 1)) < 0) {
-        cct_eventlog_free(log);
-        return cct_err(err, r, -1, -1, "cannot add the SHA-384 bank to the IMA list");
-    }
     struct cct_event ev;
     while ((r = cct_eventlog_next(log, &ev)) == 1) {
         const char *cg;
@@ -273,27 +266,41 @@ static int ima_walk(const char *id, const uint8_t *ima, size_t len, cct_containe
             !cct_container_cgroup_matches(cg, cglen, id)) {
             continue;
         }
-        uint8_t ff[CCT_CONTAINER_IMR_SIZE];
-        const uint8_t *d;
+        uint8_t dd[CCT_CONTAINER_IMR_SIZE];
         if (ev.flags & CCT_EVENT_F_IMA_VIOLATION) {
-            memset(ff, 0xFF, sizeof(ff));
-            d = ff;
+            memset(dd, 0xFF, sizeof(dd));
         } else {
             const struct cct_digest *dg = find_sha384(&ev);
-            if (dg == NULL) {
+            if (dg != NULL) {
+                memcpy(dd, dg->bytes, sizeof(dd));
+            } else if (f == CCT_LOG_IMA_BINARY && !(ev.flags & CCT_EVENT_F_IMA_LAYOUT_GUESSED)) {
+                /* A binary list carries the SHA-1 template digest only: the
+                 * SHA-384 bank is SHA-384 over the template data, as the
+                 * kernel computes it. */
+                if ((r = cct_digest(CCT_ALG_SHA384, ev.data, ev.data_len, dd)) < 0) {
+                    break;
+                }
+            } else {
                 r = cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev.number, (int64_t)ev.offset,
                             "IMA entry %llu of container %s has no SHA-384 template digest",
                             (unsigned long long)ev.number, id);
                 break;
             }
-            d = dg->bytes;
         }
+        const uint8_t *d = dd;
         if ((r = imr_extend(imr, d)) < 0) {
             break;
         }
         (*n)++;
+        /* Shown at IMR3 with the one digest that extends it (the violation's is the
+         * logged all-zero one, which replay turns into all-0xFF as for any IMA entry). */
         ev.kind = CCT_REG_RTMR;
         ev.index = CCT_CONTAINER_IMR;
+        ev.n_digests = 1;
+        ev.digests[0].alg = CCT_ALG_SHA384;
+        ev.digests[0].size = CCT_CONTAINER_IMR_SIZE;
+        static const uint8_t zero[CCT_CONTAINER_IMR_SIZE];
+        ev.digests[0].bytes = (ev.flags & CCT_EVENT_F_IMA_VIOLATION) ? zero : d;
         if (cb != NULL && (r = cb(arg, &ev)) < 0) {
             break;
         }
@@ -952,15 +959,14 @@ int cct_container_start(cct_context *ctx, const char *state_json, size_t state_l
         return r;
     }
 
-    /* Node log: a committed start record of this id means a retry. The
-     * runtime log's recovery ran when ctx was opened, so a record left
-     * pending by a crash is committed or gone by now. */
+    /* Node log: a committed start record of this id means a retry. Repair
+     * first, so a record a crash left pending is committed or gone. */
     char node_path[4096];
     uint8_t *node = NULL;
     size_t node_len = 0;
     struct cct_container_start_record rec;
     memset(&rec, 0, sizeof(rec));
-    if ((r = cct_runtime_log_recover(ctx)) < 0) {
+    if ((r = cct_runtime_log_repair(ctx)) < 0) {
         cct_buf_free(&b);
         return r;
     }
