@@ -400,7 +400,34 @@ def crashes(rootfs):
     print("crash test: %d hook runs for %d containers" % (tries, len(ids)))
 
 
-def concurrent(rootfs, n=100):
+def served_starts():
+    """Start records in the node view the agent serves (host caller), by container id."""
+    sys.path[:0] = [SDK, EAPI]
+    from cima import cima_server_pb2 as pb
+    from cima import cima_server_pb2_grpc as pbg
+
+    ch = grpc.insecure_channel("unix:" + SOCK, options=[("grpc.default_authority", "localhost")])
+    st = pbg.cimaStub(ch)
+    evs, out = [], {}
+    while True:
+        r = st.GetCcEventlog(pb.GetCcEventlogRequest(start=len(evs), count=1000)).event_logs
+        evs += list(r)
+        if len(r) < 1000:
+            break
+    v = bytes(48)
+    for e in evs:
+        if e.imr_index == 3:
+            v = hashlib.sha384(v + [d.hash for d in e.digests if d.algo_id == 12][0]).digest()
+        t = e.event[8:].decode(errors="replace")
+        if t.startswith("cctrusted.container-start v1 id="):
+            cid = t.split(" ")[2][3:]
+            out[cid] = out.get(cid, 0) + 1
+    m = st.GetCcMeasurement(pb.GetCcMeasurementRequest(index=3, algo_id=12)).measurement.hash
+    ch.close()
+    return out, v == m
+
+
+def concurrent(agent, rootfs, n=100):
     ids, procs = [], []
     for k in range(n):
         cid = cid_of("concurrent-%d" % k)
@@ -412,6 +439,12 @@ def concurrent(rootfs, n=100):
         p.stdin.write((STATE % (cid, b)).encode())
         p.stdin.close()
         procs.append(p)
+        if len(procs) == n // 2:
+            # the agent killed -9 while containers are being recorded, then restarted
+            agent.p.kill()
+            agent.p.wait()
+            agent.stop()
+            agent.__init__()
     rcs = [p.wait(300) for p in procs]
     dt = time.time() - t
     check(rcs.count(0) == n, "%d concurrent hooks: %d succeeded" % (n, rcs.count(0)))
@@ -419,6 +452,11 @@ def concurrent(rootfs, n=100):
     check(all(len(st.get(c, [])) == 1 for c, _ in ids), "%d containers started concurrently: each has one start record" % n)
     check(all(os.path.exists(os.path.join(CDIR, c + ".cel")) for c, _ in ids), "each has its container log")
     node_replay_ok("after %d concurrent starts" % n)
+    served, replays = served_starts()
+    check(all(served.get(c) == 1 for c, _ in ids),
+          "the agent, killed -9 during the starts and restarted, serves each start record once (%d of %d)"
+          % (sum(1 for c, _ in ids if served.get(c) == 1), n))
+    check(replays, "the node view it serves replays to RTMR3")
     print("%d concurrent container starts measured in %.1f s" % (n, dt))
 
 
@@ -467,7 +505,7 @@ def main():
         rootfs = real_containers()
         retry_same_and_conflict(rootfs)
         crashes(rootfs)
-        concurrent(rootfs)
+        concurrent(a, rootfs)
     finally:
         log = a.stop()
         check("stopped after" in log, "agent stopped cleanly: " + log[-300:])

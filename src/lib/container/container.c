@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -466,6 +467,7 @@ static int name_cmp(const void *a, const void *b)
 static int rootfs_dir(struct rootfs_walk *w, int fd, const char *rel, int depth)
 {
     if (depth > 64) {
+        close(fd);
         return CCT_ELIMIT;
     }
     DIR *d = fdopendir(fd);
@@ -906,6 +908,92 @@ static int write_log(const char *dir, const char *id, const struct cct_buf *b, c
     return 0;
 }
 
+static int open_lock(const char *dir)
+{
+    char path[4200];
+    int n = snprintf(path, sizeof(path), "%s/.start.lock", dir);
+    if (n < 0 || (size_t)n >= sizeof(path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        return -1;
+    }
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+    }
+    return fd;
+}
+
+/* Under the directory lock: find an earlier start, write the log, extend. */
+static int record_start(cct_context *ctx, const char *dir, const struct cct_buf *b,
+                        uint32_t node_index, struct cct_container_start_result *res)
+{
+    struct cct_error *err = &ctx->err;
+    /* Node log: a committed start record of this id means a retry. Repair
+     * first, so a record a crash left pending is committed or gone. */
+    char node_path[4096];
+    uint8_t *node = NULL;
+    size_t node_len = 0;
+    struct cct_container_start_record rec;
+    memset(&rec, 0, sizeof(rec));
+    int r = cct_runtime_log_repair(ctx);
+    if (r < 0) {
+        return r;
+    }
+    if (cct_runtime_log_path(ctx, node_path, sizeof(node_path)) == 0) {
+        struct cct_error e2;
+        if (cct_read_file(node_path, RUNTIME_LOG_MAX_READ, &node, &node_len, &e2) == 0) {
+            r = cct_container_find_start(node, node_len, res->id, &rec, err);
+            free(node);
+            if (r < 0) {
+                return r;
+            }
+        }
+    }
+    if (rec.count > 0 &&
+        (rec.n_events != res->n_events || !cct_memeq_ct(rec.imr, res->imr, sizeof(res->imr)))) {
+        return cct_err(err, CCT_EVERIFY, (int64_t)rec.event, -1,
+                       "container %s was already started with other measurements (node log "
+                       "event %llu)",
+                       res->id, (unsigned long long)rec.event);
+    }
+    r = write_log(dir, res->id, b, res->log_path, sizeof(res->log_path), err);
+    if (r < 0) {
+        return r;
+    }
+    if (rec.count > 0) {
+        res->already_recorded = 1;
+        return 0;
+    }
+    char hx[2 * CCT_CONTAINER_IMR_SIZE + 1];
+    hex384(res->imr, hx);
+    char *text = NULL;
+    int tl = asprintf(&text, "%s id=%s events=%zu imr3=sha384:%s", CCT_CONTAINER_START_MAGIC,
+                      res->id, res->n_events, hx);
+    if (tl < 0) {
+        return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
+    }
+    uint16_t alg = 0;
+    uint8_t d[64];
+    r = cct_get_default_algorithm(ctx, &alg);
+    if (r == 0) {
+        r = cct_digest(alg, text, (size_t)tl, d);
+    }
+    if (r == 0) {
+        r = cct_extend(ctx, node_index, d, cct_alg_digest_size(alg), (const uint8_t *)text,
+                       (size_t)tl);
+    }
+    free(text);
+    return r < 0 ? r : 0;
+}
+
 int cct_container_start(cct_context *ctx, const char *state_json, size_t state_len,
                         const struct cct_container_start_options *opts,
                         struct cct_container_start_result *out)
@@ -959,65 +1047,16 @@ int cct_container_start(cct_context *ctx, const char *state_json, size_t state_l
         return r;
     }
 
-    /* Node log: a committed start record of this id means a retry. Repair
-     * first, so a record a crash left pending is committed or gone. */
-    char node_path[4096];
-    uint8_t *node = NULL;
-    size_t node_len = 0;
-    struct cct_container_start_record rec;
-    memset(&rec, 0, sizeof(rec));
-    if ((r = cct_runtime_log_repair(ctx)) < 0) {
+    /* One start at a time per container directory: two hooks for the same
+     * id must not both find no record and both extend. */
+    int lock = -1;
+    if ((mkdir(dir, 0755) < 0 && errno != EEXIST) || (lock = open_lock(dir)) < 0) {
         cct_buf_free(&b);
-        return r;
+        return cct_err_sys(err, CCT_EIO, errno, "cannot lock the container directory %s", dir);
     }
-    if (cct_runtime_log_path(ctx, node_path, sizeof(node_path)) == 0) {
-        struct cct_error e2;
-        if (cct_read_file(node_path, RUNTIME_LOG_MAX_READ, &node, &node_len, &e2) == 0) {
-            r = cct_container_find_start(node, node_len, res.id, &rec, err);
-            free(node);
-            if (r < 0) {
-                cct_buf_free(&b);
-                return r;
-            }
-        }
-    }
-    if (rec.count > 0 &&
-        (rec.n_events != res.n_events || !cct_memeq_ct(rec.imr, res.imr, sizeof(res.imr)))) {
-        cct_buf_free(&b);
-        return cct_err(err, CCT_EVERIFY, (int64_t)rec.event, -1,
-                       "container %s was already started with other measurements (node log "
-                       "event %llu)",
-                       res.id, (unsigned long long)rec.event);
-    }
-    r = write_log(dir, res.id, &b, res.log_path, sizeof(res.log_path), err);
+    r = record_start(ctx, dir, &b, node_index, &res);
     cct_buf_free(&b);
-    if (r < 0) {
-        return r;
-    }
-    if (rec.count > 0) {
-        res.already_recorded = 1;
-        *out = res;
-        return 0;
-    }
-    char hx[2 * CCT_CONTAINER_IMR_SIZE + 1];
-    hex384(res.imr, hx);
-    char *text = NULL;
-    int tl = asprintf(&text, "%s id=%s events=%zu imr3=sha384:%s", CCT_CONTAINER_START_MAGIC,
-                      res.id, res.n_events, hx);
-    if (tl < 0) {
-        return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
-    }
-    uint16_t alg = 0;
-    uint8_t d[64];
-    r = cct_get_default_algorithm(ctx, &alg);
-    if (r == 0) {
-        r = cct_digest(alg, text, (size_t)tl, d);
-    }
-    if (r == 0) {
-        r = cct_extend(ctx, node_index, d, cct_alg_digest_size(alg), (const uint8_t *)text,
-                       (size_t)tl);
-    }
-    free(text);
+    close(lock); /* releases the lock */
     if (r < 0) {
         return r;
     }
