@@ -33,6 +33,7 @@ static void add(struct cct_verify_result *res, const char *name, int ok, const c
     struct cct_check *c = &res->checks[res->n_checks++];
     snprintf(c->name, sizeof(c->name), "%s", name);
     c->ok = ok ? 1 : 0;
+    c->status = ok ? CCT_CHECK_PASSED : CCT_CHECK_FAILED;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
