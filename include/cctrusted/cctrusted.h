@@ -13,6 +13,7 @@
 #include <cctrusted/algorithm.h>
 #include <cctrusted/ccel.h>
 #include <cctrusted/cel.h>
+#include <cctrusted/container.h>
 #include <cctrusted/context.h>
 #include <cctrusted/error.h>
 #include <cctrusted/eventlog.h>

@@ -41,6 +41,8 @@ struct agent {
     struct cct_open_options open_opts;
     enum cct_platform platform;
     const char *procroot; /* "/" unless testing */
+    char container_dir[4096]; /* container logs written by `cctrustedd hook` */
+    int container_ima;        /* containers' views include their ima-cgpath entries */
     struct logcache *logs;
     struct ratelimit *rl;
     atomic_ullong inflight_bytes; /* response bytes queued, all connections */

@@ -31,6 +31,7 @@ struct source {
     struct cct_log_source src;
     int growing; /* 1: indexed incrementally; 0: held in memory */
     int is_ima;
+    int is_runtime;
     /* held */
     struct held_event *held;
     size_t n_held;
@@ -159,6 +160,7 @@ static int add_sources(struct logcache *lc, cct_context *ctx, char *msg, size_t 
         s->src = src[i];
         s->fd = -1;
         s->is_ima = strcmp(src[i].role, "ima") == 0;
+        s->is_runtime = strcmp(src[i].role, "runtime") == 0;
         s->growing = strcmp(src[i].role, "boot") != 0;
         if (!s->growing) {
             r = load_held(s, msg, ml);
@@ -416,12 +418,20 @@ static size_t source_count(const struct source *s)
     return s->growing ? s->n_idx : s->n_held;
 }
 
-uint64_t logcache_count(struct logcache *lc, int with_ima)
+static int in_view(const struct source *s, unsigned view)
+{
+    if (s->is_ima) {
+        return (view & LOGCACHE_IMA) != 0;
+    }
+    return !s->is_runtime || (view & LOGCACHE_RUNTIME) != 0;
+}
+
+uint64_t logcache_count(struct logcache *lc, unsigned view)
 {
     uint64_t n = 0;
     pthread_rwlock_rdlock(&lc->lock);
     for (size_t i = 0; i < lc->n; i++) {
-        if (with_ima || !lc->s[i].is_ima) {
+        if (in_view(&lc->s[i], view)) {
             n += source_count(&lc->s[i]);
         }
     }
@@ -500,7 +510,7 @@ static int page_growing(struct logcache *lc, struct source *s, uint64_t first, u
     return r < 0 ? r : 0;
 }
 
-int logcache_page(struct logcache *lc, int with_ima, uint64_t start, uint64_t count,
+int logcache_page(struct logcache *lc, unsigned view, uint64_t start, uint64_t count,
                   logcache_event_cb cb, void *arg, char *msg, size_t ml)
 {
     uint64_t base = 0;
@@ -510,7 +520,7 @@ int logcache_page(struct logcache *lc, int with_ima, uint64_t start, uint64_t co
     pthread_rwlock_unlock(&lc->lock);
     for (size_t i = 0; i < n_src && left > 0; i++) {
         struct source *s = &lc->s[i];
-        if (!with_ima && s->is_ima) {
+        if (!in_view(s, view)) {
             continue;
         }
         pthread_rwlock_rdlock(&lc->lock);

@@ -36,15 +36,19 @@ void logcache_free(struct logcache *lc);
  */
 int logcache_refresh(struct logcache *lc, cct_context *ctx, char *msg, size_t msglen);
 
-/** Number of events visible with or without the host IMA log. */
-uint64_t logcache_count(struct logcache *lc, int with_ima);
+/* Which logs a view holds besides the boot logs (the node view holds both). */
+#define LOGCACHE_IMA 1u     /* the host IMA list */
+#define LOGCACHE_RUNTIME 2u /* the node's runtime log (a container has its own IMR3 instead) */
+
+/** Number of events visible in a view (LOGCACHE_* flags). */
+uint64_t logcache_count(struct logcache *lc, unsigned view);
 
 /**
  * Call cb for events [start, start + count) of the view (count 0 = all),
  * numbered across the view's logs in replay order. Stops at the first
  * negative return of cb and returns it. 0 or a CCT_E* code.
  */
-int logcache_page(struct logcache *lc, int with_ima, uint64_t start, uint64_t count,
+int logcache_page(struct logcache *lc, unsigned view, uint64_t start, uint64_t count,
                   logcache_event_cb cb, void *arg, char *msg, size_t msglen);
 
 #endif

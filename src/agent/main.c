@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "container.h"
 
 #define DEFAULT_SOCKET "/run/cima/uds/cima-server.sock"
 
@@ -36,6 +37,9 @@ static void usage(FILE *f)
         f,
         "usage: cctrustedd [--platform auto|tdx|tpm|snp|cca|sim] [--sysroot DIR] [--socket PATH]\n"
         "                  [--policy FILE] [--workers N] [--socket-mode OCTAL] [--check]\n"
+        "                  [--container-dir DIR] [--container-ima]\n"
+        "       cctrustedd hook [--platform P] [--sysroot DIR] [--container-dir DIR]\n"
+        "                       [--no-rootfs]\n"
         "Serves the CIMA gRPC interface (and the CCNP one) on a Unix socket; ready when the "
         "socket\n"
         "exists. Under systemd socket activation the passed socket is used. --check only reads "
@@ -187,10 +191,16 @@ int main(int argc, char **argv)
         { "workers", required_argument, NULL, 'w' },
         { "socket-mode", required_argument, NULL, 'm' },
         { "check", no_argument, NULL, 'c' },
+        { "container-dir", required_argument, NULL, 'd' },
+        { "container-ima", no_argument, NULL, 'i' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    if (argc > 1 && strcmp(argv[1], "hook") == 0) {
+        return hook_main(argc - 1, argv + 1);
+    }
     struct agent *a = &g_agent;
+    const char *container_dir = NULL;
     struct cct_open_options oo = CCT_OPEN_OPTIONS_INIT;
     const char *sock = DEFAULT_SOCKET, *policy_file = NULL;
     long workers = sysconf(_SC_NPROCESSORS_ONLN);
@@ -228,6 +238,8 @@ int main(int argc, char **argv)
             }
             break;
         case 'c': check_only = 1; break;
+        case 'd': container_dir = optarg; break;
+        case 'i': a->container_ima = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 1;
         }
@@ -267,6 +279,13 @@ int main(int argc, char **argv)
         return 3;
     }
     a->platform = cct_context_platform(ctx);
+    if (container_dir != NULL) {
+        snprintf(a->container_dir, sizeof(a->container_dir), "%s", container_dir);
+    } else if (cct_container_dir(ctx, a->container_dir, sizeof(a->container_dir)) < 0) {
+        fprintf(stderr, "cctrustedd: container directory path is too long\n");
+        cct_close(ctx);
+        return 1;
+    }
     r = logcache_new(ctx, &a->logs, msg, sizeof(msg));
     cct_close(ctx);
     if (r < 0) {

@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "agent.h"
+#include "container.h"
 #include "cima.pb-c.h"
 #include "health.pb-c.h"
 
@@ -193,8 +194,33 @@ static void do_count(struct worker_ctx *w, struct rpc_result *res)
     pack(res, &o.base);
 }
 
-static void do_measurement(struct worker_ctx *w, const struct peer *p, const uint8_t *msg,
-                           size_t len, struct rpc_result *res)
+/* A container's IMR3 (its own view). 0, or 1 with res failed. */
+static int container_imr(struct agent *a, struct worker_ctx *w, const struct peer *p,
+                         uint32_t algo_id, struct cct_measurement *m, struct rpc_result *res)
+{
+    if (algo_id != 0 && algo_id != CCT_ALG_SHA384) {
+        fail(res, GRPC_NOT_FOUND, "a container's IMR3 has only the SHA-384 bank");
+        return 1;
+    }
+    struct cview v;
+    char why[256];
+    int st = cview_load(a, w, p, &v, why, sizeof(why));
+    if (st != 0) {
+        fail(res, st, "%s", why);
+        return 1;
+    }
+    memset(m, 0, sizeof(*m));
+    m->kind = CCT_REG_RTMR;
+    m->index = CCT_CONTAINER_IMR;
+    m->alg = CCT_ALG_SHA384;
+    m->size = CCT_CONTAINER_IMR_SIZE;
+    memcpy(m->digest, v.imr, CCT_CONTAINER_IMR_SIZE);
+    cview_free(&v);
+    return 0;
+}
+
+static void do_measurement(struct agent *a, struct worker_ctx *w, const struct peer *p,
+                           const uint8_t *msg, size_t len, struct rpc_result *res)
 {
     CimaServerPb__GetCcMeasurementRequest *q =
         cima_server_pb__get_cc_measurement_request__unpack(NULL, len, msg);
@@ -208,8 +234,15 @@ static void do_measurement(struct worker_ctx *w, const struct peer *p, const uin
             fail(res, GRPC_INVALID_ARGUMENT, "algo_id %u is not a TPM_ALG_ID", q->algo_id);
         } else {
             struct cct_measurement m;
-            int r = cct_get_measurement(w->ctx, q->index, (uint16_t)q->algo_id, &m);
-            if (r < 0) {
+            int r = 0;
+            if (p->in_container && q->index == CCT_CONTAINER_IMR) {
+                r = container_imr(a, w, p, q->algo_id, &m, res);
+            } else {
+                r = cct_get_measurement(w->ctx, q->index, (uint16_t)q->algo_id, &m);
+            }
+            if (r == 1) {
+                /* res already says why */
+            } else if (r < 0) {
                 fail_lib(res, w, r, "measurement");
             } else {
                 CimaServerPb__TcgDigest d = CIMA_SERVER_PB__TCG_DIGEST__INIT;
@@ -265,10 +298,30 @@ static void do_report(struct agent *a, struct worker_ctx *w, const struct peer *
         goto out;
     }
     struct cct_report_request rq = CCT_REPORT_REQUEST_INIT;
-    rq.nonce = nonce;
-    rq.nonce_len = nonce_len;
-    rq.user_data = data;
-    rq.user_data_len = data_len;
+    uint8_t bound[64];
+    if (p->in_container) {
+        /* A container's report always binds its IMR3 (docs/containers.md). */
+        struct cview v;
+        char why[256];
+        int st = cview_load(a, w, p, &v, why, sizeof(why));
+        if (st != 0) {
+            fail(res, st, "%s", why);
+            goto out;
+        }
+        int br = cct_container_reportdata(v.imr, nonce, nonce_len, data, data_len, bound);
+        cview_free(&v);
+        if (br < 0) {
+            fail(res, GRPC_INTERNAL, "cannot compute the container's REPORTDATA");
+            goto out;
+        }
+        rq.report_data = bound;
+        rq.report_data_len = sizeof(bound);
+    } else {
+        rq.nonce = nonce;
+        rq.nonce_len = nonce_len;
+        rq.user_data = data;
+        rq.user_data_len = data_len;
+    }
     cct_report *rep = NULL;
     int r = cct_get_report(w->ctx, &rq, &rep);
     if (r < 0) {
@@ -430,6 +483,8 @@ static void do_eventlog(struct agent *a, struct worker_ctx *w, const struct peer
         return;
     }
     struct page pg = { 0 };
+    struct cview cv;
+    int have_cv = 0;
     if (check_container(p, q->container_id, res) < 0) {
         goto out;
     }
@@ -438,8 +493,20 @@ static void do_eventlog(struct agent *a, struct worker_ctx *w, const struct peer
         fail(res, GRPC_INTERNAL, "event log: %s", why);
         goto out;
     }
-    int with_ima = !(p->in_container && a->pol.isolated);
-    uint64_t total = logcache_count(a->logs, with_ima);
+    /* A container sees the boot logs, the host IMA list unless isolated, and
+     * its own IMR3 events instead of the node's runtime log. */
+    unsigned view = p->in_container ? (a->pol.isolated ? 0 : LOGCACHE_IMA)
+                                    : LOGCACHE_IMA | LOGCACHE_RUNTIME;
+    if (p->in_container) {
+        int st = cview_load(a, w, p, &cv, why, sizeof(why));
+        if (st != 0) {
+            fail(res, st, "%s", why);
+            goto out;
+        }
+        have_cv = 1;
+    }
+    uint64_t node_total = logcache_count(a->logs, view);
+    uint64_t total = node_total + (have_cv ? cv.n : 0);
     if (q->start > total) {
         fail(res, GRPC_OUT_OF_RANGE, "start %u is past the %llu events of the log", q->start,
              (unsigned long long)total);
@@ -452,7 +519,16 @@ static void do_eventlog(struct agent *a, struct worker_ctx *w, const struct peer
              (unsigned long long)count, a->pol.max_page);
         goto out;
     }
-    int r = logcache_page(a->logs, with_ima, q->start, count, add_event, &pg, why, sizeof(why));
+    int r = 0;
+    if (q->start < node_total) {
+        uint64_t take = count && count < node_total - q->start ? count : node_total - q->start;
+        r = logcache_page(a->logs, view, q->start, take, add_event, &pg, why, sizeof(why));
+    }
+    if (r == 0 && have_cv && (count == 0 || pg.n < count)) {
+        uint64_t cstart = q->start > node_total ? q->start - node_total : 0;
+        uint64_t ccount = count ? count - pg.n : 0;
+        r = cview_page(&cv, cstart, ccount, node_total + cstart, add_event, &pg, why, sizeof(why));
+    }
     if (pg.too_big) {
         fail(res, GRPC_RESOURCE_EXHAUSTED,
              "events %u.. do not fit in one %u-byte response; ask for fewer with start/count",
@@ -466,6 +542,9 @@ static void do_eventlog(struct agent *a, struct worker_ctx *w, const struct peer
         pack(res, &o.base);
     }
 out:
+    if (have_cv) {
+        cview_free(&cv);
+    }
     for (size_t i = 0; i < pg.n; i++) {
         free(pg.ev[i]);
     }
@@ -509,7 +588,7 @@ void service_call(struct agent *a, struct worker_ctx *w, const struct peer *p, c
     switch ((enum method)m) {
     case M_DEFAULT_ALG: do_default_alg(w, res); break;
     case M_COUNT: do_count(w, res); break;
-    case M_MEASUREMENT: do_measurement(w, p, msg, len, res); break;
+    case M_MEASUREMENT: do_measurement(a, w, p, msg, len, res); break;
     case M_REPORT: do_report(a, w, p, msg, len, res); break;
     case M_EVENTLOG: do_eventlog(a, w, p, msg, len, res); break;
     case M_HEALTH: do_health(msg, len, res); break;

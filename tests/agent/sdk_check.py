@@ -57,7 +57,6 @@ def main():
     r = stub.GetCcReport(pb.GetCcReportRequest(container_id="", nonce="AQID", user_data="BAU="))
     out["raw_report"] = r.cc_report.hex()
     out["raw_report_type"] = r.cc_type
-    out["expected_reportdata"] = hashlib.sha512(bytes([1, 2, 3, 4, 5])).hexdigest()
     print(json.dumps(out))
 
 

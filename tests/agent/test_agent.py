@@ -497,6 +497,15 @@ def containers(a):
         print("SKIP containerised callers:", why)
         return
     (ca, pa), (cb, pbth) = make_container(1), make_container(2)
+    # Container A was measured at creation by the OCI hook (docs/containers.md); B was not.
+    bundle = os.path.join(TMP, "bundle-a")
+    os.makedirs(bundle, exist_ok=True)
+    with open(os.path.join(bundle, "config.json"), "w") as f:
+        json.dump({"ociVersion": "1.0.2", "process": {"args": ["/bin/sh"], "env": [], "cwd": "/"}}, f)
+    h = subprocess.run([AGENT, "hook", "--platform", "sim"], env=ENV, capture_output=True, text=True,
+                       input=json.dumps({"ociVersion": "1.0.2", "id": ca, "status": "creating", "pid": 1,
+                                         "bundle": bundle}))
+    check(h.returncode == 0, "hook measured container A: " + h.stderr)
     try:
         p = in_container(ca, pa, ["/usr/bin/python3", os.path.join(HERE, "sdk_check.py"), a.sock, cb], sdk_env())
         if not check(p.returncode == 0, "CIMA SDK in container A ran: " + p.stderr[-2000:]):
@@ -512,7 +521,9 @@ def containers(a):
         check(j["forged"] == "PERMISSION_DENIED" and cb in j.get("forged_details", "") and ca in j["forged_details"],
               "container A sending B's id -> PERMISSION_DENIED naming both")
         q = bytes.fromhex(j["raw_report"])
-        check(q[568:632].hex() == j["expected_reportdata"], "container: report REPORTDATA = SHA-512(nonce||data)")
+        imr3 = bytes.fromhex(j["measurements"]["3"])
+        check(q[568:632] == hashlib.sha512(imr3 + bytes([1, 2, 3, 4, 5])).digest(),
+              "container: report REPORTDATA = SHA-512(container IMR3 || nonce || data)")
         # B is told apart from A: its own id works, A's does not
         code = ("import sys,grpc\nfrom cima import cima_server_pb2 as pb, cima_server_pb2_grpc as g\n"
                 "st=g.cimaStub(grpc.insecure_channel('unix:%s'))\n"
