@@ -10,5 +10,6 @@
 #include <cctrusted/eventlog.h>
 #include <cctrusted/ima.h>
 #include <cctrusted/replay.h>
+#include <cctrusted/version.h>
 
 #endif
