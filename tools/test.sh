@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 PKGS="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev llvm-14 libssl-dev libjson-c-dev
       libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools libcmocka-dev python3 ima-evm-utils time
-      qemu-system-x86 ovmf linux-image-amd64 busybox-static cpio openssl clang-format-14"
+      qemu-system-x86 ovmf linux-image-amd64 busybox-static cpio openssl clang-format-14
+      man-db bash-completion zsh"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
