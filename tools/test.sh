@@ -27,6 +27,11 @@ ninja -C build
 echo "== tests"
 meson test -C build --print-errorlogs --num-processes "$jobs"
 
+echo "== build without tpm2-tss (-Dtpm=disabled): library and CLI"
+[ -d build-notpm ] || meson setup build-notpm -Dtpm=disabled
+ninja -C build-notpm src/cli/cctrusted
+sh tests/packaging/notpm.sh build-notpm
+
 echo "== build (ASan + UBSan)"
 [ -d build-asan ] || CC=clang-14 meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ninja -C build-asan
