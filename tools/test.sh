@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev llvm-14 libssl-dev libjson-c-dev
       libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools libcmocka-dev python3 ima-evm-utils time
       qemu-system-x86 ovmf linux-image-amd64 busybox-static cpio openssl clang-format-14
-      man-db bash-completion zsh"
+      man-db bash-completion zsh dpkg-dev debhelper dh-python python3-all lintian"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -24,8 +24,8 @@ jobs=$(nproc)
 echo "== build (debugoptimized)"
 [ -d build ] || meson setup build
 ninja -C build
-echo "== tests"
-meson test -C build --print-errorlogs --num-processes "$jobs"
+echo "== tests (with the slow Debian package test)"
+CCT_TEST_DEBS=1 meson test -C build --print-errorlogs --num-processes "$jobs"
 
 echo "== build without tpm2-tss (-Dtpm=disabled): library and CLI"
 [ -d build-notpm ] || meson setup build-notpm -Dtpm=disabled
