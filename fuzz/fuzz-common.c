@@ -69,7 +69,8 @@ static void check_event(const uint8_t *data, size_t size, const struct cct_event
     FUZZ_CHECK(memchr(why, '\0', sizeof(why)) != NULL && (anomaly == (why[0] != '\0')));
     if (ev->format == CCT_LOG_CCEL) {
         if (ev->flags & CCT_EVENT_F_INDEX_OUT_OF_RANGE) {
-            FUZZ_CHECK(ev->index_logged > 4 && ev->index == ev->index_logged && ev->kind == CCT_REG_RTMR);
+            FUZZ_CHECK(ev->index_logged > 4 && ev->index == ev->index_logged &&
+                       ev->kind == CCT_REG_RTMR);
         } else {
             FUZZ_CHECK(ev->index_logged <= 4);
             FUZZ_CHECK(ev->kind == (ev->index_logged == 0 ? CCT_REG_MRTD : CCT_REG_RTMR));

@@ -1,7 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """Helpers shared by the Python test scripts: counted checks and running the
 cctrusted CLI. A script ends with `return report()`."""
+import os
 import subprocess
+
+# Under a sanitizer build the test interpreter starts with the ASan runtime in
+# LD_PRELOAD (tests/meson.build); the programs a test starts (the CLI, which
+# links its own runtime, swtpm, tpm2-tools) must not inherit it.
+os.environ.pop("LD_PRELOAD", None)
 
 checks = failures = 0
 

@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev llvm-14 libssl-dev libjson-c-dev
-      libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools libcmocka-dev python3 ima-evm-utils time
+      libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools libcmocka-dev python3 python3-venv python3-wheel-whl ima-evm-utils time
       qemu-system-x86 ovmf linux-image-amd64 busybox-static cpio openssl clang-format-14
       man-db bash-completion zsh dpkg-dev debhelper dh-python python3-all lintian"
 missing=""

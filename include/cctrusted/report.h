@@ -381,9 +381,9 @@ struct cct_cose_sign1 {
     int alg;                /* COSE alg from the protected header (-7 ES256, -35 ES384, -36 ES512) */
     const uint8_t *payload;
     size_t payload_len;
-    const uint8_t *signature;       /* COSE_Mac0: the MAC tag */
+    const uint8_t *signature; /* COSE_Mac0: the MAC tag */
     size_t signature_len;
-    int cose_tag;                   /* 18 COSE_Sign1, 17 COSE_Mac0 (bare PSA tokens only) */
+    int cose_tag;             /* 18 COSE_Sign1, 17 COSE_Mac0 (bare PSA tokens only) */
 };
 
 struct cct_cca_token {

@@ -77,9 +77,9 @@ struct cct_verify_options {
     size_t mac_key_len;
 };
 #define CCT_VERIFY_OPTIONS_VERSION 1
-#define CCT_VERIFY_OPTIONS_INIT                                                                              \
-    { CCT_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, \
-      NULL, 0 }
+#define CCT_VERIFY_OPTIONS_INIT                                                                \
+    { CCT_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, \
+      NULL, 0, NULL, 0, NULL, 0 }
 
 #ifndef CCT_WUR
 #define CCT_WUR __attribute__((warn_unused_result))

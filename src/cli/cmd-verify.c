@@ -32,8 +32,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: cctrusted verify [--json] FILE [--certs PEM|DER] [--collateral FILE] [--root PEM]\n"
             "                        [--at TIME] [--nonce HEX] [--signature FILE --ak FILE]\n"
-            "                        [--pcrs FILE | --eventlog FILE...] [--cpak PEM] [--mac-key FILE]\n"
-            "                        [--allow-sim]\n"
+            "                        [--pcrs FILE | --eventlog FILE...] [--cpak PEM]\n"
+            "                        [--mac-key FILE] [--allow-sim]\n"
             "  --certs FILE       PCK chain (TDX) or VCEK/VLEK [+ ASK, ARK] (SNP) replacing embedded ones\n"
             "  --collateral FILE  TDX collateral: QuoteCollateralV3 JSON, or (repeatable) PCS TCB Info /\n"
             "                     QE Identity responses and their PEM issuer chain\n"

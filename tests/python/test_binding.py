@@ -31,7 +31,7 @@ from cctrusted import _lib as L  # noqa: E402
 from pyutil import check, report  # noqa: E402
 
 HEADERS = ["cctrusted/error.h", "cctrusted/algorithm.h", "cctrusted/eventlog.h", "cctrusted/replay.h",
-           "cctrusted/context.h"]
+           "cctrusted/context.h", "cctrusted/report.h", "cctrusted/verify.h", "cctrusted/ima.h"]
 
 
 def c_layout_program():

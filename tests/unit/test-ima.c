@@ -399,7 +399,7 @@ int main(int argc, char **argv)
         return 2;
     }
     dir = argv[1];
-    static const char *const bins[] = { "ima-le.bin",     "ima-be.bin",     "ima-sig-le.bin",
+    static const char *const bins[] = { "ima-le.bin",        "ima-be.bin",   "ima-sig-le.bin",
                                         "ima-modsig-be.bin", "mixed-le.bin", "unknown-le.bin",
                                         /* per-bank lists: 32- and 64-byte template digests */
                                         "ima-ng-sm3-bank-le.bin", "ima-ng-sha512-bank-be.bin" };

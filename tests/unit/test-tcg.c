@@ -631,8 +631,10 @@ static void test_not_a_log(void **state)
     b.p[9] = (uint8_t)(0x100 - sum);
     run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
     assert_int_equal(res.open_rc, CCT_EMALFORMED);
-    assert_non_null(strstr(res.open_err.message, "not an event log: this is a CCEL ACPI table (56 bytes)"));
-    assert_non_null(strstr(res.open_err.message, "the log is its data area (acpi/tables/data/CCEL)"));
+    assert_non_null(
+        strstr(res.open_err.message, "not an event log: this is a CCEL ACPI table (56 bytes)"));
+    assert_non_null(
+        strstr(res.open_err.message, "the log is its data area (acpi/tables/data/CCEL)"));
     assert_null(strstr(res.open_err.message, "538976288"));
     /* A broken checksum is no ACPI table: the log reader's own message stands. */
     b.p[9] ^= 1;
@@ -642,7 +644,9 @@ static void test_not_a_log(void **state)
     lb_free(&b);
 
     /* A TPMS_ATTEST and a TDX quote header. */
-    static const uint8_t attest[] = { 0xff, 'T', 'C', 'G', 0x80, 0x18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    static const uint8_t attest[] = {
+        0xff, 'T', 'C', 'G', 0x80, 0x18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    };
     run(attest, sizeof(attest), CCT_LOG_AUTO, 0, &res);
     assert_non_null(strstr(res.open_err.message, "TPMS_ATTEST"));
     uint8_t quote[640] = { 4, 0, 2, 0, 0x81, 0, 0, 0 };

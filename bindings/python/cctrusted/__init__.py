@@ -1,489 +1,176 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Python binding of libcctrusted (pure ctypes, no compiled extension).
+"""cctrusted: confidential-computing evidence from Python, over libcctrusted.
 
-The API has the seed SDK's shape:
+The API has the seed SDK's shape (switching is a change of import)::
 
-    with CCTrusted(platform="sim") as cc:
-        alg = cc.get_default_algorithms()
-        n = cc.get_measurement_count()
-        alg, value = cc.get_cc_measurement(3)
-        report = cc.get_cc_report(nonce=b"...", data=b"...")
-        events = cc.get_cc_eventlog()
-        registers = cc.replay_cc_eventlog()
-        cc.extend(3, digest, b"event data")
+    from cctrusted import CCTrustedVmSdk
 
-and offline helpers parse_eventlog() and replay(). Failures raise
-CCTrustedError with the library's error code name, message, event number and
-byte offset. The library is found via $CCTRUSTED_LIB, else a build directory
-of the source tree this package sits in, else ctypes.util.find_library().
+    sdk = CCTrustedVmSdk.inst()                       # or CCTrustedVmSdk(platform="sim")
+    alg = sdk.get_default_algorithms()                # TcgAlgorithmRegistry
+    imr = sdk.get_cc_measurement([0, alg.alg_id])     # TcgIMR (TdxRTMR / TpmPCR)
+    report = sdk.get_cc_report(nonce, data)           # TdxQuote / SnpReport / Tpm2Quote / CcaToken
+    events = sdk.get_cc_eventlog()                    # TcgImrEvent, TcgTpmsCelEvent, ...
+    replayed = CCTrustedVmSdk.replay_cc_eventlog(events)   # {imr_index: {alg_id: bytes}}
+    assert replayed[0][alg.alg_id] == imr.hash
 
-Event views returned by the C iterator are valid only until its next call;
-this module copies each one into an Event before advancing.
+Every rule (parsing, replay, verification) runs in the C library; this package
+only converts between Python objects and the library's structures. Register
+indices are native (RTMR n is n, PCR n is n); index_convention="seed" gives the
+seed SDK's CC MR numbering on TDX. Failures raise CCTrustedError with the
+library's code, message, event number and byte offset.
+
+The library is found through $CCTRUSTED_LIB, else a build directory of the
+source tree this package sits in, else its soname (libcctrusted.so.0).
 """
-import ctypes
-import json
-import os
+import os as _os
+from typing import Any, Iterator, Optional, Sequence, Union
 
-from . import _lib as L
+from . import _events as _E
+from ._classic import CCTrusted, Event, Report, detect, parse_eventlog, replay  # noqa: F401
+from ._common import CCTrustedError, alg_name
+from . import _lib as _L
+from ._events import EventList
+from .api import CCTrustedVmSdk, EvidenceApi, ReplayResult, replay_events
+from .binaryblob import BinaryBlob
+from .ccreport import (
+    AttestationKeyType,
+    CcaToken,
+    CcReport,
+    CcReportData,
+    CcReportSignature,
+    Check,
+    QeCertDataType,
+    SnpReport,
+    TdxEnclaveReportBody,
+    TdxQuote,
+    TdxQuoteBody,
+    TdxQuoteEcdsa256Sigature,
+    TdxQuoteHeader,
+    TdxQuoteQeCert,
+    TdxQuoteQeReportCert,
+    TdxQuoteTeeTcbSvn,
+    TeeType,
+    Tpm2Quote,
+    VerifyResult,
+    parse_report,
+    report_type,
+    verify_bytes,
+)
+from .imr import TcgIMR, TdxRTMR, TpmPCR
+from .tcg import (
+    TcgAlgorithmRegistry,
+    TcgCelTypes,
+    TcgDigest,
+    TcgEfiSpecIdEvent,
+    TcgEventType,
+    TcgImrEvent,
+    TcgPcClientImrEvent,
+    TcgTpmiCelContentType,
+    TcgTpmsCelEvent,
+    TcgTpmsEventImaTemplate,
+    TcgTpmsEventPcClientStd,
+)
 
-__all__ = ["CCTrusted", "CCTrustedError", "Event", "Report", "parse_eventlog", "replay", "detect", "alg_name",
-           "library_path"]
+__version__ = "0.1.0"
+
+__all__ = [
+    "CCTrustedVmSdk",
+    "EvidenceApi",
+    "CCTrustedError",
+    "ReplayResult",
+    "EventList",
+    "TcgAlgorithmRegistry",
+    "TcgDigest",
+    "TcgEventType",
+    "TcgImrEvent",
+    "TcgPcClientImrEvent",
+    "TcgTpmsCelEvent",
+    "TcgTpmsEventImaTemplate",
+    "TcgTpmsEventPcClientStd",
+    "TcgCelTypes",
+    "TcgTpmiCelContentType",
+    "TcgEfiSpecIdEvent",
+    "TcgIMR",
+    "TdxRTMR",
+    "TpmPCR",
+    "BinaryBlob",
+    "CcReport",
+    "CcReportData",
+    "CcReportSignature",
+    "TdxQuote",
+    "TdxQuoteHeader",
+    "TdxQuoteBody",
+    "TdxQuoteTeeTcbSvn",
+    "TdxEnclaveReportBody",
+    "TdxQuoteQeCert",
+    "TdxQuoteQeReportCert",
+    "TdxQuoteEcdsa256Sigature",
+    "AttestationKeyType",
+    "TeeType",
+    "QeCertDataType",
+    "SnpReport",
+    "Tpm2Quote",
+    "CcaToken",
+    "Check",
+    "VerifyResult",
+    "load_eventlogs",
+    "iter_eventlog",
+    "replay_cc_eventlog",
+    "replay_events",
+    "parse_report",
+    "report_type",
+    "verify_bytes",
+    "library_path",
+    "alg_name",
+    "CCTrusted",
+    "Event",
+    "Report",
+    "parse_eventlog",
+    "replay",
+    "detect",
+]
+
+LogSpec = Union[str, bytes, "_os.PathLike[str]"]
 
 
-class CCTrustedError(Exception):
-    """A failed library call: code (negative int), name ("CCT_EMALFORMED"),
-    message, event (0-based event number or -1), offset (byte offset or -1),
-    sys_errno."""
-
-    def __init__(self, code, message="", event=-1, offset=-1, sys_errno=0):
-        self.code = code
-        self.name = L.ERROR_NAMES.get(code, "CCT_E%d" % code)
-        self.message = message
-        self.event = event
-        self.offset = offset
-        self.sys_errno = sys_errno
-        text = "%s: %s" % (self.name, message) if message else self.name
-        if event >= 0:
-            text += " (event %d" % event + (", offset %d)" % offset if offset >= 0 else ")")
-        elif offset >= 0:
-            text += " (offset %d)" % offset
-        super().__init__(text)
-
-    @classmethod
-    def from_struct(cls, code, err):
-        """Build from a return code and a struct cct_error (or a pointer to one, or None)."""
-        if isinstance(err, ctypes._Pointer):
-            err = err.contents if err else None
-        if err is None:
-            return cls(code)
-        msg = err.message.decode("utf-8", "replace")
-        return cls(code, msg, err.event, err.offset, err.sys_errno)
-
-
-def library_path():
+def library_path() -> str:
     """Path of the loaded libcctrusted."""
-    return L.lib_path()
+    return _L.lib_path()
 
 
-def alg_name(alg):
-    """Name of a TPM_ALG_ID ("sha384"), or "0x...." when the library does not know it."""
-    n = L.lib().cct_alg_name(alg)
-    return n.decode() if n else "0x%04x" % alg
+def _sources(logs, format: Optional[str], ima_register: Optional[str], index_convention: str):
+    if isinstance(logs, (str, bytes, bytearray, memoryview, _os.PathLike)):
+        logs = [logs]
+    return [_E.load(lg, format, ima_register, index_convention) for lg in logs]
 
 
-def _alg_id(alg):
-    if alg is None:
-        return 0
-    if isinstance(alg, int):
-        return alg
-    a = L.lib().cct_alg_from_name(alg.encode())
-    if a == 0:
-        raise CCTrustedError(-1, "unknown algorithm '%s'" % alg)
-    return a
+def load_eventlogs(
+    logs: Union[LogSpec, Sequence[LogSpec]],
+    format: Optional[str] = None,
+    ima_register: Optional[str] = None,
+    index_convention: str = "native",
+) -> Sequence[Any]:
+    """Parse log files (paths) or buffers (bytes) into seed-shaped events, log by log.
+
+    format: None/"auto" (detect) or "tcg2", "tcg1", "ccel", "ima", "ima-bin", "cel-tlv",
+    "cel-json", "cel-cbor". ima_register: the register file of IMA entries ("pcr" or
+    "rtmr"; None: as the library reads the list, PCR; the replay decides "auto" by
+    the library's rule). index_convention: "native" or "seed". The events can be
+    given to replay_cc_eventlog()."""
+    return _E.EventList.of_sources(_sources(logs, format, ima_register, index_convention))
 
 
-def _bytes(ptr, n):
-    return ctypes.string_at(ptr, n) if ptr and n else b""
+def iter_eventlog(
+    log: LogSpec,
+    format: Optional[str] = None,
+    ima_register: Optional[str] = None,
+    index_convention: str = "native",
+) -> Iterator[Any]:
+    """The events of one log, one at a time."""
+    src = _sources(log, format, ima_register, index_convention)[0]
+    return _E.iterate(src)
 
 
-def _text(ptr, n):
-    return _bytes(ptr, n).decode("utf-8", "replace")
-
-
-class Event:
-    """One event, copied out of the library's view (safe to keep).
-
-    number, offset, length, format (name), register ("pcr"/"rtmr"/"mrtd"),
-    index (native), index_logged, type, type_name, flags, digests {alg name:
-    bytes}, data, raw, decoded (dict from the JSON decoder), decode_warning,
-    digest_check, digest_matches_event, ima (dict or None), cel (dict or None).
-    """
-
-    __slots__ = ("number", "offset", "length", "format", "register", "index", "index_logged", "type",
-                 "type_name", "flags", "digests", "data", "raw", "decoded", "decode_warning",
-                 "digest_check", "digest_matches_event", "ima", "cel")
-
-    def __init__(self, ev):
-        lib = L.lib()
-        self.number = ev.number
-        self.offset = ev.offset
-        self.length = ev.length
-        self.format = lib.cct_log_format_name(ev.format).decode()
-        self.register = L.REG_KIND_NAMES.get(ev.kind, "pcr")
-        self.index = ev.index
-        self.index_logged = ev.index_logged
-        self.type = ev.type
-        self.flags = ev.flags
-        self.digests = {}
-        for i in range(min(ev.n_digests, L.CCT_MAX_DIGESTS)):
-            d = ev.digests[i]
-            self.digests[alg_name(d.alg)] = _bytes(d.bytes, d.size)
-        self.data = _bytes(ev.data, ev.data_len)
-        self.raw = _bytes(ev.raw, ev.raw_len)
-        is_ima = self.format in ("ima", "ima-bin") or bool(ev.ima_template)
-        is_cel = self.format.startswith("cel")
-        tn = lib.cct_event_type_name(ev.type)
-        self.type_name = tn.decode() if tn else "UNKNOWN"
-        self.ima = None
-        self.cel = None
-        if is_ima:
-            self.type_name = "IMA"
-            self.ima = {"template": _text(ev.ima_template, ev.ima_template_len),
-                        "violation": bool(ev.flags & L.CCT_EVENT_F_IMA_VIOLATION)}
-            if ev.ima_file_digest:
-                self.ima["file_alg"] = _text(ev.ima_file_alg_name, ev.ima_file_alg_name_len)
-                self.ima["file_digest"] = _bytes(ev.ima_file_digest, ev.ima_file_digest_len)
-            if ev.ima_file_name:
-                self.ima["file_name"] = _text(ev.ima_file_name, ev.ima_file_name_len).replace("\0", "?")
-        if is_cel:
-            ct = ev.cel_content_type
-            self.cel = {"recnum": ev.cel_recnum, "content_type": ct,
-                        "content_type_name": L.CEL_CONTENT_NAMES.get(ct, "unknown")}
-            if ct != L.CCT_CEL_PCCLIENT_STD and not is_ima:
-                self.type_name = "CEL_" + self.cel["content_type_name"]
-        self.decoded = {}
-        self.decode_warning = None
-        if not is_ima and not (is_cel and ev.cel_content_type != L.CCT_CEL_PCCLIENT_STD):
-            out = ctypes.c_void_p()
-            err = L.cct_error()
-            r = lib.cct_event_decode(ctypes.byref(ev), L.CCT_DECODE_JSON, ctypes.byref(out),
-                                     ctypes.byref(err))
-            if out.value:
-                text = ctypes.string_at(out.value).decode("utf-8", "replace")
-                lib.cct_free(out)
-                try:
-                    self.decoded = json.loads(text) if text else {}
-                except ValueError:
-                    self.decoded = {}
-            if r < 0:
-                self.decode_warning = err.message.decode("utf-8", "replace")
-        check = ctypes.c_int(0)
-        literal = ctypes.c_int(0)
-        lib.cct_event_check_digest(ctypes.byref(ev), ctypes.byref(check), ctypes.byref(literal))
-        self.digest_check = L.DIGEST_CHECK_NAMES.get(check.value, "not-applicable")
-        self.digest_matches_event = bool(literal.value)
-
-    def __repr__(self):
-        return "<Event %d %s%d %s>" % (self.number, self.register, self.index, self.type_name)
-
-
-class Report:
-    """A report/quote copied out of the library: data, aux, provider, key, reportdata."""
-
-    __slots__ = ("data", "aux", "provider", "key", "reportdata")
-
-    def __init__(self, data, aux, provider, key, reportdata):
-        self.data = data
-        self.aux = aux
-        self.provider = provider
-        self.key = key
-        self.reportdata = reportdata
-
-    def __repr__(self):
-        return "<Report %s, %d bytes>" % (self.provider, len(self.data))
-
-
-def _log_options(fmt):
-    opts = L.cct_eventlog_options(L.CCT_EVENTLOG_OPTIONS_VERSION, 0, 0)
-    if fmt not in (None, "auto"):
-        f = ctypes.c_int(0)
-        if L.lib().cct_log_format_from_name(fmt.encode(), ctypes.byref(f)) != 0:
-            raise CCTrustedError(-1, "unknown log format '%s'" % fmt)
-        opts.format = f.value
-    return opts
-
-
-def _drain(log, sink, skip=0, limit=None):
-    """Feed each event of an open log to sink(view); raise on an iterator error.
-    skip/limit count events before sink is called. Returns (events seen, events fed)."""
-    lib = L.lib()
-    ev = L.cct_event()
-    seen = fed = 0
-    while limit is None or fed < limit:
-        r = lib.cct_eventlog_next(log, ctypes.byref(ev))
-        if r < 0:
-            raise CCTrustedError.from_struct(r, lib.cct_eventlog_error(log))
-        if r == 0:
-            break
-        seen += 1
-        if seen > skip:
-            sink(ev)
-            fed += 1
-    return seen, fed
-
-
-class _OpenLog:
-    """An open offline log; keeps the memory buffer alive while the log lives."""
-
-    def __init__(self, source, fmt):
-        lib = L.lib()
-        self.buf = None
-        self.log = ctypes.c_void_p()
-        opts = _log_options(fmt)
-        err = L.cct_error()
-        if isinstance(source, (bytes, bytearray, memoryview)):
-            self.buf = ctypes.create_string_buffer(bytes(source), len(source))
-            r = lib.cct_eventlog_from_memory(self.buf, len(source), ctypes.byref(opts),
-                                             ctypes.byref(self.log), ctypes.byref(err))
-        else:
-            r = lib.cct_eventlog_from_file(os.fsencode(source), ctypes.byref(opts), ctypes.byref(self.log),
-                                           ctypes.byref(err))
-        if r < 0:
-            raise CCTrustedError.from_struct(r, err)
-
-    def __enter__(self):
-        return self.log
-
-    def __exit__(self, *exc):
-        L.lib().cct_eventlog_free(self.log)
-        self.log = None
-        self.buf = None
-
-
-def parse_eventlog(path_or_bytes, format="auto"):
-    """Parse an event log file (path) or buffer (bytes) into a list of Event."""
-    events = []
-    with _OpenLog(path_or_bytes, format) as log:
-        _drain(log, lambda v: events.append(Event(v)))
-    return events
-
-
-def _replay_results(rp):
-    lib = L.lib()
-    out = {}
-    reg = L.cct_register()
-    for i in range(lib.cct_replay_count(rp)):
-        r = lib.cct_replay_get(rp, i, ctypes.byref(reg))
-        if r < 0:
-            raise CCTrustedError(r, "cannot read replayed register %d" % i)
-        key = (L.REG_KIND_NAMES.get(reg.kind, "pcr"), reg.index, alg_name(reg.alg))
-        out[key] = bytes(reg.digest[:reg.size])
-    return out
-
-
-def _replay_options(workarounds):
-    bits = 0
-    for name in workarounds or ():
-        bit = L.lib().cct_workaround_from_name(name.encode())
-        if bit == 0:
-            raise CCTrustedError(-1, "unknown workaround '%s'" % name)
-        bits |= bit
-    return L.cct_replay_options(L.CCT_REPLAY_OPTIONS_VERSION, bits)
-
-
-def replay(paths, format="auto", workarounds=(), ima_register="auto", ima_banks=()):
-    """Replay log files (or buffers) together with the library's rules (boot
-    logs first, then IMA lists, IMA in RTMRs when a CCEL is given) into
-    registers: {(kind, index, alg name): bytes}, kind "pcr", "rtmr" or "mrtd".
-    workarounds names opt-in firmware-bug workarounds ("ebs-missing",
-    "dup-separator"); ima_register is "auto", "pcr" or "rtmr"; ima_banks
-    names extra banks of IMA entries ("sha256", ...)."""
-    if isinstance(paths, (str, bytes, bytearray, memoryview, os.PathLike)):
-        paths = [paths]
-    lib = L.lib()
-    opts = _replay_options(workarounds)
-    opts.version = 2
-    opts.ima_register = {"auto": 0, "pcr": 1, "rtmr": 2}[ima_register]
-    for i, b in enumerate(ima_banks):
-        opts.ima_banks[i] = lib.cct_alg_from_name(b.encode())
-    opts.n_ima_banks = len(ima_banks)
-    fmt = _log_options(format).format
-    inputs = (L.cct_log_input * max(1, len(paths)))()
-    keep = []
-    for i, p in enumerate(paths):
-        if isinstance(p, (bytes, bytearray, memoryview)):
-            buf = ctypes.create_string_buffer(bytes(p), len(p))
-            keep.append(buf)
-            inputs[i].data = ctypes.cast(buf, ctypes.c_void_p)
-            inputs[i].len = len(p)
-        else:
-            inputs[i].path = os.fsencode(p)
-        inputs[i].format = fmt
-    rp = ctypes.c_void_p()
-    err = L.cct_error()
-    r = lib.cct_replay_logs(inputs, len(paths), ctypes.byref(opts), ctypes.byref(rp), ctypes.byref(err))
-    if r < 0:
-        raise CCTrustedError(r, err.message.decode(errors="replace"), err.event, err.offset)
-    try:
-        return _replay_results(rp)
-    finally:
-        lib.cct_replay_free(rp)
-
-
-def detect(sysroot=None):
-    """Explain platform detection under sysroot without opening anything:
-    {"chosen": name, "reason": text, "probes": [{platform, what, path, found, detail}]}."""
-    lib = L.lib()
-    root = None if sysroot is None else os.fsencode(sysroot)
-    opts = L.cct_open_options(L.CCT_OPEN_OPTIONS_VERSION, 0, root, None, None, None)
-    d = L.cct_detection()
-    r = lib.cct_detect(ctypes.byref(opts), ctypes.byref(d))
-    if r < 0:
-        raise CCTrustedError(r, "detection failed")
-
-    def s(b):
-        return b.decode("utf-8", "replace")
-    probes = [{"platform": lib.cct_platform_name(p.platform).decode(), "what": s(p.what), "path": s(p.path),
-               "found": bool(p.found), "detail": s(p.detail)}
-              for p in d.probes[:min(d.n_probes, L.CCT_MAX_PROBES)]]
-    return {"chosen": lib.cct_platform_name(d.chosen).decode(), "reason": s(d.reason), "probes": probes}
-
-
-class CCTrusted:
-    """A context on one platform: "auto" (detect), "tdx", "tpm", "snp", "cca" or "sim".
-    Use as a context manager, or call close()."""
-
-    def __init__(self, platform="auto", sysroot=None, sim_state_dir=None, tpm_tcti=None, runtime_log=None):
-        lib = L.lib()
-        if platform not in L.CCT_PLATFORMS or platform == "none":
-            raise CCTrustedError(-1, "unknown platform '%s'" % platform)
-        # Keep the encoded strings alive as long as the options structure.
-        self._strs = [None if s is None else os.fsencode(s) for s in (sysroot, tpm_tcti, sim_state_dir,
-                                                                        runtime_log)]
-        opts = L.cct_open_options(L.CCT_OPEN_OPTIONS_VERSION, L.CCT_PLATFORMS[platform], *self._strs)
-        err = L.cct_error()
-        self._ctx = ctypes.c_void_p()
-        r = lib.cct_open(ctypes.byref(opts), ctypes.byref(self._ctx), ctypes.byref(err))
-        if r < 0:
-            self._ctx = None
-            raise CCTrustedError.from_struct(r, err)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: the module may already be gone
-            pass
-
-    def close(self):
-        """Close the context (idempotent)."""
-        ctx = getattr(self, "_ctx", None)
-        if ctx:
-            L.lib().cct_close(ctx)
-        self._ctx = None
-
-    def _h(self):
-        if not self._ctx:
-            raise CCTrustedError(-1, "the context is closed")
-        return self._ctx
-
-    def _fail(self, r):
-        return CCTrustedError.from_struct(r, L.lib().cct_context_error(self._ctx))
-
-    @property
-    def platform(self):
-        """Name of the platform this context talks to."""
-        lib = L.lib()
-        return lib.cct_platform_name(lib.cct_context_platform(self._h())).decode()
-
-    def get_default_algorithms(self):
-        """The platform's default bank, as a name ("sha384" on TDX)."""
-        alg = ctypes.c_uint16()
-        r = L.lib().cct_get_default_algorithm(self._h(), ctypes.byref(alg))
-        if r < 0:
-            raise self._fail(r)
-        return alg_name(alg.value)
-
-    def get_measurement_count(self):
-        """Number of measurement registers (4 RTMRs, 24 PCRs)."""
-        n = ctypes.c_uint32()
-        r = L.lib().cct_get_measurement_count(self._h(), ctypes.byref(n))
-        if r < 0:
-            raise self._fail(r)
-        return n.value
-
-    def get_cc_measurement(self, index, alg=None):
-        """Read register index in bank alg (name or TPM_ALG_ID; None = default): (alg name, bytes)."""
-        m = L.cct_measurement()
-        r = L.lib().cct_get_measurement(self._h(), index, _alg_id(alg), ctypes.byref(m))
-        if r < 0:
-            raise self._fail(r)
-        return alg_name(m.alg), bytes(m.digest[:m.size])
-
-    def get_cc_report(self, nonce=None, data=None, report_data=None):
-        """A report/quote. REPORTDATA = SHA-512(nonce || data) unless report_data gives it raw."""
-        lib = L.lib()
-        req = L.cct_report_request(L.CCT_REPORT_REQUEST_VERSION, None, 0, None, 0, None, 0, -1)
-        keep = []
-        for field, value in (("nonce", nonce), ("user_data", data), ("report_data", report_data)):
-            if value is not None:
-                b = ctypes.create_string_buffer(bytes(value), len(value))
-                keep.append(b)
-                setattr(req, field, ctypes.cast(b, ctypes.c_void_p))
-                setattr(req, field + "_len", len(value))
-        rep = ctypes.c_void_p()
-        r = lib.cct_get_report(self._h(), ctypes.byref(req), ctypes.byref(rep))
-        if r < 0:
-            raise self._fail(r)
-        try:
-            def get(fn):
-                n = ctypes.c_size_t(0)
-                p = fn(rep, ctypes.byref(n))
-                return _bytes(p, n.value) if p else None
-
-            prov = lib.cct_report_provider(rep)
-            return Report(get(lib.cct_report_data) or b"", get(lib.cct_report_aux),
-                          prov.decode() if prov else None, get(lib.cct_report_key),
-                          get(lib.cct_report_reportdata))
-        finally:
-            lib.cct_report_free(rep)
-
-    def get_log_sources(self):
-        """The platform's live logs: list of (path, format name, role)."""
-        lib = L.lib()
-        src = (L.cct_log_source * L.CCT_MAX_LOG_SOURCES)()
-        n = ctypes.c_size_t(0)
-        r = lib.cct_get_log_sources(self._h(), src, L.CCT_MAX_LOG_SOURCES, ctypes.byref(n))
-        if r < 0:
-            raise self._fail(r)
-        return [(src[i].path.decode(), lib.cct_log_format_name(src[i].format).decode(), src[i].role.decode())
-                for i in range(n.value)]
-
-    def get_cc_eventlog(self, start=0, count=None):
-        """Events of every live log in replay order (boot log first), as one list;
-        [start, start + count) selects by position in that list (count None = to the end)."""
-        if start < 0 or (count is not None and count < 0):
-            raise CCTrustedError(-1, "start and count must not be negative")
-        lib = L.lib()
-        events = []
-        skip = start
-        for i in range(len(self.get_log_sources())):
-            if count is not None and len(events) >= count:
-                break
-            log = ctypes.c_void_p()
-            r = lib.cct_get_eventlog(self._h(), i, 0, L.CCT_COUNT_ALL, ctypes.byref(log))
-            if r < 0:
-                raise self._fail(r)
-            try:
-                limit = None if count is None else count - len(events)
-                seen, _ = _drain(log, lambda v: events.append(Event(v)), skip, limit)
-                skip = max(0, skip - seen)
-            finally:
-                lib.cct_eventlog_free(log)
-        return events
-
-    def replay_cc_eventlog(self, workarounds=()):
-        """Replay every live log: {(kind, index, alg name): bytes}."""
-        lib = L.lib()
-        opts = _replay_options(workarounds)
-        rp = ctypes.c_void_p()
-        r = lib.cct_replay_live(self._h(), ctypes.byref(opts), ctypes.byref(rp))
-        if r < 0:
-            raise self._fail(r)
-        try:
-            return _replay_results(rp)
-        finally:
-            lib.cct_replay_free(rp)
-
-    def extend(self, index, digest, data=b""):
-        """Extend register index with digest (default algorithm size) and log it with data."""
-        digest = bytes(digest)
-        data = bytes(data or b"")
-        r = L.lib().cct_extend(self._h(), index, digest, len(digest), data if data else None, len(data))
-        if r < 0:
-            raise self._fail(r)
+def replay_cc_eventlog(event_logs: Sequence[Any], **options: Any):
+    """CCTrustedVmSdk.replay_cc_eventlog as a function."""
+    return EvidenceApi.replay_cc_eventlog(event_logs, **options)

@@ -67,14 +67,16 @@ int cct_report_detect(const uint8_t *p, size_t len, enum cct_report_type *out)
         return 0;
     }
     cct_reader_init(&r, p, len, 0);
-    if (len >= CCT_SNP_REPORT_SIZE && cct_read_u32le(&r, &u32) && (u32 == 2 || u32 == 3 || u32 == 5)) {
+    if (len >= CCT_SNP_REPORT_SIZE && cct_read_u32le(&r, &u32) &&
+        (u32 == 2 || u32 == 3 || u32 == 5)) {
         /* A report followed by other bytes needs more than the version to be
          * recognised: SIGNATURE_ALGO 1 (0x34) and POLICY bit 17, reserved to one. */
         uint64_t policy = 0;
         uint32_t algo = 0;
         if (len == CCT_SNP_REPORT_SIZE ||
-            (cct_read_skip(&r, 4) && cct_read_u64le(&r, &policy) && cct_read_skip(&r, 0x34 - 0x10) &&
-             cct_read_u32le(&r, &algo) && algo == 1 && (policy & (1u << 17)))) {
+            (cct_read_skip(&r, 4) && cct_read_u64le(&r, &policy) &&
+             cct_read_skip(&r, 0x34 - 0x10) && cct_read_u32le(&r, &algo) && algo == 1 &&
+             (policy & (1u << 17)))) {
             *out = CCT_REPORT_SNP;
             return 0;
         }

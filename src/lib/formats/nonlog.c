@@ -40,7 +40,9 @@ static int acpi_table(const uint8_t *p, size_t n, char *what, size_t cap)
     }
     /* Kept short: callers prefix the file name, and the message has 256 bytes in all. */
     if (memcmp(p, "CCEL", 4) == 0) {
-        snprintf(what, cap, "a CCEL ACPI table (%zu bytes); the log is its data area (acpi/tables/data/CCEL)", n);
+        snprintf(what, cap,
+                 "a CCEL ACPI table (%zu bytes); the log is its data area (acpi/tables/data/CCEL)",
+                 n);
         return 1;
     }
     if (memcmp(p, "TPM2", 4) == 0 || memcmp(p, "TCPA", 4) == 0) {
@@ -62,8 +64,9 @@ static int snp_report(const uint8_t *p, size_t n, char *what, size_t cap)
     uint64_t policy;
     cct_reader_init(&r, p, n, 0);
     if (n < CCT_SNP_REPORT_SIZE || !cct_read_u32le(&r, &version) || !cct_read_skip(&r, 4) ||
-        !cct_read_u64le(&r, &policy) || !cct_read_skip(&r, 0x34 - 0x10) || !cct_read_u32le(&r, &algo) ||
-        !cct_read_skip(&r, 0x4C - 0x38) || !cct_read_u32le(&r, &reserved)) {
+        !cct_read_u64le(&r, &policy) || !cct_read_skip(&r, 0x34 - 0x10) ||
+        !cct_read_u32le(&r, &algo) || !cct_read_skip(&r, 0x4C - 0x38) ||
+        !cct_read_u32le(&r, &reserved)) {
         return 0;
     }
     if (version < 2 || version > 5 || algo != 1 || !(policy & (1u << 17)) || reserved != 0) {
@@ -99,8 +102,12 @@ int cct_nonlog_identify(const uint8_t *p, size_t n, int complete, char *what, si
     switch (t) {
     case CCT_REPORT_TDX_QUOTE: snprintf(what, cap, "a TDX quote (%zu bytes)", n); return 1;
     case CCT_REPORT_SGX_QUOTE: snprintf(what, cap, "an SGX quote (%zu bytes)", n); return 1;
-    case CCT_REPORT_TPM_QUOTE: snprintf(what, cap, "a TPM attestation structure (TPMS_ATTEST)"); return 1;
-    case CCT_REPORT_CCA: snprintf(what, cap, "a CBOR/COSE attestation token (CCA or PSA)"); return 1;
+    case CCT_REPORT_TPM_QUOTE:
+        snprintf(what, cap, "a TPM attestation structure (TPMS_ATTEST)");
+        return 1;
+    case CCT_REPORT_CCA:
+        snprintf(what, cap, "a CBOR/COSE attestation token (CCA or PSA)");
+        return 1;
     case CCT_REPORT_AZURE_HCL: snprintf(what, cap, "an Azure HCL report (%zu bytes)", n); return 1;
     case CCT_REPORT_TDX_TDREPORT:
         if (p[0] == 0x81) {

@@ -289,7 +289,8 @@ int cct_event_is_ima(const struct cct_event *ev)
 /* No register at an out-of-range index (PCR -1): cct_event_anomaly() reports such events. */
 static int extends(const struct cct_event *ev)
 {
-    return ev->type != EV_NO_ACTION && !(ev->flags & (CCT_EVENT_F_HEADER | CCT_EVENT_F_INDEX_OUT_OF_RANGE)) &&
+    return ev->type != EV_NO_ACTION &&
+           !(ev->flags & (CCT_EVENT_F_HEADER | CCT_EVENT_F_INDEX_OUT_OF_RANGE)) &&
            ev->kind != CCT_REG_MRTD;
 }
 

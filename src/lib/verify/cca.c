@@ -90,7 +90,8 @@ static const EVP_MD *cose_hmac_md(int alg, size_t *n)
     }
 }
 
-/* A COSE_Mac0 PSA token: HMAC over the MAC_structure with the caller's key, compared in constant time. */
+/* A COSE_Mac0 PSA token: HMAC over the MAC_structure with the caller's key, compared in constant
+ * time. */
 static void verify_mac0(const struct cct_cose_sign1 *s, const struct cct_verify_options *o,
                         struct cct_verify_result *res)
 {
@@ -100,17 +101,19 @@ static void verify_mac0(const struct cct_cose_sign1 *s, const struct cct_verify_
     unsigned tag_len = 0;
     struct cct_buf b;
     if (md == NULL) {
-        vres_add(res, "token-mac", false, "COSE MAC algorithm %d is not supported (5, 6, 7: HMAC-SHA-256/384/512)",
-                 s->alg);
+        vres_add(res, "token-mac", false,
+                 "COSE MAC algorithm %d is not supported (5, 6, 7: HMAC-SHA-256/384/512)", s->alg);
         return;
     }
     if (o == NULL || o->mac_key == NULL || o->mac_key_len == 0) {
         vres_add(res, "token-mac", false,
-                 "the token is a COSE_Mac0: it can only be verified with its MAC key (--mac-key), none given");
+                 "the token is a COSE_Mac0: it can only be verified with its MAC key (--mac-key), "
+                 "none given");
         return;
     }
     if (s->signature_len != n) {
-        vres_add(res, "token-mac", false, "MAC tag is %zu bytes, COSE alg %d needs %zu", s->signature_len, s->alg, n);
+        vres_add(res, "token-mac", false, "MAC tag is %zu bytes, COSE alg %d needs %zu",
+                 s->signature_len, s->alg, n);
         return;
     }
     if (o->mac_key_len > INT_MAX) {
@@ -119,7 +122,8 @@ static void verify_mac0(const struct cct_cose_sign1 *s, const struct cct_verify_
     }
     cct_buf_init(&b, 2 * CCT_CCA_MAX_TOKEN);
     if (mac_structure(s, &b) < 0 ||
-        HMAC(md, o->mac_key, (int)o->mac_key_len, b.data, b.len, tag, &tag_len) == NULL || tag_len != n) {
+        HMAC(md, o->mac_key, (int)o->mac_key_len, b.data, b.len, tag, &tag_len) == NULL ||
+        tag_len != n) {
         vres_add(res, "token-mac", false, "cannot compute the HMAC");
         cct_buf_free(&b);
         return;
@@ -127,7 +131,8 @@ static void verify_mac0(const struct cct_cose_sign1 *s, const struct cct_verify_
     cct_buf_free(&b);
     bool ok = cct_memeq_ct(tag, s->signature, n) == 1;
     OPENSSL_cleanse(tag, sizeof(tag));
-    vres_add(res, "token-mac", ok, "%s with the given key", ok ? "COSE_Mac0 HMAC verifies" : "COSE_Mac0 HMAC differs");
+    vres_add(res, "token-mac", ok, "%s with the given key",
+             ok ? "COSE_Mac0 HMAC verifies" : "COSE_Mac0 HMAC differs");
 }
 
 static const EVP_MD *cose_md(int alg, size_t *n)
@@ -210,10 +215,11 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
         return vres_parse_failed(res, &perr, err, rc);
     }
     bool mac0 = t.collection_tag == 0 && t.platform.cose_tag == 17;
-    vres_add(res, "parse", true, "%s", mac0                    ? "PSA token (COSE_Mac0)"
-                                       : t.collection_tag == 0 ? "PSA token (COSE_Sign1)"
-                                       : t.collection_tag == 399 ? "CCA token collection (tag 399)"
-                                                                 : "CCA token collection (legacy tag 907)");
+    vres_add(res, "parse", true, "%s",
+             mac0                      ? "PSA token (COSE_Mac0)"
+             : t.collection_tag == 0   ? "PSA token (COSE_Sign1)"
+             : t.collection_tag == 399 ? "CCA token collection (tag 399)"
+                                       : "CCA token collection (legacy tag 907)");
     if (o != NULL && o->cpak != NULL) {
         cpak = pkey_from_pem_or_der(o->cpak, o->cpak_len);
     }

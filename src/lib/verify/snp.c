@@ -289,7 +289,7 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     if (!is_hcl && s.trailing > 0) {
         /* Only the report is signed: say that the rest was neither used nor checked. */
         vres_add(res, "trailing-bytes", true,
-                 "%zu bytes after the %u-byte report are not covered by its signature and were not checked",
+                 "%zu bytes after the %u-byte report: not covered by its signature, not checked",
                  s.trailing, CCT_SNP_REPORT_SIZE);
     }
     if (is_hcl) {

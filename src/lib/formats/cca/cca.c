@@ -259,8 +259,8 @@ static bool get_text(const cbor_item_t *it, const char **p, size_t *n)
  * COSE_Mac0 (tag 17, RFC 9052, 6.2) has the same shape with the MAC tag last. allow_mac0: a bare
  * PSA token, which may be MAC'ed instead of signed.
  */
-static int parse_sign1(struct cca_internal *in, const cbor_item_t *it, struct cct_cose_sign1 *s, const char *what,
-                       int allow_mac0, struct cct_error *err)
+static int parse_sign1(struct cca_internal *in, const cbor_item_t *it, struct cct_cose_sign1 *s,
+                       const char *what, int allow_mac0, struct cct_error *err)
 {
     const char *kind = "COSE_Sign1";
     s->cose_tag = 18;
@@ -286,7 +286,8 @@ static int parse_sign1(struct cca_internal *in, const cbor_item_t *it, struct cc
     cbor_item_t **a = cbor_array_handle(it);
     if (!get_bytes(a[0], &s->protected_hdr, &s->protected_len) || !cbor_isa_map(a[1]) ||
         !get_bytes(a[2], &s->payload, &s->payload_len) || !get_bytes(a[3], &s->signature, &s->signature_len)) {
-        return cct_err(err, CCT_EMALFORMED, -1, -1, "%s: %s fields have the wrong types", what, kind);
+        return cct_err(err, CCT_EMALFORMED, -1, -1, "%s: %s fields have the wrong types", what,
+                       kind);
     }
     cbor_item_t *ph;
     int rc = decode(in, s->protected_hdr, s->protected_len, 0, &ph, err);
@@ -513,7 +514,8 @@ int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out,
             goto fail;
         }
         struct cct_cose_sign1 *s = k == K_PLATFORM_TOKEN ? &t.platform : &t.realm;
-        if ((rc = decode(in, b, bn, 0, &sub, err)) < 0 || (rc = parse_sign1(in, sub, s, what, 0, err)) < 0 ||
+        if ((rc = decode(in, b, bn, 0, &sub, err)) < 0 ||
+            (rc = parse_sign1(in, sub, s, what, 0, err)) < 0 ||
             (rc = claims_map(in, s, &claims, what, err)) < 0) {
             goto fail;
         }

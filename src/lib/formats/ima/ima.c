@@ -150,8 +150,8 @@ static uint16_t alg_for_size(size_t n)
  * one of them reproduces decides for the whole list, SHA-256 tried first;
  * until then (violations, unknown layouts, tampered entries) SHA-256.
  */
-static uint16_t template_alg(struct cct_ima_state *st, size_t size, const uint8_t *digest, const uint8_t *data,
-                             size_t len, int violation)
+static uint16_t template_alg(struct cct_ima_state *st, size_t size, const uint8_t *digest,
+                             const uint8_t *data, size_t len, int violation)
 {
     static const uint16_t candidates[] = { CCT_ALG_SHA256, CCT_ALG_SM3_256 };
     if (size != 32) {
@@ -159,7 +159,8 @@ static uint16_t template_alg(struct cct_ima_state *st, size_t size, const uint8_
     }
     for (size_t i = 0; st->alg32 == 0 && !violation && st->have_hasher && i < 2; i++) {
         uint8_t h[32];
-        if (cct_hasher_digest(&st->h, candidates[i], data, len, h) == 0 && memcmp(h, digest, 32) == 0) {
+        if (cct_hasher_digest(&st->h, candidates[i], data, len, h) == 0 &&
+            memcmp(h, digest, 32) == 0) {
             st->alg32 = candidates[i];
         }
     }
@@ -890,7 +891,8 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
         st->tmpl_size = ds != 0 ? ds : CCT_IMA_SHA1_SIZE;
     }
     /* 1st: PCR, 2nd: template digest (SHA-1, or the list's bank), 3rd: name length, 4th: name */
-    if (!rd_u32(&r, be, &pcr) || !cct_read_bytes(&r, st->tmpl_size, &digest) || !rd_u32(&r, be, &nlen)) {
+    if (!rd_u32(&r, be, &pcr) || !cct_read_bytes(&r, st->tmpl_size, &digest) ||
+        !rd_u32(&r, be, &nlen)) {
         return CCT_ETRUNCATED;
     }
     if (pcr > CCT_IMA_MAX_PCR) {
@@ -969,9 +971,12 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
     }
     size_t rec = (size_t)(cct_reader_offset(&r) - off);
     int violation = is_zero(digest, st->tmpl_size);
-    uint16_t talg = td != NULL ? template_alg(st, st->tmpl_size, digest, ev->data, ev->data_len, violation)
-                               : (st->alg32 != 0 && st->tmpl_size == 32 ? st->alg32 : alg_for_size(st->tmpl_size));
-    set_record(st, ev, number, off, rec, CCT_LOG_IMA_BINARY, pcr, violation, talg, digest, st->tmpl_size);
+    uint16_t talg =
+        td != NULL
+            ? template_alg(st, st->tmpl_size, digest, ev->data, ev->data_len, violation)
+            : (st->alg32 != 0 && st->tmpl_size == 32 ? st->alg32 : alg_for_size(st->tmpl_size));
+    set_record(st, ev, number, off, rec, CCT_LOG_IMA_BINARY, pcr, violation, talg, digest,
+               st->tmpl_size);
     ev->raw = p;
     ev->raw_len = rec;
     *consumed = rec;

@@ -43,8 +43,10 @@ struct cct_ima_state {
     size_t scratch_cap;
     uint8_t tmpl_digest[CCT_MAX_DIGEST_SIZE];
     uint8_t file_digest[CCT_MAX_DIGEST_SIZE];
-    size_t tmpl_size; /* binary: template digest bytes (20, or a per-bank list's 32/48/64), 0 = not yet read */
-    uint16_t alg32;   /* algorithm of 32-byte template hashes (SHA-256 or SM3), 0 = not decided yet */
+    /* binary: template digest bytes (20, or a per-bank list's 32/48/64); 0 = not read yet */
+    size_t tmpl_size;
+    /* algorithm of 32-byte template hashes (SHA-256 or SM3); 0 = not decided yet */
+    uint16_t alg32;
 };
 
 /*

@@ -136,9 +136,10 @@ static int sha384_log_is_ccel(const uint8_t *p, size_t len)
         if (left == 0 || is_padding(p + (len - left), left)) {
             return 1;
         }
-        if (!cct_read_u32le(&r, &pcr) || !cct_read_u32le(&r, &type) || !cct_read_u32le(&r, &count) ||
-            count != 1 || !cct_read_u16le(&r, &alg) || alg != CCT_ALG_SHA384 || !cct_read_skip(&r, 48) ||
-            !cct_read_u32le(&r, &size) || !cct_read_skip(&r, size)) {
+        if (!cct_read_u32le(&r, &pcr) || !cct_read_u32le(&r, &type) ||
+            !cct_read_u32le(&r, &count) || count != 1 || !cct_read_u16le(&r, &alg) ||
+            alg != CCT_ALG_SHA384 || !cct_read_skip(&r, 48) || !cct_read_u32le(&r, &size) ||
+            !cct_read_skip(&r, size)) {
             return 1;
         }
         if (type != EV_NO_ACTION && (pcr == 0 || pcr > CCT_CCEL_MAX_MR)) {
@@ -192,7 +193,8 @@ int cct_tcg_detect(const uint8_t *p, size_t len, enum cct_log_format *fmt, struc
             }
             end += extra;
         }
-        if (s.n_algs == 1 && s.algs[0] == CCT_ALG_SHA384 && sha384_log_is_ccel(p + end, len - end)) {
+        if (s.n_algs == 1 && s.algs[0] == CCT_ALG_SHA384 &&
+            sha384_log_is_ccel(p + end, len - end)) {
             *fmt = CCT_LOG_CCEL;
         }
     }

@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Shared pieces of the package: the exception, algorithm names, byte copies."""
+import ctypes
+from typing import Optional, Union
+
+from . import _lib as L
+
+CCT_EINVAL = -1
+CCT_EUNSUPPORTED = -6
+CCT_EVERIFY = -7
+CCT_ENOTFOUND = -9
+
+
+class CCTrustedError(Exception):
+    """A failed library call.
+
+    Attributes: ``code`` (the negative ``CCT_E*`` value), ``name``
+    (``"CCT_EMALFORMED"``), ``message``, ``event`` (0-based event number, -1
+    when not applicable), ``offset`` (byte offset, -1 when not applicable),
+    ``sys_errno`` and ``log`` (name of the log, when a replay of several logs
+    failed)."""
+
+    def __init__(
+        self,
+        code: int,
+        message: str = "",
+        event: int = -1,
+        offset: int = -1,
+        sys_errno: int = 0,
+        log: Optional[str] = None,
+    ) -> None:
+        self.code = code
+        self.name = L.ERROR_NAMES.get(code, "CCT_E%d" % code)
+        self.message = message
+        self.event = event
+        self.offset = offset
+        self.sys_errno = sys_errno
+        self.log = log
+        text = "%s: %s" % (self.name, message) if message else self.name
+        if event >= 0:
+            text += " (event %d" % event + (", offset %d)" % offset if offset >= 0 else ")")
+        elif offset >= 0:
+            text += " (offset %d)" % offset
+        super().__init__(text)
+
+    @classmethod
+    def from_struct(cls, code: int, err) -> "CCTrustedError":
+        """Build from a return code and a struct cct_error (or a pointer to one, or None)."""
+        if isinstance(err, ctypes._Pointer):
+            err = err.contents if err else None
+        if err is None:
+            return cls(code)
+        msg = err.message.decode("utf-8", "replace")
+        return cls(code, msg, err.event, err.offset, err.sys_errno)
+
+
+def alg_name(alg: int) -> str:
+    """Name of a TPM_ALG_ID ("sha384"), or "0x...." when the library does not know it."""
+    n = L.lib().cct_alg_name(alg)
+    return n.decode() if n else "0x%04x" % alg
+
+
+def alg_id(alg: Union[int, str, None]) -> int:
+    """TPM_ALG_ID of a name or number (None: 0, the default bank)."""
+    if alg is None:
+        return 0
+    if isinstance(alg, int):
+        return alg
+    if hasattr(alg, "alg_id"):
+        return int(alg.alg_id)
+    a = L.lib().cct_alg_from_name(str(alg).encode())
+    if a == 0:
+        raise CCTrustedError(CCT_EINVAL, "unknown algorithm '%s'" % alg)
+    return a
+
+
+def copy(ptr, n: int) -> bytes:
+    """Copy n bytes from a C pointer (b"" for NULL or 0)."""
+    return ctypes.string_at(ptr, n) if ptr and n else b""
+
+
+def text(ptr, n: int) -> str:
+    return copy(ptr, n).decode("utf-8", "replace")
+
+
+def cstr(b: bytes) -> str:
+    return b.decode("utf-8", "replace")
+
+
+def as_bytes(value, what: str) -> Optional[bytes]:
+    """bytes-like -> bytes; str -> base64-decoded bytes (the seed SDKs pass nonce and
+    data as base64 text); None -> None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        import base64
+        import binascii
+
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError) as e:
+            raise CCTrustedError(CCT_EINVAL, "%s: a str must be base64 (%s)" % (what, e)) from None
+    return bytes(value)
+
+
+class Buffer:
+    """Bytes lent to the library without a copy: ``ptr`` (a c_void_p) stays
+    valid for as long as this object (which holds the bytes) lives."""
+
+    __slots__ = ("data", "ptr", "size", "address")
+
+    def __init__(self, data) -> None:
+        self.data = data if isinstance(data, bytes) else bytes(data)
+        self.size = len(self.data)
+        self.ptr = ctypes.cast(ctypes.c_char_p(self.data), ctypes.c_void_p)
+        self.address = self.ptr.value or 0

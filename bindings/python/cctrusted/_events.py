@@ -1,0 +1,716 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Reading logs into the seed-shaped event objects, and handing events back to
+the library for replay. Python only moves bytes here: the library parses
+(cct_eventlog_*) and replays (cct_replay_logs); a log's bytes are kept so
+that the records of the events a caller passes to replay_cc_eventlog() can
+be given back to the library unchanged.
+"""
+import contextlib
+import ctypes
+import os
+import struct
+from collections.abc import Sequence
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from . import _lib as L
+from ._common import CCT_EINVAL, Buffer, CCTrustedError, cstr
+from .tcg import (
+    TcgCelTypes,
+    TcgDigest,
+    TcgImrEvent,
+    TcgPcClientImrEvent,
+    TcgTpmsCelEvent,
+    TcgTpmsEventImaTemplate,
+    TcgTpmsEventPcClientStd,
+)
+
+NATIVE = "native"
+SEED = "seed"
+CONVENTIONS = (NATIVE, SEED)
+
+_IMA_FORMATS = (4, 5)
+_CEL_FORMATS = (6, 7, 8)
+_HEADER_FORMATS = (1, 3)  # tcg2, ccel: later records need the SpecID header to be read
+_KIND_NAMES = L.REG_KIND_NAMES
+_IMA_REG_FROM_KIND = {
+    L.CCT_REG_PCR: L.CCT_IMA_REGISTERS["pcr"],
+    L.CCT_REG_RTMR: L.CCT_IMA_REGISTERS["rtmr"],
+}
+
+
+def check_convention(c: str) -> str:
+    if c not in CONVENTIONS:
+        raise CCTrustedError(
+            CCT_EINVAL, "index_convention must be 'native' or 'seed', not %r" % (c,)
+        )
+    return c
+
+
+def seed_index(kind: int, index: int) -> int:
+    """The seed SDK's number for a register: the UEFI CC MR index on TDX (MRTD 0,
+    RTMR n -> n + 1), the PCR number on a TPM."""
+    if kind == L.CCT_REG_RTMR:
+        return index + 1
+    if kind == L.CCT_REG_MRTD:
+        return 0
+    return index
+
+
+def format_id(fmt: Optional[str]) -> int:
+    if fmt in (None, "auto"):
+        return 0
+    f = ctypes.c_int(0)
+    if L.lib().cct_log_format_from_name(str(fmt).encode(), ctypes.byref(f)) != 0:
+        raise CCTrustedError(CCT_EINVAL, "unknown log format '%s'" % fmt)
+    return f.value
+
+
+def ima_register_id(reg: Optional[str]) -> int:
+    if reg in (None, "auto"):
+        return 0
+    if reg not in L.CCT_IMA_REGISTERS:
+        raise CCTrustedError(
+            CCT_EINVAL, "ima_register must be 'auto', 'pcr' or 'rtmr', not %r" % (reg,)
+        )
+    return L.CCT_IMA_REGISTERS[reg]
+
+
+class Source:
+    """One log: its bytes (kept for replay), format, IMA register setting, name and
+    the index convention of the events made from it."""
+
+    __slots__ = (
+        "buf",
+        "fmt",
+        "ima_register",
+        "name",
+        "convention",
+        "header",
+        "count",
+        "__weakref__",
+    )
+
+    def __init__(
+        self, data: bytes, fmt: int, ima_register: int, name: str, convention: str
+    ) -> None:
+        self.buf = Buffer(data)
+        self.fmt = fmt
+        self.ima_register = ima_register
+        self.name = name
+        self.convention = convention
+        self.header: Optional[Tuple[int, int]] = None
+        self.count = 0
+
+    @property
+    def data(self) -> bytes:
+        return self.buf.data
+
+    @property
+    def format_name(self) -> str:
+        n = L.lib().cct_log_format_name(self.fmt)
+        return n.decode() if n else "auto"
+
+
+def _open(buf: Buffer, fmt: int, ima_register: int):
+    lib = L.lib()
+    opts = L.cct_eventlog_options(L.CCT_EVENTLOG_OPTIONS_VERSION, fmt, 0)
+    log = ctypes.c_void_p()
+    err = L.cct_error()
+    r = lib.cct_eventlog_from_memory(
+        buf.ptr, buf.size, ctypes.byref(opts), ctypes.byref(log), ctypes.byref(err)
+    )
+    if r < 0:
+        raise CCTrustedError.from_struct(r, err)
+    if ima_register and lib.cct_eventlog_format(log) in _IMA_FORMATS:
+        kind = L.CCT_REG_RTMR if ima_register == L.CCT_IMA_REGISTERS["rtmr"] else L.CCT_REG_PCR
+        r = lib.cct_eventlog_ima_set_register(log, kind)
+        if r < 0:
+            lib.cct_eventlog_free(log)
+            raise CCTrustedError(r, "cannot set the IMA register file")
+    return log
+
+
+@contextlib.contextmanager
+def opened(buf: Buffer, fmt: int, ima_register: int):
+    log = _open(buf, fmt, ima_register)
+    try:
+        yield log
+    finally:
+        L.lib().cct_eventlog_free(log)
+
+
+def _struct_format(st) -> Tuple[str, List[str]]:
+    """A struct module format reading every scalar field of a ctypes structure at
+    the offsets ctypes gives (which the layout test checks against the C compiler),
+    and the names of the values it yields (arrays of structures flattened)."""
+    codes = {
+        ctypes.c_uint64: "Q",
+        ctypes.c_int64: "q",
+        ctypes.c_uint32: "I",
+        ctypes.c_int: "i",
+        ctypes.c_uint16: "H",
+        ctypes.c_uint8: "B",
+        ctypes.c_size_t: "N",
+        ctypes.c_void_p: "P",
+        ctypes.c_uint: "I",
+    }
+    fmt = ["@"]
+    names: List[str] = []
+    pos = 0
+
+    def walk(t, base: int, prefix: str) -> None:
+        nonlocal pos
+        for name, ft in t._fields_:
+            off = base + getattr(t, name).offset
+            if hasattr(ft, "_length_"):
+                et = ft._type_
+                for k in range(ft._length_):
+                    walk(et, off + k * ctypes.sizeof(et), "%s%s.%d." % (prefix, name, k))
+                continue
+            if off > pos:
+                fmt.append("%dx" % (off - pos))
+            fmt.append(codes[ft])
+            names.append(prefix + name)
+            pos = off + ctypes.sizeof(ft)
+
+    walk(st, 0, "")
+    return "".join(fmt), names
+
+
+_EV_FMT, _EV_NAMES = _struct_format(L.cct_event)
+_EV = struct.Struct(_EV_FMT)
+_I = {n: i for i, n in enumerate(_EV_NAMES)}
+_I_DIG = [
+    (_I["digests.%d.alg" % k], _I["digests.%d.size" % k], _I["digests.%d.bytes" % k])
+    for k in range(L.CCT_MAX_DIGESTS)
+]
+(
+    _I_NUMBER,
+    _I_OFFSET,
+    _I_LENGTH,
+    _I_FORMAT,
+    _I_KIND,
+    _I_INDEX,
+    _I_INDEX_LOGGED,
+    _I_TYPE,
+    _I_FLAGS,
+    _I_NDIG,
+    _I_DATA,
+    _I_DATA_LEN,
+    _I_TPL,
+    _I_TPL_LEN,
+    _I_RECNUM,
+    _I_CT,
+) = (
+    _I[n]
+    for n in (
+        "number",
+        "offset",
+        "length",
+        "format",
+        "kind",
+        "index",
+        "index_logged",
+        "type",
+        "flags",
+        "n_digests",
+        "data",
+        "data_len",
+        "ima_template",
+        "ima_template_len",
+        "cel_recnum",
+        "cel_content_type",
+    )
+)
+
+
+_ARRAYS: Dict[int, Any] = {}
+
+
+def _copy_out(p: int, n: int) -> bytes:
+    """n bytes at address p (memory the library owns)."""
+    t = _ARRAYS.get(n)
+    if t is None:
+        t = _ARRAYS[n] = ctypes.c_char * n
+    return t.from_address(p).raw
+
+
+def _make_event(ev, src: Source):
+    """A seed-shaped event object from a library event view (every byte copied:
+    slices of the log's own bytes where the view points into them)."""
+    t = _EV.unpack_from(ev)
+    base = src.buf.address
+    end = base + src.buf.size
+    sdata = src.buf.data
+
+    def grab(p: int, n: int) -> bytes:
+        if not n:
+            return b""
+        if base <= p and p + n <= end:
+            return sdata[p - base : p - base + n]
+        return _copy_out(p, n)
+
+    kind = t[_I_KIND]
+    index = t[_I_INDEX]
+    imr = seed_index(kind, index) if src.convention == SEED else index
+    digests = [
+        TcgDigest(t[ia], grab(t[ib], t[isz]))
+        for ia, isz, ib in _I_DIG[: min(t[_I_NDIG], L.CCT_MAX_DIGESTS)]
+    ]
+    data = grab(t[_I_DATA], t[_I_DATA_LEN])
+    fmt = t[_I_FORMAT]
+    number = t[_I_NUMBER]
+    flags = t[_I_FLAGS]
+    if fmt in _IMA_FORMATS or t[_I_TPL]:
+        name = grab(t[_I_TPL], t[_I_TPL_LEN]).decode("utf-8", "replace")
+        obj: Any = TcgTpmsCelEvent(
+            number,
+            digests,
+            TcgCelTypes.CEL_IMA_TEMPLATE,
+            imr,
+            content=TcgTpmsEventImaTemplate(data, name),
+        )
+    elif fmt in _CEL_FORMATS:
+        ct = t[_I_CT]
+        content = TcgTpmsEventPcClientStd(
+            t[_I_TYPE] if ct == TcgCelTypes.CEL_PCCLIENT_STD else None, data
+        )
+        obj = TcgTpmsCelEvent(t[_I_RECNUM], digests, ct, imr, content=content)
+    elif flags & L.CCT_EVENT_F_HEADER and fmt in _HEADER_FORMATS:
+        obj = TcgPcClientImrEvent(
+            imr, t[_I_TYPE], digests[0].hash if digests else bytes(20), len(data), data
+        )
+        obj.rec_num = number
+    else:
+        obj = TcgImrEvent(imr, t[_I_TYPE], digests, len(data), data)
+        obj.rec_num = number
+    obj._origin = (src, number, t[_I_OFFSET], t[_I_LENGTH])
+    obj._register = _KIND_NAMES.get(kind, "pcr")
+    obj._index_logged = t[_I_INDEX_LOGGED]
+    obj._flags = flags
+    return obj
+
+
+def _raise_log(lib, log, src: Source) -> None:
+    r = lib.cct_eventlog_error(log).contents.code or -5
+    e = CCTrustedError.from_struct(r, lib.cct_eventlog_error(log))
+    e.log = src.name
+    raise e
+
+
+def count(src: Source) -> int:
+    """Parse the whole log in the library (every record is checked) and count its
+    events; notes the header record. Sets src.count."""
+    lib = L.lib()
+    ev = L.cct_event()
+    evp = ctypes.byref(ev)
+    n = 0
+    with opened(src.buf, src.fmt, src.ima_register) as log:
+        src.fmt = lib.cct_eventlog_format(log)
+        nxt = lib.cct_eventlog_next
+        r = nxt(log, evp)
+        if r == 1:
+            n = 1
+            if ev.flags & L.CCT_EVENT_F_HEADER and src.fmt in _HEADER_FORMATS:
+                src.header = (ev.offset, ev.length)
+            r = nxt(log, evp)
+            while r == 1:
+                n += 1
+                r = nxt(log, evp)
+        if r < 0:
+            _raise_log(lib, log, src)
+    src.count = n
+    return n
+
+
+def _note_header(src: Source) -> None:
+    lib = L.lib()
+    ev = L.cct_event()
+    with opened(src.buf, src.fmt, src.ima_register) as log:
+        src.fmt = lib.cct_eventlog_format(log)
+        r = lib.cct_eventlog_next(log, ctypes.byref(ev))
+        if r < 0:
+            _raise_log(lib, log, src)
+        if r == 1 and ev.flags & L.CCT_EVENT_F_HEADER and src.fmt in _HEADER_FORMATS:
+            src.header = (ev.offset, ev.length)
+
+
+def count_all(srcs: List[Source]) -> None:
+    """Have the library read every record of every log and count the events
+    (cct_replay_logs without diagnostics reads each log once, in C; its error names
+    the log, event and offset of a bad record). Logs the replay cannot take (an
+    algorithm the crypto layer lacks, too many registers) are counted one event at a
+    time instead."""
+    if not srcs:
+        return
+    lib = L.lib()
+    for src in srcs:
+        _note_header(src)
+    opts, keep_opts = replay_options(diagnostics=False)
+    try:
+        rp, keep = replay_inputs([(s, s.data) for s in srcs], opts)
+    except CCTrustedError as e:
+        if e.code not in (-6, -8):  # CCT_EUNSUPPORTED, CCT_ELIMIT: the records may still be fine
+            raise
+        for src in srcs:
+            count(src)
+        return
+    try:
+        info = L.cct_replay_log_info()
+        for i, src in enumerate(srcs):
+            r = lib.cct_replay_log_info(rp, i, ctypes.byref(info))
+            if r < 0:
+                raise CCTrustedError(r, "no count for log %d" % i)
+            src.count = info.events
+            src.fmt = info.format
+    finally:
+        lib.cct_replay_free(rp)
+        del keep, keep_opts
+
+
+def read(src: Source, start: int = 0, n: Optional[int] = None) -> List[Any]:
+    """Events [start, start + n) of src (all when n is None) as seed-shaped objects."""
+    lib = L.lib()
+    out: List[Any] = []
+    ev = L.cct_event()
+    evp = ctypes.byref(ev)
+    with opened(src.buf, src.fmt, src.ima_register) as log:
+        src.fmt = lib.cct_eventlog_format(log)
+        if start or n is not None:
+            r = lib.cct_eventlog_select(log, start, L.CCT_COUNT_ALL if n is None else n)
+            if r < 0:
+                raise CCTrustedError(r, "cannot select events %d.. of %s" % (start, src.name))
+        nxt = lib.cct_eventlog_next
+        app = out.append
+        make = _make_event
+        r = nxt(log, evp)
+        while r == 1:
+            if ev.number == 0 and ev.flags & L.CCT_EVENT_F_HEADER and src.fmt in _HEADER_FORMATS:
+                src.header = (ev.offset, ev.length)
+            app(make(ev, src))
+            r = nxt(log, evp)
+        if r < 0:
+            _raise_log(lib, log, src)
+    if not start and n is None:
+        src.count = len(out)
+    return out
+
+
+def iterate(src: Source) -> Iterator[Any]:
+    """Events of src one at a time (the log stays open while iterating)."""
+    lib = L.lib()
+    ev = L.cct_event()
+    with opened(src.buf, src.fmt, src.ima_register) as log:
+        while True:
+            r = lib.cct_eventlog_next(log, ctypes.byref(ev))
+            if r < 0:
+                _raise_log(lib, log, src)
+            if r == 0:
+                return
+            if (
+                ev.number == 0
+                and ev.flags & L.CCT_EVENT_F_HEADER
+                and lib.cct_eventlog_format(log) in _HEADER_FORMATS
+            ):
+                src.header = (ev.offset, ev.length)
+            yield _make_event(ev, src)
+
+
+_CHUNK = 4096
+
+
+class EventList(Sequence):
+    """The events of one or more logs, in order, as a read-only sequence.
+
+    The library parses every log when the list is made (a malformed record raises
+    CCTrustedError then, with its event number and offset); the seed-shaped
+    objects are made when an element is first used, a chunk at a time, and kept.
+    Slicing gives a plain list. replay_cc_eventlog() of a whole list hands the
+    logs' bytes to the library without making any object."""
+
+    def __init__(self, ranges: List[Tuple[Source, int, int]]) -> None:
+        self._ranges = [(s, a, b) for s, a, b in ranges if b > a]
+        self._starts: List[int] = []
+        total = 0
+        for _, a, b in self._ranges:
+            self._starts.append(total)
+            total += b - a
+        self._len = total
+        self._cache: Dict[Tuple[int, int], List[Any]] = {}
+
+    @classmethod
+    def of_sources(cls, srcs: List[Source]) -> "EventList":
+        count_all(srcs)
+        return cls([(s, 0, s.count) for s in srcs])
+
+    def __len__(self) -> int:
+        return self._len
+
+    def _locate(self, i: int) -> Tuple[int, int]:
+        import bisect
+
+        r = bisect.bisect_right(self._starts, i) - 1
+        return r, self._ranges[r][1] + (i - self._starts[r])
+
+    def _get(self, r: int, number: int) -> Any:
+        src = self._ranges[r][0]
+        c = number // _CHUNK
+        chunk = self._cache.get((r, c))
+        if chunk is None:
+            chunk = read(src, c * _CHUNK, _CHUNK)
+            self._cache[(r, c)] = chunk
+        return chunk[number - c * _CHUNK]
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError("event list index out of range")
+        r, number = self._locate(i)
+        return self._get(r, number)
+
+    def _fill(self, r: int) -> None:
+        """Make every object of run r in one pass over its log."""
+        src, a, b = self._ranges[r]
+        c0, c1 = a // _CHUNK, (b - 1) // _CHUNK
+        if all((r, c) in self._cache for c in range(c0, c1 + 1)):
+            return
+        events = read(src, c0 * _CHUNK, (c1 + 1 - c0) * _CHUNK)
+        for c in range(c0, c1 + 1):
+            if (r, c) not in self._cache:
+                k = (c - c0) * _CHUNK
+                self._cache[(r, c)] = events[k : k + _CHUNK]
+
+    def __iter__(self) -> Iterator[Any]:
+        for r, (_, a, b) in enumerate(self._ranges):
+            self._fill(r)
+            for number in range(a, b):
+                yield self._get(r, number)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, EventList)):
+            return len(self) == len(other) and all(x is y or x == y for x, y in zip(self, other))
+        return NotImplemented
+
+    def __add__(self, other):
+        return list(self) + list(other)
+
+    def __repr__(self) -> str:
+        return "<EventList of %d events from %d logs>" % (self._len, len(self._ranges))
+
+    def ranges(self) -> List[Tuple[Source, int, int]]:
+        """(log, first event number, end) of each run of the list."""
+        return list(self._ranges)
+
+
+def load(
+    source,
+    fmt: Optional[str] = None,
+    ima_register: Optional[str] = None,
+    convention: str = NATIVE,
+    name: Optional[str] = None,
+) -> Source:
+    """A Source from a path or bytes."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        label = name or "memory"
+    else:
+        path = os.fspath(source)
+        with open(path, "rb") as f:
+            data = f.read()
+        label = name or (path if isinstance(path, str) else os.fsdecode(path))
+    return Source(
+        data, format_id(fmt), ima_register_id(ima_register), label, check_convention(convention)
+    )
+
+
+def _record_bytes(events: Sequence[Any]) -> Tuple[Source, bytes, int]:
+    """The bytes of a run of events of one log, ready for the library: the whole log
+    when the run is all of it, else the header record (when the format needs it)
+    followed by each event's record. The third value counts the records put in
+    front of the events (the header: 1, else 0)."""
+    src = events[0]._origin[0]
+    nums = [e._origin[1] for e in events]
+    if src.count and len(events) == src.count and nums == list(range(src.count)):
+        return src, src.data, 0
+    parts = []
+    if (
+        src.header is not None
+        and src.fmt in _HEADER_FORMATS
+        and not (events[0]._flags & L.CCT_EVENT_F_HEADER)
+    ):
+        off, length = src.header
+        parts.append(src.data[off : off + length])
+    lead = len(parts)
+    for e in events:
+        _, _, off, length = e._origin
+        parts.append(src.data[off : off + length])
+    return src, b"".join(parts), lead
+
+
+@contextlib.contextmanager
+def event_view(event):
+    """A library event view of one event, re-read from its record (valid inside the
+    with block)."""
+    if not getattr(event, "_origin", None):
+        raise CCTrustedError(
+            CCT_EINVAL, "the event was not read by cctrusted: no record to hand to the library"
+        )
+    src = event._origin[0]
+    _, _, off, length = event._origin
+    parts = []
+    if (
+        src.header is not None
+        and src.fmt in _HEADER_FORMATS
+        and not (event._flags & L.CCT_EVENT_F_HEADER)
+    ):
+        parts.append(src.data[src.header[0] : src.header[0] + src.header[1]])
+    target = len(parts)
+    parts.append(src.data[off : off + length])
+    buf = Buffer(b"".join(parts))
+    lib = L.lib()
+    ev = L.cct_event()
+    with opened(buf, src.fmt, src.ima_register) as log:
+        for _ in range(target + 1):
+            r = lib.cct_eventlog_next(log, ctypes.byref(ev))
+            if r < 0:
+                raise CCTrustedError.from_struct(r, lib.cct_eventlog_error(log))
+            if r == 0:
+                raise CCTrustedError(
+                    CCT_EINVAL,
+                    "event %d of %s could not be read back" % (event._origin[1], src.name),
+                )
+        yield ev
+
+
+def groups(events: Sequence[Any]) -> List[List[Any]]:
+    """Split a list of events into runs of consecutive events from one log."""
+    out: List[List[Any]] = []
+    for i, e in enumerate(events):
+        origin = getattr(e, "_origin", None)
+        if not origin:
+            raise CCTrustedError(
+                CCT_EINVAL,
+                "event %d of the list was not read by cctrusted: replay needs the "
+                "record the library read" % i,
+            )
+        if out and out[-1][0]._origin[0] is origin[0] and out[-1][-1]._origin[1] < origin[1]:
+            out[-1].append(e)
+        else:
+            out.append([e])
+    return out
+
+
+def replay_options(
+    workarounds=(),
+    ima_register: Optional[str] = None,
+    ima_banks=(),
+    ima_padded=(),
+    mrtd: Optional[bytes] = None,
+    diagnostics: bool = True,
+):
+    """A struct cct_replay_options from keyword values (kept alive by the caller)."""
+    from ._common import alg_id
+
+    lib = L.lib()
+    o = L.cct_replay_options()
+    lib.cct_replay_options_init(ctypes.byref(o))
+    for w in workarounds or ():
+        bit = lib.cct_workaround_from_name(str(w).encode())
+        if bit == 0:
+            raise CCTrustedError(CCT_EINVAL, "unknown workaround '%s'" % w)
+        o.workarounds |= bit
+    o.ima_register = ima_register_id(ima_register)
+    banks = [alg_id(b) for b in ima_banks or ()]
+    padded = [alg_id(b) for b in ima_padded or ()]
+    if len(banks) > L.CCT_MAX_DIGESTS or len(padded) > L.CCT_MAX_DIGESTS:
+        raise CCTrustedError(-8, "at most %d IMA banks" % L.CCT_MAX_DIGESTS)
+    o.n_ima_banks = len(banks)
+    for i, b in enumerate(banks):
+        o.ima_banks[i] = b
+    o.n_ima_padded = len(padded)
+    for i, b in enumerate(padded):
+        o.ima_padded[i] = b
+    keep = None
+    if mrtd is not None:
+        keep = Buffer(bytes(mrtd))
+        o.mrtd = keep.ptr
+        o.mrtd_len = keep.size
+    if not diagnostics:
+        o.flags |= L.CCT_REPLAY_F_NO_DIAGNOSTICS
+    return o, keep
+
+
+def replay_inputs(inputs: List[Tuple[Source, bytes]], opts) -> Tuple[Any, List[Any]]:
+    """cct_replay_logs() over (source, bytes) pairs; returns (replay handle, keep-alive)."""
+    lib = L.lib()
+    arr = (L.cct_log_input * max(1, len(inputs)))()
+    keep: List[Any] = []
+    for i, (src, data) in enumerate(inputs):
+        buf = src.buf if data is src.data else Buffer(data)
+        name = src.name.encode("utf-8", "replace")
+        keep += [buf, name]
+        arr[i].path = None
+        arr[i].data = buf.ptr
+        arr[i].len = buf.size
+        arr[i].format = src.fmt
+        arr[i].ima_register = src.ima_register
+        arr[i].name = name
+    rp = ctypes.c_void_p()
+    err = L.cct_error()
+    r = lib.cct_replay_logs(
+        arr, len(inputs), ctypes.byref(opts), ctypes.byref(rp), ctypes.byref(err)
+    )
+    if r < 0:
+        raise CCTrustedError.from_struct(r, err)
+    return rp, keep
+
+
+def registers(rp) -> List[Tuple[int, int, int, bytes]]:
+    """(kind, index, alg, digest) of every register a replay holds, in the library's order."""
+    lib = L.lib()
+    reg = L.cct_register()
+    out = []
+    for i in range(lib.cct_replay_count(rp)):
+        r = lib.cct_replay_get(rp, i, ctypes.byref(reg))
+        if r < 0:
+            raise CCTrustedError(r, "cannot read replayed register %d" % i)
+        out.append((reg.kind, reg.index, reg.alg, bytes(reg.digest[: reg.size])))
+    return out
+
+
+def seed_dict(regs, convention: str) -> Dict[int, Dict[int, bytes]]:
+    """{imr_index: {alg_id: bytes}} in a convention. Native: MRTD (which only a report
+    gives) is left out so that keys equal get_cc_measurement indices."""
+    out: Dict[int, Dict[int, bytes]] = {}
+    for kind, index, alg, digest in regs:
+        if convention == SEED:
+            key = seed_index(kind, index)
+        elif kind == L.CCT_REG_MRTD:
+            continue
+        else:
+            key = index
+        out.setdefault(key, {})[alg] = digest
+    return out
+
+
+def notes(rp) -> List[Dict[str, Any]]:
+    lib = L.lib()
+    n = L.cct_replay_note()
+    out = []
+    for i in range(lib.cct_replay_note_count(rp)):
+        if lib.cct_replay_note_get(rp, i, ctypes.byref(n)) == 0:
+            out.append(
+                {
+                    "code": L.NOTE_NAMES.get(n.code, str(n.code)),
+                    "log": n.log,
+                    "event": n.event,
+                    "offset": n.offset,
+                    "register": _KIND_NAMES.get(n.kind, "pcr"),
+                    "index": n.index,
+                    "text": cstr(n.text),
+                }
+            )
+    return out

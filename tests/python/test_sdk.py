@@ -1,0 +1,467 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""The seed-shaped API of the package (CCTrustedVmSdk) on real backends.
+
+- sim platform (temporary state directory) and swtpm (a software TPM with a
+  boot log written by tools/mklog.py and extended with tpm2_pcrextend): the
+  CIMA-style check, for every register i and every bank the platform holds,
+  replay_cc_eventlog(get_cc_eventlog())[i][alg] == get_cc_measurement([i, alg]).hash
+  (a register no event touched reads its initial value), before and after
+  extend(); also with index_convention="seed" on sim;
+- get_cc_report: REPORTDATA = SHA-512(nonce || data) computed with hashlib,
+  base64 text inputs as the seed SDKs pass them, verify() returns the
+  library's checks, fails closed (sim root not trusted unless given; a TPM
+  quote with a flipped byte or a wrong nonce), and accepts what it should;
+- get_cc_eventlog(start, count) selects like the seed, ValueError outside;
+  a slice of the events replays to what hashlib computes from its digests;
+- a log cut inside event k fails with CCTrustedError naming event k and the
+  byte offset where its record starts (walked here independently).
+
+usage: test_sdk.py MKLOG
+"""
+import base64
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "bindings", "python"))
+sys.path.insert(0, os.path.join(HERE, ".."))
+
+import cctrusted  # noqa: E402
+from cctrusted import CCTrustedError, CCTrustedVmSdk  # noqa: E402
+from pyutil import check, report  # noqa: E402
+
+MKLOG = sys.argv[1]
+SHA = {0x4: "sha1", 0xB: "sha256", 0xC: "sha384", 0xD: "sha512"}
+
+
+def initial(platform, index, alg):
+    size = hashlib.new(SHA[alg]).digest_size
+    return b"\xff" * size if platform == "tpm" and 17 <= index <= 22 else bytes(size)
+
+
+def cima_check(sdk, what, convention_shift=0):
+    """For every register and bank: replay of the live log == the register."""
+    events = sdk.get_cc_eventlog()
+    replayed = sdk.replay_cc_eventlog(events)
+    n = sdk.get_measurement_count()
+    compared = 0
+    touched = 0
+    for native in range(n):
+        i = native + convention_shift
+        for alg in sdk.get_banks(native):
+            live = sdk.get_cc_measurement([i, alg])
+            check(
+                isinstance(live, cctrusted.TcgIMR) and live.index == i,
+                "%s: register %d is a TcgIMR" % (what, i),
+            )
+            want = live.digest(alg).hash
+            if i in replayed and alg in replayed[i]:
+                touched += 1
+                check(
+                    replayed[i][alg] == want,
+                    "%s: replay[%d][0x%x] %s != register %s"
+                    % (what, i, alg, replayed[i][alg].hex(), want.hex()),
+                )
+            else:
+                check(
+                    want == initial(sdk.platform, native, alg),
+                    "%s: register %d bank 0x%x has no event but is not at its initial value"
+                    % (what, i, alg),
+                )
+            compared += 1
+    check(
+        compared >= n and touched >= 3,
+        "%s: %d registers compared, %d with events" % (what, compared, touched),
+    )
+    check(
+        set(replayed) <= {j + convention_shift for j in range(n)},
+        "%s: replay keys %s are register indices" % (what, sorted(replayed)),
+    )
+    print(
+        "%s: %d register values compared (%d replayed from %d events)"
+        % (what, compared, touched, len(events))
+    )
+    return events, replayed
+
+
+def hashlib_replay(events, register, alg):
+    value = bytes(hashlib.new(SHA[alg]).digest_size)
+    for e in events:
+        if (
+            e.imr_index == register
+            and e.event_type != 3
+            and not isinstance(e, cctrusted.TcgPcClientImrEvent)
+        ):
+            for d in e.digests:
+                if d.alg.alg_id == alg:
+                    value = hashlib.new(SHA[alg], value + d.hash).digest()
+    return value
+
+
+def test_sim(tmp):
+    state = os.path.join(tmp, "sim")
+    with CCTrustedVmSdk(platform="sim", sim_state_dir=state) as sdk:
+        check(
+            sdk.platform == "sim" and sdk.cc_type == CCTrustedVmSdk.TYPE_CC_TDX,
+            "sim opens as a TDX-type platform",
+        )
+        alg = sdk.get_default_algorithms()
+        check(
+            isinstance(alg, cctrusted.TcgAlgorithmRegistry)
+            and alg.alg_id == 0xC
+            and str(alg) == "TPM_ALG_SHA384",
+            "default algorithm is a TcgAlgorithmRegistry for SHA-384",
+        )
+        check(sdk.get_measurement_count() == 4, "4 RTMRs")
+        events, _ = cima_check(sdk, "sim")
+        kinds = [type(e).__name__ for e in events]
+        check(
+            kinds[0] == "TcgPcClientImrEvent" and kinds[1:] == ["TcgImrEvent"] * (len(kinds) - 1),
+            "sim boot log: a header then TcgImrEvents (%s)" % kinds,
+        )
+        # extend RTMR3 and RTMR2: the runtime log records them and the replay follows
+        for reg in (3, 2, 3):
+            old = sdk.get_cc_measurement([reg, 0xC]).hash
+            dig = hashlib.sha384(b"app %d" % reg).digest()
+            sdk.extend(reg, dig, b"app %d" % reg)
+            check(
+                sdk.get_cc_measurement([reg]).hash == hashlib.sha384(old + dig).digest(),
+                "extend RTMR%d = sha384(old || digest)" % reg,
+            )
+        old = sdk.get_cc_measurement([3]).hash
+        dig = sdk.extend_data(3, b"measured by the library")
+        check(
+            dig == hashlib.sha384(b"measured by the library").digest()
+            and sdk.get_cc_measurement([3]).hash == hashlib.sha384(old + dig).digest(),
+            "extend_data: digest = sha384(data), RTMR3 = sha384(old || digest)",
+        )
+        events, replayed = cima_check(sdk, "sim after extends")
+        check(
+            isinstance(events[-1], cctrusted.TcgTpmsCelEvent) and events[-1].imr_index == 3,
+            "the last extend is the last event (a runtime-log record on RTMR3)",
+        )
+        # selection, as the seed SDK does it
+        n = len(events)
+        check(
+            sdk.get_cc_eventlog(n) == []
+            and len(sdk.get_cc_eventlog(2, 3)) == 3
+            and sdk.get_cc_eventlog(2, 3)[0].number == events[2].number,
+            "start/count select like the seed",
+        )
+        for bad in ((n + 1, None), (-1, None), (0, 0), (0, n + 1), (n - 1, 2)):
+            try:
+                sdk.get_cc_eventlog(*bad)
+                check(False, "get_cc_eventlog%s raises ValueError" % (bad,))
+            except ValueError:
+                pass
+        # a slice replays to the hashlib replay of its digests (the library re-reads the records)
+        part = list(events)[1:6]
+        rp = CCTrustedVmSdk.replay_cc_eventlog(part)
+        for reg in rp:
+            check(
+                rp[reg][0xC] == hashlib_replay(part, reg, 0xC),
+                "a slice of the log replays RTMR%d as hashlib" % reg,
+            )
+        check(
+            rp and CCTrustedVmSdk.replay_cc_eventlog([]) == {},
+            "slice replayed; an empty list gives {}",
+        )
+        # the seed's numbering
+    with CCTrustedVmSdk(platform="sim", sim_state_dir=state, index_convention="seed") as seed:
+        ev_seed, rep_seed = cima_check(seed, "sim, seed numbering", convention_shift=1)
+        check(
+            {k - 1: v for k, v in rep_seed.items()} == replayed,
+            "seed numbering: every key is native + 1",
+        )
+        check(
+            [e.imr_index for e in ev_seed] == [e.imr_index + 1 for e in events],
+            "seed numbering of events",
+        )
+        try:
+            seed.get_cc_measurement([0, 0xC])
+            check(False, "CC MR 0 (MRTD) is refused")
+        except CCTrustedError as e:
+            check(e.name == "CCT_ENOTFOUND", "CC MR 0 (MRTD): %s" % e)
+    # reports
+    with CCTrustedVmSdk(platform="sim", sim_state_dir=state) as sdk:
+        nonce, data = os.urandom(32), b"user data"
+        q = sdk.get_cc_report(nonce, data)
+        check(
+            isinstance(q, cctrusted.TdxQuote) and q.cc_type == CCTrustedVmSdk.TYPE_CC_TDX,
+            "sim report is a TdxQuote",
+        )
+        want = hashlib.sha512(nonce + data).digest()
+        check(q.body.reportdata == want, "REPORTDATA = sha512(nonce || data)")
+        q2 = sdk.get_cc_report(base64.b64encode(nonce).decode(), base64.b64encode(data).decode())
+        check(q2.body.reportdata == want, "base64 text nonce/data as the seed SDKs pass them")
+        raw = os.urandom(64)
+        check(
+            sdk.get_cc_report(extraArgs={"report_data": raw}).body.reportdata == raw,
+            "extraArgs report_data",
+        )
+        rtmrs = q.body.rtmrs
+        check(
+            all(rtmrs[i] == sdk.get_cc_measurement([i]).hash for i in range(4)),
+            "quote RTMRs = registers",
+        )
+        res = q.verify()
+        check(
+            not res.ok and not res and any(c.ok for c in res.checks) and res.failed,
+            "the sim quote does not verify against the Intel root: %r %r" % (res, res.failed),
+        )
+        res = q.verify(root=open(os.path.join(state, "root-cert.pem"), "rb").read())
+        check(
+            res.ok and len(res.checks) >= 3 and not res.failed,
+            "with the sim root it verifies: %r" % res.checks,
+        )
+        bad = bytearray(q.data)
+        bad[48 + 520] ^= 1  # a REPORTDATA byte of the body
+        res = cctrusted.TdxQuote(bytes(bad)).verify(
+            root=open(os.path.join(state, "root-cert.pem"), "rb").read()
+        )
+        check(
+            not res.ok and any(c.name == "quote-signature" and not c.ok for c in res.checks),
+            "a flipped body byte fails the quote signature",
+        )
+        check(res.error is None, "a failed check is not an error")
+        try:
+            cctrusted.TdxQuote(q.data[:100])
+            check(False, "a truncated quote raises")
+        except CCTrustedError as e:
+            check(
+                e.name in ("CCT_ETRUNCATED", "CCT_EMALFORMED") and e.message,
+                "truncated quote: %s" % e,
+            )
+
+
+def walk_tcg2(data):
+    """Record offsets of a crypto-agile log (header: TCG_PCClientPCREvent)."""
+    offs = [0]
+    size = struct.unpack_from("<I", data, 28)[0]
+    pos = 32 + size
+    sizes = {}
+    body = data[32 : 32 + size]
+    for k in range(struct.unpack_from("<I", body, 24)[0]):
+        a, s = struct.unpack_from("<HH", body, 28 + 4 * k)
+        sizes[a] = s
+    while pos + 12 <= len(data):
+        offs.append(pos)
+        n = struct.unpack_from("<I", data, pos + 8)[0]
+        p = pos + 12
+        for _ in range(n):
+            p += 2 + sizes[struct.unpack_from("<H", data, p)[0]]
+        pos = p + 4 + struct.unpack_from("<I", data, p)[0]
+    return offs
+
+
+def test_errors(tmp):
+    log = os.path.join(tmp, "tpm.bin")
+    subprocess.run(
+        [sys.executable, MKLOG, "--banks", "sha1,sha256", "--out", log, "--expect", log + ".exp"],
+        check=True,
+    )
+    data = open(log, "rb").read()
+    offs = walk_tcg2(data)
+    k = 5
+    cut = data[: offs[k] + 20]
+    try:
+        cctrusted.load_eventlogs(cut)
+        check(False, "a log cut inside event %d raises" % k)
+    except CCTrustedError as e:
+        check(
+            e.event == k
+            and e.offset >= offs[k]
+            and e.code < 0
+            and e.name.startswith("CCT_E")
+            and e.message,
+            "cut log: %s (want event %d at or after offset %d)" % (e, k, offs[k]),
+        )
+    try:
+        cctrusted.load_eventlogs(b"bogus\ninvalid\n", format="tcg2")
+        check(False, "text as a TCG2 log raises")
+    except CCTrustedError as e:
+        check(e.code < 0, "text as TCG2: %s" % e)
+    exp = {}
+    for line in open(log + ".exp"):
+        if not line.startswith("#"):
+            idx, alg, hx = line.split()
+            exp[(int(idx[3:]), {"sha1": 4, "sha256": 0xB}[alg])] = bytes.fromhex(hx)
+    rep = cctrusted.replay_cc_eventlog(cctrusted.load_eventlogs(log))
+    got = {(i, a): v for i, d in rep.items() for a, v in d.items()}
+    check(got == exp, "an offline log replays to mklog's hashlib values")
+    try:
+        cctrusted.replay_cc_eventlog([cctrusted.TcgImrEvent(0, 1, [], 0, b"")])
+        check(False, "an event made by hand cannot be replayed")
+    except CCTrustedError as e:
+        check(e.name == "CCT_EINVAL", "hand-made event: %s" % e)
+
+
+def free_port_pair():
+    for _ in range(50):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        t = socket.socket()
+        try:
+            if port < 65000:
+                t.bind(("127.0.0.1", port + 1))
+                return port
+        except OSError:
+            pass
+        finally:
+            t.close()
+    raise RuntimeError("no free port pair")
+
+
+def test_swtpm(tmp):
+    for tool in ("swtpm", "tpm2_pcrextend", "tpm2_getcap"):
+        if shutil.which(tool) is None:
+            print("skip swtpm: %s is not installed" % tool)
+            return
+    state = os.path.join(tmp, "tpmstate")
+    os.mkdir(state)
+    port = free_port_pair()
+    proc = subprocess.Popen(
+        [
+            "swtpm",
+            "socket",
+            "--tpm2",
+            "--tpmstate",
+            "dir=%s" % state,
+            "--server",
+            "type=tcp,port=%d,bindaddr=127.0.0.1" % port,
+            "--ctrl",
+            "type=tcp,port=%d,bindaddr=127.0.0.1" % (port + 1),
+            "--flags",
+            "not-need-init,startup-clear",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        tcti = "swtpm:host=127.0.0.1,port=%d" % port
+        env = dict(os.environ, TPM2TOOLS_TCTI=tcti)
+        root = os.path.join(tmp, "root")
+        logdir = os.path.join(root, "sys/kernel/security/tpm0")
+        os.makedirs(logdir)
+        logpath = os.path.join(logdir, "binary_bios_measurements")
+        with CCTrustedVmSdk(
+            platform="tpm",
+            sysroot=root,
+            tpm_tcti=tcti,
+            runtime_log=os.path.join(tmp, "runtime.cel"),
+        ) as sdk:
+            banks = sdk.get_banks(0)
+            names = [SHA[b] for b in banks if b in SHA]
+            subprocess.run(
+                [
+                    sys.executable,
+                    MKLOG,
+                    "--banks",
+                    ",".join(names),
+                    "--out",
+                    logpath,
+                    "--expect",
+                    logpath + ".exp",
+                ],
+                check=True,
+            )
+            for e in cctrusted.load_eventlogs(logpath):
+                if e.event_type == 3 or isinstance(e, cctrusted.TcgPcClientImrEvent):
+                    continue
+                spec = ",".join("%s=%s" % (SHA[d.alg.alg_id], d.hash.hex()) for d in e.digests)
+                subprocess.run(
+                    ["tpm2_pcrextend", "%d:%s" % (e.imr_index, spec)],
+                    env=env,
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
+            check(sdk.platform == "tpm" and sdk.get_measurement_count() == 24, "swtpm: 24 PCRs")
+            check(
+                sdk.get_default_algorithms().alg_id in banks, "swtpm: the default bank is allocated"
+            )
+            cima_check(sdk, "swtpm")
+            for reg in (16, 7):
+                old = sdk.get_cc_measurement([reg, 0xB]).hash
+                dig = hashlib.sha256(b"runtime %d" % reg).digest()
+                sdk.extend(reg, dig, b"runtime %d" % reg)
+                check(
+                    sdk.get_cc_measurement([reg, 0xB]).hash == hashlib.sha256(old + dig).digest(),
+                    "swtpm: extend PCR%d = sha256(old || digest)" % reg,
+                )
+            cima_check(sdk, "swtpm after extends")
+            nonce, data = b"tpm nonce", b"tpm data"
+            q = sdk.get_cc_report(nonce, data)
+            check(
+                isinstance(q, cctrusted.Tpm2Quote) and q.cc_type == CCTrustedVmSdk.TYPE_CC_TPM,
+                "swtpm: Tpm2Quote",
+            )
+            want = hashlib.sha512(nonce + data).digest()
+            check(
+                q.extra_data and want.startswith(q.extra_data),
+                "TPM qualifying data = sha512(nonce || data)",
+            )
+            res = q.verify()
+            check(
+                not res.ok and [c.name for c in res.failed] == ["pcr-digest"],
+                "without PCR values the quote fails closed on pcr-digest only: %r" % res.failed,
+            )
+            pcrs = {
+                (i, alg): sdk.get_cc_measurement([i, alg]).hash
+                for alg, idx in q.pcr_select
+                for i in idx
+            }
+            check(len(pcrs) >= 8, "the quote selects %d PCRs" % len(pcrs))
+            res = q.verify(pcrs=pcrs)
+            check(
+                res.ok and not res.failed and len(res.checks) >= 5,
+                "swtpm quote verifies: %r" % res.checks,
+            )
+            pcrs[min(pcrs)] = b"\1" * len(pcrs[min(pcrs)])
+            check(not q.verify(pcrs=pcrs).ok, "a wrong PCR value fails the quote")
+            res = q.verify(nonce=b"\0" * len(q.extra_data))
+            check(not res.ok and res.failed, "a wrong nonce fails: %r" % res.failed)
+            bad = bytearray(q.data)
+            bad[-1] ^= 1
+            res = cctrusted.Tpm2Quote(bytes(bad), q.signature, key=q.key).verify(
+                nonce=q.extra_data, pcrs=pcrs
+            )
+            check(not res.ok and res.failed, "a flipped quote byte fails: %r" % res.failed)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="cct-pysdk-")
+    try:
+        test_sim(tmp)
+        test_errors(tmp)
+        test_swtpm(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return report(need_checks=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
