@@ -27,7 +27,7 @@ _cctrusted()
             return ;;
         --output | -o)
             if [[ $cmd == eventlog ]]; then
-                COMPREPLY=($(compgen -W "text json cel-tlv cel-json cel-json-systemd cel-cbor" -- "$cur"))
+                COMPREPLY=($(compgen -W "text compact json cel-tlv cel-json cel-json-systemd cel-cbor" -- "$cur"))
             else
                 _filedir
             fi
