@@ -14,8 +14,9 @@
 static void print_event(const struct cct_event *ev)
 {
     const char *type = cct_event_type_name(ev->type);
-    printf("%llu %s%u %s", (unsigned long long)ev->number, ev->kind == CCT_REG_RTMR ? "RTMR" : "PCR",
-           (unsigned)ev->index, type != NULL ? type : "(unknown type)");
+    const char *reg = ev->kind == CCT_REG_RTMR ? "RTMR" : "PCR";
+    printf("%llu %s%u %s", (unsigned long long)ev->number, reg, (unsigned)ev->index,
+           type != NULL ? type : "(unknown type)");
     for (size_t i = 0; i < ev->n_digests; i++) {
         const char *alg = cct_alg_name(ev->digests[i].alg);
         printf(" %s:", alg != NULL ? alg : "?");

@@ -54,7 +54,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < cct_replay_note_count(rp); i++) {
         struct cct_replay_note n;
         if (cct_replay_note_get(rp, i, &n) == 0) {
-            fprintf(stderr, "note: log %zu event %llu: %s\n", n.log, (unsigned long long)n.event, n.text);
+            unsigned long long event = n.event;
+            fprintf(stderr, "note: log %zu event %llu: %s\n", n.log, event, n.text);
         }
     }
     cct_replay_free(rp);

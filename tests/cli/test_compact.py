@@ -30,20 +30,30 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name, extra in (("tpm", ["--banks", "sha256,sha384"]), ("ccel", ["--tdx"])):
             log, exp = os.path.join(tmp, name + ".bin"), os.path.join(tmp, name + ".exp")
-            subprocess.run([sys.executable, mklog, "--out", log, "--expect", exp] + extra, check=True)
+            subprocess.run(
+                [sys.executable, mklog, "--out", log, "--expect", exp] + extra, check=True
+            )
             want = {}
             for line in open(exp):
                 if line.strip() and not line.startswith("#"):
                     reg, alg, hexd = line.split()
                     want[(reg, alg)] = hexd
-            p = subprocess.run([cli, "eventlog", "--output", "compact", log], capture_output=True, text=True)
+            p = subprocess.run(
+                [cli, "eventlog", "--output", "compact", log], capture_output=True, text=True
+            )
             check(p.returncode == 0, f"{name}: exit 0 ({p.returncode} {p.stderr.strip()})")
             lines = p.stdout.splitlines()
             events = [ln for ln in lines if not ln.startswith("==>")]
-            check(lines[0].startswith("==> ") and lines[-1].startswith(f"==> {len(events)} events shown"),
-                  f"{name}: header and footer around {len(events)} one-line events")
+            check(
+                lines[0].startswith("==> ")
+                and lines[-1].startswith(f"==> {len(events)} events shown"),
+                f"{name}: header and footer around {len(events)} one-line events",
+            )
             nums = [ln.split()[0] for ln in events]
-            check(nums == [str(n) for n in range(len(events))], f"{name}: lines numbered 0..{len(events) - 1}")
+            check(
+                nums == [str(n) for n in range(len(events))],
+                f"{name}: lines numbered 0..{len(events) - 1}",
+            )
             regs = {}
             for ln in events:
                 f = ln.split()
@@ -57,13 +67,31 @@ def main():
                     old = regs.get((f[1], alg), bytes(h().digest_size))
                     regs[(f[1], alg)] = h(old + bytes.fromhex(hexd)).digest()
             got = {k: v.hex() for k, v in regs.items()}
-            check(got == want, f"{name}: compact digests extend to mklog.py's {len(want)} registers")
-        p = subprocess.run([cli, "eventlog", "--output", "compact", "--start", "4", "--count", "2",
-                            os.path.join(tmp, "tpm.bin")], capture_output=True, text=True)
+            check(
+                got == want, f"{name}: compact digests extend to mklog.py's {len(want)} registers"
+            )
+        p = subprocess.run(
+            [
+                cli,
+                "eventlog",
+                "--output",
+                "compact",
+                "--start",
+                "4",
+                "--count",
+                "2",
+                os.path.join(tmp, "tpm.bin"),
+            ],
+            capture_output=True,
+            text=True,
+        )
         nums = [ln.split()[0] for ln in p.stdout.splitlines() if not ln.startswith("==>")]
         check(nums == ["4", "5"], f"--start 4 --count 2 gives events 4 and 5 ({nums})")
-        p = subprocess.run([cli, "eventlog", "--output", "yaml-ish", os.path.join(tmp, "tpm.bin")],
-                           capture_output=True, text=True)
+        p = subprocess.run(
+            [cli, "eventlog", "--output", "yaml-ish", os.path.join(tmp, "tpm.bin")],
+            capture_output=True,
+            text=True,
+        )
         check(p.returncode == 1, "an unknown --output is a usage error")
     print(f"{failures} failure(s)")
     return 1 if failures else 0

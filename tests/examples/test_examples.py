@@ -16,8 +16,12 @@ import subprocess
 import sys
 import tempfile
 
-HASHES = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384,
-          "sha512": hashlib.sha512}
+HASHES = {
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
+    "sha384": hashlib.sha384,
+    "sha512": hashlib.sha512,
+}
 failures = 0
 
 
@@ -79,8 +83,10 @@ def test_logs(read_log, replay, mklog, tmp):
     with open(cut, "wb") as f:
         f.write(data[:-5])
     p = run(read_log, cut)
-    check(p.returncode == 2 and "offset" in p.stderr, f"read-log truncated: exit 2 naming the offset "
-          f"({p.returncode}, {p.stderr.strip()})")
+    check(
+        p.returncode == 2 and "offset" in p.stderr,
+        f"read-log truncated: exit 2 naming the offset " f"({p.returncode}, {p.stderr.strip()})",
+    )
     p = run(replay, cut)
     check(p.returncode == 2 and "offset" in p.stderr, f"replay truncated: exit 2 ({p.returncode})")
 
@@ -91,19 +97,25 @@ def test_verify(verify, gen_quotes, tmp):
     subprocess.run([sys.executable, gen_quotes, qdir], check=True, capture_output=True)
     quote, root = os.path.join(qdir, "tdx-v4.quote"), os.path.join(qdir, "tdx-root.pem")
     p = run(verify, quote, root)
-    check(p.returncode == 0 and p.stdout.strip().endswith("verified") and "FAIL" not in p.stdout,
-          f"verify-quote: generated TDX quote verifies under its root ({p.returncode})")
+    check(
+        p.returncode == 0 and p.stdout.strip().endswith("verified") and "FAIL" not in p.stdout,
+        f"verify-quote: generated TDX quote verifies under its root ({p.returncode})",
+    )
     bad = bytearray(open(quote, "rb").read())
     bad[48 + 100] ^= 1  # a byte of the TD report body, covered by the quote signature
     badq = os.path.join(tmp, "bad.quote")
     with open(badq, "wb") as f:
         f.write(bad)
     p = run(verify, badq, root)
-    check(p.returncode == 2 and "FAIL" in p.stdout and "NOT verified" in p.stdout,
-          f"verify-quote: one changed byte fails ({p.returncode})")
+    check(
+        p.returncode == 2 and "FAIL" in p.stdout and "NOT verified" in p.stdout,
+        f"verify-quote: one changed byte fails ({p.returncode})",
+    )
     p = run(verify, quote)
-    check(p.returncode == 2 and "NOT verified" in p.stdout,
-          f"verify-quote: the test chain does not verify under the built-in Intel root ({p.returncode})")
+    check(
+        p.returncode == 2 and "NOT verified" in p.stdout,
+        f"verify-quote: the test chain fails under the built-in Intel root ({p.returncode})",
+    )
 
 
 def main():

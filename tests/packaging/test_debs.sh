@@ -49,7 +49,8 @@ trap cleanup EXIT
 
 # Build from a copy: dpkg-buildpackage writes into the tree and its parent.
 mkdir "$work/src"
-(cd "$src" && tar --exclude='./build*' --exclude=./.git --exclude=./debian/tmp -cf - .) | tar -xf - -C "$work/src"
+(cd "$src" && tar --exclude='./build*' --exclude=./.git --exclude=./debian/tmp -cf - .) |
+    tar -xf - -C "$work/src"
 (cd "$work/src" && dpkg-buildpackage -us -uc -b > "$work/build.log" 2>&1)
 rc=$?
 check $rc "dpkg-buildpackage -us -uc -b"
@@ -76,7 +77,7 @@ check $rc "dpkg -i of the four packages"
 [ $rc = 0 ] || { cat "$work/install.log"; exit 1; }
 
 cli=/usr/bin/cctrusted
-version=$(sed -n "s/^project('cctrusted', 'c',\$//; s/^ *version : '\([^']*\)',.*/\1/p" "$src/meson.build" | head -1)
+version=$(sed -n "s/^ *version : '\([^']*\)',.*/\1/p" "$src/meson.build" | head -1)
 out=$("$cli" --version)
 echo "$out" | head -1 | grep -qx "cctrusted $version"
 check $? "installed cctrusted --version: $(echo "$out" | tr '\n' ' ')"
@@ -112,9 +113,10 @@ ex=/usr/share/doc/libcctrusted-dev/examples/replay.c
 # shellcheck disable=SC2046
 cc "$ex" -o "$work/replay" $(pkg-config --cflags --libs libcctrusted) 2> "$work/cc.log"
 check $? "the -dev example builds with pkg-config alone"
-/usr/bin/python3 "$src/tools/mklog.py" --banks sha256,sha384 --out "$work/log.bin" --expect "$work/log.exp"
+/usr/bin/python3 "$src/tools/mklog.py" --banks sha256,sha384 --out "$work/log.bin" \
+    --expect "$work/log.exp"
 "$work/replay" "$work/log.bin" | sort > "$work/got"
 grep -v '^#' "$work/log.exp" | sort > "$work/want"
 cmp -s "$work/got" "$work/want"
-check $? "installed example's replay equals tools/mklog.py's values ($(wc -l < "$work/want") registers)"
+check $? "installed example's replay equals mklog.py's values ($(wc -l < "$work/want") registers)"
 exit $fail

@@ -53,17 +53,25 @@ def check_man(dest, version):
             continue
         env = dict(os.environ, LC_ALL="C.UTF-8", MANROFFSEQ="", MANWIDTH="80")
         r = run(["man", "--warnings", "-E", "UTF-8", "-l", "-Tutf8", "-Z", p], env=env)
-        check(r.returncode == 0 and r.stderr == "", f"{page}: renders without warnings {r.stderr.strip()}")
+        check(
+            r.returncode == 0 and r.stderr == "",
+            f"{page}: renders without warnings {r.stderr.strip()}",
+        )
         r = run(["man", "-l", p], env=env)
-        check(version in r.stdout and "SEE ALSO" in r.stdout, f"{page}: version {version} and SEE ALSO")
+        check(
+            version in r.stdout and "SEE ALSO" in r.stdout,
+            f"{page}: version {version} and SEE ALSO",
+        )
 
 
 def complete(script, words):
     """Run the bash completion function on a command line; the offered words."""
     line = " ".join(words)
-    prog = ("source /usr/share/bash-completion/bash_completion; source \"$1\"; shift; "
-            "COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); COMP_LINE=\"${*}\"; COMP_POINT=${#COMP_LINE}; "
-            "_cctrusted; printf '%s\\n' \"${COMPREPLY[@]}\"")
+    prog = (
+        'source /usr/share/bash-completion/bash_completion; source "$1"; shift; '
+        'COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="${*}"; COMP_POINT=${#COMP_LINE}; '
+        "_cctrusted; printf '%s\\n' \"${COMPREPLY[@]}\""
+    )
     r = run(["bash", "-c", prog, "x", script] + words)
     if r.returncode != 0:
         print(f"     bash: {r.stderr.strip()} ({line})")
@@ -83,17 +91,26 @@ def check_completion(dest, cli):
         return
     got = complete(bash, ["cctrusted", ""])
     check(set(COMMANDS) <= got, f"bash: commands offered ({sorted(got)})")
-    check(complete(bash, ["cctrusted", "--platform", ""]) == {"auto", "tdx", "tpm", "snp", "cca", "sim"},
-          "bash: --platform values")
+    check(
+        complete(bash, ["cctrusted", "--platform", ""])
+        == {"auto", "tdx", "tpm", "snp", "cca", "sim"},
+        "bash: --platform values",
+    )
     for cmd in COMMANDS:
         helptext = run([cli, cmd, "--help"]).stdout
         documented = set(re.findall(r"--[a-z][a-z0-9-]*", helptext)) - GLOBAL_ONLY
         documented |= {"--help", "--version"}
         offered = {w for w in complete(bash, ["cctrusted", cmd, "--"]) if w.startswith("--")}
-        check(offered == documented, f"bash: {cmd} options = its --help "
-              f"(missing {sorted(documented - offered)}, extra {sorted(offered - documented)})")
+        check(
+            offered == documented,
+            f"bash: {cmd} options = its --help "
+            f"(missing {sorted(documented - offered)}, extra {sorted(offered - documented)})",
+        )
     show = complete(bash, ["cctrusted", "report", "show", "--"])
-    check(show == {"--json", "--raw", "--help", "--version"}, f"bash: report show options ({sorted(show)})")
+    check(
+        show == {"--json", "--raw", "--help", "--version"},
+        f"bash: report show options ({sorted(show)})",
+    )
 
 
 def check_pkgconfig(dest, src, mklog, cc, tmp):
@@ -106,18 +123,25 @@ def check_pkgconfig(dest, src, mklog, cc, tmp):
     env = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pc), PKG_CONFIG_SYSROOT_DIR=dest)
     cflags = run(["pkg-config", "--cflags", "libcctrusted"], env=env).stdout.split()
     incdir = os.path.dirname(find(dest, "include/cctrusted/cctrusted.h"))
-    check(cflags == ["-I" + os.path.dirname(incdir)], f"pkg-config --cflags is the include dir only {cflags}")
+    check(
+        cflags == ["-I" + os.path.dirname(incdir)],
+        f"pkg-config --cflags is the include dir only {cflags}",
+    )
     libs = run(["pkg-config", "--libs", "libcctrusted"], env=env).stdout.split()
     exe = os.path.join(tmp, "read-log")
     r = run(cc + [os.path.join(src, "examples", "read-log.c"), "-o", exe] + cflags + libs)
-    check(r.returncode == 0, f"examples/read-log.c builds from the install alone {r.stderr.strip()}")
+    check(
+        r.returncode == 0, f"examples/read-log.c builds from the install alone {r.stderr.strip()}"
+    )
     if r.returncode != 0:
         return
     log = os.path.join(tmp, "log.bin")
     subprocess.run([sys.executable, mklog, "--out", log, "--expect", log + ".exp"], check=True)
     libdir = [a[2:] for a in libs if a.startswith("-L")][0]
     r = run([exe, log], env=dict(os.environ, LD_LIBRARY_PATH=libdir))
-    check(r.returncode == 0 and "EV_SEPARATOR" in r.stdout, "installed read-log reads a generated log")
+    check(
+        r.returncode == 0 and "EV_SEPARATOR" in r.stdout, "installed read-log reads a generated log"
+    )
 
 
 def main():
@@ -135,8 +159,11 @@ def main():
             env = dict(os.environ, LD_LIBRARY_PATH=build)
             for args in (["--version"], ["replay", "--version"], ["report", "show", "--version"]):
                 r = run([cli] + args, env=env)
-                check(r.returncode == 0 and r.stdout.startswith(f"cctrusted {version}\nlibcctrusted {version}"),
-                      f"cctrusted {' '.join(args)}: {r.stdout.strip()!r}")
+                check(
+                    r.returncode == 0
+                    and r.stdout.startswith(f"cctrusted {version}\nlibcctrusted {version}"),
+                    f"cctrusted {' '.join(args)}: {r.stdout.strip()!r}",
+                )
             check_completion(dest, cli)
         check_pkgconfig(dest, src, mklog, cc, tmp)
     print(f"{failures} failure(s)")
