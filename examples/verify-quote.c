@@ -2,7 +2,8 @@
 /*
  * Example: verify a quote, report or token offline (TDX quote, SNP report,
  * CCA token: the kind is detected from the bytes) against the built-in
- * vendor roots, or against ROOT.pem when given, and print every check.
+ * vendor roots, or against ROOT.pem when given, and print every check with
+ * its status (ok, fail, not-checked).
  * Exit status: 0 verified, 2 a check failed or the input is invalid.
  *
  *   cc verify-quote.c $(pkg-config --cflags --libs libcctrusted) -o verify-quote
@@ -55,14 +56,18 @@ int main(int argc, char **argv)
     opts.root = root;
     opts.root_len = root_len;
     /* The result is large (one entry per check): keep it off the stack. */
-    struct cct_verify_result *res = calloc(1, sizeof(*res));
+    struct cct_verify_result *res = malloc(sizeof(*res));
+    if (res != NULL) {
+        cct_verify_result_init(res);
+    }
     struct cct_error err;
     cct_error_clear(&err);
     int r = res != NULL ? cct_verify_report(quote, len, &opts, res, &err) : CCT_ENOMEM;
-    /* A failed check returns CCT_EVERIFY with the checks filled in. */
+    /* A failed check returns CCT_EVERIFY with the checks filled in. A
+     * "not-checked" line says what the verdict does not cover. */
     for (size_t i = 0; res != NULL && i < res->n_checks; i++) {
-        printf("%-4s %s: %s\n", res->checks[i].ok ? "ok" : "FAIL", res->checks[i].name,
-               res->checks[i].detail);
+        const struct cct_check *c = &res->checks[i];
+        printf("%-11s %s: %s\n", cct_check_status_name(c->status), c->name, c->detail);
     }
     if (r < 0) {
         fprintf(stderr, "%s: %s: %s\n", argv[1], cct_strerror(r), err.message);

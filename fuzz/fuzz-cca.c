@@ -16,6 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct cct_cca_token t;
     struct cct_verify_result res;
     struct cct_error err;
+    cct_verify_result_init(&res);
     cct_error_clear(&err);
     if (cct_fuzz_rc(cct_cca_token_parse(data, size, &t, &err), &err) == 0) {
         cct_cca_token_free(&t);

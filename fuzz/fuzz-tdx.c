@@ -20,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct cct_verify_options o = CCT_VERIFY_OPTIONS_INIT;
     enum cct_report_type type;
     struct cct_error err;
+    cct_verify_result_init(&res);
     (void)cct_report_detect(data, size, &type);
     cct_error_clear(&err);
     if (cct_fuzz_rc(cct_tdx_quote_parse(data, size, &q, &err), &err) == 0) {

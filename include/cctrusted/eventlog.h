@@ -212,10 +212,15 @@ int cct_event_decode(const struct cct_event *ev, enum cct_decode_style style, ch
 
 /** Result of checking digest == H(event data). */
 enum cct_digest_check {
-    CCT_DIGEST_NOT_CHECKED = 0, /* the spec does not bind this type's digest to its data */
-    CCT_DIGEST_OK = 1,          /* every bank matches H(data) */
+    CCT_DIGEST_NOT_CHECKED = 0, /* digest not checkable: it covers something not in the log
+                                   (code, tables), so the data is not verified */
+    CCT_DIGEST_OK = 1,          /* every bank matches H(data): the data is verified */
     CCT_DIGEST_OK_ALT = 2,      /* matches a documented firmware variant (e.g. only VariableData) */
-    CCT_DIGEST_MISMATCH = 3,    /* the spec requires H(data) and at least one bank differs */
+    CCT_DIGEST_MISMATCH = 3,    /* the data is bound to the digest by rule and a bank differs */
+    CCT_DIGEST_OK_RULE = 4,     /* every bank matches H(part of the data) under the measuring
+                                   software's rule: GRUB EV_IPL "grub_cmd: ", "kernel_cmdline: ",
+                                   "module_cmdline: " strings hash the text after the prefix,
+                                   without the NUL; the data is verified */
 };
 
 /**

@@ -55,6 +55,9 @@ void cli_error(const char *what, const struct cct_error *err);
 void cli_hexdump(FILE *f, const uint8_t *p, size_t n, const char *indent);
 void cli_json_str(FILE *f, const char *s);
 void cli_json_hex(FILE *f, const uint8_t *p, size_t n);
+/* Text output of a string from evidence or a certificate: control characters, newlines,
+ * backslashes and bytes >= 0x7f escaped (\n, \xNN), so it cannot forge a line. */
+void cli_text_str(FILE *f, const char *s);
 /* Parse a non-negative integer (decimal or 0x hex) fully; false on junk or overflow. */
 bool cli_parse_u64(const char *s, uint64_t *out);
 /* Parse the --index of command cmd (a register number, 0-1023); prints the usage error itself. */

@@ -13,6 +13,7 @@ static const char *check_name(enum cct_digest_check c)
     switch (c) {
     case CCT_DIGEST_OK: return "ok";
     case CCT_DIGEST_OK_ALT: return "ok-variant";
+    case CCT_DIGEST_OK_RULE: return "ok-rule";
     case CCT_DIGEST_MISMATCH: return "mismatch";
     default: return "not-applicable";
     }
@@ -46,7 +47,12 @@ static const char *cel_content_name(uint32_t t)
 
 static void print_ima_text(const struct cct_event *ev)
 {
-    printf("Template          : %.*s\n", (int)ev->ima_template_len, ev->ima_template);
+    printf("Template          : ");
+    for (size_t i = 0; i < ev->ima_template_len; i++) {
+        unsigned char c = (unsigned char)ev->ima_template[i];
+        putchar(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    putchar('\n');
     if (ev->ima_file_digest) {
         printf("File digest       : %.*s:", (int)ev->ima_file_alg_name_len, ev->ima_file_alg_name);
         for (size_t i = 0; i < ev->ima_file_digest_len; i++) {

@@ -103,12 +103,18 @@ static void print_notes(const cct_replay *rp, int json)
         if (cct_replay_note_get(rp, i, &n) < 0) {
             continue;
         }
+        /* Note texts quote evidence (IMA file names): escaped, so they cannot forge lines. */
         if (cct_replay_log_info(rp, n.log, &li) < 0) {
-            fprintf(json ? stderr : stdout, "note: %s\n", n.text);
+            fputs("note: ", json ? stderr : stdout);
+            cli_text_str(json ? stderr : stdout, n.text);
+            fputc('\n', json ? stderr : stdout);
             continue;
         }
-        fprintf(stderr, "warning: %s: event %" PRIu64 " (offset 0x%" PRIx64 "): %s\n", li.name, n.event, n.offset,
-                n.text);
+        fputs("warning: ", stderr);
+        cli_text_str(stderr, li.name);
+        fprintf(stderr, ": event %" PRIu64 " (offset 0x%" PRIx64 "): ", n.event, n.offset);
+        cli_text_str(stderr, n.text);
+        fputc('\n', stderr);
     }
     if (cct_replay_notes_dropped(rp)) {
         fprintf(stderr, "warning: %zu more warnings not shown\n", cct_replay_notes_dropped(rp));
@@ -132,7 +138,8 @@ int cli_replay_print(const cct_replay *rp, int json, const struct cct_expected *
     } else {
         print_registers_text(rp, filt, alg);
         if (agg.status == CCT_AGGREGATE_MATCHED || agg.status == CCT_AGGREGATE_UNCHECKED) {
-            printf("%s\n", agg.text);
+            cli_text_str(stdout, agg.text);
+            putchar('\n');
         }
     }
     print_notes(rp, json);

@@ -70,6 +70,26 @@ void cli_json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void cli_text_str(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (c < 0x20 || c >= 0x7f) {
+                fprintf(f, "\\x%02x", c);
+            } else {
+                fputc(c, f);
+            }
+            break;
+        }
+    }
+}
+
 void cli_json_hex(FILE *f, const uint8_t *p, size_t n)
 {
     fputc('"', f);

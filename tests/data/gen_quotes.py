@@ -18,6 +18,8 @@ Writes into OUTDIR:
   tpm-ak.pem, tpm.attest, tpm.sig    TPM quote (RSASSA-SHA256), nonce in tpm.nonce, PCRs in tpm.pcrs
   tpm-ecc-ak.pem, tpm-ecc.sig        the same quote signed with an ECDSA P-256 AK
   tdreport.bin                       a TDREPORT_STRUCT
+  tdx-debug.quote, tdx-zero-rd.quote v4 quotes with TDATTRIBUTES.DEBUG set / all-zero REPORTDATA
+  snp-{debug,ma,vmpl2,zero-rd}.report SNP reports with policy DEBUG / MIGRATE_MA, VMPL 2, zero REPORT_DATA
   tpm-sha1.log, tpm-log.attest/.sig  TCG 1.2 (SHA-1) event log and a quote over its replayed SHA-1 PCRs 0-7
   cca-cpak.pem, cca.token            CCA token (tag 399): platform token by the CPAK, realm token by a RAK
   snp-trailing{20,4000}.report       snp.report followed by 20 / 4000 bytes of the next structure
@@ -124,25 +126,27 @@ PCK_PCESVN = 11
 FMSPC = bytes.fromhex("00906ed50000")
 
 
-def td_body(v15):
+def td_body(v15, td_attr=None, rtmrs=None, report_data=None):
+    """TD quote body; td_attr (8 bytes), rtmrs (4 x 48) and report_data (64) override the patterns."""
     b = TEE_TCB_SVN[v15] + pattern("mrseam", 48) + pattern("mrsignerseam", 48)
-    b += pattern("seam_attr", 8) + pattern("td_attr", 8) + pattern("xfam", 8) + pattern("mrtd", 48)
+    b += pattern("seam_attr", 8) + (td_attr or pattern("td_attr", 8)) + pattern("xfam", 8) + pattern("mrtd", 48)
     b += pattern("mrconfigid", 48) + pattern("mrowner", 48) + pattern("mrownerconfig", 48)
     for i in range(4):
-        b += pattern(f"rtmr{i}", 48)
-    b += pattern("report_data", 64)
+        b += rtmrs[i] if rtmrs else pattern(f"rtmr{i}", 48)
+    b += report_data if report_data is not None else pattern("report_data", 64)
     if v15:
         b += pattern("tee_tcb_svn2", 16) + pattern("mrservicetd", 48)
     return b
 
 
-def tdx_quote(out, version, ak_key, pck_key, chain_pem):
+def tdx_quote(out, version, ak_key, pck_key, chain_pem, user_data=None, **body_fields):
     # Quote header (48 bytes): version, key type 2, TEE type 0x81, reserved, QE vendor id, user data
-    hdr = struct.pack("<HHIHH", version, 2, 0x81, 0, 0) + pattern("qe_vendor", 16) + pattern("user_data", 20)
+    hdr = struct.pack("<HHIHH", version, 2, 0x81, 0, 0) + pattern("qe_vendor", 16)
+    hdr += (user_data or pattern("user_data", 20)).ljust(20, b"\0")
     if version == 4:
-        signed = hdr + td_body(False)
+        signed = hdr + td_body(False, **body_fields)
     else:
-        body = td_body(True)
+        body = td_body(True, **body_fields)
         signed = hdr + struct.pack("<HI", 3, len(body)) + body
     ax, ay = ec_pub_xy(ak_key, 32)
     r, s = ecdsa_der_to_rs(sign(ak_key, "sha256", signed), 32)
@@ -178,10 +182,14 @@ def snp_spl_ext(spl):
     return "".join(f"1.3.6.1.4.1.3704.1.3.{SPL_OID[k]}=ASN1:INTEGER:{v}\n" for k, v in spl.items())
 
 
-def snp_report(out, vcek_key, version=3, tcb=SNP_TCB, cpuid=(0x19, 0x01, 0x01), signing_key=0):
-    r = struct.pack("<IIQ", version, 7, 0x30000) + pattern("family", 16) + pattern("image", 16)
-    r += struct.pack("<IIQQII", 0, 1, tcb, 1, signing_key << 2, 0)
-    r += pattern("snp_report_data", 64) + pattern("measurement", 48) + pattern("host_data", 32)
+SNP_POLICY = 0x30000  # bit 16 reserved (1), bit 17 SMT; bit 18 MIGRATE_MA and bit 19 DEBUG clear
+
+
+def snp_report(out, vcek_key, version=3, tcb=SNP_TCB, cpuid=(0x19, 0x01, 0x01), signing_key=0, policy=SNP_POLICY,
+               vmpl=0, report_data=None):
+    r = struct.pack("<IIQ", version, 7, policy) + pattern("family", 16) + pattern("image", 16)
+    r += struct.pack("<IIQQII", vmpl, 1, tcb, 1, signing_key << 2, 0)
+    r += (report_data if report_data is not None else pattern("snp_report_data", 64)) + pattern("measurement", 48) + pattern("host_data", 32)
     r += pattern("id_key", 48) + pattern("author_key", 48) + pattern("report_id", 32) + pattern("report_id_ma", 32)
     r += struct.pack("<Q", tcb) + (bytes(cpuid) if version >= 3 else bytes(3)) + bytes(21)
     r += pattern("chip_id", 64) + struct.pack("<Q", tcb) + bytes([3, 55, 1, 0, 3, 55, 1, 0])
@@ -404,6 +412,12 @@ def main():
         write(out, f"tdx-v{v}.ranges", "".join(f"{a} {b}\n" for a, b in ranges).encode())
         if v == 4:
             write(out, "tdx-v4-padded.quote", q + bytes(300))
+    # Policy variants of the v4 quote: TDATTRIBUTES.DEBUG (bit 0) set; all-zero REPORTDATA
+    attr = bytearray(pattern("td_attr", 8))
+    attr[0] |= 1
+    write(out, "tdx-debug.quote", tdx_quote(out, 4, p("tdx-ak.key"), p("tdx-pck.key"), chain, td_attr=bytes(attr))[0])
+    write(out, "tdx-zero-rd.quote",
+          tdx_quote(out, 4, p("tdx-ak.key"), p("tdx-pck.key"), chain, report_data=bytes(64))[0])
     # SNP: ARK (P-384, self-signed) -> ASK -> VCEK
     for k in ("snp-ark.key", "snp-ask.key", "snp-vcek.key"):
         genkey(p(k), curve="P-384")
@@ -429,6 +443,11 @@ def main():
     rep, ranges = snp_report(out, p("snp-vcek.key"))
     write(out, "snp.report", rep)
     write(out, "snp-v5.report", snp_report(out, p("snp-vcek.key"), 5)[0])
+    # Guest policy / VMPL variants: DEBUG (bit 19), MIGRATE_MA (bit 18), VMPL 2, all-zero REPORT_DATA
+    write(out, "snp-debug.report", snp_report(out, p("snp-vcek.key"), policy=SNP_POLICY | 1 << 19)[0])
+    write(out, "snp-ma.report", snp_report(out, p("snp-vcek.key"), policy=SNP_POLICY | 1 << 18)[0])
+    write(out, "snp-vmpl2.report", snp_report(out, p("snp-vcek.key"), vmpl=2)[0])
+    write(out, "snp-zero-rd.report", snp_report(out, p("snp-vcek.key"), report_data=bytes(64))[0])
     write(out, "snp.ranges", "".join(f"{a} {b}\n" for a, b in ranges).encode())
     for n in (20, 4000):
         write(out, f"snp-trailing{n}.report", rep + pattern("next_structure", n))

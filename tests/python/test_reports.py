@@ -201,8 +201,14 @@ def test_verify():
     f = "snp-report/gosev-milan-v2-no-idblock.bin"
     certs = open(c("certs/gosev-milan-vcek.der"), "rb").read()
     res = cctrusted.parse_report(open(c(f), "rb").read()).verify(certs=certs)
-    check(res.ok, "%s verifies with its VCEK: %r" % (f, res.failed))
+    check(
+        not res.ok and [k.name for k in res.failed] == ["guest-policy"],
+        "%s: its guest policy allows debugging, refused by default: %r" % (f, res.failed),
+    )
     same_verdict(f, res, [c(f), "--certs", c("certs/gosev-milan-vcek.der")])
+    res = cctrusted.parse_report(open(c(f), "rb").read()).verify(certs=certs, allow_debug=True)
+    check(res.ok, "%s verifies with its VCEK and allow_debug: %r" % (f, res.failed))
+    same_verdict(f, res, [c(f), "--certs", c("certs/gosev-milan-vcek.der"), "--allow-debug"])
     res = cctrusted.verify_bytes(open(c(f), "rb").read(), certs=certs, nonce=b"\x09\x09")
     check(not res.ok and res.failed, "%s with a wrong report-data prefix fails" % f)
     f = "tpm-quote/gce-cos85-nonce9009-sha256.tpms_attest"

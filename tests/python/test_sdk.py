@@ -220,8 +220,14 @@ def test_sim(tmp):
         )
         res = q.verify(root=open(os.path.join(state, "root-cert.pem"), "rb").read())
         check(
-            res.ok and len(res.checks) >= 3 and not res.failed,
-            "with the sim root it verifies: %r" % res.checks,
+            not res.ok and [k.name for k in res.failed] == ["simulation"],
+            "with the sim root but without allow_sim it is refused: %r" % res.failed,
+        )
+        res = q.verify(root=open(os.path.join(state, "root-cert.pem"), "rb").read(), allow_sim=True)
+        check(
+            res.ok and len(res.checks) >= 3 and not res.failed and res.unchecked,
+            "with the sim root and allow_sim it verifies, listing what it did not check: %r"
+            % res.checks,
         )
         bad = bytearray(q.data)
         bad[48 + 520] ^= 1  # a REPORTDATA byte of the body
@@ -295,6 +301,17 @@ def test_errors(tmp):
         if not line.startswith("#"):
             idx, alg, hx = line.split()
             exp[(int(idx[3:]), {"sha1": 4, "sha256": 0xB}[alg])] = bytes.fromhex(hx)
+    sid = cctrusted.spec_id_event(log)
+    check(
+        sid.digest_sizes == [(4, 20), (0xB, 32)]
+        and (sid.spec_version_major, sid.uintn_size) == (2, 2),
+        "SpecID header of the mklog log: %r" % vars(sid),
+    )
+    try:
+        cctrusted.spec_id_event(b"10 " + b"0" * 40 + b" ima-ng sha1:" + b"0" * 40 + b" /x\n")
+        check(False, "an IMA list has no SpecID header")
+    except CCTrustedError as e:
+        check(e.name == "CCT_ENOTFOUND", "IMA list SpecID: %s" % e)
     rep = cctrusted.replay_cc_eventlog(cctrusted.load_eventlogs(log))
     got = {(i, a): v for i, d in rep.items() for a, v in d.items()}
     check(got == exp, "an offline log replays to mklog's hashlib values")

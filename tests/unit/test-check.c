@@ -152,11 +152,42 @@ static void test_ipl_load_options(void **state)
     check(&b, CCT_DIGEST_OK, 1);
     mk(&b, 8, EV_IPL, u16, sizeof(u16), "other", 5);
     check(&b, CCT_DIGEST_MISMATCH, 0);
-    /* ASCII EV_IPL (GRUB commands with a prefix) is not bound. */
+    /* GRUB strings: the digest covers the text after the prefix, without the NUL. */
     mk(&b, 8, EV_IPL, "grub_cmd: linux", 15, "linux", 5);
+    check(&b, CCT_DIGEST_OK_RULE, 0);
+    /* Other ASCII EV_IPL (a file path, whose digest covers the file) is not bound. */
+    mk(&b, 9, EV_IPL, "/boot/grub/grub.cfg", 19, "file content", 12);
     check(&b, CCT_DIGEST_NOT_CHECKED, 0);
     /* Nor is EV_IPL on another PCR. */
     mk(&b, 9, EV_IPL, u16, sizeof(u16), "other", 5);
+    check(&b, CCT_DIGEST_NOT_CHECKED, 0);
+}
+
+/* GRUB's rule (grub_tpm_verify_string): description = prefix + string + NUL, digest = H(string). */
+static void test_grub_strings(void **state)
+{
+    (void)state;
+    static const char cmdline[] = "kernel_cmdline: /vmlinuz root=/dev/vda1 ro quiet";
+    static const char changed[] = "kernel_cmdline: /vmlinuz root=/dev/vda1 rw quiet";
+    static const char *const text = cmdline + 16;
+    struct built b;
+    mk(&b, 8, EV_IPL, cmdline, sizeof(cmdline), text, strlen(text));
+    check(&b, CCT_DIGEST_OK_RULE, 0);
+    /* " ro " changed to " rw " in the log: the digest still says " ro ". */
+    mk(&b, 8, EV_IPL, changed, sizeof(changed), text, strlen(text));
+    check(&b, CCT_DIGEST_MISMATCH, 0);
+    /* Digest over the whole description (prefix and NUL) is not what GRUB measures. */
+    mk(&b, 8, EV_IPL, cmdline, sizeof(cmdline), cmdline, sizeof(cmdline));
+    check(&b, CCT_DIGEST_MISMATCH, 1);
+    /* module_cmdline and grub_cmd follow the same rule. */
+    mk(&b, 8, EV_IPL, "module_cmdline: x=1", 20, "x=1", 3);
+    check(&b, CCT_DIGEST_OK_RULE, 0);
+    /* Bytes after an embedded NUL were never measured: not accepted as bound. */
+    static const char tail[] = "grub_cmd: linux\0 init=/bin/sh";
+    mk(&b, 8, EV_IPL, tail, sizeof(tail), "linux", 5);
+    check(&b, CCT_DIGEST_MISMATCH, 0);
+    /* A prefix that is not GRUB's is not judged by this rule. */
+    mk(&b, 8, EV_IPL, "grub_cmdx linux", 15, "linux", 5);
     check(&b, CCT_DIGEST_NOT_CHECKED, 0);
 }
 
@@ -178,7 +209,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_separator),   cmocka_unit_test(test_efi_action),
         cmocka_unit_test(test_boot_variable), cmocka_unit_test(test_not_bound),
-        cmocka_unit_test(test_ipl_load_options), cmocka_unit_test(test_arguments),
+        cmocka_unit_test(test_ipl_load_options),
+        cmocka_unit_test(test_grub_strings), cmocka_unit_test(test_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -145,6 +145,7 @@ int main(int argc, char **argv)
     }
     struct cct_verify_result res;
     struct cct_error err;
+    cct_verify_result_init(&res);
     if (cct_verify_report(buf, len, &o, &res, &err) != 0 || !res.ok) {
         fprintf(stderr, "FAIL: unmodified %s does not verify: %s\n", argv[1], err.message);
         return 1;

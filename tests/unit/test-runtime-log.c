@@ -395,6 +395,14 @@ static void test_crash_and_concurrency(void)
         }
     }
     CHECK(torn_ok == (int)rec.len - 1);
+    /* Zeros where the append's data never reached the disk: no record, cut as well. */
+    static const uint8_t zeros[200];
+    FILE *zf = fopen(path, "ab");
+    fwrite(zeros, 1, sizeof(zeros), zf);
+    fclose(zf);
+    open_changes_nothing("zero tail");
+    CHECK_RC(repair(), 0);
+    CHECK(stat(path, &st) == 0 && st.st_size == size);
     cct_buf_free(&rec);
     replay_equals_registers("torn tail");
 

@@ -652,6 +652,16 @@ static void test_not_a_log(void **state)
     uint8_t quote[640] = { 4, 0, 2, 0, 0x81, 0, 0, 0 };
     run(quote, sizeof(quote), CCT_LOG_AUTO, 0, &res);
     assert_non_null(strstr(res.open_err.message, "a TDX quote (640 bytes)"));
+    /* What starts like an SGX quote v3 also starts like a TCG 1.2 log at PCR3: a log wins. */
+    lb_init(&b);
+    lb_legacy(&b, 3, EV_PREBOOT_CERT, NULL, "cert", 4);
+    lb_legacy(&b, 3, EV_SEPARATOR, NULL, zero4, 4);
+    lb_fill(&b, 0, 64);
+    run(b.p, b.len, CCT_LOG_AUTO, 0, &res);
+    assert_int_equal(res.open_rc, 0);
+    assert_int_equal(res.format, CCT_LOG_TCG1);
+    assert_int_equal(res.n, 2);
+    lb_free(&b);
 }
 
 static void test_ccel_mapping(void **state)

@@ -120,6 +120,7 @@ __all__ = [
     "parse_report",
     "report_type",
     "verify_bytes",
+    "spec_id_event",
     "library_path",
     "alg_name",
     "CCTrusted",
@@ -169,6 +170,38 @@ def iter_eventlog(
     """The events of one log, one at a time."""
     src = _sources(log, format, ima_register, index_convention)[0]
     return _E.iterate(src)
+
+
+def spec_id_event(log: LogSpec, format: Optional[str] = None) -> TcgEfiSpecIdEvent:
+    """The SpecID Event03 header of a crypto-agile log (TCG2, CCEL), as the library
+    reads it (cct_eventlog_specid); CCTrustedError(CCT_ENOTFOUND) for a log without
+    one."""
+    import ctypes
+
+    src = _sources(log, format, None, "native")[0]
+    lib = _L.lib()
+    sp = _L.cct_specid()
+    with _E.opened(src.buf, src.fmt, 0) as handle:
+        ev = _L.cct_event()
+        r = lib.cct_eventlog_next(
+            handle, ctypes.byref(ev)
+        )  # the header is read with the first record
+        if r < 0:
+            raise CCTrustedError.from_struct(r, lib.cct_eventlog_error(handle))
+        r = lib.cct_eventlog_specid(handle, ctypes.byref(sp))
+        if r < 0:
+            raise CCTrustedError(r, "no SpecID header in %s" % src.name)
+    n = min(sp.n_algs, _L.CCT_MAX_DIGESTS)
+    sizes = [(sp.algs[i], sp.sizes[i]) for i in range(n)]
+    return TcgEfiSpecIdEvent(
+        sp.platform_class,
+        sp.version_minor,
+        sp.version_major,
+        sp.errata,
+        sp.uintn_size,
+        sizes,
+        bytes(sp.vendor_info[: sp.vendor_info_len]),
+    )
 
 
 def replay_cc_eventlog(event_logs: Sequence[Any], **options: Any):

@@ -338,7 +338,8 @@ def _note_header(src: Source) -> None:
 def count_all(srcs: List[Source]) -> None:
     """Have the library read every record of every log and count the events
     (cct_replay_logs without diagnostics reads each log once, in C; its error names
-    the log, event and offset of a bad record). Logs the replay cannot take (an
+    the log, event and offset of a bad record). IMA lists left on "auto" take the
+    register file the library chose for them. Logs the replay cannot take (an
     algorithm the crypto layer lacks, too many registers) are counted one event at a
     time instead."""
     if not srcs:
@@ -363,6 +364,9 @@ def count_all(srcs: List[Source]) -> None:
                 raise CCTrustedError(r, "no count for log %d" % i)
             src.count = info.events
             src.fmt = info.format
+            if src.fmt in _IMA_FORMATS and not src.ima_register:
+                # "auto": the register file the library's rule chose (RTMR with a CCEL)
+                src.ima_register = _IMA_REG_FROM_KIND.get(info.ima_kind, 0)
     finally:
         lib.cct_replay_free(rp)
         del keep, keep_opts

@@ -46,7 +46,7 @@ CCT_EVENT_F_HEADER = 0x1
 CCT_EVENT_F_IMA_VIOLATION = 0x8
 CCT_CEL_PCCLIENT_STD = 5
 CCT_DECODE_TEXT, CCT_DECODE_JSON = 0, 1
-DIGEST_CHECK_NAMES = {0: "not-applicable", 1: "ok", 2: "ok-variant", 3: "mismatch"}
+DIGEST_CHECK_NAMES = {0: "not-applicable", 1: "ok", 2: "ok-variant", 3: "mismatch", 4: "ok-rule"}
 CEL_CONTENT_NAMES = {4: "cel_mgt", 5: "pcclient_std", 7: "ima_template", 8: "ima_tlv", 9: "systemd", 80: "cos"}
 
 # include/cctrusted/context.h
@@ -77,9 +77,9 @@ CCT_SNP_MAX_CERTS = 16
 # include/cctrusted/verify.h
 CCT_CHECK_NAME_MAX = 48
 CCT_CHECK_DETAIL_MAX = 240
-CCT_MAX_CHECKS = 40
+CCT_MAX_CHECKS = 48
 CCT_MAX_PCR_VALUES = 128
-CCT_VERIFY_OPTIONS_VERSION = 1
+CCT_VERIFY_OPTIONS_VERSION = 2
 
 
 class cct_error(ctypes.Structure):
@@ -514,16 +514,19 @@ class cct_check(ctypes.Structure):
         ("name", ctypes.c_char * CCT_CHECK_NAME_MAX),
         ("ok", c_int),
         ("detail", ctypes.c_char * CCT_CHECK_DETAIL_MAX),
+        ("status", c_int),
     ]
 
 
 class cct_verify_result(ctypes.Structure):
     _fields_ = [
+        ("size", c_size),
         ("type", c_int),
         ("ok", c_int),
         ("n_checks", c_size),
         ("dropped", c_size),
         ("checks", cct_check * CCT_MAX_CHECKS),
+        ("n_unchecked", c_size),
     ]
 
 
@@ -550,6 +553,13 @@ class cct_verify_options(ctypes.Structure):
         ("pcrs", c_ptr),
         ("n_pcrs", c_size),
         ("mac_key", c_ptr), ("mac_key_len", c_size),
+        ("allow_simulation", c_int),
+        ("allow_debug", c_int),
+        ("allow_migration_agent", c_int),
+        ("have_vmpl", c_int),
+        ("vmpl", c_u32),
+        ("logs", c_ptr), ("n_logs", c_size),
+        ("replay", c_ptr),
     ]
 
 

@@ -34,18 +34,25 @@ def _b(arr) -> bytes:
     return bytes(arr)
 
 
+_STATUS = {0: "failed", 1: "passed", 2: "not-checked"}
+
+
 class Check:
-    """One named check of a verification: name, ok, detail."""
+    """One named check of a verification: name, ok, detail, and status
+    ("passed", "failed", or "not-checked": not judged, the detail says what
+    stays unverified)."""
 
-    __slots__ = ("name", "ok", "detail")
+    __slots__ = ("name", "ok", "detail", "status")
 
-    def __init__(self, name: str, ok: bool, detail: str) -> None:
+    def __init__(self, name: str, ok: bool, detail: str, status: str = None) -> None:
         self.name = name
         self.ok = ok
         self.detail = detail
+        self.status = status or ("passed" if ok else "failed")
 
     def __repr__(self) -> str:
-        return "<Check %s %s: %s>" % (self.name, "ok" if self.ok else "FAILED", self.detail)
+        label = {"passed": "ok", "failed": "FAILED"}.get(self.status, self.status)
+        return "<Check %s %s: %s>" % (self.name, label, self.detail)
 
 
 class VerifyResult:
@@ -74,7 +81,12 @@ class VerifyResult:
     @property
     def failed(self) -> List[Check]:
         """The checks that failed."""
-        return [c for c in self.checks if not c.ok]
+        return [c for c in self.checks if c.status == "failed"]
+
+    @property
+    def unchecked(self) -> List[Check]:
+        """The checks that were not judged (what the verdict does not cover)."""
+        return [c for c in self.checks if c.status == "not-checked"]
 
     def __repr__(self) -> str:
         return "<VerifyResult %s %s, %d checks%s>" % (
@@ -105,6 +117,10 @@ def verify_bytes(
     collateral=None,
     pcrs=None,
     mac_key=None,
+    allow_sim=False,
+    allow_debug=False,
+    allow_migration_agent=False,
+    vmpl=None,
 ) -> VerifyResult:
     """Run the library's verifier for the evidence in data (type detected).
 
@@ -113,7 +129,9 @@ def verify_bytes(
     qualifying data / challenge / REPORTDATA prefix; signature, ak: TPM signature and
     key; cpak: CCA platform key (PEM); collateral: TDX collateral JSON; pcrs: TPM PCR
     values as {(index, alg): bytes} or [(index, alg, bytes)]; mac_key: the HMAC key of a
-    PSA COSE_Mac0 token."""
+    PSA COSE_Mac0 token; allow_sim: accept the simulated platform's root; allow_debug:
+    accept a debug TD / SNP guest; allow_migration_agent: accept an SNP migration agent;
+    vmpl: the SNP VMPL the report must have."""
     lib = L.lib()
     o = L.cct_verify_options()
     o.version = L.CCT_VERIFY_OPTIONS_VERSION
@@ -136,6 +154,12 @@ def verify_bytes(
     put("cpak", cpak)
     put("collateral", collateral)
     put("mac_key", mac_key)
+    o.allow_simulation = int(bool(allow_sim))
+    o.allow_debug = int(bool(allow_debug))
+    o.allow_migration_agent = int(bool(allow_migration_agent))
+    if vmpl is not None:
+        o.have_vmpl = 1
+        o.vmpl = int(vmpl)
     if at is not None:
         t = ctypes.c_int64(0)
         if isinstance(at, (int, float)):
@@ -161,12 +185,13 @@ def verify_bytes(
         o.n_pcrs = len(items)
     buf = Buffer(bytes(data))
     res = L.cct_verify_result()
+    res.size = ctypes.sizeof(res)
     err = L.cct_error()
     r = lib.cct_verify_report(
         buf.ptr, buf.size, ctypes.byref(o), ctypes.byref(res), ctypes.byref(err)
     )
     checks = [
-        Check(cstr(c.name), bool(c.ok), cstr(c.detail))
+        Check(cstr(c.name), bool(c.ok), cstr(c.detail), _STATUS.get(c.status, "failed"))
         for c in res.checks[: min(res.n_checks, L.CCT_MAX_CHECKS)]
     ]
     error = None

@@ -618,7 +618,8 @@ class TcgTpmsCelEvent(_Origin):
 
 
 class TcgEfiSpecIdEvent:
-    """The SpecID Event03 fields of a crypto-agile log, as the library reads them."""
+    """The SpecID Event03 fields of a crypto-agile log, as the library reads them
+    (cctrusted.spec_id_event()); digest_sizes is [(alg_id, digest size)]."""
 
     def __init__(
         self,

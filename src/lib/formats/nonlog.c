@@ -7,6 +7,7 @@
 
 #include <cctrusted/report.h>
 
+#include "formats/tcg/tcg.h"
 #include "util/reader.h"
 
 /* ACPI system description table header (ACPI 6.5, 5.2.6): 36 bytes. */
@@ -96,7 +97,12 @@ int cct_nonlog_identify(const uint8_t *p, size_t n, int complete, char *what, si
     if (complete && snp_report(p, n, what, cap)) {
         return 1;
     }
-    if (cct_report_detect(p, n, &t) < 0) {
+    /* The report rules below are weaker (an SGX quote v3 starts 03 00 00 00): trust them only
+     * where the first u32 cannot be a TCG log's first register index. */
+    struct cct_reader r;
+    uint32_t first;
+    cct_reader_init(&r, p, n, 0);
+    if (!cct_read_u32le(&r, &first) || first <= CCT_TCG_MAX_PCR || cct_report_detect(p, n, &t) < 0) {
         return 0;
     }
     switch (t) {

@@ -16,7 +16,7 @@
  * that replay extended with the pending digest, the extend happened and
  * the record is committed; otherwise it is dropped. A torn record (crash
  * inside step 2: the bytes after the last complete record are the start of
- * a pending record as step 2 writes it) is cut off.
+ * a pending record as step 2 writes it, or zeros) is cut off.
  *
  * Anything else that does not parse is corruption: nothing is cut, the
  * open fails naming the record and byte offset. Opening a context only
@@ -197,6 +197,21 @@ static int torn_record(const uint8_t *p, size_t n, uint64_t recnum)
     return !x.bad && x.at + (cl - (2 * CCT_CEL_TLV_HEADER + 4)) > n;
 }
 
+/*
+ * A crash can also leave the file longer than what reached the disk, the
+ * rest read as zeros (file systems that update the size before the data):
+ * zeros are no record, so cutting them loses nothing.
+ */
+static int zero_tail(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Read the log open at fd and walk its records. Corruption fails (nothing is changed here). */
 static int scan_log(cct_context *ctx, int fd, const char *path, struct scan *s)
 {
@@ -219,7 +234,8 @@ static int scan_log(cct_context *ctx, int fd, const char *path, struct scan *s)
         struct cct_event ev;
         size_t used = 0;
         r = cct_cel_record(&st, s->buf + off, s->len - off, off, s->records, &ev, &used, &why);
-        if (r == CCT_ETRUNCATED && torn_record(s->buf + off, s->len - off, s->records)) {
+        if ((r == CCT_ETRUNCATED && torn_record(s->buf + off, s->len - off, s->records)) ||
+            (r < 0 && zero_tail(s->buf + off, s->len - off))) {
             s->torn = 1; /* a crash inside an append: stops at s->end */
             break;
         }

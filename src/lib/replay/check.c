@@ -75,8 +75,63 @@ static int utf16_load_options(const struct cct_event *ev)
     return ev->data[0] != 0;
 }
 
+/*
+ * GRUB 2 measures a command line or command as a string into PCR 8 and logs
+ * EV_IPL with a description: the prefix below, the string, one NUL. The
+ * digest is over the string alone (no prefix, no NUL). Bytes after an
+ * embedded NUL were not measured, so such data does not fit the rule and is
+ * reported as a mismatch rather than passed over.
+ */
+static int grub_string(const struct cct_event *ev, const uint8_t **p, size_t *n, int *fits)
+{
+    static const char *const prefixes[] = { "grub_cmd: ", "kernel_cmdline: ", "module_cmdline: " };
+    if (ev->type != EV_IPL || ev->data == NULL) {
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        size_t pl = strlen(prefixes[i]);
+        if (ev->data_len < pl || memcmp(ev->data, prefixes[i], pl) != 0) {
+            continue;
+        }
+        const uint8_t *s = ev->data + pl;
+        size_t len = ev->data_len - pl;
+        if (len > 0 && s[len - 1] == 0) {
+            len--;
+        }
+        *fits = memchr(s, 0, len) == NULL;
+        *p = s;
+        *n = len;
+        return 1;
+    }
+    return 0;
+}
+
+/* Do all banks of ev equal H(p[0..n))? 1 yes, 0 no, negative on a hashing error. */
+static int banks_match(struct cct_hasher *h, const struct cct_event *ev, const uint8_t *p, size_t n)
+{
+    int ok = 1;
+    for (size_t i = 0; i < ev->n_digests; i++) {
+        uint8_t d[CCT_MAX_DIGEST_SIZE];
+        const struct cct_digest *dg = &ev->digests[i];
+        if (cct_alg_digest_size(dg->alg) != dg->size) {
+            return 0;
+        }
+        int rc = cct_hasher_digest(h, dg->alg, p, n, d);
+        if (rc < 0) {
+            return rc;
+        }
+        if (!cct_memeq_ct(d, dg->bytes, dg->size)) {
+            ok = 0;
+        }
+    }
+    return ok;
+}
+
 int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *result, int *literal)
 {
+    const uint8_t *gp = NULL;
+    size_t gn = 0;
+    int gfits = 0;
     struct cct_hasher h;
     int all_ok = 1, all_alt = 1;
     const uint8_t *alt = NULL;
@@ -108,7 +163,9 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
     int is_cel_content = is_cel && ev->cel_content_type != CCT_CEL_PCCLIENT_STD;
     int tcg_bound = ev->type != EV_NO_ACTION && !(ev->flags & CCT_EVENT_F_HEADER) &&
                     (spec_bound(ev->type) || utf16_load_options(ev));
-    int checked = is_ima || is_cel_content || tcg_bound;
+    int grub = ev->type != EV_NO_ACTION && !(ev->flags & CCT_EVENT_F_HEADER) && !tcg_bound && !is_ima &&
+               !is_cel && grub_string(ev, &gp, &gn, &gfits);
+    int checked = is_ima || is_cel_content || tcg_bound || grub;
     if (!checked && literal == NULL) {
         *result = CCT_DIGEST_NOT_CHECKED;
         return 0;
@@ -151,9 +208,21 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
             all_alt = 0;
         }
     }
+    int rule_ok = 0;
+    if (grub && gfits) {
+        rule_ok = banks_match(&h, ev, gp, gn);
+        if (rule_ok < 0) {
+            cct_hasher_free(&h);
+            return rule_ok;
+        }
+    }
     cct_hasher_free(&h);
     if (literal) {
         *literal = all_ok;
+    }
+    if (grub) {
+        *result = rule_ok ? CCT_DIGEST_OK_RULE : CCT_DIGEST_MISMATCH;
+        return 0;
     }
     if (is_ima) {
         /* IMA: the template hash is H(template data). Violations log zeros;

@@ -198,17 +198,19 @@ static EVP_PKEY *rak_key(const struct cct_cca_token *t)
     return ec_key_from_xy(curve, t->rak_x, t->rak_y, t->rak_xy_len);
 }
 
-int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_options *o,
+int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_options *opts,
                          struct cct_verify_result *res, struct cct_error *err)
 {
+    struct cct_verify_options ob;
+    const struct cct_verify_options *o = &ob;
     struct cct_cca_token t;
     struct cct_error perr;
     EVP_PKEY *cpak = NULL, *rak = NULL;
     int rc;
-    if (res == NULL) {
-        return cct_err(err, CCT_EINVAL, -1, -1, "no result");
+    rc = vopts_begin(opts, CCT_REPORT_CCA, &ob, res, err);
+    if (rc < 0) {
+        return rc;
     }
-    vres_init(res, CCT_REPORT_CCA);
     cct_error_clear(&perr);
     rc = cct_cca_token_parse(p, len, &t, &perr);
     if (rc < 0) {
@@ -245,13 +247,18 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
         if (o != NULL && o->nonce != NULL) {
             bool ok = o->nonce_len == t.realm_challenge_len &&
                       cct_memeq_ct(o->nonce, t.realm_challenge, o->nonce_len) == 1;
-            vres_add(res, "realm-challenge", ok, "%s",
-                     ok ? "realm challenge equals the nonce" : "realm challenge differs from the nonce");
+            vres_add(res, "realm-challenge", ok, "%s (%zu bytes)",
+                     ok ? "realm challenge equals the nonce" : "realm challenge differs from the nonce",
+                     t.realm_challenge_len);
+        } else {
+            vres_skip(res, "realm-challenge", "no nonce given: the realm challenge (freshness) is not compared");
         }
     } else if (o != NULL && o->nonce != NULL) {
         bool ok = o->nonce_len == t.platform_challenge_len &&
                   cct_memeq_ct(o->nonce, t.platform_challenge, o->nonce_len) == 1;
         vres_add(res, "challenge", ok, "%s", ok ? "challenge equals the nonce" : "challenge differs from the nonce");
+    } else {
+        vres_skip(res, "challenge", "no nonce given: the challenge (freshness) is not compared");
     }
     if (mac0) {
         verify_mac0(&t.platform, o, res);
@@ -262,6 +269,8 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
     } else {
         verify_sign1(&t.platform, cpak, "platform-signature", res);
     }
+    vres_skip(res, "claims", "RIM/REM, software components and lifecycle are shown, not compared with reference "
+                             "values");
     EVP_PKEY_free(cpak);
     EVP_PKEY_free(rak);
     cct_cca_token_free(&t);

@@ -14,46 +14,85 @@
 #include "util/error.h"
 #include "util/hex.h"
 
+int vres_begin(struct cct_verify_result *res, enum cct_report_type type, struct cct_error *err)
+{
+    if (res == NULL) {
+        return cct_err(err, CCT_EINVAL, -1, -1, "no result");
+    }
+    if (res->size < sizeof(*res)) {
+        return cct_err(err, CCT_EINVAL, -1, -1,
+                       "result not initialised (size %zu, need %zu): call cct_verify_result_init()", res->size,
+                       sizeof(*res));
+    }
+    vres_init(res, type);
+    return 0;
+}
+
 void vres_init(struct cct_verify_result *res, enum cct_report_type type)
 {
+    /* Only this version's part: a caller built against a later header may have more. */
     memset(res, 0, sizeof(*res));
+    res->size = sizeof(*res);
     res->type = type;
     res->ok = 0;
+}
+
+static void vres_vadd(struct cct_verify_result *res, const char *name, enum cct_check_status st, const char *fmt,
+                      va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void vres_vadd(struct cct_verify_result *res, const char *name, enum cct_check_status st, const char *fmt,
+                      va_list ap)
+{
+    if (res->n_checks >= CCT_MAX_CHECKS) {
+        res->dropped++;
+        return;
+    }
+    struct cct_check *c = &res->checks[res->n_checks++];
+    snprintf(c->name, sizeof(c->name), "%s", name);
+    c->status = st;
+    c->ok = st == CCT_CHECK_PASSED ? 1 : 0;
+    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
 }
 
 bool vres_add(struct cct_verify_result *res, const char *name, bool ok, const char *fmt, ...)
 {
     va_list ap;
-    if (res->n_checks >= CCT_MAX_CHECKS) {
-        res->dropped++;
-        return ok;
-    }
-    struct cct_check *c = &res->checks[res->n_checks++];
-    snprintf(c->name, sizeof(c->name), "%s", name);
-    c->ok = ok ? 1 : 0;
     va_start(ap, fmt);
-    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+    vres_vadd(res, name, ok ? CCT_CHECK_PASSED : CCT_CHECK_FAILED, fmt, ap);
     va_end(ap);
     return ok;
 }
 
+void vres_skip(struct cct_verify_result *res, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vres_vadd(res, name, CCT_CHECK_NOT_CHECKED, fmt, ap);
+    va_end(ap);
+}
+
 int vres_finish(struct cct_verify_result *res, struct cct_error *err)
 {
-    size_t failed = 0;
+    size_t failed = 0, passed = 0;
     const char *first = NULL;
+    res->n_unchecked = 0;
     for (size_t i = 0; i < res->n_checks; i++) {
-        if (!res->checks[i].ok) {
+        switch (res->checks[i].status) {
+        case CCT_CHECK_PASSED: passed++; break;
+        case CCT_CHECK_NOT_CHECKED: res->n_unchecked++; break;
+        default:
             if (failed++ == 0) {
                 first = res->checks[i].name;
             }
+            break;
         }
     }
-    res->ok = res->n_checks > 0 && failed == 0 && res->dropped == 0;
+    res->ok = passed > 0 && failed == 0 && res->dropped == 0;
     if (res->ok) {
         return 0;
     }
-    if (res->n_checks == 0) {
-        return cct_err(err, CCT_EVERIFY, -1, -1, "no checks ran");
+    if (passed == 0 && failed == 0) {
+        return cct_err(err, CCT_EVERIFY, -1, -1, "no check passed");
     }
     return cct_err(err, CCT_EVERIFY, -1, -1, "%zu check(s) failed, first: %s", failed, first ? first : "(dropped)");
 }

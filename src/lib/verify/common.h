@@ -10,12 +10,25 @@
 
 #include <cctrusted/verify.h>
 
+/* Check that the caller initialised res (size), then vres_init. 0 or CCT_EINVAL. */
+int vres_begin(struct cct_verify_result *res, enum cct_report_type type, struct cct_error *err);
 /* Start a result: not ok, no checks. */
 void vres_init(struct cct_verify_result *res, enum cct_report_type type);
-/* Append a check; returns ok so callers can chain. */
+/* Append a passed or failed check; returns ok so callers can chain. */
 bool vres_add(struct cct_verify_result *res, const char *name, bool ok, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Seal the verdict: ok only if at least one check ran and all passed. Returns 0 or CCT_EVERIFY. */
+/* Append a "not checked" item: what the verdict does not cover. */
+void vres_skip(struct cct_verify_result *res, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/*
+ * Start a verification of evidence type t: vres_begin, then normalise the
+ * caller's options into *o (NULL: defaults; version 1: the new fields take
+ * their defaults; another version: CCT_EINVAL) and refuse any input that
+ * does not apply to t (CCT_EINVAL naming it, with a failed "input" check).
+ */
+int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t, struct cct_verify_options *o,
+                struct cct_verify_result *res, struct cct_error *err);
+/* Seal the verdict: ok only if no check failed and one passed. Returns 0 or CCT_EVERIFY. */
 int vres_finish(struct cct_verify_result *res, struct cct_error *err);
 /*
  * The evidence did not parse: record a failed "parse" check carrying perr's message, seal the

@@ -21,6 +21,7 @@
 #include "util/error.h"
 #include "util/hex.h"
 #include "verify/common.h"
+#include "verify/verify_internal.h"
 
 static void free_certs(STACK_OF(X509) *sk)
 {
@@ -190,7 +191,8 @@ static void check_vcek_binding(X509 *vcek, const struct cct_snp_report *s, struc
     static const uint8_t zero[64];
     if (vcek_hwid(vcek, hw)) {
         if (memcmp(s->chip_id, zero, 64) == 0) {
-            vres_add(res, "chip-id", true, "CHIP_ID masked in the report; not compared");
+            vres_skip(res, "chip-id", "CHIP_ID masked in the report (MASK_CHIP_ID): the VCEK's chip is not "
+                                      "compared");
         } else {
             bool ok = cct_memeq_ct(hw, s->chip_id, 64) == 1;
             vres_add(res, "chip-id", ok, "%s", ok ? "VCEK hwID equals the report's CHIP_ID"
@@ -251,9 +253,11 @@ int cct__verify_hcl_tdx(const struct cct_hcl_report *h, struct cct_verify_result
     return rc;
 }
 
-int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_options *o,
+int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_options *opts,
                           struct cct_verify_result *res, struct cct_error *err)
 {
+    struct cct_verify_options ob;
+    const struct cct_verify_options *o = &ob;
     struct cct_snp_report s;
     struct cct_hcl_report h;
     struct cct_error perr;
@@ -262,13 +266,15 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     int rc;
     bool is_hcl = len >= 4 && memcmp(p, "HCLA", 4) == 0;
 
-    if (res == NULL || p == NULL) {
+    if (p == NULL) {
         return cct_err(err, CCT_EINVAL, -1, -1, "no input");
     }
-    vres_init(res, CCT_REPORT_SNP);
+    rc = vopts_begin(opts, is_hcl ? CCT_REPORT_AZURE_HCL : CCT_REPORT_SNP, &ob, res, err);
+    if (rc < 0) {
+        return rc;
+    }
     cct_error_clear(&perr);
     if (is_hcl) {
-        res->type = CCT_REPORT_AZURE_HCL;
         rc = cct_hcl_report_parse(p, len, &h, &perr);
         if (rc == 0 && h.hw_report[0] == 0x81) {
             rc = cct__verify_hcl_tdx(&h, res);
@@ -295,6 +301,7 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     if (is_hcl) {
         hcl_binding(&h, s.report_data, res);
     }
+    cct__check_snp_policy(s.policy, s.vmpl, o, res);
     if (s.signature_algo != 1) {
         vres_add(res, "signature-algorithm", false, "signature algorithm %u is not ECDSA P-384 (1)", s.signature_algo);
         goto done;
@@ -353,7 +360,7 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
         }
     }
     if (want_vlek) {
-        vres_add(res, "chip-id", true, "VLEK is not bound to a chip; CHIP_ID not compared");
+        vres_skip(res, "chip-id", "a VLEK is not bound to a chip: CHIP_ID not compared, CSP ID not judged");
         check_tcb(vcek, &s, "vlek-tcb", res);
     } else {
         check_vcek_binding(vcek, &s, res);
@@ -388,12 +395,14 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     sk_X509_free(untrusted); /* borrowed entries */
     untrusted = NULL;
     free_certs(builtin);
-    /* Optional nonce: REPORT_DATA starts with it */
+    /* Optional nonce: REPORT_DATA starts with it (empty: all zero) */
     if (o->nonce != NULL) {
-        bool ok = o->nonce_len <= 64 && cct_memeq_ct(o->nonce, s.report_data, o->nonce_len) == 1;
-        vres_add(res, "report-data", ok, "%s",
-                 ok ? "REPORT_DATA starts with the given nonce" : "REPORT_DATA does not start with the given nonce");
+        cct__check_report_data(s.report_data, "REPORT_DATA", o, res);
+    } else {
+        vres_skip(res, "report-data", "no nonce given: REPORT_DATA (freshness) not compared");
     }
+    vres_skip(res, "measurements", "MEASUREMENT, HOST_DATA, ID/author key digests and FAMILY/IMAGE_ID are shown, "
+                                   "not compared with reference values");
 done:
     sk_X509_free(untrusted);
     free_certs(given);

@@ -32,9 +32,86 @@ static STACK_OF(X509) *tdx_roots(const struct cct_verify_options *o)
     return certs_load((const uint8_t *)cct_root_intel_sgx_pem, strlen(cct_root_intel_sgx_pem));
 }
 
-int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_options *o,
+/*
+ * Is the quote from the simulated platform? Its header user data says so
+ * (docs/SIM.md), and any certificate of its chain (the quote's own, the
+ * caller's replacement) or the anchor naming the simulation root does, in
+ * PEM or DER alike.
+ */
+static bool tdx_is_simulation(const struct cct_tdx_quote *q, STACK_OF(X509) *chain, STACK_OF(X509) *roots,
+                              const char **where)
+{
+    static const char tag[] = "cctrusted-sim";
+    if (cct__certs_have_simulation(roots)) {
+        *where = "the trust anchor is";
+        return true;
+    }
+    if (cct__certs_have_simulation(chain) ||
+        (q->pck_cert_type == CCT_TDX_CERT_PCK_CHAIN && cct__blob_has_simulation(q->pck_chain, q->pck_chain_len))) {
+        *where = "the PCK chain ends in";
+        return true;
+    }
+    if (memcmp(q->user_data, tag, sizeof(tag) - 1) == 0) {
+        *where = "the quote header (user data \"cctrusted-sim\") names";
+        return true;
+    }
+    return false;
+}
+
+/*
+ * Event logs: every event bound to RTMR0-3 (verify/binding.c), and each
+ * replayed RTMR equal to the quote's. 0 or an environment error.
+ */
+static int tdx_bind_logs(const struct cct_tdx_quote *q, const struct cct_verify_options *o,
                          struct cct_verify_result *res, struct cct_error *err)
 {
+    struct cct__coverage cov;
+    cct_replay *rp = NULL;
+    cct__coverage_tdx(&cov);
+    int rc = cct__bind_logs(o, &cov, "RTMR0-3 SHA-384", &rp, res, err);
+    for (uint32_t i = 0; rp != NULL && i < 4; i++) {
+        struct cct_register reg;
+        char name[32];
+        snprintf(name, sizeof(name), "rtmr%u-replay", i);
+        if (cct_replay_lookup(rp, CCT_REG_RTMR, i, CCT_ALG_SHA384, &reg) < 0 || reg.size != 48) {
+            vres_add(res, name, false, "cannot compute the replayed RTMR%u", i);
+        } else if (cct_memeq_ct(reg.digest, q->body.rtmr[i], 48) == 1) {
+            vres_add(res, name, true, "RTMR%u replayed from %llu events equals the quote", i,
+                     (unsigned long long)reg.n_events);
+        } else {
+            char got[17], want[17];
+            cct_hex_encode(reg.digest, 8, got);
+            cct_hex_encode(q->body.rtmr[i], 8, want);
+            vres_add(res, name, false, "RTMR%u replayed from %llu events is %s..., the quote has %s...", i,
+                     (unsigned long long)reg.n_events, got, want);
+        }
+    }
+    cct_replay_free(rp);
+    return rc;
+}
+
+/* What a quote verification does not judge: said, never reported as an ok check. */
+static void tdx_unchecked(const struct cct_verify_options *o, struct cct_verify_result *res)
+{
+    if (o->collateral == NULL) {
+        vres_skip(res, "tcb-status", "no collateral given: TCB level, TDX module and QE identity not evaluated");
+    }
+    if (o->nonce == NULL) {
+        vres_skip(res, "report-data", "no nonce given: REPORTDATA (freshness) not compared");
+    }
+    if (o->logs == NULL) {
+        vres_skip(res, "rtmr", "no event log given: RTMR0-3 not bound to any measured event");
+    }
+
+    vres_skip(res, "measurements", "MRTD, MRCONFIGID, MROWNER, MROWNERCONFIG and XFAM are shown, not compared "
+                                   "with reference values");
+}
+
+int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_options *opts,
+                         struct cct_verify_result *res, struct cct_error *err)
+{
+    struct cct_verify_options ob;
+    const struct cct_verify_options *o = &ob;
     struct cct_tdx_quote q;
     struct cct_error perr;
     char detail[CCT_CHECK_DETAIL_MAX];
@@ -42,10 +119,10 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     STACK_OF(X509) *chain = NULL, *roots = NULL;
     int rc;
 
-    if (res == NULL) {
-        return cct_err(err, CCT_EINVAL, -1, -1, "no result");
+    rc = vopts_begin(opts, CCT_REPORT_TDX_QUOTE, &ob, res, err);
+    if (rc < 0) {
+        return rc;
     }
-    vres_init(res, CCT_REPORT_TDX_QUOTE);
     cct_error_clear(&perr);
     rc = cct_tdx_quote_parse(p, len, &q, &perr);
     if (rc < 0) {
@@ -54,6 +131,7 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     vres_add(res, "parse", true, "quote v%u, body type %u (%s), %zu bytes%s", q.version, q.body_type,
              q.body_type == CCT_TDX_BODY_TD15 ? "TDX 1.5" : "TDX 1.0", q.quote_len,
              q.trailing ? " + trailing padding" : "");
+    cct__check_td_attributes(&q.body, o, res);
 
     /* 1. quote signature */
     ak = ec_key_from_xy("P-256", q.attest_key, q.attest_key + 32, 32);
@@ -138,20 +216,30 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
         vres_add(res, "pck-chain", rc == 1, "%s%s%s", detail, o != NULL && o->root != NULL ? ", root " : "",
                  o != NULL && o->root != NULL ? subj : ", built-in Intel SGX Root CA");
     }
+    {
+        const char *where = "";
+        bool sim = tdx_is_simulation(&q, chain, roots, &where);
+        cct__check_simulation(sim, where, o, res);
+    }
     /* 5. collateral, when given */
     if (o != NULL && o->collateral != NULL) {
         cct__tdx_collateral_check(&q, leaf, roots, o, res);
     }
     /* 6. optional nonce: REPORTDATA starts with it (callers pass the derived
-     * REPORTDATA, e.g. SHA-512(nonce || data), or a raw prefix) */
-    if (o != NULL && o->nonce != NULL) {
-        bool ok = o->nonce_len <= 64 && cct_memeq_ct(o->nonce, q.body.report_data, o->nonce_len) == 1;
-        vres_add(res, "report-data", ok, "%s",
-                 ok ? "REPORTDATA starts with the given value" : "REPORTDATA does not start with the given value");
+     * REPORTDATA, e.g. SHA-512(nonce || data), or a raw prefix); an empty
+     * nonce means "REPORTDATA is all zero", never "anything" */
+    if (o->nonce != NULL) {
+        cct__check_report_data(q.body.report_data, "REPORTDATA", o, res);
     }
+    if (o->logs != NULL && (rc = tdx_bind_logs(&q, o, res, err)) < 0) {
+        goto out;
+    }
+    tdx_unchecked(o, res);
 done:
+    rc = vres_finish(res, err);
+out:
     EVP_PKEY_free(ak);
     free_certs(chain);
     free_certs(roots);
-    return vres_finish(res, err);
+    return rc;
 }

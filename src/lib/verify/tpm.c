@@ -5,6 +5,7 @@
  * qualifying data == the caller's nonce, and pcrDigest == hash of the
  * selected PCR values (TPM 2.0 Part 3, TPM2_Quote).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -13,6 +14,7 @@
 #include "util/error.h"
 #include "util/hex.h"
 #include "verify/common.h"
+#include "verify/verify_internal.h"
 
 static const EVP_MD *md_for_alg(uint16_t alg)
 {
@@ -115,15 +117,67 @@ static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash, 
     }
     ok = ok && EVP_DigestFinal_ex(ctx, d, NULL) == 1;
     EVP_MD_CTX_free(ctx);
+    if (used == 0) {
+        /* A digest over nothing vouches for no register. */
+        vres_add(res, "pcr-digest", false, "the quote selects no PCR: it vouches for no measurement");
+        return;
+    }
     bool match = ok && cct_memeq_ct(d, a->pcr_digest, a->pcr_digest_len) == 1;
     vres_add(res, "pcr-digest", match, "%s over %zu selected PCR values",
              match ? "pcrDigest equals the hash of the given PCR values" : "pcrDigest differs from the hash",
              used);
 }
 
-int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_options *o,
+/*
+ * Event logs: every event bound to the quote's PCR selection
+ * (verify/binding.c); the replayed values of the selection then check the
+ * PCR digest. 0 or an environment error.
+ */
+static int tpm_bind_logs(const struct cct_tpm_attest *a, uint16_t sig_hash, const struct cct_verify_options *o,
                          struct cct_verify_result *res, struct cct_error *err)
 {
+    struct cct__coverage *cov = calloc(1, sizeof(*cov));
+    struct cct_pcr_value *vals = malloc(CCT__MAX_COVERED * sizeof(*vals));
+    cct_replay *rp = NULL;
+    int rc = 0;
+    if (cov == NULL || vals == NULL) {
+        free(cov);
+        free(vals);
+        return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
+    }
+    if (cct__coverage_tpm(a, cov) < 0) {
+        vres_add(res, "eventlog-binding", false, "the quote selects more than %d PCRs", CCT__MAX_COVERED);
+    } else {
+        rc = cct__bind_logs(o, cov, "the quote's PCR selection", &rp, res, err);
+    }
+    size_t n = 0;
+    for (size_t i = 0; rp != NULL && i < cov->n; i++) {
+        struct cct_register reg;
+        if (cct_replay_lookup(rp, CCT_REG_PCR, cov->regs[i].index, cov->regs[i].alg, &reg) == 0 &&
+            reg.size <= sizeof(vals[n].digest)) {
+            vals[n].alg = cov->regs[i].alg;
+            vals[n].index = cov->regs[i].index;
+            memcpy(vals[n].digest, reg.digest, reg.size);
+            n++;
+        }
+    }
+    if (rp != NULL) {
+        struct cct_verify_options lo = *o;
+        lo.pcrs = vals;
+        lo.n_pcrs = n;
+        check_pcr_digest(a, sig_hash, &lo, res);
+    }
+    cct_replay_free(rp);
+    free(cov);
+    free(vals);
+    return rc;
+}
+
+int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_options *opts,
+                         struct cct_verify_result *res, struct cct_error *err)
+{
+    struct cct_verify_options ob;
+    const struct cct_verify_options *o = &ob;
     struct cct_tpm_attest a;
     struct cct_tpm_signature sig;
     struct cct_error perr;
@@ -132,10 +186,10 @@ int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     int rc;
     uint16_t sig_hash = 0;
 
-    if (res == NULL) {
-        return cct_err(err, CCT_EINVAL, -1, -1, "no result");
+    rc = vopts_begin(opts, CCT_REPORT_TPM_QUOTE, &ob, res, err);
+    if (rc < 0) {
+        return rc;
     }
-    vres_init(res, CCT_REPORT_TPM_QUOTE);
     cct_error_clear(&perr);
     rc = cct_tpm_attest_parse(p, len, &a, &perr);
     if (rc < 0) {
@@ -186,12 +240,20 @@ int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_o
                  ok ? "extraData equals the nonce" : "extraData differs from the nonce", a.extra_data_len);
     }
 
-    /* PCR digest */
-    if (o == NULL || o->pcrs == NULL || o->n_pcrs == 0) {
+    /* PCR digest: over the given values, or the values replayed from event logs bound to the selection */
+    if (o->logs != NULL) {
+        rc = tpm_bind_logs(&a, sig_hash, o, res, err);
+        if (rc < 0) {
+            EVP_PKEY_free(ak);
+            return rc;
+        }
+    } else if (o->pcrs == NULL || o->n_pcrs == 0) {
         vres_add(res, "pcr-digest", false, "no PCR values given to check the quoted digest against");
     } else {
         check_pcr_digest(&a, sig_hash, o, res);
     }
+    vres_skip(res, "ak-trust", "the AK is taken as given: its binding to a TPM (EK certificate, credential "
+                               "activation) is not checked");
     EVP_PKEY_free(ak);
     return vres_finish(res, err);
 }

@@ -10,7 +10,8 @@ int cct_verify_report(const uint8_t *p, size_t len, const struct cct_verify_opti
                       struct cct_verify_result *res, struct cct_error *err)
 {
     enum cct_report_type t = CCT_REPORT_UNKNOWN;
-    if (res == NULL || (p == NULL && len > 0)) {
+    struct cct_verify_options o;
+    if (p == NULL && len > 0) {
         return cct_err(err, CCT_EINVAL, -1, -1, "no input");
     }
     (void)cct_report_detect(p, len, &t);
@@ -20,6 +21,14 @@ int cct_verify_report(const uint8_t *p, size_t len, const struct cct_verify_opti
     case CCT_REPORT_AZURE_HCL: return cct_verify_snp_report(p, len, opts, res, err);
     case CCT_REPORT_TPM_QUOTE: return cct_verify_tpm_quote(p, len, opts, res, err);
     case CCT_REPORT_CCA: return cct_verify_cca_token(p, len, opts, res, err);
+    default: break;
+    }
+    /* Evidence no verifier accepts: still check the caller's result and options version. */
+    int rc = vopts_begin(opts, t, &o, res, err);
+    if (rc < 0) {
+        return rc;
+    }
+    switch (t) {
     case CCT_REPORT_SGX_QUOTE:
         vres_init(res, t);
         vres_add(res, "parse", false, "Intel SGX quote (TEE type 0): not a TDX quote; SGX is not supported");
@@ -30,7 +39,7 @@ int cct_verify_report(const uint8_t *p, size_t len, const struct cct_verify_opti
         struct cct_error e;
         cct_error_clear(&e);
         vres_init(res, t);
-        int rc = cct_tdreport_parse(p, len, &tr, &e);
+        rc = cct_tdreport_parse(p, len, &tr, &e);
         vres_add(res, "parse", rc == 0, "%s", rc == 0 ? "TDREPORT_STRUCT" : e.message);
         vres_add(res, "mac", false, "a TDREPORT is MAC'ed with a platform key; it can only be verified on the "
                                     "platform that produced it (convert it to a quote)");

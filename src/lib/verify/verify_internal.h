@@ -2,8 +2,11 @@
 #ifndef CCT_VERIFY_INTERNAL_H
 #define CCT_VERIFY_INTERNAL_H
 
+#include <stdbool.h>
+
 #include <openssl/x509.h>
 
+#include <cctrusted/replay.h>
 #include <cctrusted/verify.h>
 
 /*
@@ -12,5 +15,56 @@
  */
 void cct__tdx_collateral_check(const struct cct_tdx_quote *q, X509 *pck, STACK_OF(X509) *roots,
                                const struct cct_verify_options *o, struct cct_verify_result *res);
+
+/* Simulation root (docs/SIM.md): a certificate whose subject or issuer names it. */
+bool cct__cert_is_simulation(X509 *c);
+bool cct__certs_have_simulation(STACK_OF(X509) *sk);
+/* Any certificate in a PEM bundle or DER blob of the simulation root. */
+bool cct__blob_has_simulation(const uint8_t *p, size_t len);
+/* The named check "simulation": refused unless o->allow_simulation. where: "the chain ends in". */
+void cct__check_simulation(bool sim, const char *where, const struct cct_verify_options *o,
+                           struct cct_verify_result *res);
+/* "td-attributes": DEBUG fails unless o->allow_debug. */
+void cct__check_td_attributes(const struct cct_tdx_td_body *b, const struct cct_verify_options *o,
+                              struct cct_verify_result *res);
+/* "guest-policy" (DEBUG, MIGRATE_MA) and "vmpl" (o->vmpl, or not checked). */
+void cct__check_snp_policy(uint64_t policy, uint32_t vmpl, const struct cct_verify_options *o,
+                           struct cct_verify_result *res);
+/* ---- event-log binding (verify/binding.c) ---- */
+
+#define CCT__MAX_COVERED 256
+
+/** One register and bank that a piece of evidence vouches for. */
+struct cct__cov_reg {
+    enum cct_reg_kind kind;
+    uint32_t index;
+    uint16_t alg;
+};
+
+/** What an evidence covers, and the register file its kernel extends IMA into. */
+struct cct__coverage {
+    size_t n;
+    enum cct_ima_register ima_kind;
+    struct cct__cov_reg regs[CCT__MAX_COVERED];
+};
+
+/* TDX quote: RTMR0-3 SHA-384. */
+void cct__coverage_tdx(struct cct__coverage *cov);
+/* TPM quote: exactly the selection. CCT_ELIMIT past CCT__MAX_COVERED. */
+int cct__coverage_tpm(const struct cct_tpm_attest *a, struct cct__coverage *cov);
+/*
+ * Replay o->logs and add the checks "eventlog-binding", "eventlog-data" and
+ * (when some data is not checkable) the unchecked "eventlog-unverified";
+ * covers names the covered set in details. On success *out is the replay
+ * for the caller to compare the covered registers (NULL when the logs could
+ * not be read: a failed "eventlog" check says why). Returns 0, or a negative
+ * code for an environment failure (file missing, permission, memory).
+ */
+int cct__bind_logs(const struct cct_verify_options *o, const struct cct__coverage *cov, const char *covers,
+                   cct_replay **out, struct cct_verify_result *res, struct cct_error *err);
+
+/* "report-data": rd starts with o->nonce; an empty nonce expects all zero. */
+void cct__check_report_data(const uint8_t rd[64], const char *field, const struct cct_verify_options *o,
+                            struct cct_verify_result *res);
 
 #endif

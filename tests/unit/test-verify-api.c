@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The verification API contract, through the public headers only: a result
+ * must be initialised and is written only up to its size, options are
+ * versioned (a version 1 caller's shorter struct is never read past its
+ * end), inputs that do not apply are refused naming them, and every check
+ * has one of three states with ok set only for a passed one.
+ *
+ * usage: test-verify-api GEN_QUOTES (tests/data/gen_quotes.py writes the evidence)
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cctrusted/cctrusted.h>
+#include <cctrusted/replay.h>
+#include <cctrusted/verify.h>
+
+static int failures;
+
+static void check(int cond, const char *what)
+{
+    printf("%s %s\n", cond ? "ok  " : "FAIL", what);
+    if (!cond) {
+        failures++;
+    }
+}
+
+static uint8_t *slurp(const char *dir, const char *name, size_t *len)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "rbe");
+    if (f == NULL) {
+        return NULL;
+    }
+    uint8_t *buf = malloc(1 << 20);
+    *len = buf ? fread(buf, 1, 1 << 20, f) : 0;
+    fclose(f);
+    return buf;
+}
+
+static const struct cct_check *find(const struct cct_verify_result *res, const char *name)
+{
+    for (size_t i = 0; i < res->n_checks; i++) {
+        if (strcmp(res->checks[i].name, name) == 0) {
+            return &res->checks[i];
+        }
+    }
+    return NULL;
+}
+
+static void test_states(const uint8_t *q, size_t qlen, const uint8_t *root, size_t rlen)
+{
+    struct cct_verify_result res;
+    struct cct_verify_options o = CCT_VERIFY_OPTIONS_INIT;
+    struct cct_error err;
+    o.root = root;
+    o.root_len = rlen;
+    cct_verify_result_init(&res);
+    int rc = cct_verify_tdx_quote(q, qlen, &o, &res, &err);
+    check(rc == 0 && res.ok == 1, "generated TDX quote verifies with its root");
+    size_t unchecked = 0, bad = 0;
+    for (size_t i = 0; i < res.n_checks; i++) {
+        const struct cct_check *c = &res.checks[i];
+        bad += c->status != CCT_CHECK_FAILED && c->status != CCT_CHECK_PASSED &&
+               c->status != CCT_CHECK_NOT_CHECKED;
+        bad += c->ok != (c->status == CCT_CHECK_PASSED);
+        unchecked += c->status == CCT_CHECK_NOT_CHECKED;
+    }
+    check(bad == 0, "every check has one of three states, ok only when passed");
+    check(unchecked > 0 && unchecked == res.n_unchecked, "n_unchecked counts the not-checked items");
+    const struct cct_check *rd = find(&res, "report-data");
+    check(rd != NULL && rd->status == CCT_CHECK_NOT_CHECKED && rd->ok == 0,
+          "without a nonce, report-data is not checked (and not ok)");
+    check(strcmp(cct_check_status_name(CCT_CHECK_PASSED), "ok") == 0 &&
+              strcmp(cct_check_status_name(CCT_CHECK_FAILED), "fail") == 0 &&
+              strcmp(cct_check_status_name(CCT_CHECK_NOT_CHECKED), "not-checked") == 0,
+          "status names");
+}
+
+static void test_result_size(const uint8_t *q, size_t qlen, const uint8_t *root, size_t rlen)
+{
+    struct cct_verify_options o = CCT_VERIFY_OPTIONS_INIT;
+    struct cct_error err;
+    o.root = root;
+    o.root_len = rlen;
+    struct cct_verify_result *res = calloc(1, sizeof(*res));
+    int rc = res ? cct_verify_report(q, qlen, &o, res, &err) : -1;
+    check(rc == CCT_EINVAL && strstr(err.message, "cct_verify_result_init") != NULL,
+          "a result without its size is refused");
+    free(res);
+    /* A caller built against a later, larger layout: the tail is not touched. */
+    size_t big = sizeof(struct cct_verify_result) + 64;
+    uint8_t *mem = malloc(big);
+    if (mem == NULL) {
+        check(0, "malloc");
+        return;
+    }
+    memset(mem, 0xAA, big);
+    struct cct_verify_result *r2 = (struct cct_verify_result *)(void *)mem;
+    r2->size = big;
+    rc = cct_verify_report(q, qlen, &o, r2, &err);
+    size_t touched = 0;
+    for (size_t i = sizeof(struct cct_verify_result); i < big; i++) {
+        touched += mem[i] != 0xAA;
+    }
+    check(rc == 0 && r2->ok && touched == 0, "a larger result verifies and its unknown tail is left alone");
+    free(mem);
+}
+
+static void test_options_version(const uint8_t *q, size_t qlen, const uint8_t *root, size_t rlen)
+{
+    struct cct_verify_result res;
+    struct cct_error err;
+    struct cct_verify_options o = CCT_VERIFY_OPTIONS_INIT, o2;
+    cct_verify_options_init(&o2);
+    check(o2.version == o.version && o.version == CCT_VERIFY_OPTIONS_VERSION && o2.nonce == NULL &&
+              o2.logs == NULL && o2.n_logs == 0 && o2.replay == NULL && o2.allow_simulation == 0 &&
+              o2.allow_debug == 0 && o2.have_vmpl == 0 && o2.have_at == 0,
+          "cct_verify_options_init() gives the CCT_VERIFY_OPTIONS_INIT defaults");
+    o.version = 99;
+    o.root = root;
+    o.root_len = rlen;
+    cct_verify_result_init(&res);
+    int rc = cct_verify_tdx_quote(q, qlen, &o, &res, &err);
+    const struct cct_check *in = find(&res, "input");
+    check(rc == CCT_EINVAL && res.ok == 0 && in != NULL && in->status == CCT_CHECK_FAILED,
+          "options version 99 is refused with a failed input check");
+    /* Version 1: exactly the old layout on the heap; reading a new field would be out of bounds. */
+    size_t v1 = offsetof(struct cct_verify_options, mac_key);
+    struct cct_verify_options full = CCT_VERIFY_OPTIONS_INIT;
+    full.version = 1;
+    full.root = root;
+    full.root_len = rlen;
+    unsigned char *old = malloc(v1);
+    if (old == NULL) {
+        check(0, "malloc");
+        return;
+    }
+    memcpy(old, &full, v1);
+    cct_verify_result_init(&res);
+    rc = cct_verify_tdx_quote(q, qlen, (const struct cct_verify_options *)(const void *)old, &res, &err);
+    check(rc == 0 && res.ok, "a version 1 options struct is accepted and read only up to its end");
+    free(old);
+}
+
+static void test_inapplicable(const char *dir, const uint8_t *q, size_t qlen, const uint8_t *root,
+                              size_t rlen)
+{
+    struct cct_verify_result res;
+    struct cct_error err;
+    struct cct_verify_options o = CCT_VERIFY_OPTIONS_INIT;
+    static const uint8_t sig[4] = { 1, 2, 3, 4 };
+    o.root = root;
+    o.root_len = rlen;
+    o.signature = sig;
+    o.signature_len = sizeof(sig);
+    cct_verify_result_init(&res);
+    int rc = cct_verify_tdx_quote(q, qlen, &o, &res, &err);
+    check(rc == CCT_EINVAL && strstr(err.message, "signature") != NULL && res.ok == 0,
+          "a TPM signature on a TDX quote is refused, naming it");
+    size_t slen = 0;
+    uint8_t *snp = slurp(dir, "snp.report", &slen);
+    struct cct_log_input log;
+    memset(&log, 0, sizeof(log));
+    log.path = "/dev/null";
+    struct cct_verify_options so = CCT_VERIFY_OPTIONS_INIT;
+    so.logs = &log;
+    so.n_logs = 1;
+    cct_verify_result_init(&res);
+    rc = snp ? cct_verify_snp_report(snp, slen, &so, &res, &err) : -1;
+    check(rc == CCT_EINVAL && strstr(err.message, "eventlog") != NULL,
+          "event logs on an SNP report are refused");
+    free(snp);
+    struct cct_verify_options bad = CCT_VERIFY_OPTIONS_INIT;
+    bad.n_logs = 1; /* no logs pointer */
+    cct_verify_result_init(&res);
+    rc = cct_verify_tdx_quote(q, qlen, &bad, &res, &err);
+    check(rc == CCT_EINVAL, "n_logs without logs is refused");
+}
+
+static void test_pcr_values(void)
+{
+    struct cct_pcr_value v[4];
+    struct cct_error err;
+    size_t n = 99;
+    static const char ok[] = "sha1:PCR3=00112233445566778899aabbccddeeff00112233, 7=0x"
+                             "0000000000000000000000000000000000000000000000000000000000000001;";
+    int rc = cct_pcr_values_parse((const uint8_t *)ok, strlen(ok), v, 4, &n, &err);
+    check(rc == 0 && n == 2 && v[0].alg == CCT_ALG_SHA1 && v[0].index == 3 && v[0].digest[1] == 0x11 &&
+              v[1].alg == CCT_ALG_SHA256 && v[1].index == 7 && v[1].digest[31] == 1,
+          "PCR values: ALG:PCRn=HEX and N=0xHEX (algorithm from the size)");
+    static const char *const bad[] = { "sha256:3=0011", "32=00112233445566778899aabbccddeeff00112233",
+                                       "3=00112", "x=00", "sha1:3" };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char what[96];
+        rc = cct_pcr_values_parse((const uint8_t *)bad[i], strlen(bad[i]), v, 4, &n, &err);
+        snprintf(what, sizeof(what), "PCR values: '%s' refused", bad[i]);
+        check(rc == CCT_EMALFORMED && err.offset == 0, what);
+    }
+    static const char many[] =
+        "1=0000000000000000000000000000000000000000 2=0000000000000000000000000000000000000000";
+    rc = cct_pcr_values_parse((const uint8_t *)many, strlen(many), v, 1, &n, &err);
+    check(rc == CCT_ELIMIT, "PCR values: more than max refused");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: test-verify-api GEN_QUOTES\n");
+        return 2;
+    }
+    char dir[] = "/tmp/cct-verify-api-XXXXXX";
+    if (mkdtemp(dir) == NULL) {
+        return 2;
+    }
+    char cmd[8192];
+    snprintf(cmd, sizeof(cmd), "python3 '%s' '%s' > /dev/null", argv[1], dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "cannot run %s\n", argv[1]);
+        return 2;
+    }
+    size_t qlen = 0, rlen = 0;
+    uint8_t *q = slurp(dir, "tdx-v4.quote", &qlen);
+    uint8_t *root = slurp(dir, "tdx-root.pem", &rlen);
+    if (q == NULL || root == NULL) {
+        return 2;
+    }
+    test_states(q, qlen, root, rlen);
+    test_result_size(q, qlen, root, rlen);
+    test_options_version(q, qlen, root, rlen);
+    test_inapplicable(dir, q, qlen, root, rlen);
+    test_pcr_values();
+    free(q);
+    free(root);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "cannot remove %s\n", dir);
+    }
+    printf("%d failure(s)\n", failures);
+    return failures ? 1 : 0;
+}
