@@ -38,7 +38,7 @@ _cctrusted()
             COMPREPLY=($(compgen -W "ebs-missing dup-separator" -- "$cur")); return ;;
         --ima-register)
             COMPREPLY=($(compgen -W "auto pcr rtmr" -- "$cur")); return ;;
-        --index | -i | --start | -s | --count | -c | --nonce | --data | --digest | --mrtd | --at)
+        --index | -i | --start | -s | --count | -c | --nonce | --data | --digest | --mrtd | --at | --vmpl)
             return ;;
         --expect | -e | --out | --certs | --collateral | --root | --signature | --ak | --pcrs | \
             --eventlog | --cpak | --mac-key)
@@ -67,7 +67,7 @@ _cctrusted()
             fi ;;
         extend) opts="--json --index --digest --data" ;;
         verify) opts="--json --certs --collateral --root --at --nonce --signature --ak --pcrs --eventlog
-                      --cpak --mac-key --allow-sim" ;;
+                      --cpak --mac-key --allow-sim --allow-debug --allow-migration-agent --vmpl" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts --help --version" -- "$cur"))
