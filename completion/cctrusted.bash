@@ -23,11 +23,13 @@ _cctrusted()
         --sysroot)
             _filedir -d; return ;;
         --format | -f)
-            COMPREPLY=($(compgen -W "auto tcg2 tcg1 ccel ima ima-bin cel-tlv cel-json cel-cbor" -- "$cur"))
+            local formats="auto tcg2 tcg1 ccel ima ima-bin cel-tlv cel-json cel-cbor"
+            COMPREPLY=($(compgen -W "$formats" -- "$cur"))
             return ;;
         --output | -o)
             if [[ $cmd == eventlog ]]; then
-                COMPREPLY=($(compgen -W "text compact json cel-tlv cel-json cel-json-systemd cel-cbor" -- "$cur"))
+                local outputs="text compact json cel-tlv cel-json cel-json-systemd cel-cbor"
+                COMPREPLY=($(compgen -W "$outputs" -- "$cur"))
             else
                 _filedir
             fi
@@ -38,7 +40,8 @@ _cctrusted()
             COMPREPLY=($(compgen -W "ebs-missing dup-separator" -- "$cur")); return ;;
         --ima-register)
             COMPREPLY=($(compgen -W "auto pcr rtmr" -- "$cur")); return ;;
-        --index | -i | --start | -s | --count | -c | --nonce | --data | --digest | --mrtd | --at | --vmpl)
+        --index | -i | --start | -s | --count | -c | --nonce | --data | --digest | --mrtd | --at | \
+            --vmpl)
             return ;;
         --expect | -e | --out | --certs | --collateral | --root | --signature | --ak | --pcrs | \
             --eventlog | --cpak | --mac-key)
@@ -66,8 +69,9 @@ _cctrusted()
                 opts="--nonce --data --out --json"
             fi ;;
         extend) opts="--json --index --digest --data" ;;
-        verify) opts="--json --certs --collateral --root --at --nonce --signature --ak --pcrs --eventlog
-                      --cpak --mac-key --allow-sim --allow-debug --allow-migration-agent --vmpl" ;;
+        verify) opts="--json --certs --collateral --root --at --nonce --signature --ak --pcrs
+                      --eventlog --cpak --mac-key --allow-sim --allow-debug --allow-migration-agent
+                      --vmpl" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts --help --version" -- "$cur"))
