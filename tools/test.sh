@@ -8,7 +8,8 @@ PKGS="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev llvm-14 libss
       libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools libcmocka-dev python3 python3-venv python3-wheel-whl ima-evm-utils time
       qemu-system-x86 ovmf linux-image-amd64 busybox-static cpio openssl clang-format-14
       libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler python3-grpcio python3-protobuf python3-yaml
-      util-linux runc"
+      util-linux runc
+      man-db bash-completion zsh dpkg-dev debhelper dh-python python3-all lintian"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -46,8 +47,13 @@ jobs=$(nproc)
 echo "== build (debugoptimized)"
 [ -d build ] || meson setup build
 ninja -C build
-echo "== tests"
-meson test -C build --print-errorlogs --num-processes "$jobs"
+echo "== tests (with the slow Debian package test)"
+CCT_TEST_DEBS=1 meson test -C build --print-errorlogs --num-processes "$jobs"
+
+echo "== build without tpm2-tss (-Dtpm=disabled): library and CLI"
+[ -d build-notpm ] || meson setup build-notpm -Dtpm=disabled
+ninja -C build-notpm src/cli/cctrusted
+sh tests/packaging/notpm.sh build-notpm
 
 echo "== build (ASan + UBSan)"
 # The sanitizer build also carries the test-only crash hook (-Dtest_hooks=true),

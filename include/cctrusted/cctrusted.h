@@ -21,5 +21,6 @@
 #include <cctrusted/replay.h>
 #include <cctrusted/report.h>
 #include <cctrusted/verify.h>
+#include <cctrusted/version.h>
 
 #endif
