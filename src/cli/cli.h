@@ -69,6 +69,8 @@ const char *cli_reg_prefix(enum cct_reg_kind k);
 /* event-out.c: one event of `eventlog` (JSON: first = no comma before it). */
 void cli_event_print_text(const struct cct_event *ev);
 void cli_event_print_json(const struct cct_event *ev, int first);
+/* One line: number, register, type name, ALG:HEX digests, short description. */
+void cli_event_print_compact(const struct cct_event *ev);
 
 /* replay-out.c: print a replay (JSON: opens the object, the caller closes it). */
 int cli_replay_print(const cct_replay *rp, int json, const struct cct_expected *filt, uint16_t alg);

@@ -13,8 +13,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format F]\n"
                "                          [--output O [--out FILE]] FILE...\n"
                "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json, cel-cbor\n"
-               "  --output O  text (default), json, or a Canonical Event Log: cel-tlv, cel-json,\n"
-               "              cel-json-systemd, cel-cbor (written to stdout or --out FILE)\n"
+               "  --output O  text (default), compact (one line per event), json, or a Canonical\n"
+               "              Event Log: cel-tlv, cel-json, cel-json-systemd, cel-cbor (written to\n"
+               "              stdout or --out FILE)\n"
                "  --ima-rtmr  with a cel-* output: IMA entries go to RTMR n (default: when a CCEL is given)\n"
                "  A FILE starting with the ACPI signature \"CCEL\" is shown as a CCEL table.\n"
                "  --start N   first event number to show (0 = the header); default 0\n"
@@ -135,9 +136,15 @@ static void print_summary(const cct_eventlog *log, const struct cct_specid *sid,
     printf("}");
 }
 
+/* Output modes (the json field and arguments): 0 text, 1 JSON, or compact:
+ * one line per event, with the text headers and footer. */
+#define OUT_COMPACT 2
+
 static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, uint64_t count, int json,
                     int first_file)
 {
+    int compact = json == OUT_COMPACT;
+    json = json == 1;
     cct_eventlog *log = NULL;
     int rc = fmt == CCT_LOG_AUTO ? dump_ccel_table(path, json, first_file) : -1;
     if (rc >= 0) {
@@ -152,7 +159,12 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
         }
         return rc;
     }
-    cct_eventlog_select(log, start, count);
+    rc = cct_eventlog_select(log, start, count);
+    if (rc < 0) {
+        cli_error("eventlog", cct_eventlog_error(log));
+        cct_eventlog_free(log);
+        return cli_exit_for(rc);
+    }
     if (json) {
         printf("%s\n  {\"file\":", first_file ? "" : ",");
         cli_json_str(stdout, path);
@@ -174,6 +186,8 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
         }
         if (json) {
             cli_event_print_json(&ev, first);
+        } else if (compact) {
+            cli_event_print_compact(&ev);
         } else {
             cli_event_print_text(&ev);
         }
@@ -200,8 +214,9 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
 }
 
 /* No FILE: the platform's live logs, each with its own format unless --format is given. */
-static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, int json)
+static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, int mode)
 {
+    int json = mode == 1;
     cct_context *ctx = NULL;
     struct cct_log_source src[CCT_MAX_LOG_SOURCES];
     size_t n = 0;
@@ -215,8 +230,8 @@ static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, in
         cct_close(ctx);
         return worst;
     }
-    cct_close(ctx);
     if (n == 0) {
+        cct_close(ctx);
         fprintf(stderr, "cctrusted eventlog: the platform has no event log\n");
         return EXIT_ENV;
     }
@@ -224,17 +239,19 @@ static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, in
         printf("{\"logs\":[");
     }
     for (size_t i = 0; i < n; i++) {
-        int rc = dump_one(src[i].path, fmt != CCT_LOG_AUTO ? fmt : src[i].format, start, count, json, i == 0);
+        int rc = dump_one(src[i].path, fmt != CCT_LOG_AUTO ? fmt : src[i].format, start, count, mode, i == 0);
         worst = rc > worst ? rc : worst;
     }
     if (json) {
         printf("\n]}\n");
     }
+    /* A source path may live only as long as the context (the agent platform's log). */
+    cct_close(ctx);
     return worst;
 }
 
 struct args {
-    int json, cel, ima_rtmr;
+    int json, cel, ima_rtmr; /* json: 0 text, 1 JSON, OUT_COMPACT */
     enum cct_cel_encoding cel_enc;
     const char *out_path;
     uint64_t start, count;
@@ -259,7 +276,7 @@ static int parse_opt(int c, struct args *a)
         }
         return EXIT_OK;
     case 'o':
-        a->json = strcmp(optarg, "json") == 0;
+        a->json = strcmp(optarg, "json") == 0 ? 1 : strcmp(optarg, "compact") == 0 ? OUT_COMPACT : 0;
         a->cel = cli_cel_output_from_name(optarg, &a->cel_enc);
         if (!a->json && !a->cel && strcmp(optarg, "text") != 0) {
             fprintf(stderr, "cctrusted eventlog: unknown output '%s'\n", optarg);
@@ -320,7 +337,7 @@ int cmd_eventlog(int argc, char **argv)
         return dump_live(a.fmt, a.start, a.count, a.json);
     }
     int worst = EXIT_OK;
-    if (a.json) {
+    if (a.json == 1) {
         printf("{\"logs\":[");
     }
     for (int i = optind; i < argc; i++) {
@@ -329,7 +346,7 @@ int cmd_eventlog(int argc, char **argv)
             worst = rc;
         }
     }
-    if (a.json) {
+    if (a.json == 1) {
         printf("\n]}\n");
     }
     return worst;

@@ -153,6 +153,53 @@ void cli_event_print_text(const struct cct_event *ev)
     }
 }
 
+/* Short description for the compact output: the IMA file name, the CEL
+ * content type, or the first line of the decoded event data. */
+static void compact_desc(const struct cct_event *ev, char *out, size_t len)
+{
+    char *dec = NULL;
+    const char *src = "";
+    size_t n = 0;
+    if (is_ima(ev) || ev->ima_template) {
+        src = ev->ima_file_name ? ev->ima_file_name : "";
+        n = ev->ima_file_name ? ev->ima_file_name_len : 0;
+    } else if (is_cel(ev) && ev->cel_content_type != CCT_CEL_PCCLIENT_STD) {
+        src = cel_content_name(ev->cel_content_type);
+        n = strlen(src);
+    } else {
+        struct cct_error err;
+        cct_error_clear(&err);
+        (void)!cct_event_decode(ev, CCT_DECODE_TEXT, &dec, &err); /* partial output is still useful */
+        src = dec ? dec : "";
+        src += strspn(src, " ");
+        n = strcspn(src, "\n");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < len; i++) {
+        unsigned char c = (unsigned char)src[i];
+        out[k++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    out[k] = '\0';
+    cct_free(dec);
+}
+
+void cli_event_print_compact(const struct cct_event *ev)
+{
+    char tn[64], desc[81];
+    type_str(ev->type, tn, sizeof(tn));
+    if (is_ima(ev) || ev->ima_template) {
+        snprintf(tn, sizeof(tn), "IMA");
+    }
+    printf("%" PRIu64 " %s%u %s", ev->number, cli_reg_prefix(ev->kind), ev->index, tn);
+    for (size_t i = 0; i < ev->n_digests; i++) {
+        const char *an = cct_alg_name(ev->digests[i].alg);
+        printf(" %s:", an ? an : "unknown");
+        cli_hex(stdout, ev->digests[i].bytes, ev->digests[i].size);
+    }
+    compact_desc(ev, desc, sizeof(desc));
+    printf("%s%s\n", desc[0] ? "  " : "", desc);
+}
+
 void cli_event_print_json(const struct cct_event *ev, int first)
 {
     char tn[64];
@@ -207,6 +254,16 @@ void cli_event_print_json(const struct cct_event *ev, int first)
     cct_free(dec);
     enum cct_digest_check c = CCT_DIGEST_NOT_CHECKED;
     int literal = 0;
-    cct_event_check_digest(ev, &c, &literal);
-    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"}", literal ? "true" : "false", check_name(c));
+    int cr = cct_event_check_digest(ev, &c, &literal);
+    if (cr < 0) {
+        /* The digests could not be computed (unknown or unavailable algorithm): no verdict. */
+        c = CCT_DIGEST_NOT_CHECKED;
+        literal = 0;
+    }
+    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"", literal ? "true" : "false",
+           check_name(c));
+    if (cr < 0) {
+        printf(",\"digest_check_error\":\"%s\"", cct_strerror(cr));
+    }
+    printf("}");
 }

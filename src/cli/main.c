@@ -17,13 +17,36 @@ static const struct cli_cmd commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted [--platform auto|tdx|tpm|snp|cca|sim] [--sysroot DIR] COMMAND [OPTIONS]\n\n"
+    fprintf(f, "usage: cctrusted [--platform auto|tdx|tpm|snp|cca|sim|agent] [--sysroot DIR] COMMAND [OPTIONS]\n\n"
                "commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     }
-    fprintf(f, "\n'cctrusted COMMAND --help' shows the options of a command.\n"
+    fprintf(f, "\n'cctrusted COMMAND --help' shows the options of a command; "
+               "'cctrusted --version' the versions.\n"
                "exit codes: 0 ok, 1 usage, 2 invalid evidence or mismatch, 3 environment\n");
+}
+
+static int version(void)
+{
+    printf("cctrusted %s\nlibcctrusted %s (%s)\n", CCT_CLI_VERSION, cct_version(),
+           cct_have_tpm2_tss() ? "with tpm2-tss" : "without tpm2-tss: TPM PCRs from sysfs only");
+    return EXIT_OK;
+}
+
+/* --version anywhere among a command's arguments (before "--") answers for
+ * every command alike, before the command parses its own options. */
+static bool wants_version(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            return false;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 int main(int argc, char **argv)
@@ -42,8 +65,14 @@ int main(int argc, char **argv)
         usage(stdout);
         return EXIT_OK;
     }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "version") == 0) {
+        return version();
+    }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
+            if (wants_version(argc, argv)) {
+                return version();
+            }
             return commands[i].run(argc - 1, argv + 1);
         }
     }

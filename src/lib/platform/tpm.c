@@ -39,9 +39,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cct-config.h"
+
+#if CCT_HAVE_TSS2
 #include <tss2/tss2_esys.h>
 #include <tss2/tss2_mu.h>
 #include <tss2/tss2_tctildr.h>
+#endif
 
 #include "crypto/crypto.h"
 #include "platform/platform.h"
@@ -62,8 +66,12 @@
 #define P_IMA_BIN "/sys/kernel/security/ima/binary_runtime_measurements"
 
 struct tpm_state {
+#if CCT_HAVE_TSS2
     TSS2_TCTI_CONTEXT *tcti;
     ESYS_CONTEXT *esys; /* NULL in sysfs mode */
+#else
+    void *esys; /* always NULL: built without tpm2-tss, sysfs mode only */
+#endif
     size_t n_banks;
     uint16_t banks[TPM_MAX_BANKS];
     uint16_t default_alg;
@@ -132,6 +140,7 @@ static int tpm_detect(const char *sysroot, struct cct_detection *d)
     return (rm || raw || (sys && have_ver)) ? 1 : 0;
 }
 
+#if CCT_HAVE_TSS2
 /* Tss2_RC_Decode lives in libtss2-rc, an extra dependency; the numeric code
  * is enough for tpm2_rc_decode(1). buf holds RC_TEXT_LEN bytes. */
 #define RC_TEXT_LEN 32
@@ -158,6 +167,7 @@ static int code_for(TSS2_RC rc)
     }
     return CCT_EIO;
 }
+#endif
 
 static int bank_allocated(const struct tpm_state *s, uint16_t alg)
 {
@@ -177,6 +187,7 @@ static void pick_default(struct tpm_state *s)
     }
 }
 
+#if CCT_HAVE_TSS2
 /* TPM2_GetCapability(TPM2_CAP_PCRS): a bank counts when any PCR is selected. */
 static int load_banks_esys(cct_context *ctx, struct tpm_state *s)
 {
@@ -206,6 +217,7 @@ static int load_banks_esys(cct_context *ctx, struct tpm_state *s)
     pick_default(s);
     return 0;
 }
+#endif
 
 /* Sysfs fallback: /sys/class/tpm/tpm0/pcr-<alg>/ directories (Linux >= 5.12). */
 static int load_banks_sysfs(cct_context *ctx, struct tpm_state *s)
@@ -227,6 +239,7 @@ static int load_banks_sysfs(cct_context *ctx, struct tpm_state *s)
     return 0;
 }
 
+#if CCT_HAVE_TSS2
 /* "device:PATH" (or the default) -> PATH, so a missing or unreadable device
  * gets a precise error instead of a TCTI failure. */
 static const char *device_of(const char *conf)
@@ -282,6 +295,16 @@ static int open_esys(cct_context *ctx, struct tpm_state *s)
     }
     return r;
 }
+#else
+static int open_esys(cct_context *ctx, struct tpm_state *s)
+{
+    if (ctx->tpm_tcti[0] != '\0') {
+        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
+                       "TCTI '%s' cannot be used: libcctrusted was built without tpm2-tss", ctx->tpm_tcti);
+    }
+    return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "libcctrusted was built without tpm2-tss");
+}
+#endif
 
 static int tpm_open(cct_context *ctx)
 {
@@ -315,12 +338,14 @@ static void tpm_close(cct_context *ctx)
     if (s == NULL) {
         return;
     }
+#if CCT_HAVE_TSS2
     if (s->esys) {
         Esys_Finalize(&s->esys);
     }
     if (s->tcti) {
         Tss2_TctiLdr_Finalize(&s->tcti);
     }
+#endif
     free(s);
     ctx->priv = NULL;
 }
@@ -356,6 +381,7 @@ static int read_sysfs(cct_context *ctx, uint32_t index, uint16_t alg, struct cct
     return 0;
 }
 
+#if CCT_HAVE_TSS2
 static void select_pcr(TPML_PCR_SELECTION *sel, uint16_t alg, uint32_t index, int all)
 {
     memset(sel, 0, sizeof(*sel));
@@ -369,30 +395,10 @@ static void select_pcr(TPML_PCR_SELECTION *sel, uint16_t alg, uint32_t index, in
     }
 }
 
-static int tpm_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_measurement *out)
+/* TPM2_PCR_Read of one PCR into m (kind, index and alg already set). */
+static int read_esys(cct_context *ctx, struct tpm_state *s, uint32_t index, uint16_t alg,
+                     struct cct_measurement m, struct cct_measurement *out)
 {
-    struct tpm_state *s = ctx->priv;
-    if (index >= TPM_PCR_COUNT) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "PCR %u does not exist (0-%u)", index,
-                       TPM_PCR_COUNT - 1);
-    }
-    if (!bank_allocated(s, alg)) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "PCR bank %s is not allocated on this TPM",
-                       cct_alg_name(alg) ? cct_alg_name(alg) : "(unknown)");
-    }
-    struct cct_measurement m;
-    memset(&m, 0, sizeof(m));
-    m.kind = CCT_REG_PCR;
-    m.index = index;
-    m.alg = alg;
-    if (s->esys == NULL) {
-        int r = read_sysfs(ctx, index, alg, &m);
-        if (r < 0) {
-            return r;
-        }
-        *out = m;
-        return 0;
-    }
     TPML_PCR_SELECTION sel;
     TPML_PCR_SELECTION *sel_out = NULL;
     TPML_DIGEST *vals = NULL;
@@ -419,6 +425,38 @@ static int tpm_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
     Esys_Free(vals);
     return r;
 }
+#endif
+
+static int tpm_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_measurement *out)
+{
+    struct tpm_state *s = ctx->priv;
+    if (index >= TPM_PCR_COUNT) {
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "PCR %u does not exist (0-%u)", index,
+                       TPM_PCR_COUNT - 1);
+    }
+    if (!bank_allocated(s, alg)) {
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "PCR bank %s is not allocated on this TPM",
+                       cct_alg_name(alg) ? cct_alg_name(alg) : "(unknown)");
+    }
+    struct cct_measurement m;
+    memset(&m, 0, sizeof(m));
+    m.kind = CCT_REG_PCR;
+    m.index = index;
+    m.alg = alg;
+    if (s->esys == NULL) {
+        int r = read_sysfs(ctx, index, alg, &m);
+        if (r < 0) {
+            return r;
+        }
+        *out = m;
+        return 0;
+    }
+#if CCT_HAVE_TSS2
+    return read_esys(ctx, s, index, alg, m, out);
+#else
+    return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "libcctrusted was built without tpm2-tss");
+#endif
+}
 
 static int need_esys(cct_context *ctx, const char *what)
 {
@@ -430,6 +468,7 @@ static int need_esys(cct_context *ctx, const char *what)
     return 0;
 }
 
+#if CCT_HAVE_TSS2
 /* Restricted signing key template (TPM 2.0 Part 2, 12.2.4 TPMT_PUBLIC). */
 static void ak_template(TPM2B_PUBLIC *t, int ecc)
 {
@@ -614,6 +653,13 @@ out:
     }
     return r;
 }
+#else
+static int tpm_report(cct_context *ctx, const uint8_t *reportdata, size_t rd_len,
+                      const struct cct_report_request *req, struct cct_report *out)
+{
+    return need_esys(ctx, "a quote"); /* fails: esys is always NULL */
+}
+#endif
 
 static int tpm_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max, size_t *n)
 {
@@ -671,6 +717,7 @@ static int tpm_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, s
     if (alg == 0) {
         return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "no allocated PCR bank has %zu-byte digests", len);
     }
+#if CCT_HAVE_TSS2
     TPML_DIGEST_VALUES dv;
     memset(&dv, 0, sizeof(dv));
     dv.count = 1;
@@ -684,6 +731,9 @@ static int tpm_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, s
                        code_for(rc) == CCT_EPERM ? " (PCR not extendable from this locality)" : "");
     }
     return 0;
+#else
+    return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "libcctrusted was built without tpm2-tss");
+#endif
 }
 
 const struct cct_platform_ops cct_platform_tpm = {
