@@ -217,7 +217,10 @@ int main(int argc, char **argv)
     while ((r = cct_eventlog_next(log, &ev)) > 0) {
         events++;
         enum cct_digest_check c = CCT_DIGEST_NOT_CHECKED;
-        cct_event_check_digest(&ev, &c, NULL);
+        if (cct_event_check_digest(&ev, &c, NULL) < 0) {
+            fprintf(stderr, "event %llu: digest check failed\n", (unsigned long long)ev.number);
+            return 1;
+        }
         int extends = ev.type != 3 /* EV_NO_ACTION */ && !(ev.flags & CCT_EVENT_F_HEADER) &&
                       ev.kind != CCT_REG_MRTD;
         if (c != CCT_DIGEST_NOT_CHECKED) {

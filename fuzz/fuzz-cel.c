@@ -54,8 +54,9 @@ static void run(const uint8_t *data, size_t size, enum cct_log_format fmt)
         while ((rc = cct_eventlog_next(log, &ev)) > 0) {
             enum cct_digest_check c;
             int literal;
-            cct_event_check_digest(&ev, &c, &literal);
-            cct_replay_event(rp, &ev);
+            /* Any outcome is fine here: the target looks for crashes and leaks. */
+            (void)!cct_event_check_digest(&ev, &c, &literal);
+            (void)!cct_replay_event(rp, &ev);
             for (int enc = CCT_CEL_ENC_TLV; enc <= CCT_CEL_ENC_CBOR; enc++) {
                 uint8_t *rec = NULL;
                 size_t n = 0;

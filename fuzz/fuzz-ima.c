@@ -41,10 +41,11 @@ static void run(const uint8_t *data, size_t size, enum cct_log_format fmt, size_
         int literal;
         struct cct_ima_field f[CCT_IMA_MAX_FIELDS_PUBLIC];
         enum cct_ima_aggregate how;
-        cct_event_check_digest(&ev, &c, &literal);
-        cct_ima_event_fields(&ev, f, CCT_IMA_MAX_FIELDS_PUBLIC);
-        cct_ima_check_boot_aggregate(rp, &ev, NULL, 0, &how);
-        cct_replay_event(rp, &ev);
+        /* Any outcome is fine here: the target looks for crashes and leaks. */
+        (void)!cct_event_check_digest(&ev, &c, &literal);
+        (void)!cct_ima_event_fields(&ev, f, CCT_IMA_MAX_FIELDS_PUBLIC);
+        (void)!cct_ima_check_boot_aggregate(rp, &ev, NULL, 0, &how);
+        (void)!cct_replay_event(rp, &ev);
     }
     cct_fuzz_rc(rc, cct_eventlog_error(log));
     struct cct_eventlog_position pos;

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     enum cct_report_type type;
     struct cct_error err;
     cct_verify_result_init(&res);
-    (void)cct_report_detect(data, size, &type);
+    (void)!cct_report_detect(data, size, &type);
     cct_error_clear(&err);
     if (cct_fuzz_rc(cct_tdx_quote_parse(data, size, &q, &err), &err) == 0) {
         cct_error_clear(&err);

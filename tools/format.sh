@@ -1,8 +1,12 @@
 #!/bin/sh
 # Format the C sources with the committed .clang-format.
 # Usage: tools/format.sh [--check] [PATH...]
-#   --check  change nothing; list files that differ and exit 1 if any
-#   PATH     files or directories (default: every tracked .c/.h file)
+#   --check  change nothing (clang-format --dry-run --Werror); list the files
+#            that differ and exit 1 if any
+#   PATH     files or directories (default: the .c/.h files under src,
+#            include, tests/unit, fuzz and bench)
+# tools/test.sh runs --check once .ci/style-enforced exists (after the
+# one-time tree-wide format).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -24,10 +28,9 @@ if [ -z "$cf" ]; then
 fi
 
 if [ $# -eq 0 ]; then
-    files=$(git ls-files '*.c' '*.h')
-else
-    files=$(find "$@" -type f \( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort)
+    set -- src include tests/unit fuzz bench
 fi
+files=$(find "$@" -type f \( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort)
 [ -n "$files" ] || exit 0
 
 if [ "$check" -eq 1 ]; then

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Threads: every function here reads only constant tables; any thread may
+ * call any of them at any time.
+ */
 #ifndef CCTRUSTED_ALGORITHM_H
 #define CCTRUSTED_ALGORITHM_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cctrusted/error.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,7 +44,7 @@ uint16_t cct_alg_from_name(const char *name);
  * Whether the running OpenSSL can compute this algorithm (SM3 may be
  * missing from some builds). Returns 1 if yes, 0 if not.
  */
-int cct_alg_available(uint16_t alg);
+CCT_WUR int cct_alg_available(uint16_t alg);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The ACPI "CCEL" table that locates a confidential-computing event log. */
+/*
+ * The ACPI "CCEL" table that locates a confidential-computing event log.
+ *
+ * Threads: the parser reads only its arguments and keeps no state; calls
+ * may run in several threads at once.
+ */
 #ifndef CCTRUSTED_CCEL_H
 #define CCTRUSTED_CCEL_H
 
@@ -45,7 +50,7 @@ struct cct_ccel_table_info {
  * CCT_EMALFORMED for a wrong signature, length or checksum, CCT_EINVAL for
  * NULL arguments. On failure *out is untouched and err (may be NULL) says why.
  */
-int cct_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table_info *out,
+CCT_WUR int cct_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table_info *out,
                          struct cct_error *err);
 
 /** Name of a CC type ("SEV", "TDX"), or NULL when unknown. */

@@ -3,6 +3,9 @@
  * Canonical Event Log (TCG CEL) encoders: turn any event the library reads
  * (TCG2, TCG1.2, CCEL, IMA, CEL) into one CEL record. See docs/cel.md for the
  * exact layouts.
+ *
+ * Threads: the encoders read only their arguments and write only the
+ * caller's output; calls on different outputs may run in parallel.
  */
 #ifndef CCTRUSTED_CEL_H
 #define CCTRUSTED_CEL_H
@@ -35,8 +38,8 @@ enum cct_cel_encoding {
  * untouched. The output is deterministic: the same event and recnum give the
  * same bytes.
  */
-int cct_cel_encode(const struct cct_event *ev, uint64_t recnum, enum cct_cel_encoding enc, uint8_t **out,
-                   size_t *out_len, struct cct_error *err);
+CCT_WUR int cct_cel_encode(const struct cct_event *ev, uint64_t recnum, enum cct_cel_encoding enc,
+                           uint8_t **out, size_t *out_len, struct cct_error *err);
 
 /** Name of a CEL content type ("pcclient_std", "ima_template", ...), or NULL when unknown. */
 const char *cct_cel_content_name(uint32_t type);

@@ -33,12 +33,15 @@ enum cct_platform {
     CCT_PLATFORM_CCA,
     CCT_PLATFORM_SIM,      /* software TDX-shaped model; only when asked for */
     CCT_PLATFORM_NONE,     /* detection found no TEE */
+    CCT_PLATFORM_AGENT,    /* the node agent cctrustedd over its Unix socket ($CCT_AGENT_SOCKET,
+                              default <sysroot>/run/cima/uds/cima-server.sock): for callers in a
+                              container; detection picks it only when no TEE interface is visible */
 };
 
-/** "tdx", "tpm", "snp", "cca", "sim", "none", "auto". */
+/** "tdx", "tpm", "snp", "cca", "sim", "agent", "none", "auto". */
 const char *cct_platform_name(enum cct_platform p);
 /** Parse a platform name; 0 or CCT_EINVAL. */
-int cct_platform_from_name(const char *name, enum cct_platform *out);
+CCT_WUR int cct_platform_from_name(const char *name, enum cct_platform *out);
 
 /** Options for cct_open(). Initialise with CCT_OPEN_OPTIONS_INIT. */
 struct cct_open_options {
@@ -53,6 +56,8 @@ struct cct_open_options {
 };
 #define CCT_OPEN_OPTIONS_VERSION 1
 #define CCT_OPEN_OPTIONS_INIT { CCT_OPEN_OPTIONS_VERSION, CCT_PLATFORM_AUTO, NULL, NULL, NULL, NULL }
+/** Function form of CCT_OPEN_OPTIONS_INIT (for bindings). Accepts NULL. */
+void cct_open_options_init(struct cct_open_options *opts);
 
 /** One thing detection looked at. */
 struct cct_probe {
@@ -78,16 +83,19 @@ struct cct_detection {
  * (opts may be NULL). Fills *out completely. Returns 0 even when no TEE is
  * found (chosen = CCT_PLATFORM_NONE).
  */
-int cct_detect(const struct cct_open_options *opts, struct cct_detection *out);
+CCT_WUR int cct_detect(const struct cct_open_options *opts, struct cct_detection *out);
 
 typedef struct cct_context cct_context;
 
 /**
  * Open a context on a platform (detected when opts->platform is AUTO).
- * Returns CCT_ENOTFOUND when no TEE is present, CCT_EPERM when the device
+ * Returns CCT_ENOTFOUND when no TEE is present, or when the platform named
+ * in opts->platform is absent by its own probes (err then lists what was
+ * looked for; CCT_PLATFORM_SIM is always available, and a TPM with a
+ * configured TCTI is checked by opening the TCTI); CCT_EPERM when the device
  * exists but cannot be opened. err (may be NULL) says why.
  */
-int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_error *err);
+CCT_WUR int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_error *err);
 
 /** Close a context. Accepts NULL. */
 void cct_close(cct_context *ctx);
@@ -99,10 +107,10 @@ const struct cct_error *cct_context_error(const cct_context *ctx);
 enum cct_platform cct_context_platform(const cct_context *ctx);
 
 /** Seed call get_default_algorithms: the platform's default bank (SHA-384 on TDX). */
-int cct_get_default_algorithm(cct_context *ctx, uint16_t *alg);
+CCT_WUR int cct_get_default_algorithm(cct_context *ctx, uint16_t *alg);
 
 /** Seed call get_measurement_count: number of measurement registers (4 RTMRs, 24 PCRs). */
-int cct_get_measurement_count(cct_context *ctx, uint32_t *count);
+CCT_WUR int cct_get_measurement_count(cct_context *ctx, uint32_t *count);
 
 /** One register value. */
 struct cct_measurement {
@@ -118,7 +126,8 @@ struct cct_measurement {
  * the default algorithm. CCT_ENOTFOUND for an index or bank that does not
  * exist on this platform.
  */
-int cct_get_measurement(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_measurement *out);
+CCT_WUR int cct_get_measurement(cct_context *ctx, uint32_t index, uint16_t alg,
+                                struct cct_measurement *out);
 
 /** Request for cct_get_report(). Initialise with CCT_REPORT_REQUEST_INIT. */
 struct cct_report_request {
@@ -133,11 +142,14 @@ struct cct_report_request {
 };
 #define CCT_REPORT_REQUEST_VERSION 1
 #define CCT_REPORT_REQUEST_INIT { CCT_REPORT_REQUEST_VERSION, NULL, 0, NULL, 0, NULL, 0, -1 }
+/** Function form of CCT_REPORT_REQUEST_INIT (for bindings). Accepts NULL. */
+void cct_report_request_init(struct cct_report_request *req);
 
 typedef struct cct_report cct_report;
 
 /** Seed call get_cc_report: a quote/report bound to the request. Free with cct_report_free(). */
-int cct_get_report(cct_context *ctx, const struct cct_report_request *req, cct_report **out);
+CCT_WUR int cct_get_report(cct_context *ctx, const struct cct_report_request *req,
+                           cct_report **out);
 
 /** The report bytes (TDX quote, SNP report, TPMS_ATTEST, CCA token). Borrowed from rep. */
 const uint8_t *cct_report_data(const cct_report *rep, size_t *len);
@@ -169,21 +181,27 @@ struct cct_log_source {
 };
 #define CCT_MAX_LOG_SOURCES 8
 
-/** The platform's event logs, in replay order (boot log first). */
-int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max, size_t *n);
+/**
+ * The platform's event logs, in replay order (boot log first). A path stays
+ * valid while ctx is open (on the agent platform it names the context's copy
+ * of the events the agent serves).
+ */
+CCT_WUR int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max,
+                                size_t *n);
 
 /**
  * Seed call get_cc_eventlog(start, count): open source i as an iterator
  * with [start, start+count) selected (see cct_eventlog_select()).
  */
-int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count, cct_eventlog **out);
+CCT_WUR int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count,
+                             cct_eventlog **out);
 
 /**
  * Banks (algorithms) the platform holds for register index, in TPM_ALG_ID
  * order: every allocated PCR bank on a TPM, SHA-384 for an RTMR. Returns 0
  * with *n set (0 when the register does not exist).
  */
-int cct_get_banks(cct_context *ctx, uint32_t index, uint16_t *algs, size_t max, size_t *n);
+CCT_WUR int cct_get_banks(cct_context *ctx, uint32_t index, uint16_t *algs, size_t max, size_t *n);
 
 /**
  * Seed call replay_cc_eventlog: replay every live source with
@@ -193,7 +211,8 @@ int cct_get_banks(cct_context *ctx, uint32_t index, uint16_t *algs, size_t max, 
  * the live register but matches when replayed with zero-padded SHA-1
  * template hashes is replayed that way (a CCT_NOTE_IMA_PADDED note says so).
  */
-int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct_replay **out);
+CCT_WUR int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts,
+                            cct_replay **out);
 
 /**
  * The live value of every register and bank the replay holds, as expected
@@ -203,7 +222,7 @@ int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct
  * initial value (extended without a log record: a mismatch).
  * Returns 0 with *n set, CCT_ELIMIT past max.
  */
-int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max, size_t *n);
+CCT_WUR int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max, size_t *n);
 
 /**
  * Extend register index with digest (the platform's default algorithm size)
@@ -214,7 +233,7 @@ int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expecte
  * (may be NULL) is stored with the record. A corrupt runtime log is never
  * appended to or cut: the call fails naming the record and byte offset.
  */
-int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
+CCT_WUR int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
                const uint8_t *event_data, size_t event_data_len);
 
 /**
@@ -228,7 +247,7 @@ int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t d
  * pending record cannot be decided yet, CCT_EPERM for a log that is a
  * symbolic link or that others may write; details in cct_context_error().
  */
-int cct_runtime_log_repair(cct_context *ctx);
+CCT_WUR int cct_runtime_log_repair(cct_context *ctx);
 
 /**
  * Measure data and extend it: the digest is H(data) with the platform's
@@ -236,7 +255,7 @@ int cct_runtime_log_repair(cct_context *ctx);
  * cct_extend()). The digest used is copied to digest_out (may be NULL;
  * CCT_MAX_DIGEST_SIZE bytes) with its size in *digest_len.
  */
-int cct_extend_data(cct_context *ctx, uint32_t index, const uint8_t *data, size_t len, uint8_t *digest_out,
+CCT_WUR int cct_extend_data(cct_context *ctx, uint32_t index, const uint8_t *data, size_t len, uint8_t *digest_out,
                     size_t *digest_len);
 
 #ifdef __cplusplus

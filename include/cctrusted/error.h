@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Threads: the library keeps no global error state; a struct cct_error is
+ * written only by the call it is passed to, so one record must not be
+ * passed to two calls running at once.
+ */
 #ifndef CCTRUSTED_ERROR_H
 #define CCTRUSTED_ERROR_H
 
@@ -26,6 +31,19 @@ enum cct_errcode {
     CCT_ENOTFOUND = -9,    /* requested item does not exist */
     CCT_EPERM = -10,       /* permission denied by the environment */
 };
+
+/**
+ * Marks a function whose result must not be ignored: every public function
+ * returning int carries it (a failure cannot go unnoticed by accident). One
+ * definition for the whole library.
+ */
+#ifndef CCT_WUR
+#if defined(__GNUC__) || defined(__clang__)
+#define CCT_WUR __attribute__((warn_unused_result))
+#else
+#define CCT_WUR
+#endif
+#endif
 
 /** Size of the message buffer inside struct cct_error. */
 #define CCT_ERROR_MESSAGE_MAX 256

@@ -1,4 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Threads: a cct_eventlog is used by one thread at a time (iterating moves
+ * it, and an event view lives only until the next call on its log);
+ * different logs are independent. Functions that take only a const event
+ * (decode, digest check, names) keep no state and may run in parallel.
+ */
 #ifndef CCTRUSTED_EVENTLOG_H
 #define CCTRUSTED_EVENTLOG_H
 
@@ -61,9 +67,19 @@ struct cct_digest {
                                                 but EV_NO_ACTION there is an anomaly
                                                 (cct_event_anomaly) */
 
+/** Layout version of struct cct_event written by this library. */
+#define CCT_EVENT_VERSION 1
+
 /**
  * One event. A view: every pointer borrows from the log's buffer and stays
  * valid only until the next call on the same cct_eventlog.
+ *
+ * ABI (docs/internals/abi.md): the caller allocates this structure, so its
+ * size never changes. Fields added after 1.0 take their room from
+ * reserved[] and are valid only when version says so; the library sets
+ * version to CCT_EVENT_VERSION on every event it produces and reads an event
+ * the caller built (version 0 or 1) as version 1. Zero the structure before
+ * filling one by hand.
  */
 struct cct_event {
     uint64_t number;             /* 0-based position in its log (header included) */
@@ -95,6 +111,8 @@ struct cct_event {
     /* CEL records only (0 otherwise). */
     uint64_t cel_recnum;             /* recnum as logged */
     uint32_t cel_content_type;       /* CCT_CEL_* content type of the record */
+    uint32_t version;                /* CCT_EVENT_VERSION of the producer; 0 = 1 */
+    uint64_t reserved[8];            /* room for later fields; zero */
 };
 
 /** CEL content types (TCG Canonical Event Log, content_type; 80 and 108 are common extensions). */
@@ -124,6 +142,8 @@ struct cct_eventlog_options {
 };
 #define CCT_EVENTLOG_OPTIONS_VERSION 1
 #define CCT_EVENTLOG_OPTIONS_INIT { CCT_EVENTLOG_OPTIONS_VERSION, CCT_LOG_AUTO, 0 }
+/** Function form of CCT_EVENTLOG_OPTIONS_INIT (for bindings). Accepts NULL. */
+void cct_eventlog_options_init(struct cct_eventlog_options *opts);
 
 typedef struct cct_eventlog cct_eventlog;
 
@@ -132,15 +152,16 @@ typedef struct cct_eventlog cct_eventlog;
  * every event view. opts may be NULL. On failure err (may be NULL) says why
  * and *out is untouched.
  */
-int cct_eventlog_from_memory(const uint8_t *buf, size_t len, const struct cct_eventlog_options *opts,
-                             cct_eventlog **out, struct cct_error *err);
+CCT_WUR int cct_eventlog_from_memory(const uint8_t *buf, size_t len,
+                                     const struct cct_eventlog_options *opts, cct_eventlog **out,
+                                     struct cct_error *err);
 
 /**
  * Open a log file (or a pseudo-file whose stat size is 0, as in securityfs).
  * The file is streamed through a bounded window: memory does not grow with
  * the log, only with the largest event (capped by max_event_size).
  */
-int cct_eventlog_from_file(const char *path, const struct cct_eventlog_options *opts,
+CCT_WUR int cct_eventlog_from_file(const char *path, const struct cct_eventlog_options *opts,
                            cct_eventlog **out, struct cct_error *err);
 
 /**
@@ -148,7 +169,7 @@ int cct_eventlog_from_file(const char *path, const struct cct_eventlog_options *
  * or a negative CCT_E* code (details in cct_eventlog_error(); the log stays in
  * the failed state). The view in *ev is valid until the next call on log.
  */
-int cct_eventlog_next(cct_eventlog *log, struct cct_event *ev);
+CCT_WUR int cct_eventlog_next(cct_eventlog *log, struct cct_event *ev);
 
 /**
  * Restrict the following cct_eventlog_next() calls to events numbered
@@ -165,16 +186,16 @@ int cct_eventlog_next(cct_eventlog *log, struct cct_event *ev);
  * clears the selection. Returns 0, or CCT_EINVAL.
  */
 #define CCT_COUNT_ALL UINT64_MAX
-int cct_eventlog_select(cct_eventlog *log, uint64_t start, uint64_t count);
+CCT_WUR int cct_eventlog_select(cct_eventlog *log, uint64_t start, uint64_t count);
 
 /** Go back to the first event (re-reads a file). Clears any error and selection. */
-int cct_eventlog_rewind(cct_eventlog *log);
+CCT_WUR int cct_eventlog_rewind(cct_eventlog *log);
 
 /** The detected (or given) format. Known once the log is opened. */
 enum cct_log_format cct_eventlog_format(const cct_eventlog *log);
 
 /** Copy the SpecID header of a crypto-agile log. CCT_ENOTFOUND for logs without one. */
-int cct_eventlog_specid(const cct_eventlog *log, struct cct_specid *out);
+CCT_WUR int cct_eventlog_specid(const cct_eventlog *log, struct cct_specid *out);
 
 /** Bytes of trailing padding (0xFF or 0x00) that ended the log, known at the end. */
 uint64_t cct_eventlog_padding(const cct_eventlog *log);
@@ -189,7 +210,7 @@ void cct_eventlog_free(cct_eventlog *log);
 const char *cct_log_format_name(enum cct_log_format f);
 
 /** Parse a format name; returns 0 and sets *out, or CCT_EINVAL. */
-int cct_log_format_from_name(const char *name, enum cct_log_format *out);
+CCT_WUR int cct_log_format_from_name(const char *name, enum cct_log_format *out);
 
 /** Name of a TCG EventType ("EV_SEPARATOR"), or NULL when not defined by a spec. */
 const char *cct_event_type_name(uint32_t type);
@@ -207,7 +228,7 @@ enum cct_decode_style {
  * negative code, err says what and where, and *out holds what was decoded
  * before the failure. A decoder failure never invalidates the log.
  */
-int cct_event_decode(const struct cct_event *ev, enum cct_decode_style style, char **out,
+CCT_WUR int cct_event_decode(const struct cct_event *ev, enum cct_decode_style style, char **out,
                      struct cct_error *err);
 
 /** Result of checking digest == H(event data). */
@@ -229,7 +250,8 @@ enum cct_digest_check {
  * exactly (whatever the type), else 0. Returns 0 or a negative code (unknown
  * algorithm).
  */
-int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *result, int *literal);
+CCT_WUR int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *result,
+                                   int *literal);
 
 /**
  * Say what is irregular about an event that its parser accepted: today an
@@ -238,7 +260,7 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
  * NUL-terminated sentence to buf (cut to cap - 1 bytes) and returns 1, or
  * returns 0 (buf[0] = NUL when cap > 0) when there is nothing to report.
  */
-int cct_event_anomaly(const struct cct_event *ev, char *buf, size_t cap);
+CCT_WUR int cct_event_anomaly(const struct cct_event *ev, char *buf, size_t cap);
 
 /** Free memory returned by this library. Accepts NULL. */
 void cct_free(void *p);

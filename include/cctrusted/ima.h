@@ -2,6 +2,9 @@
 /*
  * Linux IMA measurement lists: settings of an open IMA log, template fields,
  * boot_aggregate, and resuming a log from a saved position.
+ *
+ * Threads: the settings below change a cct_eventlog, which is used by one
+ * thread at a time; boot_aggregate helpers keep no state.
  */
 #ifndef CCTRUSTED_IMA_H
 #define CCTRUSTED_IMA_H
@@ -24,7 +27,7 @@ extern "C" {
  * Applies to the following cct_eventlog_next() calls and survives a rewind.
  * CCT_EINVAL for a non-IMA log or CCT_REG_MRTD.
  */
-int cct_eventlog_ima_set_register(cct_eventlog *log, enum cct_reg_kind kind);
+CCT_WUR int cct_eventlog_ima_set_register(cct_eventlog *log, enum cct_reg_kind kind);
 
 /** One template field of an IMA event; data borrows from the event. */
 struct cct_ima_field {
@@ -42,7 +45,7 @@ struct cct_ima_field {
  * an unknown template, the fields are the space-separated words of the line.
  * Returns the number of fields (>= 0) or a negative code.
  */
-int cct_ima_event_fields(const struct cct_event *ev, struct cct_ima_field *out, size_t max);
+CCT_WUR int cct_ima_event_fields(const struct cct_event *ev, struct cct_ima_field *out, size_t max);
 
 /** Ways the kernel computes the boot_aggregate. */
 enum cct_ima_aggregate {
@@ -59,7 +62,7 @@ enum cct_ima_aggregate {
  * the boot log does not hold it; alg must be sha384. out receives the
  * digest size of alg. Returns 0 or a negative code.
  */
-int cct_ima_boot_aggregate(const cct_replay *boot, enum cct_ima_aggregate how, uint16_t alg,
+CCT_WUR int cct_ima_boot_aggregate(const cct_replay *boot, enum cct_ima_aggregate how, uint16_t alg,
                            const uint8_t *mrtd, size_t mrtd_len, uint8_t *out, size_t out_size);
 
 /**
@@ -69,8 +72,9 @@ int cct_ima_boot_aggregate(const cct_replay *boot, enum cct_ima_aggregate how, u
  * CCT_EVERIFY when none does, CCT_ENOTFOUND when ev is not a boot_aggregate
  * entry, CCT_EUNSUPPORTED when its algorithm cannot be computed.
  */
-int cct_ima_check_boot_aggregate(const cct_replay *boot, const struct cct_event *ev, const uint8_t *mrtd,
-                                 size_t mrtd_len, enum cct_ima_aggregate *how);
+CCT_WUR int cct_ima_check_boot_aggregate(const cct_replay *boot, const struct cct_event *ev,
+                                         const uint8_t *mrtd, size_t mrtd_len,
+                                         enum cct_ima_aggregate *how);
 
 /** A place in a log to resume from later (e.g. after the kernel appended entries). */
 struct cct_eventlog_position {
@@ -79,7 +83,7 @@ struct cct_eventlog_position {
 };
 
 /** The position after the last event returned. */
-int cct_eventlog_position(const cct_eventlog *log, struct cct_eventlog_position *pos);
+CCT_WUR int cct_eventlog_position(const cct_eventlog *log, struct cct_eventlog_position *pos);
 
 /**
  * Continue a log from a saved position: the next event is pos->number at
@@ -87,14 +91,15 @@ int cct_eventlog_position(const cct_eventlog *log, struct cct_eventlog_position 
  * determine (IMA lists); CCT_EUNSUPPORTED otherwise. Combine with
  * cct_replay_set_register() to restore the running register values.
  */
-int cct_eventlog_resume(cct_eventlog *log, const struct cct_eventlog_position *pos);
+CCT_WUR int cct_eventlog_resume(cct_eventlog *log, const struct cct_eventlog_position *pos);
 
 /**
  * Set a register's running value (for resuming a replay). size must equal
  * the algorithm's digest size; n_events is kept as the register's count.
  */
-int cct_replay_set_register(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
-                            const uint8_t *digest, size_t size, uint64_t n_events);
+CCT_WUR int cct_replay_set_register(cct_replay *r, enum cct_reg_kind kind, uint32_t index,
+                                    uint16_t alg, const uint8_t *digest, size_t size,
+                                    uint64_t n_events);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Threads: a cct_replay is used by one thread at a time, its read
+ * functions included; different replays are independent.
+ */
 #ifndef CCTRUSTED_REPLAY_H
 #define CCTRUSTED_REPLAY_H
 
@@ -85,7 +89,7 @@ typedef struct cct_replay cct_replay;
 #define CCT_MAX_REGISTERS 512
 
 /** Create a replay state. opts may be NULL. */
-int cct_replay_new(const struct cct_replay_options *opts, cct_replay **out);
+CCT_WUR int cct_replay_new(const struct cct_replay_options *opts, cct_replay **out);
 
 /**
  * Feed one event. Extends every bank present in the event (EV_NO_ACTION and
@@ -93,17 +97,17 @@ int cct_replay_new(const struct cct_replay_options *opts, cct_replay **out);
  * algorithm the crypto layer cannot compute, CCT_ELIMIT past
  * CCT_MAX_REGISTERS.
  */
-int cct_replay_event(cct_replay *r, const struct cct_event *ev);
+CCT_WUR int cct_replay_event(cct_replay *r, const struct cct_event *ev);
 
 /**
  * Extend register (kind, index, alg) with a digest directly (for runtime logs
  * and workarounds). size must equal the algorithm's digest size.
  */
-int cct_replay_extend(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+CCT_WUR int cct_replay_extend(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
                       const uint8_t *digest, size_t size);
 
 /** Apply end-of-log workarounds. Call once after the last event. */
-int cct_replay_finish(cct_replay *r);
+CCT_WUR int cct_replay_finish(cct_replay *r);
 
 /** Workaround bits that changed the result (set by cct_replay_finish / event). */
 uint32_t cct_replay_workarounds_applied(const cct_replay *r);
@@ -112,19 +116,19 @@ uint32_t cct_replay_workarounds_applied(const cct_replay *r);
 size_t cct_replay_count(const cct_replay *r);
 
 /** Copy register i (0 <= i < count), sorted by kind, index, alg. */
-int cct_replay_get(const cct_replay *r, size_t i, struct cct_register *out);
+CCT_WUR int cct_replay_get(const cct_replay *r, size_t i, struct cct_register *out);
 
 /**
  * Look up (kind, index, alg). When no event touched it, *out holds the
  * register's initial value with n_events 0 and 0 is returned (a register
  * with no events still has a defined value). CCT_EUNSUPPORTED for unknown alg.
  */
-int cct_replay_lookup(const cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
-                      struct cct_register *out);
+CCT_WUR int cct_replay_lookup(const cct_replay *r, enum cct_reg_kind kind, uint32_t index,
+                              uint16_t alg, struct cct_register *out);
 
 /** Initial value of a register under the replay rules (locality for PCR0). */
-int cct_register_initial(enum cct_reg_kind kind, uint32_t index, uint16_t alg, uint8_t locality,
-                         uint8_t *out, size_t size);
+CCT_WUR int cct_register_initial(enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+                                 uint8_t locality, uint8_t *out, size_t size);
 
 /** Free a replay. Accepts NULL. */
 void cct_replay_free(cct_replay *r);
@@ -135,7 +139,7 @@ void cct_replay_free(cct_replay *r);
  * when the event extends, 0 when by spec it never does (EV_NO_ACTION, log
  * headers, MRTD events which only a report can vouch for).
  */
-int cct_replay_event_register(const cct_replay *r, const struct cct_event *ev, enum cct_reg_kind *kind,
+CCT_WUR int cct_replay_event_register(const cct_replay *r, const struct cct_event *ev, enum cct_reg_kind *kind,
                               uint32_t *index);
 
 /* ---- Replaying several logs: one path for every frontend ---- */
@@ -161,7 +165,7 @@ struct cct_log_input {
  * replay keeps a copy of the inputs (paths copied, memory borrowed) for
  * cct_replay_explain(). On failure err says which log, event and offset.
  */
-int cct_replay_logs(const struct cct_log_input *logs, size_t n, const struct cct_replay_options *opts,
+CCT_WUR int cct_replay_logs(const struct cct_log_input *logs, size_t n, const struct cct_replay_options *opts,
                     cct_replay **out, struct cct_error *err);
 
 /**
@@ -178,11 +182,11 @@ typedef int (*cct_log_event_fn)(void *arg, size_t log, const struct cct_event *e
  * events a replay sees. Returns 0, the callback's non-zero value, or a
  * negative code with err naming the log, event and offset.
  */
-int cct_logs_foreach(const struct cct_log_input *logs, size_t n, const struct cct_replay_options *opts,
+CCT_WUR int cct_logs_foreach(const struct cct_log_input *logs, size_t n, const struct cct_replay_options *opts,
                      cct_log_event_fn fn, void *arg, struct cct_error *err);
 
 /** Walk the logs of a cct_replay_logs() replay again (see cct_logs_foreach()). */
-int cct_replay_foreach_event(const cct_replay *r, cct_log_event_fn fn, void *arg, struct cct_error *err);
+CCT_WUR int cct_replay_foreach_event(const cct_replay *r, cct_log_event_fn fn, void *arg, struct cct_error *err);
 
 /** Number of logs a cct_replay_logs() replay read. */
 size_t cct_replay_log_count(const cct_replay *r);
@@ -194,7 +198,7 @@ struct cct_replay_log_info {
     enum cct_reg_kind ima_kind;  /* IMA lists: the register file their entries extended */
     uint64_t events;             /* events read */
 };
-int cct_replay_log_info(const cct_replay *r, size_t i, struct cct_replay_log_info *out);
+CCT_WUR int cct_replay_log_info(const cct_replay *r, size_t i, struct cct_replay_log_info *out);
 
 /** The register file IMA entries extended (what AUTO chose). */
 enum cct_reg_kind cct_replay_ima_register(const cct_replay *r);
@@ -227,7 +231,7 @@ struct cct_replay_note {
 size_t cct_replay_note_count(const cct_replay *r);
 /** Notes that did not fit (counted, not stored). */
 size_t cct_replay_notes_dropped(const cct_replay *r);
-int cct_replay_note_get(const cct_replay *r, size_t i, struct cct_replay_note *out);
+CCT_WUR int cct_replay_note_get(const cct_replay *r, size_t i, struct cct_replay_note *out);
 
 /** Outcome of the IMA boot_aggregate check of a cct_replay_logs() replay. */
 enum cct_aggregate_status {
@@ -242,7 +246,7 @@ struct cct_aggregate_result {
     uint16_t alg;
     char text[200];
 };
-int cct_replay_boot_aggregate(const cct_replay *r, struct cct_aggregate_result *out);
+CCT_WUR int cct_replay_boot_aggregate(const cct_replay *r, struct cct_aggregate_result *out);
 
 /* ---- Comparing with expected values ---- */
 
@@ -262,7 +266,7 @@ struct cct_expected {
  * "registers" array). Returns 0 with *n set, or CCT_EMALFORMED with err
  * naming the line, CCT_ELIMIT past max.
  */
-int cct_expected_parse(const uint8_t *buf, size_t len, struct cct_expected *out, size_t max, size_t *n,
+CCT_WUR int cct_expected_parse(const uint8_t *buf, size_t len, struct cct_expected *out, size_t max, size_t *n,
                        struct cct_error *err);
 
 /** A register whose replayed value differs from the expected one. */
@@ -281,7 +285,7 @@ struct cct_register_diff {
  * *n_diffs to the number of differences found (may exceed max). Returns 0,
  * or CCT_EUNSUPPORTED for an unknown algorithm.
  */
-int cct_replay_compare(const cct_replay *r, const struct cct_expected *ex, size_t n, struct cct_register_diff *diffs,
+CCT_WUR int cct_replay_compare(const cct_replay *r, const struct cct_expected *ex, size_t n, struct cct_register_diff *diffs,
                        size_t max, size_t *n_diffs);
 
 /**
@@ -290,7 +294,7 @@ int cct_replay_compare(const cct_replay *r, const struct cct_expected *ex, size_
  * Needs a cct_replay_logs() replay. *text (free with cct_free()) holds
  * indented lines.
  */
-int cct_replay_explain(const cct_replay *r, const struct cct_register_diff *d, char **text);
+CCT_WUR int cct_replay_explain(const cct_replay *r, const struct cct_register_diff *d, char **text);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,9 @@
  * Ownership: every `const uint8_t *` field in the structures below is a
  * view that borrows from the input buffer given to the parser; the buffer
  * must outlive the structure. Fixed-size arrays are copies.
+ *
+ * Threads: the parsers keep no state; calls may run in parallel, also on
+ * the same input buffer (it is only read).
  */
 #ifndef CCTRUSTED_REPORT_H
 #define CCTRUSTED_REPORT_H
@@ -38,7 +41,7 @@ enum cct_report_type {
  * Guess the kind of evidence from its bytes (magic numbers, versions and
  * sizes). Returns 0 and sets *out (CCT_REPORT_UNKNOWN when nothing fits).
  */
-int cct_report_detect(const uint8_t *p, size_t len, enum cct_report_type *out);
+CCT_WUR int cct_report_detect(const uint8_t *p, size_t len, enum cct_report_type *out);
 
 /** Short stable name: "tdx", "tdreport", "snp", "tpm", "cca", "sgx", "hcl", "unknown". */
 const char *cct_report_type_name(enum cct_report_type t);
@@ -131,7 +134,8 @@ struct cct_tdx_quote {
  * the signature data are tolerated and counted in ->trailing. An SGX quote
  * (tee type 0) is refused with CCT_EUNSUPPORTED and a message saying so.
  */
-int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out, struct cct_error *err);
+CCT_WUR int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out,
+                                struct cct_error *err);
 
 /** Name of a certification data type (1-7), or "unknown". */
 const char *cct_tdx_cert_type_name(uint16_t t);
@@ -168,7 +172,8 @@ struct cct_tdreport {
 #define CCT_TDREPORT_SIZE 1024u
 
 /** Parse a TDREPORT_STRUCT. Exactly 1024 bytes; REPORTTYPE must be 0x81. */
-int cct_tdreport_parse(const uint8_t *p, size_t len, struct cct_tdreport *out, struct cct_error *err);
+CCT_WUR int cct_tdreport_parse(const uint8_t *p, size_t len, struct cct_tdreport *out,
+                               struct cct_error *err);
 
 /** Azure HCL report ("HCLA"): a hardware report plus runtime data (JSON). */
 struct cct_hcl_report {
@@ -183,7 +188,8 @@ struct cct_hcl_report {
     uint32_t runtime_len;
 };
 
-int cct_hcl_report_parse(const uint8_t *p, size_t len, struct cct_hcl_report *out, struct cct_error *err);
+CCT_WUR int cct_hcl_report_parse(const uint8_t *p, size_t len, struct cct_hcl_report *out,
+                                 struct cct_error *err);
 
 /* ------------------------------------------------------------------ SNP */
 
@@ -255,7 +261,7 @@ struct cct_snp_report {
  * structure) are tolerated and counted in ->trailing, as for TDX quotes;
  * fewer bytes are CCT_ETRUNCATED.
  */
-int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *out, struct cct_error *err);
+CCT_WUR int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *out, struct cct_error *err);
 
 /** Product of a CPUID family/model pair (UNKNOWN when neither Milan, Genoa nor Turin). */
 enum cct_snp_product cct_snp_product_from_cpuid(uint8_t family, uint8_t model);
@@ -290,7 +296,7 @@ struct cct_snp_cert_table {
 };
 
 /** Parse a GHCB extended-report certificate table (entries end with an all-zero entry). */
-int cct_snp_cert_table_parse(const uint8_t *p, size_t len, struct cct_snp_cert_table *out,
+CCT_WUR int cct_snp_cert_table_parse(const uint8_t *p, size_t len, struct cct_snp_cert_table *out,
                              struct cct_error *err);
 const char *cct_snp_cert_kind_name(enum cct_snp_cert_kind k);
 
@@ -327,7 +333,8 @@ struct cct_tpm_attest {
     uint16_t pcr_digest_len;
 };
 
-int cct_tpm_attest_parse(const uint8_t *p, size_t len, struct cct_tpm_attest *out, struct cct_error *err);
+CCT_WUR int cct_tpm_attest_parse(const uint8_t *p, size_t len, struct cct_tpm_attest *out,
+                                 struct cct_error *err);
 
 #define CCT_TPM_ALG_RSA 0x0001u
 #define CCT_TPM_ALG_NULL 0x0010u
@@ -348,7 +355,7 @@ struct cct_tpm_signature {
     uint16_t ecc_s_len;
 };
 
-int cct_tpm_signature_parse(const uint8_t *p, size_t len, struct cct_tpm_signature *out,
+CCT_WUR int cct_tpm_signature_parse(const uint8_t *p, size_t len, struct cct_tpm_signature *out,
                             struct cct_error *err);
 
 /** TPMT_PUBLIC (RSA or ECC keys). */
@@ -368,7 +375,8 @@ struct cct_tpm_public {
 };
 
 /** Parse a TPMT_PUBLIC (also accepts a TPM2B_PUBLIC whose size matches). */
-int cct_tpm_public_parse(const uint8_t *p, size_t len, struct cct_tpm_public *out, struct cct_error *err);
+CCT_WUR int cct_tpm_public_parse(const uint8_t *p, size_t len, struct cct_tpm_public *out,
+                                 struct cct_error *err);
 
 /* ------------------------------------------------------------------ CCA */
 
@@ -423,7 +431,8 @@ struct cct_cca_token {
  * into the input or into decoded data owned by out; free with
  * cct_cca_token_free().
  */
-int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out, struct cct_error *err);
+CCT_WUR int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out,
+                                struct cct_error *err);
 
 /** Release what cct_cca_token_parse() allocated. Accepts NULL and zeroed tokens. */
 void cct_cca_token_free(struct cct_cca_token *t);

@@ -148,6 +148,9 @@ void cct_verify_options_init(struct cct_verify_options *o);
 #define CCT_WUR __attribute__((warn_unused_result))
 #endif
 
+/** Function form of CCT_VERIFY_OPTIONS_INIT (for bindings). Accepts NULL. */
+void cct_verify_options_init(struct cct_verify_options *opts);
+
 /**
  * Verify a TDX quote: quote signature by the attestation key, QE report
  * signature by the PCK leaf, QE report data binding of the attestation key,
@@ -201,7 +204,7 @@ CCT_WUR int cct_pcr_values_parse(const uint8_t *buf, size_t len, struct cct_pcr_
  * Parse a time "YYYY-MM-DD[THH:MM:SS[Z]]" or "@SECONDS" into seconds since
  * the epoch (UTC). 0 or CCT_EINVAL.
  */
-int cct_parse_time(const char *s, int64_t *out);
+CCT_WUR int cct_parse_time(const char *s, int64_t *out);
 
 #ifdef __cplusplus
 }

@@ -159,7 +159,12 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
         }
         return rc;
     }
-    cct_eventlog_select(log, start, count);
+    rc = cct_eventlog_select(log, start, count);
+    if (rc < 0) {
+        cli_error("eventlog", cct_eventlog_error(log));
+        cct_eventlog_free(log);
+        return cli_exit_for(rc);
+    }
     if (json) {
         printf("%s\n  {\"file\":", first_file ? "" : ",");
         cli_json_str(stdout, path);
@@ -225,8 +230,8 @@ static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, in
         cct_close(ctx);
         return worst;
     }
-    cct_close(ctx);
     if (n == 0) {
+        cct_close(ctx);
         fprintf(stderr, "cctrusted eventlog: the platform has no event log\n");
         return EXIT_ENV;
     }
@@ -240,6 +245,8 @@ static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, in
     if (json) {
         printf("\n]}\n");
     }
+    /* A source path may live only as long as the context (the agent platform's log). */
+    cct_close(ctx);
     return worst;
 }
 

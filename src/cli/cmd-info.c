@@ -107,7 +107,11 @@ int cmd_info(int argc, char **argv)
     if (d == NULL) {
         return EXIT_ENV;
     }
-    cct_detect(&o, d);
+    if (cct_detect(&o, d) < 0) {
+        free(d);
+        fprintf(stderr, "cctrusted info: detection failed\n");
+        return EXIT_ENV;
+    }
     enum cct_platform target = cli_global.platform != CCT_PLATFORM_AUTO ? cli_global.platform : d->chosen;
     const char *why = cli_global.platform != CCT_PLATFORM_AUTO ? "selected with --platform" : d->reason;
     if (json) {

@@ -497,7 +497,9 @@ int cmd_report_show(int argc, char **argv)
         return rc;
     }
     enum cct_report_type t;
-    (void)cct_report_detect(buf, n, &t);
+    if (cct_report_detect(buf, n, &t) < 0) {
+        t = CCT_REPORT_UNKNOWN; /* handled below as "not recognised" */
+    }
     struct emit e;
     emit_init(&e, stdout, json);
     switch (t) {

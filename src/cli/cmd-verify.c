@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "emit.h"
+#include "verify-container.h"
 
 #define MAX_INPUT_BYTES (16u * 1024u * 1024u)
 #define MAX_COLLATERAL 8
@@ -46,6 +47,7 @@ static void usage(FILE *f)
             "  --vmpl N           SNP: the report's VMPL must be N\n"
             "  --cpak FILE        CCA: platform attestation key (PEM); PSA: the IAK\n"
             "  --mac-key FILE     PSA COSE_Mac0 token: the MAC key (raw bytes)\n"
+            VERIFY_CONTAINER_USAGE
             "An option that does not apply to the evidence type is a usage error.\n"
             "exit: 0 verified, 2 a check failed, 1 usage, 3 environment\n");
 }
@@ -134,7 +136,12 @@ static int take_option(struct verify_args *a, int c, const char *arg)
         a->o.have_at = 1;
         break;
     case 'h': usage(stdout); return EXIT_OK;
-    default: usage(stderr); return EXIT_USAGE;
+    default:
+        if (verify_container_option(c, arg)) {
+            break;
+        }
+        usage(stderr);
+        return EXIT_USAGE;
     }
     return -1;
 }
@@ -159,6 +166,7 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
         { "allow-migration-agent", no_argument, NULL, OPT_ALLOW_MA },
         { "vmpl", required_argument, NULL, OPT_VMPL },
         { "mac-key", required_argument, NULL, 'M' },
+        VERIFY_CONTAINER_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -370,6 +378,9 @@ int cmd_verify(int argc, char **argv)
             vrc == CCT_EPERM) {
             cli_error("verify", &err);
             rc = cli_exit_for(vrc);
+        } else if (verify_container_requested() &&
+                   (rc = verify_container_run(in->evidence, in->evidence_len, res)) != 0) {
+            /* the container options were wrong; said on stderr */
         } else {
             bool ok = vrc == 0 && res->ok;
             if (a.json) {

@@ -169,7 +169,9 @@ static void compact_desc(const struct cct_event *ev, char *out, size_t len)
     } else {
         struct cct_error err;
         cct_error_clear(&err);
-        (void)cct_event_decode(ev, CCT_DECODE_TEXT, &dec, &err); /* partial output is still useful */
+        /* On a decoder failure the partial output is still a useful description. */
+        int dr = cct_event_decode(ev, CCT_DECODE_TEXT, &dec, &err);
+        (void)dr;
         src = dec ? dec : "";
         src += strspn(src, " ");
         n = strcspn(src, "\n");
@@ -254,6 +256,16 @@ void cli_event_print_json(const struct cct_event *ev, int first)
     cct_free(dec);
     enum cct_digest_check c = CCT_DIGEST_NOT_CHECKED;
     int literal = 0;
-    cct_event_check_digest(ev, &c, &literal);
-    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"}", literal ? "true" : "false", check_name(c));
+    int cr = cct_event_check_digest(ev, &c, &literal);
+    if (cr < 0) {
+        /* The digests could not be computed (unknown or unavailable algorithm): no verdict. */
+        c = CCT_DIGEST_NOT_CHECKED;
+        literal = 0;
+    }
+    printf(",\"digest_matches_event\":%s,\"digest_check\":\"%s\"", literal ? "true" : "false",
+           check_name(c));
+    if (cr < 0) {
+        printf(",\"digest_check_error\":\"%s\"", cct_strerror(cr));
+    }
+    printf("}");
 }

@@ -17,7 +17,7 @@ static const struct cli_cmd commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted [--platform auto|tdx|tpm|snp|cca|sim] [--sysroot DIR] COMMAND [OPTIONS]\n\n"
+    fprintf(f, "usage: cctrusted [--platform auto|tdx|tpm|snp|cca|sim|agent] [--sysroot DIR] COMMAND [OPTIONS]\n\n"
                "commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);

@@ -22,7 +22,7 @@ if ! out=$("$cf" --style=file --assume-filename=src/lib/check.c --dump-config < 
     exit 1
 fi
 # The loaded style must be ours, not a fallback.
-for want in "IndentWidth:     4" "ColumnLimit:     110" "BreakBeforeBraces: Linux"; do
+for want in "IndentWidth:     4" "ColumnLimit:     100" "BreakBeforeBraces: Linux"; do
     if ! echo "$out" | grep -q "^$want\$"; then
         echo "FAIL: $cf did not load .clang-format ('$want' missing)"
         exit 1

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""The shared library exports exactly the functions of the public headers.
+"""The library exports exactly the functions of the public headers.
 
-Fails when `nm -D --defined-only LIB` lists a symbol that is not a cct_*
+Fails when `nm -D --defined-only LIB` (`nm -g --defined-only` for a static
+archive LIB.a) lists a symbol that is not a cct_*
 function declared in a public header (a leaked internal helper), or when a
 declared function is not exported.
 
@@ -31,7 +32,10 @@ def declared(paths):
 
 
 def exported(lib):
-    out = subprocess.run(["nm", "-D", "--defined-only", lib], check=True, capture_output=True, text=True).stdout
+    # A shared library exports its dynamic symbols; a static archive its
+    # global ones (what a static link can resolve against).
+    cmd = ["nm", "-g", "--defined-only", lib] if lib.endswith(".a") else ["nm", "-D", "--defined-only", lib]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     names = set()
     for line in out.splitlines():
         parts = line.split()

@@ -37,6 +37,39 @@ if ! sh "$here/check-headers.sh" "$tmp/good" "$@" > "$tmp/log" 2>&1; then
     fail=1
 fi
 
+# Umbrella check: an umbrella missing y.h is rejected, one with both accepted.
+printf '#include <cctrusted/x.h>\n' > "$tmp/bad/cctrusted/cctrusted.h"
+if sh "$here/check-umbrella.sh" "$tmp/bad" > "$tmp/log" 2>&1; then
+    echo "FAIL: check-umbrella accepted an umbrella that misses a header"
+    fail=1
+elif ! grep -q "does not include cctrusted/y.h" "$tmp/log" || grep -q "cctrusted/x.h" "$tmp/log"; then
+    echo "FAIL: check-umbrella did not name exactly the missing header"
+    cat "$tmp/log"
+    fail=1
+fi
+printf '#include <cctrusted/x.h>\n#include <cctrusted/y.h>\n' > "$tmp/bad/cctrusted/cctrusted.h"
+if ! sh "$here/check-umbrella.sh" "$tmp/bad" > "$tmp/log" 2>&1; then
+    echo "FAIL: check-umbrella rejected a complete umbrella"
+    cat "$tmp/log"
+    fail=1
+fi
+rm -f "$tmp/bad/cctrusted/cctrusted.h"
+
+# Thread-safety notes: y.h has none (rejected, named), x.h gets one (accepted).
+if sh "$here/check-thread-notes.sh" "$tmp/good" > "$tmp/log" 2>&1; then
+    echo "FAIL: check-thread-notes accepted a header without a Threads: statement"
+    fail=1
+elif ! grep -q "cctrusted/x.h has no" "$tmp/log"; then
+    echo "FAIL: check-thread-notes did not name the header"
+    fail=1
+fi
+printf '/* Threads: pure. */\n' >> "$tmp/good/cctrusted/x.h"
+if ! sh "$here/check-thread-notes.sh" "$tmp/good" > "$tmp/log" 2>&1; then
+    echo "FAIL: check-thread-notes rejected a header with a Threads: statement"
+    cat "$tmp/log"
+    fail=1
+fi
+
 # Symbol check: a library leaking a helper and missing a declared function.
 cat > "$tmp/lib.c" <<'SRC'
 #include <stddef.h>
@@ -63,4 +96,4 @@ if ! python3 "$here/check-symbols.py" "$tmp/libgood.so" "$tmp/api.h" > "$tmp/log
     fail=1
 fi
 [ "$fail" -eq 0 ] || exit 1
-echo "ok: header and symbol checks reject broken fixtures and accept good ones"
+echo "ok: header, umbrella, thread-note and symbol checks reject broken fixtures and accept good ones"

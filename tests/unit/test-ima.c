@@ -245,7 +245,7 @@ static void detection_and_settings(void)
             CHECK(cct_eventlog_ima_set_register(log, CCT_REG_RTMR) == 0, "RTMR kind");
             struct cct_event ev;
             CHECK(cct_eventlog_next(log, &ev) == 1 && ev.kind == CCT_REG_RTMR, "%s: kind RTMR", files[i]);
-            cct_eventlog_rewind(log);
+            CHECK(cct_eventlog_rewind(log) == 0, "%s: rewind", files[i]);
             CHECK(cct_eventlog_next(log, &ev) == 1 && ev.kind == CCT_REG_RTMR, "%s: kind kept on rewind",
                   files[i]);
         }
@@ -295,19 +295,20 @@ static void resume(const char *name, enum cct_log_format fmt, uint16_t alg)
     int rc;
     uint8_t *p = slurp(name, &n);
     struct cct_event ev;
-    cct_replay *full, *part;
-    cct_replay_new(NULL, &full);
-    cct_replay_new(NULL, &part);
+    cct_replay *full = NULL, *part = NULL;
+    CHECK(cct_replay_new(NULL, &full) == 0 && cct_replay_new(NULL, &part) == 0, "%s: replays",
+          name);
     cct_eventlog *log = open_mem(p, n, fmt, 0, &rc, &err);
     while (log && cct_eventlog_next(log, &ev) > 0) {
-        cct_replay_event(full, &ev);
+        CHECK(cct_replay_event(full, &ev) == 0, "%s: full replay of event %llu", name,
+              (unsigned long long)ev.number);
     }
     cct_eventlog_free(log);
 
     log = open_mem(p, n, fmt, 0, &rc, &err);
     for (int i = 0; i < 2 && log; i++) {
         CHECK(cct_eventlog_next(log, &ev) == 1, "%s: first events", name);
-        cct_replay_event(part, &ev);
+        CHECK(cct_replay_event(part, &ev) == 0, "%s: partial replay", name);
     }
     struct cct_eventlog_position pos;
     struct cct_register saved;
@@ -317,7 +318,8 @@ static void resume(const char *name, enum cct_log_format fmt, uint16_t alg)
     cct_replay_free(part);
 
     /* Later: a new process with the saved position and register value. */
-    cct_replay_new(NULL, &part);
+    part = NULL;
+    CHECK(cct_replay_new(NULL, &part) == 0, "%s: second replay", name);
     CHECK(cct_replay_set_register(part, CCT_REG_PCR, 10, alg, saved.digest, saved.size, saved.n_events) == 0,
           "%s: set register", name);
     log = open_mem(p, n, fmt, 0, &rc, &err);
@@ -327,12 +329,14 @@ static void resume(const char *name, enum cct_log_format fmt, uint16_t alg)
         if (first == UINT64_MAX) {
             first = ev.number;
         }
-        cct_replay_event(part, &ev);
+        CHECK(cct_replay_event(part, &ev) == 0, "%s: resumed replay of event %llu", name,
+              (unsigned long long)ev.number);
     }
     CHECK(first == 2, "%s: resumed at event %llu", name, (unsigned long long)first);
     struct cct_register a, b;
-    cct_replay_lookup(full, CCT_REG_PCR, 10, alg, &a);
-    cct_replay_lookup(part, CCT_REG_PCR, 10, alg, &b);
+    CHECK(cct_replay_lookup(full, CCT_REG_PCR, 10, alg, &a) == 0 &&
+              cct_replay_lookup(part, CCT_REG_PCR, 10, alg, &b) == 0,
+          "%s: lookups", name);
     CHECK(a.size == b.size && memcmp(a.digest, b.digest, a.size) == 0 && a.n_events == b.n_events,
           "%s: resumed replay differs", name);
     /* The same from a file: the window seeks to the saved offset. */
@@ -368,13 +372,13 @@ static void aggregate(void)
     txt[n] = 0;
     CHECK(sscanf(txt, "pcr0_7 %64s\npcr0_9 %64s", want7, want9) == 2, "aggregate.txt");
     free(txt);
-    cct_replay *r;
-    cct_replay_new(NULL, &r);
+    cct_replay *r = NULL;
+    CHECK(cct_replay_new(NULL, &r) == 0, "boot_aggregate replay");
     for (uint8_t i = 0; i < 10; i++) {
         uint8_t d[32];
         /* sha256 of the single byte i: the input the generator used. */
-        cct_digest(CCT_ALG_SHA256, &i, 1, d);
-        cct_replay_extend(r, CCT_REG_PCR, i, CCT_ALG_SHA256, d, 32);
+        CHECK(cct_digest(CCT_ALG_SHA256, &i, 1, d) == 0, "sha256 of %u", i);
+        CHECK(cct_replay_extend(r, CCT_REG_PCR, i, CCT_ALG_SHA256, d, 32) == 0, "extend PCR%u", i);
     }
     uint8_t out[32];
     char hex[65];

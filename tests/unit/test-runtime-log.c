@@ -262,6 +262,7 @@ static int scan_runtime(int *pending_tail)
     return n;
 }
 
+#ifdef CCT_TEST_HOOKS
 static void read_rtmr3(uint8_t *out)
 {
     /* Straight from the state file's register line, not through the API (no recovery). */
@@ -278,6 +279,7 @@ static void read_rtmr3(uint8_t *out)
     }
     free(txt);
 }
+#endif
 
 static int child_extend(const char *crash_at, const uint8_t *dg, int times, int salt)
 {
@@ -318,6 +320,7 @@ static int wait_code(pid_t pid)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+#ifdef CCT_TEST_HOOKS
 static void extend_expected(uint8_t *reg, const uint8_t *d)
 {
     uint8_t buf[96];
@@ -325,6 +328,7 @@ static void extend_expected(uint8_t *reg, const uint8_t *d)
     memcpy(buf + 48, d, 48);
     SHA384(buf, 96, reg);
 }
+#endif
 
 static void test_crash_and_concurrency(void)
 {
@@ -339,9 +343,11 @@ static void test_crash_and_concurrency(void)
     int pending = 0;
     CHECK(scan_runtime(&pending) == 1 && pending == 0);
 
-    /* 1. Crash after the log write, before the extend: record dropped. */
-    uint8_t before[48], after[48], want[48], d1[48];
+    uint8_t d1[48];
     SHA384((const uint8_t *)"crash one", 9, d1);
+#ifdef CCT_TEST_HOOKS
+    /* 1. Crash after the log write, before the extend: record dropped. */
+    uint8_t before[48], after[48], want[48];
     read_rtmr3(before);
     CHECK(wait_code(child_extend("after-log", d1, 1, 0)) == 77);
     read_rtmr3(after);
@@ -366,6 +372,9 @@ static void test_crash_and_concurrency(void)
     CHECK_RC(repair(), 0); /* commits it: the register moved */
     replay_equals_registers("after-extend crash");
     CHECK(scan_runtime(&pending) == 2 && pending == 0);
+#else
+    printf("crash cases skipped: the crash hook needs a -Dtest_hooks=true build\n");
+#endif
 
     /* 3. A torn record (crash inside the append, at every byte): the open leaves it, the
      *    repair cuts it off. The record is the one the next extend would write ahead. */
@@ -377,7 +386,9 @@ static void test_crash_and_concurrency(void)
     struct cct_buf rec;
     cct_buf_init(&rec, 0);
     static const uint8_t tag[] = { 'C', 'C', 'T', 'R', 4, 0, 0, 0, 't', 'o', 'r', 'n' };
-    CHECK_RC(cct_cel_tlv_encode(&rec, 2, CCT_REG_RTMR, 3, CCT_ALG_SHA384, d1, 48, 6, tag,
+    /* Its recnum follows the records already there (2 after the crash cases, 1 without). */
+    uint64_t next = (uint64_t)scan_runtime(&pending);
+    CHECK_RC(cct_cel_tlv_encode(&rec, next, CCT_REG_RTMR, 3, CCT_ALG_SHA384, d1, 48, 6, tag,
                                 sizeof(tag), 1, NULL),
              0);
     int torn_ok = 0;
@@ -406,6 +417,7 @@ static void test_crash_and_concurrency(void)
     cct_buf_free(&rec);
     replay_equals_registers("torn tail");
 
+#ifdef CCT_TEST_HOOKS
     /* 4. An interrupted extend that cannot be decided (the boot log does not
      *    replay): it stays pending and further extends are refused. */
     char ccel[4096], saved[4096];
@@ -426,8 +438,11 @@ static void test_crash_and_concurrency(void)
     CHECK_RC(repair(), 0);
     replay_equals_registers("undecided, then resolved");
     CHECK(scan_runtime(&pending) == 2 && pending == 0);
+#endif
 
     /* 5. 4 processes x 20 extends. */
+    int records = scan_runtime(&pending);
+    CHECK(records >= 1 && pending == 0);
     pid_t kids[4];
     for (int c = 0; c < 4; c++) {
         kids[c] = child_extend(NULL, NULL, 20, c);
@@ -435,7 +450,7 @@ static void test_crash_and_concurrency(void)
     for (int c = 0; c < 4; c++) {
         CHECK(wait_code(kids[c]) == 0);
     }
-    CHECK(scan_runtime(&pending) == 82 && pending == 0);
+    CHECK(scan_runtime(&pending) == records + 80 && pending == 0);
     replay_equals_registers("concurrent extends");
     tee_rmrf(state_dir);
     free(state_dir);

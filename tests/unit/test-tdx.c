@@ -439,6 +439,8 @@ static void fake_qgs(int fd, int mode, const uint8_t *tdreport)
 static void test_qgs(void)
 {
     char *root = tee_tempdir("qgs");
+    /* A TDX guest whose kernel registered tdx_guest but has no device node. */
+    tee_mkdirs(root, "sys/class/misc/tdx_guest");
     struct cct_open_options o = CCT_OPEN_OPTIONS_INIT;
     cct_context *ctx = NULL;
     o.sysroot = root;
@@ -493,6 +495,100 @@ static void test_qgs(void)
     free(root);
 }
 
+/*
+ * A platform the caller names must be present: cct_open fails with
+ * CCT_ENOTFOUND and the probes that found nothing, leaving *out alone; the
+ * sim platform is always available; the platform opens once its interface
+ * appears.
+ */
+static void test_forced_absent(void)
+{
+    char *root = tee_tempdir("forced");
+    static const struct {
+        enum cct_platform p;
+        const char *name;
+        const char *probe; /* an interface the message must name */
+    } cases[] = {
+        { CCT_PLATFORM_TDX, "tdx", "absent /sys/kernel/config/tsm/report, /dev/tdx_guest," },
+        { CCT_PLATFORM_SNP, "snp", "/dev/sev-guest" },
+        { CCT_PLATFORM_CCA, "cca", "/sys/bus/platform/devices/arm-cca-dev" },
+        { CCT_PLATFORM_TPM, "tpm", "absent /dev/tpmrm0, /dev/tpm0" },
+    };
+    struct cct_error err;
+    unsetenv("CCT_TPM_TCTI"); /* a configured TCTI stands in for the TPM device */
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct cct_open_options o = CCT_OPEN_OPTIONS_INIT;
+        cct_context *ctx = (cct_context *)&err; /* any non-NULL value: must stay untouched */
+        cct_context *const before = ctx;
+        char want[64];
+        o.sysroot = root;
+        o.platform = cases[i].p;
+        cct_error_clear(&err);
+        CHECK_RC(cct_open(&o, &ctx, &err), CCT_ENOTFOUND);
+        CHECK(ctx == before);
+        CHECK(err.code == CCT_ENOTFOUND);
+        snprintf(want, sizeof(want), "%s requested but not present under ", cases[i].name);
+        if (strstr(err.message, want) == NULL || strstr(err.message, root) == NULL ||
+            strstr(err.message, cases[i].probe) == NULL) {
+            fprintf(stderr, "forced %s: message '%s' lacks '%s', the sysroot or '%s'\n",
+                    cases[i].name, err.message, want, cases[i].probe);
+            tee_failures++;
+        }
+    }
+    /* Present but not counting (a TPM 1.2): the message says why. */
+    tee_write(root, "sys/class/tpm/tpm0/tpm_version_major", "1\n", 2);
+    {
+        struct cct_open_options o = CCT_OPEN_OPTIONS_INIT;
+        cct_context *ctx = NULL;
+        o.sysroot = root;
+        o.platform = CCT_PLATFORM_TPM;
+        CHECK_RC(cct_open(&o, &ctx, &err), CCT_ENOTFOUND);
+        CHECK(ctx == NULL);
+        if (strstr(err.message, "TPM version: TPM 1 is not supported") == NULL) {
+            fprintf(stderr, "forced tpm 1.2: message '%s'\n", err.message);
+            tee_failures++;
+        }
+    }
+    /* The simulated platform has no probe: it always opens. */
+    char *simdir = tee_tempdir("forced-sim");
+    struct cct_open_options o = CCT_OPEN_OPTIONS_INIT;
+    cct_context *ctx = NULL;
+    o.sysroot = root;
+    o.platform = CCT_PLATFORM_SIM;
+    o.sim_state_dir = simdir;
+    CHECK_RC(cct_open(&o, &ctx, NULL), 0);
+    CHECK(ctx != NULL && cct_context_platform(ctx) == CCT_PLATFORM_SIM);
+    cct_close(ctx);
+    /* Once the TDX measurement files exist, forcing tdx opens and reads them. */
+    uint8_t rtmr[48];
+    memset(rtmr, 0x5a, sizeof(rtmr));
+    for (int i = 0; i < 4; i++) {
+        char rel[128];
+        snprintf(rel, sizeof(rel), MR_DIR "/rtmr%d:sha384", i);
+        tee_write(root, rel, rtmr, sizeof(rtmr));
+    }
+    ctx = NULL;
+    o.platform = CCT_PLATFORM_TDX;
+    CHECK_RC(cct_open(&o, &ctx, NULL), 0);
+    struct cct_measurement m;
+    memset(&m, 0, sizeof(m));
+    CHECK_RC(cct_get_measurement(ctx, 3, 0, &m), 0);
+    CHECK(m.size == 48 && memcmp(m.digest, rtmr, 48) == 0);
+    cct_close(ctx);
+    /* A configured TCTI makes the TPM reachable without a device; opening it is the check. */
+    ctx = NULL;
+    o.platform = CCT_PLATFORM_TPM;
+    o.tpm_tcti = "swtpm:host=127.0.0.1,port=1";
+    cct_error_clear(&err);
+    int r = cct_open(&o, &ctx, &err);
+    CHECK(r < 0 && ctx == NULL);
+    CHECK(strstr(err.message, "requested but not present") == NULL);
+    tee_rmrf(simdir);
+    free(simdir);
+    tee_rmrf(root);
+    free(root);
+}
+
 int main(void)
 {
     const char *src = getenv("CCT_SOURCE_ROOT");
@@ -503,6 +599,7 @@ int main(void)
     test_detection_and_registers(src);
     test_configfs_report();
     test_qgs();
+    test_forced_absent();
     if (tee_failures) {
         fprintf(stderr, "%d check(s) failed\n", tee_failures);
         return 1;

@@ -263,7 +263,7 @@ def detect(sysroot=None):
 
 
 class CCTrusted:
-    """A context on one platform: "auto" (detect), "tdx", "tpm", "snp", "cca" or "sim".
+    """A context on one platform: "auto" (detect), "tdx", "tpm", "snp", "cca", "sim" or "agent".
     Use as a context manager, or call close()."""
 
     def __init__(self, platform="auto", sysroot=None, sim_state_dir=None, tpm_tcti=None, runtime_log=None):

@@ -164,6 +164,8 @@ def _struct_format(st) -> Tuple[str, List[str]]:
             off = base + getattr(t, name).offset
             if hasattr(ft, "_length_"):
                 et = ft._type_
+                if not hasattr(et, "_fields_"):
+                    continue  # a scalar array (the event's reserved room) is not read
                 for k in range(ft._length_):
                     walk(et, off + k * ctypes.sizeof(et), "%s%s.%d." % (prefix, name, k))
                 continue

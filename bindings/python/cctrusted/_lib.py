@@ -50,7 +50,7 @@ DIGEST_CHECK_NAMES = {0: "not-applicable", 1: "ok", 2: "ok-variant", 3: "mismatc
 CEL_CONTENT_NAMES = {4: "cel_mgt", 5: "pcclient_std", 7: "ima_template", 8: "ima_tlv", 9: "systemd", 80: "cos"}
 
 # include/cctrusted/context.h
-CCT_PLATFORMS = {"auto": 0, "tdx": 1, "tpm": 2, "snp": 3, "cca": 4, "sim": 5, "none": 6}
+CCT_PLATFORMS = {"auto": 0, "tdx": 1, "tpm": 2, "snp": 3, "cca": 4, "sim": 5, "none": 6, "agent": 7}
 CCT_OPEN_OPTIONS_VERSION = 1
 CCT_REPORT_REQUEST_VERSION = 1
 CCT_MAX_PROBES = 32
@@ -128,6 +128,8 @@ class cct_event(ctypes.Structure):
         ("ima_file_name_len", c_size),
         ("cel_recnum", c_u64),
         ("cel_content_type", c_u32),
+        ("version", c_u32),
+        ("reserved", c_u64 * 8),
     ]
 
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The unified API: chooses a platform backend and joins the parts below. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static const struct {
 } platform_names[] = {
     { CCT_PLATFORM_AUTO, "auto" }, { CCT_PLATFORM_TDX, "tdx" }, { CCT_PLATFORM_TPM, "tpm" },
     { CCT_PLATFORM_SNP, "snp" },   { CCT_PLATFORM_CCA, "cca" }, { CCT_PLATFORM_SIM, "sim" },
-    { CCT_PLATFORM_NONE, "none" },
+    { CCT_PLATFORM_AGENT, "agent" }, { CCT_PLATFORM_NONE, "none" },
 };
 
 const char *cct_platform_name(enum cct_platform p)
@@ -54,8 +55,11 @@ int cct_platform_from_name(const char *name, enum cct_platform *out)
     __attribute__((weak)) const struct cct_platform_ops sym = { plat, nm, NULL, NULL, NULL, NULL,  \
                                                                 NULL, NULL, NULL, NULL, NULL }
 
+WEAK_BACKEND(cct_platform_agent, CCT_PLATFORM_AGENT, "agent");
+
+/* The agent comes last: a caller that sees a TEE interface itself uses it. */
 static const struct cct_platform_ops *const detect_order[] = {
-    &cct_platform_tdx, &cct_platform_snp, &cct_platform_cca, &cct_platform_tpm,
+    &cct_platform_tdx, &cct_platform_snp, &cct_platform_cca, &cct_platform_tpm, &cct_platform_agent,
 };
 
 static const struct cct_platform_ops *backend_for(enum cct_platform p)
@@ -66,6 +70,7 @@ static const struct cct_platform_ops *backend_for(enum cct_platform p)
     case CCT_PLATFORM_CCA: return &cct_platform_cca;
     case CCT_PLATFORM_TPM: return &cct_platform_tpm;
     case CCT_PLATFORM_SIM: return &cct_platform_sim;
+    case CCT_PLATFORM_AGENT: return cct_platform_agent.open ? &cct_platform_agent : NULL;
     default: return NULL;
     }
 }
@@ -100,10 +105,11 @@ int cct_detect(const struct cct_open_options *opts, struct cct_detection *out)
     }
     if (out->chosen == CCT_PLATFORM_NONE) {
         snprintf(out->reason, sizeof(out->reason),
-                 "no TEE found: no TDX, SEV-SNP or CCA guest interface and no TPM under %s", sysroot);
+                 "no TEE found: no TDX, SEV-SNP or CCA guest interface, no TPM and no node agent "
+                 "socket under %s", sysroot);
     } else {
-        snprintf(out->reason, sizeof(out->reason), "%s chosen: first platform in the order tdx, snp, cca, tpm "
-                 "whose interfaces are present under %s", cct_platform_name(out->chosen), sysroot);
+        snprintf(out->reason, sizeof(out->reason), "%s chosen: first platform in the order tdx, snp, cca, tpm, "
+                 "agent whose interfaces are present under %s", cct_platform_name(out->chosen), sysroot);
     }
     return 0;
 }
@@ -112,6 +118,85 @@ static int copy_opt(char *dst, size_t len, const char *v)
 {
     int n = snprintf(dst, len, "%s", v ? v : "");
     return (n < 0 || (size_t)n >= len) ? CCT_ELIMIT : 0;
+}
+
+/* Append to msg (CCT_ERROR_MESSAGE_MAX bytes) what fits whole, else " ..." once. */
+static void msg_add(char *msg, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void msg_add(char *msg, size_t *len, const char *fmt, ...)
+{
+    static const char cut[] = " ...";
+    char part[CCT_ERROR_MESSAGE_MAX];
+    size_t room = CCT_ERROR_MESSAGE_MAX - *len;
+    if (room <= sizeof(cut)) {
+        return; /* already cut */
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(part, sizeof(part), fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n + sizeof(cut) <= room) {
+        memcpy(msg + *len, part, (size_t)n + 1);
+        *len += (size_t)n;
+    } else {
+        memcpy(msg + *len, cut, sizeof(cut));
+        *len = CCT_ERROR_MESSAGE_MAX; /* nothing more */
+    }
+}
+
+/*
+ * A platform named by the caller must be present: its own probes decide,
+ * as detection would, so "--platform tdx" on a machine without TDX fails at
+ * open with the probe reason instead of answering from nothing. The sim
+ * platform has no probe (always available). A TPM reached through an
+ * explicitly configured TCTI (e.g. swtpm) needs no local device: opening
+ * the TCTI is its check.
+ */
+static int forced_present(const cct_context *ctx, const struct cct_platform_ops *ops,
+                          struct cct_error *err)
+{
+    if (ops->detect == NULL || (ops->platform == CCT_PLATFORM_TPM && ctx->tpm_tcti[0] != '\0')) {
+        return 0;
+    }
+    struct cct_detection *d = calloc(1, sizeof(*d));
+    if (d == NULL) {
+        return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
+    }
+    if (ops->detect(ctx->sysroot, d) > 0) {
+        free(d);
+        return 0;
+    }
+    /* The reason: the interfaces of this platform that were looked for, the
+     * absent ones first, then present ones that did not count and why, as far
+     * as the message holds ("..." when cut; cct_detect() has the whole list). */
+    char msg[CCT_ERROR_MESSAGE_MAX];
+    size_t len = 0;
+    msg_add(msg, &len, "%s requested but not present under %s", ops->name, ctx->sysroot);
+    const char *sep = ": absent ";
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < d->n_probes; i++) {
+            const struct cct_probe *pr = &d->probes[i];
+            /* pass 0: a path that is not there; pass 1: a finding (present, or a
+             * conclusion without a path) that did not make the platform count. */
+            int absent = !pr->found && pr->path[0] != '\0';
+            if (pr->platform != ops->platform || absent != (pass == 0)) {
+                continue;
+            }
+            const char *name = pr->path[0] != '\0' ? pr->path : pr->what;
+            size_t rl = strlen(ctx->sysroot);
+            if (strcmp(ctx->sysroot, "/") != 0 && strncmp(name, ctx->sysroot, rl) == 0) {
+                name += rl; /* the sysroot is named once above */
+            }
+            if (pass == 0) {
+                msg_add(msg, &len, "%s%s", sep, name);
+                sep = ", ";
+            } else {
+                msg_add(msg, &len, "; %s: %s", name, pr->detail);
+            }
+        }
+    }
+    free(d);
+    return cct_err(err, CCT_ENOTFOUND, -1, -1, "%s", msg);
 }
 
 int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_error *err)
@@ -150,8 +235,8 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
             free(ctx);
             return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
         }
-        cct_detect(&o, d);
-        p = d->chosen;
+        r = cct_detect(&o, d);
+        p = r < 0 ? CCT_PLATFORM_NONE : d->chosen;
         if (p == CCT_PLATFORM_NONE) {
             r = cct_err(err, CCT_ENOTFOUND, -1, -1, "%s", d->reason);
             free(d);
@@ -166,6 +251,13 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
         return cct_err(err, CCT_EUNSUPPORTED, -1, -1, "platform %s is not supported by this build",
                        cct_platform_name(p));
     }
+    if (o.platform != CCT_PLATFORM_AUTO) {
+        r = forced_present(ctx, ops, err);
+        if (r < 0) {
+            free(ctx);
+            return r;
+        }
+    }
     ctx->platform = p;
     ctx->ops = ops;
     r = ops->open ? ops->open(ctx) : 0;
@@ -177,8 +269,9 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
         return r;
     }
     /* A corrupt or unsafe runtime log fails the open, so nobody is served wrong data. The
-     * check never changes the log: repair happens under the extend lock (runtime_log.c). */
-    r = cct_runtime_log_check(ctx);
+     * check never changes the log: repair happens under the extend lock (runtime_log.c).
+     * A client of the node agent has no runtime log of its own. */
+    r = p == CCT_PLATFORM_AGENT ? 0 : cct_runtime_log_check(ctx);
     if (r < 0) {
         if (err) {
             *err = ctx->err;
@@ -225,11 +318,17 @@ enum cct_platform cct_context_platform(const cct_context *ctx)
         }                                                                                             \
     } while (0)
 
+/* A missing output pointer: CCT_EINVAL, recorded on ctx when there is one. */
+static int no_output(cct_context *ctx, const char *what)
+{
+    return ctx ? cct_err(&ctx->err, CCT_EINVAL, -1, -1, "%s: no output given", what) : CCT_EINVAL;
+}
+
 int cct_get_default_algorithm(cct_context *ctx, uint16_t *alg)
 {
     NEED(default_alg);
     if (alg == NULL) {
-        return CCT_EINVAL;
+        return no_output(ctx, "default algorithm");
     }
     return ctx->ops->default_alg(ctx, alg);
 }
@@ -238,7 +337,7 @@ int cct_get_measurement_count(cct_context *ctx, uint32_t *count)
 {
     NEED(count);
     if (count == NULL) {
-        return CCT_EINVAL;
+        return no_output(ctx, "measurement count");
     }
     return ctx->ops->count(ctx, count);
 }
@@ -247,7 +346,7 @@ int cct_get_measurement(cct_context *ctx, uint32_t index, uint16_t alg, struct c
 {
     NEED(read);
     if (out == NULL) {
-        return CCT_EINVAL;
+        return no_output(ctx, "measurement");
     }
     if (alg == 0) {
         int r = cct_get_default_algorithm(ctx, &alg);
@@ -366,13 +465,17 @@ int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max
 {
     NEED(log_sources);
     if (out == NULL || n == NULL) {
-        return CCT_EINVAL;
+        return no_output(ctx, "log sources");
     }
     int r = ctx->ops->log_sources(ctx, out, max, n);
     if (r < 0) {
         return r;
     }
-    /* The runtime extend log comes last: it extends on top of boot and IMA. */
+    /* The runtime extend log comes last: it extends on top of boot and IMA.
+     * Through the agent, the node's runtime log is part of what it serves. */
+    if (ctx->platform == CCT_PLATFORM_AGENT) {
+        return 0;
+    }
     return cct_runtime_log_source(ctx, out, max, n);
 }
 
@@ -401,7 +504,7 @@ int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t c
     struct cct_log_source src[CCT_MAX_LOG_SOURCES];
     size_t n = 0;
     if (out == NULL) {
-        return CCT_EINVAL;
+        return no_output(ctx, "event log");
     }
     int r = cct_get_log_sources(ctx, src, CCT_MAX_LOG_SOURCES, &n);
     if (r < 0) {

@@ -21,18 +21,19 @@ struct cct_hasher {
     void *ctx;                  /* EVP_MD_CTX * */
 };
 
-int cct_hasher_init(struct cct_hasher *h);
+CCT_WUR int cct_hasher_init(struct cct_hasher *h);
 void cct_hasher_free(struct cct_hasher *h);
 /* out receives cct_alg_digest_size(alg) bytes. CCT_EUNSUPPORTED for unknown alg. */
-int cct_hasher_digest(struct cct_hasher *h, uint16_t alg, const void *data, size_t len, uint8_t *out);
+CCT_WUR int cct_hasher_digest(struct cct_hasher *h, uint16_t alg, const void *data, size_t len,
+                              uint8_t *out);
 /* H(a || b) */
-int cct_hasher_digest2(struct cct_hasher *h, uint16_t alg, const void *a, size_t alen, const void *b,
-                       size_t blen, uint8_t *out);
+CCT_WUR int cct_hasher_digest2(struct cct_hasher *h, uint16_t alg, const void *a, size_t alen,
+                               const void *b, size_t blen, uint8_t *out);
 /* reg = H(reg || d); both of the algorithm's digest size. */
-int cct_hasher_extend(struct cct_hasher *h, uint16_t alg, uint8_t *reg, const uint8_t *d);
+CCT_WUR int cct_hasher_extend(struct cct_hasher *h, uint16_t alg, uint8_t *reg, const uint8_t *d);
 
 /* One-shot digest without a context (slower; for cold paths). */
-int cct_digest(uint16_t alg, const void *data, size_t len, uint8_t *out);
+CCT_WUR int cct_digest(uint16_t alg, const void *data, size_t len, uint8_t *out);
 
 /* OpenSSL name of an algorithm ("SHA256", "SM3"), or NULL. */
 const char *cct_alg_openssl_name(uint16_t alg);

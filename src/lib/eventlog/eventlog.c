@@ -374,8 +374,11 @@ static int next_record(cct_eventlog *log, struct cct_event *ev)
 
 int cct_eventlog_next(cct_eventlog *log, struct cct_event *ev)
 {
-    if (log == NULL || ev == NULL) {
+    if (log == NULL) {
         return CCT_EINVAL;
+    }
+    if (ev == NULL) {
+        return cct_err(&log->err, CCT_EINVAL, -1, -1, "next event: no output given");
     }
     if (log->failed) {
         return log->err.code;
@@ -400,6 +403,7 @@ int cct_eventlog_next(cct_eventlog *log, struct cct_event *ev)
             continue;
         }
         log->emitted++;
+        ev->version = CCT_EVENT_VERSION;
         return 1;
     }
 }

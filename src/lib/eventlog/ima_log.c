@@ -39,8 +39,11 @@ int cct_eventlog_position(const cct_eventlog *log, struct cct_eventlog_position 
 
 int cct_eventlog_resume(cct_eventlog *log, const struct cct_eventlog_position *pos)
 {
-    if (log == NULL || pos == NULL) {
+    if (log == NULL) {
         return CCT_EINVAL;
+    }
+    if (pos == NULL) {
+        return cct_err(&log->err, CCT_EINVAL, -1, -1, "resume: no position given");
     }
     if (!is_ima(log)) {
         return cct_err(&log->err, CCT_EUNSUPPORTED, -1, -1, "resume is supported for IMA logs only");

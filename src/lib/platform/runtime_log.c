@@ -75,14 +75,22 @@ static enum cct_reg_kind platform_kind(const cct_context *ctx)
                                                                                     : CCT_REG_PCR;
 }
 
-/* Test hook: crash at a named step to exercise recovery. */
-static void crash_point(const char *step)
+#ifdef CCT_TEST_HOOKS
+/* Test hook, built only with -Dtest_hooks=true: crash at a named step to
+ * exercise recovery. Not static, so tests can see with nm whether a build
+ * has it. */
+void cct_test_crash_point(const char *step);
+void cct_test_crash_point(const char *step)
 {
     const char *v = secure_getenv("CCT_RUNTIME_LOG_CRASH_AT");
     if (v != NULL && strcmp(v, step) == 0) {
         _exit(77);
     }
 }
+#define crash_point(step) cct_test_crash_point(step)
+#else
+#define crash_point(step) ((void)0)
+#endif
 
 static int mkdir_parents(char *path)
 {

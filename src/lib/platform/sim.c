@@ -738,13 +738,17 @@ static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
         /* cpusvn 0..15, miscselect 16, attributes 48, MRENCLAVE 64, MRSIGNER 128,
          * ISVPRODID 256, ISVSVN 258, REPORTDATA 320. */
         qe_report[48] = 0x11; /* attributes: INIT | MODE64BIT */
-        cct_digest(CCT_ALG_SHA256, mre, sizeof(mre) - 1, qe_report + 64);
-        cct_digest(CCT_ALG_SHA256, mrs, sizeof(mrs) - 1, qe_report + 128);
+        rc = cct_digest(CCT_ALG_SHA256, mre, sizeof(mre) - 1, qe_report + 64);
+        if (rc == 0) {
+            rc = cct_digest(CCT_ALG_SHA256, mrs, sizeof(mrs) - 1, qe_report + 128);
+        }
         put_le(qe_report + 256, 2, 2); /* ISVPRODID 2 = TD QE */
         put_le(qe_report + 258, 4, 2);
         memcpy(bind, ak_pub, sizeof(ak_pub));
         memcpy(bind + sizeof(ak_pub), qe_auth, sizeof(qe_auth));
-        rc = cct_digest(CCT_ALG_SHA256, bind, sizeof(bind), qe_report + 320);
+        if (rc == 0) {
+            rc = cct_digest(CCT_ALG_SHA256, bind, sizeof(bind), qe_report + 320);
+        }
     }
     if (rc == 0) {
         rc = sign_raw(pck, qe_report, sizeof(qe_report), qe_sig);

@@ -116,7 +116,12 @@ static int parse_rsp(cct_context *ctx, const uint8_t *rsp, size_t len, struct cc
     if (out->data == NULL) {
         return cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "out of memory");
     }
-    cct_read_copy(&r, out->data, size);
+    if (!cct_read_copy(&r, out->data, size)) { /* size <= what is left (checked above) */
+        free(out->data);
+        out->data = NULL;
+        return cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1, "SNP report shorter than its size %u",
+                       size);
+    }
     out->len = size;
     return 0;
 }

@@ -398,8 +398,12 @@ int cct_tdx_qgs_exchange(cct_context *ctx, int fd, const uint8_t *tdreport, stru
         r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "quote service returned an empty quote");
     } else if ((out->data = malloc(q_size)) == NULL) {
         r = cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "out of memory");
+    } else if (!cct_read_copy(&quote, out->data, q_size)) { /* q_size fits (checked above) */
+        free(out->data);
+        out->data = NULL;
+        r = cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1,
+                    "quote service reply shorter than its quote size");
     } else {
-        cct_read_copy(&quote, out->data, q_size);
         out->len = q_size;
         snprintf(out->provider, sizeof(out->provider), "tdx_guest");
     }

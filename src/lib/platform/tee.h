@@ -33,7 +33,8 @@ struct cct_tsm_request {
  * attempt, generation-checked, always removed. Fills out->data, aux,
  * provider. Errors go to ctx->err.
  */
-int cct_tsm_report(cct_context *ctx, const struct cct_tsm_request *req, struct cct_report *out);
+CCT_WUR int cct_tsm_report(cct_context *ctx, const struct cct_tsm_request *req,
+                           struct cct_report *out);
 
 /* Probe the configfs-tsm report directory; 1 when present. */
 int cct_tsm_probe(const char *sysroot, struct cct_detection *d, enum cct_platform p);
@@ -42,9 +43,11 @@ int cct_tsm_probe(const char *sysroot, struct cct_detection *d, enum cct_platfor
  * Read a whole (pseudo-)file into buf (at most max bytes). *len receives
  * the size. CCT_ELIMIT when larger. Errors carry errno.
  */
-int cct_tee_read(const char *path, uint8_t *buf, size_t max, size_t *len, struct cct_error *err);
+CCT_WUR int cct_tee_read(const char *path, uint8_t *buf, size_t max, size_t *len,
+                         struct cct_error *err);
 /* Write n bytes to an existing file in one go (O_CLOEXEC), checking close(). */
-int cct_tee_write(const char *path, const void *p, size_t n, int create, struct cct_error *err);
+CCT_WUR int cct_tee_write(const char *path, const void *p, size_t n, int create,
+                          struct cct_error *err);
 
 /* 1 when /proc/cpuinfo under sysroot lists flag in a "flags" line; 0 if not; <0 on error. */
 int cct_cpuinfo_has_flag(const char *sysroot, const char *flag);
@@ -56,19 +59,21 @@ int cct_tee_exists(const char *sysroot, const char *path, char *full, size_t len
  * TDX: one GET_QUOTE exchange with the host quote generation service over
  * a connected stream fd (vsock in production). Fills out->data/provider.
  */
-int cct_tdx_qgs_exchange(cct_context *ctx, int fd, const uint8_t *tdreport, struct cct_report *out);
+CCT_WUR int cct_tdx_qgs_exchange(cct_context *ctx, int fd, const uint8_t *tdreport,
+                                 struct cct_report *out);
 
 /* ---- runtime extend log (runtime_log.c) ---- */
 
 /* Resolve the runtime log path for ctx into out. */
-int cct_runtime_log_path(const cct_context *ctx, char *out, size_t len);
+CCT_WUR int cct_runtime_log_path(const cct_context *ctx, char *out, size_t len);
 
 /*
  * Extend through the runtime log: lock, append a pending record (fsync),
  * ops->extend, mark committed (fsync), unlock.
  */
-int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
-                           const uint8_t *event_data, size_t event_data_len);
+CCT_WUR int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *digest,
+                                   size_t digest_len, const uint8_t *event_data,
+                                   size_t event_data_len);
 
 /*
  * Check the runtime log without changing it (called by cct_open): a missing
@@ -77,9 +82,10 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
  * torn or pending tail is not an error: repair happens under the extend
  * lock (cct_runtime_log_extend(), cct_runtime_log_repair()).
  */
-int cct_runtime_log_check(cct_context *ctx);
+CCT_WUR int cct_runtime_log_check(cct_context *ctx);
 
 /* Append the runtime log as a log source when it exists and holds records. */
-int cct_runtime_log_source(cct_context *ctx, struct cct_log_source *out, size_t max, size_t *n);
+CCT_WUR int cct_runtime_log_source(cct_context *ctx, struct cct_log_source *out, size_t max,
+                                   size_t *n);
 
 #endif

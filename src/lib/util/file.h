@@ -28,21 +28,21 @@ enum {
  * (securityfs, sysfs, procfs) are regular files. how: CCT_FILE_* flags.
  * Returns 0 and the descriptor in *fd, or a negative code (err says what).
  */
-int cct_open_file(const char *path, int oflags, unsigned how, int *fd, struct cct_error *err);
+CCT_WUR int cct_open_file(const char *path, int oflags, unsigned how, int *fd, struct cct_error *err);
 
 /*
  * Check that path is a directory only the caller (or root) can change:
  * owned by the caller or root and neither group- nor world-writable.
  * CCT_EPERM otherwise, CCT_EINVAL when it is not a directory.
  */
-int cct_check_dir(const char *path, struct cct_error *err);
+CCT_WUR int cct_check_dir(const char *path, struct cct_error *err);
 
 /*
  * Read what is left of fd into a malloc'ed buffer (NUL-terminated, not
  * counted in *len); fails with CCT_ELIMIT beyond max bytes. path names the
  * file in messages. Does not close fd.
  */
-int cct_read_fd(int fd, const char *path, size_t max, uint8_t **out, size_t *len,
+CCT_WUR int cct_read_fd(int fd, const char *path, size_t max, uint8_t **out, size_t *len,
                 struct cct_error *err);
 
 /*
@@ -51,10 +51,10 @@ int cct_read_fd(int fd, const char *path, size_t max, uint8_t **out, size_t *len
  * pseudo-files whose stat size is 0 (securityfs, sysfs) by reading until
  * EOF; fails with CCT_ELIMIT beyond max bytes.
  */
-int cct_read_file_ex(const char *path, unsigned how, size_t max, uint8_t **out, size_t *len,
+CCT_WUR int cct_read_file_ex(const char *path, unsigned how, size_t max, uint8_t **out, size_t *len,
                      struct cct_error *err);
 /* cct_read_file_ex() with how = 0. */
-int cct_read_file(const char *path, size_t max, uint8_t **out, size_t *len, struct cct_error *err);
+CCT_WUR int cct_read_file(const char *path, size_t max, uint8_t **out, size_t *len, struct cct_error *err);
 
 /* Streaming window over a file descriptor. */
 struct cct_window {
@@ -70,15 +70,15 @@ struct cct_window {
 
 /* Open a regular file (cct_open_file()) for streaming; at most CCT_MAX_LOG_FILE_SIZE bytes are
  * read. */
-int cct_window_open(struct cct_window *w, const char *path, size_t limit, struct cct_error *err);
+CCT_WUR int cct_window_open(struct cct_window *w, const char *path, size_t limit, struct cct_error *err);
 /*
  * Make at least `want` bytes available at buf[pos] unless EOF comes first.
  * Returns 0 (check end - pos for what is there), or an error (CCT_ELIMIT
  * once the file is larger than CCT_MAX_LOG_FILE_SIZE).
  */
-int cct_window_fill(struct cct_window *w, size_t want, struct cct_error *err);
+CCT_WUR int cct_window_fill(struct cct_window *w, size_t want, struct cct_error *err);
 void cct_window_consume(struct cct_window *w, size_t n);
-int cct_window_rewind(struct cct_window *w, struct cct_error *err);
+CCT_WUR int cct_window_rewind(struct cct_window *w, struct cct_error *err);
 void cct_window_close(struct cct_window *w);
 
 #endif

@@ -14,7 +14,8 @@ int cct_verify_report(const uint8_t *p, size_t len, const struct cct_verify_opti
     if (p == NULL && len > 0) {
         return cct_err(err, CCT_EINVAL, -1, -1, "no input");
     }
-    (void)cct_report_detect(p, len, &t);
+    /* An undetected type stays UNKNOWN and is reported below. */
+    (void)!cct_report_detect(p, len, &t);
     switch (t) {
     case CCT_REPORT_TDX_QUOTE: return cct_verify_tdx_quote(p, len, opts, res, err);
     case CCT_REPORT_SNP:

@@ -38,13 +38,14 @@ struct cct_cel_state {
 void cct_cel_set_register(struct cct_event *e, uint64_t type, uint32_t index);
 
 /* 1 with *fmt set, 0 when not a CEL TLV log, CCT_ETRUNCATED for more bytes. */
-int cct_cel_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt);
+CCT_WUR int cct_cel_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt);
 
 void cct_cel_init(struct cct_cel_state *st, enum cct_log_format fmt, size_t max_event_size);
 
 /* Same contract as cct_ima_next(). */
-int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err);
+CCT_WUR int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof,
+                         uint64_t off, uint64_t number, struct cct_event *ev, size_t *consumed,
+                         int *end, struct cct_error *err);
 
 /*
  * One record at the start of p, checked like cct_cel_next() but without
@@ -52,7 +53,8 @@ int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof
  * record (the runtime log), where anything after the last complete record
  * is a torn write. CCT_ETRUNCATED when the four fields are not all there.
  */
-int cct_cel_record(struct cct_cel_state *st, const uint8_t *p, size_t len, uint64_t off, uint64_t number,
-                   struct cct_event *ev, size_t *consumed, struct cct_error *err);
+CCT_WUR int cct_cel_record(struct cct_cel_state *st, const uint8_t *p, size_t len, uint64_t off,
+                           uint64_t number, struct cct_event *ev, size_t *consumed,
+                           struct cct_error *err);
 
 #endif

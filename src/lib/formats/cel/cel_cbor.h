@@ -29,12 +29,12 @@ struct cct_cel_cbor_state {
 };
 
 /* 1 with *fmt set, 0 when not CEL-CBOR, CCT_ETRUNCATED for more bytes. */
-int cct_cel_cbor_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt);
+CCT_WUR int cct_cel_cbor_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt);
 void cct_cel_cbor_init(struct cct_cel_cbor_state *st, size_t max_event_size);
 void cct_cel_cbor_free(struct cct_cel_cbor_state *st);
 /* Same contract as cct_ima_next(). */
-int cct_cel_cbor_next(struct cct_cel_cbor_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                      uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                      struct cct_error *err);
+CCT_WUR int cct_cel_cbor_next(struct cct_cel_cbor_state *st, const uint8_t *p, size_t len, int eof,
+                              uint64_t off, uint64_t number, struct cct_event *ev, size_t *consumed,
+                              int *end, struct cct_error *err);
 
 #endif

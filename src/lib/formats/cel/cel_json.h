@@ -31,14 +31,14 @@ struct cct_cel_json_state {
 };
 
 /* 1 with *fmt set, 0 when not CEL-JSON, CCT_ETRUNCATED for more bytes. */
-int cct_cel_json_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt);
+CCT_WUR int cct_cel_json_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt);
 void cct_cel_json_init(struct cct_cel_json_state *st, size_t max_event_size);
 void cct_cel_json_free(struct cct_cel_json_state *st);
 /* 1 when the input ended inside a JSON array (its ']' missing). */
 int cct_cel_json_unfinished(const struct cct_cel_json_state *st);
 /* Same contract as cct_ima_next(). */
-int cct_cel_json_next(struct cct_cel_json_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                      uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                      struct cct_error *err);
+CCT_WUR int cct_cel_json_next(struct cct_cel_json_state *st, const uint8_t *p, size_t len, int eof,
+                              uint64_t off, uint64_t number, struct cct_event *ev, size_t *consumed,
+                              int *end, struct cct_error *err);
 
 #endif

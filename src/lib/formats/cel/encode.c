@@ -88,6 +88,12 @@ static int index_field(const struct cct_event *ev, uint8_t *type, uint32_t *valu
 {
     switch (ev->kind) {
     case CCT_REG_PCR:
+        if (ev->index > CCT_CEL_MAX_INDEX) {
+            /* e.g. PCR 0xFFFFFFFF (CCT_EVENT_F_INDEX_OUT_OF_RANGE): no CEL reader takes it back. */
+            return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
+                           "event %llu: PCR index %u is beyond the CEL range 0-%u",
+                           (unsigned long long)ev->number, ev->index, CCT_CEL_MAX_INDEX);
+        }
         *type = CCT_CEL_T_PCR;
         *value = ev->index;
         return 0;

@@ -54,10 +54,10 @@ struct cct_ima_state {
  * not IMA, or CCT_ETRUNCATED when more bytes are needed (eof = no more will
  * come, so decide with what is there).
  */
-int cct_ima_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt);
+CCT_WUR int cct_ima_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt);
 
 /* Set up a state (fmt IMA_ASCII or IMA_BINARY). max_event_size bounds the data. */
-int cct_ima_init(struct cct_ima_state *st, enum cct_log_format fmt, size_t max_event_size,
+CCT_WUR int cct_ima_init(struct cct_ima_state *st, enum cct_log_format fmt, size_t max_event_size,
                  const struct cct_ima_settings *set);
 /* Release a state (safe on a zeroed one). */
 void cct_ima_free(struct cct_ima_state *st);
@@ -67,8 +67,9 @@ void cct_ima_free(struct cct_ima_state *st);
  * contract as cct_tcg_next(); eof says that no bytes follow the len given
  * (so a last ascii line without a newline is complete).
  */
-int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err);
+CCT_WUR int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof,
+                         uint64_t off, uint64_t number, struct cct_event *ev, size_t *consumed,
+                         int *end, struct cct_error *err);
 
 /* Byte order of a binary list from its first entry: 1 = big-endian, 0 = little. */
 int cct_ima_binary_order(const uint8_t *p, size_t len);
@@ -84,8 +85,9 @@ size_t cct_ima_binary_digest_size(const uint8_t *p, size_t len);
  * Fill the ima_* fields of ev from a template name and its (little-endian)
  * template data, as carried by a CEL ima_template record.
  */
-int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t len, uint64_t data_off,
-                     struct cct_event *ev, uint64_t number, struct cct_error *err);
+CCT_WUR int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t len,
+                             uint64_t data_off, struct cct_event *ev, uint64_t number,
+                             struct cct_error *err);
 
 /*
  * Flag ev as an IMA violation (CCT_EVENT_F_IMA_VIOLATION) when it has digests

@@ -267,7 +267,12 @@ static int dec_siglists(struct dec *d, struct cct_reader *r)
         uint32_t count = (lsize - 28 - hsize) / ssize;
         cct_emit_u64(d->e, "count", count);
         const uint8_t *hdr;
-        cct_read_bytes(&body, hsize, &hdr); /* fits: checked against lsize above */
+        /* Fits (hsize <= lsize - 28 was checked); a failure would be a bug here, reported as
+         * truncation. */
+        if (!cct_read_bytes(&body, hsize, &hdr)) {
+            rc = dec_trunc(d, &body, "EFI_SIGNATURE_LIST.SignatureHeader", hsize);
+            break;
+        }
         if (hsize > 0) {
             cct_emit_hex(d->e, "signature_header", hdr, hsize);
         }
@@ -279,8 +284,11 @@ static int dec_siglists(struct dec *d, struct cct_reader *r)
                              "EFI_SIGNATURE_LIST: more than %d signatures", CCT_DECODE_MAX_SIGNATURES);
                 break;
             }
-            cct_read_bytes(&body, 16, &owner); /* fits: count derived from the checked sizes */
-            cct_read_bytes(&body, ssize - 16, &sd);
+            /* Fits: count was derived from the checked sizes. */
+            if (!cct_read_bytes(&body, 16, &owner) || !cct_read_bytes(&body, ssize - 16, &sd)) {
+                rc = dec_trunc(d, &body, "EFI_SIGNATURE_DATA", ssize);
+                break;
+            }
             cct_emit_begin_object(d->e, NULL);
             emit_guid_named(d->e, "owner", "owner_name", owner);
             emit_sigdata(d->e, tn, sd, ssize - 16);
@@ -354,7 +362,9 @@ static int dec_load_option(struct dec *d, struct cct_reader *r)
     }
     size_t on = cct_reader_left(r);
     const uint8_t *od;
-    cct_read_bytes(r, on, &od);
+    if (!cct_read_bytes(r, on, &od)) { /* reads what is left: cannot fail */
+        return dec_trunc(d, r, "OptionalData", on);
+    }
     cct_emit_u64(d->e, "optional_data_length", on);
     if (on > 0) {
         cct_emit_hex(d->e, "optional_data", od, on);
@@ -473,7 +483,10 @@ static int dec_variable(struct dec *d, uint32_t type, struct cct_reader *r)
                 (unsigned long long)dlen, left);
     }
     struct cct_reader v;
-    cct_read_sub(r, dlen < left ? (size_t)dlen : left, &v);
+    if (!cct_read_sub(r, dlen < left ? (size_t)dlen : left, &v)) { /* at most what is left */
+        cct_buf_free(&name);
+        return dec_trunc(d, r, "VariableData", (size_t)dlen);
+    }
     int rc = dec_variable_value(d, type, name.data ? (const char *)name.data : "", &v);
     cct_buf_free(&name);
     return rc;
@@ -650,12 +663,12 @@ static int dec_gpt(struct dec *d, struct cct_reader *r)
         if (!cct_read_sub(r, esize, &pe)) {
             return dec_trunc(d, r, "EFI_PARTITION_ENTRY", esize);
         }
-        cct_read_bytes(&pe, 16, &tg); /* fits: esize >= 128 */
-        cct_read_bytes(&pe, 16, &ug);
-        cct_read_u64le(&pe, &s);
-        cct_read_u64le(&pe, &e);
-        cct_read_u64le(&pe, &attr);
-        cct_read_bytes(&pe, 72, &nm);
+        /* Fits: esize >= 128 was checked; still, a short entry is reported, not read. */
+        if (!cct_read_bytes(&pe, 16, &tg) || !cct_read_bytes(&pe, 16, &ug) ||
+            !cct_read_u64le(&pe, &s) || !cct_read_u64le(&pe, &e) || !cct_read_u64le(&pe, &attr) ||
+            !cct_read_bytes(&pe, 72, &nm)) {
+            return dec_trunc(d, &pe, "EFI_PARTITION_ENTRY fields", 128);
+        }
         cct_emit_begin_object(d->e, NULL);
         emit_guid_named(d->e, "partition_type_guid", "partition_type", tg);
         cct_emit_guid(d->e, "unique_partition_guid", ug);
@@ -889,7 +902,9 @@ static int dec_no_action(struct dec *d, struct cct_reader *r)
         cct_emit_hex(d->e, "hex", r->p, cct_reader_left(r));
         return dec_trunc(d, r, "EV_NO_ACTION signature", 16);
     }
-    cct_read_bytes(r, 16, &sig);
+    if (!cct_read_bytes(r, 16, &sig)) { /* 16 bytes are there (checked above) */
+        return dec_trunc(d, r, "EV_NO_ACTION signature", 16);
+    }
     size_t sl = 0;
     while (sl < 16 && sig[sl] >= 0x20 && sig[sl] < 0x7f) {
         sl++;

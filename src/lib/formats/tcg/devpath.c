@@ -461,7 +461,9 @@ int cct_devpath_text(const uint8_t *p, size_t n, size_t base, struct cct_buf *ou
         if (!ok) {
             const uint8_t *bp;
             size_t bn = cct_reader_left(&body);
-            cct_read_bytes(&body, bn, &bp);
+            if (!cct_read_bytes(&body, bn, &bp)) { /* reads what is left: cannot fail */
+                bn = 0;
+            }
             cct_buf_printf(out, "Path(%u,%u", type, sub);
             if (bn > 0) {
                 cct_buf_putc(out, ',');

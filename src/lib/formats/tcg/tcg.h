@@ -74,11 +74,12 @@ struct cct_tcg_state {
  * Decide the format from the first record (needs at least its header and
  * data; returns CCT_ETRUNCATED when len is too short to tell).
  */
-int cct_tcg_detect(const uint8_t *p, size_t len, enum cct_log_format *fmt, struct cct_error *err);
+CCT_WUR int cct_tcg_detect(const uint8_t *p, size_t len, enum cct_log_format *fmt,
+                           struct cct_error *err);
 
 /* Parse SpecID Event03 event data (PFP 10.4.5.1, TCG_EfiSpecIDEvent). */
-int cct_tcg_parse_specid(const uint8_t *data, size_t len, struct cct_specid *out, uint64_t number,
-                         uint64_t offset, struct cct_error *err);
+CCT_WUR int cct_tcg_parse_specid(const uint8_t *data, size_t len, struct cct_specid *out,
+                                 uint64_t number, uint64_t offset, struct cct_error *err);
 
 /*
  * Parse one record at p (len bytes available, starting at absolute offset
@@ -87,7 +88,7 @@ int cct_tcg_parse_specid(const uint8_t *data, size_t len, struct cct_specid *out
  * ends the log, in which case *consumed is 0. Returns CCT_ETRUNCATED when
  * more bytes are needed (a real error only when the input has ended).
  */
-int cct_tcg_next(struct cct_tcg_state *st, const uint8_t *p, size_t len, uint64_t off,
+CCT_WUR int cct_tcg_next(struct cct_tcg_state *st, const uint8_t *p, size_t len, uint64_t off,
                  uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
                  struct cct_error *err);
 
@@ -106,7 +107,7 @@ struct cct_ccel_table {
     uint64_t laml;       /* log area minimum length */
     uint64_t lasa;       /* log area start address */
 };
-int cct_tcg_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table *out,
+CCT_WUR int cct_tcg_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table *out,
                              struct cct_error *err);
 
 #endif
