@@ -169,9 +169,7 @@ static void compact_desc(const struct cct_event *ev, char *out, size_t len)
     } else {
         struct cct_error err;
         cct_error_clear(&err);
-        /* On a decoder failure the partial output is still a useful description. */
-        int dr = cct_event_decode(ev, CCT_DECODE_TEXT, &dec, &err);
-        (void)dr;
+        (void)!cct_event_decode(ev, CCT_DECODE_TEXT, &dec, &err); /* partial output is still useful */
         src = dec ? dec : "";
         src += strspn(src, " ");
         n = strcspn(src, "\n");
