@@ -41,10 +41,10 @@ _cctrusted()
         --ima-register)
             COMPREPLY=($(compgen -W "auto pcr rtmr" -- "$cur")); return ;;
         --index | -i | --start | -s | --count | -c | --nonce | --data | --digest | --mrtd | --at | \
-            --vmpl)
+            --vmpl | --container | --container-nonce | --user-data)
             return ;;
         --expect | -e | --out | --certs | --collateral | --root | --signature | --ak | --pcrs | \
-            --eventlog | --cpak | --mac-key)
+            --eventlog | --cpak | --mac-key | --container-log | --node-log)
             _filedir; return ;;
     esac
 
@@ -71,7 +71,8 @@ _cctrusted()
         extend) opts="--json --index --digest --data" ;;
         verify) opts="--json --certs --collateral --root --at --nonce --signature --ak --pcrs
                       --eventlog --cpak --mac-key --allow-sim --allow-debug --allow-migration-agent
-                      --vmpl" ;;
+                      --vmpl --container --container-log --node-log --container-nonce
+                      --user-data" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts --help --version" -- "$cur"))
