@@ -46,6 +46,16 @@ uint16_t cct_alg_from_name(const char *name);
  */
 CCT_WUR int cct_alg_available(uint16_t alg);
 
+/**
+ * Decode standard base64 (RFC 4648, padding optional) of n characters into
+ * out (at most max bytes); *len receives the decoded length. Returns 0,
+ * CCT_EMALFORMED when s is not base64, CCT_ELIMIT when out is too small.
+ */
+CCT_WUR int cct_base64_decode(const char *s, size_t n, uint8_t *out, size_t max, size_t *len);
+
+/** Overwrite n bytes at p with zeros in a way the compiler keeps (for secrets). */
+void cct_wipe(void *p, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

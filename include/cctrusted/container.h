@@ -18,6 +18,10 @@
  *   node's quote binds every container start.
  * - A report requested for a container binds it: REPORTDATA =
  *   SHA-512(IMR3 || nonce || user_data) (cct_container_reportdata()).
+ *
+ * Threads: the functions keep no state of their own; a container log or
+ * result object is used by one thread at a time; cct_container_start()
+ * serialises with other extenders through the runtime log's lock.
  */
 #ifndef CCTRUSTED_CONTAINER_H
 #define CCTRUSTED_CONTAINER_H

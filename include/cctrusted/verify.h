@@ -12,7 +12,7 @@
  * what a verifier did not judge is listed as CCT_CHECK_NOT_CHECKED, never as
  * a passed check.
  *
- * Thread safety: the functions keep no state; a result or options object
+ * Threads: the functions keep no state; a result or options object
  * is used by one thread at a time.
  */
 #ifndef CCTRUSTED_VERIFY_H

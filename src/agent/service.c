@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "agent.h"
 #include "container.h"
@@ -133,36 +132,15 @@ static int b64_decode(const char *s, uint8_t **out, size_t *outlen)
     size_t n = strlen(s);
     *out = NULL;
     *outlen = 0;
-    if (n == 0) {
-        return 0;
-    }
-    size_t pad = 0;
-    while (n > 0 && s[n - 1] == '=' && pad < 2) {
-        n--;
-        pad++;
-    }
-    if (n % 4 == 1) {
+    uint8_t *buf = malloc(n / 4 * 3 + 3);
+    if (buf == NULL) {
         return -1;
     }
-    size_t full = (n + 3) / 4 * 4;
-    char *tmp = malloc(full + 1);
-    uint8_t *buf = malloc(full / 4 * 3 + 1);
-    if (tmp == NULL || buf == NULL) {
-        free(tmp);
-        free(buf);
-        return -1;
-    }
-    memcpy(tmp, s, n);
-    memset(tmp + n, '=', full - n);
-    tmp[full] = '\0';
-    int k = EVP_DecodeBlock(buf, (const unsigned char *)tmp, (int)full);
-    free(tmp);
-    if (k < 0) {
+    if (cct_base64_decode(s, n, buf, n / 4 * 3 + 3, outlen) < 0) {
         free(buf);
         return -1;
     }
     *out = buf;
-    *outlen = (size_t)k - (full - n);
     return 0;
 }
 
@@ -337,7 +315,7 @@ static void do_report(struct agent *a, struct worker_ctx *w, const struct peer *
     pack(res, &o.base);
     cct_report_free(rep);
 out:
-    OPENSSL_cleanse(nonce, nonce_len);
+    cct_wipe(nonce, nonce_len);
     free(nonce);
     free(data);
     cima_server_pb__get_cc_report_request__free_unpacked(q, NULL);

@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+
+#include <cctrusted/algorithm.h>
 
 #include "crypto/crypto.h"
 #include <cctrusted/error.h>
@@ -214,4 +217,53 @@ int cct_digest(uint16_t alg, const void *data, size_t len, uint8_t *out)
     }
     cct_hasher_free(&h);
     return r;
+}
+
+int cct_base64_decode(const char *s, size_t n, uint8_t *out, size_t max, size_t *len)
+{
+    static const char pad[] = "==";
+    char *tmp;
+    if ((s == NULL && n > 0) || (out == NULL && max > 0) || len == NULL || n > 0x3fffffff) {
+        return CCT_EINVAL;
+    }
+    size_t body = n, padding = 0;
+    while (body > 0 && s[body - 1] == '=' && padding < 2) {
+        body--;
+        padding++;
+    }
+    if (body % 4 == 1) {
+        return CCT_EMALFORMED;
+    }
+    size_t full = (body + 3) / 4 * 4, out_len = body / 4 * 3 + (body % 4 ? body % 4 - 1 : 0);
+    if (out_len > max) {
+        return CCT_ELIMIT;
+    }
+    if (full == 0) {
+        *len = 0;
+        return 0;
+    }
+    tmp = malloc(full + full / 4 * 3 + 1);
+    if (tmp == NULL) {
+        return CCT_ENOMEM;
+    }
+    uint8_t *dec = (uint8_t *)tmp + full;
+    memcpy(tmp, s, body);
+    memcpy(tmp + body, pad, full - body);
+    int k = EVP_DecodeBlock(dec, (const unsigned char *)tmp, (int)full);
+    if (k < 0 || (size_t)k < out_len) {
+        free(tmp);
+        return CCT_EMALFORMED;
+    }
+    memcpy(out, dec, out_len);
+    OPENSSL_cleanse(dec, (size_t)k);
+    free(tmp);
+    *len = out_len;
+    return 0;
+}
+
+void cct_wipe(void *p, size_t n)
+{
+    if (p != NULL) {
+        OPENSSL_cleanse(p, n);
+    }
 }
