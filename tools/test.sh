@@ -45,7 +45,12 @@ fi
 
 jobs=$(nproc)
 echo "== build (debugoptimized)"
-[ -d build ] || meson setup build
+# Both test builds carry the test-only crash hook (-Dtest_hooks=true): the
+# runtime-log, agent and container crash tests need it. The installed form
+# (default options) is hook-free: the Debian package test builds and runs it,
+# and check-test-hooks verifies both with nm.
+[ -d build ] || meson setup build -Dtest_hooks=true
+meson configure build -Dtest_hooks=true
 ninja -C build
 echo "== tests (with the slow Debian package test)"
 CCT_TEST_DEBS=1 meson test -C build --print-errorlogs --num-processes "$jobs"
@@ -56,9 +61,6 @@ ninja -C build-notpm src/cli/cctrusted
 sh tests/packaging/notpm.sh build-notpm
 
 echo "== build (ASan + UBSan)"
-# The sanitizer build also carries the test-only crash hook (-Dtest_hooks=true),
-# so runtime-log crash recovery runs under ASan; the normal build above is
-# hook-free, as installed (check-test-hooks verifies both with nm).
 [ -d build-asan ] || CC=clang-14 meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
     -Dbuildtype=debug -Dtest_hooks=true
 meson configure build-asan -Dtest_hooks=true
