@@ -402,7 +402,8 @@ static void ev_bs_driver(void)
 static void ev_bs_app(void)
 {
     static const char *const files[] = { "\\EFI\\debian\\shimx64.efi", "\\EFI\\debian\\grubx64.efi",
-                                         "\\EFI\\BOOT\\BOOTX64.EFI", "\\EFI\\Linux\\linux-6.1.0-21-amd64.efi" };
+                                         "\\EFI\\BOOT\\BOOTX64.EFI",
+                                         "\\EFI\\Linux\\linux-6.1.0-21-amd64.efi" };
     struct buf b, dp;
     b.n = dp.n = 0;
     dp_disk_file(&dp, files[rnd_range(0, 3)]);
@@ -474,10 +475,13 @@ static void ev_grub_cmd(void)
         "grub_cmd: search --no-floppy --fs-uuid --set=root 0b3e6a5c-1b2e-4d07-9d0c-2f1e6c8a9b71",
         "grub_cmd: [ -s /boot/grub/grubenv ]",
         "grub_cmd: set default=0",
-        "grub_cmd: menuentry Debian GNU/Linux --class debian --class gnu-linux --class gnu --class os "
+        "grub_cmd: menuentry Debian GNU/Linux --class debian --class gnu-linux --class gnu --class "
+        "os "
         "$menuentry_id_option gnulinux-simple-0b3e6a5c-1b2e-4d07-9d0c-2f1e6c8a9b71 {",
-        "grub_cmd: linux /boot/vmlinuz-6.1.0-21-amd64 root=UUID=0b3e6a5c-1b2e-4d07-9d0c-2f1e6c8a9b71 ro quiet",
-        "grub_kernel_cmdline: /boot/vmlinuz-6.1.0-21-amd64 root=UUID=0b3e6a5c-1b2e-4d07-9d0c-2f1e6c8a9b71 ro "
+        "grub_cmd: linux /boot/vmlinuz-6.1.0-21-amd64 "
+        "root=UUID=0b3e6a5c-1b2e-4d07-9d0c-2f1e6c8a9b71 ro quiet",
+        "grub_kernel_cmdline: /boot/vmlinuz-6.1.0-21-amd64 "
+        "root=UUID=0b3e6a5c-1b2e-4d07-9d0c-2f1e6c8a9b71 ro "
         "quiet console=ttyS0,115200n8 ima_policy=tcb",
         "grub_cmd: initrd /boot/initrd.img-6.1.0-21-amd64",
     };
@@ -491,8 +495,9 @@ static void ev_grub_cmd(void)
 static void ev_grub_file(void)
 {
     static const char *const files[] = {
-        "/boot/grub/x86_64-efi/normal.mod", "/boot/grub/grub.cfg", "/boot/grub/x86_64-efi/ext2.mod",
-        "/boot/vmlinuz-6.1.0-21-amd64",     "/boot/initrd.img-6.1.0-21-amd64", "/boot/grub/fonts/unicode.pf2",
+        "/boot/grub/x86_64-efi/normal.mod", "/boot/grub/grub.cfg",
+        "/boot/grub/x86_64-efi/ext2.mod",   "/boot/vmlinuz-6.1.0-21-amd64",
+        "/boot/initrd.img-6.1.0-21-amd64",  "/boot/grub/fonts/unicode.pf2",
     };
     struct buf b;
     b.n = 0;
@@ -522,12 +527,13 @@ static void ev_action_app(void)
 }
 
 static const struct choice firmware[] = {
-    { 30, ev_blob }, { 25, ev_bs_driver }, { 20, ev_driver_config }, { 15, ev_boot_var }, { 5, ev_handoff },
+    { 30, ev_blob },     { 25, ev_bs_driver }, { 20, ev_driver_config },
+    { 15, ev_boot_var }, { 5, ev_handoff },
 };
 
 static const struct choice loader[] = {
-    { 35, ev_grub_cmd }, { 25, ev_grub_file }, { 12, ev_bs_app }, { 10, ev_action_app },
-    { 8, ev_authority },  { 5, ev_gpt },       { 5, ev_load_options },
+    { 35, ev_grub_cmd }, { 25, ev_grub_file }, { 12, ev_bs_app },      { 10, ev_action_app },
+    { 8, ev_authority }, { 5, ev_gpt },        { 5, ev_load_options },
 };
 
 static void pick(const struct choice *c, size_t n)
@@ -635,8 +641,8 @@ int main(int argc, char **argv)
         EVP_MD_free(mds[i]);
     }
     if (n_written != n) {
-        fprintf(stderr, "gen-log: internal error: wrote %" PRIu64 " events, wanted %" PRIu64 "\n", n_written,
-                n);
+        fprintf(stderr, "gen-log: internal error: wrote %" PRIu64 " events, wanted %" PRIu64 "\n",
+                n_written, n);
         return 1;
     }
     return 0;

@@ -39,9 +39,9 @@
 
 struct bank {
     uint16_t alg;
-    uint64_t *count;     /* count[len] for len < SMALL */
-    uint64_t big_count;  /* messages of SMALL bytes or more ... */
-    uint64_t big_bytes;  /* ... and their total length */
+    uint64_t *count;    /* count[len] for len < SMALL */
+    uint64_t big_count; /* messages of SMALL bytes or more ... */
+    uint64_t big_bytes; /* ... and their total length */
     uint64_t big_max;
     uint64_t extends, extend_bytes;
     uint64_t checked, checked_bytes;
@@ -291,8 +291,10 @@ int main(int argc, char **argv)
             best[1] = best[0];
         }
         const char *an = cct_alg_name(b->alg);
-        printf("%s_extends=%" PRIu64 "\n%s_extend_bytes=%" PRIu64 "\n", an, b->extends, an, b->extend_bytes);
-        printf("%s_checked=%" PRIu64 "\n%s_checked_bytes=%" PRIu64 "\n", an, b->checked, an, b->checked_bytes);
+        printf("%s_extends=%" PRIu64 "\n%s_extend_bytes=%" PRIu64 "\n", an, b->extends, an,
+               b->extend_bytes);
+        printf("%s_checked=%" PRIu64 "\n%s_checked_bytes=%" PRIu64 "\n", an, b->checked, an,
+               b->checked_bytes);
         printf("%s_evp_s=%.6f\n%s_lowlevel_s=%.6f\n", an, best[0], an, best[1]);
         total[0] += best[0];
         total[1] += best[1];

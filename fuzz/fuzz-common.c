@@ -46,8 +46,8 @@ static int inside(const uint8_t *base, size_t size, const uint8_t *p, size_t n)
     return p != NULL && q >= b && q - b <= size && n <= size - (q - b);
 }
 
-static void check_event(const uint8_t *data, size_t size, const struct cct_event *ev, uint64_t number,
-                        uint64_t offset)
+static void check_event(const uint8_t *data, size_t size, const struct cct_event *ev,
+                        uint64_t number, uint64_t offset)
 {
     FUZZ_CHECK(ev->number == number);
     FUZZ_CHECK(ev->offset == offset);
@@ -164,7 +164,8 @@ static void read_registers(cct_replay *r)
                        (prev.kind == g.kind && prev.index == g.index && prev.alg < g.alg));
         }
         FUZZ_CHECK(cct_replay_lookup(r, g.kind, g.index, g.alg, &h) == 0);
-        FUZZ_CHECK(h.size == g.size && memcmp(h.digest, g.digest, g.size) == 0 && h.n_events == g.n_events);
+        FUZZ_CHECK(h.size == g.size && memcmp(h.digest, g.digest, g.size) == 0 &&
+                   h.n_events == g.n_events);
         prev = g;
     }
     FUZZ_CHECK(cct_replay_get(r, n, &prev) == CCT_EINVAL);

@@ -17,11 +17,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Abort with a message when an invariant does not hold. */
-#define FUZZ_CHECK(cond)                                                                                     \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            cct_fuzz_fail(__FILE__, __LINE__, #cond);                                                        \
-        }                                                                                                    \
+#define FUZZ_CHECK(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            cct_fuzz_fail(__FILE__, __LINE__, #cond);                                              \
+        }                                                                                          \
     } while (0)
 
 void cct_fuzz_fail(const char *file, int line, const char *what) __attribute__((noreturn));

@@ -26,20 +26,20 @@ extern "C" {
 
 /** A parsed CCEL table. Plain values: nothing borrows from the input. */
 struct cct_ccel_table_info {
-    char signature[5];         /* "CCEL", NUL-terminated */
-    uint32_t length;           /* the table's length field (equals the input length) */
+    char signature[5]; /* "CCEL", NUL-terminated */
+    uint32_t length;   /* the table's length field (equals the input length) */
     uint8_t revision;
-    uint8_t checksum;          /* the checksum byte as stored */
-    uint8_t checksum_ok;       /* 1: all bytes sum to zero (always 1 on success) */
-    char oem_id[7];            /* NUL-terminated; not necessarily printable */
-    char oem_table_id[9];      /* NUL-terminated; not necessarily printable */
+    uint8_t checksum;     /* the checksum byte as stored */
+    uint8_t checksum_ok;  /* 1: all bytes sum to zero (always 1 on success) */
+    char oem_id[7];       /* NUL-terminated; not necessarily printable */
+    char oem_table_id[9]; /* NUL-terminated; not necessarily printable */
     uint32_t oem_revision;
     uint32_t creator_id;
     uint32_t creator_revision;
-    uint8_t cc_type;           /* CCT_CC_TYPE_* */
+    uint8_t cc_type; /* CCT_CC_TYPE_* */
     uint8_t cc_subtype;
-    uint64_t laml;             /* log area minimum length, bytes */
-    uint64_t lasa;             /* log area start address (guest physical) */
+    uint64_t laml; /* log area minimum length, bytes */
+    uint64_t lasa; /* log area start address (guest physical) */
 };
 
 /**
@@ -51,7 +51,7 @@ struct cct_ccel_table_info {
  * NULL arguments. On failure *out is untouched and err (may be NULL) says why.
  */
 CCT_WUR int cct_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table_info *out,
-                         struct cct_error *err);
+                                 struct cct_error *err);
 
 /** Name of a CC type ("SEV", "TDX"), or NULL when unknown. */
 const char *cct_cc_type_name(uint8_t cc_type);

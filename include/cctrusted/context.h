@@ -31,11 +31,11 @@ enum cct_platform {
     CCT_PLATFORM_TPM,
     CCT_PLATFORM_SNP,
     CCT_PLATFORM_CCA,
-    CCT_PLATFORM_SIM,      /* software TDX-shaped model; only when asked for */
-    CCT_PLATFORM_NONE,     /* detection found no TEE */
-    CCT_PLATFORM_AGENT,    /* the node agent cctrustedd over its Unix socket ($CCT_AGENT_SOCKET,
-                              default <sysroot>/run/cima/uds/cima-server.sock): for callers in a
-                              container; detection picks it only when no TEE interface is visible */
+    CCT_PLATFORM_SIM,   /* software TDX-shaped model; only when asked for */
+    CCT_PLATFORM_NONE,  /* detection found no TEE */
+    CCT_PLATFORM_AGENT, /* the node agent cctrustedd over its Unix socket ($CCT_AGENT_SOCKET,
+                           default <sysroot>/run/cima/uds/cima-server.sock): for callers in a
+                           container; detection picks it only when no TEE interface is visible */
 };
 
 /** "tdx", "tpm", "snp", "cca", "sim", "agent", "none", "auto". */
@@ -52,10 +52,14 @@ struct cct_open_options {
                                    NULL = $CCT_TPM_TCTI or "device:<sysroot>/dev/tpmrm0" */
     const char *sim_state_dir;  /* sim platform state; NULL = $CCT_SIM_DIR or
                                    "$XDG_STATE_HOME/cctrusted-sim" */
-    const char *runtime_log;    /* runtime extend log path; NULL = $CCT_RUNTIME_LOG or backend default */
+    const char
+        *runtime_log; /* runtime extend log path; NULL = $CCT_RUNTIME_LOG or backend default */
 };
 #define CCT_OPEN_OPTIONS_VERSION 1
-#define CCT_OPEN_OPTIONS_INIT { CCT_OPEN_OPTIONS_VERSION, CCT_PLATFORM_AUTO, NULL, NULL, NULL, NULL }
+#define CCT_OPEN_OPTIONS_INIT                                                                      \
+    {                                                                                              \
+        CCT_OPEN_OPTIONS_VERSION, CCT_PLATFORM_AUTO, NULL, NULL, NULL, NULL                        \
+    }
 /** Function form of CCT_OPEN_OPTIONS_INIT (for bindings). Accepts NULL. */
 void cct_open_options_init(struct cct_open_options *opts);
 
@@ -72,8 +76,8 @@ struct cct_probe {
 
 /** The explanation of a detection. */
 struct cct_detection {
-    enum cct_platform chosen;  /* CCT_PLATFORM_NONE when no TEE was found */
-    char reason[256];          /* one sentence: why chosen (or why none) */
+    enum cct_platform chosen; /* CCT_PLATFORM_NONE when no TEE was found */
+    char reason[256];         /* one sentence: why chosen (or why none) */
     size_t n_probes;
     struct cct_probe probes[CCT_MAX_PROBES];
 };
@@ -131,17 +135,20 @@ CCT_WUR int cct_get_measurement(cct_context *ctx, uint32_t index, uint16_t alg,
 
 /** Request for cct_get_report(). Initialise with CCT_REPORT_REQUEST_INIT. */
 struct cct_report_request {
-    unsigned version;            /* CCT_REPORT_REQUEST_VERSION */
-    const uint8_t *nonce;        /* REPORTDATA = SHA-512(nonce || user_data) unless report_data */
+    unsigned version;     /* CCT_REPORT_REQUEST_VERSION */
+    const uint8_t *nonce; /* REPORTDATA = SHA-512(nonce || user_data) unless report_data */
     size_t nonce_len;
     const uint8_t *user_data;
     size_t user_data_len;
-    const uint8_t *report_data;  /* raw REPORTDATA (64 bytes, 32-64 for CCA); overrides the hash */
+    const uint8_t *report_data; /* raw REPORTDATA (64 bytes, 32-64 for CCA); overrides the hash */
     size_t report_data_len;
-    int privlevel;               /* SNP VMPL for configfs-tsm; -1 = default */
+    int privlevel; /* SNP VMPL for configfs-tsm; -1 = default */
 };
 #define CCT_REPORT_REQUEST_VERSION 1
-#define CCT_REPORT_REQUEST_INIT { CCT_REPORT_REQUEST_VERSION, NULL, 0, NULL, 0, NULL, 0, -1 }
+#define CCT_REPORT_REQUEST_INIT                                                                    \
+    {                                                                                              \
+        CCT_REPORT_REQUEST_VERSION, NULL, 0, NULL, 0, NULL, 0, -1                                  \
+    }
 /** Function form of CCT_REPORT_REQUEST_INIT (for bindings). Accepts NULL. */
 void cct_report_request_init(struct cct_report_request *req);
 
@@ -174,9 +181,9 @@ void cct_report_free(cct_report *rep);
 
 /** A live event log source of the platform. */
 struct cct_log_source {
-    char path[256];             /* absolute path (under the sysroot) */
+    char path[256]; /* absolute path (under the sysroot) */
     enum cct_log_format format;
-    char role[16];              /* "boot", "ima", "runtime" */
+    char role[16];                      /* "boot", "ima", "runtime" */
     enum cct_ima_register ima_register; /* IMA lists: the register file this kernel extends */
 };
 #define CCT_MAX_LOG_SOURCES 8
@@ -222,7 +229,8 @@ CCT_WUR int cct_replay_live(cct_context *ctx, const struct cct_replay_options *o
  * initial value (extended without a log record: a mismatch).
  * Returns 0 with *n set, CCT_ELIMIT past max.
  */
-CCT_WUR int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max, size_t *n);
+CCT_WUR int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expected *out,
+                              size_t max, size_t *n);
 
 /**
  * Extend register index with digest (the platform's default algorithm size)
@@ -234,7 +242,7 @@ CCT_WUR int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct
  * appended to or cut: the call fails naming the record and byte offset.
  */
 CCT_WUR int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
-               const uint8_t *event_data, size_t event_data_len);
+                       const uint8_t *event_data, size_t event_data_len);
 
 /**
  * Repair the runtime log after a crash, under the extend lock: cut a torn
@@ -255,8 +263,8 @@ CCT_WUR int cct_runtime_log_repair(cct_context *ctx);
  * cct_extend()). The digest used is copied to digest_out (may be NULL;
  * CCT_MAX_DIGEST_SIZE bytes) with its size in *digest_len.
  */
-CCT_WUR int cct_extend_data(cct_context *ctx, uint32_t index, const uint8_t *data, size_t len, uint8_t *digest_out,
-                    size_t *digest_len);
+CCT_WUR int cct_extend_data(cct_context *ctx, uint32_t index, const uint8_t *data, size_t len,
+                            uint8_t *digest_out, size_t *digest_len);
 
 #ifdef __cplusplus
 }

@@ -53,10 +53,10 @@ enum cct_errcode {
  * caller); never global. event and offset are -1 when not applicable.
  */
 struct cct_error {
-    int code;           /* 0 or a negative CCT_E* value */
-    int sys_errno;      /* errno of the failing system call, or 0 */
-    int64_t event;      /* 0-based event number in a log, or -1 */
-    int64_t offset;     /* byte offset in the input, or -1 */
+    int code;       /* 0 or a negative CCT_E* value */
+    int sys_errno;  /* errno of the failing system call, or 0 */
+    int64_t event;  /* 0-based event number in a log, or -1 */
+    int64_t offset; /* byte offset in the input, or -1 */
     char message[CCT_ERROR_MESSAGE_MAX];
 };
 

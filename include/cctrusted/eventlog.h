@@ -33,14 +33,14 @@ enum cct_log_format {
 
 /** Which register file an event's index refers to. */
 enum cct_reg_kind {
-    CCT_REG_PCR = 0, /* TPM PCR n */
+    CCT_REG_PCR = 0,  /* TPM PCR n */
     CCT_REG_RTMR = 1, /* TDX RTMR n (native index, 0-3) */
     CCT_REG_MRTD = 2, /* TDX MRTD (CC MR index 0): not extendable at runtime */
 };
 
 /** Limits applied to every log. */
-#define CCT_MAX_DIGESTS 8                         /* banks per event / SpecID */
-#define CCT_MAX_EVENT_SIZE (16u * 1024u * 1024u)  /* event data bytes per event */
+#define CCT_MAX_DIGESTS 8                        /* banks per event / SpecID */
+#define CCT_MAX_EVENT_SIZE (16u * 1024u * 1024u) /* event data bytes per event */
 
 /** A digest inside an event; bytes borrow from the event's buffer. */
 struct cct_digest {
@@ -52,20 +52,24 @@ struct cct_digest {
 /** Event flags. */
 #define CCT_EVENT_F_HEADER 0x1u /* SpecID / log header event (never extends) */
 #define CCT_EVENT_F_LEGACY 0x2u /* record in TCG_PCR_EVENT (SHA-1) layout */
-#define CCT_EVENT_F_SPECID_VENDOR_OUTSIDE 0x4u /* SpecID vendorInfo lies after the declared
-                                                  eventSize (seen in tools' fixtures); the
-                                                  record was extended to include it */
-#define CCT_EVENT_F_IMA_VIOLATION 0x8u /* IMA violation entry (all-zero template hash): every bank
-                                          is extended with all-0xFF, not with the logged digest */
-#define CCT_EVENT_F_IMA_LAYOUT_GUESSED 0x10u /* ascii IMA entry whose binary template layout is not
-                                                published (patched-kernel or unknown template): a
-                                                template hash that differs is not reported */
-#define CCT_EVENT_F_INDEX_OUT_OF_RANGE 0x20u /* register index beyond the log's register file
-                                                (PCR > 31, CC MR index > 4), e.g. the EV_NO_ACTION
-                                                events Windows logs at PCR 0xFFFFFFFF: index equals
-                                                index_logged and the event never extends; any type
-                                                but EV_NO_ACTION there is an anomaly
-                                                (cct_event_anomaly) */
+#define CCT_EVENT_F_SPECID_VENDOR_OUTSIDE                                                          \
+    0x4u /* SpecID vendorInfo lies after the declared                                              \
+            eventSize (seen in tools' fixtures); the                                               \
+            record was extended to include it */
+#define CCT_EVENT_F_IMA_VIOLATION                                                                  \
+    0x8u /* IMA violation entry (all-zero template hash): every bank                               \
+            is extended with all-0xFF, not with the logged digest */
+#define CCT_EVENT_F_IMA_LAYOUT_GUESSED                                                             \
+    0x10u /* ascii IMA entry whose binary template layout is not                                   \
+             published (patched-kernel or unknown template): a                                     \
+             template hash that differs is not reported */
+#define CCT_EVENT_F_INDEX_OUT_OF_RANGE                                                             \
+    0x20u /* register index beyond the log's register file                                         \
+             (PCR > 31, CC MR index > 4), e.g. the EV_NO_ACTION                                    \
+             events Windows logs at PCR 0xFFFFFFFF: index equals                                   \
+             index_logged and the event never extends; any type                                    \
+             but EV_NO_ACTION there is an anomaly                                                  \
+             (cct_event_anomaly) */
 
 /** Layout version of struct cct_event written by this library. */
 #define CCT_EVENT_VERSION 1
@@ -82,37 +86,37 @@ struct cct_digest {
  * filling one by hand.
  */
 struct cct_event {
-    uint64_t number;             /* 0-based position in its log (header included) */
-    uint64_t offset;             /* byte offset of the record in the input */
-    uint64_t length;             /* bytes of the whole record */
-    enum cct_log_format format;  /* the log this event came from */
-    enum cct_reg_kind kind;      /* register file of index */
-    uint32_t index;              /* native register index (PCR n, RTMR n) */
-    uint32_t index_logged;       /* index as written in the log (CCEL: CC MR index) */
-    uint32_t type;               /* EventType; untrusted */
-    uint32_t flags;              /* CCT_EVENT_F_* */
+    uint64_t number;            /* 0-based position in its log (header included) */
+    uint64_t offset;            /* byte offset of the record in the input */
+    uint64_t length;            /* bytes of the whole record */
+    enum cct_log_format format; /* the log this event came from */
+    enum cct_reg_kind kind;     /* register file of index */
+    uint32_t index;             /* native register index (PCR n, RTMR n) */
+    uint32_t index_logged;      /* index as written in the log (CCEL: CC MR index) */
+    uint32_t type;              /* EventType; untrusted */
+    uint32_t flags;             /* CCT_EVENT_F_* */
     size_t n_digests;
     struct cct_digest digests[CCT_MAX_DIGESTS];
-    const uint8_t *data;         /* event data */
+    const uint8_t *data; /* event data */
     size_t data_len;
-    const uint8_t *raw;          /* the whole record */
+    const uint8_t *raw; /* the whole record */
     size_t raw_len;
     /* IMA entries only (NULL / 0 otherwise); views valid like the others.
      * data above is the template data the template hash covers. */
-    const char *ima_template;        /* template name, not NUL-terminated */
+    const char *ima_template; /* template name, not NUL-terminated */
     size_t ima_template_len;
-    uint16_t ima_file_alg;           /* TPM_ALG_ID of the file digest, 0 when it has none */
-    const char *ima_file_alg_name;   /* algorithm name as logged ("sha256"), not NUL-terminated */
+    uint16_t ima_file_alg;         /* TPM_ALG_ID of the file digest, 0 when it has none */
+    const char *ima_file_alg_name; /* algorithm name as logged ("sha256"), not NUL-terminated */
     size_t ima_file_alg_name_len;
-    const uint8_t *ima_file_digest;  /* file (or buffer) digest */
+    const uint8_t *ima_file_digest; /* file (or buffer) digest */
     size_t ima_file_digest_len;
-    const char *ima_file_name;       /* file / event name, not NUL-terminated */
+    const char *ima_file_name; /* file / event name, not NUL-terminated */
     size_t ima_file_name_len;
     /* CEL records only (0 otherwise). */
-    uint64_t cel_recnum;             /* recnum as logged */
-    uint32_t cel_content_type;       /* CCT_CEL_* content type of the record */
-    uint32_t version;                /* CCT_EVENT_VERSION of the producer; 0 = 1 */
-    uint64_t reserved[8];            /* room for later fields; zero */
+    uint64_t cel_recnum;       /* recnum as logged */
+    uint32_t cel_content_type; /* CCT_CEL_* content type of the record */
+    uint32_t version;          /* CCT_EVENT_VERSION of the producer; 0 = 1 */
+    uint64_t reserved[8];      /* room for later fields; zero */
 };
 
 /** CEL content types (TCG Canonical Event Log, content_type; 80 and 108 are common extensions). */
@@ -136,12 +140,15 @@ struct cct_specid {
 
 /** Options for opening a log. Initialise with CCT_EVENTLOG_OPTIONS_INIT. */
 struct cct_eventlog_options {
-    unsigned version;            /* CCT_EVENTLOG_OPTIONS_VERSION */
-    enum cct_log_format format;  /* CCT_LOG_AUTO to detect */
-    size_t max_event_size;       /* 0 = CCT_MAX_EVENT_SIZE */
+    unsigned version;           /* CCT_EVENTLOG_OPTIONS_VERSION */
+    enum cct_log_format format; /* CCT_LOG_AUTO to detect */
+    size_t max_event_size;      /* 0 = CCT_MAX_EVENT_SIZE */
 };
 #define CCT_EVENTLOG_OPTIONS_VERSION 1
-#define CCT_EVENTLOG_OPTIONS_INIT { CCT_EVENTLOG_OPTIONS_VERSION, CCT_LOG_AUTO, 0 }
+#define CCT_EVENTLOG_OPTIONS_INIT                                                                  \
+    {                                                                                              \
+        CCT_EVENTLOG_OPTIONS_VERSION, CCT_LOG_AUTO, 0                                              \
+    }
 /** Function form of CCT_EVENTLOG_OPTIONS_INIT (for bindings). Accepts NULL. */
 void cct_eventlog_options_init(struct cct_eventlog_options *opts);
 
@@ -162,7 +169,7 @@ CCT_WUR int cct_eventlog_from_memory(const uint8_t *buf, size_t len,
  * the log, only with the largest event (capped by max_event_size).
  */
 CCT_WUR int cct_eventlog_from_file(const char *path, const struct cct_eventlog_options *opts,
-                           cct_eventlog **out, struct cct_error *err);
+                                   cct_eventlog **out, struct cct_error *err);
 
 /**
  * Produce the next event. Returns 1 with *ev filled, 0 at the end of the log,
@@ -229,7 +236,7 @@ enum cct_decode_style {
  * before the failure. A decoder failure never invalidates the log.
  */
 CCT_WUR int cct_event_decode(const struct cct_event *ev, enum cct_decode_style style, char **out,
-                     struct cct_error *err);
+                             struct cct_error *err);
 
 /** Result of checking digest == H(event data). */
 enum cct_digest_check {

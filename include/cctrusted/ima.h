@@ -63,7 +63,8 @@ enum cct_ima_aggregate {
  * digest size of alg. Returns 0 or a negative code.
  */
 CCT_WUR int cct_ima_boot_aggregate(const cct_replay *boot, enum cct_ima_aggregate how, uint16_t alg,
-                           const uint8_t *mrtd, size_t mrtd_len, uint8_t *out, size_t out_size);
+                                   const uint8_t *mrtd, size_t mrtd_len, uint8_t *out,
+                                   size_t out_size);
 
 /**
  * Check an IMA "boot_aggregate" entry against a replay of the boot log:

@@ -16,10 +16,12 @@ extern "C" {
 #endif
 
 /** Opt-in workarounds for well-known firmware bugs. */
-#define CCT_WORKAROUND_EBS_MISSING 0x1u   /* "ebs-missing": firmware extended PCR5 with the two
-                                             ExitBootServices EV_EFI_ACTION strings but did not log them */
-#define CCT_WORKAROUND_DUP_SEPARATOR 0x2u /* "dup-separator": a second EV_SEPARATOR on the same
-                                             register was logged but not extended */
+#define CCT_WORKAROUND_EBS_MISSING                                                                 \
+    0x1u /* "ebs-missing": firmware extended PCR5 with the two                                     \
+            ExitBootServices EV_EFI_ACTION strings but did not log them */
+#define CCT_WORKAROUND_DUP_SEPARATOR                                                               \
+    0x2u /* "dup-separator": a second EV_SEPARATOR on the same                                     \
+            register was logged but not extended */
 
 /** Name of one workaround bit ("ebs-missing"), or NULL. */
 const char *cct_workaround_name(uint32_t bit);
@@ -64,7 +66,9 @@ struct cct_replay_options {
 };
 #define CCT_REPLAY_OPTIONS_VERSION 2
 #define CCT_REPLAY_OPTIONS_INIT                                                                    \
-    { CCT_REPLAY_OPTIONS_VERSION, 0, CCT_IMA_REGISTER_AUTO, 0, { 0 }, 0, { 0 }, NULL, 0, 0 }
+    {                                                                                              \
+        CCT_REPLAY_OPTIONS_VERSION, 0, CCT_IMA_REGISTER_AUTO, 0, { 0 }, 0, { 0 }, NULL, 0, 0       \
+    }
 
 /** Skip the per-event diagnostics (digest checks, separators): faster, no notes. */
 #define CCT_REPLAY_F_NO_DIAGNOSTICS 0x1u
@@ -75,12 +79,12 @@ void cct_replay_options_init(struct cct_replay_options *o);
 /** One replayed register in one bank. */
 struct cct_register {
     enum cct_reg_kind kind;
-    uint32_t index;      /* native index */
+    uint32_t index; /* native index */
     uint16_t alg;
     uint16_t size;
     uint8_t digest[CCT_MAX_DIGEST_SIZE];
-    uint64_t n_events;   /* events extended into it */
-    uint8_t locality;    /* PCR0 only: the startup locality used for the initial value */
+    uint64_t n_events; /* events extended into it */
+    uint8_t locality;  /* PCR0 only: the startup locality used for the initial value */
 };
 
 typedef struct cct_replay cct_replay;
@@ -104,7 +108,7 @@ CCT_WUR int cct_replay_event(cct_replay *r, const struct cct_event *ev);
  * and workarounds). size must equal the algorithm's digest size.
  */
 CCT_WUR int cct_replay_extend(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
-                      const uint8_t *digest, size_t size);
+                              const uint8_t *digest, size_t size);
 
 /** Apply end-of-log workarounds. Call once after the last event. */
 CCT_WUR int cct_replay_finish(cct_replay *r);
@@ -139,15 +143,15 @@ void cct_replay_free(cct_replay *r);
  * when the event extends, 0 when by spec it never does (EV_NO_ACTION, log
  * headers, MRTD events which only a report can vouch for).
  */
-CCT_WUR int cct_replay_event_register(const cct_replay *r, const struct cct_event *ev, enum cct_reg_kind *kind,
-                              uint32_t *index);
+CCT_WUR int cct_replay_event_register(const cct_replay *r, const struct cct_event *ev,
+                                      enum cct_reg_kind *kind, uint32_t *index);
 
 /* ---- Replaying several logs: one path for every frontend ---- */
 
 /** One log to replay: a file, or bytes in memory. */
 struct cct_log_input {
-    const char *path;                   /* file to read, or NULL when data is given */
-    const uint8_t *data;                /* log bytes (borrowed for the life of the replay) */
+    const char *path;    /* file to read, or NULL when data is given */
+    const uint8_t *data; /* log bytes (borrowed for the life of the replay) */
     size_t len;
     enum cct_log_format format;         /* CCT_LOG_AUTO to detect */
     enum cct_ima_register ima_register; /* IMA lists: AUTO follows the options */
@@ -165,8 +169,9 @@ struct cct_log_input {
  * replay keeps a copy of the inputs (paths copied, memory borrowed) for
  * cct_replay_explain(). On failure err says which log, event and offset.
  */
-CCT_WUR int cct_replay_logs(const struct cct_log_input *logs, size_t n, const struct cct_replay_options *opts,
-                    cct_replay **out, struct cct_error *err);
+CCT_WUR int cct_replay_logs(const struct cct_log_input *logs, size_t n,
+                            const struct cct_replay_options *opts, cct_replay **out,
+                            struct cct_error *err);
 
 /**
  * Called for each event of a log set, in replay order. ev->kind and
@@ -182,11 +187,13 @@ typedef int (*cct_log_event_fn)(void *arg, size_t log, const struct cct_event *e
  * events a replay sees. Returns 0, the callback's non-zero value, or a
  * negative code with err naming the log, event and offset.
  */
-CCT_WUR int cct_logs_foreach(const struct cct_log_input *logs, size_t n, const struct cct_replay_options *opts,
-                     cct_log_event_fn fn, void *arg, struct cct_error *err);
+CCT_WUR int cct_logs_foreach(const struct cct_log_input *logs, size_t n,
+                             const struct cct_replay_options *opts, cct_log_event_fn fn, void *arg,
+                             struct cct_error *err);
 
 /** Walk the logs of a cct_replay_logs() replay again (see cct_logs_foreach()). */
-CCT_WUR int cct_replay_foreach_event(const cct_replay *r, cct_log_event_fn fn, void *arg, struct cct_error *err);
+CCT_WUR int cct_replay_foreach_event(const cct_replay *r, cct_log_event_fn fn, void *arg,
+                                     struct cct_error *err);
 
 /** Number of logs a cct_replay_logs() replay read. */
 size_t cct_replay_log_count(const cct_replay *r);
@@ -194,9 +201,9 @@ size_t cct_replay_log_count(const cct_replay *r);
 /** About log i of a cct_replay_logs() replay. */
 struct cct_replay_log_info {
     char name[256];
-    enum cct_log_format format;  /* as detected */
-    enum cct_reg_kind ima_kind;  /* IMA lists: the register file their entries extended */
-    uint64_t events;             /* events read */
+    enum cct_log_format format; /* as detected */
+    enum cct_reg_kind ima_kind; /* IMA lists: the register file their entries extended */
+    uint64_t events;            /* events read */
 };
 CCT_WUR int cct_replay_log_info(const cct_replay *r, size_t i, struct cct_replay_log_info *out);
 
@@ -205,24 +212,24 @@ enum cct_reg_kind cct_replay_ima_register(const cct_replay *r);
 
 /** Kinds of finding recorded while replaying. */
 enum cct_note_code {
-    CCT_NOTE_DIGEST_MISMATCH = 1,  /* the spec binds the digest to the data, and it differs */
-    CCT_NOTE_IMA_TEMPLATE = 2,     /* IMA template hash differs from the template data */
-    CCT_NOTE_SEPARATOR_DATA = 3,   /* EV_SEPARATOR whose data is neither 0x00000000 nor 0xFFFFFFFF */
-    CCT_NOTE_DUP_SEPARATOR = 4,    /* a second EV_SEPARATOR on the same register */
-    CCT_NOTE_BOOT_AGGREGATE = 5,   /* IMA boot_aggregate does not match the boot log */
-    CCT_NOTE_IMA_PADDED = 6,       /* a bank was replayed with zero-padded SHA-1 template hashes */
-    CCT_NOTE_EXTEND_FAILED = 7,    /* an event could not be extended (unknown algorithm) */
+    CCT_NOTE_DIGEST_MISMATCH = 1, /* the spec binds the digest to the data, and it differs */
+    CCT_NOTE_IMA_TEMPLATE = 2,    /* IMA template hash differs from the template data */
+    CCT_NOTE_SEPARATOR_DATA = 3,  /* EV_SEPARATOR whose data is neither 0x00000000 nor 0xFFFFFFFF */
+    CCT_NOTE_DUP_SEPARATOR = 4,   /* a second EV_SEPARATOR on the same register */
+    CCT_NOTE_BOOT_AGGREGATE = 5,  /* IMA boot_aggregate does not match the boot log */
+    CCT_NOTE_IMA_PADDED = 6,      /* a bank was replayed with zero-padded SHA-1 template hashes */
+    CCT_NOTE_EXTEND_FAILED = 7,   /* an event could not be extended (unknown algorithm) */
 };
 
 /** One finding. */
 struct cct_replay_note {
     enum cct_note_code code;
-    size_t log;          /* index of the log (cct_replay_log_info) */
-    uint64_t event;      /* event number in that log */
-    uint64_t offset;     /* byte offset of the event */
+    size_t log;      /* index of the log (cct_replay_log_info) */
+    uint64_t event;  /* event number in that log */
+    uint64_t offset; /* byte offset of the event */
     enum cct_reg_kind kind;
     uint32_t index;
-    char text[240];      /* one sentence */
+    char text[240]; /* one sentence */
 };
 
 /** Limit on stored notes; further ones are only counted. */
@@ -235,14 +242,14 @@ CCT_WUR int cct_replay_note_get(const cct_replay *r, size_t i, struct cct_replay
 
 /** Outcome of the IMA boot_aggregate check of a cct_replay_logs() replay. */
 enum cct_aggregate_status {
-    CCT_AGGREGATE_NONE = 0,      /* no boot log, or no boot_aggregate entry */
+    CCT_AGGREGATE_NONE = 0, /* no boot log, or no boot_aggregate entry */
     CCT_AGGREGATE_MATCHED = 1,
     CCT_AGGREGATE_MISMATCH = 2,
     CCT_AGGREGATE_UNCHECKED = 3, /* could not be computed (algorithm, missing MRTD) */
 };
 struct cct_aggregate_result {
     enum cct_aggregate_status status;
-    int how;         /* enum cct_ima_aggregate when matched */
+    int how; /* enum cct_ima_aggregate when matched */
     uint16_t alg;
     char text[200];
 };
@@ -252,7 +259,7 @@ CCT_WUR int cct_replay_boot_aggregate(const cct_replay *r, struct cct_aggregate_
 
 /** An expected register value. */
 struct cct_expected {
-    int have_kind;          /* 0: the replay's default register file (RTMR with a CCEL, else PCR) */
+    int have_kind; /* 0: the replay's default register file (RTMR with a CCEL, else PCR) */
     enum cct_reg_kind kind;
     uint32_t index;
     uint16_t alg;
@@ -266,8 +273,8 @@ struct cct_expected {
  * "registers" array). Returns 0 with *n set, or CCT_EMALFORMED with err
  * naming the line, CCT_ELIMIT past max.
  */
-CCT_WUR int cct_expected_parse(const uint8_t *buf, size_t len, struct cct_expected *out, size_t max, size_t *n,
-                       struct cct_error *err);
+CCT_WUR int cct_expected_parse(const uint8_t *buf, size_t len, struct cct_expected *out, size_t max,
+                               size_t *n, struct cct_error *err);
 
 /** A register whose replayed value differs from the expected one. */
 struct cct_register_diff {
@@ -285,8 +292,8 @@ struct cct_register_diff {
  * *n_diffs to the number of differences found (may exceed max). Returns 0,
  * or CCT_EUNSUPPORTED for an unknown algorithm.
  */
-CCT_WUR int cct_replay_compare(const cct_replay *r, const struct cct_expected *ex, size_t n, struct cct_register_diff *diffs,
-                       size_t max, size_t *n_diffs);
+CCT_WUR int cct_replay_compare(const cct_replay *r, const struct cct_expected *ex, size_t n,
+                               struct cct_register_diff *diffs, size_t max, size_t *n_diffs);
 
 /**
  * Explain a difference: which events of which log feed that register and

@@ -51,9 +51,9 @@ const char *cct_report_type_name(enum cct_report_type t);
 #define CCT_TDX_TEE_TYPE_SGX 0x00000000u
 #define CCT_TDX_TEE_TYPE_TDX 0x00000081u
 #define CCT_TDX_ATT_KEY_ECDSA_P256 2u
-#define CCT_TDX_BODY_SGX 1u      /* v5 body type: SGX enclave report */
-#define CCT_TDX_BODY_TD10 2u     /* v5 body type: TD report, TDX 1.0 (584 bytes) */
-#define CCT_TDX_BODY_TD15 3u     /* v5 body type: TD report, TDX 1.5 (648 bytes) */
+#define CCT_TDX_BODY_SGX 1u  /* v5 body type: SGX enclave report */
+#define CCT_TDX_BODY_TD10 2u /* v5 body type: TD report, TDX 1.0 (584 bytes) */
+#define CCT_TDX_BODY_TD15 3u /* v5 body type: TD report, TDX 1.5 (648 bytes) */
 #define CCT_TDX_CERT_PCK_CHAIN 5u
 #define CCT_TDX_CERT_QE_REPORT 6u
 /** Limit on certification data inside a quote. */
@@ -93,15 +93,15 @@ struct cct_sgx_report_body {
 /** A parsed TDX quote. Views borrow from the input. */
 struct cct_tdx_quote {
     /* Header (48 bytes) */
-    uint16_t version;       /* 4 or 5 */
-    uint16_t att_key_type;  /* 2 = ECDSA-256-with-P-256 */
-    uint32_t tee_type;      /* 0x81 = TDX */
-    uint16_t qe_svn;        /* reserved in v4 */
-    uint16_t pce_svn;       /* reserved in v4 */
+    uint16_t version;      /* 4 or 5 */
+    uint16_t att_key_type; /* 2 = ECDSA-256-with-P-256 */
+    uint32_t tee_type;     /* 0x81 = TDX */
+    uint16_t qe_svn;       /* reserved in v4 */
+    uint16_t pce_svn;      /* reserved in v4 */
     uint8_t qe_vendor_id[16];
     uint8_t user_data[20];
     /* Body */
-    uint16_t body_type;     /* v5 descriptor type; 2 for v4 */
+    uint16_t body_type; /* v5 descriptor type; 2 for v4 */
     uint32_t body_size;
     struct cct_tdx_td_body body;
     /* Signed region: header (+ v5 body descriptor) + body */
@@ -109,9 +109,9 @@ struct cct_tdx_quote {
     size_t signed_len;
     /* Signature data */
     uint32_t sig_data_len;
-    uint8_t signature[64];   /* ECDSA r || s, big-endian */
-    uint8_t attest_key[64];  /* P-256 x || y */
-    uint16_t cert_type;      /* outer certification data type (6 expected) */
+    uint8_t signature[64];  /* ECDSA r || s, big-endian */
+    uint8_t attest_key[64]; /* P-256 x || y */
+    uint16_t cert_type;     /* outer certification data type (6 expected) */
     const uint8_t *cert_data;
     uint32_t cert_data_len;
     /* Type 6: QE report certification data */
@@ -121,12 +121,12 @@ struct cct_tdx_quote {
     uint8_t qe_report_sig[64];
     const uint8_t *qe_auth_data;
     uint16_t qe_auth_len;
-    uint16_t pck_cert_type;  /* nested type (5 = PCK chain, PEM) */
+    uint16_t pck_cert_type; /* nested type (5 = PCK chain, PEM) */
     const uint8_t *pck_chain;
     uint32_t pck_chain_len;
     /* Layout */
-    size_t quote_len;        /* bytes that belong to the quote */
-    size_t trailing;         /* bytes after it (tolerated padding) */
+    size_t quote_len; /* bytes that belong to the quote */
+    size_t trailing;  /* bytes after it (tolerated padding) */
 };
 
 /**
@@ -143,7 +143,7 @@ const char *cct_tdx_cert_type_name(uint16_t t);
 /** A parsed TDREPORT_STRUCT (1024 bytes, TDX module ABI). */
 struct cct_tdreport {
     /* REPORTMACSTRUCT */
-    uint8_t report_type;    /* 0x81 = TDX */
+    uint8_t report_type; /* 0x81 = TDX */
     uint8_t report_subtype;
     uint8_t report_version; /* 0 = TDX 1.0, 1 = TDX 1.5 */
     uint8_t cpu_svn[16];
@@ -180,11 +180,11 @@ struct cct_hcl_report {
     uint32_t version;
     uint32_t report_size;
     uint32_t request_type;
-    const uint8_t *hw_report;      /* 1184-byte area */
+    const uint8_t *hw_report; /* 1184-byte area */
     size_t hw_report_len;
-    uint32_t runtime_type;         /* 2 = SNP, 4 = TDX (as declared in the runtime data header) */
-    uint32_t hash_type;            /* 1 = SHA-256, 2 = SHA-384, 3 = SHA-512 */
-    const uint8_t *runtime_data;   /* variable data (JSON) */
+    uint32_t runtime_type;       /* 2 = SNP, 4 = TDX (as declared in the runtime data header) */
+    uint32_t hash_type;          /* 1 = SHA-256, 2 = SHA-384, 3 = SHA-512 */
+    const uint8_t *runtime_data; /* variable data (JSON) */
     uint32_t runtime_len;
 };
 
@@ -199,9 +199,9 @@ CCT_WUR int cct_hcl_report_parse(const uint8_t *p, size_t len, struct cct_hcl_re
 /** Processor generation, which fixes the TCB_VERSION layout (SEV-SNP ABI spec, "TCB_VERSION"). */
 enum cct_snp_product {
     CCT_SNP_PRODUCT_UNKNOWN = 0,
-    CCT_SNP_PRODUCT_MILAN,  /* family 19h, models 00h-0Fh */
-    CCT_SNP_PRODUCT_GENOA,  /* family 19h, models 10h-1Fh and A0h-AFh */
-    CCT_SNP_PRODUCT_TURIN,  /* family 1Ah */
+    CCT_SNP_PRODUCT_MILAN, /* family 19h, models 00h-0Fh */
+    CCT_SNP_PRODUCT_GENOA, /* family 19h, models 10h-1Fh and A0h-AFh */
+    CCT_SNP_PRODUCT_TURIN, /* family 1Ah */
 };
 
 /** A decoded TCB_VERSION. Milan/Genoa: byte 0 boot loader, 1 TEE, 6 SNP, 7 microcode.
@@ -213,7 +213,7 @@ struct cct_snp_tcb {
 
 /** SEV-SNP ATTESTATION_REPORT (SEV-SNP ABI spec, Table "ATTESTATION_REPORT"). */
 struct cct_snp_report {
-    uint32_t version;       /* 2, 3 or 5 */
+    uint32_t version; /* 2, 3 or 5 */
     uint32_t guest_svn;
     uint64_t policy;
     uint8_t family_id[16];
@@ -222,7 +222,7 @@ struct cct_snp_report {
     uint32_t signature_algo; /* 1 = ECDSA P-384 with SHA-384 */
     uint64_t current_tcb;
     uint64_t platform_info;
-    uint32_t flags;          /* bit 0 AUTHOR_KEY_EN, bit 1 MASK_CHIP_KEY, bits 2-4 SIGNING_KEY */
+    uint32_t flags; /* bit 0 AUTHOR_KEY_EN, bit 1 MASK_CHIP_KEY, bits 2-4 SIGNING_KEY */
     uint8_t report_data[64];
     uint8_t measurement[48];
     uint8_t host_data[32];
@@ -231,18 +231,19 @@ struct cct_snp_report {
     uint8_t report_id[32];
     uint8_t report_id_ma[32];
     uint64_t reported_tcb;
-    uint8_t cpuid_fam_id;    /* v3+ */
-    uint8_t cpuid_mod_id;    /* v3+ */
-    uint8_t cpuid_step;      /* v3+ */
+    uint8_t cpuid_fam_id; /* v3+ */
+    uint8_t cpuid_mod_id; /* v3+ */
+    uint8_t cpuid_step;   /* v3+ */
     uint8_t chip_id[64];
     uint64_t committed_tcb;
     uint8_t current_build, current_minor, current_major;
     uint8_t committed_build, committed_minor, committed_major;
     uint64_t launch_tcb;
-    uint64_t launch_mit_vector;  /* v5 */
-    uint64_t current_mit_vector; /* v5 */
+    uint64_t launch_mit_vector;   /* v5 */
+    uint64_t current_mit_vector;  /* v5 */
     enum cct_snp_product product; /* from CPUID_FAM_ID/CPUID_MOD_ID (v3+); UNKNOWN for v2 */
-    struct cct_snp_tcb reported_tcb_fields; /* REPORTED_TCB decoded for product (Milan layout when unknown) */
+    struct cct_snp_tcb
+        reported_tcb_fields; /* REPORTED_TCB decoded for product (Milan layout when unknown) */
     uint8_t sig_r[72];       /* little-endian, zero-extended */
     uint8_t sig_s[72];
     const uint8_t *signed_data; /* first 0x2A0 bytes */
@@ -261,7 +262,8 @@ struct cct_snp_report {
  * structure) are tolerated and counted in ->trailing, as for TDX quotes;
  * fewer bytes are CCT_ETRUNCATED.
  */
-CCT_WUR int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *out, struct cct_error *err);
+CCT_WUR int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *out,
+                                 struct cct_error *err);
 
 /** Product of a CPUID family/model pair (UNKNOWN when neither Milan, Genoa nor Turin). */
 enum cct_snp_product cct_snp_product_from_cpuid(uint8_t family, uint8_t model);
@@ -285,7 +287,7 @@ enum cct_snp_cert_kind {
 
 struct cct_snp_cert_entry {
     enum cct_snp_cert_kind kind;
-    uint8_t guid[16];         /* as stored (RFC 4122 byte order) */
+    uint8_t guid[16]; /* as stored (RFC 4122 byte order) */
     const uint8_t *data;
     uint32_t len;
 };
@@ -297,7 +299,7 @@ struct cct_snp_cert_table {
 
 /** Parse a GHCB extended-report certificate table (entries end with an all-zero entry). */
 CCT_WUR int cct_snp_cert_table_parse(const uint8_t *p, size_t len, struct cct_snp_cert_table *out,
-                             struct cct_error *err);
+                                     struct cct_error *err);
 const char *cct_snp_cert_kind_name(enum cct_snp_cert_kind k);
 
 /* ------------------------------------------------------------------ TPM */
@@ -349,14 +351,14 @@ struct cct_tpm_signature {
     uint16_t hash;
     const uint8_t *rsa_sig; /* RSA schemes */
     uint16_t rsa_sig_len;
-    const uint8_t *ecc_r;   /* ECDSA */
+    const uint8_t *ecc_r; /* ECDSA */
     uint16_t ecc_r_len;
     const uint8_t *ecc_s;
     uint16_t ecc_s_len;
 };
 
 CCT_WUR int cct_tpm_signature_parse(const uint8_t *p, size_t len, struct cct_tpm_signature *out,
-                            struct cct_error *err);
+                                    struct cct_error *err);
 
 /** TPMT_PUBLIC (RSA or ECC keys). */
 struct cct_tpm_public {
@@ -366,9 +368,9 @@ struct cct_tpm_public {
     uint16_t scheme;
     uint16_t scheme_hash;
     uint16_t rsa_bits;
-    uint32_t rsa_exponent;   /* 0 means 65537 */
-    uint16_t curve;          /* TPM_ECC_NIST_P256 = 3, P384 = 4, P521 = 5 */
-    const uint8_t *unique;   /* RSA modulus, or ECC x */
+    uint32_t rsa_exponent; /* 0 means 65537 */
+    uint16_t curve;        /* TPM_ECC_NIST_P256 = 3, P384 = 4, P521 = 5 */
+    const uint8_t *unique; /* RSA modulus, or ECC x */
     uint16_t unique_len;
     const uint8_t *ecc_y;
     uint16_t ecc_y_len;
@@ -386,39 +388,52 @@ CCT_WUR int cct_tpm_public_parse(const uint8_t *p, size_t len, struct cct_tpm_pu
 struct cct_cose_sign1 {
     const uint8_t *protected_hdr;
     size_t protected_len;
-    int alg;                /* COSE alg from the protected header (-7 ES256, -35 ES384, -36 ES512) */
+    int alg; /* COSE alg from the protected header (-7 ES256, -35 ES384, -36 ES512) */
     const uint8_t *payload;
     size_t payload_len;
     const uint8_t *signature; /* COSE_Mac0: the MAC tag */
     size_t signature_len;
-    int cose_tag;             /* 18 COSE_Sign1, 17 COSE_Mac0 (bare PSA tokens only) */
+    int cose_tag; /* 18 COSE_Sign1, 17 COSE_Mac0 (bare PSA tokens only) */
 };
 
 struct cct_cca_token {
-    uint64_t collection_tag;     /* 399, 907, or 0 for a bare PSA token */
+    uint64_t collection_tag; /* 399, 907, or 0 for a bare PSA token */
     int has_platform, has_realm;
     struct cct_cose_sign1 platform;
     struct cct_cose_sign1 realm;
     /* Platform claims */
-    const char *platform_profile; size_t platform_profile_len;
-    const uint8_t *platform_challenge; size_t platform_challenge_len;
-    const uint8_t *implementation_id; size_t implementation_id_len;
-    const uint8_t *instance_id; size_t instance_id_len;
+    const char *platform_profile;
+    size_t platform_profile_len;
+    const uint8_t *platform_challenge;
+    size_t platform_challenge_len;
+    const uint8_t *implementation_id;
+    size_t implementation_id_len;
+    const uint8_t *instance_id;
+    size_t instance_id_len;
     int64_t security_lifecycle;
-    const char *platform_hash_algo; size_t platform_hash_algo_len;
+    const char *platform_hash_algo;
+    size_t platform_hash_algo_len;
     size_t n_sw_components;
     /* Realm claims */
-    const uint8_t *realm_challenge; size_t realm_challenge_len;
-    const uint8_t *realm_personalization; size_t realm_personalization_len;
-    const char *realm_hash_algo; size_t realm_hash_algo_len;
-    const char *rak_hash_algo; size_t rak_hash_algo_len;
-    const uint8_t *rak; size_t rak_len;  /* realm public key claim as carried (COSE_Key or raw EC point) */
-    int rak_crv;                         /* COSE curve of the key: 1 P-256, 2 P-384, 3 P-521; 0 unknown */
-    const uint8_t *rak_x, *rak_y;        /* affine coordinates (big-endian) */
+    const uint8_t *realm_challenge;
+    size_t realm_challenge_len;
+    const uint8_t *realm_personalization;
+    size_t realm_personalization_len;
+    const char *realm_hash_algo;
+    size_t realm_hash_algo_len;
+    const char *rak_hash_algo;
+    size_t rak_hash_algo_len;
+    const uint8_t *rak;
+    size_t rak_len;               /* realm public key claim as carried (COSE_Key or raw EC point) */
+    int rak_crv;                  /* COSE curve of the key: 1 P-256, 2 P-384, 3 P-521; 0 unknown */
+    const uint8_t *rak_x, *rak_y; /* affine coordinates (big-endian) */
     size_t rak_xy_len;
-    const uint8_t *rim; size_t rim_len;
-    const uint8_t *rem[4]; size_t rem_len[4];
-    const char *realm_profile; size_t realm_profile_len;
+    const uint8_t *rim;
+    size_t rim_len;
+    const uint8_t *rem[4];
+    size_t rem_len[4];
+    const char *realm_profile;
+    size_t realm_profile_len;
     void *internal; /* decoded CBOR owned by the token; release with cct_cca_token_free() */
 };
 

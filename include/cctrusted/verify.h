@@ -92,8 +92,9 @@ struct cct_replay_options; /* <cctrusted/replay.h> */
  * ignored. Version 1 callers (fields up to n_pcrs) are still accepted.
  */
 struct cct_verify_options {
-    unsigned version;     /* CCT_VERIFY_OPTIONS_VERSION */
-    const uint8_t *certs; /* PEM bundle or DER: PCK chain / VCEK[, ASK, ARK] overriding the embedded ones */
+    unsigned version; /* CCT_VERIFY_OPTIONS_VERSION */
+    const uint8_t
+        *certs; /* PEM bundle or DER: PCK chain / VCEK[, ASK, ARK] overriding the embedded ones */
     size_t certs_len;
     const uint8_t *root; /* PEM or DER trust anchor replacing the built-in vendor root */
     size_t root_len;
@@ -137,9 +138,11 @@ struct cct_verify_options {
     const struct cct_replay_options *replay;
 };
 #define CCT_VERIFY_OPTIONS_VERSION 2
-#define CCT_VERIFY_OPTIONS_INIT                                                                              \
-    { CCT_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, \
-      NULL, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
+#define CCT_VERIFY_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        CCT_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0,    \
+            NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, NULL, 0, NULL                                \
+    }
 
 /** Fill *o with the defaults of CCT_VERIFY_OPTIONS_INIT (for bindings). */
 void cct_verify_options_init(struct cct_verify_options *o);
@@ -157,7 +160,8 @@ void cct_verify_options_init(struct cct_verify_options *opts);
  * and the PCK chain up to the Intel SGX Root CA (built in, or opts->root),
  * at opts->at or now. opts->certs replaces the chain embedded in the quote.
  */
-CCT_WUR int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_options *opts,
+CCT_WUR int cct_verify_tdx_quote(const uint8_t *p, size_t len,
+                                 const struct cct_verify_options *opts,
                                  struct cct_verify_result *res, struct cct_error *err);
 
 /**
@@ -168,7 +172,8 @@ CCT_WUR int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_
  * TCB_VERSION layout (Milan/Genoa/Turin), and REPORT_DATA prefix == opts->nonce
  * when given.
  */
-CCT_WUR int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_options *opts,
+CCT_WUR int cct_verify_snp_report(const uint8_t *p, size_t len,
+                                  const struct cct_verify_options *opts,
                                   struct cct_verify_result *res, struct cct_error *err);
 
 /**
@@ -176,7 +181,8 @@ CCT_WUR int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct
  * (opts->signature: TPMT_SIGNATURE or raw RSASSA-SHA256), extraData ==
  * opts->nonce, and the PCR digest against opts->pcrs when given.
  */
-CCT_WUR int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_options *opts,
+CCT_WUR int cct_verify_tpm_quote(const uint8_t *p, size_t len,
+                                 const struct cct_verify_options *opts,
                                  struct cct_verify_result *res, struct cct_error *err);
 
 /**
@@ -184,7 +190,8 @@ CCT_WUR int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_
  * token signed by opts->cpak, and the platform challenge binding the RAK.
  * A bare PSA token is verified with opts->cpak as the attestation key.
  */
-CCT_WUR int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_options *opts,
+CCT_WUR int cct_verify_cca_token(const uint8_t *p, size_t len,
+                                 const struct cct_verify_options *opts,
                                  struct cct_verify_result *res, struct cct_error *err);
 
 /** Detect the type and run the matching verifier. */
@@ -197,8 +204,8 @@ CCT_WUR int cct_verify_report(const uint8_t *p, size_t len, const struct cct_ver
  * or semicolons. Fills up to max values and sets *n. Returns 0, CCT_ELIMIT
  * past max, or CCT_EMALFORMED with err naming the token and its offset.
  */
-CCT_WUR int cct_pcr_values_parse(const uint8_t *buf, size_t len, struct cct_pcr_value *out, size_t max, size_t *n,
-                                 struct cct_error *err);
+CCT_WUR int cct_pcr_values_parse(const uint8_t *buf, size_t len, struct cct_pcr_value *out,
+                                 size_t max, size_t *n, struct cct_error *err);
 
 /**
  * Parse a time "YYYY-MM-DD[THH:MM:SS[Z]]" or "@SECONDS" into seconds since

@@ -40,7 +40,7 @@ struct agent {
     struct policy pol;
     struct cct_open_options open_opts;
     enum cct_platform platform;
-    const char *procroot; /* "/" unless testing */
+    const char *procroot;     /* "/" unless testing */
     char container_dir[4096]; /* container logs written by `cctrustedd hook` */
     int container_ima;        /* containers' views include their ima-cgpath entries */
     struct logcache *logs;

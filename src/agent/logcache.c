@@ -455,9 +455,11 @@ static int page_growing(struct logcache *lc, struct source *s, uint64_t first, u
     }
     size_t len = (size_t)(end - off);
     if (len > PAGE_MAX_BYTES) {
-        snprintf(msg, ml, "%s: events %llu..%llu are %zu bytes, above the %u bytes one page may read; "
-                 "ask for fewer with start/count", s->src.path, (unsigned long long)first,
-                 (unsigned long long)(first + n - 1), len, PAGE_MAX_BYTES);
+        snprintf(msg, ml,
+                 "%s: events %llu..%llu are %zu bytes, above the %u bytes one page may read; "
+                 "ask for fewer with start/count",
+                 s->src.path, (unsigned long long)first, (unsigned long long)(first + n - 1), len,
+                 PAGE_MAX_BYTES);
         return CCT_ELIMIT;
     }
     uint8_t *buf = malloc(len);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "agent.h"
 #include "container.h"
 #include "cima.pb-c.h"
@@ -473,8 +472,8 @@ static void do_eventlog(struct agent *a, struct worker_ctx *w, const struct peer
     }
     /* A container sees the boot logs, the host IMA list unless isolated, and
      * its own IMR3 events instead of the node's runtime log. */
-    unsigned view = p->in_container ? (a->pol.isolated ? 0 : LOGCACHE_IMA)
-                                    : LOGCACHE_IMA | LOGCACHE_RUNTIME;
+    unsigned view =
+        p->in_container ? (a->pol.isolated ? 0 : LOGCACHE_IMA) : LOGCACHE_IMA | LOGCACHE_RUNTIME;
     if (p->in_container) {
         int st = cview_load(a, w, p, &cv, why, sizeof(why));
         if (st != 0) {

@@ -59,8 +59,8 @@ static int write_event(void *arg, size_t log, const struct cct_event *ev)
     return 0;
 }
 
-int cli_write_cel(char **paths, int n_paths, enum cct_log_format fmt, uint64_t start, uint64_t count,
-                  enum cct_cel_encoding enc, int ima_rtmr, FILE *out)
+int cli_write_cel(char **paths, int n_paths, enum cct_log_format fmt, uint64_t start,
+                  uint64_t count, enum cct_cel_encoding enc, int ima_rtmr, FILE *out)
 {
     struct cct_log_input in[64];
     struct cct_replay_options o = CCT_REPLAY_OPTIONS_INIT;

@@ -9,7 +9,8 @@
 #include <cctrusted/cel.h>
 #include <cctrusted/eventlog.h>
 
-/* Parse an --output name that selects a CEL encoding: 1 with *enc set, 0 when the name is not one. */
+/* Parse an --output name that selects a CEL encoding: 1 with *enc set, 0 when the name is not one.
+ */
 int cli_cel_output_from_name(const char *name, enum cct_cel_encoding *enc);
 
 /*
@@ -20,7 +21,7 @@ int cli_cel_output_from_name(const char *name, enum cct_cel_encoding *enc);
  * ima_rtmr: IMA list entries go to RTMR n (ccmr n + 1) in any case.
  * Returns an exit code; errors go to stderr.
  */
-int cli_write_cel(char **paths, int n_paths, enum cct_log_format fmt, uint64_t start, uint64_t count,
-                  enum cct_cel_encoding enc, int ima_rtmr, FILE *out);
+int cli_write_cel(char **paths, int n_paths, enum cct_log_format fmt, uint64_t start,
+                  uint64_t count, enum cct_cel_encoding enc, int ima_rtmr, FILE *out);
 
 #endif

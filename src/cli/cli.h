@@ -37,7 +37,8 @@ struct cli_global {
 extern struct cli_global cli_global;
 /* Open a context with the global options; prints the error. Returns an exit code. */
 int cli_open_ctx(const char *cmd, cct_context **out);
-/* Print the context's last error; returns the exit code for code (3 for device/permission/unsupported). */
+/* Print the context's last error; returns the exit code for code (3 for
+ * device/permission/unsupported). */
 int cli_ctx_fail(const char *cmd, cct_context *ctx, int code);
 /* Parse hex (optional 0x) of at most max bytes; -1 on junk. */
 int cli_parse_hex(const char *s, uint8_t *out, size_t max, size_t *len);
@@ -75,8 +76,8 @@ void cli_event_print_compact(const struct cct_event *ev);
 /* replay-out.c: print a replay (JSON: opens the object, the caller closes it). */
 int cli_replay_print(const cct_replay *rp, int json, const struct cct_expected *filt, uint16_t alg);
 /* Compare with expected values, print mismatches and their explanation. Returns an exit code. */
-int cli_replay_compare(const cct_replay *rp, const struct cct_expected *ex, size_t n, const char *label, int live,
-                       int json);
+int cli_replay_compare(const cct_replay *rp, const struct cct_expected *ex, size_t n,
+                       const char *label, int live, int json);
 /* Read a whole file (max bytes); prints the error. 0 or an exit code. */
 int cli_slurp(const char *path, size_t max, uint8_t **out, size_t *len);
 

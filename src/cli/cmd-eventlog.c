@@ -10,16 +10,20 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format F]\n"
-               "                          [--output O [--out FILE]] FILE...\n"
-               "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json, cel-cbor\n"
-               "  --output O  text (default), compact (one line per event), json, or a Canonical\n"
-               "              Event Log: cel-tlv, cel-json, cel-json-systemd, cel-cbor (written to\n"
-               "              stdout or --out FILE)\n"
-               "  --ima-rtmr  with a cel-* output: IMA entries go to RTMR n (default: when a CCEL is given)\n"
-               "  A FILE starting with the ACPI signature \"CCEL\" is shown as a CCEL table.\n"
-               "  --start N   first event number to show (0 = the header); default 0\n"
-               "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
+    fprintf(
+        f,
+        "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format F]\n"
+        "                          [--output O [--out FILE]] FILE...\n"
+        "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json, "
+        "cel-cbor\n"
+        "  --output O  text (default), compact (one line per event), json, or a Canonical\n"
+        "              Event Log: cel-tlv, cel-json, cel-json-systemd, cel-cbor (written to\n"
+        "              stdout or --out FILE)\n"
+        "  --ima-rtmr  with a cel-* output: IMA entries go to RTMR n (default: when a CCEL is "
+        "given)\n"
+        "  A FILE starting with the ACPI signature \"CCEL\" is shown as a CCEL table.\n"
+        "  --start N   first event number to show (0 = the header); default 0\n"
+        "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
     fprintf(f, "  without FILE: the live event logs of the platform (see cctrusted --platform)\n");
 }
 
@@ -82,8 +86,8 @@ static int dump_ccel_table(const char *path, int json, int first_file)
         } else {
             printf("null");
         }
-        printf(",\"cc_subtype\":%u,\"laml\":%" PRIu64 ",\"lasa\":%" PRIu64 "}}", t.cc_subtype, t.laml,
-               t.lasa);
+        printf(",\"cc_subtype\":%u,\"laml\":%" PRIu64 ",\"lasa\":%" PRIu64 "}}", t.cc_subtype,
+               t.laml, t.lasa);
     } else {
         printf("==> %s (ACPI CCEL table)\n", path);
         printf("Signature         : CCEL\n");
@@ -109,7 +113,8 @@ static int dump_ccel_table(const char *path, int json, int first_file)
 }
 
 /* After the events: count, padding and the SpecID header. */
-static void print_summary(const cct_eventlog *log, const struct cct_specid *sid, uint64_t n, int json)
+static void print_summary(const cct_eventlog *log, const struct cct_specid *sid, uint64_t n,
+                          int json)
 {
     if (!json) {
         printf("==> %" PRIu64 " events shown", n);
@@ -123,13 +128,14 @@ static void print_summary(const cct_eventlog *log, const struct cct_specid *sid,
     if (sid == NULL) {
         return;
     }
-    printf(",\"specid\":{\"platform_class\":%u,\"version\":\"%u.%u\",\"errata\":%u,\"uintn_size\":%u,"
-           "\"algorithms\":[",
-           sid->platform_class, sid->version_major, sid->version_minor, sid->errata, sid->uintn_size);
+    printf(
+        ",\"specid\":{\"platform_class\":%u,\"version\":\"%u.%u\",\"errata\":%u,\"uintn_size\":%u,"
+        "\"algorithms\":[",
+        sid->platform_class, sid->version_major, sid->version_minor, sid->errata, sid->uintn_size);
     for (size_t i = 0; i < sid->n_algs; i++) {
         const char *an = cct_alg_name(sid->algs[i]);
-        printf("%s{\"alg\":\"%s\",\"id\":%u,\"size\":%u}", i ? "," : "", an ? an : "unknown", sid->algs[i],
-               sid->sizes[i]);
+        printf("%s{\"alg\":\"%s\",\"id\":%u,\"size\":%u}", i ? "," : "", an ? an : "unknown",
+               sid->algs[i], sid->sizes[i]);
     }
     printf("],\"vendor_info\":");
     cli_json_hex(stdout, sid->vendor_info, sid->vendor_info_len);
@@ -140,8 +146,8 @@ static void print_summary(const cct_eventlog *log, const struct cct_specid *sid,
  * one line per event, with the text headers and footer. */
 #define OUT_COMPACT 2
 
-static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, uint64_t count, int json,
-                    int first_file)
+static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, uint64_t count,
+                    int json, int first_file)
 {
     int compact = json == OUT_COMPACT;
     json = json == 1;
@@ -239,7 +245,8 @@ static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, in
         printf("{\"logs\":[");
     }
     for (size_t i = 0; i < n; i++) {
-        int rc = dump_one(src[i].path, fmt != CCT_LOG_AUTO ? fmt : src[i].format, start, count, mode, i == 0);
+        int rc = dump_one(src[i].path, fmt != CCT_LOG_AUTO ? fmt : src[i].format, start, count,
+                          mode, i == 0);
         worst = rc > worst ? rc : worst;
     }
     if (json) {
@@ -265,7 +272,8 @@ static int parse_opt(int c, struct args *a)
     case 's':
     case 'c':
         if (!cli_parse_u64(optarg, c == 's' ? &a->start : &a->count)) {
-            fprintf(stderr, "cctrusted eventlog: --%s needs a non-negative number\n", c == 's' ? "start" : "count");
+            fprintf(stderr, "cctrusted eventlog: --%s needs a non-negative number\n",
+                    c == 's' ? "start" : "count");
             return EXIT_USAGE;
         }
         return EXIT_OK;
@@ -276,7 +284,9 @@ static int parse_opt(int c, struct args *a)
         }
         return EXIT_OK;
     case 'o':
-        a->json = strcmp(optarg, "json") == 0 ? 1 : strcmp(optarg, "compact") == 0 ? OUT_COMPACT : 0;
+        a->json = strcmp(optarg, "json") == 0      ? 1
+                  : strcmp(optarg, "compact") == 0 ? OUT_COMPACT
+                                                   : 0;
         a->cel = cli_cel_output_from_name(optarg, &a->cel_enc);
         if (!a->json && !a->cel && strcmp(optarg, "text") != 0) {
             fprintf(stderr, "cctrusted eventlog: unknown output '%s'\n", optarg);
@@ -311,11 +321,15 @@ static int write_cel(const struct args *a, char **files, int n)
 int cmd_eventlog(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' },    { "start", required_argument, NULL, 's' },
-        { "count", required_argument, NULL, 'c' }, { "format", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'o' }, { "out", required_argument, NULL, 'O' },
+        { "json", no_argument, NULL, 'j' },
+        { "start", required_argument, NULL, 's' },
+        { "count", required_argument, NULL, 'c' },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "out", required_argument, NULL, 'O' },
         { "ima-rtmr", no_argument, NULL, 'R' },
-        { "help", no_argument, NULL, 'h' },    { NULL, 0, NULL, 0 },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     struct args a = { 0, 0, 0, CCT_CEL_ENC_TLV, NULL, 0, CCT_COUNT_ALL, CCT_LOG_AUTO };
     int c;

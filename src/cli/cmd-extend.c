@@ -8,9 +8,11 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted [--platform P] extend --index N (--digest HEX | --data STRING) [--json]\n"
-               "  --digest HEX   digest of the platform's default algorithm size\n"
-               "  --data STRING  extend H(STRING) with the default algorithm (no trailing newline)\n");
+    fprintf(
+        f,
+        "usage: cctrusted [--platform P] extend --index N (--digest HEX | --data STRING) [--json]\n"
+        "  --digest HEX   digest of the platform's default algorithm size\n"
+        "  --data STRING  extend H(STRING) with the default algorithm (no trailing newline)\n");
 }
 
 static void show(const char *label, const struct cct_measurement *m, int json)
@@ -25,13 +27,14 @@ static void show(const char *label, const struct cct_measurement *m, int json)
     }
 }
 
-static void print_result(cct_context *ctx, uint32_t index, uint16_t alg, const uint8_t *digest, size_t dlen,
-                         const struct cct_measurement *before, const struct cct_measurement *after, int json)
+static void print_result(cct_context *ctx, uint32_t index, uint16_t alg, const uint8_t *digest,
+                         size_t dlen, const struct cct_measurement *before,
+                         const struct cct_measurement *after, int json)
 {
     if (json) {
         printf("{\"platform\":\"%s\",\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":",
-               cct_platform_name(cct_context_platform(ctx)), index, after->kind == CCT_REG_RTMR ? "rtmr" : "pcr",
-               cct_alg_name(alg));
+               cct_platform_name(cct_context_platform(ctx)), index,
+               after->kind == CCT_REG_RTMR ? "rtmr" : "pcr", cct_alg_name(alg));
         cli_json_hex(stdout, digest, dlen);
     } else {
         printf("extended %s%u (%s) with ", cli_reg_prefix(after->kind), index, cct_alg_name(alg));
@@ -91,8 +94,8 @@ int cmd_extend(int argc, char **argv)
     }
     if (digest_hex != NULL && (cli_parse_hex(digest_hex, digest, sizeof(digest), &dlen) < 0 ||
                                dlen != cct_alg_digest_size(alg))) {
-        fprintf(stderr, "cctrusted extend: --digest needs %zu bytes of hex (%s)\n", cct_alg_digest_size(alg),
-                cct_alg_name(alg));
+        fprintf(stderr, "cctrusted extend: --digest needs %zu bytes of hex (%s)\n",
+                cct_alg_digest_size(alg), cct_alg_name(alg));
         rc = EXIT_USAGE;
         goto out;
     }
@@ -100,7 +103,8 @@ int cmd_extend(int argc, char **argv)
     if (r == 0 && digest_hex != NULL) {
         r = cct_extend(ctx, (uint32_t)index, digest, dlen, NULL, 0);
     } else if (r == 0) {
-        r = cct_extend_data(ctx, (uint32_t)index, (const uint8_t *)data, strlen(data), digest, &dlen);
+        r = cct_extend_data(ctx, (uint32_t)index, (const uint8_t *)data, strlen(data), digest,
+                            &dlen);
     }
     if (r == 0) {
         r = cct_get_measurement(ctx, (uint32_t)index, alg, &after);

@@ -8,8 +8,10 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted [--platform P] [--sysroot DIR] info [--json]\n"
-               "  detects the platform (or opens the one given with --platform) and lists every probe\n");
+    fprintf(
+        f,
+        "usage: cctrusted [--platform P] [--sysroot DIR] info [--json]\n"
+        "  detects the platform (or opens the one given with --platform) and lists every probe\n");
 }
 
 static void print_probes(const struct cct_detection *d, int json)
@@ -17,7 +19,8 @@ static void print_probes(const struct cct_detection *d, int json)
     for (size_t i = 0; i < d->n_probes; i++) {
         const struct cct_probe *p = &d->probes[i];
         if (json) {
-            printf("%s\n    {\"platform\":\"%s\",\"what\":", i ? "," : "", cct_platform_name(p->platform));
+            printf("%s\n    {\"platform\":\"%s\",\"what\":", i ? "," : "",
+                   cct_platform_name(p->platform));
             cli_json_str(stdout, p->what);
             printf(",\"path\":");
             cli_json_str(stdout, p->path);
@@ -25,8 +28,9 @@ static void print_probes(const struct cct_detection *d, int json)
             cli_json_str(stdout, p->detail);
             printf("}");
         } else {
-            printf("  [%s] %-4s %-26s %s%s%s\n", p->found ? "x" : " ", cct_platform_name(p->platform),
-                   p->what, p->path, p->path[0] ? ": " : "", p->detail);
+            printf("  [%s] %-4s %-26s %s%s%s\n", p->found ? "x" : " ",
+                   cct_platform_name(p->platform), p->what, p->path, p->path[0] ? ": " : "",
+                   p->detail);
         }
     }
 }
@@ -54,8 +58,8 @@ static int describe(cct_context *ctx, int json)
         return cli_ctx_fail("info", ctx, r);
     }
     if (json) {
-        printf(",\"default_algorithm\":\"%s\",\"measurement_count\":%u,\"banks\":[", cct_alg_name(alg),
-               count);
+        printf(",\"default_algorithm\":\"%s\",\"measurement_count\":%u,\"banks\":[",
+               cct_alg_name(alg), count);
         for (size_t i = 0; i < nb; i++) {
             printf("%s\"%s\"", i ? "," : "", cct_alg_name(banks[i]));
         }
@@ -75,7 +79,8 @@ static int describe(cct_context *ctx, int json)
         }
         printf("\nlog sources:%s\n", n ? "" : " none");
         for (size_t i = 0; i < n; i++) {
-            printf("  %-8s %-8s %s\n", src[i].role, cct_log_format_name(src[i].format), src[i].path);
+            printf("  %-8s %-8s %s\n", src[i].role, cct_log_format_name(src[i].format),
+                   src[i].path);
         }
     }
     return EXIT_OK;
@@ -112,8 +117,10 @@ int cmd_info(int argc, char **argv)
         fprintf(stderr, "cctrusted info: detection failed\n");
         return EXIT_ENV;
     }
-    enum cct_platform target = cli_global.platform != CCT_PLATFORM_AUTO ? cli_global.platform : d->chosen;
-    const char *why = cli_global.platform != CCT_PLATFORM_AUTO ? "selected with --platform" : d->reason;
+    enum cct_platform target =
+        cli_global.platform != CCT_PLATFORM_AUTO ? cli_global.platform : d->chosen;
+    const char *why =
+        cli_global.platform != CCT_PLATFORM_AUTO ? "selected with --platform" : d->reason;
     if (json) {
         printf("{\"detected\":\"%s\",\"reason\":", cct_platform_name(d->chosen));
         cli_json_str(stdout, d->reason);

@@ -69,8 +69,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 static void print_one(const struct cct_measurement *m, int json, size_t shown)
 {
     if (json) {
-        printf("%s\n  {\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":", shown ? "," : "", m->index,
-               kind_name(m->kind), cct_alg_name(m->alg));
+        printf("%s\n  {\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":",
+               shown ? "," : "", m->index, kind_name(m->kind), cct_alg_name(m->alg));
         cli_json_hex(stdout, m->digest, m->size);
         printf("}");
     } else {
@@ -87,7 +87,8 @@ static int print_all(cct_context *ctx, const struct args *a, uint32_t count, siz
 {
     uint16_t banks[CCT_MAX_DIGESTS];
     size_t nb = 0;
-    uint32_t first = a->have_index ? (uint32_t)a->index : 0, end = a->have_index ? first + 1 : count;
+    uint32_t first = a->have_index ? (uint32_t)a->index : 0,
+             end = a->have_index ? first + 1 : count;
     int r = cct_get_banks(ctx, first, banks, CCT_MAX_DIGESTS, &nb);
     if (r == 0 && a->alg != 0) {
         banks[0] = a->alg; /* a bank the platform lacks is reported by the read below */

@@ -38,19 +38,23 @@ struct outcome {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted replay [--json] [--expect FILE | --verify] [--workaround NAME]... [--format F] [FILE...]\n"
-               "  without FILE       replay the platform's live event logs (see cctrusted --platform)\n"
-               "  --verify           compare every replayed register/bank with the live register\n"
-               "  --expect FILE      compare with expected values: lines 'INDEX ALG HEX' (INDEX may be\n"
-               "                     written PCR5 or RTMR2) or the JSON this command prints\n"
-               "  --workaround NAME  opt-in fix for a known firmware bug: ebs-missing, dup-separator\n"
-               "  --index N          show only register N (PCRn / RTMRn also accepted)\n"
-               "  --alg ALG          show only the ALG bank\n"
-               "IMA lists (ascii or binary) are replayed after the boot logs, whatever the order given:\n"
-               "  --ima-register K   pcr, rtmr or auto (default): auto extends IMA entries into RTMRs\n"
-               "                     when a boot log is a CCEL, else into PCRs (the index is used as logged)\n"
-               "  --ima-banks LIST   extra banks for IMA entries, e.g. sha256,sha384\n"
-               "  --mrtd HEX         MRTD of the TD (from its quote), to check a TDX boot_aggregate\n");
+    fprintf(
+        f,
+        "usage: cctrusted replay [--json] [--expect FILE | --verify] [--workaround NAME]... "
+        "[--format F] [FILE...]\n"
+        "  without FILE       replay the platform's live event logs (see cctrusted --platform)\n"
+        "  --verify           compare every replayed register/bank with the live register\n"
+        "  --expect FILE      compare with expected values: lines 'INDEX ALG HEX' (INDEX may be\n"
+        "                     written PCR5 or RTMR2) or the JSON this command prints\n"
+        "  --workaround NAME  opt-in fix for a known firmware bug: ebs-missing, dup-separator\n"
+        "  --index N          show only register N (PCRn / RTMRn also accepted)\n"
+        "  --alg ALG          show only the ALG bank\n"
+        "IMA lists (ascii or binary) are replayed after the boot logs, whatever the order given:\n"
+        "  --ima-register K   pcr, rtmr or auto (default): auto extends IMA entries into RTMRs\n"
+        "                     when a boot log is a CCEL, else into PCRs (the index is used as "
+        "logged)\n"
+        "  --ima-banks LIST   extra banks for IMA entries, e.g. sha256,sha384\n"
+        "  --mrtd HEX         MRTD of the TD (from its quote), to check a TDX boot_aggregate\n");
 }
 
 static int bad(const char *msg, const char *arg)
@@ -94,9 +98,7 @@ static int parse_filter_index(const char *s, struct cct_expected *e)
 static int parse_opt(int c, struct args *a)
 {
     switch (c) {
-    case 'i':
-        a->have_filt_index = 1;
-        return parse_filter_index(optarg, &a->filt);
+    case 'i': a->have_filt_index = 1; return parse_filter_index(optarg, &a->filt);
     case 'a':
         a->filt_alg = cct_alg_from_name(optarg);
         return cct_alg_digest_size(a->filt_alg) ? EXIT_OK : bad("unknown algorithm", optarg);
@@ -133,7 +135,8 @@ static int parse_opt(int c, struct args *a)
         return EXIT_OK;
     }
     case 'f':
-        return cct_log_format_from_name(optarg, &a->fmt) < 0 ? bad("unknown format", optarg) : EXIT_OK;
+        return cct_log_format_from_name(optarg, &a->fmt) < 0 ? bad("unknown format", optarg)
+                                                             : EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
     }
 }
@@ -141,12 +144,18 @@ static int parse_opt(int c, struct args *a)
 static int parse_args(int argc, char **argv, struct args *a)
 {
     static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' },           { "expect", required_argument, NULL, 'e' },
-        { "workaround", required_argument, NULL, 'w' }, { "format", required_argument, NULL, 'f' },
-        { "index", required_argument, NULL, 'i' },    { "alg", required_argument, NULL, 'a' },
-        { "ima-register", required_argument, NULL, 'R' }, { "ima-banks", required_argument, NULL, 'B' },
-        { "mrtd", required_argument, NULL, 'M' },     { "verify", no_argument, NULL, 'V' },
-        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+        { "json", no_argument, NULL, 'j' },
+        { "expect", required_argument, NULL, 'e' },
+        { "workaround", required_argument, NULL, 'w' },
+        { "format", required_argument, NULL, 'f' },
+        { "index", required_argument, NULL, 'i' },
+        { "alg", required_argument, NULL, 'a' },
+        { "ima-register", required_argument, NULL, 'R' },
+        { "ima-banks", required_argument, NULL, 'B' },
+        { "mrtd", required_argument, NULL, 'M' },
+        { "verify", no_argument, NULL, 'V' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     int c;
     cct_replay_options_init(&a->o);
@@ -234,8 +243,10 @@ static int load_expected(const struct args *a, cct_context *ctx, struct outcome 
         if (e->size > 0) {
             out->compared++;
         } else if (e->kind != CCT_REG_MRTD) {
-            fprintf(stderr, "note: %s%u %s is in the log but not on the platform (bank not allocated?): "
-                    "not compared\n", cli_reg_prefix(e->kind), e->index, cct_alg_name(e->alg));
+            fprintf(stderr,
+                    "note: %s%u %s is in the log but not on the platform (bank not allocated?): "
+                    "not compared\n",
+                    cli_reg_prefix(e->kind), e->index, cct_alg_name(e->alg));
         }
     }
     return EXIT_OK;
@@ -268,12 +279,13 @@ int cmd_replay(int argc, char **argv)
         opened = a->json;
     }
     if (rc == EXIT_OK && a->verify && a->n_files == 0 && !out.live_ima) {
-        fprintf(a->json ? stderr : stdout, "note: no IMA log among the live sources (IMA not enabled on this "
+        fprintf(a->json ? stderr : stdout,
+                "note: no IMA log among the live sources (IMA not enabled on this "
                 "platform): the verification covers the boot and runtime logs only\n");
     }
     if (rc == EXIT_OK && a->verify && a->json) {
-        printf(",\"verify\":{\"ima_log_included\":%s,\"compared\":%zu}", out.live_ima ? "true" : "false",
-               out.compared);
+        printf(",\"verify\":{\"ima_log_included\":%s,\"compared\":%zu}",
+               out.live_ima ? "true" : "false", out.compared);
     }
     if (rc == EXIT_OK && out.label) {
         rc = cli_replay_compare(out.rp, out.ex, out.n_expect, out.label, a->verify, a->json);

@@ -389,7 +389,8 @@ static int show_cca(struct emit *e, const uint8_t *p, size_t n)
             emit_hex(e, "challenge", t.realm_challenge, t.realm_challenge_len);
         }
         if (t.realm_personalization) {
-            emit_hex(e, "personalization_value", t.realm_personalization, t.realm_personalization_len);
+            emit_hex(e, "personalization_value", t.realm_personalization,
+                     t.realm_personalization_len);
         }
         if (t.realm_hash_algo) {
             emit_strn(e, "hash_algo", t.realm_hash_algo, t.realm_hash_algo_len);
@@ -442,8 +443,10 @@ static int show_tpm_other(struct emit *e, const uint8_t *p, size_t n)
     if (cct_tpm_signature_parse(p, n, &sig, NULL) == 0) {
         emit_begin(e, NULL);
         emit_str(e, "type", "tpm-signature");
-        emit_str(e, "scheme", sig.sig_alg == CCT_TPM_ALG_ECDSA ? "ecdsa" : sig.sig_alg == CCT_TPM_ALG_RSAPSS ? "rsapss"
-                                                                                                         : "rsassa");
+        emit_str(e, "scheme",
+                 sig.sig_alg == CCT_TPM_ALG_ECDSA    ? "ecdsa"
+                 : sig.sig_alg == CCT_TPM_ALG_RSAPSS ? "rsapss"
+                                                     : "rsassa");
         emit_str(e, "hash", alg_label(sig.hash));
         if (sig.sig_alg == CCT_TPM_ALG_ECDSA) {
             emit_hex(e, "r", sig.ecc_r, sig.ecc_r_len);
@@ -510,8 +513,10 @@ int cmd_report_show(int argc, char **argv)
     case CCT_REPORT_TPM_QUOTE: rc = show_tpm(&e, buf, n); break;
     case CCT_REPORT_CCA: rc = show_cca(&e, buf, n); break;
     case CCT_REPORT_SGX_QUOTE:
-        fprintf(stderr, "cctrusted: %s: this is an Intel SGX quote (TEE type 0), not a TDX quote; "
-                        "SGX quotes are not supported\n", argv[optind]);
+        fprintf(stderr,
+                "cctrusted: %s: this is an Intel SGX quote (TEE type 0), not a TDX quote; "
+                "SGX quotes are not supported\n",
+                argv[optind]);
         rc = EXIT_INVALID;
         break;
     default:
@@ -519,7 +524,8 @@ int cmd_report_show(int argc, char **argv)
             rc = 0;
             break;
         }
-        fprintf(stderr, "cctrusted: %s: unrecognised evidence format (%zu bytes)\n", argv[optind], n);
+        fprintf(stderr, "cctrusted: %s: unrecognised evidence format (%zu bytes)\n", argv[optind],
+                n);
         rc = EXIT_INVALID;
         break;
     }

@@ -16,9 +16,11 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted [--platform P] report [--nonce HEX] [--data HEX] [--out FILE] [--json]\n"
-               "  REPORTDATA = SHA-512(nonce || data); a TPM quotes the first 64 (or 32) bytes of it\n"
-               "  --out FILE  write the report to FILE (TPM: also FILE.sig and FILE.ak)\n");
+    fprintf(
+        f,
+        "usage: cctrusted [--platform P] report [--nonce HEX] [--data HEX] [--out FILE] [--json]\n"
+        "  REPORTDATA = SHA-512(nonce || data); a TPM quotes the first 64 (or 32) bytes of it\n"
+        "  --out FILE  write the report to FILE (TPM: also FILE.sig and FILE.ak)\n");
 }
 
 static int write_file(const char *path, const uint8_t *p, size_t n)
@@ -38,8 +40,8 @@ static int write_file(const char *path, const uint8_t *p, size_t n)
     return EXIT_OK;
 }
 
-static int write_with_suffix(const char *base, const char *suffix, const uint8_t *p, size_t n, char *name,
-                             size_t len)
+static int write_with_suffix(const char *base, const char *suffix, const uint8_t *p, size_t n,
+                             char *name, size_t len)
 {
     if (snprintf(name, len, "%s%s", base, suffix) >= (int)len) {
         fprintf(stderr, "cctrusted report: output path too long\n");
@@ -143,13 +145,15 @@ static int parse_args(int argc, char **argv, struct args *a)
         case 'j': a->json = 1; break;
         case 'n':
             if (cli_parse_hex(optarg, a->nonce, sizeof(a->nonce), &a->nonce_len) < 0) {
-                fprintf(stderr, "cctrusted report: --nonce needs hex (at most %d bytes)\n", MAX_INPUT);
+                fprintf(stderr, "cctrusted report: --nonce needs hex (at most %d bytes)\n",
+                        MAX_INPUT);
                 return EXIT_USAGE;
             }
             break;
         case 'd':
             if (cli_parse_hex(optarg, a->data, sizeof(a->data), &a->data_len) < 0) {
-                fprintf(stderr, "cctrusted report: --data needs hex (at most %d bytes)\n", MAX_INPUT);
+                fprintf(stderr, "cctrusted report: --data needs hex (at most %d bytes)\n",
+                        MAX_INPUT);
                 return EXIT_USAGE;
             }
             break;

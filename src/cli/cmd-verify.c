@@ -24,32 +24,38 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: cctrusted verify [--json] FILE [--certs PEM|DER] [--collateral FILE] [--root PEM|DER]\n"
-            "                        [--at TIME] [--nonce HEX] [--signature FILE --ak FILE]\n"
-            "                        [--pcrs FILE | --eventlog FILE...] [--cpak PEM] [--mac-key FILE]\n"
-            "                        [--allow-sim] [--allow-debug] [--allow-migration-agent] [--vmpl N]\n"
-            "  --certs FILE       PCK chain (TDX) or VCEK/VLEK [+ ASK, ARK] (SNP) replacing embedded ones\n"
-            "  --collateral FILE  TDX collateral: QuoteCollateralV3 JSON, or (repeatable) PCS TCB Info /\n"
-            "                     QE Identity responses and their PEM issuer chain\n"
-            "  --root FILE        trust anchor replacing the built-in vendor root\n"
-            "  --at TIME          check certificate validity at YYYY-MM-DD[THH:MM:SSZ] or @SECONDS\n"
-            "  --nonce HEX        expected TPM qualifying data / CCA challenge / report data prefix;\n"
-            "                     '' = empty qualifying data, all-zero report data\n"
-            "  --signature FILE   TPM: TPMT_SIGNATURE or raw RSASSA-SHA256 signature\n"
-            "  --ak FILE          TPM: attestation key (TPMT_PUBLIC or PEM)\n"
-            "  --pcrs FILE        TPM: PCR values, tokens [ALG:]PCRn=HEX or N=HEX\n"
-            "  --eventlog FILE    bind this log to the evidence (repeatable: boot log + IMA): every event\n"
-            "                     must extend a register the quote covers and match its data\n"
-            "  --allow-sim        accept a quote from the simulated platform (never trusted otherwise)\n"
-            "  --allow-debug      accept a debug TD (TDX) or a guest policy allowing debug (SNP)\n"
-            "  --allow-migration-agent  SNP: accept a guest policy allowing a migration agent\n"
-            "  --vmpl N           SNP: the report's VMPL must be N\n"
-            "  --cpak FILE        CCA: platform attestation key (PEM); PSA: the IAK\n"
-            "  --mac-key FILE     PSA COSE_Mac0 token: the MAC key (raw bytes)\n"
-            VERIFY_CONTAINER_USAGE
-            "An option that does not apply to the evidence type is a usage error.\n"
-            "exit: 0 verified, 2 a check failed, 1 usage, 3 environment\n");
+    fprintf(
+        f,
+        "usage: cctrusted verify [--json] FILE [--certs PEM|DER] [--collateral FILE] [--root "
+        "PEM|DER]\n"
+        "                        [--at TIME] [--nonce HEX] [--signature FILE --ak FILE]\n"
+        "                        [--pcrs FILE | --eventlog FILE...] [--cpak PEM] [--mac-key FILE]\n"
+        "                        [--allow-sim] [--allow-debug] [--allow-migration-agent] [--vmpl "
+        "N]\n"
+        "  --certs FILE       PCK chain (TDX) or VCEK/VLEK [+ ASK, ARK] (SNP) replacing embedded "
+        "ones\n"
+        "  --collateral FILE  TDX collateral: QuoteCollateralV3 JSON, or (repeatable) PCS TCB Info "
+        "/\n"
+        "                     QE Identity responses and their PEM issuer chain\n"
+        "  --root FILE        trust anchor replacing the built-in vendor root\n"
+        "  --at TIME          check certificate validity at YYYY-MM-DD[THH:MM:SSZ] or @SECONDS\n"
+        "  --nonce HEX        expected TPM qualifying data / CCA challenge / report data prefix;\n"
+        "                     '' = empty qualifying data, all-zero report data\n"
+        "  --signature FILE   TPM: TPMT_SIGNATURE or raw RSASSA-SHA256 signature\n"
+        "  --ak FILE          TPM: attestation key (TPMT_PUBLIC or PEM)\n"
+        "  --pcrs FILE        TPM: PCR values, tokens [ALG:]PCRn=HEX or N=HEX\n"
+        "  --eventlog FILE    bind this log to the evidence (repeatable: boot log + IMA): every "
+        "event\n"
+        "                     must extend a register the quote covers and match its data\n"
+        "  --allow-sim        accept a quote from the simulated platform (never trusted "
+        "otherwise)\n"
+        "  --allow-debug      accept a debug TD (TDX) or a guest policy allowing debug (SNP)\n"
+        "  --allow-migration-agent  SNP: accept a guest policy allowing a migration agent\n"
+        "  --vmpl N           SNP: the report's VMPL must be N\n"
+        "  --cpak FILE        CCA: platform attestation key (PEM); PSA: the IAK\n"
+        "  --mac-key FILE     PSA COSE_Mac0 token: the MAC key (raw bytes)\n" VERIFY_CONTAINER_USAGE
+        "An option that does not apply to the evidence type is a usage error.\n"
+        "exit: 0 verified, 2 a check failed, 1 usage, 3 environment\n");
 }
 
 static int load_pcrs(const char *path, struct cct_pcr_value *pcrs, size_t *n)
@@ -188,7 +194,8 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 /* Files read for one verification; freed by free_inputs(). */
 struct verify_inputs {
     uint8_t *evidence, *certs, *root, *signature, *ak, *cpak, *mac_key, *collateral;
-    size_t evidence_len, certs_len, root_len, signature_len, ak_len, cpak_len, mac_key_len, collateral_len;
+    size_t evidence_len, certs_len, root_len, signature_len, ak_len, cpak_len, mac_key_len,
+        collateral_len;
     struct cct_pcr_value pcrs[CCT_MAX_PCR_VALUES];
     uint8_t nonce[1024];
     struct cct_log_input logs[MAX_LOGS];

@@ -102,7 +102,8 @@ int cli_global_options(int argc, char **argv, int *first)
         if (k == 1) {
             if (cct_platform_from_name(v, &cli_global.platform) < 0 ||
                 cli_global.platform == CCT_PLATFORM_NONE) {
-                fprintf(stderr, "cctrusted: unknown platform '%s' (auto, tdx, tpm, snp, cca, sim)\n", v);
+                fprintf(stderr,
+                        "cctrusted: unknown platform '%s' (auto, tdx, tpm, snp, cca, sim)\n", v);
                 return EXIT_USAGE;
             }
         } else if (k == 0 && (k = global_value(argc, argv, &i, "--sysroot", &v)) == 1) {

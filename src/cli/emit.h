@@ -16,11 +16,12 @@ struct emit {
 };
 
 void emit_init(struct emit *e, FILE *f, bool json);
-void emit_begin(struct emit *e, const char *name);  /* nested object (name NULL at top level) */
+void emit_begin(struct emit *e, const char *name); /* nested object (name NULL at top level) */
 void emit_end(struct emit *e);
 void emit_hex(struct emit *e, const char *name, const uint8_t *p, size_t n);
 void emit_uint(struct emit *e, const char *name, uint64_t v);
-void emit_xint(struct emit *e, const char *name, uint64_t v, int width); /* text 0x..., JSON number */
+void emit_xint(struct emit *e, const char *name, uint64_t v,
+               int width); /* text 0x..., JSON number */
 void emit_str(struct emit *e, const char *name, const char *s);
 void emit_strn(struct emit *e, const char *name, const char *s, size_t n);
 void emit_bool(struct emit *e, const char *name, bool v);

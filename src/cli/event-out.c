@@ -36,7 +36,8 @@ static int is_ima(const struct cct_event *ev)
 
 static int is_cel(const struct cct_event *ev)
 {
-    return ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR;
+    return ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON ||
+           ev->format == CCT_LOG_CEL_CBOR;
 }
 
 static const char *cel_content_name(uint32_t t)
@@ -105,10 +106,12 @@ void cli_event_print_text(const struct cct_event *ev)
 {
     char tn[64];
     type_str(ev->type, tn, sizeof(tn));
-    printf("------------------------------ Event %" PRIu64 " (offset 0x%" PRIx64 ", %" PRIu64 " bytes) ------------------------------\n",
+    printf("------------------------------ Event %" PRIu64 " (offset 0x%" PRIx64 ", %" PRIu64
+           " bytes) ------------------------------\n",
            ev->number, ev->offset, ev->length);
     if (ev->format == CCT_LOG_CCEL) {
-        printf("Register          : %s%u (CC MR index %u)\n", cli_reg_prefix(ev->kind), ev->index, ev->index_logged);
+        printf("Register          : %s%u (CC MR index %u)\n", cli_reg_prefix(ev->kind), ev->index,
+               ev->index_logged);
     } else {
         printf("Register          : %s%u\n", cli_reg_prefix(ev->kind), ev->index);
     }
@@ -118,7 +121,8 @@ void cli_event_print_text(const struct cct_event *ev)
     }
     if (is_cel(ev)) {
         printf("CEL recnum        : %" PRIu64 "\n", ev->cel_recnum);
-        printf("CEL content type  : %u (%s)\n", ev->cel_content_type, cel_content_name(ev->cel_content_type));
+        printf("CEL content type  : %u (%s)\n", ev->cel_content_type,
+               cel_content_name(ev->cel_content_type));
     }
     if (is_ima(ev) || ev->ima_template) {
         print_ima_text(ev);
@@ -169,7 +173,8 @@ static void compact_desc(const struct cct_event *ev, char *out, size_t len)
     } else {
         struct cct_error err;
         cct_error_clear(&err);
-        (void)!cct_event_decode(ev, CCT_DECODE_TEXT, &dec, &err); /* partial output is still useful */
+        (void)!cct_event_decode(ev, CCT_DECODE_TEXT, &dec,
+                                &err); /* partial output is still useful */
         src = dec ? dec : "";
         src += strspn(src, " ");
         n = strcspn(src, "\n");
@@ -209,9 +214,12 @@ void cli_event_print_json(const struct cct_event *ev, int first)
     } else if (is_cel(ev) && ev->cel_content_type != CCT_CEL_PCCLIENT_STD) {
         snprintf(tn, sizeof(tn), "CEL_%s", cel_content_name(ev->cel_content_type));
     }
-    printf("%s\n    {\"number\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64, first ? "" : ",", ev->number,
-           ev->offset, ev->length);
-    printf(",\"register\":\"%s\",\"index\":%u,\"index_logged\":%u", ev->kind == CCT_REG_RTMR ? "rtmr" : ev->kind == CCT_REG_MRTD ? "mrtd" : "pcr",
+    printf("%s\n    {\"number\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64,
+           first ? "" : ",", ev->number, ev->offset, ev->length);
+    printf(",\"register\":\"%s\",\"index\":%u,\"index_logged\":%u",
+           ev->kind == CCT_REG_RTMR   ? "rtmr"
+           : ev->kind == CCT_REG_MRTD ? "mrtd"
+                                      : "pcr",
            ev->index, ev->index_logged);
     printf(",\"type\":%u,\"type_name\":\"%s\",\"digests\":[", ev->type, tn);
     for (size_t i = 0; i < ev->n_digests; i++) {
@@ -237,8 +245,8 @@ void cli_event_print_json(const struct cct_event *ev, int first)
         print_ima_json(ev);
     }
     if (is_cel(ev)) {
-        printf(",\"cel\":{\"recnum\":%" PRIu64 ",\"content_type\":%u,\"content_type_name\":\"%s\"}", ev->cel_recnum,
-               ev->cel_content_type, cel_content_name(ev->cel_content_type));
+        printf(",\"cel\":{\"recnum\":%" PRIu64 ",\"content_type\":%u,\"content_type_name\":\"%s\"}",
+               ev->cel_recnum, ev->cel_content_type, cel_content_name(ev->cel_content_type));
     }
     char *dec = NULL;
     struct cct_error err;

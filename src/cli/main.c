@@ -10,14 +10,16 @@ static const struct cli_cmd commands[] = {
     { "replay", cmd_replay, "replay event logs into registers and compare with expected values" },
     { "info", cmd_info, "detect the platform and explain what was checked" },
     { "measurement", cmd_measurement, "read live measurement registers (every bank)" },
-    { "report", cmd_report, "get a quote/report bound to a nonce and user data; 'report show FILE' decodes one" },
+    { "report", cmd_report,
+      "get a quote/report bound to a nonce and user data; 'report show FILE' decodes one" },
     { "extend", cmd_extend, "extend a live measurement register" },
     { "verify", cmd_verify, "verify a quote, report or token against keys and vendor roots" },
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cctrusted [--platform auto|tdx|tpm|snp|cca|sim|agent] [--sysroot DIR] COMMAND [OPTIONS]\n\n"
+    fprintf(f, "usage: cctrusted [--platform auto|tdx|tpm|snp|cca|sim|agent] [--sysroot DIR] "
+               "COMMAND [OPTIONS]\n\n"
                "commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
@@ -61,11 +63,13 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "version") == 0) {
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 ||
+        strcmp(argv[1], "version") == 0) {
         return version();
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -22,7 +22,8 @@ static int shown(const struct cct_register *reg, const struct cct_expected *idx,
     return alg == 0 || reg->alg == alg;
 }
 
-static void print_registers_json(const cct_replay *rp, const struct cct_expected *filt, uint16_t alg)
+static void print_registers_json(const cct_replay *rp, const struct cct_expected *filt,
+                                 uint16_t alg)
 {
     printf("{\"registers\":[");
     int first = 1;
@@ -31,11 +32,12 @@ static void print_registers_json(const cct_replay *rp, const struct cct_expected
         if (cct_replay_get(rp, i, &reg) < 0 || !shown(&reg, filt, alg)) {
             continue;
         }
-        printf("%s\n  {\"index\":%u,\"alg\":\"%s\",\"digest\":", first ? "" : ",", reg.index, cct_alg_name(reg.alg));
+        printf("%s\n  {\"index\":%u,\"alg\":\"%s\",\"digest\":", first ? "" : ",", reg.index,
+               cct_alg_name(reg.alg));
         first = 0;
         cli_json_hex(stdout, reg.digest, reg.size);
-        printf(",\"register\":\"%s\",\"events\":%" PRIu64 "}", reg.kind == CCT_REG_RTMR ? "rtmr" : "pcr",
-               reg.n_events);
+        printf(",\"register\":\"%s\",\"events\":%" PRIu64 "}",
+               reg.kind == CCT_REG_RTMR ? "rtmr" : "pcr", reg.n_events);
     }
     printf("\n],\"logs\":[");
     for (size_t i = 0; i < cct_replay_log_count(rp); i++) {
@@ -45,7 +47,8 @@ static void print_registers_json(const cct_replay *rp, const struct cct_expected
         }
         printf("%s{\"file\":", i ? "," : "");
         cli_json_str(stdout, li.name);
-        printf(",\"format\":\"%s\",\"events\":%" PRIu64 "}", cct_log_format_name(li.format), li.events);
+        printf(",\"format\":\"%s\",\"events\":%" PRIu64 "}", cct_log_format_name(li.format),
+               li.events);
     }
     printf("],\"warnings\":[");
     first = 1;
@@ -58,7 +61,8 @@ static void print_registers_json(const cct_replay *rp, const struct cct_expected
         printf("%s{\"file\":", first ? "" : ",");
         first = 0;
         cli_json_str(stdout, li.name);
-        printf(",\"event\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"code\":%d,\"message\":", n.event, n.offset, (int)n.code);
+        printf(",\"event\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"code\":%d,\"message\":", n.event,
+               n.offset, (int)n.code);
         cli_json_str(stdout, n.text);
         printf("}");
     }
@@ -74,7 +78,8 @@ static void print_registers_json(const cct_replay *rp, const struct cct_expected
     printf("]");
 }
 
-static void print_registers_text(const cct_replay *rp, const struct cct_expected *filt, uint16_t alg)
+static void print_registers_text(const cct_replay *rp, const struct cct_expected *filt,
+                                 uint16_t alg)
 {
     for (size_t i = 0; i < cct_replay_count(rp); i++) {
         struct cct_register reg;
@@ -85,7 +90,8 @@ static void print_registers_text(const cct_replay *rp, const struct cct_expected
         }
         hexs(reg.digest, reg.size, hx);
         snprintf(name, sizeof(name), "%s%u", cli_reg_prefix(reg.kind), reg.index);
-        printf("%-7s %-7s %s  (%" PRIu64 " events)\n", name, cct_alg_name(reg.alg), hx, reg.n_events);
+        printf("%-7s %-7s %s  (%" PRIu64 " events)\n", name, cct_alg_name(reg.alg), hx,
+               reg.n_events);
     }
     uint32_t ap = cct_replay_workarounds_applied(rp);
     for (uint32_t b = 1; b; b <<= 1) {
@@ -153,19 +159,21 @@ static void print_diff(const cct_replay *rp, const struct cct_register_diff *d, 
     hexs(d->replayed, d->size, got);
     hexs(d->expected, d->size, want);
     if (json) {
-        printf("%s{\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"replayed\":\"%s\",\"expected\":\"%s\"}",
-               first ? "" : ",", d->index, d->kind == CCT_REG_RTMR ? "rtmr" : "pcr", cct_alg_name(d->alg), got, want);
+        printf("%s{\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"replayed\":\"%s\","
+               "\"expected\":\"%s\"}",
+               first ? "" : ",", d->index, d->kind == CCT_REG_RTMR ? "rtmr" : "pcr",
+               cct_alg_name(d->alg), got, want);
     }
-    fprintf(stderr, "mismatch: %s%u %s: replayed %s, expected %s\n", cli_reg_prefix(d->kind), d->index,
-            cct_alg_name(d->alg), got, want);
+    fprintf(stderr, "mismatch: %s%u %s: replayed %s, expected %s\n", cli_reg_prefix(d->kind),
+            d->index, cct_alg_name(d->alg), got, want);
     if (cct_replay_explain(rp, d, &why) == 0) {
         fputs(why, stderr);
     }
     cct_free(why);
 }
 
-int cli_replay_compare(const cct_replay *rp, const struct cct_expected *ex, size_t n, const char *label, int live,
-                       int json)
+int cli_replay_compare(const cct_replay *rp, const struct cct_expected *ex, size_t n,
+                       const char *label, int live, int json)
 {
     struct cct_register_diff *d = calloc(n ? n : 1, sizeof(*d));
     size_t n_diffs = 0, compared = 0;
@@ -186,9 +194,11 @@ int cli_replay_compare(const cct_replay *rp, const struct cct_expected *ex, size
     }
     free(d);
     if (json) {
-        printf("],\"matched\":%s,\"checked\":%zu}", e == 0 && n_diffs == 0 ? "true" : "false", compared);
+        printf("],\"matched\":%s,\"checked\":%zu}", e == 0 && n_diffs == 0 ? "true" : "false",
+               compared);
     } else if (e == 0 && n_diffs == 0) {
-        printf("all %zu %s\n", compared, live ? "replayed registers match the live registers" : "expected values match");
+        printf("all %zu %s\n", compared,
+               live ? "replayed registers match the live registers" : "expected values match");
     }
     if (e < 0) {
         fprintf(stderr, "cctrusted: cannot compare: %s\n", cct_strerror(e));

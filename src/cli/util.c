@@ -21,10 +21,11 @@ int cli_exit_for(int code)
 
 void cli_error(const char *what, const struct cct_error *err)
 {
-    fprintf(stderr, "cctrusted: %s: %s", what, err && err->message[0] ? err->message : cct_strerror(err ? err->code : 0));
+    fprintf(stderr, "cctrusted: %s: %s", what,
+            err && err->message[0] ? err->message : cct_strerror(err ? err->code : 0));
     if (err && err->event >= 0 && err->offset >= 0) {
-        fprintf(stderr, " (event %" PRId64 ", byte offset %" PRId64 " = 0x%" PRIx64 ")", err->event, err->offset,
-                err->offset);
+        fprintf(stderr, " (event %" PRId64 ", byte offset %" PRId64 " = 0x%" PRIx64 ")", err->event,
+                err->offset, err->offset);
     } else if (err && err->event >= 0) {
         fprintf(stderr, " (event %" PRId64 ")", err->event);
     } else if (err && err->offset >= 0) {

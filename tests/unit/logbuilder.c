@@ -112,8 +112,9 @@ size_t lb_hash2(uint16_t alg, const void *a, size_t alen, const void *b2, size_t
     EVP_MD *md = EVP_MD_fetch(NULL, name, NULL);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     unsigned int n = 0;
-    if (md == NULL || ctx == NULL || !EVP_DigestInit_ex(ctx, md, NULL) || !EVP_DigestUpdate(ctx, a, alen) ||
-        !EVP_DigestUpdate(ctx, b2, blen) || !EVP_DigestFinal_ex(ctx, out, &n)) {
+    if (md == NULL || ctx == NULL || !EVP_DigestInit_ex(ctx, md, NULL) ||
+        !EVP_DigestUpdate(ctx, a, alen) || !EVP_DigestUpdate(ctx, b2, blen) ||
+        !EVP_DigestFinal_ex(ctx, out, &n)) {
         n = 0;
     }
     EVP_MD_CTX_free(ctx);
@@ -154,7 +155,8 @@ void lb_specid_data(struct lb *data, const uint16_t *algs, const uint16_t *sizes
     lb_fill(data, 0, trailing);
 }
 
-void lb_legacy(struct lb *b, uint32_t pcr, uint32_t type, const uint8_t *digest, const void *data, size_t len)
+void lb_legacy(struct lb *b, uint32_t pcr, uint32_t type, const uint8_t *digest, const void *data,
+               size_t len)
 {
     uint8_t d[20];
     if (digest == NULL) {

@@ -33,7 +33,8 @@ void lb_fill(struct lb *b, uint8_t byte, size_t n);
 /* Digest size of a TPM_ALG_ID (SHA-1/256/384/512, SM3), 0 when unknown. */
 size_t lb_alg_size(uint16_t alg);
 /* out = H_alg(a || b) with OpenSSL's EVP_Digest*; returns the size or 0. */
-size_t lb_hash2(uint16_t alg, const void *a, size_t alen, const void *b2, size_t blen, uint8_t *out);
+size_t lb_hash2(uint16_t alg, const void *a, size_t alen, const void *b2, size_t blen,
+                uint8_t *out);
 size_t lb_hash(uint16_t alg, const void *p, size_t n, uint8_t *out);
 
 /*
@@ -45,7 +46,8 @@ void lb_specid_data(struct lb *data, const uint16_t *algs, const uint16_t *sizes
                     const uint8_t *vendor, uint8_t vlen, size_t trailing);
 
 /* Legacy TCG_PCR_EVENT: digest is 20 bytes (NULL: SHA-1 of data). */
-void lb_legacy(struct lb *b, uint32_t pcr, uint32_t type, const uint8_t *digest, const void *data, size_t len);
+void lb_legacy(struct lb *b, uint32_t pcr, uint32_t type, const uint8_t *digest, const void *data,
+               size_t len);
 
 /* A SpecID header record for a crypto-agile log over these banks. */
 void lb_header(struct lb *b, uint32_t pcr, const uint16_t *algs, uint32_t n);

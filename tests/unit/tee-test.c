@@ -141,8 +141,9 @@ static void put_file(const char *dir, const char *name, const void *p, size_t n)
     rename(tmp, fin);
 }
 
-static void respond(const char *dir, const char *provider, const uint8_t *blob, size_t len, size_t rd_offset,
-                    const uint8_t *aux, size_t aux_len, enum tee_responder_mode mode)
+static void respond(const char *dir, const char *provider, const uint8_t *blob, size_t len,
+                    size_t rd_offset, const uint8_t *aux, size_t aux_len,
+                    enum tee_responder_mode mode)
 {
     char p[4096 + 64];
     size_t in_len = 0;
@@ -177,8 +178,9 @@ static void respond(const char *dir, const char *provider, const uint8_t *blob, 
     free(in);
 }
 
-pid_t tee_responder_start(const char *report_dir, const char *provider, const uint8_t *blob, size_t len,
-                          size_t rd_offset, const uint8_t *aux, size_t aux_len, enum tee_responder_mode mode)
+pid_t tee_responder_start(const char *report_dir, const char *provider, const uint8_t *blob,
+                          size_t len, size_t rd_offset, const uint8_t *aux, size_t aux_len,
+                          enum tee_responder_mode mode)
 {
     fflush(NULL);
     pid_t pid = fork();
@@ -204,7 +206,7 @@ pid_t tee_responder_start(const char *report_dir, const char *provider, const ui
             }
             closedir(d);
         }
-        struct timespec ts = {0, 2000000};
+        struct timespec ts = { 0, 2000000 };
         nanosleep(&ts, NULL);
     }
 }

@@ -84,7 +84,8 @@ static void test_json_str(void **state)
     struct cct_buf b;
     cct_buf_init(&b, 0);
     assert_int_equal(cct_buf_json_str(&b, in, sizeof(in) - 1), 0);
-    assert_string_equal((char *)b.data, "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u007f\\u00c3\\u00a9/\"");
+    assert_string_equal((char *)b.data,
+                        "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u007f\\u00c3\\u00a9/\"");
     cct_buf_free(&b);
 
     /* Embedded NUL: the length, not strlen, decides. */
@@ -120,8 +121,9 @@ static void test_hex(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_limit),    cmocka_unit_test(test_sticky), cmocka_unit_test(test_printf_steal),
-        cmocka_unit_test(test_json_str), cmocka_unit_test(test_hex),
+        cmocka_unit_test(test_limit),        cmocka_unit_test(test_sticky),
+        cmocka_unit_test(test_printf_steal), cmocka_unit_test(test_json_str),
+        cmocka_unit_test(test_hex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,8 +18,8 @@ static void table(struct lb *b, uint8_t cc_type, uint64_t laml, uint64_t lasa, s
     lb_init(b);
     lb_bytes(b, "CCEL", 4);
     lb_u32(b, (uint32_t)(56 + extra));
-    lb_u8(b, 1);  /* revision */
-    lb_u8(b, 0);  /* checksum, set below */
+    lb_u8(b, 1); /* revision */
+    lb_u8(b, 0); /* checksum, set below */
     lb_bytes(b, "OEMID ", 6);
     lb_bytes(b, "TABLEID ", 8);
     lb_u32(b, 2);

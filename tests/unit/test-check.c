@@ -23,8 +23,8 @@ struct built {
 };
 
 /* Digests over `hashed` (which may differ from the event data). */
-static void mk(struct built *b, uint32_t pcr, uint32_t type, const void *data, size_t len, const void *hashed,
-               size_t hlen)
+static void mk(struct built *b, uint32_t pcr, uint32_t type, const void *data, size_t len,
+               const void *hashed, size_t hlen)
 {
     memset(b, 0, sizeof(*b));
     b->ev.kind = CCT_REG_PCR;
@@ -207,10 +207,10 @@ static void test_arguments(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_separator),   cmocka_unit_test(test_efi_action),
-        cmocka_unit_test(test_boot_variable), cmocka_unit_test(test_not_bound),
-        cmocka_unit_test(test_ipl_load_options),
-        cmocka_unit_test(test_grub_strings), cmocka_unit_test(test_arguments),
+        cmocka_unit_test(test_separator),        cmocka_unit_test(test_efi_action),
+        cmocka_unit_test(test_boot_variable),    cmocka_unit_test(test_not_bound),
+        cmocka_unit_test(test_ipl_load_options), cmocka_unit_test(test_grub_strings),
+        cmocka_unit_test(test_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

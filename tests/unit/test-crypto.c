@@ -29,8 +29,9 @@ static void test_names(void **state)
         size_t size;
         const char *name;
     } t[] = {
-        { CCT_ALG_SHA1, 20, "sha1" },     { CCT_ALG_SHA256, 32, "sha256" },   { CCT_ALG_SHA384, 48, "sha384" },
-        { CCT_ALG_SHA512, 64, "sha512" }, { CCT_ALG_SM3_256, 32, "sm3_256" },
+        { CCT_ALG_SHA1, 20, "sha1" },       { CCT_ALG_SHA256, 32, "sha256" },
+        { CCT_ALG_SHA384, 48, "sha384" },   { CCT_ALG_SHA512, 64, "sha512" },
+        { CCT_ALG_SM3_256, 32, "sm3_256" },
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
         assert_int_equal(cct_alg_digest_size(t[i].id), t[i].size);
@@ -52,7 +53,8 @@ static void test_names(void **state)
     assert_int_equal(cct_alg_from_name("0x000b"), CCT_ALG_SHA256);
     assert_int_equal(cct_alg_from_name("0X000D"), CCT_ALG_SHA512);
     /* Unknown or malformed. */
-    static const char *bad[] = { "", "md5", "sha", "sha2560", "0x", "0x0001", "0x1000b", "0x000bz", "11", " sha1" };
+    static const char *bad[] = { "",       "md5",     "sha",     "sha2560", "0x",
+                                 "0x0001", "0x1000b", "0x000bz", "11",      " sha1" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(cct_alg_from_name(bad[i]), CCT_ALG_ERROR);
     }

@@ -22,15 +22,15 @@
 static int failures;
 static int checks;
 
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        checks++;                                                                                            \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                  \
-            fprintf(stderr, __VA_ARGS__);                                                                    \
-            fputc('\n', stderr);                                                                             \
-        }                                                                                                    \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        checks++;                                                                                  \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                        \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+        }                                                                                          \
     } while (0)
 
 /*
@@ -73,7 +73,8 @@ static void same_content(json_object *o, const char *text, const char *what)
     if (json_object_is_type(o, json_type_object)) {
         json_object_object_foreach(o, key, val)
         {
-            if (json_object_is_type(val, json_type_object) || json_object_is_type(val, json_type_array)) {
+            if (json_object_is_type(val, json_type_object) ||
+                json_object_is_type(val, json_type_array)) {
                 snprintf(line, sizeof(line), "%s:\n", key);
                 CHECK(strstr(text, line) != NULL, "%s: text lacks '%s:'", what, key);
                 same_content(val, text, what);
@@ -93,7 +94,8 @@ static void same_content(json_object *o, const char *text, const char *what)
     } else if (json_object_is_type(o, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(o); i++) {
             json_object *val = json_object_array_get_idx(o, i);
-            if (json_object_is_type(val, json_type_object) || json_object_is_type(val, json_type_array)) {
+            if (json_object_is_type(val, json_type_object) ||
+                json_object_is_type(val, json_type_array)) {
                 same_content(val, text, what);
             } else {
                 snprintf(line, sizeof(line), "[%zu]: %s\n", i, json_object_get_string(val));
@@ -114,16 +116,19 @@ static int decode_both(const struct cct_event *ev, const char *what, struct cct_
     int rj = cct_event_decode(ev, CCT_DECODE_JSON, &json, jerr);
     CHECK(text != NULL && json != NULL, "%s: no output", what);
     CHECK(rt == rj, "%s: text rc %d != json rc %d", what, rt, rj);
-    CHECK((rj < 0) == (jerr->message[0] != '\0'), "%s: rc %d but message '%s'", what, rj, jerr->message);
+    CHECK((rj < 0) == (jerr->message[0] != '\0'), "%s: rc %d but message '%s'", what, rj,
+          jerr->message);
     /* The error record names the code that was returned. */
     CHECK(rj >= 0 || jerr->code == rj, "%s: json rc %d but err.code %d", what, rj, jerr->code);
     CHECK(rt >= 0 || terr.code == rt, "%s: text rc %d but err.code %d", what, rt, terr.code);
     if (rj < 0) {
-        CHECK(strstr(jerr->message, "offset") != NULL, "%s: message without offset: %s", what, jerr->message);
+        CHECK(strstr(jerr->message, "offset") != NULL, "%s: message without offset: %s", what,
+              jerr->message);
     }
     if (json) {
         json_object *o = json_tokener_parse(json);
-        CHECK(o != NULL && json_object_is_type(o, json_type_object), "%s: invalid JSON: %s", what, json);
+        CHECK(o != NULL && json_object_is_type(o, json_type_object), "%s: invalid JSON: %s", what,
+              json);
         if (o != NULL && text != NULL) {
             same_content(o, text, what);
         }
@@ -150,11 +155,12 @@ static void truncate_all(const struct cct_event *orig)
         memcpy(copy, orig->data, cut);
         ev.data = copy;
         ev.data_len = cut;
-        snprintf(what, sizeof(what), "event %" PRIu64 " (type 0x%x) cut at %zu of %zu", orig->number,
-                 orig->type, cut, orig->data_len);
+        snprintf(what, sizeof(what), "event %" PRIu64 " (type 0x%x) cut at %zu of %zu",
+                 orig->number, orig->type, cut, orig->data_len);
         int r = decode_both(&ev, what, &err);
         if (cut < structured(orig)) {
-            CHECK(r == CCT_ETRUNCATED || r == CCT_EMALFORMED, "%s: truncation not reported (rc %d)", what, r);
+            CHECK(r == CCT_ETRUNCATED || r == CCT_EMALFORMED, "%s: truncation not reported (rc %d)",
+                  what, r);
         }
         free(copy);
     }
@@ -183,7 +189,8 @@ static size_t put_u64(uint8_t *p, uint64_t v)
     return 8;
 }
 
-static int decode_raw(uint32_t type, const uint8_t *p, size_t n, struct cct_error *err, const char *what)
+static int decode_raw(uint32_t type, const uint8_t *p, size_t n, struct cct_error *err,
+                      const char *what)
 {
     struct cct_event ev;
     memset(&ev, 0, sizeof(ev));
@@ -310,10 +317,10 @@ static void crafted(void)
     CHECK(r == CCT_EMALFORMED, "separator odd value: rc %d", r);
 
     /* Strings with control characters, quotes and invalid UTF-8 stay valid JSON. */
-    static const uint8_t s[] = {'a', '"', '\\', '\n', 0x01, 0xC3, 0xA9, 0xFF, 0xE2, 0x82, 'z', 0};
+    static const uint8_t s[] = { 'a', '"', '\\', '\n', 0x01, 0xC3, 0xA9, 0xFF, 0xE2, 0x82, 'z', 0 };
     r = decode_raw(0xD, s, sizeof(s), &err, "ipl odd bytes");
     CHECK(r == 0, "ipl odd bytes: rc %d", r);
-    static const uint8_t u16[] = {'a', 0, 0x00, 0xD8, 'b', 0, 0x3D, 0xD8, 0x00, 0xDE, 0, 0};
+    static const uint8_t u16[] = { 'a', 0, 0x00, 0xD8, 'b', 0, 0x3D, 0xD8, 0x00, 0xDE, 0, 0 };
     r = decode_raw(0x8, u16, sizeof(u16), &err, "crtm utf16 surrogates");
     CHECK(r == 0, "crtm utf16 surrogates: rc %d", r);
 }

@@ -245,10 +245,12 @@ static void test_bad_arguments(void **state)
     struct cct_event ev;
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     assert_int_equal(cct_eventlog_from_memory(NULL, 5, NULL, &log, &err), CCT_EINVAL);
-    assert_int_equal(cct_eventlog_from_memory((const uint8_t *)"", 0, NULL, NULL, &err), CCT_EINVAL);
+    assert_int_equal(cct_eventlog_from_memory((const uint8_t *)"", 0, NULL, NULL, &err),
+                     CCT_EINVAL);
     assert_int_equal(cct_eventlog_from_file(NULL, NULL, &log, &err), CCT_EINVAL);
     cct_error_clear(&err);
-    assert_int_equal(cct_eventlog_from_file("/nonexistent/cct-log", NULL, &log, &err), CCT_ENOTFOUND);
+    assert_int_equal(cct_eventlog_from_file("/nonexistent/cct-log", NULL, &log, &err),
+                     CCT_ENOTFOUND);
     assert_int_not_equal(err.sys_errno, 0);
     assert_null(log);
     o.version = 99;
@@ -292,7 +294,8 @@ static void test_format_names(void **state)
 {
     (void)state;
     enum cct_log_format f;
-    static const enum cct_log_format all[] = { CCT_LOG_AUTO, CCT_LOG_TCG2, CCT_LOG_TCG1, CCT_LOG_CCEL };
+    static const enum cct_log_format all[] = { CCT_LOG_AUTO, CCT_LOG_TCG2, CCT_LOG_TCG1,
+                                               CCT_LOG_CCEL };
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         assert_int_equal(cct_log_format_from_name(cct_log_format_name(all[i]), &f), 0);
         assert_int_equal(f, all[i]);
@@ -301,7 +304,8 @@ static void test_format_names(void **state)
     assert_int_equal(cct_log_format_from_name("nope", &f), CCT_EINVAL);
     assert_int_equal(cct_log_format_from_name(NULL, &f), CCT_EINVAL);
     assert_string_equal(cct_event_type_name(EV_SEPARATOR), "EV_SEPARATOR");
-    assert_string_equal(cct_event_type_name(EV_EFI_BOOT_SERVICES_APPLICATION), "EV_EFI_BOOT_SERVICES_APPLICATION");
+    assert_string_equal(cct_event_type_name(EV_EFI_BOOT_SERVICES_APPLICATION),
+                        "EV_EFI_BOOT_SERVICES_APPLICATION");
     assert_null(cct_event_type_name(0x7fffffffu));
 }
 

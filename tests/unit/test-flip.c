@@ -196,7 +196,8 @@ int main(int argc, char **argv)
         free(copy);
         cuts++;
     }
-    printf("%s: %zu single-byte flips, %zu truncations, %zu accepted\n", argv[1], flips, cuts, accepted);
+    printf("%s: %zu single-byte flips, %zu truncations, %zu accepted\n", argv[1], flips, cuts,
+           accepted);
     free(buf);
     free(ranges);
     for (int i = 0; i < 8; i++) {

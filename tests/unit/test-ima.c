@@ -23,8 +23,8 @@ static uint8_t *slurp(const char *name, size_t *len)
     return test_slurp(path, len);
 }
 
-static cct_eventlog *open_mem(const uint8_t *p, size_t n, enum cct_log_format fmt, size_t max_ev, int *rc,
-                              struct cct_error *err)
+static cct_eventlog *open_mem(const uint8_t *p, size_t n, enum cct_log_format fmt, size_t max_ev,
+                              int *rc, struct cct_error *err)
 {
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     cct_eventlog *log = NULL;
@@ -36,7 +36,8 @@ static cct_eventlog *open_mem(const uint8_t *p, size_t n, enum cct_log_format fm
 }
 
 /* Record end offsets of a complete list. */
-static size_t boundaries(const uint8_t *p, size_t n, enum cct_log_format fmt, uint64_t *ends, size_t max)
+static size_t boundaries(const uint8_t *p, size_t n, enum cct_log_format fmt, uint64_t *ends,
+                         size_t max)
 {
     struct cct_error err;
     int rc;
@@ -87,9 +88,11 @@ static void truncation_binary(const char *name)
             } else {
                 const struct cct_error *e = cct_eventlog_error(log);
                 uint64_t at = whole ? ends[whole - 1] : 0;
-                CHECK(rc == CCT_ETRUNCATED && e->event == (int64_t)whole && e->offset == (int64_t)at,
-                      "%s[%zu]: rc %d event %lld offset %lld, want ETRUNCATED %zu %llu (%s)", name, k, rc,
-                      (long long)e->event, (long long)e->offset, whole, (unsigned long long)at, e->message);
+                CHECK(rc == CCT_ETRUNCATED && e->event == (int64_t)whole &&
+                          e->offset == (int64_t)at,
+                      "%s[%zu]: rc %d event %lld offset %lld, want ETRUNCATED %zu %llu (%s)", name,
+                      k, rc, (long long)e->event, (long long)e->offset, whole,
+                      (unsigned long long)at, e->message);
             }
             cct_eventlog_free(log);
         }
@@ -120,11 +123,12 @@ static void truncation_ascii(const char *name)
                 whole++;
             }
             /* A cut line may still be a valid (shorter) line; never more, never a crash. */
-            CHECK(got == whole || got == whole + 1, "%s[%zu]: %zu events of %zu whole lines", name, k, got,
-                  whole);
+            CHECK(got == whole || got == whole + 1, "%s[%zu]: %zu events of %zu whole lines", name,
+                  k, got, whole);
             if (rc < 0) {
-                CHECK(cct_eventlog_error(log)->event == (int64_t)whole, "%s[%zu]: error names event %lld",
-                      name, k, (long long)cct_eventlog_error(log)->event);
+                CHECK(cct_eventlog_error(log)->event == (int64_t)whole,
+                      "%s[%zu]: error names event %lld", name, k,
+                      (long long)cct_eventlog_error(log)->event);
             }
             cct_eventlog_free(log);
         }
@@ -133,8 +137,8 @@ static void truncation_ascii(const char *name)
     free(full);
 }
 
-static void expect_error(const char *what, const char *text, enum cct_log_format fmt, size_t max_ev, int code,
-                         const char *msg)
+static void expect_error(const char *what, const char *text, enum cct_log_format fmt, size_t max_ev,
+                         int code, const char *msg)
 {
     struct cct_error err;
     int rc;
@@ -146,18 +150,22 @@ static void expect_error(const char *what, const char *text, enum cct_log_format
         err = *cct_eventlog_error(log);
         cct_eventlog_free(log);
     }
-    CHECK(rc == code && strstr(err.message, msg) != NULL, "%s: rc %d (%s), message '%s', want %d '%s'", what,
-          rc, cct_strerror(rc), err.message, code, msg);
+    CHECK(rc == code && strstr(err.message, msg) != NULL,
+          "%s: rc %d (%s), message '%s', want %d '%s'", what, rc, cct_strerror(rc), err.message,
+          code, msg);
 }
 
 static void negatives(void)
 {
     char line[4096];
-    expect_error("bad template hash hex", "10 zz6a909c60b73277a84050f637886d5786b7a008 ima-ng sha1:00 /x\n",
+    expect_error("bad template hash hex",
+                 "10 zz6a909c60b73277a84050f637886d5786b7a008 ima-ng sha1:00 /x\n",
                  CCT_LOG_IMA_ASCII, 0, CCT_EMALFORMED, "bad hex in template hash");
-    expect_error("odd template hash", "10 6a6a909c60b73277a84050f637886d5786b7a00 ima-ng sha1:00 /x\n",
+    expect_error("odd template hash",
+                 "10 6a6a909c60b73277a84050f637886d5786b7a00 ima-ng sha1:00 /x\n",
                  CCT_LOG_IMA_ASCII, 0, CCT_EMALFORMED, "template hash is not");
-    expect_error("unknown algorithm", "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng md6:0011 /x\n",
+    expect_error("unknown algorithm",
+                 "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng md6:0011 /x\n",
                  CCT_LOG_IMA_ASCII, 0, CCT_EUNSUPPORTED, "unknown file digest algorithm 'md6'");
     expect_error("bad sig hex",
                  "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-sig sha1:"
@@ -232,9 +240,10 @@ static void detection_and_settings(void)
     size_t n;
     struct cct_error err;
     int rc;
-    static const char *const files[] = { "rtmr2-sha384.txt", "ima-le.bin", "ima-sig-be.bin", "mixed.txt" };
-    static const enum cct_log_format want[] = { CCT_LOG_IMA_ASCII, CCT_LOG_IMA_BINARY, CCT_LOG_IMA_BINARY,
-                                                CCT_LOG_IMA_ASCII };
+    static const char *const files[] = { "rtmr2-sha384.txt", "ima-le.bin", "ima-sig-be.bin",
+                                         "mixed.txt" };
+    static const enum cct_log_format want[] = { CCT_LOG_IMA_ASCII, CCT_LOG_IMA_BINARY,
+                                                CCT_LOG_IMA_BINARY, CCT_LOG_IMA_ASCII };
     for (size_t i = 0; i < 4; i++) {
         uint8_t *p = slurp(files[i], &n);
         cct_eventlog *log = open_mem(p, n, CCT_LOG_AUTO, 0, &rc, &err);
@@ -244,10 +253,11 @@ static void detection_and_settings(void)
             CHECK(cct_eventlog_ima_set_register(log, CCT_REG_MRTD) == CCT_EINVAL, "MRTD kind");
             CHECK(cct_eventlog_ima_set_register(log, CCT_REG_RTMR) == 0, "RTMR kind");
             struct cct_event ev;
-            CHECK(cct_eventlog_next(log, &ev) == 1 && ev.kind == CCT_REG_RTMR, "%s: kind RTMR", files[i]);
-            CHECK(cct_eventlog_rewind(log) == 0, "%s: rewind", files[i]);
-            CHECK(cct_eventlog_next(log, &ev) == 1 && ev.kind == CCT_REG_RTMR, "%s: kind kept on rewind",
+            CHECK(cct_eventlog_next(log, &ev) == 1 && ev.kind == CCT_REG_RTMR, "%s: kind RTMR",
                   files[i]);
+            CHECK(cct_eventlog_rewind(log) == 0, "%s: rewind", files[i]);
+            CHECK(cct_eventlog_next(log, &ev) == 1 && ev.kind == CCT_REG_RTMR,
+                  "%s: kind kept on rewind", files[i]);
         }
         cct_eventlog_free(log);
         free(p);
@@ -279,8 +289,8 @@ static void fields(void)
         if (log) {
             int k = cct_ima_event_fields(&ev, f, CCT_IMA_MAX_FIELDS_PUBLIC);
             CHECK(k == cases[i].nf, "%s: %d fields, want %d", cases[i].file, k, cases[i].nf);
-            CHECK(cct_ima_event_fields(&ev, f, 1) == CCT_ELIMIT || cases[i].nf == 1, "%s: field limit",
-                  cases[i].file);
+            CHECK(cct_ima_event_fields(&ev, f, 1) == CCT_ELIMIT || cases[i].nf == 1,
+                  "%s: field limit", cases[i].file);
         }
         cct_eventlog_free(log);
         free(p);
@@ -320,7 +330,8 @@ static void resume(const char *name, enum cct_log_format fmt, uint16_t alg)
     /* Later: a new process with the saved position and register value. */
     part = NULL;
     CHECK(cct_replay_new(NULL, &part) == 0, "%s: second replay", name);
-    CHECK(cct_replay_set_register(part, CCT_REG_PCR, 10, alg, saved.digest, saved.size, saved.n_events) == 0,
+    CHECK(cct_replay_set_register(part, CCT_REG_PCR, 10, alg, saved.digest, saved.size,
+                                  saved.n_events) == 0,
           "%s: set register", name);
     log = open_mem(p, n, fmt, 0, &rc, &err);
     CHECK(cct_eventlog_resume(log, &pos) == 0, "%s: resume", name);
@@ -352,8 +363,8 @@ static void resume(const char *name, enum cct_log_format fmt, uint16_t alg)
     while (flog && cct_eventlog_next(flog, &ev) > 0) {
         ffirst = nf++ == 0 ? ev.number : ffirst;
     }
-    CHECK(ffirst == 2 && nf == (size_t)(a.n_events - 2), "%s: file resume read %zu events from %llu", name,
-          nf, (unsigned long long)ffirst);
+    CHECK(ffirst == 2 && nf == (size_t)(a.n_events - 2),
+          "%s: file resume read %zu events from %llu", name, nf, (unsigned long long)ffirst);
     cct_eventlog_free(flog);
     struct cct_eventlog_position bad = { 0, n + 1 };
     CHECK(cct_eventlog_resume(log, &bad) == CCT_EINVAL, "%s: resume past the end", name);
@@ -391,7 +402,8 @@ static void aggregate(void)
         }
         CHECK(strcmp(hex, how ? want9 : want7) == 0, "aggregate %d: %s", how, hex);
     }
-    CHECK(cct_ima_boot_aggregate(r, CCT_IMA_AGG_TDX, CCT_ALG_SHA384, NULL, 0, out, sizeof(out)) == CCT_EINVAL,
+    CHECK(cct_ima_boot_aggregate(r, CCT_IMA_AGG_TDX, CCT_ALG_SHA384, NULL, 0, out, sizeof(out)) ==
+              CCT_EINVAL,
           "TDX aggregate needs MRTD");
     cct_replay_free(r);
 }
@@ -403,7 +415,7 @@ int main(int argc, char **argv)
         return 2;
     }
     dir = argv[1];
-    static const char *const bins[] = { "ima-le.bin",        "ima-be.bin",   "ima-sig-le.bin",
+    static const char *const bins[] = { "ima-le.bin", "ima-be.bin", "ima-sig-le.bin",
                                         "ima-modsig-be.bin", "mixed-le.bin", "unknown-le.bin",
                                         /* per-bank lists: 32- and 64-byte template digests */
                                         "ima-ng-sm3-bank-le.bin", "ima-ng-sha512-bank-be.bin" };

@@ -40,7 +40,8 @@ static void boot_log(struct lb *b)
     lb_hash(CCT_ALG_SHA1, "other", 5, d1);
     lb_hash(CCT_ALG_SHA256, "other", 5, d2);
     const uint8_t *const ds[2] = { d1, d2 };
-    lb_event2_digests(b, 5, EV_EFI_ACTION, BANKS, 2, ds, "Calling EFI Application", 23); /* event 10 */
+    lb_event2_digests(b, 5, EV_EFI_ACTION, BANKS, 2, ds, "Calling EFI Application",
+                      23); /* event 10 */
 }
 
 /* One ima-ng entry: template data d-ng ("sha256:\0" + digest) and n-ng ("/bin/x\0"). */
@@ -200,29 +201,40 @@ static void test_expected_parse(void **state)
     struct cct_error err;
     size_t n = 0;
     char text[512];
-    snprintf(text, sizeof(text), "# comment\n\nPCR5 sha1 %040d\n  RTMR2 sha384 %096d\n7 sha256 %064d\n", 0, 0, 0);
+    snprintf(text, sizeof(text),
+             "# comment\n\nPCR5 sha1 %040d\n  RTMR2 sha384 %096d\n7 sha256 %064d\n", 0, 0, 0);
     assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 4, &n, &err), 0);
     assert_int_equal(n, 3);
-    assert_true(ex[0].have_kind && ex[0].kind == CCT_REG_PCR && ex[0].index == 5 && ex[0].size == 20);
-    assert_true(ex[1].have_kind && ex[1].kind == CCT_REG_RTMR && ex[1].index == 2 && ex[1].size == 48);
+    assert_true(ex[0].have_kind && ex[0].kind == CCT_REG_PCR && ex[0].index == 5 &&
+                ex[0].size == 20);
+    assert_true(ex[1].have_kind && ex[1].kind == CCT_REG_RTMR && ex[1].index == 2 &&
+                ex[1].size == 48);
     assert_true(!ex[2].have_kind && ex[2].index == 7 && ex[2].alg == CCT_ALG_SHA256);
     /* The limit, a short digest, a bad index: errors naming the line. */
-    assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 2, &n, &err), CCT_ELIMIT);
+    assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 2, &n, &err),
+                     CCT_ELIMIT);
     snprintf(text, sizeof(text), "PCR5 sha1 %040d\nPCR6 sha1 00ff\n", 0);
-    assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 4, &n, &err), CCT_EMALFORMED);
+    assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 4, &n, &err),
+                     CCT_EMALFORMED);
     assert_non_null(strstr(err.message, "line 2"));
     snprintf(text, sizeof(text), "PCRx sha1 %040d\n", 0);
-    assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 4, &n, &err), CCT_EMALFORMED);
+    assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 4, &n, &err),
+                     CCT_EMALFORMED);
     snprintf(text, sizeof(text), "PCR5 sha1\n");
-    assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 4, &n, &err), CCT_EMALFORMED);
+    assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 4, &n, &err),
+                     CCT_EMALFORMED);
     /* The JSON that `cctrusted replay --json` prints. */
-    snprintf(text, sizeof(text), "{\"registers\":[{\"index\":3,\"alg\":\"sha1\",\"digest\":\"%040d\","
-             "\"register\":\"rtmr\",\"events\":1}]}", 0);
+    snprintf(text, sizeof(text),
+             "{\"registers\":[{\"index\":3,\"alg\":\"sha1\",\"digest\":\"%040d\","
+             "\"register\":\"rtmr\",\"events\":1}]}",
+             0);
     assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 4, &n, &err), 0);
     assert_true(n == 1 && ex[0].have_kind && ex[0].kind == CCT_REG_RTMR && ex[0].index == 3);
     snprintf(text, sizeof(text), "{\"registers\":[{\"index\":3}]}");
-    assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 4, &n, &err), CCT_EMALFORMED);
-    assert_int_equal(cct_expected_parse((const uint8_t *)"{\"reg", 5, ex, 4, &n, &err), CCT_EMALFORMED);
+    assert_int_equal(cct_expected_parse((const uint8_t *)text, strlen(text), ex, 4, &n, &err),
+                     CCT_EMALFORMED);
+    assert_int_equal(cct_expected_parse((const uint8_t *)"{\"reg", 5, ex, 4, &n, &err),
+                     CCT_EMALFORMED);
 }
 
 static void test_compare_explain(void **state)
@@ -298,7 +310,8 @@ static void test_options_and_errors(void **state)
     o.mrtd_len = sizeof(mrtd);
     assert_int_equal(cct_replay_new(&o, &r), CCT_EINVAL);
     /* A log that is not a log: the error names it. */
-    struct cct_log_input in = { NULL, (const uint8_t *)"garbage!", 8, CCT_LOG_AUTO, CCT_IMA_REGISTER_AUTO, "junk" };
+    struct cct_log_input in = { NULL,         (const uint8_t *)"garbage!", 8,
+                                CCT_LOG_AUTO, CCT_IMA_REGISTER_AUTO,       "junk" };
     assert_true(cct_replay_logs(&in, 1, NULL, &r, &err) < 0);
     assert_non_null(strstr(err.message, "junk"));
     /* Where events extend. */

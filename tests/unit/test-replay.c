@@ -27,8 +27,8 @@ struct built {
     uint8_t store[CCT_MAX_DIGESTS][64];
 };
 
-static void mk(struct built *b, enum cct_reg_kind kind, uint32_t index, uint32_t type, const uint16_t *algs,
-               size_t n, const void *data, size_t len)
+static void mk(struct built *b, enum cct_reg_kind kind, uint32_t index, uint32_t type,
+               const uint16_t *algs, size_t n, const void *data, size_t len)
 {
     memset(b, 0, sizeof(*b));
     b->ev.kind = kind;
@@ -54,8 +54,8 @@ static void extend_data(uint16_t alg, uint8_t *reg, const void *data, size_t len
     lb_hash2(alg, reg, n, d, n, reg);
 }
 
-static void expect_reg(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg, const uint8_t *want,
-                       uint64_t n_events)
+static void expect_reg(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
+                       const uint8_t *want, uint64_t n_events)
 {
     struct cct_register reg;
     assert_int_equal(cct_replay_lookup(r, kind, index, alg, &reg), 0);
@@ -88,9 +88,11 @@ static void test_initial_values(void **state)
     assert_int_equal(out[31], 0);
     assert_int_equal(cct_register_initial(CCT_REG_RTMR, 0, CCT_ALG_SHA384, 3, out, sizeof(out)), 0);
     assert_int_equal(out[47], 0);
-    assert_int_equal(cct_register_initial(CCT_REG_RTMR, 17, CCT_ALG_SHA384, 0, out, sizeof(out)), 0);
+    assert_int_equal(cct_register_initial(CCT_REG_RTMR, 17, CCT_ALG_SHA384, 0, out, sizeof(out)),
+                     0);
     assert_int_equal(out[0], 0); /* 0xFF is for TPM PCR 17-22 only */
-    assert_int_equal(cct_register_initial(CCT_REG_PCR, 0, 0x0001, 0, out, sizeof(out)), CCT_EUNSUPPORTED);
+    assert_int_equal(cct_register_initial(CCT_REG_PCR, 0, 0x0001, 0, out, sizeof(out)),
+                     CCT_EUNSUPPORTED);
     assert_int_equal(cct_register_initial(CCT_REG_PCR, 0, CCT_ALG_SHA256, 0, out, 31), CCT_EINVAL);
 }
 
@@ -379,12 +381,18 @@ static void test_workaround_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_initial_values),   cmocka_unit_test(test_startup_locality),
-        cmocka_unit_test(test_hcrtm),            cmocka_unit_test(test_no_action_never_extends),
-        cmocka_unit_test(test_multi_bank),       cmocka_unit_test(test_lookup_untouched),
-        cmocka_unit_test(test_bad_events),       cmocka_unit_test(test_extend_direct),
-        cmocka_unit_test(test_ebs_missing),      cmocka_unit_test(test_dup_separator),
-        cmocka_unit_test(test_workaround_names), cmocka_unit_test(test_get_after_change),
+        cmocka_unit_test(test_initial_values),
+        cmocka_unit_test(test_startup_locality),
+        cmocka_unit_test(test_hcrtm),
+        cmocka_unit_test(test_no_action_never_extends),
+        cmocka_unit_test(test_multi_bank),
+        cmocka_unit_test(test_lookup_untouched),
+        cmocka_unit_test(test_bad_events),
+        cmocka_unit_test(test_extend_direct),
+        cmocka_unit_test(test_ebs_missing),
+        cmocka_unit_test(test_dup_separator),
+        cmocka_unit_test(test_workaround_names),
+        cmocka_unit_test(test_get_after_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,7 +31,8 @@
 
 static char *state_dir;
 
-/* One record as the runtime log scans it: the iterator's CEL parser, fresh state (no recnum history). */
+/* One record as the runtime log scans it: the iterator's CEL parser, fresh state (no recnum
+ * history). */
 static int parse_one(const uint8_t *p, size_t n, struct cct_event *ev, size_t *used, int *end,
                      struct cct_error *err)
 {
@@ -47,19 +48,20 @@ static void test_tlv(void)
     memset(dg, 0x11, sizeof(dg));
     struct cct_buf b;
     cct_buf_init(&b, 0);
-    CHECK_RC(
-        cct_cel_tlv_encode(&b, 1, CCT_REG_RTMR, 3, CCT_ALG_SHA384, dg, 48, 6, (const uint8_t *)"ab", 2, 0, NULL),
-        0);
+    CHECK_RC(cct_cel_tlv_encode(&b, 1, CCT_REG_RTMR, 3, CCT_ALG_SHA384, dg, 48, 6,
+                                (const uint8_t *)"ab", 2, 0, NULL),
+             0);
     uint8_t want[200];
     size_t n = 0;
     /* recnum: type 0, length 8, value 1 */
-    static const uint8_t recnum[] = {0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const uint8_t recnum[] = { 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1 };
     /* CC MR index 4 (RTMR3): type 108, length 4 */
-    static const uint8_t ccmr[] = {108, 0, 0, 0, 4, 0, 0, 0, 4};
+    static const uint8_t ccmr[] = { 108, 0, 0, 0, 4, 0, 0, 0, 4 };
     /* digests: type 3, length 5 + 48, then {type 0x0c, length 48, digest} */
-    static const uint8_t dl[] = {3, 0, 0, 0, 53, 0x0c, 0, 0, 0, 48};
+    static const uint8_t dl[] = { 3, 0, 0, 0, 53, 0x0c, 0, 0, 0, 48 };
     /* PC Client content: type 5, length 16: {0: event type 6}, {1: "ab"} */
-    static const uint8_t content[] = {5, 0, 0, 0, 16, 0, 0, 0, 0, 4, 0, 0, 0, 6, 1, 0, 0, 0, 2, 'a', 'b'};
+    static const uint8_t content[] = { 5, 0, 0, 0, 16, 0, 0, 0, 0,   4,  0,
+                                       0, 0, 6, 1, 0,  0, 0, 2, 'a', 'b' };
     memcpy(want + n, recnum, sizeof(recnum));
     n += sizeof(recnum);
     memcpy(want + n, ccmr, sizeof(ccmr));
@@ -119,11 +121,12 @@ static void test_tlv(void)
     struct cct_buf pb;
     size_t type_at = 0;
     cct_buf_init(&pb, 0);
-    CHECK_RC(cct_cel_tlv_encode(&pb, 1, CCT_REG_RTMR, 3, CCT_ALG_SHA384, dg, 48, 6, (const uint8_t *)"ab", 2, 1,
-                                &type_at),
+    CHECK_RC(cct_cel_tlv_encode(&pb, 1, CCT_REG_RTMR, 3, CCT_ALG_SHA384, dg, 48, 6,
+                                (const uint8_t *)"ab", 2, 1, &type_at),
              0);
     CHECK(pb.len == n && type_at == n - sizeof(content) && pb.data[type_at] == CCT_CEL_MGT);
-    CHECK(memcmp(pb.data, want, type_at) == 0 && memcmp(pb.data + type_at + 1, want + type_at + 1, n - type_at - 1) == 0);
+    CHECK(memcmp(pb.data, want, type_at) == 0 &&
+          memcmp(pb.data + type_at + 1, want + type_at + 1, n - type_at - 1) == 0);
     CHECK_RC(parse_one(pb.data, pb.len, &ev, &used, &end, &err), 0);
     CHECK(ev.cel_content_type == CCT_CEL_MGT && (ev.flags & CCT_EVENT_F_HEADER) != 0);
     /* Where the runtime log's scan finds the type byte to commit. */

@@ -47,9 +47,9 @@ static int verify_raw(const uint8_t *pub, const uint8_t *sig, const uint8_t *msg
     pt[0] = 4;
     memcpy(pt + 1, pub, 64);
     char group[] = "prime256v1";
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("group", group, 0),
-                           OSSL_PARAM_construct_octet_string("pub", pt, sizeof(pt)),
-                           OSSL_PARAM_construct_end()};
+    OSSL_PARAM params[] = { OSSL_PARAM_construct_utf8_string("group", group, 0),
+                            OSSL_PARAM_construct_octet_string("pub", pt, sizeof(pt)),
+                            OSSL_PARAM_construct_end() };
     EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
     EVP_PKEY *key = NULL;
     int ok = pc && EVP_PKEY_fromdata_init(pc) == 1 &&
@@ -241,7 +241,8 @@ int main(void)
             CHECK(X509_verify(root, X509_get0_pubkey(root)) == 1);
             uint8_t pub[65];
             size_t pl = 0;
-            EVP_PKEY_get_octet_string_param(X509_get0_pubkey(pck), "encoded-pub-key", pub, sizeof(pub), &pl);
+            EVP_PKEY_get_octet_string_param(X509_get0_pubkey(pck), "encoded-pub-key", pub,
+                                            sizeof(pub), &pl);
             CHECK(pl == 65 && verify_raw(pub + 1, qe_sig, qe, 384));
         }
         X509_free(pck);

@@ -43,7 +43,8 @@ static void test_snp(void)
     CHECK(d.chosen == CCT_PLATFORM_SNP);
     int dev_probe = 0;
     for (size_t i = 0; i < d.n_probes; i++) {
-        if (d.probes[i].platform == CCT_PLATFORM_SNP && strcmp(d.probes[i].what, "SEV guest device") == 0) {
+        if (d.probes[i].platform == CCT_PLATFORM_SNP &&
+            strcmp(d.probes[i].what, "SEV guest device") == 0) {
             dev_probe = d.probes[i].found;
         }
     }
@@ -60,12 +61,13 @@ static void test_snp(void)
     CHECK(alg == CCT_ALG_SHA384);
     CHECK_RC(cct_get_measurement_count(ctx, &count), 0);
     CHECK(count == 1);
-    uint8_t dg[48] = {0};
+    uint8_t dg[48] = { 0 };
     CHECK_RC(cct_extend(ctx, 0, dg, 48, NULL, 0), CCT_EUNSUPPORTED);
 
     const char *corpus = tee_corpus("snp-report/gosev-milan-v2-no-idblock.bin", path, sizeof(path));
     if (corpus == NULL) {
-        printf("SKIP: snp report cases: corpus snp-report/gosev-milan-v2-no-idblock.bin is absent\n");
+        printf(
+            "SKIP: snp report cases: corpus snp-report/gosev-milan-v2-no-idblock.bin is absent\n");
         skipped++;
         cct_close(ctx);
         tee_rmrf(root);
@@ -76,10 +78,11 @@ static void test_snp(void)
     uint8_t *report = tee_slurp(corpus, &rlen);
     CHECK(report != NULL && rlen == 1184);
     static const uint8_t aux[] = "certificate table bytes";
-    pid_t pid =
-        tee_responder_start(rdir, "sev_guest\n", report, rlen, SNP_REPORT_DATA, aux, sizeof(aux), RESPOND_OK);
+    pid_t pid = tee_responder_start(rdir, "sev_guest\n", report, rlen, SNP_REPORT_DATA, aux,
+                                    sizeof(aux), RESPOND_OK);
 
-    /* Report with a VMPL: privlevel is written before inblob, the certificate table comes back as aux. */
+    /* Report with a VMPL: privlevel is written before inblob, the certificate table comes back as
+     * aux. */
     struct cct_report_request req = CCT_REPORT_REQUEST_INIT;
     uint8_t rd[64];
     for (int i = 0; i < 64; i++) {
@@ -105,9 +108,9 @@ static void test_snp(void)
 
     /* The launch measurement: value documented for this report (go-sev-guest golden fields). */
     uint8_t want[48];
-    hex2bin(
-        "b07af9620f3b839b47996422ddec6058338951d984e312115131ea82705eaf5b6bdf8a9ece31a5a608eb0cf2e4872b01",
-        want, 48);
+    hex2bin("b07af9620f3b839b47996422ddec6058338951d984e312115131ea82705eaf5b6bdf8a9ece31a5a608eb0c"
+            "f2e4872b01",
+            want, 48);
     struct cct_measurement m;
     CHECK_RC(cct_get_measurement(ctx, 0, 0, &m), 0);
     CHECK(m.size == 48 && memcmp(m.digest, want, 48) == 0);
@@ -172,7 +175,8 @@ static void test_cca(void)
     } else {
         size_t tlen = 0;
         uint8_t *token = tee_slurp(corpus, &tlen);
-        pid_t pid = tee_responder_start(rdir, "arm_cca_guest\n", token, tlen, SIZE_MAX, NULL, 0, RESPOND_OK);
+        pid_t pid = tee_responder_start(rdir, "arm_cca_guest\n", token, tlen, SIZE_MAX, NULL, 0,
+                                        RESPOND_OK);
         req.report_data_len = 32;
         CHECK_RC(cct_get_report(ctx, &req, &rep), 0);
         if (rep != NULL) {
@@ -205,7 +209,8 @@ static void test_snp_host_flag_only(void)
     CHECK(d.chosen != CCT_PLATFORM_SNP);
     int flag = -1;
     for (size_t i = 0; i < d.n_probes; i++) {
-        if (d.probes[i].platform == CCT_PLATFORM_SNP && strcmp(d.probes[i].what, "cpuinfo sev_snp flag") == 0) {
+        if (d.probes[i].platform == CCT_PLATFORM_SNP &&
+            strcmp(d.probes[i].what, "cpuinfo sev_snp flag") == 0) {
             flag = d.probes[i].found;
         }
     }

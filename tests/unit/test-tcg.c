@@ -20,11 +20,11 @@
 #include "logbuilder.h"
 
 /* Fail with a message (printed to stdout before cmocka's own report). */
-#define FAILF(...)                                                                                           \
-    do {                                                                                                     \
-        print_message(__VA_ARGS__);                                                                          \
-        print_message("\n");                                                                                 \
-        fail();                                                                                              \
+#define FAILF(...)                                                                                 \
+    do {                                                                                           \
+        print_message(__VA_ARGS__);                                                                \
+        print_message("\n");                                                                       \
+        fail();                                                                                    \
     } while (0)
 
 static const uint16_t B2[] = { CCT_ALG_SHA1, CCT_ALG_SHA256 };
@@ -35,14 +35,15 @@ struct result {
     int open_rc;
     struct cct_error open_err;
     enum cct_log_format format;
-    size_t n;          /* events produced */
-    int end_rc;        /* 0 or the error that stopped the iteration */
+    size_t n;   /* events produced */
+    int end_rc; /* 0 or the error that stopped the iteration */
     struct cct_error err;
     uint64_t padding;
     struct cct_event first, last;
 };
 
-static void run(const uint8_t *p, size_t len, enum cct_log_format fmt, size_t max_event, struct result *res)
+static void run(const uint8_t *p, size_t len, enum cct_log_format fmt, size_t max_event,
+                struct result *res)
 {
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     cct_eventlog *log = NULL;
@@ -153,7 +154,8 @@ static void truncate_everywhere(const struct lb *b, enum cct_log_format want_fmt
             assert_int_equal(res.padding, 0);
         } else {
             if (res.end_rc != CCT_ETRUNCATED) {
-                FAILF("cut %zu: end %d (%s), expected CCT_ETRUNCATED", cut, res.end_rc, res.err.message);
+                FAILF("cut %zu: end %d (%s), expected CCT_ETRUNCATED", cut, res.end_rc,
+                      res.err.message);
             }
             assert_int_equal(res.err.event, (int64_t)k);
             assert_int_equal(res.err.offset, (int64_t)b->start[k]);
@@ -275,7 +277,8 @@ static void test_unknown_and_duplicate_alg(void **state)
 }
 
 /* A log whose first record carries the given SpecID data. */
-static void specid_log(struct lb *b, const uint16_t *algs, const uint16_t *sizes, uint32_t n, size_t trailing)
+static void specid_log(struct lb *b, const uint16_t *algs, const uint16_t *sizes, uint32_t n,
+                       size_t trailing)
 {
     struct lb data;
     lb_init(&data);
@@ -289,7 +292,8 @@ static void specid_log(struct lb *b, const uint16_t *algs, const uint16_t *sizes
 static void test_specid(void **state)
 {
     (void)state;
-    static const uint16_t algs[9] = { 0x0004, 0x000B, 0x000C, 0x000D, 0x0012, 0x0020, 0x0021, 0x0022, 0x0023 };
+    static const uint16_t algs[9] = { 0x0004, 0x000B, 0x000C, 0x000D, 0x0012,
+                                      0x0020, 0x0021, 0x0022, 0x0023 };
     static const uint16_t sizes[9] = { 20, 32, 48, 64, 32, 32, 32, 32, 32 };
     struct lb b;
     struct result res;
@@ -792,7 +796,8 @@ static void test_detect_direct(void **state)
     struct cct_error err;
     static const char text[] = "bogus\ninvalid\nevent\nlog\nfile\nhere\n";
     cct_error_clear(&err);
-    assert_int_equal(cct_tcg_detect((const uint8_t *)text, sizeof(text) - 1, &f, &err), CCT_EMALFORMED);
+    assert_int_equal(cct_tcg_detect((const uint8_t *)text, sizeof(text) - 1, &f, &err),
+                     CCT_EMALFORMED);
     assert_int_equal(cct_tcg_detect((const uint8_t *)text, 0, &f, &err), CCT_EMALFORMED);
     assert_int_equal(f, CCT_LOG_AUTO);
 }

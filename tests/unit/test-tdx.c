@@ -48,7 +48,8 @@ static int load_expect(const char *path, uint8_t want[4][48], int *have)
     while (fgets(line, sizeof(line), f)) {
         unsigned idx;
         char alg[16], hex[200];
-        if (sscanf(line, "RTMR%u %15s %199s", &idx, alg, hex) == 3 && idx < 4 && strlen(hex) == 96) {
+        if (sscanf(line, "RTMR%u %15s %199s", &idx, alg, hex) == 3 && idx < 4 &&
+            strlen(hex) == 96) {
             for (int i = 0; i < 48; i++) {
                 unsigned v;
                 sscanf(hex + 2 * i, "%2x", &v);
@@ -105,9 +106,11 @@ static void test_detection_and_registers(const char *srcroot)
         tee_write(root, path, rtmr[i], 48);
     }
     tee_write(root, MR_DIR "/mrtd:sha384", rtmr[0], 48);
-    const char cpuinfo[] = "processor\t: 0\nflags\t\t: fpu vme de pse tsc msr tdx_guest hypervisor\n\n";
+    const char cpuinfo[] =
+        "processor\t: 0\nflags\t\t: fpu vme de pse tsc msr tdx_guest hypervisor\n\n";
     tee_write(root, "proc/cpuinfo", cpuinfo, sizeof(cpuinfo) - 1);
-    /* ACPI CCEL table (56 bytes): header, CC type 2 (TDX), subtype 0, reserved, LAML, LASA; checksum 0. */
+    /* ACPI CCEL table (56 bytes): header, CC type 2 (TDX), subtype 0, reserved, LAML, LASA;
+     * checksum 0. */
     snprintf(cmd, sizeof(cmd),
              "python3 -c \"import struct,sys; t=bytearray(b'CCEL'+struct.pack('<IBB6s8sIII',56,1,0,"
              "b'CCTOEM',b'CCTTABLE',1,0,1)+struct.pack('<BB2xQQ',2,0,65536,0x7f000000)); "
@@ -136,7 +139,8 @@ static void test_detection_and_registers(const char *srcroot)
     p = find_probe(&d, "cpuinfo tdx_guest flag");
     CHECK(p != NULL && p->found == 1);
     p = find_probe(&d, "CCEL ACPI table");
-    CHECK(p != NULL && p->found == 1 && strstr(p->detail, "CC type 2 (TDX), log area 65536 bytes") != NULL);
+    CHECK(p != NULL && p->found == 1 &&
+          strstr(p->detail, "CC type 2 (TDX), log area 65536 bytes") != NULL);
     if (p != NULL && strstr(p->detail, "CC type 2") == NULL) {
         fprintf(stderr, "CCEL probe: %s\n", p->detail);
     }
@@ -166,7 +170,8 @@ static void test_detection_and_registers(const char *srcroot)
     for (uint32_t i = 0; i < 4; i++) {
         struct cct_measurement m;
         CHECK_RC(cct_get_measurement(ctx, i, 0, &m), 0);
-        CHECK(m.kind == CCT_REG_RTMR && m.index == i && m.size == 48 && memcmp(m.digest, rtmr[i], 48) == 0);
+        CHECK(m.kind == CCT_REG_RTMR && m.index == i && m.size == 48 &&
+              memcmp(m.digest, rtmr[i], 48) == 0);
     }
     struct cct_measurement m;
     CHECK_RC(cct_get_measurement(ctx, 4, 0, &m), CCT_ENOTFOUND);
@@ -205,7 +210,7 @@ static void test_detection_and_registers(const char *srcroot)
 
     /* The CCEL replays to what mklog computed with hashlib. */
     uint8_t want[4][48];
-    int have[4] = {0};
+    int have[4] = { 0 };
     snprintf(path, sizeof(path), "%s/expect.txt", root);
     CHECK(load_expect(path, want, have) == 0);
     cct_eventlog *log = NULL;
@@ -297,7 +302,8 @@ static void test_configfs_report(void)
     SHA512((const uint8_t *)"abcdef", 6, rd);
 
     /* 1. The normal protocol. */
-    pid_t pid = tee_responder_start(rdir, "tdx_guest\n", quote, qlen, Q_REPORTDATA, NULL, 0, RESPOND_OK);
+    pid_t pid =
+        tee_responder_start(rdir, "tdx_guest\n", quote, qlen, Q_REPORTDATA, NULL, 0, RESPOND_OK);
     cct_report *rep = NULL;
     CHECK_RC(cct_get_report(ctx, &req, &rep), 0);
     if (rep != NULL) {
@@ -321,7 +327,8 @@ static void test_configfs_report(void)
     CHECK(system(cmd) == 0);
 
     /* 2. A concurrent writer changes generation: clear error after retries. */
-    pid = tee_responder_start(rdir, "tdx_guest\n", quote, qlen, Q_REPORTDATA, NULL, 0, RESPOND_RACE);
+    pid =
+        tee_responder_start(rdir, "tdx_guest\n", quote, qlen, Q_REPORTDATA, NULL, 0, RESPOND_RACE);
     rep = NULL;
     CHECK_RC(cct_get_report(ctx, &req, &rep), CCT_EIO);
     CHECK(rep == NULL);
@@ -355,7 +362,7 @@ static void test_configfs_report(void)
     /* 5. Raw REPORTDATA is passed through (zero-padded to 64). */
     pid = tee_responder_start(rdir, "tdx_guest", quote, qlen, Q_REPORTDATA, NULL, 0, RESPOND_OK);
     struct cct_report_request raw = CCT_REPORT_REQUEST_INIT;
-    uint8_t rdraw[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    uint8_t rdraw[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
     raw.report_data = rdraw;
     raw.report_data_len = sizeof(rdraw);
     rep = NULL;
@@ -363,7 +370,8 @@ static void test_configfs_report(void)
     if (rep != NULL) {
         const uint8_t *q = cct_report_data(rep, NULL);
         static const uint8_t zeros[48];
-        CHECK(memcmp(q + Q_REPORTDATA, rdraw, 16) == 0 && memcmp(q + Q_REPORTDATA + 16, zeros, 48) == 0);
+        CHECK(memcmp(q + Q_REPORTDATA, rdraw, 16) == 0 &&
+              memcmp(q + Q_REPORTDATA + 16, zeros, 48) == 0);
     }
     cct_report_free(rep);
     tee_responder_stop(pid);
@@ -407,10 +415,13 @@ static void fake_qgs(int fd, int mode, const uint8_t *tdreport)
     uint8_t req[4 + 16 + 8 + 1024];
     int ok = read_full(fd, req, sizeof(req)) == 0;
     uint32_t total = 16 + 8 + 1024;
-    ok = ok && req[0] == 0 && req[1] == 0 && req[2] == (uint8_t)(total >> 8) && req[3] == (uint8_t)total;
+    ok = ok && req[0] == 0 && req[1] == 0 && req[2] == (uint8_t)(total >> 8) &&
+         req[3] == (uint8_t)total;
     ok = ok && req[4] == 1 && req[5] == 0 && req[6] == 0 && req[7] == 0;
-    ok = ok && req[8] == 0 && req[12] == (uint8_t)total && req[13] == (uint8_t)(total >> 8) && req[16] == 0;
-    ok = ok && req[20] == 0 && req[21] == 4 && req[24] == 0 && memcmp(req + 28, tdreport, 1024) == 0;
+    ok = ok && req[8] == 0 && req[12] == (uint8_t)total && req[13] == (uint8_t)(total >> 8) &&
+         req[16] == 0;
+    ok =
+        ok && req[20] == 0 && req[21] == 4 && req[24] == 0 && memcmp(req + 28, tdreport, 1024) == 0;
     static const char quote[] = "QUOTE-BYTES";
     uint8_t resp[4 + 16 + 8 + 4 + sizeof(quote)];
     uint32_t rlen = 16 + 8 + 4 + (uint32_t)sizeof(quote);
@@ -450,7 +461,7 @@ static void test_qgs(void)
     for (int i = 0; i < 1024; i++) {
         tdreport[i] = (uint8_t)(i * 7);
     }
-    static const int want[] = {0, CCT_EIO, CCT_ETRUNCATED, CCT_EMALFORMED, CCT_EMALFORMED};
+    static const int want[] = { 0, CCT_EIO, CCT_ETRUNCATED, CCT_EMALFORMED, CCT_EMALFORMED };
     for (int mode = 0; mode < 5 && ctx; mode++) {
         int sv[2];
         CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);

@@ -71,7 +71,8 @@ static void test_states(const uint8_t *q, size_t qlen, const uint8_t *root, size
         unchecked += c->status == CCT_CHECK_NOT_CHECKED;
     }
     check(bad == 0, "every check has one of three states, ok only when passed");
-    check(unchecked > 0 && unchecked == res.n_unchecked, "n_unchecked counts the not-checked items");
+    check(unchecked > 0 && unchecked == res.n_unchecked,
+          "n_unchecked counts the not-checked items");
     const struct cct_check *rd = find(&res, "report-data");
     check(rd != NULL && rd->status == CCT_CHECK_NOT_CHECKED && rd->ok == 0,
           "without a nonce, report-data is not checked (and not ok)");
@@ -107,7 +108,8 @@ static void test_result_size(const uint8_t *q, size_t qlen, const uint8_t *root,
     for (size_t i = sizeof(struct cct_verify_result); i < big; i++) {
         touched += mem[i] != 0xAA;
     }
-    check(rc == 0 && r2->ok && touched == 0, "a larger result verifies and its unknown tail is left alone");
+    check(rc == 0 && r2->ok && touched == 0,
+          "a larger result verifies and its unknown tail is left alone");
     free(mem);
 }
 
@@ -142,7 +144,8 @@ static void test_options_version(const uint8_t *q, size_t qlen, const uint8_t *r
     }
     memcpy(old, &full, v1);
     cct_verify_result_init(&res);
-    rc = cct_verify_tdx_quote(q, qlen, (const struct cct_verify_options *)(const void *)old, &res, &err);
+    rc = cct_verify_tdx_quote(q, qlen, (const struct cct_verify_options *)(const void *)old, &res,
+                              &err);
     check(rc == 0 && res.ok, "a version 1 options struct is accepted and read only up to its end");
     free(old);
 }
@@ -190,11 +193,13 @@ static void test_pcr_values(void)
     static const char ok[] = "sha1:PCR3=00112233445566778899aabbccddeeff00112233, 7=0x"
                              "0000000000000000000000000000000000000000000000000000000000000001;";
     int rc = cct_pcr_values_parse((const uint8_t *)ok, strlen(ok), v, 4, &n, &err);
-    check(rc == 0 && n == 2 && v[0].alg == CCT_ALG_SHA1 && v[0].index == 3 && v[0].digest[1] == 0x11 &&
-              v[1].alg == CCT_ALG_SHA256 && v[1].index == 7 && v[1].digest[31] == 1,
+    check(rc == 0 && n == 2 && v[0].alg == CCT_ALG_SHA1 && v[0].index == 3 &&
+              v[0].digest[1] == 0x11 && v[1].alg == CCT_ALG_SHA256 && v[1].index == 7 &&
+              v[1].digest[31] == 1,
           "PCR values: ALG:PCRn=HEX and N=0xHEX (algorithm from the size)");
-    static const char *const bad[] = { "sha256:3=0011", "32=00112233445566778899aabbccddeeff00112233",
-                                       "3=00112", "x=00", "sha1:3" };
+    static const char *const bad[] = { "sha256:3=0011",
+                                       "32=00112233445566778899aabbccddeeff00112233", "3=00112",
+                                       "x=00", "sha1:3" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char what[96];
         rc = cct_pcr_values_parse((const uint8_t *)bad[i], strlen(bad[i]), v, 4, &n, &err);

@@ -24,8 +24,8 @@ static const struct {
     enum cct_platform p;
     const char *name;
 } platform_names[] = {
-    { CCT_PLATFORM_AUTO, "auto" }, { CCT_PLATFORM_TDX, "tdx" }, { CCT_PLATFORM_TPM, "tpm" },
-    { CCT_PLATFORM_SNP, "snp" },   { CCT_PLATFORM_CCA, "cca" }, { CCT_PLATFORM_SIM, "sim" },
+    { CCT_PLATFORM_AUTO, "auto" },   { CCT_PLATFORM_TDX, "tdx" },   { CCT_PLATFORM_TPM, "tpm" },
+    { CCT_PLATFORM_SNP, "snp" },     { CCT_PLATFORM_CCA, "cca" },   { CCT_PLATFORM_SIM, "sim" },
     { CCT_PLATFORM_AGENT, "agent" }, { CCT_PLATFORM_NONE, "none" },
 };
 
@@ -51,9 +51,10 @@ int cct_platform_from_name(const char *name, enum cct_platform *out)
 }
 
 /* Weak defaults so the library links while a backend is not built. */
-#define WEAK_BACKEND(sym, plat, nm)                                                                   \
-    __attribute__((weak)) const struct cct_platform_ops sym = { plat, nm, NULL, NULL, NULL, NULL,  \
-                                                                NULL, NULL, NULL, NULL, NULL }
+#define WEAK_BACKEND(sym, plat, nm)                                                                \
+    __attribute__((weak))                                                                          \
+    const struct cct_platform_ops sym = { plat, nm,   NULL, NULL, NULL, NULL,                      \
+                                          NULL, NULL, NULL, NULL, NULL }
 
 WEAK_BACKEND(cct_platform_agent, CCT_PLATFORM_AGENT, "agent");
 
@@ -95,8 +96,8 @@ int cct_detect(const struct cct_open_options *opts, struct cct_detection *out)
     for (size_t i = 0; i < sizeof(detect_order) / sizeof(detect_order[0]); i++) {
         const struct cct_platform_ops *o = detect_order[i];
         if (o->detect == NULL) {
-            cct_probe_add(out, o->platform, "backend", NULL, 0, "%s backend not built into this library",
-                          o->name);
+            cct_probe_add(out, o->platform, "backend", NULL, 0,
+                          "%s backend not built into this library", o->name);
             continue;
         }
         if (o->detect(sysroot, out) > 0 && out->chosen == CCT_PLATFORM_NONE) {
@@ -106,10 +107,13 @@ int cct_detect(const struct cct_open_options *opts, struct cct_detection *out)
     if (out->chosen == CCT_PLATFORM_NONE) {
         snprintf(out->reason, sizeof(out->reason),
                  "no TEE found: no TDX, SEV-SNP or CCA guest interface, no TPM and no node agent "
-                 "socket under %s", sysroot);
+                 "socket under %s",
+                 sysroot);
     } else {
-        snprintf(out->reason, sizeof(out->reason), "%s chosen: first platform in the order tdx, snp, cca, tpm, "
-                 "agent whose interfaces are present under %s", cct_platform_name(out->chosen), sysroot);
+        snprintf(out->reason, sizeof(out->reason),
+                 "%s chosen: first platform in the order tdx, snp, cca, tpm, "
+                 "agent whose interfaces are present under %s",
+                 cct_platform_name(out->chosen), sysroot);
     }
     return 0;
 }
@@ -216,13 +220,16 @@ int cct_open(const struct cct_open_options *opts, cct_context **out, struct cct_
     const char *sysroot = opt_or_env(o.sysroot, "CCT_SYSROOT", "/");
     int r = copy_opt(ctx->sysroot, sizeof(ctx->sysroot), sysroot);
     if (r == 0) {
-        r = copy_opt(ctx->tpm_tcti, sizeof(ctx->tpm_tcti), opt_or_env(o.tpm_tcti, "CCT_TPM_TCTI", NULL));
+        r = copy_opt(ctx->tpm_tcti, sizeof(ctx->tpm_tcti),
+                     opt_or_env(o.tpm_tcti, "CCT_TPM_TCTI", NULL));
     }
     if (r == 0) {
-        r = copy_opt(ctx->sim_state_dir, sizeof(ctx->sim_state_dir), opt_or_env(o.sim_state_dir, "CCT_SIM_DIR", NULL));
+        r = copy_opt(ctx->sim_state_dir, sizeof(ctx->sim_state_dir),
+                     opt_or_env(o.sim_state_dir, "CCT_SIM_DIR", NULL));
     }
     if (r == 0) {
-        r = copy_opt(ctx->runtime_log, sizeof(ctx->runtime_log), opt_or_env(o.runtime_log, "CCT_RUNTIME_LOG", NULL));
+        r = copy_opt(ctx->runtime_log, sizeof(ctx->runtime_log),
+                     opt_or_env(o.runtime_log, "CCT_RUNTIME_LOG", NULL));
     }
     if (r < 0) {
         free(ctx);
@@ -307,15 +314,15 @@ enum cct_platform cct_context_platform(const cct_context *ctx)
     return ctx ? ctx->platform : CCT_PLATFORM_NONE;
 }
 
-#define NEED(op)                                                                                      \
-    do {                                                                                              \
-        if (ctx == NULL) {                                                                            \
-            return CCT_EINVAL;                                                                        \
-        }                                                                                             \
-        if (ctx->ops->op == NULL) {                                                                   \
-            return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "%s: %s is not supported",           \
-                           ctx->ops->name, #op);                                                      \
-        }                                                                                             \
+#define NEED(op)                                                                                   \
+    do {                                                                                           \
+        if (ctx == NULL) {                                                                         \
+            return CCT_EINVAL;                                                                     \
+        }                                                                                          \
+        if (ctx->ops->op == NULL) {                                                                \
+            return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "%s: %s is not supported",         \
+                           ctx->ops->name, #op);                                                   \
+        }                                                                                          \
     } while (0)
 
 /* A missing output pointer: CCT_EINVAL, recorded on ctx when there is one. */
@@ -480,8 +487,8 @@ int cct_get_log_sources(cct_context *ctx, struct cct_log_source *out, size_t max
 }
 
 /* Open one listed log source, limited to events [start, start + count). */
-static int open_source(cct_context *ctx, const struct cct_log_source *src, uint64_t start, uint64_t count,
-                       cct_eventlog **out)
+static int open_source(cct_context *ctx, const struct cct_log_source *src, uint64_t start,
+                       uint64_t count, cct_eventlog **out)
 {
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     o.format = src->format;
@@ -499,7 +506,8 @@ static int open_source(cct_context *ctx, const struct cct_log_source *src, uint6
     return 0;
 }
 
-int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count, cct_eventlog **out)
+int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t count,
+                     cct_eventlog **out)
 {
     struct cct_log_source src[CCT_MAX_LOG_SOURCES];
     size_t n = 0;
@@ -511,7 +519,8 @@ int cct_get_eventlog(cct_context *ctx, size_t source, uint64_t start, uint64_t c
         return r;
     }
     if (source >= n) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "no event log source %zu (%zu available)", source, n);
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "no event log source %zu (%zu available)",
+                       source, n);
     }
     return open_source(ctx, &src[source], start, count, out);
 }
@@ -549,8 +558,8 @@ int cct_get_banks(cct_context *ctx, uint32_t index, uint16_t *algs, size_t max, 
  * does not was extended without a log record, so it becomes an expected
  * value too (and shows up as a mismatch).
  */
-static int unlogged_registers(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max,
-                              size_t *k)
+static int unlogged_registers(cct_context *ctx, const cct_replay *rp, struct cct_expected *out,
+                              size_t max, size_t *k)
 {
     uint32_t count = 0;
     struct cct_measurement m;
@@ -569,7 +578,8 @@ static int unlogged_registers(cct_context *ctx, const cct_replay *rp, struct cct
                 break;
             }
             r = cct_replay_lookup(rp, m.kind, idx, algs[b], &reg);
-            if (r < 0 || reg.n_events > 0 || (reg.size == m.size && cct_memeq_ct(reg.digest, m.digest, m.size))) {
+            if (r < 0 || reg.n_events > 0 ||
+                (reg.size == m.size && cct_memeq_ct(reg.digest, m.digest, m.size))) {
                 continue;
             }
             if (*k == max) {
@@ -591,7 +601,8 @@ static int unlogged_registers(cct_context *ctx, const cct_replay *rp, struct cct
     return 0;
 }
 
-int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max, size_t *n)
+int cct_live_expected(cct_context *ctx, const cct_replay *rp, struct cct_expected *out, size_t max,
+                      size_t *n)
 {
     if (ctx == NULL) {
         return CCT_EINVAL;
@@ -648,13 +659,15 @@ static int replay_sources(cct_context *ctx, const struct cct_log_source *src, si
         in[i].path = src[i].path;
         in[i].format = src[i].format;
         /* The caller's explicit choice wins over the platform's. */
-        in[i].ima_register = o->ima_register != CCT_IMA_REGISTER_AUTO ? o->ima_register : src[i].ima_register;
+        in[i].ima_register =
+            o->ima_register != CCT_IMA_REGISTER_AUTO ? o->ima_register : src[i].ima_register;
     }
     return cct_replay_logs(in, n, o, out, &ctx->err);
 }
 
 /* Number of registers whose replay differs from the live value. */
-static int live_diffs(cct_context *ctx, const cct_replay *rp, size_t *bad, uint16_t *bad_algs, size_t *n_bad_algs)
+static int live_diffs(cct_context *ctx, const cct_replay *rp, size_t *bad, uint16_t *bad_algs,
+                      size_t *n_bad_algs)
 {
     struct cct_expected *ex = calloc(CCT_MAX_REGISTERS, sizeof(*ex));
     struct cct_register_diff *d = calloc(CCT_MAX_REGISTERS, sizeof(*d));
@@ -684,8 +697,8 @@ static int live_diffs(cct_context *ctx, const cct_replay *rp, size_t *bad, uint1
  * When recomputed banks differ from the live registers, replay those banks
  * padded and keep that when fewer registers differ.
  */
-static int try_padded(cct_context *ctx, const struct cct_log_source *src, size_t n, struct cct_replay_options *o,
-                      cct_replay **rp)
+static int try_padded(cct_context *ctx, const struct cct_log_source *src, size_t n,
+                      struct cct_replay_options *o, cct_replay **rp)
 {
     size_t bad = 0, n_algs = 0;
     uint16_t algs[CCT_MAX_DIGESTS];
@@ -725,10 +738,11 @@ static int try_padded(cct_context *ctx, const struct cct_log_source *src, size_t
         struct cct_event none;
         memset(&none, 0, sizeof(none));
         none.kind = cct_replay_ima_register(alt);
-        r = cct_replay_add_note(alt, CCT_NOTE_IMA_PADDED, SIZE_MAX, &none,
-                                "IMA extended the %s bank with zero-padded SHA-1 template hashes (the kernel "
-                                "had no %s when IMA started); replayed that way",
-                                cct_alg_name(t.ima_padded[k]), cct_alg_name(t.ima_padded[k]));
+        r = cct_replay_add_note(
+            alt, CCT_NOTE_IMA_PADDED, SIZE_MAX, &none,
+            "IMA extended the %s bank with zero-padded SHA-1 template hashes (the kernel "
+            "had no %s when IMA started); replayed that way",
+            cct_alg_name(t.ima_padded[k]), cct_alg_name(t.ima_padded[k]));
         if (r < 0) {
             cct_replay_free(alt);
             return cct_err(&ctx->err, r, -1, -1, "out of memory");
@@ -748,7 +762,8 @@ int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct
     if (ctx == NULL) {
         return CCT_EINVAL;
     }
-    if (out == NULL || (opts && opts->version != 1 && opts->version != CCT_REPLAY_OPTIONS_VERSION)) {
+    if (out == NULL ||
+        (opts && opts->version != 1 && opts->version != CCT_REPLAY_OPTIONS_VERSION)) {
         return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "invalid argument");
     }
     if (opts != NULL && opts->version == 1) {
@@ -771,8 +786,9 @@ int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct
         /* The kernel extends every bank the platform holds for the IMA
          * register, each with its own hash of the template data. The IMA
          * register is PCR10 on a TPM; on TDX every RTMR is SHA-384 only. */
-        int rtmr = (o.ima_register != CCT_IMA_REGISTER_AUTO ? o.ima_register : src[ima].ima_register) ==
-                   CCT_IMA_REGISTER_RTMR;
+        int rtmr =
+            (o.ima_register != CCT_IMA_REGISTER_AUTO ? o.ima_register : src[ima].ima_register) ==
+            CCT_IMA_REGISTER_RTMR;
         r = cct_get_banks(ctx, rtmr ? 2 : 10, o.ima_banks, CCT_MAX_DIGESTS, &o.n_ima_banks);
         if (r < 0) {
             return r;
@@ -803,8 +819,8 @@ int cct_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t d
     return cct_runtime_log_extend(ctx, index, digest, digest_len, event_data, event_data_len);
 }
 
-int cct_extend_data(cct_context *ctx, uint32_t index, const uint8_t *data, size_t len, uint8_t *digest_out,
-                    size_t *digest_len)
+int cct_extend_data(cct_context *ctx, uint32_t index, const uint8_t *data, size_t len,
+                    uint8_t *digest_out, size_t *digest_len)
 {
     uint16_t alg = 0;
     uint8_t d[CCT_MAX_DIGEST_SIZE];

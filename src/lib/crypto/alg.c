@@ -25,9 +25,9 @@
 static const struct {
     uint16_t id;
     uint16_t size;
-    const char *name;    /* our lowercase name */
-    const char *ossl;    /* OpenSSL fetch name */
-    const char *alias1;  /* accepted spellings */
+    const char *name;   /* our lowercase name */
+    const char *ossl;   /* OpenSSL fetch name */
+    const char *alias1; /* accepted spellings */
     const char *alias2;
 } algs[CCT_HASHER_SLOTS] = {
     { CCT_ALG_SHA1, 20, "sha1", "SHA1", "sha-1", "sha_1" },
@@ -133,7 +133,8 @@ static EVP_MD *get_md(struct cct_hasher *h, uint16_t alg)
 }
 
 /* H(a || b) with the low-level interface; 0 when alg has none. */
-static int digest2_lowlevel(uint16_t alg, const void *a, size_t alen, const void *b, size_t blen, uint8_t *out)
+static int digest2_lowlevel(uint16_t alg, const void *a, size_t alen, const void *b, size_t blen,
+                            uint8_t *out)
 {
     switch (alg) {
     case CCT_ALG_SHA1: {
@@ -168,13 +169,12 @@ static int digest2_lowlevel(uint16_t alg, const void *a, size_t alen, const void
         SHA512_Final(out, &c);
         return 1;
     }
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
-int cct_hasher_digest2(struct cct_hasher *h, uint16_t alg, const void *a, size_t alen, const void *b,
-                       size_t blen, uint8_t *out)
+int cct_hasher_digest2(struct cct_hasher *h, uint16_t alg, const void *a, size_t alen,
+                       const void *b, size_t blen, uint8_t *out)
 {
     if (digest2_lowlevel(alg, a, alen, b, blen, out)) {
         return 0;
@@ -194,7 +194,8 @@ int cct_hasher_digest2(struct cct_hasher *h, uint16_t alg, const void *a, size_t
     return 0;
 }
 
-int cct_hasher_digest(struct cct_hasher *h, uint16_t alg, const void *data, size_t len, uint8_t *out)
+int cct_hasher_digest(struct cct_hasher *h, uint16_t alg, const void *data, size_t len,
+                      uint8_t *out)
 {
     return cct_hasher_digest2(h, alg, data, len, NULL, 0, out);
 }

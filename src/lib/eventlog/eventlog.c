@@ -15,9 +15,11 @@ static const struct {
     enum cct_log_format f;
     const char *name;
 } format_names[] = {
-    { CCT_LOG_AUTO, "auto" },         { CCT_LOG_TCG2, "tcg2" },         { CCT_LOG_TCG1, "tcg1" },
-    { CCT_LOG_CCEL, "ccel" },         { CCT_LOG_IMA_ASCII, "ima" },     { CCT_LOG_IMA_BINARY, "ima-bin" },
-    { CCT_LOG_CEL_TLV, "cel-tlv" },   { CCT_LOG_CEL_JSON, "cel-json" }, { CCT_LOG_CEL_CBOR, "cel-cbor" },
+    { CCT_LOG_AUTO, "auto" },         { CCT_LOG_TCG2, "tcg2" },
+    { CCT_LOG_TCG1, "tcg1" },         { CCT_LOG_CCEL, "ccel" },
+    { CCT_LOG_IMA_ASCII, "ima" },     { CCT_LOG_IMA_BINARY, "ima-bin" },
+    { CCT_LOG_CEL_TLV, "cel-tlv" },   { CCT_LOG_CEL_JSON, "cel-json" },
+    { CCT_LOG_CEL_CBOR, "cel-cbor" },
 };
 
 const char *cct_log_format_name(enum cct_log_format f)
@@ -91,15 +93,9 @@ static int init_parser(cct_eventlog *log, enum cct_log_format fmt)
     memset(&log->parser, 0, sizeof(log->parser));
     log->parser.format = fmt;
     switch (fmt) {
-    case CCT_LOG_CEL_TLV:
-        cct_cel_init(&log->parser.cel, fmt, log->max_event_size);
-        return 0;
-    case CCT_LOG_CEL_JSON:
-        cct_cel_json_init(&log->parser.cel_json, log->max_event_size);
-        return 0;
-    case CCT_LOG_CEL_CBOR:
-        cct_cel_cbor_init(&log->parser.cel_cbor, log->max_event_size);
-        return 0;
+    case CCT_LOG_CEL_TLV: cct_cel_init(&log->parser.cel, fmt, log->max_event_size); return 0;
+    case CCT_LOG_CEL_JSON: cct_cel_json_init(&log->parser.cel_json, log->max_event_size); return 0;
+    case CCT_LOG_CEL_CBOR: cct_cel_cbor_init(&log->parser.cel_cbor, log->max_event_size); return 0;
     case CCT_LOG_IMA_ASCII:
     case CCT_LOG_IMA_BINARY: {
         const uint8_t *p;
@@ -166,7 +162,8 @@ static int detect(cct_eventlog *log, enum cct_log_format *fmt)
         }
         if (eof) {
             /* Like every truncation error: the offset of the incomplete record. */
-            return cct_err(&log->err, CCT_ETRUNCATED, 0, 0, "log ends inside its first event (%zu bytes)", n);
+            return cct_err(&log->err, CCT_ETRUNCATED, 0, 0,
+                           "log ends inside its first event (%zu bytes)", n);
         }
         r = fill(log, n + 4096);
         if (r < 0) {
@@ -181,7 +178,8 @@ static int open_common(cct_eventlog *log, const struct cct_eventlog_options *opt
     log->max_event_size = CCT_MAX_EVENT_SIZE;
     if (opts != NULL) {
         if (opts->version != CCT_EVENTLOG_OPTIONS_VERSION) {
-            return cct_err(&log->err, CCT_EINVAL, -1, -1, "unknown options version %u", opts->version);
+            return cct_err(&log->err, CCT_EINVAL, -1, -1, "unknown options version %u",
+                           opts->version);
         }
         fmt = opts->format;
         if (opts->max_event_size != 0) {
@@ -210,8 +208,9 @@ static int open_common(cct_eventlog *log, const struct cct_eventlog_options *opt
     return init_parser(log, fmt);
 }
 
-int cct_eventlog_from_memory(const uint8_t *buf, size_t len, const struct cct_eventlog_options *opts,
-                             cct_eventlog **out, struct cct_error *err)
+int cct_eventlog_from_memory(const uint8_t *buf, size_t len,
+                             const struct cct_eventlog_options *opts, cct_eventlog **out,
+                             struct cct_error *err)
 {
     if (out == NULL || (buf == NULL && len > 0)) {
         return cct_err(err, CCT_EINVAL, -1, -1, "invalid argument");
@@ -246,7 +245,8 @@ int cct_eventlog_from_file(const char *path, const struct cct_eventlog_options *
         return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
     }
     cct_error_clear(&log->err);
-    size_t limit = (opts && opts->max_event_size ? opts->max_event_size : CCT_MAX_EVENT_SIZE) + 4096;
+    size_t limit =
+        (opts && opts->max_event_size ? opts->max_event_size : CCT_MAX_EVENT_SIZE) + 4096;
     int r = cct_window_open(&log->win, path, limit, &log->err);
     if (r == 0) {
         log->is_file = 1;
@@ -272,20 +272,23 @@ static int parse_one(cct_eventlog *log, const uint8_t *p, size_t n, int eof, str
     uint64_t off = source_offset(log);
     switch (log->parser.format) {
     case CCT_LOG_CEL_JSON:
-        return cct_cel_json_next(&log->parser.cel_json, p, n, eof, off, log->number, ev, consumed, end, &log->err);
+        return cct_cel_json_next(&log->parser.cel_json, p, n, eof, off, log->number, ev, consumed,
+                                 end, &log->err);
     case CCT_LOG_CEL_CBOR:
-        return cct_cel_cbor_next(&log->parser.cel_cbor, p, n, eof, off, log->number, ev, consumed, end, &log->err);
+        return cct_cel_cbor_next(&log->parser.cel_cbor, p, n, eof, off, log->number, ev, consumed,
+                                 end, &log->err);
     case CCT_LOG_CEL_TLV:
-        return cct_cel_next(&log->parser.cel, p, n, eof, off, log->number, ev, consumed, end, &log->err);
+        return cct_cel_next(&log->parser.cel, p, n, eof, off, log->number, ev, consumed, end,
+                            &log->err);
     case CCT_LOG_IMA_ASCII:
     case CCT_LOG_IMA_BINARY:
-        return cct_ima_next(&log->parser.ima, p, n, eof, off, log->number, ev, consumed, end, &log->err);
+        return cct_ima_next(&log->parser.ima, p, n, eof, off, log->number, ev, consumed, end,
+                            &log->err);
     case CCT_LOG_TCG2:
     case CCT_LOG_TCG1:
     case CCT_LOG_CCEL:
         return cct_tcg_next(&log->parser.tcg, p, n, off, log->number, ev, consumed, end, &log->err);
-    default:
-        return cct_err(&log->err, CCT_EUNSUPPORTED, -1, -1, "unsupported format");
+    default: return cct_err(&log->err, CCT_EUNSUPPORTED, -1, -1, "unsupported format");
     }
 }
 
@@ -308,8 +311,8 @@ static int drain_padding(cct_eventlog *log)
             if (p[i] != pad) {
                 return cct_err(&log->err, CCT_EMALFORMED, (int64_t)log->number,
                                (int64_t)(source_offset(log) + i),
-                               "unexpected data after 0x%02x padding that began %llu bytes earlier", pad,
-                               (unsigned long long)(log->padding + i));
+                               "unexpected data after 0x%02x padding that began %llu bytes earlier",
+                               pad, (unsigned long long)(log->padding + i));
             }
         }
         log->padding += n;
@@ -338,8 +341,10 @@ static int next_record(cct_eventlog *log, struct cct_event *ev)
         }
         avail(log, &p, &n, &eof);
         if (n == 0 && eof) {
-            if (log->parser.format == CCT_LOG_CEL_JSON && cct_cel_json_unfinished(&log->parser.cel_json)) {
-                return cct_err(&log->err, CCT_ETRUNCATED, (int64_t)log->number, (int64_t)source_offset(log),
+            if (log->parser.format == CCT_LOG_CEL_JSON &&
+                cct_cel_json_unfinished(&log->parser.cel_json)) {
+                return cct_err(&log->err, CCT_ETRUNCATED, (int64_t)log->number,
+                               (int64_t)source_offset(log),
                                "CEL-JSON log ends before its JSON array is closed");
             }
             return 0;
@@ -347,7 +352,8 @@ static int next_record(cct_eventlog *log, struct cct_event *ev)
         int r = parse_one(log, p, n, eof, ev, &consumed, &end);
         if (r == CCT_ETRUNCATED) {
             if (eof) {
-                return cct_err(&log->err, CCT_ETRUNCATED, (int64_t)log->number, (int64_t)source_offset(log),
+                return cct_err(&log->err, CCT_ETRUNCATED, (int64_t)log->number,
+                               (int64_t)source_offset(log),
                                "log ends inside event %llu (%zu bytes left, record is longer)",
                                (unsigned long long)log->number, n);
             }

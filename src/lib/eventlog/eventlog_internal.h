@@ -37,7 +37,7 @@ struct cct_eventlog {
     int is_file;
     struct cct_window win;
     /* iteration */
-    uint64_t number;   /* next record number */
+    uint64_t number; /* next record number */
     uint64_t sel_start, sel_count, emitted;
     uint64_t padding;
     int ended;

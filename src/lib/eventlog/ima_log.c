@@ -20,7 +20,8 @@ int cct_eventlog_ima_set_register(cct_eventlog *log, enum cct_reg_kind kind)
         return CCT_EINVAL;
     }
     if (!is_ima(log) || (kind != CCT_REG_PCR && kind != CCT_REG_RTMR)) {
-        return cct_err(&log->err, CCT_EINVAL, -1, -1, "IMA register kind applies to IMA logs, PCR or RTMR");
+        return cct_err(&log->err, CCT_EINVAL, -1, -1,
+                       "IMA register kind applies to IMA logs, PCR or RTMR");
     }
     log->ima_set.kind = kind;
     log->parser.ima.set.kind = kind;
@@ -46,10 +47,12 @@ int cct_eventlog_resume(cct_eventlog *log, const struct cct_eventlog_position *p
         return cct_err(&log->err, CCT_EINVAL, -1, -1, "resume: no position given");
     }
     if (!is_ima(log)) {
-        return cct_err(&log->err, CCT_EUNSUPPORTED, -1, -1, "resume is supported for IMA logs only");
+        return cct_err(&log->err, CCT_EUNSUPPORTED, -1, -1,
+                       "resume is supported for IMA logs only");
     }
     if (log->is_file) {
-        if (pos->offset > (uint64_t)INT64_MAX || lseek(log->win.fd, (off_t)pos->offset, SEEK_SET) < 0) {
+        if (pos->offset > (uint64_t)INT64_MAX ||
+            lseek(log->win.fd, (off_t)pos->offset, SEEK_SET) < 0) {
             int e = errno;
             log->failed = 1;
             return cct_err_sys(&log->err, CCT_EIO, e, "cannot seek to offset %llu",

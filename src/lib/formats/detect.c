@@ -40,7 +40,8 @@ int cct_report_detect(const uint8_t *p, size_t len, enum cct_report_type *out)
         return 0;
     }
     /* CBOR: tag 399 / 907 collections (d9 01 8f, d9 03 8b), COSE_Sign1 (d2), COSE_Mac0 (d1) */
-    if (len >= 3 && p[0] == 0xd9 && ((p[1] == 0x01 && p[2] == 0x8f) || (p[1] == 0x03 && p[2] == 0x8b))) {
+    if (len >= 3 && p[0] == 0xd9 &&
+        ((p[1] == 0x01 && p[2] == 0x8f) || (p[1] == 0x03 && p[2] == 0x8b))) {
         *out = CCT_REPORT_CCA;
         return 0;
     }
@@ -50,14 +51,15 @@ int cct_report_detect(const uint8_t *p, size_t len, enum cct_report_type *out)
     }
     /* Intel quote header: version u16, attestation key type u16, TEE type u32 */
     cct_reader_init(&r, p, len, 0);
-    if (len >= 48 && cct_read_u16le(&r, &version) && cct_read_u16le(&r, &key_type) && cct_read_u32le(&r, &tee)) {
+    if (len >= 48 && cct_read_u16le(&r, &version) && cct_read_u16le(&r, &key_type) &&
+        cct_read_u32le(&r, &tee)) {
         /* any version: the parser then says which versions it supports */
         if (tee == CCT_TDX_TEE_TYPE_TDX && version >= 1 && version <= 16 && key_type <= 16) {
             *out = CCT_REPORT_TDX_QUOTE;
             return 0;
         }
-        if (tee == CCT_TDX_TEE_TYPE_SGX && version >= 2 && version <= 5 && key_type <= 3 && len != 1184 &&
-            len != CCT_TDREPORT_SIZE) {
+        if (tee == CCT_TDX_TEE_TYPE_SGX && version >= 2 && version <= 5 && key_type <= 3 &&
+            len != 1184 && len != CCT_TDREPORT_SIZE) {
             *out = CCT_REPORT_SGX_QUOTE;
             return 0;
         }

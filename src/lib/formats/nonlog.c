@@ -102,7 +102,8 @@ int cct_nonlog_identify(const uint8_t *p, size_t n, int complete, char *what, si
     struct cct_reader r;
     uint32_t first;
     cct_reader_init(&r, p, n, 0);
-    if (!cct_read_u32le(&r, &first) || first <= CCT_TCG_MAX_PCR || cct_report_detect(p, n, &t) < 0) {
+    if (!cct_read_u32le(&r, &first) || first <= CCT_TCG_MAX_PCR ||
+        cct_report_detect(p, n, &t) < 0) {
         return 0;
     }
     switch (t) {

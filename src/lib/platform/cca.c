@@ -43,12 +43,13 @@ static int cca_count(cct_context *ctx, uint32_t *count)
 static int cca_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_measurement *out)
 {
     if (index >= 5) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "CCA has RIM (0) and REM0-3 (1-4); no register %u",
-                       index);
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1,
+                       "CCA has RIM (0) and REM0-3 (1-4); no register %u", index);
     }
-    return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
-                   "CCA RIM/REM values are claims in the attestation token; token parsing is not available "
-                   "to this backend (request a report and parse the token)");
+    return cct_err(
+        &ctx->err, CCT_EUNSUPPORTED, -1, -1,
+        "CCA RIM/REM values are claims in the attestation token; token parsing is not available "
+        "to this backend (request a report and parse the token)");
 }
 
 static int cca_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
@@ -63,7 +64,7 @@ static int cca_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
         return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
                        "%s is absent: CCA tokens come only from configfs-tsm", p);
     }
-    struct cct_tsm_request t = {rd, rd_len, -1, "arm_cca_guest", 0};
+    struct cct_tsm_request t = { rd, rd_len, -1, "arm_cca_guest", 0 };
     return cct_tsm_report(ctx, &t, out);
 }
 

@@ -35,8 +35,8 @@ void cct_probe_add(struct cct_detection *d, enum cct_platform p, const char *wha
     va_end(ap);
 }
 
-void cct_measurement_set(struct cct_measurement *out, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
-                         const uint8_t *digest, size_t size)
+void cct_measurement_set(struct cct_measurement *out, enum cct_reg_kind kind, uint32_t index,
+                         uint16_t alg, const uint8_t *digest, size_t size)
 {
     memset(out, 0, sizeof(*out));
     out->kind = kind;
@@ -48,7 +48,7 @@ void cct_measurement_set(struct cct_measurement *out, enum cct_reg_kind kind, ui
 
 int cct_log_format_supported(enum cct_log_format fmt)
 {
-    static const uint8_t dummy[16] = {0};
+    static const uint8_t dummy[16] = { 0 };
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     cct_eventlog *log = NULL;
     o.format = fmt;

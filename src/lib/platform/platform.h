@@ -34,14 +34,15 @@ struct cct_report {
     char provider[64];
     uint8_t reportdata[64];
     size_t reportdata_len;
-    uint8_t *key;     /* public key of the signer (TPM: the AK's marshalled TPMT_PUBLIC), or NULL */
+    uint8_t *key; /* public key of the signer (TPM: the AK's marshalled TPMT_PUBLIC), or NULL */
     size_t key_len;
 };
 
 struct cct_platform_ops {
     enum cct_platform platform;
     const char *name;
-    /* Add probes to d; return 1 when this platform is present. Must not open devices exclusively. */
+    /* Add probes to d; return 1 when this platform is present. Must not open devices exclusively.
+     */
     int (*detect)(const char *sysroot, struct cct_detection *d);
     /* open and close are optional: NULL when the backend keeps no state between calls. */
     int (*open)(cct_context *ctx);
@@ -83,7 +84,7 @@ int cct_log_source_add(struct cct_log_source *out, size_t max, size_t *n, const 
                        enum cct_log_format f, const char *role);
 
 /* A backend's register value into out (zeroed first); size is at most CCT_MAX_DIGEST_SIZE. */
-void cct_measurement_set(struct cct_measurement *out, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
-                         const uint8_t *digest, size_t size);
+void cct_measurement_set(struct cct_measurement *out, enum cct_reg_kind kind, uint32_t index,
+                         uint16_t alg, const uint8_t *digest, size_t size);
 
 #endif

@@ -232,7 +232,8 @@ static int scan_log(cct_context *ctx, int fd, const char *path, struct scan *s)
     if (r < 0) {
         return r;
     }
-    /* The same parser as the event log iterator, so the log is read back the way replay reads it. */
+    /* The same parser as the event log iterator, so the log is read back the way replay reads it.
+     */
     struct cct_cel_state st;
     cct_cel_init(&st, CCT_LOG_CEL_TLV, CCT_MAX_EVENT_SIZE);
     size_t off = 0;
@@ -342,7 +343,8 @@ static int recover_locked(cct_context *ctx, int fd, const char *path)
 
     if (kind != platform_kind(ctx)) {
         /* Another platform's record (a shared runtime_log path): not ours to decide. */
-        cct_err(&ctx->err, CCT_EINVAL, -1, -1, "the pending record belongs to another register kind");
+        cct_err(&ctx->err, CCT_EINVAL, -1, -1,
+                "the pending record belongs to another register kind");
         return 1;
     }
     struct cct_measurement live;
@@ -359,7 +361,8 @@ static int recover_locked(cct_context *ctx, int fd, const char *path)
     cct_replay_free(rp);
     if (r < 0 || reg.size != size || live.size != size) {
         if (r >= 0) {
-            cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "register sizes disagree with the runtime log");
+            cct_err(&ctx->err, CCT_EMALFORMED, -1, -1,
+                    "register sizes disagree with the runtime log");
         }
         return 1;
     }
@@ -405,8 +408,8 @@ static int open_log(cct_context *ctx, const char *path, int write, int create, i
         snprintf(tmp, sizeof(tmp), "%s", path);
         int e = mkdir_parents(tmp);
         if (e < 0) {
-            return cct_err_sys(&ctx->err, cct_code_from_errno(-e), -e, "cannot create the directory of %s",
-                               path);
+            return cct_err_sys(&ctx->err, cct_code_from_errno(-e), -e,
+                               "cannot create the directory of %s", path);
         }
     }
     int r = check_parent(ctx, path);
@@ -491,8 +494,8 @@ int cct_runtime_log_repair(cct_context *ctx)
     return r;
 }
 
-int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t digest_len,
-                           const uint8_t *event_data, size_t event_data_len)
+int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *digest,
+                           size_t digest_len, const uint8_t *event_data, size_t event_data_len)
 {
     uint16_t alg = 0;
     int r = ctx->ops->default_alg ? ctx->ops->default_alg(ctx, &alg) : CCT_EUNSUPPORTED;
@@ -501,7 +504,8 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
     }
     if (ctx->platform == CCT_PLATFORM_TPM && cct_alg_digest_size(alg) != digest_len) {
         /* The TPM extends any allocated bank whose digest size matches. */
-        static const uint16_t by_size[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512 };
+        static const uint16_t by_size[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384,
+                                            CCT_ALG_SHA512 };
         for (size_t i = 0; i < sizeof(by_size) / sizeof(by_size[0]); i++) {
             if (cct_alg_digest_size(by_size[i]) == digest_len) {
                 alg = by_size[i];
@@ -509,8 +513,9 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
         }
     }
     if (cct_alg_digest_size(alg) != digest_len || alg > 0xFF) {
-        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "extend needs a %zu-byte %s digest, got %zu bytes",
-                       cct_alg_digest_size(alg), cct_alg_name(alg) ? cct_alg_name(alg) : "?", digest_len);
+        return cct_err(&ctx->err, CCT_EINVAL, -1, -1,
+                       "extend needs a %zu-byte %s digest, got %zu bytes", cct_alg_digest_size(alg),
+                       cct_alg_name(alg) ? cct_alg_name(alg) : "?", digest_len);
     }
     if (event_data_len > CCT_MAX_EVENT_SIZE - 8) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "event data larger than CCT_MAX_EVENT_SIZE");
@@ -562,8 +567,8 @@ int cct_runtime_log_extend(cct_context *ctx, uint32_t index, const uint8_t *dige
         return cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "out of memory");
     }
     size_t type_at = 0;
-    r = cct_cel_tlv_encode(&b, recnum, platform_kind(ctx), index, alg, digest, digest_len, EV_EVENT_TAG,
-                           data.data, data.len, 1, &type_at);
+    r = cct_cel_tlv_encode(&b, recnum, platform_kind(ctx), index, alg, digest, digest_len,
+                           EV_EVENT_TAG, data.data, data.len, 1, &type_at);
     cct_buf_free(&data);
     if (r < 0) {
         cct_buf_free(&b);

@@ -58,8 +58,8 @@
 #define QE_REPORT_LEN 384u
 #define CERT_TYPE_QE_REPORT 6
 #define CERT_TYPE_PCK_CHAIN 5
-static const uint8_t qe_vendor_id[16] = {0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9,
-                                         0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07};
+static const uint8_t qe_vendor_id[16] = { 0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9,
+                                          0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07 };
 
 struct sim_regs {
     uint8_t mrtd[SIM_DIGEST];
@@ -188,7 +188,8 @@ static int regs_load(cct_context *ctx, struct sim_regs *r)
             dst = r->mrtd;
             hex = line + 5;
             seen |= 1;
-        } else if (strncmp(line, "RTMR", 4) == 0 && line[4] >= '0' && line[4] <= '3' && line[5] == ' ') {
+        } else if (strncmp(line, "RTMR", 4) == 0 && line[4] >= '0' && line[4] <= '3' &&
+                   line[5] == ' ') {
             dst = r->rtmr[line[4] - '0'];
             hex = line + 6;
             seen |= 2 << (line[4] - '0');
@@ -209,8 +210,8 @@ static int regs_load(cct_context *ctx, struct sim_regs *r)
 /* ---- boot log ---- */
 
 /* One TCG_PCR_EVENT2 with a single SHA-384 digest (PFP 10.2.2); extends regs. */
-static int ccel_event(struct cct_buf *b, struct sim_regs *regs, uint32_t mr, uint32_t type, const void *data,
-                      size_t len, const void *measured, size_t mlen)
+static int ccel_event(struct cct_buf *b, struct sim_regs *regs, uint32_t mr, uint32_t type,
+                      const void *data, size_t len, const void *measured, size_t mlen)
 {
     uint8_t d[SIM_DIGEST];
     sha384(measured ? measured : data, measured ? mlen : len, d);
@@ -227,11 +228,12 @@ static int ccel_event(struct cct_buf *b, struct sim_regs *regs, uint32_t mr, uin
     return b->failed ? CCT_ENOMEM : 0;
 }
 
-/* UEFI_VARIABLE_DATA (UEFI spec / PFP 10.4.4.4): GUID, name length, data length, name (UTF-16), data. */
+/* UEFI_VARIABLE_DATA (UEFI spec / PFP 10.4.4.4): GUID, name length, data length, name (UTF-16),
+ * data. */
 static void efi_variable(struct cct_buf *v, const char *name, const uint8_t *data, size_t len)
 {
-    static const uint8_t efi_global[16] = {0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11,
-                                           0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c};
+    static const uint8_t efi_global[16] = { 0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11,
+                                            0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c };
     cct_buf_append(v, efi_global, sizeof(efi_global));
     buf_le(v, strlen(name), 8);
     buf_le(v, len, 8);
@@ -263,7 +265,7 @@ static int make_boot_log(cct_context *ctx, struct sim_regs *regs)
     buf_le(&v, 0, 1); /* vendorInfoSize */
     buf_le(&b, 1, 4);
     buf_le(&b, EV_NO_ACTION, 4);
-    uint8_t zero20[20] = {0};
+    uint8_t zero20[20] = { 0 };
     cct_buf_append(&b, zero20, sizeof(zero20));
     buf_le(&b, v.len, 4);
     cct_buf_append(&b, v.data, v.len);
@@ -276,22 +278,23 @@ static int make_boot_log(cct_context *ctx, struct sim_regs *regs)
     buf_le(&v, 0xFFC00000u, 8);
     buf_le(&v, 0x00400000u, 8);
     static const char fv_bytes[] = "cctrusted simulated firmware volume";
-    ccel_event(&b, regs, 1, EV_EFI_PLATFORM_FIRMWARE_BLOB2, v.data, v.len, fv_bytes, sizeof(fv_bytes) - 1);
-    static const uint8_t off[1] = {0};
+    ccel_event(&b, regs, 1, EV_EFI_PLATFORM_FIRMWARE_BLOB2, v.data, v.len, fv_bytes,
+               sizeof(fv_bytes) - 1);
+    static const uint8_t off[1] = { 0 };
     v.len = 0;
     efi_variable(&v, "SecureBoot", off, 1);
     ccel_event(&b, regs, 1, EV_EFI_VARIABLE_DRIVER_CONFIG, v.data, v.len, NULL, 0);
     v.len = 0;
     efi_variable(&v, "PK", NULL, 0);
     ccel_event(&b, regs, 1, EV_EFI_VARIABLE_DRIVER_CONFIG, v.data, v.len, NULL, 0);
-    static const uint8_t sep[4] = {0, 0, 0, 0};
+    static const uint8_t sep[4] = { 0, 0, 0, 0 };
     ccel_event(&b, regs, 1, EV_SEPARATOR, sep, sizeof(sep), NULL, 0);
 
     /* RTMR1 (CC MR 2): boot loader, ExitBootServices, separator. */
-    uint8_t image_event[32] = {0};
+    uint8_t image_event[32] = { 0 };
     static const char loader[] = "cctrusted simulated boot loader image";
-    ccel_event(&b, regs, 2, EV_EFI_BOOT_SERVICES_APPLICATION, image_event, sizeof(image_event), loader,
-               sizeof(loader) - 1);
+    ccel_event(&b, regs, 2, EV_EFI_BOOT_SERVICES_APPLICATION, image_event, sizeof(image_event),
+               loader, sizeof(loader) - 1);
     static const char ebs[] = "Exit Boot Services Invocation";
     ccel_event(&b, regs, 2, EV_EFI_ACTION, ebs, sizeof(ebs) - 1, NULL, 0);
     ccel_event(&b, regs, 2, EV_SEPARATOR, sep, sizeof(sep), NULL, 0);
@@ -356,18 +359,20 @@ static int store_pem(cct_context *ctx, const char *name, EVP_PKEY *key, X509 *ce
     return rc;
 }
 
-static X509 *make_cert(EVP_PKEY *subject_key, const char *cn, EVP_PKEY *issuer_key, X509 *issuer, int ca,
-                       long serial)
+static X509 *make_cert(EVP_PKEY *subject_key, const char *cn, EVP_PKEY *issuer_key, X509 *issuer,
+                       int ca, long serial)
 {
     X509 *c = X509_new();
     X509_NAME *name = X509_NAME_new();
     X509V3_CTX v3;
-    int ok = c && name && X509_set_version(c, 2) && ASN1_INTEGER_set(X509_get_serialNumber(c), serial) &&
+    int ok = c && name && X509_set_version(c, 2) &&
+             ASN1_INTEGER_set(X509_get_serialNumber(c), serial) &&
              X509_gmtime_adj(X509_getm_notBefore(c), -3600) &&
              X509_gmtime_adj(X509_getm_notAfter(c), 20L * 365 * 24 * 3600) &&
              X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
                                         (const unsigned char *)"cctrusted simulation", -1, -1, 0) &&
-             X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0) &&
+             X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1,
+                                        0) &&
              X509_set_subject_name(c, name) &&
              X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer) : name) &&
              X509_set_pubkey(c, subject_key);
@@ -375,8 +380,9 @@ static X509 *make_cert(EVP_PKEY *subject_key, const char *cn, EVP_PKEY *issuer_k
         X509V3_set_ctx(&v3, issuer ? issuer : c, c, NULL, NULL, 0);
         X509_EXTENSION *bc = X509V3_EXT_conf_nid(NULL, &v3, NID_basic_constraints,
                                                  ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
-        X509_EXTENSION *ku = X509V3_EXT_conf_nid(
-            NULL, &v3, NID_key_usage, ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
+        X509_EXTENSION *ku =
+            X509V3_EXT_conf_nid(NULL, &v3, NID_key_usage,
+                                ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
         ok = bc && ku && X509_add_ext(c, bc, -1) && X509_add_ext(c, ku, -1);
         X509_EXTENSION_free(bc);
         X509_EXTENSION_free(ku);
@@ -404,7 +410,8 @@ static int make_keys(cct_context *ctx)
         root_cert = make_cert(root, SIM_ROOT_CN, root, NULL, 1, 1);
         pck_cert = root_cert ? make_cert(pck, SIM_PCK_CN, root, root_cert, 0, 2) : NULL;
         if (pck_cert == NULL) {
-            rc = cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "cannot create the simulation certificates");
+            rc =
+                cct_err(&ctx->err, CCT_ENOMEM, -1, -1, "cannot create the simulation certificates");
         }
     }
     if (rc == 0) {
@@ -504,12 +511,12 @@ static int sim_open(cct_context *ctx)
         if (xdg != NULL && xdg[0] == '/') {
             n = snprintf(ctx->sim_state_dir, sizeof(ctx->sim_state_dir), "%s/cctrusted-sim", xdg);
         } else if (home != NULL && home[0] == '/') {
-            n = snprintf(ctx->sim_state_dir, sizeof(ctx->sim_state_dir), "%s/.local/state/cctrusted-sim",
-                         home);
+            n = snprintf(ctx->sim_state_dir, sizeof(ctx->sim_state_dir),
+                         "%s/.local/state/cctrusted-sim", home);
         } else {
-            return cct_err(
-                &ctx->err, CCT_EINVAL, -1, -1,
-                "no simulation state directory: set sim_state_dir, $CCT_SIM_DIR, $XDG_STATE_HOME or $HOME");
+            return cct_err(&ctx->err, CCT_EINVAL, -1, -1,
+                           "no simulation state directory: set sim_state_dir, $CCT_SIM_DIR, "
+                           "$XDG_STATE_HOME or $HOME");
         }
         if (n < 0 || (size_t)n >= sizeof(ctx->sim_state_dir)) {
             return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "simulation state path too long");
@@ -519,7 +526,8 @@ static int sim_open(cct_context *ctx)
     snprintf(dir, sizeof(dir), "%s", ctx->sim_state_dir);
     int e = mkdirs(dir, 0700);
     if (e < 0) {
-        return cct_err_sys(&ctx->err, cct_code_from_errno(-e), -e, "cannot create %s", ctx->sim_state_dir);
+        return cct_err_sys(&ctx->err, cct_code_from_errno(-e), -e, "cannot create %s",
+                           ctx->sim_state_dir);
     }
     /* Keys, registers and the runtime log live here: nobody else may change them. */
     int rc = cct_check_dir(ctx->sim_state_dir, &ctx->err);
@@ -564,8 +572,8 @@ static int sim_count(cct_context *ctx, uint32_t *count)
 static int sim_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_measurement *out)
 {
     if (index >= SIM_RTMRS) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "the simulated TD has RTMR0-3; no register %u",
-                       index);
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1,
+                       "the simulated TD has RTMR0-3; no register %u", index);
     }
     if (alg != CCT_ALG_SHA384) {
         return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "RTMRs exist in the sha384 bank only");
@@ -582,15 +590,16 @@ static int sim_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
 static int sim_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, size_t len)
 {
     if (index >= SIM_RTMRS) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "the simulated TD has RTMR0-3; no register %u",
-                       index);
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1,
+                       "the simulated TD has RTMR0-3; no register %u", index);
     }
     if (index < 2) {
-        return cct_err(&ctx->err, CCT_EPERM, -1, -1, "RTMR%u belongs to the firmware; RTMR2 and RTMR3 extend",
-                       index);
+        return cct_err(&ctx->err, CCT_EPERM, -1, -1,
+                       "RTMR%u belongs to the firmware; RTMR2 and RTMR3 extend", index);
     }
     if (len != SIM_DIGEST) {
-        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "RTMR extend needs a 48-byte digest, got %zu", len);
+        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "RTMR extend needs a 48-byte digest, got %zu",
+                       len);
     }
     int lk = -1;
     int rc = sim_lock(ctx, &lk);
@@ -638,7 +647,8 @@ static int pub_raw(EVP_PKEY *key, uint8_t out[64])
 {
     uint8_t pt[65];
     size_t n = 0;
-    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pt, sizeof(pt), &n) != 1 ||
+    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pt, sizeof(pt),
+                                        &n) != 1 ||
         n != 65 || pt[0] != 0x04) {
         return CCT_EIO;
     }
@@ -689,7 +699,7 @@ static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
     struct cct_buf q, chain;
     cct_buf_init(&q, 0);
     cct_buf_init(&chain, 0);
-    uint8_t zeros[96] = {0};
+    uint8_t zeros[96] = { 0 };
     uint8_t h[SIM_DIGEST];
 
     /* Header (48 bytes). */
@@ -699,12 +709,12 @@ static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
     buf_le(&q, 0, 2); /* QE SVN */
     buf_le(&q, 0, 2); /* PCE SVN */
     cct_buf_append(&q, qe_vendor_id, sizeof(qe_vendor_id));
-    uint8_t user[20] = {0};
+    uint8_t user[20] = { 0 };
     memcpy(user, "cctrusted-sim", 13);
     cct_buf_append(&q, user, sizeof(user));
 
     /* TD quote body (584 bytes). */
-    uint8_t tcb_svn[16] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    uint8_t tcb_svn[16] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
     cct_buf_append(&q, tcb_svn, sizeof(tcb_svn));
     static const char seam[] = "cctrusted simulated TDX module";
     sha384(seam, sizeof(seam) - 1, h);
@@ -720,7 +730,7 @@ static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
     for (int i = 0; i < SIM_RTMRS; i++) {
         cct_buf_append(&q, regs.rtmr[i], SIM_DIGEST);
     }
-    uint8_t reportdata[64] = {0};
+    uint8_t reportdata[64] = { 0 };
     memcpy(reportdata, rd, rd_len);
     cct_buf_append(&q, reportdata, sizeof(reportdata));
 
@@ -788,8 +798,9 @@ static int sim_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
     cct_buf_free(&chain);
     if (rc < 0) {
         cct_buf_free(&q);
-        return ctx->err.code != 0 ? ctx->err.code
-                                  : cct_err(&ctx->err, rc, -1, -1, "cannot produce a simulated quote");
+        return ctx->err.code != 0
+                   ? ctx->err.code
+                   : cct_err(&ctx->err, rc, -1, -1, "cannot produce a simulated quote");
     }
     out->data = q.data;
     out->len = q.len;

@@ -80,7 +80,8 @@ static int snp_detect(const char *sysroot, struct cct_detection *d)
     int flag = cct_cpuinfo_has_flag(sysroot, "sev_snp");
     cct_path(sysroot, "/proc/cpuinfo", p, sizeof(p));
     cct_probe_add(d, CCT_PLATFORM_SNP, "cpuinfo sev_snp flag", p, flag > 0,
-                  flag > 0 ? "SEV-SNP supported or active (also set on hosts; not decisive)" : "no sev_snp flag");
+                  flag > 0 ? "SEV-SNP supported or active (also set on hosts; not decisive)"
+                           : "no sev_snp flag");
     return (dev || sys) ? 1 : 0;
 }
 
@@ -126,7 +127,8 @@ static int parse_rsp(cct_context *ctx, const uint8_t *rsp, size_t len, struct cc
     return 0;
 }
 
-static int snp_ioctl_report(cct_context *ctx, const uint8_t *rd, int vmpl, int ext, struct cct_report *out)
+static int snp_ioctl_report(cct_context *ctx, const uint8_t *rd, int vmpl, int ext,
+                            struct cct_report *out)
 {
     char dev[CCT_PATH_MAX];
     if (cct_path(ctx->sysroot, SNP_DEV, dev, sizeof(dev)) < 0) {
@@ -177,13 +179,14 @@ static int snp_ioctl_report(cct_context *ctx, const uint8_t *rd, int vmpl, int e
             break;
         }
         int e = errno;
-        if (ext && io.u.err.vmm_error == SNP_GUEST_VMM_ERR_INVALID_LEN && ereq.certs_len > certs_len &&
-            ereq.certs_len <= SNP_CERTS_MAX) {
+        if (ext && io.u.err.vmm_error == SNP_GUEST_VMM_ERR_INVALID_LEN &&
+            ereq.certs_len > certs_len && ereq.certs_len <= SNP_CERTS_MAX) {
             certs_len = (ereq.certs_len + 4095u) & ~4095u;
             continue;
         }
-        r = cct_err_sys(&ctx->err, cct_code_from_errno(e), e, "%s: %s failed (fw_error 0x%x, vmm_error 0x%x)",
-                        dev, ext ? "SNP_GET_EXT_REPORT" : "SNP_GET_REPORT", io.u.err.fw_error,
+        r = cct_err_sys(&ctx->err, cct_code_from_errno(e), e,
+                        "%s: %s failed (fw_error 0x%x, vmm_error 0x%x)", dev,
+                        ext ? "SNP_GET_EXT_REPORT" : "SNP_GET_REPORT", io.u.err.fw_error,
                         io.u.err.vmm_error);
         break;
     }
@@ -200,12 +203,12 @@ static int snp_ioctl_report(cct_context *ctx, const uint8_t *rd, int vmpl, int e
 static int snp_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
                       const struct cct_report_request *req, struct cct_report *out)
 {
-    uint8_t full[64] = {0};
+    uint8_t full[64] = { 0 };
     memcpy(full, rd, rd_len);
     int privlevel = req ? req->privlevel : -1;
     char p[CCT_PATH_MAX];
     if (cct_tee_exists(ctx->sysroot, CCT_TSM_REPORT_DIR, p, sizeof(p))) {
-        struct cct_tsm_request t = {full, sizeof(full), privlevel, "sev_guest", 1};
+        struct cct_tsm_request t = { full, sizeof(full), privlevel, "sev_guest", 1 };
         return cct_tsm_report(ctx, &t, out);
     }
     int r = snp_ioctl_report(ctx, full, privlevel, 1, out);
@@ -219,7 +222,8 @@ static int snp_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
 static int snp_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_measurement *out)
 {
     if (index != 0) {
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "SEV-SNP has one register (the launch measurement)");
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1,
+                       "SEV-SNP has one register (the launch measurement)");
     }
     if (alg != CCT_ALG_SHA384) {
         return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "the SNP launch measurement is SHA-384");

@@ -87,7 +87,8 @@ static int tdx_detect(const char *sysroot, struct cct_detection *d)
     int mrtd = cct_tee_exists(sysroot, TDX_MR_DIR "/mrtd:sha384", p, sizeof(p));
     cct_path(sysroot, TDX_MR_DIR, p, sizeof(p));
     cct_probe_add(d, CCT_PLATFORM_TDX, "TDX measurement files", p, mrs > 0,
-                  "%d of 4 rtmrN:sha384 files%s (tsm-mr, Linux 6.16+)", mrs, mrtd ? " and mrtd:sha384" : "");
+                  "%d of 4 rtmrN:sha384 files%s (tsm-mr, Linux 6.16+)", mrs,
+                  mrtd ? " and mrtd:sha384" : "");
     score += mrs > 0;
 
     int ccel = cct_tee_exists(sysroot, CCEL_TABLE, p, sizeof(p));
@@ -97,13 +98,15 @@ static int tdx_detect(const char *sysroot, struct cct_detection *d)
         struct cct_ccel_table_info t;
         struct cct_error e;
         cct_error_clear(&e);
-        if (cct_tee_read(p, tbl, sizeof(tbl), &tn, &e) == 0 && cct_ccel_table_parse(tbl, tn, &t, &e) == 0) {
+        if (cct_tee_read(p, tbl, sizeof(tbl), &tn, &e) == 0 &&
+            cct_ccel_table_parse(tbl, tn, &t, &e) == 0) {
             const char *nm = cct_cc_type_name(t.cc_type);
-            cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, 1, "CC type %u (%s), log area %llu bytes",
-                          t.cc_type, nm ? nm : "unknown", (unsigned long long)t.laml);
+            cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, 1,
+                          "CC type %u (%s), log area %llu bytes", t.cc_type, nm ? nm : "unknown",
+                          (unsigned long long)t.laml);
         } else {
-            cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, 1, "present but not parseable: %.100s",
-                          e.message);
+            cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, 1,
+                          "present but not parseable: %.100s", e.message);
         }
     } else {
         cct_probe_add(d, CCT_PLATFORM_TDX, "CCEL ACPI table", p, 0, "absent");
@@ -176,7 +179,8 @@ static int read_tdreport(cct_context *ctx, const uint8_t *reportdata, uint8_t *t
     if (ioctl(fd, TDX_CMD_GET_REPORT0, &req) < 0) {
         int e = errno;
         close(fd);
-        return cct_err_sys(&ctx->err, cct_code_from_errno(e), e, "%s: TDX_CMD_GET_REPORT0 failed", dev);
+        return cct_err_sys(&ctx->err, cct_code_from_errno(e), e, "%s: TDX_CMD_GET_REPORT0 failed",
+                           dev);
     }
     close(fd);
     memcpy(tdreport, req.tdreport, TDX_REPORT_LEN);
@@ -234,11 +238,12 @@ static int tdx_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, s
     }
     if (index < 2) {
         return cct_err(&ctx->err, CCT_EPERM, -1, -1,
-                       "RTMR%u belongs to the firmware; the kernel extends RTMR2 and RTMR3 only", index);
+                       "RTMR%u belongs to the firmware; the kernel extends RTMR2 and RTMR3 only",
+                       index);
     }
     if (len != TDX_DIGEST) {
-        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "RTMR extend needs a 48-byte SHA-384 digest, got %zu",
-                       len);
+        return cct_err(&ctx->err, CCT_EINVAL, -1, -1,
+                       "RTMR extend needs a 48-byte SHA-384 digest, got %zu", len);
     }
     char rel[96], path[CCT_PATH_MAX];
     snprintf(rel, sizeof(rel), TDX_MR_DIR "/rtmr%u:sha384", index);
@@ -248,10 +253,10 @@ static int tdx_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, s
     }
     r = cct_tee_write(path, digest, len, 0, &ctx->err);
     if (r == CCT_ENOTFOUND) {
-        return cct_err(
-            &ctx->err, CCT_EUNSUPPORTED, -1, -1,
-            "%s is missing: this kernel cannot extend RTMRs from user space (needs tsm-mr, Linux 6.16+)",
-            path);
+        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
+                       "%s is missing: this kernel cannot extend RTMRs from user space (needs "
+                       "tsm-mr, Linux 6.16+)",
+                       path);
     }
     return r;
 }
@@ -362,9 +367,11 @@ int cct_tdx_qgs_exchange(cct_context *ctx, int fd, const uint8_t *tdreport, stru
     uint8_t lenb[4];
     if (io_all(fd, lenb, 4, 0) < 0) {
         int e = errno;
-        return cct_err_sys(&ctx->err, CCT_EIO, e ? e : EPIPE, "quote service closed the connection");
+        return cct_err_sys(&ctx->err, CCT_EIO, e ? e : EPIPE,
+                           "quote service closed the connection");
     }
-    uint32_t rlen = (uint32_t)lenb[0] << 24 | (uint32_t)lenb[1] << 16 | (uint32_t)lenb[2] << 8 | lenb[3];
+    uint32_t rlen =
+        (uint32_t)lenb[0] << 24 | (uint32_t)lenb[1] << 16 | (uint32_t)lenb[2] << 8 | lenb[3];
     if (rlen < QGS_HEADER + 8 || rlen > QGS_MAX_MSG) {
         return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "quote service reply of %u bytes", rlen);
     }
@@ -382,13 +389,15 @@ int cct_tdx_qgs_exchange(cct_context *ctx, int fd, const uint8_t *tdreport, stru
     uint32_t type, msize, ecode, id_size, q_size;
     int r = 0;
     cct_reader_init(&rd, resp, rlen, 0);
-    if (!cct_read_u16le(&rd, &major) || !cct_read_u16le(&rd, &minor) || !cct_read_u32le(&rd, &type) ||
-        !cct_read_u32le(&rd, &msize) || !cct_read_u32le(&rd, &ecode) || !cct_read_u32le(&rd, &id_size) ||
+    if (!cct_read_u16le(&rd, &major) || !cct_read_u16le(&rd, &minor) ||
+        !cct_read_u32le(&rd, &type) || !cct_read_u32le(&rd, &msize) ||
+        !cct_read_u32le(&rd, &ecode) || !cct_read_u32le(&rd, &id_size) ||
         !cct_read_u32le(&rd, &q_size)) {
         r = cct_err(&ctx->err, CCT_ETRUNCATED, -1, -1, "quote service reply truncated");
     } else if (major != 1 || type != 1 || msize != rlen) {
-        r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "quote service reply: version %u.%u type %u size %u",
-                    major, minor, type, msize);
+        r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1,
+                    "quote service reply: version %u.%u type %u size %u", major, minor, type,
+                    msize);
     } else if (ecode != 0) {
         r = cct_err(&ctx->err, CCT_EIO, -1, -1, "quote service error code 0x%x", ecode);
     } else if (!cct_read_sub(&rd, id_size, &id) || !cct_read_sub(&rd, q_size, &quote)) {
@@ -411,7 +420,8 @@ int cct_tdx_qgs_exchange(cct_context *ctx, int fd, const uint8_t *tdreport, stru
     return r;
 }
 
-static int tdx_report_vsock(cct_context *ctx, unsigned port, const uint8_t *rd, struct cct_report *out)
+static int tdx_report_vsock(cct_context *ctx, unsigned port, const uint8_t *rd,
+                            struct cct_report *out)
 {
     uint8_t tdreport[TDX_REPORT_LEN];
     int r = read_tdreport(ctx, rd, tdreport);
@@ -423,7 +433,7 @@ static int tdx_report_vsock(cct_context *ctx, unsigned port, const uint8_t *rd, 
         int e = errno;
         return cct_err_sys(&ctx->err, CCT_EUNSUPPORTED, e, "no vsock for the quote service");
     }
-    struct timeval tv = {60, 0};
+    struct timeval tv = { 60, 0 };
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     struct sockaddr_vm sa;
@@ -434,8 +444,8 @@ static int tdx_report_vsock(cct_context *ctx, unsigned port, const uint8_t *rd, 
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
         int e = errno;
         close(fd);
-        return cct_err_sys(&ctx->err, CCT_EIO, e, "cannot reach the quote service at vsock host port %u",
-                           port);
+        return cct_err_sys(&ctx->err, CCT_EIO, e,
+                           "cannot reach the quote service at vsock host port %u", port);
     }
     r = cct_tdx_qgs_exchange(ctx, fd, tdreport, out);
     close(fd);
@@ -445,11 +455,11 @@ static int tdx_report_vsock(cct_context *ctx, unsigned port, const uint8_t *rd, 
 static int tdx_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
                       const struct cct_report_request *req, struct cct_report *out)
 {
-    uint8_t full[TDX_REPORTDATA_LEN] = {0};
+    uint8_t full[TDX_REPORTDATA_LEN] = { 0 };
     memcpy(full, rd, rd_len);
     char p[CCT_PATH_MAX];
     if (cct_tee_exists(ctx->sysroot, CCT_TSM_REPORT_DIR, p, sizeof(p))) {
-        struct cct_tsm_request t = {full, sizeof(full), -1, "tdx_guest", 0};
+        struct cct_tsm_request t = { full, sizeof(full), -1, "tdx_guest", 0 };
         return cct_tsm_report(ctx, &t, out);
     }
     unsigned port = 0;

@@ -75,7 +75,8 @@ struct tpm_state {
     size_t n_banks;
     uint16_t banks[TPM_MAX_BANKS];
     uint16_t default_alg;
-    char esys_why[sizeof(((struct cct_error *)0)->message)]; /* why ESYS is unavailable (sysfs mode) */
+    char esys_why[sizeof(
+        ((struct cct_error *)0)->message)]; /* why ESYS is unavailable (sysfs mode) */
 };
 
 static const uint16_t known_algs[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384, CCT_ALG_SHA512,
@@ -120,7 +121,8 @@ static int tpm_detect(const char *sysroot, struct cct_detection *d)
     int have_ver = 0;
     if (sys) {
         char vp[CCT_PATH_MAX];
-        if (cct_path(sysroot, P_VERSION, vp, sizeof(vp)) == 0 && read_text(vp, ver, sizeof(ver), NULL) == 0) {
+        if (cct_path(sysroot, P_VERSION, vp, sizeof(vp)) == 0 &&
+            read_text(vp, ver, sizeof(ver), NULL) == 0) {
             have_ver = 1;
         }
     }
@@ -133,8 +135,8 @@ static int tpm_detect(const char *sysroot, struct cct_detection *d)
     cct_probe_add(d, CCT_PLATFORM_TPM, "TPM boot event log", p, logp,
                   logp ? "present" : "absent (securityfs not mounted or firmware gave no log)");
     if (have_ver && strcmp(ver, "2") != 0) {
-        cct_probe_add(d, CCT_PLATFORM_TPM, "TPM version", NULL, 0, "TPM %s is not supported (TPM 2.0 only)",
-                      ver);
+        cct_probe_add(d, CCT_PLATFORM_TPM, "TPM version", NULL, 0,
+                      "TPM %s is not supported (TPM 2.0 only)", ver);
         return 0;
     }
     return (rm || raw || (sys && have_ver)) ? 1 : 0;
@@ -193,10 +195,11 @@ static int load_banks_esys(cct_context *ctx, struct tpm_state *s)
 {
     TPMS_CAPABILITY_DATA *cap = NULL;
     TPMI_YES_NO more = 0;
-    TSS2_RC rc = Esys_GetCapability(s->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, TPM2_CAP_PCRS, 0, 1,
-                                    &more, &cap);
+    TSS2_RC rc = Esys_GetCapability(s->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                                    TPM2_CAP_PCRS, 0, 1, &more, &cap);
     if (rc != TSS2_RC_SUCCESS) {
-        return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_GetCapability(PCRS) failed: %s", RC_TEXT(rc));
+        return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_GetCapability(PCRS) failed: %s",
+                       RC_TEXT(rc));
     }
     s->n_banks = 0;
     const TPML_PCR_SELECTION *l = &cap->data.assignedPCR;
@@ -205,7 +208,8 @@ static int load_banks_esys(cct_context *ctx, struct tpm_state *s)
         for (UINT8 k = 0; k < l->pcrSelections[i].sizeofSelect && k < TPM2_PCR_SELECT_MAX; k++) {
             any |= l->pcrSelections[i].pcrSelect[k] != 0;
         }
-        if (any && s->n_banks < TPM_MAX_BANKS && cct_alg_digest_size(l->pcrSelections[i].hash) != 0) {
+        if (any && s->n_banks < TPM_MAX_BANKS &&
+            cct_alg_digest_size(l->pcrSelections[i].hash) != 0) {
             s->banks[s->n_banks++] = l->pcrSelections[i].hash;
         }
     }
@@ -269,24 +273,24 @@ static int open_esys(cct_context *ctx, struct tpm_state *s)
     if (dev != NULL && access(dev, R_OK | W_OK) != 0) {
         int e = errno;
         if (e == EACCES || e == EPERM) {
-            return cct_err_sys(&ctx->err, CCT_EPERM, e, "%s: no permission (needs root or the tss group)",
-                               dev);
+            return cct_err_sys(&ctx->err, CCT_EPERM, e,
+                               "%s: no permission (needs root or the tss group)", dev);
         }
-        return cct_err_sys(&ctx->err, e == ENOENT ? CCT_ENOTFOUND : CCT_EIO, e, "%s: cannot open the TPM",
-                           dev);
+        return cct_err_sys(&ctx->err, e == ENOENT ? CCT_ENOTFOUND : CCT_EIO, e,
+                           "%s: cannot open the TPM", dev);
     }
     TSS2_RC rc = Tss2_TctiLdr_Initialize(conf, &s->tcti);
     if (rc != TSS2_RC_SUCCESS) {
         s->tcti = NULL;
-        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "TCTI '%s' cannot be initialised (%s)", conf,
-                       RC_TEXT(rc));
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "TCTI '%s' cannot be initialised (%s)",
+                       conf, RC_TEXT(rc));
     }
     rc = Esys_Initialize(&s->esys, s->tcti, NULL);
     if (rc != TSS2_RC_SUCCESS) {
         s->esys = NULL;
         Tss2_TctiLdr_Finalize(&s->tcti);
-        return cct_err(&ctx->err, code_for(rc), -1, -1, "ESYS over '%s' cannot be initialised (%s)", conf,
-                       RC_TEXT(rc));
+        return cct_err(&ctx->err, code_for(rc), -1, -1, "ESYS over '%s' cannot be initialised (%s)",
+                       conf, RC_TEXT(rc));
     }
     int r = load_banks_esys(ctx, s);
     if (r < 0) {
@@ -300,7 +304,8 @@ static int open_esys(cct_context *ctx, struct tpm_state *s)
 {
     if (ctx->tpm_tcti[0] != '\0') {
         return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
-                       "TCTI '%s' cannot be used: libcctrusted was built without tpm2-tss", ctx->tpm_tcti);
+                       "TCTI '%s' cannot be used: libcctrusted was built without tpm2-tss",
+                       ctx->tpm_tcti);
     }
     return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1, "libcctrusted was built without tpm2-tss");
 }
@@ -375,7 +380,8 @@ static int read_sysfs(cct_context *ctx, uint32_t index, uint16_t alg, struct cct
     }
     size_t size = cct_alg_digest_size(alg);
     if (cct_hex_decode(text, strlen(text), out->digest, size) < 0) {
-        return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "%s: expected %zu hex digits", p, 2 * size);
+        return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "%s: expected %zu hex digits", p,
+                       2 * size);
     }
     out->size = (uint16_t)size;
     return 0;
@@ -404,18 +410,18 @@ static int read_esys(cct_context *ctx, struct tpm_state *s, uint32_t index, uint
     TPML_DIGEST *vals = NULL;
     UINT32 counter = 0;
     select_pcr(&sel, alg, index, 0);
-    TSS2_RC rc =
-        Esys_PCR_Read(s->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &sel, &counter, &sel_out, &vals);
+    TSS2_RC rc = Esys_PCR_Read(s->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &sel, &counter,
+                               &sel_out, &vals);
     if (rc != TSS2_RC_SUCCESS) {
-        return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_PCR_Read(%s, %u) failed: %s", cct_alg_name(alg),
-                       index, RC_TEXT(rc));
+        return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_PCR_Read(%s, %u) failed: %s",
+                       cct_alg_name(alg), index, RC_TEXT(rc));
     }
     int r = 0;
     size_t size = cct_alg_digest_size(alg);
     if (vals->count != 1 || vals->digests[0].size != size) {
-        r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1, "TPM2_PCR_Read(%s, %u) returned %u values of %u bytes",
-                    cct_alg_name(alg), index, (unsigned)vals->count,
-                    vals->count ? vals->digests[0].size : 0u);
+        r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1,
+                    "TPM2_PCR_Read(%s, %u) returned %u values of %u bytes", cct_alg_name(alg),
+                    index, (unsigned)vals->count, vals->count ? vals->digests[0].size : 0u);
     } else {
         memcpy(m.digest, vals->digests[0].buffer, size);
         m.size = (uint16_t)size;
@@ -463,7 +469,8 @@ static int need_esys(cct_context *ctx, const char *what)
     struct tpm_state *s = ctx->priv;
     if (s->esys == NULL) {
         return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
-                       "%s needs the TPM itself; PCRs come from sysfs because %s", what, s->esys_why);
+                       "%s needs the TPM itself; PCRs come from sysfs because %s", what,
+                       s->esys_why);
     }
     return 0;
 }
@@ -475,8 +482,9 @@ static void ak_template(TPM2B_PUBLIC *t, int ecc)
     memset(t, 0, sizeof(*t));
     TPMT_PUBLIC *p = &t->publicArea;
     p->nameAlg = TPM2_ALG_SHA256;
-    p->objectAttributes = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_SENSITIVEDATAORIGIN |
-                          TPMA_OBJECT_USERWITHAUTH | TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN_ENCRYPT;
+    p->objectAttributes = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT |
+                          TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_USERWITHAUTH |
+                          TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN_ENCRYPT;
     if (ecc) {
         p->type = TPM2_ALG_ECC;
         p->parameters.eccDetail.symmetric.algorithm = TPM2_ALG_NULL;
@@ -495,7 +503,8 @@ static void ak_template(TPM2B_PUBLIC *t, int ecc)
 }
 
 /* Load the AK: *handle to use, *flush = 1 when transient. *pub (Esys_Free) is its TPM2B_PUBLIC. */
-static int load_ak(cct_context *ctx, struct tpm_state *s, ESYS_TR *handle, int *flush, TPM2B_PUBLIC **pub)
+static int load_ak(cct_context *ctx, struct tpm_state *s, ESYS_TR *handle, int *flush,
+                   TPM2B_PUBLIC **pub)
 {
     const char *env = secure_getenv("CCT_TPM_AK_HANDLE");
     TSS2_RC rc;
@@ -509,12 +518,14 @@ static int load_ak(cct_context *ctx, struct tpm_state *s, ESYS_TR *handle, int *
                            "(0x81xxxxxx)",
                            env);
         }
-        rc = Esys_TR_FromTPMPublic(s->esys, (TPM2_HANDLE)h, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, handle);
+        rc = Esys_TR_FromTPMPublic(s->esys, (TPM2_HANDLE)h, ESYS_TR_NONE, ESYS_TR_NONE,
+                                   ESYS_TR_NONE, handle);
         if (rc != TSS2_RC_SUCCESS) {
-            return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1, "no AK at persistent handle 0x%lx (%s)", h,
-                           RC_TEXT(rc));
+            return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1,
+                           "no AK at persistent handle 0x%lx (%s)", h, RC_TEXT(rc));
         }
-        rc = Esys_ReadPublic(s->esys, *handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, pub, NULL, NULL);
+        rc = Esys_ReadPublic(s->esys, *handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, pub, NULL,
+                             NULL);
         if (rc != TSS2_RC_SUCCESS) {
             Esys_TR_Close(s->esys, handle);
             return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_ReadPublic(0x%lx) failed: %s", h,
@@ -532,8 +543,9 @@ static int load_ak(cct_context *ctx, struct tpm_state *s, ESYS_TR *handle, int *
     memset(&creation_pcr, 0, sizeof(creation_pcr));
     for (int ecc = 1; ecc >= 0; ecc--) {
         ak_template(&tmpl, ecc);
-        rc = Esys_CreatePrimary(s->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-                                &sens, &tmpl, &outside, &creation_pcr, handle, pub, NULL, NULL, NULL);
+        rc = Esys_CreatePrimary(s->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+                                ESYS_TR_NONE, &sens, &tmpl, &outside, &creation_pcr, handle, pub,
+                                NULL, NULL, NULL);
         if (rc == TSS2_RC_SUCCESS) {
             *flush = 1;
             return 0;
@@ -615,8 +627,8 @@ static int tpm_report(cct_context *ctx, const uint8_t *reportdata, size_t rd_len
         memset(&qd, 0, sizeof(qd));
         qd.size = (UINT16)(rd_len < tries[t] ? rd_len : tries[t]);
         memcpy(qd.buffer, reportdata, qd.size);
-        rc = Esys_Quote(s->esys, ak, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &qd, &scheme, &sel,
-                        &quoted, &sig);
+        rc = Esys_Quote(s->esys, ak, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &qd, &scheme,
+                        &sel, &quoted, &sig);
         if (rc == TSS2_RC_SUCCESS || !size_rejected(rc) || qd.size <= 32) {
             break;
         }
@@ -715,7 +727,8 @@ static int tpm_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, s
         }
     }
     if (alg == 0) {
-        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "no allocated PCR bank has %zu-byte digests", len);
+        return cct_err(&ctx->err, CCT_EINVAL, -1, -1, "no allocated PCR bank has %zu-byte digests",
+                       len);
     }
 #if CCT_HAVE_TSS2
     TPML_DIGEST_VALUES dv;
@@ -723,11 +736,11 @@ static int tpm_extend(cct_context *ctx, uint32_t index, const uint8_t *digest, s
     dv.count = 1;
     dv.digests[0].hashAlg = alg;
     memcpy((uint8_t *)&dv.digests[0].digest, digest, len);
-    TSS2_RC rc =
-        Esys_PCR_Extend(s->esys, ESYS_TR_PCR0 + index, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &dv);
+    TSS2_RC rc = Esys_PCR_Extend(s->esys, ESYS_TR_PCR0 + index, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+                                 ESYS_TR_NONE, &dv);
     if (rc != TSS2_RC_SUCCESS) {
-        return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_PCR_Extend(PCR %u, %s) failed: %s%s", index,
-                       cct_alg_name(alg), RC_TEXT(rc),
+        return cct_err(&ctx->err, code_for(rc), -1, -1, "TPM2_PCR_Extend(PCR %u, %s) failed: %s%s",
+                       index, cct_alg_name(alg), RC_TEXT(rc),
                        code_for(rc) == CCT_EPERM ? " (PCR not extendable from this locality)" : "");
     }
     return 0;

@@ -56,7 +56,8 @@ int cct_tee_read(const char *path, uint8_t *buf, size_t max, size_t *len, struct
             }
             close(fd);
             if (r > 0) {
-                return cct_err(err, CCT_ELIMIT, -1, (int64_t)n, "%s is larger than %zu bytes", path, max);
+                return cct_err(err, CCT_ELIMIT, -1, (int64_t)n, "%s is larger than %zu bytes", path,
+                               max);
             }
             break;
         }
@@ -169,15 +170,16 @@ int cct_tsm_probe(const char *sysroot, struct cct_detection *d, enum cct_platfor
 {
     char full[CCT_PATH_MAX];
     int found = cct_tee_exists(sysroot, CCT_TSM_REPORT_DIR, full, sizeof(full));
-    cct_probe_add(d, p, "configfs-tsm report", full, found,
-                  found ? "configfs-tsm report interface present (provider named per request)"
-                        : "no configfs-tsm report directory (kernel < 6.7, configfs not mounted, or no TSM)");
+    cct_probe_add(
+        d, p, "configfs-tsm report", full, found,
+        found ? "configfs-tsm report interface present (provider named per request)"
+              : "no configfs-tsm report directory (kernel < 6.7, configfs not mounted, or no TSM)");
     return found;
 }
 
 static void sleep_ms(long ms)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
     }
 }
@@ -217,7 +219,8 @@ static int read_generation(const char *dir, unsigned long long *out, struct cct_
  * does not fit the buffer it is offered: grow up to CCT_TSM_BLOB_MAX.
  * missing_ok: ENOENT and an empty file yield *len 0.
  */
-static int read_blob(const char *path, int missing_ok, uint8_t **out, size_t *len, struct cct_error *err)
+static int read_blob(const char *path, int missing_ok, uint8_t **out, size_t *len,
+                     struct cct_error *err)
 {
     size_t cap = 16 * 1024;
     for (;;) {
@@ -233,10 +236,12 @@ static int read_blob(const char *path, int missing_ok, uint8_t **out, size_t *le
             return 0;
         }
         free(buf);
-        int grow = (r == CCT_ELIMIT && (err == NULL || err->sys_errno == EFBIG || err->sys_errno == 0));
+        int grow =
+            (r == CCT_ELIMIT && (err == NULL || err->sys_errno == EFBIG || err->sys_errno == 0));
         if (grow) {
             if (cap >= CCT_TSM_BLOB_MAX) {
-                return cct_err(err, CCT_ELIMIT, -1, -1, "%s is larger than %u bytes", path, CCT_TSM_BLOB_MAX);
+                return cct_err(err, CCT_ELIMIT, -1, -1, "%s is larger than %u bytes", path,
+                               CCT_TSM_BLOB_MAX);
             }
             cap *= 2;
             continue;
@@ -275,10 +280,12 @@ static int make_entry(cct_context *ctx, char *dir, size_t len)
         }
         if (errno != EEXIST) {
             int e = errno;
-            return cct_err_sys(&ctx->err, cct_code_from_errno(e), e, "cannot create report entry %s", dir);
+            return cct_err_sys(&ctx->err, cct_code_from_errno(e), e,
+                               "cannot create report entry %s", dir);
         }
     }
-    return cct_err(&ctx->err, CCT_EIO, -1, -1, "cannot find a free report entry name under %s", base);
+    return cct_err(&ctx->err, CCT_EIO, -1, -1, "cannot find a free report entry name under %s",
+                   base);
 }
 
 /* Remove the entry. configfs removes attributes with the directory; a plain
@@ -288,8 +295,8 @@ static void remove_entry(const char *dir)
     if (rmdir(dir) == 0 || errno != ENOTEMPTY) {
         return;
     }
-    static const char *const files[] = {"inblob",     "outblob",   "auxblob",        "provider",
-                                        "generation", "privlevel", "privlevel_floor"};
+    static const char *const files[] = { "inblob",     "outblob",   "auxblob",        "provider",
+                                         "generation", "privlevel", "privlevel_floor" };
     char p[CCT_PATH_MAX];
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         int n = snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
@@ -300,7 +307,8 @@ static void remove_entry(const char *dir)
     rmdir(dir);
 }
 
-static int attr_path(struct cct_error *err, char *out, size_t len, const char *dir, const char *name)
+static int attr_path(struct cct_error *err, char *out, size_t len, const char *dir,
+                     const char *name)
 {
     int n = snprintf(out, len, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= len) {
@@ -386,7 +394,8 @@ static int tsm_attempt(cct_context *ctx, const char *dir, const struct cct_tsm_r
         free(blob);
         free(aux);
         cct_err(&ctx->err, CCT_EIO, -1, -1,
-                "configfs-tsm entry %s was written concurrently: generation %llu, expected %llu after our %u "
+                "configfs-tsm entry %s was written concurrently: generation %llu, expected %llu "
+                "after our %u "
                 "write(s); the report may answer another request",
                 dir, g1, g0 + writes, writes);
         return 1;
@@ -395,7 +404,8 @@ static int tsm_attempt(cct_context *ctx, const char *dir, const struct cct_tsm_r
         free(blob);
         free(aux);
         return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
-                       "configfs-tsm provider is \"%s\", expected \"%s\"", provider, req->expect_provider);
+                       "configfs-tsm provider is \"%s\", expected \"%s\"", provider,
+                       req->expect_provider);
     }
     out->data = blob;
     out->len = blob_len;
@@ -426,5 +436,6 @@ int cct_tsm_report(cct_context *ctx, const struct cct_tsm_request *req, struct c
     /* Every attempt raced: keep the message of the last one, say so. */
     char last[CCT_ERROR_MESSAGE_MAX];
     snprintf(last, sizeof(last), "%s", ctx->err.message);
-    return cct_err(&ctx->err, CCT_EIO, -1, -1, "gave up after %d attempts: %s", CCT_TSM_RETRIES, last);
+    return cct_err(&ctx->err, CCT_EIO, -1, -1, "gave up after %d attempts: %s", CCT_TSM_RETRIES,
+                   last);
 }

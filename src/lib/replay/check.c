@@ -28,10 +28,8 @@ static int spec_bound(uint32_t type)
     case EV_EFI_GPT_EVENT:
     case EV_EFI_GPT_EVENT2:
     case EV_EFI_ACTION:
-    case EV_EFI_VARIABLE_AUTHORITY:
-        return 1;
-    default:
-        return 0;
+    case EV_EFI_VARIABLE_AUTHORITY: return 1;
+    default: return 0;
     }
 }
 
@@ -158,13 +156,15 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
     }
     /* Without a caller asking for *literal, only the spec-bound types need
      * hashing at all. */
-    int is_ima = ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY || ev->ima_template != NULL;
-    int is_cel = ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR;
+    int is_ima = ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY ||
+                 ev->ima_template != NULL;
+    int is_cel = ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON ||
+                 ev->format == CCT_LOG_CEL_CBOR;
     int is_cel_content = is_cel && ev->cel_content_type != CCT_CEL_PCCLIENT_STD;
     int tcg_bound = ev->type != EV_NO_ACTION && !(ev->flags & CCT_EVENT_F_HEADER) &&
                     (spec_bound(ev->type) || utf16_load_options(ev));
-    int grub = ev->type != EV_NO_ACTION && !(ev->flags & CCT_EVENT_F_HEADER) && !tcg_bound && !is_ima &&
-               !is_cel && grub_string(ev, &gp, &gn, &gfits);
+    int grub = ev->type != EV_NO_ACTION && !(ev->flags & CCT_EVENT_F_HEADER) && !tcg_bound &&
+               !is_ima && !is_cel && grub_string(ev, &gp, &gn, &gfits);
     int checked = is_ima || is_cel_content || tcg_bound || grub;
     if (!checked && literal == NULL) {
         *result = CCT_DIGEST_NOT_CHECKED;
@@ -227,7 +227,8 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
     if (is_ima) {
         /* IMA: the template hash is H(template data). Violations log zeros;
          * a guessed layout (patched or unknown template) is only confirmed. */
-        if ((ev->flags & CCT_EVENT_F_IMA_VIOLATION) || ((ev->flags & CCT_EVENT_F_IMA_LAYOUT_GUESSED) && !all_ok)) {
+        if ((ev->flags & CCT_EVENT_F_IMA_VIOLATION) ||
+            ((ev->flags & CCT_EVENT_F_IMA_LAYOUT_GUESSED) && !all_ok)) {
             *result = CCT_DIGEST_NOT_CHECKED;
         } else {
             *result = all_ok ? CCT_DIGEST_OK : CCT_DIGEST_MISMATCH;
@@ -241,8 +242,9 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
         if (ev->cel_content_type == CCT_CEL_COS) {
             *result = all_ok ? CCT_DIGEST_OK : CCT_DIGEST_MISMATCH;
         } else {
-            *result = ev->cel_content_type == CCT_CEL_SYSTEMD && all_ok && ev->data_len > 0 ? CCT_DIGEST_OK
-                                                                                            : CCT_DIGEST_NOT_CHECKED;
+            *result = ev->cel_content_type == CCT_CEL_SYSTEMD && all_ok && ev->data_len > 0
+                          ? CCT_DIGEST_OK
+                          : CCT_DIGEST_NOT_CHECKED;
         }
         return 0;
     }

@@ -51,7 +51,8 @@ static int parse_index(const char *s, size_t len, struct cct_expected *e)
 }
 
 /* Exactly the digest's hex digits of alg. */
-static int set_digest(struct cct_expected *e, const char *alg, size_t alen, const char *hex, size_t hlen)
+static int set_digest(struct cct_expected *e, const char *alg, size_t alen, const char *hex,
+                      size_t hlen)
 {
     char an[32];
     if (alen == 0 || alen >= sizeof(an)) {
@@ -86,7 +87,8 @@ static int parse_json(const char *text, size_t len, struct cct_expected *out, si
     }
     struct json_object *regs;
     int rc = 0;
-    if (!json_object_object_get_ex(root, "registers", &regs) || !json_object_is_type(regs, json_type_array)) {
+    if (!json_object_object_get_ex(root, "registers", &regs) ||
+        !json_object_is_type(regs, json_type_array)) {
         rc = cct_err(err, CCT_EMALFORMED, -1, -1, "JSON has no \"registers\" array");
     }
     size_t count = rc == 0 ? json_object_array_length(regs) : 0;
@@ -98,15 +100,19 @@ static int parse_json(const char *text, size_t len, struct cct_expected *out, si
         }
         struct cct_expected *e = &out[*n];
         memset(e, 0, sizeof(*e));
-        if (!json_object_object_get_ex(o, "index", &vi) || !json_object_object_get_ex(o, "alg", &va) ||
-            !json_object_object_get_ex(o, "digest", &vd) || !json_object_is_type(vi, json_type_int) ||
-            !json_object_is_type(va, json_type_string) || !json_object_is_type(vd, json_type_string)) {
-            rc = cct_err(err, CCT_EMALFORMED, (int64_t)i, -1, "registers[%zu] needs index, alg and digest", i);
+        if (!json_object_object_get_ex(o, "index", &vi) ||
+            !json_object_object_get_ex(o, "alg", &va) ||
+            !json_object_object_get_ex(o, "digest", &vd) ||
+            !json_object_is_type(vi, json_type_int) || !json_object_is_type(va, json_type_string) ||
+            !json_object_is_type(vd, json_type_string)) {
+            rc = cct_err(err, CCT_EMALFORMED, (int64_t)i, -1,
+                         "registers[%zu] needs index, alg and digest", i);
             break;
         }
         int64_t idx = json_object_get_int64(vi);
         if (idx < 0 || idx > MAX_INDEX) {
-            rc = cct_err(err, CCT_EMALFORMED, (int64_t)i, -1, "registers[%zu]: index out of range", i);
+            rc = cct_err(err, CCT_EMALFORMED, (int64_t)i, -1, "registers[%zu]: index out of range",
+                         i);
             break;
         }
         e->index = (uint32_t)idx;
@@ -118,13 +124,15 @@ static int parse_json(const char *text, size_t len, struct cct_expected *out, si
             } else if (k != NULL && strcmp(k, "pcr") == 0) {
                 e->kind = CCT_REG_PCR;
             } else {
-                rc = cct_err(err, CCT_EMALFORMED, (int64_t)i, -1, "registers[%zu]: register is pcr or rtmr", i);
+                rc = cct_err(err, CCT_EMALFORMED, (int64_t)i, -1,
+                             "registers[%zu]: register is pcr or rtmr", i);
                 break;
             }
         }
         const char *a = json_object_get_string(va), *d = json_object_get_string(vd);
         if (set_digest(e, a, strlen(a), d, strlen(d)) < 0) {
-            rc = cct_err(err, CCT_EMALFORMED, (int64_t)i, -1, "registers[%zu]: bad alg or digest", i);
+            rc = cct_err(err, CCT_EMALFORMED, (int64_t)i, -1, "registers[%zu]: bad alg or digest",
+                         i);
             break;
         }
         (*n)++;
@@ -147,8 +155,8 @@ static int word(const char **p, const char *end, const char **w, size_t *wl)
     return *wl > 0;
 }
 
-int cct_expected_parse(const uint8_t *buf, size_t len, struct cct_expected *out, size_t max, size_t *n,
-                       struct cct_error *err)
+int cct_expected_parse(const uint8_t *buf, size_t len, struct cct_expected *out, size_t max,
+                       size_t *n, struct cct_error *err)
 {
     if ((buf == NULL && len > 0) || (out == NULL && max > 0) || n == NULL) {
         return cct_err(err, CCT_EINVAL, -1, -1, "invalid argument");
@@ -181,17 +189,18 @@ int cct_expected_parse(const uint8_t *buf, size_t len, struct cct_expected *out,
             continue;
         }
         if (words != 3) {
-            return cct_err(err, CCT_EMALFORMED, (int64_t)lineno, -1, "line %zu: expected 'INDEX ALG HEX'", lineno);
+            return cct_err(err, CCT_EMALFORMED, (int64_t)lineno, -1,
+                           "line %zu: expected 'INDEX ALG HEX'", lineno);
         }
         if (found == max) {
-            return cct_err(err, CCT_ELIMIT, (int64_t)lineno, -1, "line %zu: more than %zu expected values", lineno,
-                           max);
+            return cct_err(err, CCT_ELIMIT, (int64_t)lineno, -1,
+                           "line %zu: more than %zu expected values", lineno, max);
         }
         struct cct_expected *e = &out[found];
         memset(e, 0, sizeof(*e));
         if (parse_index(w[0], wl[0], e) < 0 || set_digest(e, w[1], wl[1], w[2], wl[2]) < 0) {
-            return cct_err(err, CCT_EMALFORMED, (int64_t)lineno, -1, "line %zu: bad index, algorithm or digest",
-                           lineno);
+            return cct_err(err, CCT_EMALFORMED, (int64_t)lineno, -1,
+                           "line %zu: bad index, algorithm or digest", lineno);
         }
         found++;
     }
@@ -215,8 +224,8 @@ static enum cct_reg_kind default_kind(const cct_replay *r)
     return rtmr && !pcr ? CCT_REG_RTMR : CCT_REG_PCR;
 }
 
-int cct_replay_compare(const cct_replay *r, const struct cct_expected *ex, size_t n, struct cct_register_diff *diffs,
-                       size_t max, size_t *n_diffs)
+int cct_replay_compare(const cct_replay *r, const struct cct_expected *ex, size_t n,
+                       struct cct_register_diff *diffs, size_t max, size_t *n_diffs)
 {
     if (r == NULL || (ex == NULL && n > 0) || (diffs == NULL && max > 0) || n_diffs == NULL) {
         return CCT_EINVAL;

@@ -56,8 +56,8 @@ int cct_ima_boot_aggregate(const cct_replay *boot, enum cct_ima_aggregate how, u
     return cct_digest(alg, buf, n, out);
 }
 
-int cct_ima_check_boot_aggregate(const cct_replay *boot, const struct cct_event *ev, const uint8_t *mrtd,
-                                 size_t mrtd_len, enum cct_ima_aggregate *how)
+int cct_ima_check_boot_aggregate(const cct_replay *boot, const struct cct_event *ev,
+                                 const uint8_t *mrtd, size_t mrtd_len, enum cct_ima_aggregate *how)
 {
     static const char name[] = "boot_aggregate";
     if (boot == NULL || ev == NULL || how == NULL) {
@@ -72,7 +72,8 @@ int cct_ima_check_boot_aggregate(const cct_replay *boot, const struct cct_event 
     if (ds == 0 || ds != ev->ima_file_digest_len) {
         return CCT_EUNSUPPORTED;
     }
-    static const enum cct_ima_aggregate order[] = { CCT_IMA_AGG_PCR0_7, CCT_IMA_AGG_PCR0_9, CCT_IMA_AGG_TDX };
+    static const enum cct_ima_aggregate order[] = { CCT_IMA_AGG_PCR0_7, CCT_IMA_AGG_PCR0_9,
+                                                    CCT_IMA_AGG_TDX };
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         uint8_t d[CCT_MAX_DIGEST_SIZE];
         if (order[i] == CCT_IMA_AGG_TDX && (mrtd == NULL || mrtd_len != ds)) {

@@ -63,7 +63,8 @@ static int name_error(struct cct_error *err, int rc, const char *name)
         char msg[sizeof(err->message)];
         size_t room = sizeof(err->message) / 2;
         snprintf(msg, sizeof(msg), "%s", err->message);
-        snprintf(err->message, sizeof(err->message), "%.*s: %.*s", (int)room, name, (int)room - 3, msg);
+        snprintf(err->message, sizeof(err->message), "%.*s: %.*s", (int)room, name, (int)room - 3,
+                 msg);
         err->code = rc;
     }
     return rc;
@@ -77,8 +78,8 @@ struct plan {
 };
 
 /* Detect each log's format and the register file of IMA entries. */
-static int make_plan(const struct cct_log_input *logs, size_t n, const struct cct_replay_options *opts,
-                     struct plan *pl, struct cct_error *err)
+static int make_plan(const struct cct_log_input *logs, size_t n,
+                     const struct cct_replay_options *opts, struct plan *pl, struct cct_error *err)
 {
     char nb[32];
     int have_ccel = 0;
@@ -99,7 +100,8 @@ static int make_plan(const struct cct_log_input *logs, size_t n, const struct cc
     }
     enum cct_ima_register dflt = opts ? opts->ima_register : CCT_IMA_REGISTER_AUTO;
     for (size_t i = 0; i < n; i++) {
-        enum cct_ima_register k = logs[i].ima_register != CCT_IMA_REGISTER_AUTO ? logs[i].ima_register : dflt;
+        enum cct_ima_register k =
+            logs[i].ima_register != CCT_IMA_REGISTER_AUTO ? logs[i].ima_register : dflt;
         if (k == CCT_IMA_REGISTER_AUTO) {
             k = have_ccel ? CCT_IMA_REGISTER_RTMR : CCT_IMA_REGISTER_PCR;
         }
@@ -108,8 +110,8 @@ static int make_plan(const struct cct_log_input *logs, size_t n, const struct cc
     return 0;
 }
 
-static int walk(const struct cct_log_input *logs, const struct plan *pl, struct plan *counts, cct_log_event_fn fn,
-                void *arg, struct cct_error *err)
+static int walk(const struct cct_log_input *logs, const struct plan *pl, struct plan *counts,
+                cct_log_event_fn fn, void *arg, struct cct_error *err)
 {
     char nb[32];
     for (size_t pass = 0; pass < 2; pass++) {
@@ -123,7 +125,8 @@ static int walk(const struct cct_log_input *logs, const struct plan *pl, struct 
             if (rc < 0) {
                 return name_error(err, rc, name);
             }
-            if (is_ima_format(pl->fmt[i]) && (rc = cct_eventlog_ima_set_register(log, pl->ima_kind[i])) < 0) {
+            if (is_ima_format(pl->fmt[i]) &&
+                (rc = cct_eventlog_ima_set_register(log, pl->ima_kind[i])) < 0) {
                 cct_eventlog_free(log);
                 return cct_err(err, rc, -1, -1, "%s: cannot set the IMA register file", name);
             }
@@ -153,8 +156,9 @@ static int walk(const struct cct_log_input *logs, const struct plan *pl, struct 
     return 0;
 }
 
-int cct_logs_foreach(const struct cct_log_input *logs, size_t n, const struct cct_replay_options *opts,
-                     cct_log_event_fn fn, void *arg, struct cct_error *err)
+int cct_logs_foreach(const struct cct_log_input *logs, size_t n,
+                     const struct cct_replay_options *opts, cct_log_event_fn fn, void *arg,
+                     struct cct_error *err)
 {
     struct plan *pl;
     if ((logs == NULL && n > 0) || fn == NULL) {
@@ -177,8 +181,8 @@ int cct_logs_foreach(const struct cct_log_input *logs, size_t n, const struct cc
 
 /* ---- notes ---- */
 
-int cct_replay_add_note(cct_replay *r, enum cct_note_code code, size_t log, const struct cct_event *ev,
-                        const char *fmt, ...)
+int cct_replay_add_note(cct_replay *r, enum cct_note_code code, size_t log,
+                        const struct cct_event *ev, const char *fmt, ...)
 {
     if (r->notes == NULL) {
         r->notes = calloc(CCT_MAX_NOTES, sizeof(*r->notes));
@@ -309,17 +313,18 @@ static int check_event(struct feed *f, size_t log, const struct cct_event *ev)
     if (cct_event_is_ima(ev)) {
         if (c == CCT_DIGEST_MISMATCH) {
             int nl = (int)(ev->ima_file_name_len > 80 ? 80 : ev->ima_file_name_len);
-            rc = cct_replay_add_note(r, CCT_NOTE_IMA_TEMPLATE, log, ev,
-                                     "IMA %.*s entry '%.*s' on %s%u: template hash does not match the template data",
-                                     (int)ev->ima_template_len, ev->ima_template ? ev->ima_template : "", nl,
-                                     ev->ima_file_name ? ev->ima_file_name : "", prefix(ev->kind), ev->index);
+            rc = cct_replay_add_note(
+                r, CCT_NOTE_IMA_TEMPLATE, log, ev,
+                "IMA %.*s entry '%.*s' on %s%u: template hash does not match the template data",
+                (int)ev->ima_template_len, ev->ima_template ? ev->ima_template : "", nl,
+                ev->ima_file_name ? ev->ima_file_name : "", prefix(ev->kind), ev->index);
         }
         return rc;
     }
     if (c == CCT_DIGEST_MISMATCH) {
         rc = cct_replay_add_note(r, CCT_NOTE_DIGEST_MISMATCH, log, ev,
-                                 "%s on %s%u: digest does not match the hash of its event data", tname(ev->type),
-                                 prefix(ev->kind), ev->index);
+                                 "%s on %s%u: digest does not match the hash of its event data",
+                                 tname(ev->type), prefix(ev->kind), ev->index);
     }
     if (rc == 0 && ev->type == EV_SEPARATOR) {
         if (!separator_data_ok(ev)) {
@@ -328,7 +333,8 @@ static int check_event(struct feed *f, size_t log, const struct cct_event *ev)
                                      prefix(ev->kind), ev->index, ev->data_len);
         }
         if (rc == 0 && sep_seen(f, ev)) {
-            rc = cct_replay_add_note(r, CCT_NOTE_DUP_SEPARATOR, log, ev, "duplicate separator at event %llu on %s%u",
+            rc = cct_replay_add_note(r, CCT_NOTE_DUP_SEPARATOR, log, ev,
+                                     "duplicate separator at event %llu on %s%u",
                                      (unsigned long long)ev->number, prefix(ev->kind), ev->index);
         }
     }
@@ -352,9 +358,11 @@ static void check_aggregate(struct feed *f, size_t log, const struct cct_event *
                  cct_alg_name(ev->ima_file_alg), names[how]);
     } else if (rc == CCT_EVERIFY) {
         a->status = CCT_AGGREGATE_MISMATCH;
-        snprintf(a->text, sizeof(a->text), "boot_aggregate (%s) matches neither PCR0-7 nor PCR0-9 of the boot log%s",
+        snprintf(a->text, sizeof(a->text),
+                 "boot_aggregate (%s) matches neither PCR0-7 nor PCR0-9 of the boot log%s",
                  cct_alg_name(ev->ima_file_alg),
-                 ev->kind == CCT_REG_RTMR && mrtd == NULL ? " (a TDX boot_aggregate needs the MRTD)" : "");
+                 ev->kind == CCT_REG_RTMR && mrtd == NULL ? " (a TDX boot_aggregate needs the MRTD)"
+                                                          : "");
         if (f->diagnostics) {
             (void)cct_replay_add_note(f->rp, CCT_NOTE_BOOT_AGGREGATE, log, ev, "%s", a->text);
         }
@@ -387,8 +395,9 @@ static int feed_event(void *arg, size_t log, const struct cct_event *ev)
     }
     int rc = cct_replay_event(f->rp, ev);
     if (rc < 0) {
-        return cct_err(f->err, rc, (int64_t)ev->number, (int64_t)ev->offset, "%s: cannot replay event %llu: %s",
-                       f->rp->logs[log].info.name, (unsigned long long)ev->number, cct_strerror(rc));
+        return cct_err(f->err, rc, (int64_t)ev->number, (int64_t)ev->offset,
+                       "%s: cannot replay event %llu: %s", f->rp->logs[log].info.name,
+                       (unsigned long long)ev->number, cct_strerror(rc));
     }
     return 0;
 }
@@ -426,13 +435,14 @@ static void inputs_of(const cct_replay *r, struct cct_log_input *in)
         in[i].data = l->data;
         in[i].len = l->len;
         in[i].format = l->info.format;
-        in[i].ima_register = l->info.ima_kind == CCT_REG_RTMR ? CCT_IMA_REGISTER_RTMR : CCT_IMA_REGISTER_PCR;
+        in[i].ima_register =
+            l->info.ima_kind == CCT_REG_RTMR ? CCT_IMA_REGISTER_RTMR : CCT_IMA_REGISTER_PCR;
         in[i].name = l->info.name;
     }
 }
 
-int cct_replay_logs(const struct cct_log_input *logs, size_t n, const struct cct_replay_options *opts,
-                    cct_replay **out, struct cct_error *err)
+int cct_replay_logs(const struct cct_log_input *logs, size_t n,
+                    const struct cct_replay_options *opts, cct_replay **out, struct cct_error *err)
 {
     cct_replay *rp = NULL;
     struct plan *pl;
@@ -474,7 +484,8 @@ int cct_replay_logs(const struct cct_log_input *logs, size_t n, const struct cct
         }
         rc = cct_replay_finish(rp);
         if (rc < 0) {
-            cct_err(err, rc, -1, -1, "cannot apply the end-of-log workarounds: %s", cct_strerror(rc));
+            cct_err(err, rc, -1, -1, "cannot apply the end-of-log workarounds: %s",
+                    cct_strerror(rc));
         }
     }
     free(pl);
@@ -486,7 +497,8 @@ int cct_replay_logs(const struct cct_log_input *logs, size_t n, const struct cct
     return 0;
 }
 
-int cct_replay_foreach_event(const cct_replay *r, cct_log_event_fn fn, void *arg, struct cct_error *err)
+int cct_replay_foreach_event(const cct_replay *r, cct_log_event_fn fn, void *arg,
+                             struct cct_error *err)
 {
     if (r == NULL || fn == NULL || r->logs == NULL) {
         return cct_err(err, CCT_EINVAL, -1, -1, "not a replay of logs");
@@ -560,7 +572,8 @@ static void begin_log(struct feeders *s, size_t log)
     s->cur_log = log;
     s->fed = 0;
     s->visited |= 1ull << log;
-    cct_buf_printf(s->b, "    events feeding %s%u in %s:", prefix(s->d->kind), s->d->index, s->r->logs[log].info.name);
+    cct_buf_printf(s->b, "    events feeding %s%u in %s:", prefix(s->d->kind), s->d->index,
+                   s->r->logs[log].info.name);
 }
 
 static int feeder(void *arg, size_t log, const struct cct_event *ev)
@@ -571,8 +584,8 @@ static int feeder(void *arg, size_t log, const struct cct_event *ev)
     }
     enum cct_reg_kind k;
     uint32_t idx;
-    if (cct_replay_event_register(s->r, ev, &k, &idx) != 1 || k != s->d->kind || idx != s->d->index ||
-        !has_bank(s->r, ev, s->d->alg)) {
+    if (cct_replay_event_register(s->r, ev, &k, &idx) != 1 || k != s->d->kind ||
+        idx != s->d->index || !has_bank(s->r, ev, s->d->alg)) {
         return 0;
     }
     s->fed++;
@@ -628,8 +641,10 @@ int cct_replay_explain(const cct_replay *r, const struct cct_register_diff *d, c
     end_log(&s);
     for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++) {
         if (!(r->opts.workarounds & all[k]) && matches_with(r, all[k], d)) {
-            cct_buf_printf(&b, "    hint: this register matches with the workaround %s (a known firmware bug)\n",
-                           cct_workaround_name(all[k]));
+            cct_buf_printf(
+                &b,
+                "    hint: this register matches with the workaround %s (a known firmware bug)\n",
+                cct_workaround_name(all[k]));
         }
     }
     if (b.failed) {

@@ -151,8 +151,8 @@ static int reg_after(const struct reg *g, enum cct_reg_kind kind, uint32_t index
 }
 
 /* Slot of the register in regs[from, to), or SIZE_MAX. */
-static size_t scan(const cct_replay *r, size_t from, size_t to, enum cct_reg_kind kind, uint32_t index,
-                   uint16_t alg)
+static size_t scan(const cct_replay *r, size_t from, size_t to, enum cct_reg_kind kind,
+                   uint32_t index, uint16_t alg)
 {
     for (size_t i = from; i < r->n && i < to; i++) {
         const struct reg *g = &r->regs[i];
@@ -221,7 +221,8 @@ static int find(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t 
     return 0;
 }
 
-/* The register (created when new) that a digest of size bytes goes into; CCT_EINVAL when sizes differ. */
+/* The register (created when new) that a digest of size bytes goes into; CCT_EINVAL when sizes
+ * differ. */
 static int find_for(cct_replay *r, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
                     const uint8_t *digest, size_t size, struct reg **out)
 {
@@ -281,7 +282,8 @@ int cct_event_is_ima(const struct cct_event *ev)
 {
     return ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_IMA_BINARY ||
            (ev->cel_content_type == CCT_CEL_IMA_TEMPLATE &&
-            (ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR));
+            (ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON ||
+             ev->format == CCT_LOG_CEL_CBOR));
 }
 
 /* By spec these never extend: EV_NO_ACTION, headers, and MRTD (fixed at
@@ -294,8 +296,8 @@ static int extends(const struct cct_event *ev)
            ev->kind != CCT_REG_MRTD;
 }
 
-int cct_replay_event_register(const cct_replay *r, const struct cct_event *ev, enum cct_reg_kind *kind,
-                              uint32_t *index)
+int cct_replay_event_register(const cct_replay *r, const struct cct_event *ev,
+                              enum cct_reg_kind *kind, uint32_t *index)
 {
     if (r == NULL || ev == NULL || kind == NULL || index == NULL) {
         return CCT_EINVAL;
@@ -365,7 +367,8 @@ static int ima_banks(cct_replay *r, const struct cct_event *ev)
     }
     for (size_t i = 0; i < r->opts.n_ima_banks; i++) {
         uint16_t alg = r->opts.ima_banks[i];
-        if (find_digest(ev, alg) != NULL || in_list(r->opts.ima_padded, r->opts.n_ima_padded, alg)) {
+        if (find_digest(ev, alg) != NULL ||
+            in_list(r->opts.ima_padded, r->opts.n_ima_padded, alg)) {
             continue;
         }
         if (violation) {
@@ -409,7 +412,8 @@ int cct_replay_event(cct_replay *r, const struct cct_event *ev)
         return 0;
     }
     for (size_t i = 0; i < ev->n_digests; i++) {
-        if (cct_event_is_ima(ev) && in_list(r->opts.ima_padded, r->opts.n_ima_padded, ev->digests[i].alg)) {
+        if (cct_event_is_ima(ev) &&
+            in_list(r->opts.ima_padded, r->opts.n_ima_padded, ev->digests[i].alg)) {
             continue; /* replayed from the padded SHA-1 below */
         }
         struct reg *g;

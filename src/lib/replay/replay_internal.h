@@ -55,8 +55,9 @@ struct cct_replay {
 void cct_replay_sort(cct_replay *r);
 
 /* Record a note (counted when the table is full). Returns 0 or CCT_ENOMEM. */
-int cct_replay_add_note(cct_replay *r, enum cct_note_code code, size_t log, const struct cct_event *ev,
-                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int cct_replay_add_note(cct_replay *r, enum cct_note_code code, size_t log,
+                        const struct cct_event *ev, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Is ev an IMA entry (IMA list, or a CEL ima_template record)? */
 int cct_event_is_ima(const struct cct_event *ev);

@@ -127,7 +127,8 @@ int cct_read_fd(int fd, const char *path, size_t max, uint8_t **out, size_t *len
                     int e = errno;
                     return cct_err_sys(err, cct_code_from_errno(e), e, "cannot read %s", path);
                 }
-                return cct_err(err, CCT_ELIMIT, -1, (int64_t)n, "%s is larger than %zu bytes", path, max);
+                return cct_err(err, CCT_ELIMIT, -1, (int64_t)n, "%s is larger than %zu bytes", path,
+                               max);
             }
             size_t ncap = cap * 2 > max ? max : cap * 2;
             uint8_t *p = realloc(buf, ncap + 1);

@@ -28,7 +28,8 @@ enum {
  * (securityfs, sysfs, procfs) are regular files. how: CCT_FILE_* flags.
  * Returns 0 and the descriptor in *fd, or a negative code (err says what).
  */
-CCT_WUR int cct_open_file(const char *path, int oflags, unsigned how, int *fd, struct cct_error *err);
+CCT_WUR int cct_open_file(const char *path, int oflags, unsigned how, int *fd,
+                          struct cct_error *err);
 
 /*
  * Check that path is a directory only the caller (or root) can change:
@@ -43,7 +44,7 @@ CCT_WUR int cct_check_dir(const char *path, struct cct_error *err);
  * file in messages. Does not close fd.
  */
 CCT_WUR int cct_read_fd(int fd, const char *path, size_t max, uint8_t **out, size_t *len,
-                struct cct_error *err);
+                        struct cct_error *err);
 
 /*
  * Read a whole regular file (cct_open_file(), how = CCT_FILE_* flags) into a
@@ -52,25 +53,27 @@ CCT_WUR int cct_read_fd(int fd, const char *path, size_t max, uint8_t **out, siz
  * EOF; fails with CCT_ELIMIT beyond max bytes.
  */
 CCT_WUR int cct_read_file_ex(const char *path, unsigned how, size_t max, uint8_t **out, size_t *len,
-                     struct cct_error *err);
+                             struct cct_error *err);
 /* cct_read_file_ex() with how = 0. */
-CCT_WUR int cct_read_file(const char *path, size_t max, uint8_t **out, size_t *len, struct cct_error *err);
+CCT_WUR int cct_read_file(const char *path, size_t max, uint8_t **out, size_t *len,
+                          struct cct_error *err);
 
 /* Streaming window over a file descriptor. */
 struct cct_window {
     int fd;
     uint8_t *buf;
-    size_t cap;   /* allocated */
-    size_t limit; /* largest window */
-    size_t pos;   /* first valid byte in buf */
-    size_t end;   /* one past the last valid byte */
+    size_t cap;        /* allocated */
+    size_t limit;      /* largest window */
+    size_t pos;        /* first valid byte in buf */
+    size_t end;        /* one past the last valid byte */
     uint64_t file_off; /* file offset of buf[pos] */
     int eof;
 };
 
 /* Open a regular file (cct_open_file()) for streaming; at most CCT_MAX_LOG_FILE_SIZE bytes are
  * read. */
-CCT_WUR int cct_window_open(struct cct_window *w, const char *path, size_t limit, struct cct_error *err);
+CCT_WUR int cct_window_open(struct cct_window *w, const char *path, size_t limit,
+                            struct cct_error *err);
 /*
  * Make at least `want` bytes available at buf[pos] unless EOF comes first.
  * Returns 0 (check end - pos for what is there), or an error (CCT_ELIMIT

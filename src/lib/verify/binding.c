@@ -63,7 +63,8 @@ int cct__coverage_tpm(const struct cct_tpm_attest *a, struct cct__coverage *cov)
     return 0;
 }
 
-static bool covered(const struct cct__coverage *cov, enum cct_reg_kind k, uint32_t idx, uint16_t alg)
+static bool covered(const struct cct__coverage *cov, enum cct_reg_kind k, uint32_t idx,
+                    uint16_t alg)
 {
     for (size_t i = 0; i < cov->n; i++) {
         if (cov->regs[i].kind == k && cov->regs[i].index == idx && cov->regs[i].alg == alg) {
@@ -92,8 +93,9 @@ static void list_add(struct ev_list *l, size_t log, const struct cct_event *ev, 
 {
     size_t used = strlen(l->text);
     if (l->n++ < 3 && used < sizeof(l->text)) {
-        snprintf(l->text + used, sizeof(l->text) - used, "%slog %zu #%llu @0x%llx %s", used ? ", " : "", log,
-                 (unsigned long long)ev->number, (unsigned long long)ev->offset, what);
+        snprintf(l->text + used, sizeof(l->text) - used, "%slog %zu #%llu @0x%llx %s",
+                 used ? ", " : "", log, (unsigned long long)ev->number,
+                 (unsigned long long)ev->offset, what);
     }
 }
 
@@ -107,7 +109,8 @@ struct walk {
 };
 
 /* Is the event bound through at least one covered bank of its register? */
-static bool event_covered(const struct walk *w, const struct cct_event *ev, enum cct_reg_kind k, uint32_t idx)
+static bool event_covered(const struct walk *w, const struct cct_event *ev, enum cct_reg_kind k,
+                          uint32_t idx)
 {
     for (size_t i = 0; i < ev->n_digests; i++) {
         if (covered(w->cov, k, idx, ev->digests[i].alg)) {
@@ -153,7 +156,9 @@ static int walk_event(void *arg, size_t log, const struct cct_event *ev)
     }
     if (mrtd || range || !event_covered(w, ev, k, idx)) {
         snprintf(what, sizeof(what), "%s%u%s", kind_prefix(mrtd ? CCT_REG_MRTD : k), idx,
-                 mrtd ? " (not replayable)" : range ? " (index out of range)" : "");
+                 mrtd    ? " (not replayable)"
+                 : range ? " (index out of range)"
+                         : "");
         list_add(&w->uncovered, log, ev, what);
         return 0;
     }
@@ -189,8 +194,8 @@ static void more(char *buf, size_t n, const struct ev_list *l)
 }
 
 /* Replay options for binding: the caller's, or IMA into the covered register file and banks. */
-static void binding_replay_options(const struct cct_verify_options *o, const struct cct__coverage *cov,
-                                   struct cct_replay_options *r)
+static void binding_replay_options(const struct cct_verify_options *o,
+                                   const struct cct__coverage *cov, struct cct_replay_options *r)
 {
     if (o->replay != NULL) {
         *r = *o->replay;
@@ -211,8 +216,9 @@ static void binding_replay_options(const struct cct_verify_options *o, const str
     r->flags |= CCT_REPLAY_F_NO_DIAGNOSTICS;
 }
 
-int cct__bind_logs(const struct cct_verify_options *o, const struct cct__coverage *cov, const char *covers,
-                   cct_replay **out, struct cct_verify_result *res, struct cct_error *err)
+int cct__bind_logs(const struct cct_verify_options *o, const struct cct__coverage *cov,
+                   const char *covers, cct_replay **out, struct cct_verify_result *res,
+                   struct cct_error *err)
 {
     struct cct_replay_options ropts;
     struct cct_error e;
@@ -239,7 +245,8 @@ int cct__bind_logs(const struct cct_verify_options *o, const struct cct__coverag
     w.ropts = &ropts;
     rc = cct_replay_foreach_event(rp, walk_event, &w, &e);
     if (rc < 0 || w.error < 0) {
-        vres_add(res, "eventlog", false, "%s", rc < 0 ? e.message : "cannot place an event in a register");
+        vres_add(res, "eventlog", false, "%s",
+                 rc < 0 ? e.message : "cannot place an event in a register");
         cct_replay_free(rp);
         return 0;
     }
@@ -250,10 +257,11 @@ int cct__bind_logs(const struct cct_verify_options *o, const struct cct__coverag
         more(d, sizeof(d), &w.uncovered);
         vres_add(res, "eventlog-binding", false, "%s", d);
     } else {
-        vres_add(res, "eventlog-binding", true,
-                 "%llu event(s) of %zu log(s): %llu extend covered registers (%s), %llu never extend",
-                 (unsigned long long)w.total, o->n_logs, (unsigned long long)w.bound, covers,
-                 (unsigned long long)w.never);
+        vres_add(
+            res, "eventlog-binding", true,
+            "%llu event(s) of %zu log(s): %llu extend covered registers (%s), %llu never extend",
+            (unsigned long long)w.total, o->n_logs, (unsigned long long)w.bound, covers,
+            (unsigned long long)w.never);
     }
     if (w.mismatched > 0) {
         snprintf(d, sizeof(d), "%llu event(s) whose data does not match their digest: %s",
@@ -261,7 +269,8 @@ int cct__bind_logs(const struct cct_verify_options *o, const struct cct__coverag
         more(d, sizeof(d), &w.bad);
         vres_add(res, "eventlog-data", false, "%s", d);
     } else {
-        vres_add(res, "eventlog-data", true, "%llu event(s) checked: their data matches their digest",
+        vres_add(res, "eventlog-data", true,
+                 "%llu event(s) checked: their data matches their digest",
                  (unsigned long long)w.verified);
     }
     if (w.unverified > 0) {

@@ -153,11 +153,13 @@ static void verify_sign1(const struct cct_cose_sign1 *s, EVP_PKEY *key, const ch
     const EVP_MD *md = cose_md(s->alg, &n);
     struct cct_buf b;
     if (md == NULL) {
-        vres_add(res, name, false, "COSE algorithm %d is not supported (ES256, ES384, ES512)", s->alg);
+        vres_add(res, name, false, "COSE algorithm %d is not supported (ES256, ES384, ES512)",
+                 s->alg);
         return;
     }
     if (s->signature_len != 2 * n) {
-        vres_add(res, name, false, "signature is %zu bytes, COSE alg %d needs %zu", s->signature_len, s->alg, 2 * n);
+        vres_add(res, name, false, "signature is %zu bytes, COSE alg %d needs %zu",
+                 s->signature_len, s->alg, 2 * n);
         return;
     }
     cct_buf_init(&b, 2 * CCT_CCA_MAX_TOKEN);
@@ -166,7 +168,8 @@ static void verify_sign1(const struct cct_cose_sign1 *s, EVP_PKEY *key, const ch
         cct_buf_free(&b);
         return;
     }
-    int rc = ecdsa_verify_rs(key, md, b.data, b.len, s->signature, n, s->signature + n, n, detail, sizeof(detail));
+    int rc = ecdsa_verify_rs(key, md, b.data, b.len, s->signature, n, s->signature + n, n, detail,
+                             sizeof(detail));
     cct_buf_free(&b);
     vres_add(res, name, rc == 1, "%s", rc == 1 ? "COSE_Sign1 signature verifies" : detail);
 }
@@ -191,7 +194,10 @@ static const EVP_MD *md_by_name(const char *s, size_t n)
 /* RAK from the coordinates the parser extracted (raw point or COSE_Key). */
 static EVP_PKEY *rak_key(const struct cct_cca_token *t)
 {
-    const char *curve = t->rak_crv == 1 ? "P-256" : t->rak_crv == 2 ? "P-384" : t->rak_crv == 3 ? "P-521" : NULL;
+    const char *curve = t->rak_crv == 1   ? "P-256"
+                        : t->rak_crv == 2 ? "P-384"
+                        : t->rak_crv == 3 ? "P-521"
+                                          : NULL;
     if (curve == NULL || t->rak_x == NULL || t->rak_y == NULL) {
         return NULL;
     }
@@ -228,7 +234,8 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
     if (t.has_realm) {
         rak = rak_key(&t);
         if (rak == NULL) {
-            vres_add(res, "realm-signature", false, "realm public key claim is not a supported EC point or COSE_Key");
+            vres_add(res, "realm-signature", false,
+                     "realm public key claim is not a supported EC point or COSE_Key");
         } else {
             verify_sign1(&t.realm, rak, "realm-signature", res);
         }
@@ -238,7 +245,8 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
             vres_add(res, "platform-challenge", false, "unknown realm public key hash algorithm");
         } else {
             size_t hn = (size_t)EVP_MD_get_size(md);
-            bool ok = sha_2parts(md, t.rak, t.rak_len, NULL, 0, h) == 0 && t.platform_challenge_len == hn &&
+            bool ok = sha_2parts(md, t.rak, t.rak_len, NULL, 0, h) == 0 &&
+                      t.platform_challenge_len == hn &&
                       cct_memeq_ct(h, t.platform_challenge, hn) == 1;
             vres_add(res, "platform-challenge", ok, "%s",
                      ok ? "platform challenge = hash of the realm attestation key"
@@ -248,15 +256,18 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
             bool ok = o->nonce_len == t.realm_challenge_len &&
                       cct_memeq_ct(o->nonce, t.realm_challenge, o->nonce_len) == 1;
             vres_add(res, "realm-challenge", ok, "%s (%zu bytes)",
-                     ok ? "realm challenge equals the nonce" : "realm challenge differs from the nonce",
+                     ok ? "realm challenge equals the nonce"
+                        : "realm challenge differs from the nonce",
                      t.realm_challenge_len);
         } else {
-            vres_skip(res, "realm-challenge", "no nonce given: the realm challenge (freshness) is not compared");
+            vres_skip(res, "realm-challenge",
+                      "no nonce given: the realm challenge (freshness) is not compared");
         }
     } else if (o != NULL && o->nonce != NULL) {
         bool ok = o->nonce_len == t.platform_challenge_len &&
                   cct_memeq_ct(o->nonce, t.platform_challenge, o->nonce_len) == 1;
-        vres_add(res, "challenge", ok, "%s", ok ? "challenge equals the nonce" : "challenge differs from the nonce");
+        vres_add(res, "challenge", ok, "%s",
+                 ok ? "challenge equals the nonce" : "challenge differs from the nonce");
     } else {
         vres_skip(res, "challenge", "no nonce given: the challenge (freshness) is not compared");
     }
@@ -269,8 +280,9 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
     } else {
         verify_sign1(&t.platform, cpak, "platform-signature", res);
     }
-    vres_skip(res, "claims", "RIM/REM, software components and lifecycle are shown, not compared with reference "
-                             "values");
+    vres_skip(res, "claims",
+              "RIM/REM, software components and lifecycle are shown, not compared with reference "
+              "values");
     EVP_PKEY_free(cpak);
     EVP_PKEY_free(rak);
     cct_cca_token_free(&t);

@@ -41,13 +41,13 @@ struct signed_json {
     uint8_t sig[64];
     int have_sig;
     json_object *obj; /* parsed body */
-    STACK_OF(X509) *chain;
+    STACK_OF(X509) * chain;
 };
 
 struct collateral {
     struct signed_json tcb, qe;
     X509_CRL *pck_crl, *root_crl;
-    STACK_OF(X509) *pem;
+    STACK_OF(X509) * pem;
 };
 
 struct pck_tcb {
@@ -178,7 +178,8 @@ static bool set_sig(struct signed_json *j, const char *hex)
 static const char *jstr(json_object *o, const char *key)
 {
     json_object *v;
-    if (o == NULL || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string)) {
+    if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+        !json_object_is_type(v, json_type_string)) {
         return NULL;
     }
     return json_object_get_string(v);
@@ -265,13 +266,16 @@ static bool coll_load(const uint8_t *p, size_t len, struct collateral *c, char *
         } else if (jstr(top, "tcb_info") != NULL) {
             /* QuoteCollateralV3: the signed texts are the string values themselves */
             const char *ti = jstr(top, "tcb_info"), *qi = jstr(top, "qe_identity");
-            const char *tc = jstr(top, "tcb_info_issuer_chain"), *qc = jstr(top, "qe_identity_issuer_chain");
+            const char *tc = jstr(top, "tcb_info_issuer_chain"),
+                       *qc = jstr(top, "qe_identity_issuer_chain");
             sj_free(&c->tcb);
             sj_free(&c->qe);
-            if (!set_body(&c->tcb, ti, strlen(ti)) || !set_sig(&c->tcb, jstr(top, "tcb_info_signature")) ||
-                qi == NULL || !set_body(&c->qe, qi, strlen(qi)) ||
+            if (!set_body(&c->tcb, ti, strlen(ti)) ||
+                !set_sig(&c->tcb, jstr(top, "tcb_info_signature")) || qi == NULL ||
+                !set_body(&c->qe, qi, strlen(qi)) ||
                 !set_sig(&c->qe, jstr(top, "qe_identity_signature"))) {
-                snprintf(msg, mn, "QuoteCollateralV3 lacks a usable tcb_info / qe_identity or signature");
+                snprintf(msg, mn,
+                         "QuoteCollateralV3 lacks a usable tcb_info / qe_identity or signature");
                 json_object_put(top);
                 return false;
             }
@@ -304,7 +308,7 @@ static void coll_free(struct collateral *c)
 }
 
 /* ---- PCK certificate SGX extensions (OID 1.2.840.113741.1.13.1) ---- */
-static STACK_OF(ASN1_TYPE) *seq_of(const ASN1_TYPE *t)
+static STACK_OF(ASN1_TYPE) * seq_of(const ASN1_TYPE *t)
 {
     if (t == NULL || t->type != V_ASN1_SEQUENCE) {
         return NULL;
@@ -395,8 +399,9 @@ static int64_t now_or_at(const struct cct_verify_options *o)
     return o->have_at ? o->at : (int64_t)time(NULL);
 }
 
-static void check_signed(const char *name, struct signed_json *j, struct collateral *c, STACK_OF(X509) *roots,
-                         const struct cct_verify_options *o, struct cct_verify_result *res)
+static void check_signed(const char *name, struct signed_json *j, struct collateral *c,
+                         STACK_OF(X509) * roots, const struct cct_verify_options *o,
+                         struct cct_verify_result *res)
 {
     char detail[CCT_CHECK_DETAIL_MAX];
     STACK_OF(X509) *chain = j->chain != NULL ? j->chain : c->pem;
@@ -416,17 +421,19 @@ static void check_signed(const char *name, struct signed_json *j, struct collate
         vres_add(res, name, false, "TCB signing chain: %s", detail);
         return;
     }
-    int rc = ecdsa_verify_rs(X509_get0_pubkey(signer), EVP_sha256(), (const uint8_t *)j->body, j->body_len, j->sig,
-                             32, j->sig + 32, 32, detail, sizeof(detail));
-    vres_add(res, name, rc == 1, "%s", rc == 1 ? "signed by the TCB signing key, chained to the root" : detail);
+    int rc = ecdsa_verify_rs(X509_get0_pubkey(signer), EVP_sha256(), (const uint8_t *)j->body,
+                             j->body_len, j->sig, 32, j->sig + 32, 32, detail, sizeof(detail));
+    vres_add(res, name, rc == 1, "%s",
+             rc == 1 ? "signed by the TCB signing key, chained to the root" : detail);
 }
 
-static void check_validity(const char *name, const char *what, json_object *obj, const struct cct_verify_options *o,
-                           struct cct_verify_result *res)
+static void check_validity(const char *name, const char *what, json_object *obj,
+                           const struct cct_verify_options *o, struct cct_verify_result *res)
 {
     int64_t issue, next, at = now_or_at(o);
     const char *is = jstr(obj, "issueDate"), *nu = jstr(obj, "nextUpdate");
-    if (is == NULL || nu == NULL || cct_parse_time(is, &issue) < 0 || cct_parse_time(nu, &next) < 0) {
+    if (is == NULL || nu == NULL || cct_parse_time(is, &issue) < 0 ||
+        cct_parse_time(nu, &next) < 0) {
         vres_add(res, name, false, "%s lacks a parsable issueDate/nextUpdate", what);
         return;
     }
@@ -442,7 +449,8 @@ static void check_validity(const char *name, const char *what, json_object *obj,
 static int jint(json_object *o, const char *key)
 {
     json_object *v;
-    if (o == NULL || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int)) {
+    if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+        !json_object_is_type(v, json_type_int)) {
         return -1;
     }
     int64_t x = json_object_get_int64(v);
@@ -451,7 +459,8 @@ static int jint(json_object *o, const char *key)
 
 static bool comps_le(json_object *arr, const uint8_t *have16, const int *have_int, int start)
 {
-    if (arr == NULL || !json_object_is_type(arr, json_type_array) || json_object_array_length(arr) != 16) {
+    if (arr == NULL || !json_object_is_type(arr, json_type_array) ||
+        json_object_array_length(arr) != 16) {
         return false;
     }
     for (int i = start; i < 16; i++) {
@@ -473,8 +482,9 @@ static const char *status_of(json_object *level)
 static bool hex_masked_eq(const char *want_hex, const char *mask_hex, const uint8_t *have, size_t n)
 {
     uint8_t w[64], m[64];
-    if (n > 64 || want_hex == NULL || mask_hex == NULL || strlen(want_hex) != 2 * n || strlen(mask_hex) != 2 * n ||
-        cct_hex_decode(want_hex, 2 * n, w, n) < 0 || cct_hex_decode(mask_hex, 2 * n, m, n) < 0) {
+    if (n > 64 || want_hex == NULL || mask_hex == NULL || strlen(want_hex) != 2 * n ||
+        strlen(mask_hex) != 2 * n || cct_hex_decode(want_hex, 2 * n, w, n) < 0 ||
+        cct_hex_decode(mask_hex, 2 * n, m, n) < 0) {
         return false;
     }
     for (size_t i = 0; i < n; i++) {
@@ -485,12 +495,14 @@ static bool hex_masked_eq(const char *want_hex, const char *mask_hex, const uint
     return true;
 }
 
-/* Append "<component> <have><<want>" to buf (size n) for up to 4 components below the level's SVNs. */
-static void comps_diag(json_object *arr, const uint8_t *have16, const int *have_int, int start, char *buf,
-                       size_t n)
+/* Append "<component> <have><<want>" to buf (size n) for up to 4 components below the level's SVNs.
+ */
+static void comps_diag(json_object *arr, const uint8_t *have16, const int *have_int, int start,
+                       char *buf, size_t n)
 {
     int shown = 0;
-    if (arr == NULL || !json_object_is_type(arr, json_type_array) || json_object_array_length(arr) != 16) {
+    if (arr == NULL || !json_object_is_type(arr, json_type_array) ||
+        json_object_array_length(arr) != 16) {
         return;
     }
     for (int i = start; i < 16 && shown < 4; i++) {
@@ -498,8 +510,9 @@ static void comps_diag(json_object *arr, const uint8_t *have16, const int *have_
         int have = have16 ? have16[i] : have_int[i];
         size_t used = strlen(buf);
         if (svn > have && used + 1 < n) {
-            snprintf(buf + used, n - used, have16 ? "%sTEE_TCB_SVN[%d] %d<%d" : "%sPCK comp %d %d<%d",
-                     used ? ", " : "", have16 ? i : i + 1, have, svn);
+            snprintf(buf + used, n - used,
+                     have16 ? "%sTEE_TCB_SVN[%d] %d<%d" : "%sPCK comp %d %d<%d", used ? ", " : "",
+                     have16 ? i : i + 1, have, svn);
             shown++;
         }
     }
@@ -512,7 +525,8 @@ static void comps_diag(json_object *arr, const uint8_t *have16, const int *have_
 static const char *module_status(json_object *mod, int isvsvn)
 {
     json_object *ml;
-    if (!json_object_object_get_ex(mod, "tcbLevels", &ml) || !json_object_is_type(ml, json_type_array)) {
+    if (!json_object_object_get_ex(mod, "tcbLevels", &ml) ||
+        !json_object_is_type(ml, json_type_array)) {
         return NULL;
     }
     for (size_t i = 0; i < json_object_array_length(ml); i++) {
@@ -561,8 +575,8 @@ static const char *converge(const char *platform, const char *module)
  *     the first level from it on whose TDX components match gives the platform status;
  *   - no such level: TCB level not supported (status unknown). Only UpToDate passes.
  */
-static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, const struct pck_tcb *pt,
-                             struct cct_verify_result *res)
+static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q,
+                             const struct pck_tcb *pt, struct cct_verify_result *res)
 {
     json_object *levels, *ids;
     const uint8_t *svn = q->body.tee_tcb_svn;
@@ -592,9 +606,10 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
             }
         }
         if (mod == NULL) {
-            vres_add(res, "tdx-module", false, "no TDX module identity %s (TEE_TCB_SVN[1] = %u) in tcbInfo",
-                     want, svn[1]);
-            vres_add(res, "tcb-status", false, "TDX module %s unknown to tcbInfo (TCB status unknown)", want);
+            vres_add(res, "tdx-module", false,
+                     "no TDX module identity %s (TEE_TCB_SVN[1] = %u) in tcbInfo", want, svn[1]);
+            vres_add(res, "tcb-status", false,
+                     "TDX module %s unknown to tcbInfo (TCB status unknown)", want);
             return;
         }
         mstatus = module_status(mod, svn[0]);
@@ -605,9 +620,9 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
         char all[97];
         memset(all, 'F', 96);
         all[96] = '\0';
-        bool id_ok =
-            hex_masked_eq(jstr(mod, "mrsigner"), all, q->body.mrsignerseam, 48) &&
-            hex_masked_eq(jstr(mod, "attributes"), jstr(mod, "attributesMask"), q->body.seam_attributes, 8);
+        bool id_ok = hex_masked_eq(jstr(mod, "mrsigner"), all, q->body.mrsignerseam, 48) &&
+                     hex_masked_eq(jstr(mod, "attributes"), jstr(mod, "attributesMask"),
+                                   q->body.seam_attributes, 8);
         bool ok = id_ok && (svn[1] == 0 || (mstatus != NULL && strcmp(mstatus, "UpToDate") == 0));
         if (svn[1] == 0) {
             vres_add(res, "tdx-module", ok, "%s",
@@ -615,16 +630,18 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
                         : "TDX module MRSIGNER/attributes do not match");
         } else {
             vres_add(res, "tdx-module", ok, "%s %s; module SVN %u: %s", want,
-                     id_ok ? "MRSIGNER/attributes match" : "MRSIGNER/attributes do not match", svn[0],
-                     mstatus ? mstatus : "below every module TCB level");
+                     id_ok ? "MRSIGNER/attributes match" : "MRSIGNER/attributes do not match",
+                     svn[0], mstatus ? mstatus : "below every module TCB level");
         }
         if (!id_ok) {
-            vres_add(res, "tcb-status", false, "TDX module identity does not match (TCB status unknown)");
+            vres_add(res, "tcb-status", false,
+                     "TDX module identity does not match (TCB status unknown)");
             return;
         }
         if (svn[1] > 0 && mstatus == NULL) {
             vres_add(res, "tcb-status", false,
-                     "TCB level not supported: TDX module %s SVN %u is below every level", want, svn[0]);
+                     "TCB level not supported: TDX module %s SVN %u is below every level", want,
+                     svn[0]);
             return;
         }
     }
@@ -654,7 +671,8 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
     if (match == NULL) {
         /* say which values are below the lowest level */
         char why[CCT_CHECK_DETAIL_MAX] = "";
-        json_object *last = json_object_array_get_idx(levels, nlv - 1), *t, *sgx = NULL, *tdx = NULL;
+        json_object *last = json_object_array_get_idx(levels, nlv - 1), *t, *sgx = NULL,
+                    *tdx = NULL;
         if (json_object_object_get_ex(last, "tcb", &t)) {
             json_object_object_get_ex(t, "sgxtcbcomponents", &sgx);
             json_object_object_get_ex(t, "tdxtcbcomponents", &tdx);
@@ -663,7 +681,8 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
                 int pce = jint(t, "pcesvn");
                 size_t used = strlen(why);
                 if (pce > pt->pcesvn && used + 1 < 140) {
-                    snprintf(why + used, 140 - used, "%sPCESVN %d<%d", used ? ", " : "", pt->pcesvn, pce);
+                    snprintf(why + used, 140 - used, "%sPCESVN %d<%d", used ? ", " : "", pt->pcesvn,
+                             pce);
                 }
             }
             comps_diag(tdx, svn, NULL, start, why, 160);
@@ -678,19 +697,20 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q, co
     const char *date = jstr(match, "tcbDate") ? jstr(match, "tcbDate") : "?";
     if (mstatus != NULL) {
         vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0,
-                 "%s: TCB level %zu (%s) %s, TDX module %s SVN %u %s", st, match_idx, date, pst, want, svn[0],
-                 mstatus);
+                 "%s: TCB level %zu (%s) %s, TDX module %s SVN %u %s", st, match_idx, date, pst,
+                 want, svn[0], mstatus);
     } else {
-        vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0, "TCB level %zu (%s): %s", match_idx, date,
-                 st);
+        vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0, "TCB level %zu (%s): %s",
+                 match_idx, date, st);
     }
 }
 
-static void check_qe_identity(json_object *qe, const struct cct_tdx_quote *q, struct cct_verify_result *res)
+static void check_qe_identity(json_object *qe, const struct cct_tdx_quote *q,
+                              struct cct_verify_result *res)
 {
     const struct cct_sgx_report_body *r = &q->qe_report;
-    uint8_t misc[4] = { (uint8_t)r->misc_select, (uint8_t)(r->misc_select >> 8), (uint8_t)(r->misc_select >> 16),
-                        (uint8_t)(r->misc_select >> 24) };
+    uint8_t misc[4] = { (uint8_t)r->misc_select, (uint8_t)(r->misc_select >> 8),
+                        (uint8_t)(r->misc_select >> 16), (uint8_t)(r->misc_select >> 24) };
     uint8_t mask_be[4], want_be[4];
     const char *ms = jstr(qe, "miscselect"), *mm = jstr(qe, "miscselectMask");
     bool misc_ok = false;
@@ -702,27 +722,33 @@ static void check_qe_identity(json_object *qe, const struct cct_tdx_quote *q, st
             misc_ok = misc_ok && (misc[i] & mask_be[3 - i]) == (want_be[3 - i] & mask_be[3 - i]);
         }
     }
-    bool id_ok = hex_masked_eq(jstr(qe, "mrsigner"), "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
-                               r->mr_signer, 32) &&
-                 jint(qe, "isvprodid") == r->isv_prod_id &&
-                 hex_masked_eq(jstr(qe, "attributes"), jstr(qe, "attributesMask"), r->attributes, 16) && misc_ok;
+    bool id_ok =
+        hex_masked_eq(jstr(qe, "mrsigner"),
+                      "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
+                      r->mr_signer, 32) &&
+        jint(qe, "isvprodid") == r->isv_prod_id &&
+        hex_masked_eq(jstr(qe, "attributes"), jstr(qe, "attributesMask"), r->attributes, 16) &&
+        misc_ok;
     const char *st = NULL;
     json_object *levels;
-    if (json_object_object_get_ex(qe, "tcbLevels", &levels) && json_object_is_type(levels, json_type_array)) {
+    if (json_object_object_get_ex(qe, "tcbLevels", &levels) &&
+        json_object_is_type(levels, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(levels) && st == NULL; i++) {
             json_object *lv = json_object_array_get_idx(levels, i), *t;
-            if (json_object_object_get_ex(lv, "tcb", &t) && jint(t, "isvsvn") >= 0 && jint(t, "isvsvn") <= r->isv_svn) {
+            if (json_object_object_get_ex(lv, "tcb", &t) && jint(t, "isvsvn") >= 0 &&
+                jint(t, "isvsvn") <= r->isv_svn) {
                 st = status_of(lv);
             }
         }
     }
     bool ok = id_ok && st != NULL && strcmp(st, "UpToDate") == 0;
     vres_add(res, "qe-identity", ok, "%s; QE ISVSVN %u: %s",
-             id_ok ? "QE MRSIGNER, ISVPRODID, attributes and MISCSELECT match" : "QE identity does not match",
+             id_ok ? "QE MRSIGNER, ISVPRODID, attributes and MISCSELECT match"
+                   : "QE identity does not match",
              r->isv_svn, st ? st : "no matching TCB level");
 }
 
-static void check_crl(const char *name, X509_CRL *crl, STACK_OF(X509) *chain, X509 *subject,
+static void check_crl(const char *name, X509_CRL *crl, STACK_OF(X509) * chain, X509 *subject,
                       const struct cct_verify_options *o, struct cct_verify_result *res)
 {
     X509 *issuer = NULL;
@@ -739,26 +765,29 @@ static void check_crl(const char *name, X509_CRL *crl, STACK_OF(X509) *chain, X5
     }
     time_t at = (time_t)now_or_at(o);
     const ASN1_TIME *nu = X509_CRL_get0_nextUpdate(crl);
-    if (X509_cmp_time(X509_CRL_get0_lastUpdate(crl), &at) > 0 || (nu != NULL && X509_cmp_time(nu, &at) < 0)) {
+    if (X509_cmp_time(X509_CRL_get0_lastUpdate(crl), &at) > 0 ||
+        (nu != NULL && X509_cmp_time(nu, &at) < 0)) {
         vres_add(res, name, false, "CRL is not current at the verification time");
         return;
     }
     X509_REVOKED *rev = NULL;
-    if (subject != NULL && X509_CRL_get0_by_serial(crl, &rev, X509_get0_serialNumber(subject)) == 1) {
+    if (subject != NULL &&
+        X509_CRL_get0_by_serial(crl, &rev, X509_get0_serialNumber(subject)) == 1) {
         vres_add(res, name, false, "certificate is revoked");
         return;
     }
     vres_add(res, name, true, "CRL signed by its issuer, current, certificate not revoked");
 }
 
-void cct__tdx_collateral_check(const struct cct_tdx_quote *q, X509 *pck, STACK_OF(X509) *roots,
+void cct__tdx_collateral_check(const struct cct_tdx_quote *q, X509 *pck, STACK_OF(X509) * roots,
                                const struct cct_verify_options *o, struct cct_verify_result *res)
 {
     struct collateral c;
     struct pck_tcb pt;
     char msg[CCT_CHECK_DETAIL_MAX];
     if (roots == NULL || pck == NULL) {
-        vres_add(res, "collateral", false, "no trusted root or PCK certificate to evaluate collateral with");
+        vres_add(res, "collateral", false,
+                 "no trusted root or PCK certificate to evaluate collateral with");
         return;
     }
     if (!coll_load(o->collateral, o->collateral_len, &c, msg, sizeof(msg))) {
@@ -772,12 +801,13 @@ void cct__tdx_collateral_check(const struct cct_tdx_quote *q, X509 *pck, STACK_O
         check_validity("tcb-info-validity", "tcbInfo", c.tcb.obj, o, res);
         const char *fm = jstr(c.tcb.obj, "fmspc");
         uint8_t f[6];
-        bool ok = pt.have_fmspc && fm != NULL && strlen(fm) == 12 && cct_hex_decode(fm, 12, f, 6) == 0 &&
-                  memcmp(f, pt.fmspc, 6) == 0;
+        bool ok = pt.have_fmspc && fm != NULL && strlen(fm) == 12 &&
+                  cct_hex_decode(fm, 12, f, 6) == 0 && memcmp(f, pt.fmspc, 6) == 0;
         const char *id = jstr(c.tcb.obj, "id");
         ok = ok && id != NULL && strcmp(id, "TDX") == 0;
-        vres_add(res, "fmspc", ok, "tcbInfo %s FMSPC %s, PCK FMSPC %02x%02x%02x%02x%02x%02x", id ? id : "?",
-                 fm ? fm : "?", pt.fmspc[0], pt.fmspc[1], pt.fmspc[2], pt.fmspc[3], pt.fmspc[4], pt.fmspc[5]);
+        vres_add(res, "fmspc", ok, "tcbInfo %s FMSPC %s, PCK FMSPC %02x%02x%02x%02x%02x%02x",
+                 id ? id : "?", fm ? fm : "?", pt.fmspc[0], pt.fmspc[1], pt.fmspc[2], pt.fmspc[3],
+                 pt.fmspc[4], pt.fmspc[5]);
         check_tcb_status(c.tcb.obj, q, &pt, res);
     } else {
         vres_add(res, "tcb-info", false, "collateral has no tcbInfo");

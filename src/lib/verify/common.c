@@ -21,8 +21,8 @@ int vres_begin(struct cct_verify_result *res, enum cct_report_type type, struct 
     }
     if (res->size < sizeof(*res)) {
         return cct_err(err, CCT_EINVAL, -1, -1,
-                       "result not initialised (size %zu, need %zu): call cct_verify_result_init()", res->size,
-                       sizeof(*res));
+                       "result not initialised (size %zu, need %zu): call cct_verify_result_init()",
+                       res->size, sizeof(*res));
     }
     vres_init(res, type);
     return 0;
@@ -37,11 +37,11 @@ void vres_init(struct cct_verify_result *res, enum cct_report_type type)
     res->ok = 0;
 }
 
-static void vres_vadd(struct cct_verify_result *res, const char *name, enum cct_check_status st, const char *fmt,
-                      va_list ap) __attribute__((format(printf, 4, 0)));
+static void vres_vadd(struct cct_verify_result *res, const char *name, enum cct_check_status st,
+                      const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
-static void vres_vadd(struct cct_verify_result *res, const char *name, enum cct_check_status st, const char *fmt,
-                      va_list ap)
+static void vres_vadd(struct cct_verify_result *res, const char *name, enum cct_check_status st,
+                      const char *fmt, va_list ap)
 {
     if (res->n_checks >= CCT_MAX_CHECKS) {
         res->dropped++;
@@ -94,10 +94,12 @@ int vres_finish(struct cct_verify_result *res, struct cct_error *err)
     if (passed == 0 && failed == 0) {
         return cct_err(err, CCT_EVERIFY, -1, -1, "no check passed");
     }
-    return cct_err(err, CCT_EVERIFY, -1, -1, "%zu check(s) failed, first: %s", failed, first ? first : "(dropped)");
+    return cct_err(err, CCT_EVERIFY, -1, -1, "%zu check(s) failed, first: %s", failed,
+                   first ? first : "(dropped)");
 }
 
-int vres_parse_failed(struct cct_verify_result *res, const struct cct_error *perr, struct cct_error *err, int rc)
+int vres_parse_failed(struct cct_verify_result *res, const struct cct_error *perr,
+                      struct cct_error *err, int rc)
 {
     vres_add(res, "parse", false, "%s", perr->message);
     (void)vres_finish(res, NULL);
@@ -168,8 +170,9 @@ EVP_PKEY *rsa_key_from_n_e(const uint8_t *n, size_t nlen, uint32_t e)
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
     if (bn == NULL || be == NULL || bld == NULL || ctx == NULL || !BN_set_word(be, e) ||
         !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
-        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) || (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
-        EVP_PKEY_fromdata_init(ctx) <= 0 || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0) {
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) ||
+        (params = OSSL_PARAM_BLD_to_param(bld)) == NULL || EVP_PKEY_fromdata_init(ctx) <= 0 ||
+        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0) {
         pkey = NULL;
     }
     OSSL_PARAM_free(params);
@@ -216,8 +219,8 @@ EVP_PKEY *pkey_from_pem_or_der(const uint8_t *p, size_t len)
     return k;
 }
 
-int sig_verify(EVP_PKEY *key, const EVP_MD *md, bool pss, const uint8_t *data, size_t len, const uint8_t *sig,
-               size_t siglen, char *detail, size_t dn)
+int sig_verify(EVP_PKEY *key, const EVP_MD *md, bool pss, const uint8_t *data, size_t len,
+               const uint8_t *sig, size_t siglen, char *detail, size_t dn)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
@@ -241,8 +244,9 @@ out:
     return rc;
 }
 
-int ecdsa_verify_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *data, size_t len, const uint8_t *r,
-                    size_t rlen, const uint8_t *s, size_t slen, char *detail, size_t dn)
+int ecdsa_verify_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *data, size_t len,
+                    const uint8_t *r, size_t rlen, const uint8_t *s, size_t slen, char *detail,
+                    size_t dn)
 {
     ECDSA_SIG *es = ECDSA_SIG_new();
     BIGNUM *br = BN_bin2bn(r, (int)rlen, NULL);
@@ -267,7 +271,7 @@ out:
     return rc;
 }
 
-STACK_OF(X509) *certs_load(const uint8_t *p, size_t len)
+STACK_OF(X509) * certs_load(const uint8_t *p, size_t len)
 {
     STACK_OF(X509) *sk = sk_X509_new_null();
     if (sk == NULL || len > INT32_MAX) {
@@ -299,8 +303,8 @@ STACK_OF(X509) *certs_load(const uint8_t *p, size_t len)
     return sk;
 }
 
-int chain_verify(X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *roots, int have_at, int64_t at,
-                 char *detail, size_t dn)
+int chain_verify(X509 *leaf, STACK_OF(X509) * untrusted, STACK_OF(X509) * roots, int have_at,
+                 int64_t at, char *detail, size_t dn)
 {
     X509_STORE *store = X509_STORE_new();
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
@@ -333,10 +337,11 @@ int chain_verify(X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *roots, i
         if (e == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN && bad != NULL) {
             char fp[65];
             cert_fingerprint(bad, fp);
-            snprintf(detail, dn, "chain ends in a root that is not trusted (%s, SHA-256 %.16s...)", subj, fp);
+            snprintf(detail, dn, "chain ends in a root that is not trusted (%s, SHA-256 %.16s...)",
+                     subj, fp);
         } else {
-            snprintf(detail, dn, "%s (certificate %s, depth %d)", X509_verify_cert_error_string(e), subj,
-                     X509_STORE_CTX_get_error_depth(ctx));
+            snprintf(detail, dn, "%s (certificate %s, depth %d)", X509_verify_cert_error_string(e),
+                     subj, X509_STORE_CTX_get_error_depth(ctx));
         }
     }
     ERR_clear_error();
@@ -380,11 +385,13 @@ void cert_fingerprint(X509 *c, char out[65])
     }
 }
 
-int sha_2parts(const EVP_MD *md, const void *a, size_t alen, const void *b, size_t blen, uint8_t *out)
+int sha_2parts(const EVP_MD *md, const void *a, size_t alen, const void *b, size_t blen,
+               uint8_t *out)
 {
     EVP_MD_CTX *c = EVP_MD_CTX_new();
-    int ok = c != NULL && EVP_DigestInit_ex(c, md, NULL) == 1 && EVP_DigestUpdate(c, a, alen) == 1 &&
-             (blen == 0 || EVP_DigestUpdate(c, b, blen) == 1) && EVP_DigestFinal_ex(c, out, NULL) == 1;
+    int ok =
+        c != NULL && EVP_DigestInit_ex(c, md, NULL) == 1 && EVP_DigestUpdate(c, a, alen) == 1 &&
+        (blen == 0 || EVP_DigestUpdate(c, b, blen) == 1) && EVP_DigestFinal_ex(c, out, NULL) == 1;
     EVP_MD_CTX_free(c);
     return ok ? 0 : -1;
 }

@@ -78,8 +78,8 @@ static bool parse_token(const char *t, size_t len, struct cct_pcr_value *v)
     return v->alg != 0;
 }
 
-int cct_pcr_values_parse(const uint8_t *buf, size_t len, struct cct_pcr_value *out, size_t max, size_t *n,
-                         struct cct_error *err)
+int cct_pcr_values_parse(const uint8_t *buf, size_t len, struct cct_pcr_value *out, size_t max,
+                         size_t *n, struct cct_error *err)
 {
     if ((buf == NULL && len > 0) || out == NULL || n == NULL) {
         return cct_err(err, CCT_EINVAL, -1, -1, "no input");
@@ -98,8 +98,8 @@ int cct_pcr_values_parse(const uint8_t *buf, size_t len, struct cct_pcr_value *o
             break;
         }
         if (count >= max) {
-            return cct_err(err, CCT_ELIMIT, -1, (int64_t)(t - (const char *)buf), "more than %zu PCR values",
-                           max);
+            return cct_err(err, CCT_ELIMIT, -1, (int64_t)(t - (const char *)buf),
+                           "more than %zu PCR values", max);
         }
         if (!parse_token(t, (size_t)(s - t), &out[count])) {
             int show = (int)(s - t > 40 ? 40 : s - t);

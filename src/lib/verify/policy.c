@@ -120,8 +120,8 @@ static const struct {
     { "mac-key", T_CCA },
 };
 
-int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t, struct cct_verify_options *o,
-                struct cct_verify_result *res, struct cct_error *err)
+int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t,
+                struct cct_verify_options *o, struct cct_verify_result *res, struct cct_error *err)
 {
     int rc = vres_begin(res, t, err);
     if (rc < 0) {
@@ -136,8 +136,8 @@ int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t, str
         } else if (in->version == CCT_VERIFY_OPTIONS_VERSION) {
             *o = *in;
         } else {
-            vres_add(res, "input", false, "options version %u is not supported (1..%u)", in->version,
-                     CCT_VERIFY_OPTIONS_VERSION);
+            vres_add(res, "input", false, "options version %u is not supported (1..%u)",
+                     in->version, CCT_VERIFY_OPTIONS_VERSION);
             (void)vres_finish(res, NULL);
             return cct_err(err, CCT_EINVAL, -1, -1, "options version %u is not supported (1..%u)",
                            in->version, CCT_VERIFY_OPTIONS_VERSION);
@@ -147,7 +147,8 @@ int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t, str
     unsigned bit = type_bit(t);
     for (int i = 0; bit != 0 && i < (int)(sizeof(opt_table) / sizeof(opt_table[0])); i++) {
         if (opt_given(o, i) && !(opt_table[i].applies & bit)) {
-            vres_add(res, "input", false, "%s does not apply to %s", opt_table[i].name, type_phrase(t));
+            vres_add(res, "input", false, "%s does not apply to %s", opt_table[i].name,
+                     type_phrase(t));
             (void)vres_finish(res, NULL);
             return cct_err(err, CCT_EINVAL, -1, -1, "%s does not apply to %s", opt_table[i].name,
                            type_phrase(t));
@@ -175,7 +176,8 @@ int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t, str
 
 static bool entry_is(const X509_NAME *n, int nid, const char *want, bool prefix)
 {
-    for (int i = X509_NAME_get_index_by_NID(n, nid, -1); i >= 0; i = X509_NAME_get_index_by_NID(n, nid, i)) {
+    for (int i = X509_NAME_get_index_by_NID(n, nid, -1); i >= 0;
+         i = X509_NAME_get_index_by_NID(n, nid, i)) {
         const ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i));
         size_t wl = strlen(want);
         int len = s != NULL ? ASN1_STRING_length(s) : 0;
@@ -197,8 +199,8 @@ static bool name_is_simulation(const X509_NAME *n)
 
 bool cct__cert_is_simulation(X509 *c)
 {
-    return c != NULL &&
-           (name_is_simulation(X509_get_subject_name(c)) || name_is_simulation(X509_get_issuer_name(c)));
+    return c != NULL && (name_is_simulation(X509_get_subject_name(c)) ||
+                         name_is_simulation(X509_get_issuer_name(c)));
 }
 
 bool cct__certs_have_simulation(STACK_OF(X509) * sk)
@@ -226,12 +228,16 @@ void cct__check_simulation(bool sim, const char *where, const struct cct_verify_
                            struct cct_verify_result *res)
 {
     if (!sim) {
-        vres_add(res, "simulation", true, "no certificate of the simulation root in the chain or the anchor");
+        vres_add(res, "simulation", true,
+                 "no certificate of the simulation root in the chain or the anchor");
     } else if (o->allow_simulation) {
-        vres_add(res, "simulation", true, "%s the cctrusted simulation root; accepted (allow-sim)", where);
+        vres_add(res, "simulation", true, "%s the cctrusted simulation root; accepted (allow-sim)",
+                 where);
     } else {
-        vres_add(res, "simulation", false,
-                 "%s the cctrusted simulation root, which is never trusted unless allow-sim is given", where);
+        vres_add(
+            res, "simulation", false,
+            "%s the cctrusted simulation root, which is never trusted unless allow-sim is given",
+            where);
     }
 }
 
@@ -247,16 +253,19 @@ void cct__check_td_attributes(const struct cct_tdx_td_body *b, const struct cct_
     /* bit 0 DEBUG: the host can read and write the TD's private memory and state */
     if (a & 1u) {
         if (o->allow_debug) {
-            vres_add(res, "td-attributes", true, "TDATTRIBUTES 0x%016llx: DEBUG set; accepted (allow-debug)",
+            vres_add(res, "td-attributes", true,
+                     "TDATTRIBUTES 0x%016llx: DEBUG set; accepted (allow-debug)",
                      (unsigned long long)a);
         } else {
             vres_add(res, "td-attributes", false,
-                     "TDATTRIBUTES 0x%016llx: DEBUG set (the host can read the TD's memory); refused unless "
+                     "TDATTRIBUTES 0x%016llx: DEBUG set (the host can read the TD's memory); "
+                     "refused unless "
                      "allow-debug is given",
                      (unsigned long long)a);
         }
     } else {
-        vres_add(res, "td-attributes", true, "TDATTRIBUTES 0x%016llx: not a debug TD", (unsigned long long)a);
+        vres_add(res, "td-attributes", true, "TDATTRIBUTES 0x%016llx: not a debug TD",
+                 (unsigned long long)a);
     }
 }
 
@@ -274,7 +283,8 @@ void cct__check_snp_policy(uint64_t policy, uint32_t vmpl, const struct cct_veri
              (unsigned long long)policy, debug ? "allowed" : "disallowed",
              debug ? (o->allow_debug ? " (accepted: allow-debug)" : " (refused)") : "",
              ma ? "allowed" : "disallowed",
-             ma ? (o->allow_migration_agent ? " (accepted: allow-migration-agent)" : " (refused)") : "");
+             ma ? (o->allow_migration_agent ? " (accepted: allow-migration-agent)" : " (refused)")
+                : "");
     if (o->have_vmpl) {
         vres_add(res, "vmpl", vmpl == o->vmpl, "report VMPL %u, expected %u", vmpl, o->vmpl);
     } else {
@@ -284,8 +294,8 @@ void cct__check_snp_policy(uint64_t policy, uint32_t vmpl, const struct cct_veri
 
 /* ---- report data (TDX REPORTDATA, SNP REPORT_DATA, 64 bytes) ---- */
 
-void cct__check_report_data(const uint8_t rd[64], const char *field, const struct cct_verify_options *o,
-                            struct cct_verify_result *res)
+void cct__check_report_data(const uint8_t rd[64], const char *field,
+                            const struct cct_verify_options *o, struct cct_verify_result *res)
 {
     static const uint8_t zero[64];
     if (o->nonce_len == 0) {
@@ -293,14 +303,16 @@ void cct__check_report_data(const uint8_t rd[64], const char *field, const struc
         vres_add(res, "report-data", ok, "%s %s (an empty nonce expects all zero)", field,
                  ok ? "is all zero" : "is not all zero");
     } else if (o->nonce_len > 64) {
-        vres_add(res, "report-data", false, "the nonce has %zu bytes; %s has 64", o->nonce_len, field);
+        vres_add(res, "report-data", false, "the nonce has %zu bytes; %s has 64", o->nonce_len,
+                 field);
     } else {
         bool ok = cct_memeq_ct(o->nonce, rd, o->nonce_len) == 1;
         vres_add(res, "report-data", ok, "%s %s the given %zu-byte value", field,
                  ok ? "starts with" : "does not start with", o->nonce_len);
         if (ok && o->nonce_len < 64) {
             /* A prefix is a partial comparison: say what it leaves out. */
-            vres_skip(res, "report-data-rest", "%s bytes %zu..63 are not compared", field, o->nonce_len);
+            vres_skip(res, "report-data-rest", "%s bytes %zu..63 are not compared", field,
+                      o->nonce_len);
         }
     }
 }

@@ -23,7 +23,7 @@
 #include "verify/common.h"
 #include "verify/verify_internal.h"
 
-static void free_certs(STACK_OF(X509) *sk)
+static void free_certs(STACK_OF(X509) * sk)
 {
     sk_X509_pop_free(sk, X509_free);
 }
@@ -43,14 +43,14 @@ static bool le72_to_be48(const uint8_t in[72], uint8_t out[48])
 }
 
 /* --certs: PEM bundle, DER certificate, or an extended-report certificate table (auxblob). */
-static STACK_OF(X509) *load_snp_certs(const uint8_t *p, size_t len)
+static STACK_OF(X509) * load_snp_certs(const uint8_t *p, size_t len)
 {
     struct cct_snp_cert_table t;
     if (cct_snp_cert_table_parse(p, len, &t, NULL) == 0 && t.n > 0) {
         STACK_OF(X509) *sk = sk_X509_new_null();
         /* endorsement key first, then ASK and ARK */
-        static const enum cct_snp_cert_kind order[] = { CCT_SNP_CERT_VCEK, CCT_SNP_CERT_VLEK, CCT_SNP_CERT_ASK,
-                                                        CCT_SNP_CERT_ARK };
+        static const enum cct_snp_cert_kind order[] = { CCT_SNP_CERT_VCEK, CCT_SNP_CERT_VLEK,
+                                                        CCT_SNP_CERT_ASK, CCT_SNP_CERT_ARK };
         for (size_t k = 0; sk != NULL && k < sizeof(order) / sizeof(order[0]); k++) {
             for (size_t i = 0; i < t.n; i++) {
                 if (t.entries[i].kind != order[k]) {
@@ -146,7 +146,8 @@ static enum cct_snp_product cert_product(X509 *c)
  * REPORTED_TCB depends on the product: CPUID fields of a v3+ report, else the
  * certificate's productName, else Milan (Milan and Genoa share a layout).
  */
-static void check_tcb(X509 *cert, const struct cct_snp_report *s, const char *name, struct cct_verify_result *res)
+static void check_tcb(X509 *cert, const struct cct_snp_report *s, const char *name,
+                      struct cct_verify_result *res)
 {
     enum cct_snp_product p = s->product;
     const char *from = "report CPUID";
@@ -180,23 +181,26 @@ static void check_tcb(X509 *cert, const struct cct_snp_report *s, const char *na
     vres_add(res, name, ok,
              "%s layout (%s): certificate SPLs%s bl=%ld tee=%ld snp=%ld ucode=%ld, REPORTED_TCB%s "
              "bl=%ld tee=%ld snp=%ld ucode=%ld",
-             cct_snp_product_name(p), from, fmc_have, have[0], have[1], have[2], have[3], fmc_want, want[0], want[1],
-             want[2], want[3]);
+             cct_snp_product_name(p), from, fmc_have, have[0], have[1], have[2], have[3], fmc_want,
+             want[0], want[1], want[2], want[3]);
 }
 
 /* The VCEK is issued for one chip and one TCB: both must match the report. */
-static void check_vcek_binding(X509 *vcek, const struct cct_snp_report *s, struct cct_verify_result *res)
+static void check_vcek_binding(X509 *vcek, const struct cct_snp_report *s,
+                               struct cct_verify_result *res)
 {
     uint8_t hw[64];
     static const uint8_t zero[64];
     if (vcek_hwid(vcek, hw)) {
         if (memcmp(s->chip_id, zero, 64) == 0) {
-            vres_skip(res, "chip-id", "CHIP_ID masked in the report (MASK_CHIP_ID): the VCEK's chip is not "
-                                      "compared");
+            vres_skip(res, "chip-id",
+                      "CHIP_ID masked in the report (MASK_CHIP_ID): the VCEK's chip is not "
+                      "compared");
         } else {
             bool ok = cct_memeq_ct(hw, s->chip_id, 64) == 1;
-            vres_add(res, "chip-id", ok, "%s", ok ? "VCEK hwID equals the report's CHIP_ID"
-                                                  : "VCEK hwID differs from the report's CHIP_ID");
+            vres_add(res, "chip-id", ok, "%s",
+                     ok ? "VCEK hwID equals the report's CHIP_ID"
+                        : "VCEK hwID differs from the report's CHIP_ID");
         }
     } else {
         vres_add(res, "chip-id", false, "endorsement certificate has no usable hwID extension");
@@ -204,7 +208,8 @@ static void check_vcek_binding(X509 *vcek, const struct cct_snp_report *s, struc
     check_tcb(vcek, s, "vcek-tcb", res);
 }
 
-/* A VLEK certificate: carries the CSP ID extension (1.3.6.1.4.1.3704.1.5) or "VLEK" in its common name. */
+/* A VLEK certificate: carries the CSP ID extension (1.3.6.1.4.1.3704.1.5) or "VLEK" in its common
+ * name. */
 static bool cert_is_vlek(X509 *c)
 {
     char cn[128];
@@ -221,10 +226,13 @@ static bool cert_is_self_signed(X509 *c)
 }
 
 /* Checks on an HCL wrapper: returns the inner hardware report via *hw. */
-static void hcl_binding(const struct cct_hcl_report *h, const uint8_t *report_data, struct cct_verify_result *res)
+static void hcl_binding(const struct cct_hcl_report *h, const uint8_t *report_data,
+                        struct cct_verify_result *res)
 {
-    const EVP_MD *md = h->hash_type == 1 ? EVP_sha256() : h->hash_type == 2 ? EVP_sha384()
-                     : h->hash_type == 3 ? EVP_sha512() : NULL;
+    const EVP_MD *md = h->hash_type == 1   ? EVP_sha256()
+                       : h->hash_type == 2 ? EVP_sha384()
+                       : h->hash_type == 3 ? EVP_sha512()
+                                           : NULL;
     uint8_t d[64];
     if (md == NULL) {
         vres_add(res, "hcl-report-data", false, "unknown runtime data hash type %u", h->hash_type);
@@ -245,11 +253,13 @@ int cct__verify_hcl_tdx(const struct cct_hcl_report *h, struct cct_verify_result
     struct cct_error e;
     cct_error_clear(&e);
     int rc = cct_tdreport_parse(h->hw_report, CCT_TDREPORT_SIZE, &tr, &e);
-    vres_add(res, "parse", rc == 0, "%s", rc == 0 ? "HCL report with a TDREPORT_STRUCT" : e.message);
+    vres_add(res, "parse", rc == 0, "%s",
+             rc == 0 ? "HCL report with a TDREPORT_STRUCT" : e.message);
     if (rc == 0) {
         hcl_binding(h, tr.report_data, res);
     }
-    vres_add(res, "mac", false, "a TDREPORT is MAC'ed with a platform key; verify the companion TD quote instead");
+    vres_add(res, "mac", false,
+             "a TDREPORT is MAC'ed with a platform key; verify the companion TD quote instead");
     return rc;
 }
 
@@ -279,7 +289,9 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
         if (rc == 0 && h.hw_report[0] == 0x81) {
             rc = cct__verify_hcl_tdx(&h, res);
             (void)vres_finish(res, err);
-            return rc < 0 ? rc : cct_err(err, CCT_EUNSUPPORTED, -1, -1, "a TDREPORT cannot be verified off-platform");
+            return rc < 0 ? rc
+                          : cct_err(err, CCT_EUNSUPPORTED, -1, -1,
+                                    "a TDREPORT cannot be verified off-platform");
         }
         if (rc == 0) {
             rc = cct_snp_report_parse(h.hw_report, h.hw_report_len, &s, &perr);
@@ -290,8 +302,8 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     if (rc < 0) {
         return vres_parse_failed(res, &perr, err, rc);
     }
-    vres_add(res, "parse", true, "%sSNP report version %u, VMPL %u", is_hcl ? "HCL report with an " : "", s.version,
-             s.vmpl);
+    vres_add(res, "parse", true, "%sSNP report version %u, VMPL %u",
+             is_hcl ? "HCL report with an " : "", s.version, s.vmpl);
     if (!is_hcl && s.trailing > 0) {
         /* Only the report is signed: say that the rest was neither used nor checked. */
         vres_add(res, "trailing-bytes", true,
@@ -303,12 +315,14 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     }
     cct__check_snp_policy(s.policy, s.vmpl, o, res);
     if (s.signature_algo != 1) {
-        vres_add(res, "signature-algorithm", false, "signature algorithm %u is not ECDSA P-384 (1)", s.signature_algo);
+        vres_add(res, "signature-algorithm", false, "signature algorithm %u is not ECDSA P-384 (1)",
+                 s.signature_algo);
         goto done;
     }
     unsigned signing_key = (s.flags >> 2) & 7u;
     if (signing_key != CCT_SNP_SIGNING_KEY_VCEK && signing_key != CCT_SNP_SIGNING_KEY_VLEK) {
-        vres_add(res, "signing-key", false, "report declares signing key %u (not VCEK 0 or VLEK 1)", signing_key);
+        vres_add(res, "signing-key", false, "report declares signing key %u (not VCEK 0 or VLEK 1)",
+                 signing_key);
         goto done;
     }
     if (o == NULL || o->certs == NULL || (given = load_snp_certs(o->certs, o->certs_len)) == NULL) {
@@ -316,8 +330,8 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
                  signing_key == CCT_SNP_SIGNING_KEY_VLEK ? "VLEK" : "VCEK");
         goto done;
     }
-    /* The endorsement key is the first non-CA certificate with an EC key of the kind the report names
-     * (VLEK: the chain is VLEK -> ASVK -> ARK, the ASVK coming with --certs). */
+    /* The endorsement key is the first non-CA certificate with an EC key of the kind the report
+     * names (VLEK: the chain is VLEK -> ASVK -> ARK, the ASVK coming with --certs). */
     bool want_vlek = signing_key == CCT_SNP_SIGNING_KEY_VLEK;
     const char *kname = want_vlek ? "VLEK" : "VCEK";
     X509 *vcek = NULL;
@@ -326,8 +340,8 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     for (int i = 0; i < sk_X509_num(given); i++) {
         X509 *c = sk_X509_value(given, i);
         EVP_PKEY *k = X509_get0_pubkey(c);
-        bool leaf = k != NULL && EVP_PKEY_get_base_id(k) == EVP_PKEY_EC && !cert_is_self_signed(c) &&
-                    X509_check_ca(c) == 0;
+        bool leaf = k != NULL && EVP_PKEY_get_base_id(k) == EVP_PKEY_EC &&
+                    !cert_is_self_signed(c) && X509_check_ca(c) == 0;
         if (leaf && cert_is_vlek(c) != want_vlek) {
             other_kind++;
             leaf = false;
@@ -341,9 +355,11 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     if (vcek == NULL) {
         const char *why = "no EC endorsement certificate was given";
         if (other_kind > 0) {
-            why = want_vlek ? "only a VCEK certificate was given" : "only a VLEK certificate was given";
+            why = want_vlek ? "only a VCEK certificate was given"
+                            : "only a VLEK certificate was given";
         }
-        vres_add(res, "report-signature", false, "the report is signed with a %s, but %s", kname, why);
+        vres_add(res, "report-signature", false, "the report is signed with a %s, but %s", kname,
+                 why);
         goto done;
     }
     {
@@ -351,22 +367,26 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
         if (!le72_to_be48(s.sig_r, r) || !le72_to_be48(s.sig_s, sg)) {
             vres_add(res, "report-signature", false, "signature component wider than P-384");
         } else {
-            rc = ecdsa_verify_rs(X509_get0_pubkey(vcek), EVP_sha384(), s.signed_data, CCT_SNP_SIGNED_SIZE, r, 48, sg,
-                                 48, detail, sizeof(detail));
+            rc = ecdsa_verify_rs(X509_get0_pubkey(vcek), EVP_sha384(), s.signed_data,
+                                 CCT_SNP_SIGNED_SIZE, r, 48, sg, 48, detail, sizeof(detail));
             char subj[64];
             cert_subject(vcek, subj, sizeof(subj));
-            vres_add(res, "report-signature", rc == 1, "%s%s", rc == 1 ? "ECDSA P-384 signature verifies with " : detail,
+            vres_add(res, "report-signature", rc == 1, "%s%s",
+                     rc == 1 ? "ECDSA P-384 signature verifies with " : detail,
                      rc == 1 ? subj : "");
         }
     }
     if (want_vlek) {
-        vres_skip(res, "chip-id", "a VLEK is not bound to a chip: CHIP_ID not compared, CSP ID not judged");
+        vres_skip(res, "chip-id",
+                  "a VLEK is not bound to a chip: CHIP_ID not compared, CSP ID not judged");
         check_tcb(vcek, &s, "vlek-tcb", res);
     } else {
         check_vcek_binding(vcek, &s, res);
     }
-    /* Chain: intermediates from --certs plus the built-in ASK; anchor --root or the built-in ARK. */
-    STACK_OF(X509) *builtin = certs_load((const uint8_t *)cct_root_amd_milan_pem, strlen(cct_root_amd_milan_pem));
+    /* Chain: intermediates from --certs plus the built-in ASK; anchor --root or the built-in ARK.
+     */
+    STACK_OF(X509) *builtin =
+        certs_load((const uint8_t *)cct_root_amd_milan_pem, strlen(cct_root_amd_milan_pem));
     if (o->root != NULL) {
         roots = certs_load(o->root, o->root_len);
     } else {
@@ -401,8 +421,9 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     } else {
         vres_skip(res, "report-data", "no nonce given: REPORT_DATA (freshness) not compared");
     }
-    vres_skip(res, "measurements", "MEASUREMENT, HOST_DATA, ID/author key digests and FAMILY/IMAGE_ID are shown, "
-                                   "not compared with reference values");
+    vres_skip(res, "measurements",
+              "MEASUREMENT, HOST_DATA, ID/author key digests and FAMILY/IMAGE_ID are shown, "
+              "not compared with reference values");
 done:
     sk_X509_free(untrusted);
     free_certs(given);

@@ -18,13 +18,13 @@
 #include "verify/common.h"
 #include "verify/verify_internal.h"
 
-static void free_certs(STACK_OF(X509) *sk)
+static void free_certs(STACK_OF(X509) * sk)
 {
     sk_X509_pop_free(sk, X509_free);
 }
 
 /* Roots: opts->root when given, else the built-in Intel SGX Root CA. */
-static STACK_OF(X509) *tdx_roots(const struct cct_verify_options *o)
+static STACK_OF(X509) * tdx_roots(const struct cct_verify_options *o)
 {
     if (o != NULL && o->root != NULL) {
         return certs_load(o->root, o->root_len);
@@ -38,8 +38,8 @@ static STACK_OF(X509) *tdx_roots(const struct cct_verify_options *o)
  * caller's replacement) or the anchor naming the simulation root does, in
  * PEM or DER alike.
  */
-static bool tdx_is_simulation(const struct cct_tdx_quote *q, STACK_OF(X509) *chain, bool chain_is_quotes,
-                              STACK_OF(X509) *roots, const char **where)
+static bool tdx_is_simulation(const struct cct_tdx_quote *q, STACK_OF(X509) * chain,
+                              bool chain_is_quotes, STACK_OF(X509) * roots, const char **where)
 {
     static const char tag[] = "cctrusted-sim";
     if (cct__certs_have_simulation(roots)) {
@@ -84,7 +84,8 @@ static int tdx_bind_logs(const struct cct_tdx_quote *q, const struct cct_verify_
             char got[17], want[17];
             cct_hex_encode(reg.digest, 8, got);
             cct_hex_encode(q->body.rtmr[i], 8, want);
-            vres_add(res, name, false, "RTMR%u replayed from %llu events is %s..., the quote has %s...", i,
+            vres_add(res, name, false,
+                     "RTMR%u replayed from %llu events is %s..., the quote has %s...", i,
                      (unsigned long long)reg.n_events, got, want);
         }
     }
@@ -96,7 +97,8 @@ static int tdx_bind_logs(const struct cct_tdx_quote *q, const struct cct_verify_
 static void tdx_unchecked(const struct cct_verify_options *o, struct cct_verify_result *res)
 {
     if (o->collateral == NULL) {
-        vres_skip(res, "tcb-status", "no collateral given: TCB level, TDX module and QE identity not evaluated");
+        vres_skip(res, "tcb-status",
+                  "no collateral given: TCB level, TDX module and QE identity not evaluated");
     }
     if (o->nonce == NULL) {
         vres_skip(res, "report-data", "no nonce given: REPORTDATA (freshness) not compared");
@@ -105,8 +107,9 @@ static void tdx_unchecked(const struct cct_verify_options *o, struct cct_verify_
         vres_skip(res, "rtmr", "no event log given: RTMR0-3 not bound to any measured event");
     }
 
-    vres_skip(res, "measurements", "MRTD, MRCONFIGID, MROWNER, MROWNERCONFIG and XFAM are shown, not compared "
-                                   "with reference values");
+    vres_skip(res, "measurements",
+              "MRTD, MRCONFIGID, MROWNER, MROWNERCONFIG and XFAM are shown, not compared "
+              "with reference values");
 }
 
 int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_options *opts,
@@ -130,8 +133,8 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     if (rc < 0) {
         return vres_parse_failed(res, &perr, err, rc);
     }
-    vres_add(res, "parse", true, "quote v%u, body type %u (%s), %zu bytes%s", q.version, q.body_type,
-             q.body_type == CCT_TDX_BODY_TD15 ? "TDX 1.5" : "TDX 1.0", q.quote_len,
+    vres_add(res, "parse", true, "quote v%u, body type %u (%s), %zu bytes%s", q.version,
+             q.body_type, q.body_type == CCT_TDX_BODY_TD15 ? "TDX 1.5" : "TDX 1.0", q.quote_len,
              q.trailing ? " + trailing padding" : "");
     cct__check_td_attributes(&q.body, o, res);
 
@@ -140,23 +143,25 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     if (ak == NULL) {
         vres_add(res, "quote-signature", false, "attestation key is not a valid P-256 point");
     } else {
-        rc = ecdsa_verify_rs(ak, EVP_sha256(), q.signed_data, q.signed_len, q.signature, 32, q.signature + 32, 32,
-                             detail, sizeof(detail));
-        vres_add(res, "quote-signature", rc == 1, "%s",
-                 rc == 1 ? "ECDSA P-256 signature over header and body verifies with the attestation key"
-                         : detail);
+        rc = ecdsa_verify_rs(ak, EVP_sha256(), q.signed_data, q.signed_len, q.signature, 32,
+                             q.signature + 32, 32, detail, sizeof(detail));
+        vres_add(
+            res, "quote-signature", rc == 1, "%s",
+            rc == 1 ? "ECDSA P-256 signature over header and body verifies with the attestation key"
+                    : detail);
     }
 
     if (!q.has_qe_report) {
-        vres_add(res, "qe-report", false, "certification data type %u (%s): no QE report to verify", q.cert_type,
-                 cct_tdx_cert_type_name(q.cert_type));
+        vres_add(res, "qe-report", false, "certification data type %u (%s): no QE report to verify",
+                 q.cert_type, cct_tdx_cert_type_name(q.cert_type));
         goto done;
     }
     /* 2. QE report data binds the attestation key */
     {
         uint8_t want[64] = { 0 };
-        bool ok = sha_2parts(EVP_sha256(), q.attest_key, 64, q.qe_auth_data, q.qe_auth_len, want) == 0 &&
-                  cct_memeq_ct(want, q.qe_report.report_data, 64) == 1;
+        bool ok =
+            sha_2parts(EVP_sha256(), q.attest_key, 64, q.qe_auth_data, q.qe_auth_len, want) == 0 &&
+            cct_memeq_ct(want, q.qe_report.report_data, 64) == 1;
         vres_add(res, "qe-report-data", ok, "%s",
                  ok ? "QE REPORTDATA = SHA-256(attestation key || QE auth data) || zeros"
                     : "QE REPORTDATA does not bind the attestation key");
@@ -168,8 +173,9 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
         chain = certs_load(q.pck_chain, q.pck_chain_len);
     }
     if (chain == NULL) {
-        vres_add(res, "pck-chain", false, "no PCK certificate chain (nested certification data type %u)%s",
-                 q.pck_cert_type, o != NULL && o->certs != NULL ? " and --certs holds no certificate" : "");
+        vres_add(res, "pck-chain", false,
+                 "no PCK certificate chain (nested certification data type %u)%s", q.pck_cert_type,
+                 o != NULL && o->certs != NULL ? " and --certs holds no certificate" : "");
         goto done;
     }
     X509 *leaf = sk_X509_value(chain, 0);
@@ -178,8 +184,8 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
         if (pck == NULL || EVP_PKEY_get_base_id(pck) != EVP_PKEY_EC) {
             vres_add(res, "qe-report-signature", false, "PCK leaf has no EC public key");
         } else {
-            rc = ecdsa_verify_rs(pck, EVP_sha256(), q.qe_report_raw, 384, q.qe_report_sig, 32, q.qe_report_sig + 32,
-                                 32, detail, sizeof(detail));
+            rc = ecdsa_verify_rs(pck, EVP_sha256(), q.qe_report_raw, 384, q.qe_report_sig, 32,
+                                 q.qe_report_sig + 32, 32, detail, sizeof(detail));
             vres_add(res, "qe-report-signature", rc == 1, "%s",
                      rc == 1 ? "QE report signature verifies with the PCK leaf" : detail);
         }
@@ -193,8 +199,8 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
         for (int i = 1; untrusted != NULL && i < sk_X509_num(chain); i++) {
             sk_X509_push(untrusted, sk_X509_value(chain, i));
         }
-        rc = chain_verify(leaf, untrusted, roots, o != NULL && o->have_at, o != NULL ? o->at : 0, detail,
-                          sizeof(detail));
+        rc = chain_verify(leaf, untrusted, roots, o != NULL && o->have_at, o != NULL ? o->at : 0,
+                          detail, sizeof(detail));
         sk_X509_free(untrusted);
         /* A root carried in the quote must be the anchor itself, byte for byte: a modified copy
          * means the certification data was altered even if the anchor alone completes the chain. */
@@ -209,13 +215,16 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
             }
             if (!same) {
                 rc = 0;
-                snprintf(detail, sizeof(detail), "the root certificate in the quote (position %d) differs from the "
-                         "trusted root", i);
+                snprintf(detail, sizeof(detail),
+                         "the root certificate in the quote (position %d) differs from the "
+                         "trusted root",
+                         i);
             }
         }
         char subj[80];
         cert_subject(sk_X509_value(roots, 0), subj, sizeof(subj));
-        vres_add(res, "pck-chain", rc == 1, "%s%s%s", detail, o != NULL && o->root != NULL ? ", root " : "",
+        vres_add(res, "pck-chain", rc == 1, "%s%s%s", detail,
+                 o != NULL && o->root != NULL ? ", root " : "",
                  o != NULL && o->root != NULL ? subj : ", built-in Intel SGX Root CA");
     }
     {

@@ -48,11 +48,13 @@ static EVP_PKEY *load_ak(const uint8_t *p, size_t len, char *detail, size_t dn)
     }
     cct_error_clear(&e);
     if (cct_tpm_public_parse(p, len, &pub, &e) < 0) {
-        snprintf(detail, dn, "AK is neither a PEM/DER public key nor a TPMT_PUBLIC: %.150s", e.message);
+        snprintf(detail, dn, "AK is neither a PEM/DER public key nor a TPMT_PUBLIC: %.150s",
+                 e.message);
         return NULL;
     }
     if (pub.type == CCT_TPM_ALG_RSA) {
-        k = rsa_key_from_n_e(pub.unique, pub.unique_len, pub.rsa_exponent ? pub.rsa_exponent : 65537u);
+        k = rsa_key_from_n_e(pub.unique, pub.unique_len,
+                             pub.rsa_exponent ? pub.rsa_exponent : 65537u);
     } else {
         const char *cv = curve_name(pub.curve);
         if (cv != NULL && pub.unique_len == pub.ecc_y_len && pub.unique_len <= 66) {
@@ -65,7 +67,8 @@ static EVP_PKEY *load_ak(const uint8_t *p, size_t len, char *detail, size_t dn)
     return k;
 }
 
-static const struct cct_pcr_value *find_pcr(const struct cct_verify_options *o, uint16_t alg, uint32_t idx)
+static const struct cct_pcr_value *find_pcr(const struct cct_verify_options *o, uint16_t alg,
+                                            uint32_t idx)
 {
     for (size_t i = 0; i < o->n_pcrs; i++) {
         if (o->pcrs[i].alg == alg && o->pcrs[i].index == idx) {
@@ -75,13 +78,14 @@ static const struct cct_pcr_value *find_pcr(const struct cct_verify_options *o, 
     return NULL;
 }
 
-static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash, const struct cct_verify_options *o,
-                             struct cct_verify_result *res)
+static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash,
+                             const struct cct_verify_options *o, struct cct_verify_result *res)
 {
     /* The digest algorithm is the signing scheme's hash; fall back to the one matching the size. */
     uint16_t alg = sig_hash;
     if (md_for_alg(alg) == NULL || cct_alg_digest_size(alg) != a->pcr_digest_len) {
-        static const uint16_t algs[] = { CCT_ALG_SHA256, CCT_ALG_SHA1, CCT_ALG_SHA384, CCT_ALG_SHA512 };
+        static const uint16_t algs[] = { CCT_ALG_SHA256, CCT_ALG_SHA1, CCT_ALG_SHA384,
+                                         CCT_ALG_SHA512 };
         alg = 0;
         for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
             if (cct_alg_digest_size(algs[i]) == a->pcr_digest_len) {
@@ -91,7 +95,8 @@ static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash, 
         }
     }
     if (alg == 0) {
-        vres_add(res, "pcr-digest", false, "pcrDigest of %u bytes matches no supported hash", a->pcr_digest_len);
+        vres_add(res, "pcr-digest", false, "pcrDigest of %u bytes matches no supported hash",
+                 a->pcr_digest_len);
         return;
     }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -107,7 +112,8 @@ static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash, 
             }
             const struct cct_pcr_value *v = find_pcr(o, sel->hash, i);
             if (v == NULL || bank == 0) {
-                vres_add(res, "pcr-digest", false, "no value given for selected PCR %u of bank 0x%04x", i, sel->hash);
+                vres_add(res, "pcr-digest", false,
+                         "no value given for selected PCR %u of bank 0x%04x", i, sel->hash);
                 EVP_MD_CTX_free(ctx);
                 return;
             }
@@ -119,12 +125,14 @@ static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash, 
     EVP_MD_CTX_free(ctx);
     if (used == 0) {
         /* A digest over nothing vouches for no register. */
-        vres_add(res, "pcr-digest", false, "the quote selects no PCR: it vouches for no measurement");
+        vres_add(res, "pcr-digest", false,
+                 "the quote selects no PCR: it vouches for no measurement");
         return;
     }
     bool match = ok && cct_memeq_ct(d, a->pcr_digest, a->pcr_digest_len) == 1;
     vres_add(res, "pcr-digest", match, "%s over %zu selected PCR values",
-             match ? "pcrDigest equals the hash of the given PCR values" : "pcrDigest differs from the hash",
+             match ? "pcrDigest equals the hash of the given PCR values"
+                   : "pcrDigest differs from the hash",
              used);
 }
 
@@ -133,8 +141,9 @@ static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash, 
  * (verify/binding.c); the replayed values of the selection then check the
  * PCR digest. 0 or an environment error.
  */
-static int tpm_bind_logs(const struct cct_tpm_attest *a, uint16_t sig_hash, const struct cct_verify_options *o,
-                         struct cct_verify_result *res, struct cct_error *err)
+static int tpm_bind_logs(const struct cct_tpm_attest *a, uint16_t sig_hash,
+                         const struct cct_verify_options *o, struct cct_verify_result *res,
+                         struct cct_error *err)
 {
     struct cct__coverage *cov = calloc(1, sizeof(*cov));
     struct cct_pcr_value *vals = malloc(CCT__MAX_COVERED * sizeof(*vals));
@@ -146,7 +155,8 @@ static int tpm_bind_logs(const struct cct_tpm_attest *a, uint16_t sig_hash, cons
         return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
     }
     if (cct__coverage_tpm(a, cov) < 0) {
-        vres_add(res, "eventlog-binding", false, "the quote selects more than %d PCRs", CCT__MAX_COVERED);
+        vres_add(res, "eventlog-binding", false, "the quote selects more than %d PCRs",
+                 CCT__MAX_COVERED);
     } else {
         rc = cct__bind_logs(o, cov, "the quote's PCR selection", &rp, res, err);
     }
@@ -195,7 +205,8 @@ int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     if (rc < 0) {
         return vres_parse_failed(res, &perr, err, rc);
     }
-    vres_add(res, "magic", a.magic == CCT_TPM_GENERATED_VALUE, "TPM_GENERATED_VALUE 0x%08x", a.magic);
+    vres_add(res, "magic", a.magic == CCT_TPM_GENERATED_VALUE, "TPM_GENERATED_VALUE 0x%08x",
+             a.magic);
     vres_add(res, "type", a.type == CCT_TPM_ST_ATTEST_QUOTE, "TPM_ST_ATTEST_QUOTE 0x%04x", a.type);
 
     /* signature */
@@ -210,37 +221,45 @@ int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_o
             rc = -1;
             snprintf(detail, sizeof(detail), "unsupported signature hash 0x%04x", sig.hash);
         } else if (sig.sig_alg == CCT_TPM_ALG_ECDSA) {
-            rc = ecdsa_verify_rs(ak, md, p, len, sig.ecc_r, sig.ecc_r_len, sig.ecc_s, sig.ecc_s_len, detail,
-                                 sizeof(detail));
+            rc = ecdsa_verify_rs(ak, md, p, len, sig.ecc_r, sig.ecc_r_len, sig.ecc_s, sig.ecc_s_len,
+                                 detail, sizeof(detail));
         } else {
-            rc = sig_verify(ak, md, sig.sig_alg == CCT_TPM_ALG_RSAPSS, p, len, sig.rsa_sig, sig.rsa_sig_len, detail,
-                            sizeof(detail));
+            rc = sig_verify(ak, md, sig.sig_alg == CCT_TPM_ALG_RSAPSS, p, len, sig.rsa_sig,
+                            sig.rsa_sig_len, detail, sizeof(detail));
         }
-        vres_add(res, "signature", rc == 1, "%s%s", rc == 1 ? "TPMT_SIGNATURE " : "", rc == 1 ?
-                 (sig.sig_alg == CCT_TPM_ALG_ECDSA ? "ECDSA verifies with the AK"
-                  : sig.sig_alg == CCT_TPM_ALG_RSAPSS ? "RSAPSS verifies with the AK" : "RSASSA verifies with the AK")
-                 : detail);
-    } else if (EVP_PKEY_get_base_id(ak) == EVP_PKEY_RSA && (size_t)EVP_PKEY_get_size(ak) == o->signature_len) {
+        vres_add(res, "signature", rc == 1, "%s%s", rc == 1 ? "TPMT_SIGNATURE " : "",
+                 rc == 1 ? (sig.sig_alg == CCT_TPM_ALG_ECDSA    ? "ECDSA verifies with the AK"
+                            : sig.sig_alg == CCT_TPM_ALG_RSAPSS ? "RSAPSS verifies with the AK"
+                                                                : "RSASSA verifies with the AK")
+                         : detail);
+    } else if (EVP_PKEY_get_base_id(ak) == EVP_PKEY_RSA &&
+               (size_t)EVP_PKEY_get_size(ak) == o->signature_len) {
         /* bare RSASSA-PKCS1-v1_5 signature with SHA-256 */
         sig_hash = CCT_ALG_SHA256;
-        rc = sig_verify(ak, EVP_sha256(), false, p, len, o->signature, o->signature_len, detail, sizeof(detail));
-        vres_add(res, "signature", rc == 1, "%s", rc == 1 ? "raw RSASSA-PKCS1-v1_5/SHA-256 verifies with the AK" : detail);
+        rc = sig_verify(ak, EVP_sha256(), false, p, len, o->signature, o->signature_len, detail,
+                        sizeof(detail));
+        vres_add(res, "signature", rc == 1, "%s",
+                 rc == 1 ? "raw RSASSA-PKCS1-v1_5/SHA-256 verifies with the AK" : detail);
     } else {
-        vres_add(res, "signature", false, "signature is neither a TPMT_SIGNATURE (%s) nor a raw RSA signature",
+        vres_add(res, "signature", false,
+                 "signature is neither a TPMT_SIGNATURE (%s) nor a raw RSA signature",
                  perr.message);
     }
 
     /* qualifying data */
     if (o == NULL || o->nonce == NULL) {
-        vres_add(res, "nonce", false, "no expected nonce given (--nonce; an empty nonce is --nonce '')");
+        vres_add(res, "nonce", false,
+                 "no expected nonce given (--nonce; an empty nonce is --nonce '')");
     } else {
         bool ok = o->nonce_len == a.extra_data_len &&
                   (o->nonce_len == 0 || cct_memeq_ct(o->nonce, a.extra_data, o->nonce_len) == 1);
         vres_add(res, "nonce", ok, "%s (%u bytes)",
-                 ok ? "extraData equals the nonce" : "extraData differs from the nonce", a.extra_data_len);
+                 ok ? "extraData equals the nonce" : "extraData differs from the nonce",
+                 a.extra_data_len);
     }
 
-    /* PCR digest: over the given values, or the values replayed from event logs bound to the selection */
+    /* PCR digest: over the given values, or the values replayed from event logs bound to the
+     * selection */
     if (o->logs != NULL) {
         rc = tpm_bind_logs(&a, sig_hash, o, res, err);
         if (rc < 0) {
@@ -248,12 +267,14 @@ int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_o
             return rc;
         }
     } else if (o->pcrs == NULL || o->n_pcrs == 0) {
-        vres_add(res, "pcr-digest", false, "no PCR values given to check the quoted digest against");
+        vres_add(res, "pcr-digest", false,
+                 "no PCR values given to check the quoted digest against");
     } else {
         check_pcr_digest(&a, sig_hash, o, res);
     }
-    vres_skip(res, "ak-trust", "the AK is taken as given: its binding to a TPM (EK certificate, credential "
-                               "activation) is not checked");
+    vres_skip(res, "ak-trust",
+              "the AK is taken as given: its binding to a TPM (EK certificate, credential "
+              "activation) is not checked");
     EVP_PKEY_free(ak);
     return vres_finish(res, err);
 }

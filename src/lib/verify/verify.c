@@ -32,9 +32,11 @@ int cct_verify_report(const uint8_t *p, size_t len, const struct cct_verify_opti
     switch (t) {
     case CCT_REPORT_SGX_QUOTE:
         vres_init(res, t);
-        vres_add(res, "parse", false, "Intel SGX quote (TEE type 0): not a TDX quote; SGX is not supported");
+        vres_add(res, "parse", false,
+                 "Intel SGX quote (TEE type 0): not a TDX quote; SGX is not supported");
         (void)vres_finish(res, NULL);
-        return cct_err(err, CCT_EUNSUPPORTED, -1, 4, "Intel SGX quote (TEE type 0) is not supported");
+        return cct_err(err, CCT_EUNSUPPORTED, -1, 4,
+                       "Intel SGX quote (TEE type 0) is not supported");
     case CCT_REPORT_TDX_TDREPORT: {
         struct cct_tdreport tr;
         struct cct_error e;
@@ -42,8 +44,9 @@ int cct_verify_report(const uint8_t *p, size_t len, const struct cct_verify_opti
         vres_init(res, t);
         rc = cct_tdreport_parse(p, len, &tr, &e);
         vres_add(res, "parse", rc == 0, "%s", rc == 0 ? "TDREPORT_STRUCT" : e.message);
-        vres_add(res, "mac", false, "a TDREPORT is MAC'ed with a platform key; it can only be verified on the "
-                                    "platform that produced it (convert it to a quote)");
+        vres_add(res, "mac", false,
+                 "a TDREPORT is MAC'ed with a platform key; it can only be verified on the "
+                 "platform that produced it (convert it to a quote)");
         (void)vres_finish(res, NULL);
         if (rc < 0) {
             if (err != NULL) {
@@ -115,12 +118,14 @@ int cct_parse_time(const char *s, int64_t *out)
         *out = v;
         return 0;
     }
-    if (!take_num(&s, 4, &y) || *s++ != '-' || !take_num(&s, 2, &mo) || *s++ != '-' || !take_num(&s, 2, &d)) {
+    if (!take_num(&s, 4, &y) || *s++ != '-' || !take_num(&s, 2, &mo) || *s++ != '-' ||
+        !take_num(&s, 2, &d)) {
         return CCT_EINVAL;
     }
     if (*s == 'T' || *s == ' ') {
         s++;
-        if (!take_num(&s, 2, &h) || *s++ != ':' || !take_num(&s, 2, &mi) || *s++ != ':' || !take_num(&s, 2, &se)) {
+        if (!take_num(&s, 2, &h) || *s++ != ':' || !take_num(&s, 2, &mi) || *s++ != ':' ||
+            !take_num(&s, 2, &se)) {
             return CCT_EINVAL;
         }
         if (*s == 'Z') {

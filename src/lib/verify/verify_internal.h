@@ -13,12 +13,12 @@
  * Evaluate TDX collateral (TCB Info and QE Identity JSON, their signing
  * chain, CRLs) for quote q whose PCK leaf is pck; appends checks to res.
  */
-void cct__tdx_collateral_check(const struct cct_tdx_quote *q, X509 *pck, STACK_OF(X509) *roots,
+void cct__tdx_collateral_check(const struct cct_tdx_quote *q, X509 *pck, STACK_OF(X509) * roots,
                                const struct cct_verify_options *o, struct cct_verify_result *res);
 
 /* Simulation root (docs/SIM.md): a certificate whose subject or issuer names it. */
 bool cct__cert_is_simulation(X509 *c);
-bool cct__certs_have_simulation(STACK_OF(X509) *sk);
+bool cct__certs_have_simulation(STACK_OF(X509) * sk);
 /* Any certificate in a PEM bundle or DER blob of the simulation root. */
 bool cct__blob_has_simulation(const uint8_t *p, size_t len);
 /* The named check "simulation": refused unless o->allow_simulation. where: "the chain ends in". */
@@ -60,11 +60,12 @@ int cct__coverage_tpm(const struct cct_tpm_attest *a, struct cct__coverage *cov)
  * not be read: a failed "eventlog" check says why). Returns 0, or a negative
  * code for an environment failure (file missing, permission, memory).
  */
-int cct__bind_logs(const struct cct_verify_options *o, const struct cct__coverage *cov, const char *covers,
-                   cct_replay **out, struct cct_verify_result *res, struct cct_error *err);
+int cct__bind_logs(const struct cct_verify_options *o, const struct cct__coverage *cov,
+                   const char *covers, cct_replay **out, struct cct_verify_result *res,
+                   struct cct_error *err);
 
 /* "report-data": rd starts with o->nonce; an empty nonce expects all zero. */
-void cct__check_report_data(const uint8_t rd[64], const char *field, const struct cct_verify_options *o,
-                            struct cct_verify_result *res);
+void cct__check_report_data(const uint8_t rd[64], const char *field,
+                            const struct cct_verify_options *o, struct cct_verify_result *res);
 
 #endif

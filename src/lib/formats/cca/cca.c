@@ -55,7 +55,8 @@ struct cca_internal {
     size_t n;
 };
 
-/* The item under a tag. cbor_tag_item() adds a reference; drop it at once (the tag keeps its own). */
+/* The item under a tag. cbor_tag_item() adds a reference; drop it at once (the tag keeps its own).
+ */
 static cbor_item_t *tagged(const cbor_item_t *it)
 {
     cbor_item_t *x = cbor_tag_item(it);
@@ -65,7 +66,8 @@ static cbor_item_t *tagged(const cbor_item_t *it)
 }
 
 /* ---- bounded pre-scan (RFC 8949 section 3) ---- */
-static int scan_item(struct cct_reader *r, int depth, size_t *items, struct cct_buf *o, struct cct_error *err);
+static int scan_item(struct cct_reader *r, int depth, size_t *items, struct cct_buf *o,
+                     struct cct_error *err);
 
 static int scan_arg(struct cct_reader *r, uint8_t info, uint64_t *v, struct cct_error *err)
 {
@@ -91,7 +93,8 @@ static int scan_arg(struct cct_reader *r, uint8_t info, uint64_t *v, struct cct_
                        "indefinite-length or reserved CBOR encoding (additional info %u)", info);
     }
     if (!ok) {
-        return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)cct_reader_offset(r), "CBOR argument truncated");
+        return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)cct_reader_offset(r),
+                       "CBOR argument truncated");
     }
     return 0;
 }
@@ -102,17 +105,20 @@ static int emit_since(struct cct_buf *o, const uint8_t *from, const struct cct_r
     return cct_buf_append(o, from, (size_t)(r->p - from)) < 0 ? CCT_ENOMEM : 0;
 }
 
-static int scan_item(struct cct_reader *r, int depth, size_t *items, struct cct_buf *o, struct cct_error *err)
+static int scan_item(struct cct_reader *r, int depth, size_t *items, struct cct_buf *o,
+                     struct cct_error *err)
 {
     uint8_t ib;
     uint64_t v;
     size_t off = cct_reader_offset(r);
     const uint8_t *head = r->p;
     if (depth > CBOR_MAX_DEPTH) {
-        return cct_err(err, CCT_ELIMIT, -1, (int64_t)off, "CBOR nesting deeper than %d", CBOR_MAX_DEPTH);
+        return cct_err(err, CCT_ELIMIT, -1, (int64_t)off, "CBOR nesting deeper than %d",
+                       CBOR_MAX_DEPTH);
     }
     if (++*items > CBOR_MAX_ITEMS) {
-        return cct_err(err, CCT_ELIMIT, -1, (int64_t)off, "more than %d CBOR items", CBOR_MAX_ITEMS);
+        return cct_err(err, CCT_ELIMIT, -1, (int64_t)off, "more than %d CBOR items",
+                       CBOR_MAX_ITEMS);
     }
     if (!cct_read_u8(r, &ib)) {
         return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)off, "CBOR item truncated");
@@ -120,9 +126,15 @@ static int scan_item(struct cct_reader *r, int depth, size_t *items, struct cct_
     uint8_t major = ib >> 5, info = ib & 0x1f;
     if (major == 7) {
         /* simple values and floats: 0-23 inline, 24: 1 byte, 25/26/27: 2/4/8 bytes */
-        size_t n = info < 24 ? 0 : info == 24 ? 1 : info == 25 ? 2 : info == 26 ? 4 : info == 27 ? 8 : 99;
+        size_t n = info < 24    ? 0
+                   : info == 24 ? 1
+                   : info == 25 ? 2
+                   : info == 26 ? 4
+                   : info == 27 ? 8
+                                : 99;
         if (n == 99) {
-            return cct_err(err, CCT_EUNSUPPORTED, -1, (int64_t)off, "unsupported CBOR simple value encoding");
+            return cct_err(err, CCT_EUNSUPPORTED, -1, (int64_t)off,
+                           "unsupported CBOR simple value encoding");
         }
         if (!cct_read_skip(r, n)) {
             return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)off, "CBOR value truncated");
@@ -149,10 +161,12 @@ static int scan_item(struct cct_reader *r, int depth, size_t *items, struct cct_
     case 3:
         head = r->p;
         if (v > cct_reader_left(r) || !cct_read_skip(r, (size_t)v)) {
-            return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)off, "CBOR string of %llu bytes exceeds the input",
-                           (unsigned long long)v);
+            return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)off,
+                           "CBOR string of %llu bytes exceeds the input", (unsigned long long)v);
         }
-        return emit_since(o, head, r) < 0 ? cct_err(err, CCT_ENOMEM, -1, (int64_t)off, "out of memory") : 0;
+        return emit_since(o, head, r) < 0
+                   ? cct_err(err, CCT_ENOMEM, -1, (int64_t)off, "out of memory")
+                   : 0;
     case 4:
     case 5: {
         uint64_t n = v;
@@ -171,14 +185,13 @@ static int scan_item(struct cct_reader *r, int depth, size_t *items, struct cct_
         }
         return 0;
     }
-    default: /* 6: tag */
-        return scan_item(r, depth + 1, items, o, err);
+    default: /* 6: tag */ return scan_item(r, depth + 1, items, o, err);
     }
 }
 
 /* Decode exactly one well-formed item filling [p, p+len). */
-static int decode(struct cca_internal *in, const uint8_t *p, size_t len, size_t base, cbor_item_t **out,
-                  struct cct_error *err)
+static int decode(struct cca_internal *in, const uint8_t *p, size_t len, size_t base,
+                  cbor_item_t **out, struct cct_error *err)
 {
     struct cct_reader r;
     struct cct_buf o;
@@ -188,8 +201,8 @@ static int decode(struct cca_internal *in, const uint8_t *p, size_t len, size_t 
     cct_buf_init(&o, 2 * CCT_CCA_MAX_TOKEN);
     int rc = scan_item(&r, 0, &items, &o, err);
     if (rc == 0 && !cct_reader_done(&r)) {
-        rc = cct_err(err, CCT_EMALFORMED, -1, (int64_t)cct_reader_offset(&r), "%zu bytes after the CBOR item",
-                     cct_reader_left(&r));
+        rc = cct_err(err, CCT_EMALFORMED, -1, (int64_t)cct_reader_offset(&r),
+                     "%zu bytes after the CBOR item", cct_reader_left(&r));
     }
     if (rc == 0 && in->n >= sizeof(in->items) / sizeof(in->items[0])) {
         rc = cct_err(err, CCT_ELIMIT, -1, -1, "too many nested tokens");
@@ -205,8 +218,8 @@ static int decode(struct cca_internal *in, const uint8_t *p, size_t len, size_t 
             cbor_decref(&it);
         }
         return cct_err(err, res.error.code == CBOR_ERR_MEMERROR ? CCT_ENOMEM : CCT_EMALFORMED, -1,
-                       (int64_t)(base + res.error.position), "CBOR decoding failed (libcbor error %d)",
-                       (int)res.error.code);
+                       (int64_t)(base + res.error.position),
+                       "CBOR decoding failed (libcbor error %d)", (int)res.error.code);
     }
     in->items[in->n++] = it;
     *out = it;
@@ -271,8 +284,8 @@ static int parse_sign1(struct cca_internal *in, const cbor_item_t *it, struct cc
                            "%s is a COSE_Mac0 (tag 17); only a bare PSA token may be MAC'ed", what);
         }
         if (tag != 18 && tag != 17) {
-            return cct_err(err, CCT_EMALFORMED, -1, -1, "%s has CBOR tag %llu, COSE_Sign1 is 18", what,
-                           (unsigned long long)tag);
+            return cct_err(err, CCT_EMALFORMED, -1, -1, "%s has CBOR tag %llu, COSE_Sign1 is 18",
+                           what, (unsigned long long)tag);
         }
         if (tag == 17) {
             s->cose_tag = 17;
@@ -285,7 +298,8 @@ static int parse_sign1(struct cca_internal *in, const cbor_item_t *it, struct cc
     }
     cbor_item_t **a = cbor_array_handle(it);
     if (!get_bytes(a[0], &s->protected_hdr, &s->protected_len) || !cbor_isa_map(a[1]) ||
-        !get_bytes(a[2], &s->payload, &s->payload_len) || !get_bytes(a[3], &s->signature, &s->signature_len)) {
+        !get_bytes(a[2], &s->payload, &s->payload_len) ||
+        !get_bytes(a[3], &s->signature, &s->signature_len)) {
         return cct_err(err, CCT_EMALFORMED, -1, -1, "%s: %s fields have the wrong types", what,
                        kind);
     }
@@ -299,7 +313,8 @@ static int parse_sign1(struct cca_internal *in, const cbor_item_t *it, struct cc
         struct cbor_pair *m = cbor_map_handle(ph);
         for (size_t i = 0; i < cbor_map_size(ph); i++) {
             int64_t k, v;
-            if (get_int(m[i].key, &k) && k == 1 && get_int(m[i].value, &v) && v >= INT32_MIN && v <= INT32_MAX) {
+            if (get_int(m[i].key, &k) && k == 1 && get_int(m[i].value, &v) && v >= INT32_MIN &&
+                v <= INT32_MAX) {
                 s->alg = (int)v;
             }
         }
@@ -310,8 +325,8 @@ static int parse_sign1(struct cca_internal *in, const cbor_item_t *it, struct cc
     return 0;
 }
 
-static int claims_map(struct cca_internal *in, const struct cct_cose_sign1 *s, cbor_item_t **out, const char *what,
-                      struct cct_error *err)
+static int claims_map(struct cca_internal *in, const struct cct_cose_sign1 *s, cbor_item_t **out,
+                      const char *what, struct cct_error *err)
 {
     int rc = decode(in, s->payload, s->payload_len, 0, out, err);
     if (rc < 0) {
@@ -334,16 +349,24 @@ static void platform_claims(const cbor_item_t *m, struct cct_cca_token *t)
         const cbor_item_t *v = pairs[i].value;
         switch (k) {
         case K_PROFILE:
-        case K_LEGACY_PROFILE: (void)get_text(v, &t->platform_profile, &t->platform_profile_len); break;
+        case K_LEGACY_PROFILE:
+            (void)get_text(v, &t->platform_profile, &t->platform_profile_len);
+            break;
         case K_CHALLENGE:
-        case K_LEGACY_NONCE: (void)get_bytes(v, &t->platform_challenge, &t->platform_challenge_len); break;
+        case K_LEGACY_NONCE:
+            (void)get_bytes(v, &t->platform_challenge, &t->platform_challenge_len);
+            break;
         case K_IMPL_ID:
-        case K_LEGACY_IMPL_ID: (void)get_bytes(v, &t->implementation_id, &t->implementation_id_len); break;
+        case K_LEGACY_IMPL_ID:
+            (void)get_bytes(v, &t->implementation_id, &t->implementation_id_len);
+            break;
         case K_INSTANCE_ID:
         case K_LEGACY_INSTANCE_ID: (void)get_bytes(v, &t->instance_id, &t->instance_id_len); break;
         case K_LIFECYCLE:
         case K_LEGACY_LIFECYCLE: (void)get_int(v, &t->security_lifecycle); break;
-        case K_PLAT_HASH_ALGO: (void)get_text(v, &t->platform_hash_algo, &t->platform_hash_algo_len); break;
+        case K_PLAT_HASH_ALGO:
+            (void)get_text(v, &t->platform_hash_algo, &t->platform_hash_algo_len);
+            break;
         case K_SW_COMPONENTS:
         case K_LEGACY_SW_COMPONENTS:
             if (cbor_isa_array(v)) {
@@ -367,9 +390,15 @@ static void realm_claims(const cbor_item_t *m, struct cct_cca_token *t)
         switch (k) {
         case K_PROFILE: (void)get_text(v, &t->realm_profile, &t->realm_profile_len); break;
         case K_CHALLENGE: (void)get_bytes(v, &t->realm_challenge, &t->realm_challenge_len); break;
-        case K_REALM_PERSO: (void)get_bytes(v, &t->realm_personalization, &t->realm_personalization_len); break;
-        case K_REALM_HASH_ALGO: (void)get_text(v, &t->realm_hash_algo, &t->realm_hash_algo_len); break;
-        case K_REALM_PUBKEY_HASH_ALGO: (void)get_text(v, &t->rak_hash_algo, &t->rak_hash_algo_len); break;
+        case K_REALM_PERSO:
+            (void)get_bytes(v, &t->realm_personalization, &t->realm_personalization_len);
+            break;
+        case K_REALM_HASH_ALGO:
+            (void)get_text(v, &t->realm_hash_algo, &t->realm_hash_algo_len);
+            break;
+        case K_REALM_PUBKEY_HASH_ALGO:
+            (void)get_text(v, &t->rak_hash_algo, &t->rak_hash_algo_len);
+            break;
         case K_REALM_PUBKEY: (void)get_bytes(v, &t->rak, &t->rak_len); break;
         case K_REALM_RIM: (void)get_bytes(v, &t->rim, &t->rim_len); break;
         case K_REALM_REM:
@@ -451,7 +480,8 @@ static bool entry_bytes(const cbor_item_t *v, const uint8_t **p, size_t *n)
     return get_bytes(v, p, n);
 }
 
-int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out, struct cct_error *err)
+int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out,
+                        struct cct_error *err)
 {
     struct cct_cca_token t;
     struct cca_internal *in;
@@ -461,7 +491,8 @@ int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out,
         return cct_err(err, CCT_EINVAL, -1, -1, "no token");
     }
     if (len > CCT_CCA_MAX_TOKEN) {
-        return cct_err(err, CCT_ELIMIT, -1, -1, "token of %zu bytes exceeds %u", len, CCT_CCA_MAX_TOKEN);
+        return cct_err(err, CCT_ELIMIT, -1, -1, "token of %zu bytes exceeds %u", len,
+                       CCT_CCA_MAX_TOKEN);
     }
     memset(&t, 0, sizeof(t));
     in = calloc(1, sizeof(*in));
@@ -491,7 +522,8 @@ int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out,
         return 0;
     }
     if (t.collection_tag != 399 && t.collection_tag != 907) {
-        rc = cct_err(err, CCT_EMALFORMED, -1, 0, "CBOR tag %llu is not a CCA token collection (399 or 907)",
+        rc = cct_err(err, CCT_EMALFORMED, -1, 0,
+                     "CBOR tag %llu is not a CCA token collection (399 or 907)",
                      (unsigned long long)t.collection_tag);
         goto fail;
     }

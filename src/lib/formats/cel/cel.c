@@ -29,7 +29,8 @@ static bool read_tlv(struct cct_reader *r, struct tlv *t)
 {
     struct cct_reader save = *r;
     t->off = cct_reader_offset(r);
-    if (!cct_read_u8(r, &t->type) || !cct_read_u32be(r, &t->len) || !cct_read_bytes(r, t->len, &t->v)) {
+    if (!cct_read_u8(r, &t->type) || !cct_read_u32be(r, &t->len) ||
+        !cct_read_bytes(r, t->len, &t->v)) {
         *r = save;
         return false;
     }
@@ -106,8 +107,8 @@ void cct_cel_init(struct cct_cel_state *st, enum cct_log_format fmt, size_t max_
 
 static int fail(struct cct_error *err, int code, uint64_t number, size_t at, const char *what)
 {
-    return cct_err(err, code, (int64_t)number, (int64_t)at, "CEL record %llu: %s", (unsigned long long)number,
-                   what);
+    return cct_err(err, code, (int64_t)number, (int64_t)at, "CEL record %llu: %s",
+                   (unsigned long long)number, what);
 }
 
 /* Nested TLVs of a content value: find types 0 and 1. */
@@ -121,7 +122,8 @@ static int content_pair(const struct tlv *c, struct tlv *t0, struct tlv *t1, uin
     while (cct_reader_left(&r) > 0) {
         struct tlv t;
         if (n++ == CCT_CEL_MAX_NESTED) {
-            return fail(err, CCT_ELIMIT, number, cct_reader_offset(&r), "too many fields in the content");
+            return fail(err, CCT_ELIMIT, number, cct_reader_offset(&r),
+                        "too many fields in the content");
         }
         if (!read_tlv(&r, &t)) {
             return fail(err, CCT_EMALFORMED, number, cct_reader_offset(&r),
@@ -138,7 +140,8 @@ static int content_pair(const struct tlv *c, struct tlv *t0, struct tlv *t1, uin
         }
     }
     if (!have0 || !have1) {
-        return fail(err, CCT_EMALFORMED, number, c->off, "content lacks its type/name or its data field");
+        return fail(err, CCT_EMALFORMED, number, c->off,
+                    "content lacks its type/name or its data field");
     }
     return 0;
 }
@@ -148,7 +151,8 @@ static int content_pair(const struct tlv *c, struct tlv *t0, struct tlv *t1, uin
  * *out is the event and *out_recnum its recnum; st is not changed.
  */
 static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t len, uint64_t off,
-                        uint64_t number, struct cct_event *out, uint64_t *out_recnum, struct cct_error *err)
+                        uint64_t number, struct cct_event *out, uint64_t *out_recnum,
+                        struct cct_error *err)
 {
     struct cct_reader r;
     struct tlv rec, idx, dig, con;
@@ -164,8 +168,8 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
         uint32_t l;
         if (cct_read_u8(&peek, &t) && cct_read_u32be(&peek, &l) && l > st->max_event_size) {
             return cct_err(err, CCT_ELIMIT, (int64_t)number, (int64_t)cct_reader_offset(&r),
-                           "CEL record %llu: field of %u bytes (limit %zu)", (unsigned long long)number, l,
-                           st->max_event_size);
+                           "CEL record %llu: field of %u bytes (limit %zu)",
+                           (unsigned long long)number, l, st->max_event_size);
         }
         if (!read_tlv(&r, fields[i])) {
             return CCT_ETRUNCATED;
@@ -173,12 +177,14 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
     }
     /* recnum */
     if (rec.type != CCT_CEL_T_RECNUM || !tlv_uint(&rec, 8, &recnum)) {
-        return fail(err, CCT_EMALFORMED, number, rec.off, "does not start with a recnum field of 1..8 bytes");
+        return fail(err, CCT_EMALFORMED, number, rec.off,
+                    "does not start with a recnum field of 1..8 bytes");
     }
     if (st->have_prev && recnum != st->prev_recnum + 1) {
         return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)rec.off,
-                       "CEL record %llu: recnum %llu does not follow %llu", (unsigned long long)number,
-                       (unsigned long long)recnum, (unsigned long long)st->prev_recnum);
+                       "CEL record %llu: recnum %llu does not follow %llu",
+                       (unsigned long long)number, (unsigned long long)recnum,
+                       (unsigned long long)st->prev_recnum);
     }
     /* pcr / nv_index / ccmr */
     if (!is_index_type(idx.type) || !tlv_uint(&idx, 4, &index)) {
@@ -205,7 +211,8 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
     while (cct_reader_left(&dr) > 0) {
         struct tlv d;
         if (e.n_digests == CCT_MAX_DIGESTS) {
-            return fail(err, CCT_ELIMIT, number, cct_reader_offset(&dr), "more digests than CCT_MAX_DIGESTS");
+            return fail(err, CCT_ELIMIT, number, cct_reader_offset(&dr),
+                        "more digests than CCT_MAX_DIGESTS");
         }
         if (!read_tlv(&dr, &d)) {
             return fail(err, CCT_EMALFORMED, number, cct_reader_offset(&dr),
@@ -213,7 +220,8 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
         }
         size_t known = cct_alg_digest_size(d.type);
         if ((known != 0 && d.len != known) || d.len == 0 || d.len > CCT_MAX_DIGEST_SIZE) {
-            return fail(err, CCT_EMALFORMED, number, d.off, "digest size does not fit its algorithm");
+            return fail(err, CCT_EMALFORMED, number, d.off,
+                        "digest size does not fit its algorithm");
         }
         for (size_t k = 0; k < e.n_digests; k++) {
             if (e.digests[k].alg == d.type) {
@@ -240,7 +248,8 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
             return rc;
         }
         if (!tlv_uint(&t0, 4, &type)) {
-            return fail(err, CCT_EMALFORMED, number, t0.off, "pcclient_std event type is not 1..4 bytes");
+            return fail(err, CCT_EMALFORMED, number, t0.off,
+                        "pcclient_std event type is not 1..4 bytes");
         }
         e.type = (uint32_t)type;
         e.data = t1.v;
@@ -253,7 +262,8 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
         }
         e.data = t1.v;
         e.data_len = t1.len;
-        rc = cct_ima_describe((const char *)t0.v, t0.len, t1.v, t1.len, t1.off + 5, &e, number, err);
+        rc =
+            cct_ima_describe((const char *)t0.v, t0.len, t1.v, t1.len, t1.off + 5, &e, number, err);
         if (rc < 0) {
             return rc;
         }
@@ -263,7 +273,8 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
         struct cct_reader cr;
         const uint8_t *whole;
         cct_reader_init(&cr, p, len, (size_t)off);
-        if (!cct_read_skip(&cr, con.off - (size_t)off) || !cct_read_bytes(&cr, (size_t)con.len + 5, &whole)) {
+        if (!cct_read_skip(&cr, con.off - (size_t)off) ||
+            !cct_read_bytes(&cr, (size_t)con.len + 5, &whole)) {
             return fail(err, CCT_EMALFORMED, number, con.off, "content TLV out of bounds");
         }
         e.data = whole;
@@ -290,7 +301,8 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
 }
 
 int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err)
+                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
+                 struct cct_error *err)
 {
     struct cct_event e;
     uint64_t recnum;
@@ -318,8 +330,8 @@ int cct_cel_next(struct cct_cel_state *st, const uint8_t *p, size_t len, int eof
     return 0;
 }
 
-int cct_cel_record(struct cct_cel_state *st, const uint8_t *p, size_t len, uint64_t off, uint64_t number,
-                   struct cct_event *ev, size_t *consumed, struct cct_error *err)
+int cct_cel_record(struct cct_cel_state *st, const uint8_t *p, size_t len, uint64_t off,
+                   uint64_t number, struct cct_event *ev, size_t *consumed, struct cct_error *err)
 {
     struct cct_event e;
     uint64_t recnum;

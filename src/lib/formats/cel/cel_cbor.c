@@ -69,8 +69,8 @@ struct scan {
 
 static int sfail(struct scan *s, int code, size_t at, const char *what)
 {
-    return cct_err(s->err, code, (int64_t)s->number, (int64_t)at, "CEL-CBOR record %llu: %s at byte %zu",
-                   (unsigned long long)s->number, what, at);
+    return cct_err(s->err, code, (int64_t)s->number, (int64_t)at,
+                   "CEL-CBOR record %llu: %s at byte %zu", (unsigned long long)s->number, what, at);
 }
 
 /* One data item (RFC 8949 section 3). CCT_ETRUNCATED when the input ends inside it. */
@@ -121,8 +121,7 @@ static int scan_item(struct cct_reader *r, unsigned depth, struct scan *s)
     switch (major) {
     case 0: /* unsigned */
     case 1: /* negative */
-    case 7: /* simple / float: the argument was the whole value */
-        return 0;
+    case 7: /* simple / float: the argument was the whole value */ return 0;
     case 2: /* byte string */
     case 3: /* text string */
         if (arg > s->limit - s->strings) {
@@ -142,8 +141,7 @@ static int scan_item(struct cct_reader *r, unsigned depth, struct scan *s)
             }
         }
         return 0;
-    default: /* 6: tag */
-        return scan_item(r, depth + 1, s);
+    default: /* 6: tag */ return scan_item(r, depth + 1, s);
     }
 }
 
@@ -196,8 +194,8 @@ static bool pair_map(const cbor_item_t *it, cbor_item_t **k0, cbor_item_t **k1)
 /* Offset of entry i's key (2i) or value (2i + 1) of the record map. */
 #define AT(k) (s->n_at > (k) ? (uint64_t)s->at[(k)] : off)
 
-static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t number, uint64_t off,
-                const struct scan *s, struct cct_event *e, struct cct_error *err)
+static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t number,
+                uint64_t off, const struct scan *s, struct cct_event *e, struct cct_error *err)
 {
     uint64_t recnum, key, index;
     if (!cbor_isa_map(rec) || !cbor_map_is_definite(rec) || cbor_map_size(rec) != 4) {
@@ -206,10 +204,12 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
     struct cbor_pair *f = cbor_map_handle(rec);
     /* recnum */
     if (!get_uint(f[0].key, 0, &key) || !get_uint(f[0].value, UINT64_MAX, &recnum)) {
-        return fail(err, CCT_EMALFORMED, number, AT(0), "first entry is not recnum (key 0, unsigned)");
+        return fail(err, CCT_EMALFORMED, number, AT(0),
+                    "first entry is not recnum (key 0, unsigned)");
     }
     if (st->have_prev && recnum != st->prev_recnum + 1) {
-        return fail(err, CCT_EMALFORMED, number, AT(1), "recnum does not follow the previous record's");
+        return fail(err, CCT_EMALFORMED, number, AT(1),
+                    "recnum does not follow the previous record's");
     }
     /* pcr / nv_index / ccmr */
     if (!get_uint(f[1].key, CCT_CEL_T_CCMR, &key) ||
@@ -220,14 +220,17 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
     if (key == CCT_CEL_T_NV_INDEX) {
         return fail(err, CCT_EUNSUPPORTED, number, AT(2), "NV index records are not supported");
     }
-    if (!get_uint(f[1].value, key == CCT_CEL_T_PCR ? CCT_CEL_MAX_INDEX : CCT_CEL_MAX_CCMR, &index)) {
-        return fail(err, CCT_EMALFORMED, number, AT(3), "register index is not an unsigned integer in range");
+    if (!get_uint(f[1].value, key == CCT_CEL_T_PCR ? CCT_CEL_MAX_INDEX : CCT_CEL_MAX_CCMR,
+                  &index)) {
+        return fail(err, CCT_EMALFORMED, number, AT(3),
+                    "register index is not an unsigned integer in range");
     }
     cct_cel_set_register(e, key, (uint32_t)index);
     /* digests: {TPM_ALG_ID: digest} */
     if (!get_uint(f[2].key, CCT_CEL_T_DIGESTS, &key) || key != CCT_CEL_T_DIGESTS ||
         !cbor_isa_map(f[2].value) || !cbor_map_is_definite(f[2].value)) {
-        return fail(err, CCT_EMALFORMED, number, AT(4), "third entry is not the digests map (key 3)");
+        return fail(err, CCT_EMALFORMED, number, AT(4),
+                    "third entry is not the digests map (key 3)");
     }
     size_t nd = cbor_map_size(f[2].value);
     if (nd > CCT_MAX_DIGESTS) {
@@ -239,11 +242,13 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
         const uint8_t *b;
         size_t n;
         if (!get_uint(d[i].key, UINT16_MAX, &alg) || !get_bytes(d[i].value, &b, &n)) {
-            return fail(err, CCT_EMALFORMED, number, AT(5), "digest entry is not {alg id: byte string}");
+            return fail(err, CCT_EMALFORMED, number, AT(5),
+                        "digest entry is not {alg id: byte string}");
         }
         size_t known = cct_alg_digest_size((uint16_t)alg);
         if ((known != 0 && n != known) || n == 0 || n > CCT_MAX_DIGEST_SIZE) {
-            return fail(err, CCT_EMALFORMED, number, AT(5), "digest size does not fit its algorithm");
+            return fail(err, CCT_EMALFORMED, number, AT(5),
+                        "digest size does not fit its algorithm");
         }
         for (size_t k = 0; k < i; k++) {
             if (e->digests[k].alg == alg) {
@@ -257,7 +262,8 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
     e->n_digests = nd;
     /* content_type: content */
     if (!get_uint(f[3].key, 255, &key) || key <= CCT_CEL_T_DIGESTS) {
-        return fail(err, CCT_EMALFORMED, number, AT(6), "fourth entry is not a content (key 4..255)");
+        return fail(err, CCT_EMALFORMED, number, AT(6),
+                    "fourth entry is not a content (key 4..255)");
     }
     e->cel_content_type = (uint32_t)key;
     cbor_item_t *k0, *k1;
@@ -270,8 +276,8 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
         }
         e->type = (uint32_t)type;
     } else if (key == CCT_CEL_IMA_TEMPLATE) {
-        if (!pair_map(f[3].value, &k0, &k1) || !cbor_isa_string(k0) || !cbor_string_is_definite(k0) ||
-            !get_bytes(k1, &e->data, &e->data_len)) {
+        if (!pair_map(f[3].value, &k0, &k1) || !cbor_isa_string(k0) ||
+            !cbor_string_is_definite(k0) || !get_bytes(k1, &e->data, &e->data_len)) {
             return fail(err, CCT_EMALFORMED, number, AT(7),
                         "ima_template content is not {0: template_name, 1: template_data}");
         }
@@ -316,9 +322,9 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
     return 0;
 }
 
-int cct_cel_cbor_next(struct cct_cel_cbor_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                      uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                      struct cct_error *err)
+int cct_cel_cbor_next(struct cct_cel_cbor_state *st, const uint8_t *p, size_t len, int eof,
+                      uint64_t off, uint64_t number, struct cct_event *ev, size_t *consumed,
+                      int *end, struct cct_error *err)
 {
     struct cct_reader r;
     struct scan s = { number, 0, st->max_event_size, err, { 0 }, 0 };
@@ -339,8 +345,8 @@ int cct_cel_cbor_next(struct cct_cel_cbor_state *st, const uint8_t *p, size_t le
         }
         return cct_err(err, res.error.code == CBOR_ERR_MEMERROR ? CCT_ENOMEM : CCT_EMALFORMED,
                        (int64_t)number, (int64_t)(off + res.error.position),
-                       "CEL-CBOR record %llu: CBOR decoding failed (libcbor error %d)", (unsigned long long)number,
-                       (int)res.error.code);
+                       "CEL-CBOR record %llu: CBOR decoding failed (libcbor error %d)",
+                       (unsigned long long)number, (int)res.error.code);
     }
     struct cct_event e;
     memset(&e, 0, sizeof(e));

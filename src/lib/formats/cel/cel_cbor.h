@@ -24,7 +24,8 @@ struct cct_cel_cbor_state {
     int have_prev;
     uint64_t prev_recnum;
     void *item; /* cbor_item_t of the current record (owned; the event view borrows it) */
-    uint8_t *cos; /* COS content rebuilt as its TLV (type, u32 length, value), which the digest covers */
+    uint8_t *
+        cos; /* COS content rebuilt as its TLV (type, u32 length, value), which the digest covers */
     size_t cos_cap;
 };
 

@@ -57,8 +57,8 @@ void cct_cel_json_init(struct cct_cel_json_state *st, size_t max_event_size)
 {
     memset(st, 0, sizeof(*st));
     st->max_data = max_event_size;
-    st->max_record =
-        max_event_size < CCT_CEL_JSON_MAX_RECORD / 2 ? max_event_size * 2 + 4096 : CCT_CEL_JSON_MAX_RECORD;
+    st->max_record = max_event_size < CCT_CEL_JSON_MAX_RECORD / 2 ? max_event_size * 2 + 4096
+                                                                  : CCT_CEL_JSON_MAX_RECORD;
 }
 
 int cct_cel_json_unfinished(const struct cct_cel_json_state *st)
@@ -149,8 +149,8 @@ static const struct {
     { "systemd", CCT_CEL_SYSTEMD },
 };
 
-static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t off, uint64_t number,
-                  struct cct_event *e, struct cct_error *err)
+static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t off,
+                  uint64_t number, struct cct_event *e, struct cct_error *err)
 {
     uint64_t v, recnum = 0;
     int present, rc;
@@ -187,7 +187,8 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
         }
         if (!present) {
             if (json_object_object_get_ex(o, "nv_index", &x)) {
-                return fail(err, CCT_EUNSUPPORTED, number, off, "NV index records are not supported");
+                return fail(err, CCT_EUNSUPPORTED, number, off,
+                            "NV index records are not supported");
             }
             return fail(err, CCT_EMALFORMED, number, off, "has neither pcr nor rtmr");
         }
@@ -204,10 +205,13 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
     }
     for (size_t i = 0; i < nd; i++) {
         struct json_object *d = json_object_array_get_idx(x, i), *a, *h;
-        if (!json_object_is_type(d, json_type_object) || !json_object_object_get_ex(d, "hashAlg", &a) ||
-            !json_object_object_get_ex(d, "digest", &h) || !json_object_is_type(a, json_type_string) ||
+        if (!json_object_is_type(d, json_type_object) ||
+            !json_object_object_get_ex(d, "hashAlg", &a) ||
+            !json_object_object_get_ex(d, "digest", &h) ||
+            !json_object_is_type(a, json_type_string) ||
             !json_object_is_type(h, json_type_string)) {
-            return fail(err, CCT_EMALFORMED, number, off, "digest entry needs hashAlg and digest strings");
+            return fail(err, CCT_EMALFORMED, number, off,
+                        "digest entry needs hashAlg and digest strings");
         }
         uint16_t alg = cct_alg_from_name(json_object_get_string(a));
         size_t ds = cct_alg_digest_size(alg);
@@ -219,9 +223,10 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
                 return fail(err, CCT_EMALFORMED, number, off, "hashAlg listed twice");
             }
         }
-        if (cct_hex_decode(json_object_get_string(h), (size_t)json_object_get_string_len(h), st->digest[i],
-                           ds) < 0) {
-            return fail(err, CCT_EMALFORMED, number, off, "digest is not hex of the algorithm's size");
+        if (cct_hex_decode(json_object_get_string(h), (size_t)json_object_get_string_len(h),
+                           st->digest[i], ds) < 0) {
+            return fail(err, CCT_EMALFORMED, number, off,
+                        "digest is not hex of the algorithm's size");
         }
         e->digests[i].alg = alg;
         e->digests[i].size = (uint16_t)ds;
@@ -230,7 +235,8 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
     e->n_digests = nd;
     /* content */
     struct json_object *ct, *c = NULL;
-    if (!json_object_object_get_ex(o, "content_type", &ct) || !json_object_is_type(ct, json_type_string)) {
+    if (!json_object_object_get_ex(o, "content_type", &ct) ||
+        !json_object_is_type(ct, json_type_string)) {
         return fail(err, CCT_EMALFORMED, number, off, "content_type is missing or not a string");
     }
     e->cel_content_type = 255; /* an unnamed content type */
@@ -245,7 +251,8 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
     }
     e->data = (const uint8_t *)"";
     e->data_len = 0;
-    if (e->cel_content_type == CCT_CEL_PCCLIENT_STD || e->cel_content_type == CCT_CEL_IMA_TEMPLATE) {
+    if (e->cel_content_type == CCT_CEL_PCCLIENT_STD ||
+        e->cel_content_type == CCT_CEL_IMA_TEMPLATE) {
         int pc = e->cel_content_type == CCT_CEL_PCCLIENT_STD;
         struct json_object *k0, *k1;
         if (c == NULL || !json_object_object_get_ex(c, pc ? "event_type" : "template_name", &k0) ||
@@ -270,8 +277,9 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
             }
             e->type = (uint32_t)t;
         } else {
-            rc = cct_ima_describe(json_object_get_string(k0), (size_t)json_object_get_string_len(k0),
-                                  st->data, dl, off, e, number, err);
+            rc =
+                cct_ima_describe(json_object_get_string(k0), (size_t)json_object_get_string_len(k0),
+                                 st->data, dl, off, e, number, err);
             if (rc < 0) {
                 return rc;
             }
@@ -290,9 +298,9 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
     return 0;
 }
 
-int cct_cel_json_next(struct cct_cel_json_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                      uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                      struct cct_error *err)
+int cct_cel_json_next(struct cct_cel_json_state *st, const uint8_t *p, size_t len, int eof,
+                      uint64_t off, uint64_t number, struct cct_event *ev, size_t *consumed,
+                      int *end, struct cct_error *err)
 {
     size_t i = 0;
     *end = 0;
@@ -308,7 +316,8 @@ int cct_cel_json_next(struct cct_cel_json_state *st, const uint8_t *p, size_t le
             }
             if (st->in_array && !st->closed) {
                 /* Not a wait for bytes (eof): the iterator must not rewrite this one. */
-                return fail(err, CCT_EMALFORMED, number, off + i, "log ends before the JSON array is closed");
+                return fail(err, CCT_EMALFORMED, number, off + i,
+                            "log ends before the JSON array is closed");
             }
             /* Only separators left: the log ends here (they are consumed). */
             *consumed = i;
@@ -316,7 +325,8 @@ int cct_cel_json_next(struct cct_cel_json_state *st, const uint8_t *p, size_t le
             return 0;
         }
         if (st->closed) {
-            return fail(err, CCT_EMALFORMED, number, off + i, "data after the end of the JSON array");
+            return fail(err, CCT_EMALFORMED, number, off + i,
+                        "data after the end of the JSON array");
         }
         if (!st->started && p[i] == '[') {
             st->in_array = 1;
@@ -362,8 +372,9 @@ int cct_cel_json_next(struct cct_cel_json_state *st, const uint8_t *p, size_t le
             }
             return CCT_ETRUNCATED; /* at eof the iterator reports the cut record */
         }
-        return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)(off + i), "CEL-JSON record %llu: %s",
-                       (unsigned long long)number, json_tokener_error_desc(je));
+        return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)(off + i),
+                       "CEL-JSON record %llu: %s", (unsigned long long)number,
+                       json_tokener_error_desc(je));
     }
     struct cct_event e;
     memset(&e, 0, sizeof(e));

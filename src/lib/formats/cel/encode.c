@@ -27,11 +27,11 @@
 
 /* Content of a record, resolved from the event whatever its source format. */
 struct content {
-    uint32_t type;          /* CCT_CEL_* */
-    uint32_t event_type;    /* pcclient_std */
-    const uint8_t *name;    /* ima_template: template name */
+    uint32_t type;       /* CCT_CEL_* */
+    uint32_t event_type; /* pcclient_std */
+    const uint8_t *name; /* ima_template: template name */
     size_t name_len;
-    const uint8_t *data;    /* event data, template data, or the opaque value */
+    const uint8_t *data; /* event data, template data, or the opaque value */
     size_t data_len;
 };
 
@@ -40,8 +40,8 @@ static int resolve(const struct cct_event *ev, struct content *c, struct cct_err
     memset(c, 0, sizeof(*c));
     c->data = ev->data;
     c->data_len = ev->data_len;
-    int is_cel =
-        ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON || ev->format == CCT_LOG_CEL_CBOR;
+    int is_cel = ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_JSON ||
+                 ev->format == CCT_LOG_CEL_CBOR;
     if (ev->ima_template != NULL) {
         c->type = CCT_CEL_IMA_TEMPLATE;
         c->name = (const uint8_t *)ev->ima_template;
@@ -52,12 +52,13 @@ static int resolve(const struct cct_event *ev, struct content *c, struct cct_err
         struct cct_event probe;
         struct cct_error perr;
         memset(&probe, 0, sizeof(probe));
-        if (cct_ima_describe(ev->ima_template, ev->ima_template_len, c->data, c->data_len, 0, &probe,
-                             ev->number, &perr) < 0) {
-            return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
-                           "event %llu: IMA template data does not parse in the little-endian layout CEL "
-                           "readers use (a big-endian list?)",
-                           (unsigned long long)ev->number);
+        if (cct_ima_describe(ev->ima_template, ev->ima_template_len, c->data, c->data_len, 0,
+                             &probe, ev->number, &perr) < 0) {
+            return cct_err(
+                err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
+                "event %llu: IMA template data does not parse in the little-endian layout CEL "
+                "readers use (a big-endian list?)",
+                (unsigned long long)ev->number);
         }
     } else if (is_cel && ev->cel_content_type != CCT_CEL_PCCLIENT_STD) {
         c->type = ev->cel_content_type;
@@ -69,8 +70,8 @@ static int resolve(const struct cct_event *ev, struct content *c, struct cct_err
         /* TLV types 0..3 and 108 are record fields, never content types. */
         if (c->type <= CCT_CEL_T_DIGESTS || c->type == CCT_CEL_T_CCMR || c->type > 255) {
             return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
-                           "event %llu: content type %u cannot be encoded", (unsigned long long)ev->number,
-                           c->type);
+                           "event %llu: content type %u cannot be encoded",
+                           (unsigned long long)ev->number, c->type);
         }
     } else {
         c->type = CCT_CEL_PCCLIENT_STD;
@@ -84,7 +85,8 @@ static int resolve(const struct cct_event *ev, struct content *c, struct cct_err
 }
 
 /* Index field: PCR n (type 1), or CC MR index (type 108: 0 = MRTD, 1..4 = RTMR0..3). */
-static int index_field(const struct cct_event *ev, uint8_t *type, uint32_t *value, struct cct_error *err)
+static int index_field(const struct cct_event *ev, uint8_t *type, uint32_t *value,
+                       struct cct_error *err)
 {
     switch (ev->kind) {
     case CCT_REG_PCR:
@@ -110,7 +112,8 @@ static int index_field(const struct cct_event *ev, uint8_t *type, uint32_t *valu
         return 0;
     }
     return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
-                   "event %llu: register cannot be written as a CEL index", (unsigned long long)ev->number);
+                   "event %llu: register cannot be written as a CEL index",
+                   (unsigned long long)ev->number);
 }
 
 static int check_digests(const struct cct_event *ev, struct cct_error *err)
@@ -132,7 +135,8 @@ static int check_digests(const struct cct_event *ev, struct cct_error *err)
 /* COS launcher events hash their whole content TLV: the CEL readers' view holds that TLV. */
 static bool cos_whole(const struct cct_event *ev, const struct content *c)
 {
-    return c->type == CCT_CEL_COS && (ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_CBOR);
+    return c->type == CCT_CEL_COS &&
+           (ev->format == CCT_LOG_CEL_TLV || ev->format == CCT_LOG_CEL_CBOR);
 }
 
 /* ---- TLV ---- */
@@ -148,7 +152,8 @@ static int encode_tlv(struct cct_buf *b, const struct cct_event *ev, uint64_t re
     rc = rc < 0 ? rc : cct_cel_tlv_uint(b, itype, index, 4);
     rc = rc < 0 ? rc : cct_cel_tlv_head(b, CCT_CEL_T_DIGESTS, dlen);
     for (size_t i = 0; rc == 0 && i < ev->n_digests; i++) {
-        rc = cct_cel_tlv_bytes(b, (uint8_t)ev->digests[i].alg, ev->digests[i].bytes, ev->digests[i].size);
+        rc = cct_cel_tlv_bytes(b, (uint8_t)ev->digests[i].alg, ev->digests[i].bytes,
+                               ev->digests[i].size);
     }
     if (rc < 0) {
         return rc;
@@ -158,7 +163,8 @@ static int encode_tlv(struct cct_buf *b, const struct cct_event *ev, uint64_t re
         rc = rc < 0 ? rc : cct_cel_tlv_uint(b, FIELD_0, c->event_type, 4);
         rc = rc < 0 ? rc : cct_cel_tlv_bytes(b, FIELD_1, c->data, c->data_len);
     } else if (c->type == CCT_CEL_IMA_TEMPLATE) {
-        rc = cct_cel_tlv_head(b, CCT_CEL_IMA_TEMPLATE, 2 * CCT_CEL_TLV_HEADER + c->name_len + c->data_len);
+        rc = cct_cel_tlv_head(b, CCT_CEL_IMA_TEMPLATE,
+                              2 * CCT_CEL_TLV_HEADER + c->name_len + c->data_len);
         rc = rc < 0 ? rc : cct_cel_tlv_bytes(b, FIELD_0, c->name, c->name_len);
         rc = rc < 0 ? rc : cct_cel_tlv_bytes(b, FIELD_1, c->data, c->data_len);
     } else if (cos_whole(ev, c)) {
@@ -210,12 +216,13 @@ static int encode_json(struct cct_buf *b, const struct cct_event *ev, uint64_t r
     const char *cname = cct_cel_content_name(c->type);
     if (cname == NULL || c->type == CCT_CEL_COS) {
         return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
-                       "event %llu: content type %u has no CEL-JSON name", (unsigned long long)ev->number,
-                       c->type);
+                       "event %llu: content type %u has no CEL-JSON name",
+                       (unsigned long long)ev->number, c->type);
     }
     if (ev->kind == CCT_REG_MRTD || (ev->kind == CCT_REG_RTMR && ev->index > 3)) {
         return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
-                       "event %llu: MRTD events have no CEL-JSON index", (unsigned long long)ev->number);
+                       "event %llu: MRTD events have no CEL-JSON index",
+                       (unsigned long long)ev->number);
     }
     int rc = 0;
     if (systemd) {
@@ -224,14 +231,15 @@ static int encode_json(struct cct_buf *b, const struct cct_event *ev, uint64_t r
     } else {
         rc = cct_buf_printf(b, "{\"recnum\":%llu,", (unsigned long long)recnum);
     }
-    rc = rc < 0 ? rc : cct_buf_printf(b, "\"%s\":%u,\"digests\":[", ev->kind == CCT_REG_PCR ? "pcr" : "rtmr",
-                                      ev->index);
+    rc = rc < 0 ? rc
+                : cct_buf_printf(b, "\"%s\":%u,\"digests\":[",
+                                 ev->kind == CCT_REG_PCR ? "pcr" : "rtmr", ev->index);
     for (size_t i = 0; rc == 0 && i < ev->n_digests; i++) {
         const char *an = cct_alg_name(ev->digests[i].alg);
         if (an == NULL) {
             return cct_err(err, CCT_EUNSUPPORTED, (int64_t)ev->number, (int64_t)ev->offset,
-                           "event %llu: digest algorithm 0x%x has no name", (unsigned long long)ev->number,
-                           ev->digests[i].alg);
+                           "event %llu: digest algorithm 0x%x has no name",
+                           (unsigned long long)ev->number, ev->digests[i].alg);
         }
         rc = cct_buf_printf(b, "%s{\"hashAlg\":\"%s\",\"digest\":\"", i ? "," : "", an);
         rc = rc < 0 ? rc : cct_buf_hex(b, ev->digests[i].bytes, ev->digests[i].size);
@@ -292,8 +300,8 @@ static bool map_put(cbor_item_t *map, uint64_t key, cbor_item_t *value)
     return ok;
 }
 
-static int encode_cbor(struct cct_buf *b, const struct cct_event *ev, uint64_t recnum, uint8_t itype,
-                       uint32_t index, const struct content *c)
+static int encode_cbor(struct cct_buf *b, const struct cct_event *ev, uint64_t recnum,
+                       uint8_t itype, uint32_t index, const struct content *c)
 {
     cbor_item_t *rec = cbor_new_definite_map(4);
     cbor_item_t *dig = cbor_new_definite_map(ev->n_digests);
@@ -309,7 +317,8 @@ static int encode_cbor(struct cct_buf *b, const struct cct_event *ev, uint64_t r
              map_put(con, FIELD_1, cbor_build_bytestring(c->data, c->data_len));
     } else if (ok && c->type == CCT_CEL_IMA_TEMPLATE) {
         con = cbor_new_definite_map(2);
-        ok = con != NULL && map_put(con, FIELD_0, cbor_build_stringn((const char *)c->name, c->name_len)) &&
+        ok = con != NULL &&
+             map_put(con, FIELD_0, cbor_build_stringn((const char *)c->name, c->name_len)) &&
              map_put(con, FIELD_1, cbor_build_bytestring(c->data, c->data_len));
     } else if (ok) {
         const uint8_t *v = c->data;
@@ -323,8 +332,8 @@ static int encode_cbor(struct cct_buf *b, const struct cct_event *ev, uint64_t r
         ok = con != NULL;
     }
     if (ok) {
-        ok = map_put(rec, CCT_CEL_T_RECNUM, cbor_uint(recnum)) && map_put(rec, itype, cbor_uint(index)) &&
-             map_put(rec, CCT_CEL_T_DIGESTS, dig);
+        ok = map_put(rec, CCT_CEL_T_RECNUM, cbor_uint(recnum)) &&
+             map_put(rec, itype, cbor_uint(index)) && map_put(rec, CCT_CEL_T_DIGESTS, dig);
         dig = NULL;
         ok = ok && map_put(rec, c->type, con);
         con = NULL;
@@ -349,8 +358,8 @@ static int encode_cbor(struct cct_buf *b, const struct cct_event *ev, uint64_t r
     return rc;
 }
 
-int cct_cel_encode(const struct cct_event *ev, uint64_t recnum, enum cct_cel_encoding enc, uint8_t **out,
-                   size_t *out_len, struct cct_error *err)
+int cct_cel_encode(const struct cct_event *ev, uint64_t recnum, enum cct_cel_encoding enc,
+                   uint8_t **out, size_t *out_len, struct cct_error *err)
 {
     struct content c;
     struct cct_buf b;
@@ -367,9 +376,7 @@ int cct_cel_encode(const struct cct_event *ev, uint64_t recnum, enum cct_cel_enc
     }
     cct_buf_init(&b, 0);
     switch (enc) {
-    case CCT_CEL_ENC_TLV:
-        rc = encode_tlv(&b, ev, recnum, itype, index, &c);
-        break;
+    case CCT_CEL_ENC_TLV: rc = encode_tlv(&b, ev, recnum, itype, index, &c); break;
     case CCT_CEL_ENC_JSON:
     case CCT_CEL_ENC_JSON_SYSTEMD:
         rc = encode_json(&b, ev, recnum, enc == CCT_CEL_ENC_JSON_SYSTEMD, &c, err);
@@ -379,12 +386,8 @@ int cct_cel_encode(const struct cct_event *ev, uint64_t recnum, enum cct_cel_enc
             return rc;
         }
         break;
-    case CCT_CEL_ENC_CBOR:
-        rc = encode_cbor(&b, ev, recnum, itype, index, &c);
-        break;
-    default:
-        rc = CCT_EINVAL;
-        break;
+    case CCT_CEL_ENC_CBOR: rc = encode_cbor(&b, ev, recnum, itype, index, &c); break;
+    default: rc = CCT_EINVAL; break;
     }
     if (rc < 0) {
         cct_buf_free(&b);

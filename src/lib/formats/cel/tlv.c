@@ -9,8 +9,8 @@
 
 int cct_cel_tlv_head(struct cct_buf *b, uint8_t type, size_t n)
 {
-    uint8_t h[CCT_CEL_TLV_HEADER] = {type, (uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8),
-                                     (uint8_t)n};
+    uint8_t h[CCT_CEL_TLV_HEADER] = { type, (uint8_t)(n >> 24), (uint8_t)(n >> 16),
+                                      (uint8_t)(n >> 8), (uint8_t)n };
     if (n > UINT32_MAX) {
         return CCT_ELIMIT;
     }
@@ -46,7 +46,8 @@ int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kin
         if (kind == CCT_REG_PCR) {
             r = cct_cel_tlv_uint(b, CCT_CEL_T_PCR, index, 4);
         } else {
-            r = cct_cel_tlv_uint(b, CCT_CEL_T_CCMR, kind == CCT_REG_MRTD ? 0 : (uint64_t)index + 1, 4);
+            r = cct_cel_tlv_uint(b, CCT_CEL_T_CCMR, kind == CCT_REG_MRTD ? 0 : (uint64_t)index + 1,
+                                 4);
         }
     }
     if (r == 0) {
@@ -63,7 +64,7 @@ int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kin
     }
     if (r == 0) {
         r = cct_cel_tlv_head(b, mgt ? CCT_CEL_MGT : CCT_CEL_PCCLIENT_STD,
-                        CCT_CEL_TLV_HEADER + 4 + CCT_CEL_TLV_HEADER + data_len);
+                             CCT_CEL_TLV_HEADER + 4 + CCT_CEL_TLV_HEADER + data_len);
     }
     if (r == 0) {
         r = cct_cel_tlv_uint(b, CCT_CEL_PCCLIENT_EVENT_TYPE, event_type, 4);

@@ -48,8 +48,8 @@ int cct_cel_tlv_bytes(struct cct_buf *b, uint8_t type, const uint8_t *p, size_t 
  * parser extends) and commits it by rewriting that one type byte, whose
  * offset from the record start goes to *type_at (may be NULL).
  */
-int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kind, uint32_t index, uint16_t alg,
-                       const uint8_t *digest, size_t size, uint32_t event_type, const uint8_t *data,
-                       size_t data_len, int mgt, size_t *type_at);
+int cct_cel_tlv_encode(struct cct_buf *b, uint64_t recnum, enum cct_reg_kind kind, uint32_t index,
+                       uint16_t alg, const uint8_t *digest, size_t size, uint32_t event_type,
+                       const uint8_t *data, size_t data_len, int mgt, size_t *type_at);
 
 #endif

@@ -32,7 +32,8 @@
 enum fkind {
     F_DIGEST_OLD,  /* "d": 20 raw bytes (ima template) */
     F_NAME_OLD,    /* "n": name, hashed padded to 256 (ima template) */
-    F_DIGEST_ALGO, /* "d-ng", "d-ngv2", "d-modsig": "<prefix>:\0" + digest; ascii "<prefix>:<hex>" */
+    F_DIGEST_ALGO, /* "d-ng", "d-ngv2", "d-modsig": "<prefix>:\0" + digest; ascii "<prefix>:<hex>"
+                    */
     F_STRING,      /* "n-ng" and patched string fields: string + NUL; ascii the string */
     F_HEX,         /* "sig", "buf", "modsig": bytes; ascii hex */
 };
@@ -66,7 +67,10 @@ static const struct tmpl_def templates[] = {
     /* Patched TDX kernels: process dependency and cgroup path before d-ng|n-ng. */
     { "ima-cgpath",
       4,
-      { { "dep", F_STRING }, { "cg-path", F_STRING }, { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING } },
+      { { "dep", F_STRING },
+        { "cg-path", F_STRING },
+        { "d-ng", F_DIGEST_ALGO },
+        { "n-ng", F_STRING } },
       1 },
     { "ima-dep-cgn",
       4,
@@ -183,8 +187,8 @@ static int template_name_ok(const uint8_t *p, size_t n)
     }
     for (size_t i = 0; i < n; i++) {
         uint8_t c = p[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '_')) {
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_')) {
             return 0;
         }
     }
@@ -262,7 +266,8 @@ int cct_ima_init(struct cct_ima_state *st, enum cct_log_format fmt, size_t max_e
 {
     memset(st, 0, sizeof(*st));
     st->format = fmt;
-    st->max_data = max_event_size < CCT_IMA_MAX_TEMPLATE_DATA ? max_event_size : CCT_IMA_MAX_TEMPLATE_DATA;
+    st->max_data =
+        max_event_size < CCT_IMA_MAX_TEMPLATE_DATA ? max_event_size : CCT_IMA_MAX_TEMPLATE_DATA;
     /* A line carries the data in hex plus names and digests. */
     st->max_line = st->max_data * 2 + 1024;
     if (set) {
@@ -374,8 +379,8 @@ struct tok {
     size_t off; /* offset in the line */
 };
 
-static int bad(struct cct_error *err, int code, uint64_t number, uint64_t off, size_t at, const char *what,
-               const struct tok *t)
+static int bad(struct cct_error *err, int code, uint64_t number, uint64_t off, size_t at,
+               const char *what, const struct tok *t)
 {
     int shown = t && t->n < 40 ? (int)t->n : 40;
     return cct_err(err, code, (int64_t)number, (int64_t)(off + at), "IMA entry %llu: %s%s%.*s%s",
@@ -384,8 +389,9 @@ static int bad(struct cct_error *err, int code, uint64_t number, uint64_t off, s
 }
 
 /* Decode an ascii d-ng token "<prefix>:<hex>" into field data. */
-static int ascii_digest_algo(struct cct_ima_state *st, struct out *o, const struct tok *t, int want_file,
-                             struct cct_event *ev, uint64_t number, uint64_t off, struct cct_error *err)
+static int ascii_digest_algo(struct cct_ima_state *st, struct out *o, const struct tok *t,
+                             int want_file, struct cct_event *ev, uint64_t number, uint64_t off,
+                             struct cct_error *err)
 {
     if (t->n == 0) {
         /* An empty field (d-modsig of an unsigned file). */
@@ -401,7 +407,8 @@ static int ascii_digest_algo(struct cct_ima_state *st, struct out *o, const stru
     const char *alg;
     size_t alen;
     if (colon == NULL || !prefix_alg(t->p, (size_t)(colon - t->p) + 1, &alg, &alen)) {
-        return bad(err, CCT_EMALFORMED, number, off, t->off, "file digest is not '<algorithm>:<hex>':", t);
+        return bad(err, CCT_EMALFORMED, number, off, t->off,
+                   "file digest is not '<algorithm>:<hex>':", t);
     }
     uint16_t tpm = 0;
     size_t dsize = cct_ima_hash_algo(alg, alen, &tpm);
@@ -474,7 +481,8 @@ static int ascii_fields(struct cct_ima_state *st, const struct tmpl_def *td, con
         const char *sp = memchr(s, ' ', (size_t)(e - s));
         if (sp == NULL) {
             struct tok t = { s, (size_t)(e - s), rest->off + (size_t)(s - rest->p) };
-            return bad(err, CCT_EMALFORMED, number, off, t.off, "too few fields for the template at", &t);
+            return bad(err, CCT_EMALFORMED, number, off, t.off,
+                       "too few fields for the template at", &t);
         }
         f[i] = (struct tok){ s, (size_t)(sp - s), rest->off + (size_t)(s - rest->p) };
         s = sp + 1;
@@ -488,9 +496,11 @@ static int ascii_fields(struct cct_ima_state *st, const struct tmpl_def *td, con
             }
         }
         if (sp == NULL) {
-            return bad(err, CCT_EMALFORMED, number, off, rest->off, "too few fields for the template", NULL);
+            return bad(err, CCT_EMALFORMED, number, off, rest->off,
+                       "too few fields for the template", NULL);
         }
-        f[i - 1] = (struct tok){ sp + 1, (size_t)(e - sp - 1), rest->off + (size_t)(sp + 1 - rest->p) };
+        f[i - 1] =
+            (struct tok){ sp + 1, (size_t)(e - sp - 1), rest->off + (size_t)(sp + 1 - rest->p) };
         e = sp;
     }
     if (name_idx < td->n) {
@@ -582,7 +592,8 @@ static void ascii_unknown(struct cct_ima_state *st, const struct tok *rest, stru
             size_t hlen = (size_t)(te - colon - 1);
             if (prefix_alg(s, (size_t)(colon - s) + 1, &alg, &alen)) {
                 size_t ds = cct_ima_hash_algo(alg, alen, &tpm);
-                if (ds != 0 && hlen == ds * 2 && cct_hex_decode(colon + 1, hlen, st->file_digest, ds) == 0) {
+                if (ds != 0 && hlen == ds * 2 &&
+                    cct_hex_decode(colon + 1, hlen, st->file_digest, ds) == 0) {
                     ev->ima_file_alg = tpm;
                     ev->ima_file_alg_name = alg;
                     ev->ima_file_alg_name_len = alen;
@@ -606,9 +617,9 @@ static void ascii_unknown(struct cct_ima_state *st, const struct tok *rest, stru
  * The fields every IMA record sets the same way, ascii or binary: where it
  * is, the register it extends and its template hash (the first digest).
  */
-static void set_record(const struct cct_ima_state *st, struct cct_event *ev, uint64_t number, uint64_t off,
-                       size_t len, enum cct_log_format fmt, uint32_t pcr, int violation, uint16_t alg,
-                       const uint8_t *digest, size_t size)
+static void set_record(const struct cct_ima_state *st, struct cct_event *ev, uint64_t number,
+                       uint64_t off, size_t len, enum cct_log_format fmt, uint32_t pcr,
+                       int violation, uint16_t alg, const uint8_t *digest, size_t size)
 {
     ev->number = number;
     ev->offset = off;
@@ -668,7 +679,8 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
     }
     if (i == ds || i - ds > 4 || i >= line_len || l[i] != ' ' || pcr > CCT_IMA_MAX_PCR) {
         struct tok t = { l + ds, (i > ds ? i - ds : (line_len - ds < 8 ? line_len - ds : 8)), ds };
-        return bad(err, CCT_EMALFORMED, number, off, ds, "register index is not a number 0..1023:", &t);
+        return bad(err, CCT_EMALFORMED, number, off, ds,
+                   "register index is not a number 0..1023:", &t);
     }
     i++;
     /* 2nd: template hash in hex; its length gives the algorithm. */
@@ -685,7 +697,8 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
         return bad(err, CCT_EMALFORMED, number, off, i, "bad hex in template hash", &tht);
     }
     if (sp == NULL) {
-        return bad(err, CCT_EMALFORMED, number, off, line_len, "line ends after the template hash", NULL);
+        return bad(err, CCT_EMALFORMED, number, off, line_len, "line ends after the template hash",
+                   NULL);
     }
     i += thn + 1;
     /* 3rd: template name */
@@ -711,7 +724,8 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
     struct out o = { st, 0, 0 };
     if (td != NULL) {
         if (sp == NULL) {
-            return bad(err, CCT_EMALFORMED, number, off, line_len, "no fields after the template name", NULL);
+            return bad(err, CCT_EMALFORMED, number, off, line_len,
+                       "no fields after the template name", NULL);
         }
         int r = ascii_fields(st, td, &rest, ev, &o, number, off, err);
         if (r < 0) {
@@ -744,8 +758,8 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
     } else if (thn / 2 == 32 && st->alg32 != 0) {
         talg = st->alg32;
     }
-    set_record(st, ev, number, off, rec_len, CCT_LOG_IMA_ASCII, pcr, violation, talg, st->tmpl_digest,
-               thn / 2);
+    set_record(st, ev, number, off, rec_len, CCT_LOG_IMA_ASCII, pcr, violation, talg,
+               st->tmpl_digest, thn / 2);
     ev->raw = p;
     ev->raw_len = line_len;
     *consumed = rec_len;
@@ -798,7 +812,8 @@ static void unknown_field(struct cct_event *ev, const uint8_t *f, size_t flen, i
 
 /* Walk template data as u32 len + bytes fields; fills ev's file fields from td. */
 static int binary_fields(int be, const struct tmpl_def *td, const uint8_t *data, size_t len,
-                         uint64_t data_off, struct cct_event *ev, uint64_t number, struct cct_error *err)
+                         uint64_t data_off, struct cct_event *ev, uint64_t number,
+                         struct cct_error *err)
 {
     struct cct_reader r;
     size_t n = 0;
@@ -810,8 +825,8 @@ static int binary_fields(int be, const struct tmpl_def *td, const uint8_t *data,
         size_t at = cct_reader_offset(&r);
         if (n == CCT_IMA_MAX_FIELDS) {
             return cct_err(err, CCT_ELIMIT, (int64_t)number, (int64_t)at,
-                           "IMA entry %llu: more than %u template fields", (unsigned long long)number,
-                           CCT_IMA_MAX_FIELDS);
+                           "IMA entry %llu: more than %u template fields",
+                           (unsigned long long)number, CCT_IMA_MAX_FIELDS);
         }
         if (!rd_u32(&r, be, &flen) || !cct_read_bytes(&r, flen, &f)) {
             return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)at,
@@ -870,9 +885,9 @@ static int binary_fields(int be, const struct tmpl_def *td, const uint8_t *data,
     return 0;
 }
 
-static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                       uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                       struct cct_error *err)
+static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof,
+                       uint64_t off, uint64_t number, struct cct_event *ev, size_t *consumed,
+                       int *end, struct cct_error *err)
 {
     struct cct_reader r;
     uint32_t pcr, nlen, dlen;
@@ -897,7 +912,8 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
     }
     if (pcr > CCT_IMA_MAX_PCR) {
         return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)off,
-                       "IMA entry %llu: register index %u out of range", (unsigned long long)number, pcr);
+                       "IMA entry %llu: register index %u out of range", (unsigned long long)number,
+                       pcr);
     }
     if (nlen == 0 || nlen > CCT_IMA_MAX_TEMPLATE_NAME) {
         return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)cct_reader_offset(&r) - 4,
@@ -909,7 +925,8 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
     }
     if (!template_name_ok(name, nlen)) {
         return cct_err(err, CCT_EMALFORMED, (int64_t)number, (int64_t)cct_reader_offset(&r) - nlen,
-                       "IMA entry %llu: template name is not printable", (unsigned long long)number);
+                       "IMA entry %llu: template name is not printable",
+                       (unsigned long long)number);
     }
     const struct tmpl_def *td = find_template((const char *)name, nlen);
     ev->ima_template = (const char *)name;
@@ -984,7 +1001,8 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
 }
 
 int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end, struct cct_error *err)
+                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
+                 struct cct_error *err)
 {
     struct cct_event e;
     int r;
@@ -1071,10 +1089,12 @@ int cct_ima_event_fields(const struct cct_event *ev, struct cct_ima_field *out, 
             return CCT_ELIMIT;
         }
         out[0] = (struct cct_ima_field){ ev->data, CCT_IMA_SHA1_SIZE };
-        out[1] = (struct cct_ima_field){ ev->data + CCT_IMA_SHA1_SIZE, CCT_IMA_EVENT_NAME_LEN_MAX + 1 };
+        out[1] =
+            (struct cct_ima_field){ ev->data + CCT_IMA_SHA1_SIZE, CCT_IMA_EVENT_NAME_LEN_MAX + 1 };
         return 2;
     }
-    if (ev->format == CCT_LOG_IMA_ASCII && find_template(ev->ima_template, ev->ima_template_len) == NULL) {
+    if (ev->format == CCT_LOG_IMA_ASCII &&
+        find_template(ev->ima_template, ev->ima_template_len) == NULL) {
         /* Unknown ascii template: the words of the line after the name. */
         const uint8_t *s = ev->data, *e = ev->data + ev->data_len;
         while (s <= e && ev->data_len > 0) {
@@ -1109,12 +1129,13 @@ int cct_ima_event_fields(const struct cct_event *ev, struct cct_ima_field *out, 
     return (int)n;
 }
 
-int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t len, uint64_t data_off,
-                     struct cct_event *ev, uint64_t number, struct cct_error *err)
+int cct_ima_describe(const char *name, size_t nlen, const uint8_t *data, size_t len,
+                     uint64_t data_off, struct cct_event *ev, uint64_t number,
+                     struct cct_error *err)
 {
     if (!template_name_ok((const uint8_t *)name, nlen)) {
-        return cct_err(err, CCT_EMALFORMED, (int64_t)number, -1, "event %llu: bad IMA template name",
-                       (unsigned long long)number);
+        return cct_err(err, CCT_EMALFORMED, (int64_t)number, -1,
+                       "event %llu: bad IMA template name", (unsigned long long)number);
     }
     ev->ima_template = name;
     ev->ima_template_len = nlen;

@@ -58,7 +58,7 @@ CCT_WUR int cct_ima_detect(const uint8_t *p, size_t len, int eof, enum cct_log_f
 
 /* Set up a state (fmt IMA_ASCII or IMA_BINARY). max_event_size bounds the data. */
 CCT_WUR int cct_ima_init(struct cct_ima_state *st, enum cct_log_format fmt, size_t max_event_size,
-                 const struct cct_ima_settings *set);
+                         const struct cct_ima_settings *set);
 /* Release a state (safe on a zeroed one). */
 void cct_ima_free(struct cct_ima_state *st);
 

@@ -13,7 +13,8 @@
 #include "util/error.h"
 #include "util/reader.h"
 
-int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *out, struct cct_error *err)
+int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *out,
+                         struct cct_error *err)
 {
     struct cct_reader r;
     struct cct_snp_report s;
@@ -30,11 +31,12 @@ int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *ou
     s.trailing = len - CCT_SNP_REPORT_SIZE;
     cct_reader_init(&r, p, CCT_SNP_REPORT_SIZE, 0);
     /* offsets 0x00 - 0x4F */
-    bool ok = cct_read_u32le(&r, &s.version) && cct_read_u32le(&r, &s.guest_svn) && cct_read_u64le(&r, &s.policy) &&
-              cct_read_copy(&r, s.family_id, 16) && cct_read_copy(&r, s.image_id, 16) &&
-              cct_read_u32le(&r, &s.vmpl) && cct_read_u32le(&r, &s.signature_algo) &&
-              cct_read_u64le(&r, &s.current_tcb) && cct_read_u64le(&r, &s.platform_info) &&
-              cct_read_u32le(&r, &s.flags) && cct_read_u32le(&r, &reserved);
+    bool ok = cct_read_u32le(&r, &s.version) && cct_read_u32le(&r, &s.guest_svn) &&
+              cct_read_u64le(&r, &s.policy) && cct_read_copy(&r, s.family_id, 16) &&
+              cct_read_copy(&r, s.image_id, 16) && cct_read_u32le(&r, &s.vmpl) &&
+              cct_read_u32le(&r, &s.signature_algo) && cct_read_u64le(&r, &s.current_tcb) &&
+              cct_read_u64le(&r, &s.platform_info) && cct_read_u32le(&r, &s.flags) &&
+              cct_read_u32le(&r, &reserved);
     /* 0x50 - 0x187 */
     ok = ok && cct_read_copy(&r, s.report_data, 64) && cct_read_copy(&r, s.measurement, 48) &&
          cct_read_copy(&r, s.host_data, 32) && cct_read_copy(&r, s.id_key_digest, 48) &&
@@ -46,21 +48,23 @@ int cct_snp_report_parse(const uint8_t *p, size_t len, struct cct_snp_report *ou
     /* 0x1A0 - 0x1FF */
     ok = ok && cct_read_copy(&r, s.chip_id, 64) && cct_read_u64le(&r, &s.committed_tcb) &&
          cct_read_u8(&r, &s.current_build) && cct_read_u8(&r, &s.current_minor) &&
-         cct_read_u8(&r, &s.current_major) && cct_read_skip(&r, 1) && cct_read_u8(&r, &s.committed_build) &&
-         cct_read_u8(&r, &s.committed_minor) && cct_read_u8(&r, &s.committed_major) && cct_read_skip(&r, 1) &&
+         cct_read_u8(&r, &s.current_major) && cct_read_skip(&r, 1) &&
+         cct_read_u8(&r, &s.committed_build) && cct_read_u8(&r, &s.committed_minor) &&
+         cct_read_u8(&r, &s.committed_major) && cct_read_skip(&r, 1) &&
          cct_read_u64le(&r, &s.launch_tcb);
     /* 0x1F8: launch/current mitigation vectors (v5), reserved to 0x2A0 */
-    ok = ok && cct_read_u64le(&r, &s.launch_mit_vector) && cct_read_u64le(&r, &s.current_mit_vector) &&
-         cct_read_skip(&r, 0x2A0 - 0x208);
+    ok = ok && cct_read_u64le(&r, &s.launch_mit_vector) &&
+         cct_read_u64le(&r, &s.current_mit_vector) && cct_read_skip(&r, 0x2A0 - 0x208);
     /* 0x2A0: signature (ECDSA P-384: R, S little-endian, 72 bytes each), reserved to 0x4A0 */
-    ok = ok && cct_read_copy(&r, s.sig_r, 72) && cct_read_copy(&r, s.sig_s, 72) && cct_read_skip(&r, 512 - 144) &&
-         cct_reader_done(&r);
+    ok = ok && cct_read_copy(&r, s.sig_r, 72) && cct_read_copy(&r, s.sig_s, 72) &&
+         cct_read_skip(&r, 512 - 144) && cct_reader_done(&r);
     if (!ok) {
-        return cct_err(err, CCT_EMALFORMED, -1, (int64_t)cct_reader_offset(&r), "SNP report layout error");
+        return cct_err(err, CCT_EMALFORMED, -1, (int64_t)cct_reader_offset(&r),
+                       "SNP report layout error");
     }
     if (s.version != 2 && s.version != 3 && s.version != 5) {
-        return cct_err(err, CCT_EUNSUPPORTED, -1, 0, "SNP report version %u is not supported (2, 3, 5)",
-                       s.version);
+        return cct_err(err, CCT_EUNSUPPORTED, -1, 0,
+                       "SNP report version %u is not supported (2, 3, 5)", s.version);
     }
     if (s.version < 3) {
         /* the CPUID bytes were reserved before version 3 */
@@ -99,7 +103,8 @@ enum cct_snp_product cct_snp_product_from_name(const char *name, size_t len)
     static const struct {
         const char *prefix;
         enum cct_snp_product p;
-    } names[] = { { "Milan", CCT_SNP_PRODUCT_MILAN }, { "Genoa", CCT_SNP_PRODUCT_GENOA },
+    } names[] = { { "Milan", CCT_SNP_PRODUCT_MILAN },
+                  { "Genoa", CCT_SNP_PRODUCT_GENOA },
                   { "Turin", CCT_SNP_PRODUCT_TURIN } };
     for (size_t i = 0; name != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
         size_t n = strlen(names[i].prefix);
@@ -120,7 +125,8 @@ const char *cct_snp_product_name(enum cct_snp_product p)
     }
 }
 
-/* SEV-SNP ABI spec, "TCB_VERSION Structure": layout per product (rev 1.57 adds Turin's FMC byte). */
+/* SEV-SNP ABI spec, "TCB_VERSION Structure": layout per product (rev 1.57 adds Turin's FMC byte).
+ */
 void cct_snp_tcb_decode(uint64_t tcb, enum cct_snp_product p, struct cct_snp_tcb *out)
 {
     memset(out, 0, sizeof(*out));
@@ -145,14 +151,18 @@ static const struct {
     enum cct_snp_cert_kind kind;
     uint8_t guid[16];
 } snp_guids[] = {
-    { CCT_SNP_CERT_VCEK, { 0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64, 0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8,
-                           0xac, 0xcd } },
-    { CCT_SNP_CERT_VLEK, { 0xa8, 0x07, 0x4b, 0xc2, 0xa2, 0x5a, 0x48, 0x3e, 0xaa, 0xe6, 0x39, 0xc0, 0x45, 0xa0,
-                           0xb8, 0xa1 } },
-    { CCT_SNP_CERT_ASK, { 0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0xe4, 0xa0, 0x2f, 0x05, 0xae, 0xf3, 0x27,
-                          0xc7, 0x82 } },
-    { CCT_SNP_CERT_ARK, { 0xc0, 0xb4, 0x06, 0xa4, 0xa8, 0x03, 0x49, 0x52, 0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c,
-                          0xd0, 0xae } },
+    { CCT_SNP_CERT_VCEK,
+      { 0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64, 0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac,
+        0xcd } },
+    { CCT_SNP_CERT_VLEK,
+      { 0xa8, 0x07, 0x4b, 0xc2, 0xa2, 0x5a, 0x48, 0x3e, 0xaa, 0xe6, 0x39, 0xc0, 0x45, 0xa0, 0xb8,
+        0xa1 } },
+    { CCT_SNP_CERT_ASK,
+      { 0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0xe4, 0xa0, 0x2f, 0x05, 0xae, 0xf3, 0x27, 0xc7,
+        0x82 } },
+    { CCT_SNP_CERT_ARK,
+      { 0xc0, 0xb4, 0x06, 0xa4, 0xa8, 0x03, 0x49, 0x52, 0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c, 0xd0,
+        0xae } },
 };
 
 const char *cct_snp_cert_kind_name(enum cct_snp_cert_kind k)
@@ -181,25 +191,28 @@ int cct_snp_cert_table_parse(const uint8_t *p, size_t len, struct cct_snp_cert_t
         const uint8_t *ent;
         size_t off = cct_reader_offset(&r);
         if (!cct_read_bytes(&r, 24, &ent)) {
-            return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)off, "certificate table ends without a zero entry");
+            return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)off,
+                           "certificate table ends without a zero entry");
         }
         if (memcmp(ent, zero, 24) == 0) {
             break;
         }
         if (t.n >= CCT_SNP_MAX_CERTS) {
-            return cct_err(err, CCT_ELIMIT, -1, (int64_t)off, "more than %d certificate table entries",
-                           CCT_SNP_MAX_CERTS);
+            return cct_err(err, CCT_ELIMIT, -1, (int64_t)off,
+                           "more than %d certificate table entries", CCT_SNP_MAX_CERTS);
         }
         struct cct_reader e;
         uint32_t eoff = 0, elen = 0;
         struct cct_snp_cert_entry *c = &t.entries[t.n];
         cct_reader_init(&e, ent, 24, off);
         /* entry: GUID (16), offset u32, length u32 */
-        bool ok = cct_read_copy(&e, c->guid, 16) && cct_read_u32le(&e, &eoff) && cct_read_u32le(&e, &elen);
+        bool ok = cct_read_copy(&e, c->guid, 16) && cct_read_u32le(&e, &eoff) &&
+                  cct_read_u32le(&e, &elen);
         if (!ok || eoff > len || elen > len - eoff) {
-            return cct_err(err, CCT_EMALFORMED, -1, (int64_t)off + 16,
-                           "certificate entry %zu (offset %u, length %u) lies outside the %zu-byte blob", t.n, eoff,
-                           elen, len);
+            return cct_err(
+                err, CCT_EMALFORMED, -1, (int64_t)off + 16,
+                "certificate entry %zu (offset %u, length %u) lies outside the %zu-byte blob", t.n,
+                eoff, elen, len);
         }
         c->data = p + eoff;
         c->len = elen;

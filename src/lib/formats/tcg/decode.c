@@ -52,26 +52,26 @@ static int dec_err(struct dec *d, int code, size_t off, const char *fmt, ...)
 /* A field did not fit in what is left of the event data. */
 static int dec_trunc(struct dec *d, const struct cct_reader *r, const char *what, size_t need)
 {
-    return dec_err(d, CCT_ETRUNCATED, cct_reader_offset(r), "%s truncated: needs %zu bytes, %zu left", what,
-                   need, cct_reader_left(r));
+    return dec_err(d, CCT_ETRUNCATED, cct_reader_offset(r),
+                   "%s truncated: needs %zu bytes, %zu left", what, need, cct_reader_left(r));
 }
 
 /* Read a fixed-size field with the cursor function rd, or fail as truncated (needs n bytes). */
-#define RD_FIXED(d, r, rd, v, n, what)                                                                       \
-    do {                                                                                                     \
-        if (!rd((r), (v))) {                                                                                 \
-            return dec_trunc((d), (r), (what), (n));                                                         \
-        }                                                                                                    \
+#define RD_FIXED(d, r, rd, v, n, what)                                                             \
+    do {                                                                                           \
+        if (!rd((r), (v))) {                                                                       \
+            return dec_trunc((d), (r), (what), (n));                                               \
+        }                                                                                          \
     } while (0)
 #define RD_U8(d, r, v, what) RD_FIXED(d, r, cct_read_u8, v, 1, what)
 #define RD_U16(d, r, v, what) RD_FIXED(d, r, cct_read_u16le, v, 2, what)
 #define RD_U32(d, r, v, what) RD_FIXED(d, r, cct_read_u32le, v, 4, what)
 #define RD_U64(d, r, v, what) RD_FIXED(d, r, cct_read_u64le, v, 8, what)
-#define RD_BYTES(d, r, n, p, what)                                                                           \
-    do {                                                                                                     \
-        if (!cct_read_bytes((r), (n), (p))) {                                                                \
-            return dec_trunc((d), (r), (what), (n));                                                         \
-        }                                                                                                    \
+#define RD_BYTES(d, r, n, p, what)                                                                 \
+    do {                                                                                           \
+        if (!cct_read_bytes((r), (n), (p))) {                                                      \
+            return dec_trunc((d), (r), (what), (n));                                               \
+        }                                                                                          \
     } while (0)
 
 /* ---- small emit helpers ---- */
@@ -85,7 +85,8 @@ static void emit_ustr_bytes(struct cct_emit *e, const char *key, const uint8_t *
     cct_buf_free(&t);
 }
 
-static void emit_utf16(struct cct_emit *e, const char *key, const uint8_t *p, size_t n, bool stop_at_nul)
+static void emit_utf16(struct cct_emit *e, const char *key, const uint8_t *p, size_t n,
+                       bool stop_at_nul)
 {
     struct cct_buf t;
     cct_buf_init(&t, 0);
@@ -94,7 +95,8 @@ static void emit_utf16(struct cct_emit *e, const char *key, const uint8_t *p, si
     cct_buf_free(&t);
 }
 
-static void emit_guid_named(struct cct_emit *e, const char *key, const char *name_key, const uint8_t *g)
+static void emit_guid_named(struct cct_emit *e, const char *key, const char *name_key,
+                            const uint8_t *g)
 {
     cct_emit_guid(e, key, g);
     const char *n = cct_guid_name(g);
@@ -256,8 +258,8 @@ static int dec_siglists(struct dec *d, struct cct_reader *r)
         cct_emit_u64(d->e, "signature_size", ssize);
         if (lsize < 28 || lsize - 28 < hsize || ssize < 16 || (lsize - 28 - hsize) % ssize != 0) {
             rc = dec_err(d, CCT_EMALFORMED, off,
-                         "EFI_SIGNATURE_LIST sizes inconsistent (list %u, header %u, signature %u)", lsize,
-                         hsize, ssize);
+                         "EFI_SIGNATURE_LIST sizes inconsistent (list %u, header %u, signature %u)",
+                         lsize, hsize, ssize);
             break;
         }
         if (!cct_read_sub(r, lsize - 28, &body)) {
@@ -281,7 +283,8 @@ static int dec_siglists(struct dec *d, struct cct_reader *r)
             const uint8_t *owner, *sd;
             if (++total > CCT_DECODE_MAX_SIGNATURES) {
                 rc = dec_err(d, CCT_ELIMIT, cct_reader_offset(&body),
-                             "EFI_SIGNATURE_LIST: more than %d signatures", CCT_DECODE_MAX_SIGNATURES);
+                             "EFI_SIGNATURE_LIST: more than %d signatures",
+                             CCT_DECODE_MAX_SIGNATURES);
                 break;
             }
             /* Fits: count was derived from the checked sizes. */
@@ -351,7 +354,8 @@ static int dec_load_option(struct dec *d, struct cct_reader *r)
         units++;
     }
     if (!term) {
-        return dec_err(d, CCT_ETRUNCATED, off, "EFI_LOAD_OPTION.Description has no terminating NUL");
+        return dec_err(d, CCT_ETRUNCATED, off,
+                       "EFI_LOAD_OPTION.Description has no terminating NUL");
     }
     const uint8_t *desc;
     RD_BYTES(d, r, units * 2 + 2, &desc, "EFI_LOAD_OPTION.Description");
@@ -397,7 +401,8 @@ static int dec_variable_value(struct dec *d, uint32_t type, const char *name, st
         }
         cct_emit_end(d->e);
         if (!cct_reader_done(v)) {
-            return dec_err(d, CCT_EMALFORMED, cct_reader_offset(v), "%s has an odd number of bytes", name);
+            return dec_err(d, CCT_EMALFORMED, cct_reader_offset(v), "%s has an odd number of bytes",
+                           name);
         }
         return 0;
     } else if (name_is(name, "BootCurrent") || name_is(name, "BootNext")) {
@@ -434,9 +439,10 @@ static int dec_variable_value(struct dec *d, uint32_t type, const char *name, st
             emit_ustr_bytes(d->e, "string", p, t);
             return 0;
         }
-    } else if (name_is(name, "PK") || name_is(name, "KEK") || name_is(name, "db") || name_is(name, "dbx") ||
-               name_is(name, "dbt") || name_is(name, "dbr") || name_is(name, "PKDefault") ||
-               name_is(name, "KEKDefault") || name_is(name, "dbDefault") || name_is(name, "dbxDefault") ||
+    } else if (name_is(name, "PK") || name_is(name, "KEK") || name_is(name, "db") ||
+               name_is(name, "dbx") || name_is(name, "dbt") || name_is(name, "dbr") ||
+               name_is(name, "PKDefault") || name_is(name, "KEKDefault") ||
+               name_is(name, "dbDefault") || name_is(name, "dbxDefault") ||
                name_is(name, "MokList") || name_is(name, "MokListX")) {
         if (n == 0) {
             return 0;
@@ -505,7 +511,8 @@ static int dec_blob(struct dec *d, struct cct_reader *r)
     return 0;
 }
 
-/* A u8-size-prefixed string (BLOB2/HANDOFF_TABLES2 descriptions, SP800-155 strings): text, NULs trimmed. */
+/* A u8-size-prefixed string (BLOB2/HANDOFF_TABLES2 descriptions, SP800-155 strings): text, NULs
+ * trimmed. */
 static int dec_u8_text(struct dec *d, struct cct_reader *r, const char *key, const char *what)
 {
     struct cct_reader s;
@@ -524,7 +531,8 @@ static int dec_u8_text(struct dec *d, struct cct_reader *r, const char *key, con
     return 0;
 }
 
-/* UEFI_PLATFORM_FIRMWARE_BLOB2 (PFP 10.2.5): BlobDescriptionSize u8, BlobDescription, base, length. */
+/* UEFI_PLATFORM_FIRMWARE_BLOB2 (PFP 10.2.5): BlobDescriptionSize u8, BlobDescription, base, length.
+ */
 static int dec_blob2(struct dec *d, struct cct_reader *r)
 {
     int rc = dec_u8_text(d, r, "description", "UEFI_PLATFORM_FIRMWARE_BLOB2.BlobDescription");
@@ -538,8 +546,9 @@ static int dec_tables(struct dec *d, struct cct_reader *r)
     RD_U64(d, r, &n, "UEFI_HANDOFF_TABLE_POINTERS.NumberOfTables");
     cct_emit_u64(d->e, "number_of_tables", n);
     if (n > CCT_DECODE_MAX_TABLES) {
-        return dec_err(d, CCT_ELIMIT, cct_reader_offset(r) - 8, "NumberOfTables %llu exceeds the limit %d",
-                       (unsigned long long)n, CCT_DECODE_MAX_TABLES);
+        return dec_err(d, CCT_ELIMIT, cct_reader_offset(r) - 8,
+                       "NumberOfTables %llu exceeds the limit %d", (unsigned long long)n,
+                       CCT_DECODE_MAX_TABLES);
     }
     cct_emit_begin_array(d->e, "tables");
     for (uint64_t i = 0; i < n; i++) {
@@ -595,8 +604,8 @@ static int dec_image(struct dec *d, struct cct_reader *r)
          * non-zero bytes after the path are a problem. */
         cct_emit_u64(d->e, "trailing_length", left);
         if (zeros != left) {
-            dec_err(d, CCT_EMALFORMED, cct_reader_offset(r), "%zu non-zero bytes after the device path",
-                    left);
+            dec_err(d, CCT_EMALFORMED, cct_reader_offset(r),
+                    "%zu non-zero bytes after the device path", left);
         }
     }
     return rc;
@@ -744,8 +753,8 @@ static int dec_specid03(struct dec *d, struct cct_reader *r)
     RD_U32(d, r, &nalg, "TCG_EfiSpecIDEvent.numberOfAlgorithms");
     cct_emit_u64(d->e, "number_of_algorithms", nalg);
     if (nalg > CCT_MAX_DIGESTS) {
-        return dec_err(d, CCT_ELIMIT, cct_reader_offset(r) - 4, "numberOfAlgorithms %u exceeds the limit %d",
-                       nalg, CCT_MAX_DIGESTS);
+        return dec_err(d, CCT_ELIMIT, cct_reader_offset(r) - 4,
+                       "numberOfAlgorithms %u exceeds the limit %d", nalg, CCT_MAX_DIGESTS);
     }
     cct_emit_begin_array(d->e, "algorithms");
     for (uint32_t i = 0; i < nalg; i++) {
@@ -780,7 +789,7 @@ static int sp_locator(struct dec *d, struct cct_reader *r, const char *key, cons
     cct_emit_begin_object(d->e, key);
     RD_U32(d, r, &type, what);
     cct_emit_u64(d->e, "type", type);
-    static const char *const names[] = {"raw", "uri", "device_path", "uefi_variable"};
+    static const char *const names[] = { "raw", "uri", "device_path", "uefi_variable" };
     if (type < 4) {
         cct_emit_cstr(d->e, "type_name", names[type]);
     }
@@ -946,7 +955,8 @@ static int dec_separator(struct dec *d, struct cct_reader *r)
     uint32_t v;
     if (cct_reader_left(r) != 4 || !cct_read_u32le(r, &v)) {
         cct_emit_hex(d->e, "hex", r->p, cct_reader_left(r));
-        return dec_err(d, CCT_EMALFORMED, 0, "EV_SEPARATOR data is %zu bytes, not 4", cct_reader_left(r));
+        return dec_err(d, CCT_EMALFORMED, 0, "EV_SEPARATOR data is %zu bytes, not 4",
+                       cct_reader_left(r));
     }
     cct_emit_x64(d->e, "value", v, 8);
     if (v == 0) {
@@ -957,7 +967,8 @@ static int dec_separator(struct dec *d, struct cct_reader *r)
         return 0;
     }
     cct_emit_cstr(d->e, "meaning", "nonstandard");
-    return dec_err(d, CCT_EMALFORMED, 0, "EV_SEPARATOR value 0x%08x is neither 0 nor 0xFFFFFFFF", v);
+    return dec_err(d, CCT_EMALFORMED, 0, "EV_SEPARATOR value 0x%08x is neither 0 nor 0xFFFFFFFF",
+                   v);
 }
 
 /* EV_POST_CODE: a string, or a UEFI_PLATFORM_FIRMWARE_BLOB when 16 bytes (PFP 10.4.1). */
@@ -1014,7 +1025,7 @@ static int dec_event_tag(struct dec *d, struct cct_reader *r)
     cct_emit_x64(d->e, "tagged_event_id", id, 8);
     /* The ID read as a four-character code, most significant byte first:
      * CCEL runtime events (bytes "LEAA" in the log) show as "AAEL". */
-    char cc[4] = {(char)(id >> 24), (char)(id >> 16), (char)(id >> 8), (char)id};
+    char cc[4] = { (char)(id >> 24), (char)(id >> 16), (char)(id >> 8), (char)id };
     bool printable = true;
     for (int i = 0; i < 4; i++) {
         printable = printable && cc[i] >= 0x20 && cc[i] < 0x7f;
@@ -1112,7 +1123,7 @@ int cct_event_decode(const struct cct_event *ev, enum cct_decode_style style, ch
     }
     cct_buf_init(&b, CCT_DECODE_MAX_OUTPUT);
     cct_emit_init(&e, &b, style == CCT_DECODE_JSON);
-    struct dec d = {.e = &e, .err = err, .event = (int64_t)ev->number, .rc = 0};
+    struct dec d = { .e = &e, .err = err, .event = (int64_t)ev->number, .rc = 0 };
     cct_reader_init(&r, ev->data ? ev->data : (const uint8_t *)"", ev->data_len, 0);
     int rc = dispatch(&d, ev, &r);
     if (d.rc != 0) {
@@ -1130,7 +1141,8 @@ int cct_event_decode(const struct cct_event *ev, enum cct_decode_style style, ch
         /* The output itself could not be built: say so in a minimal document. */
         cct_buf_init(&b, 0);
         cct_buf_puts(&b, style == CCT_DECODE_JSON ? "{}" : "");
-        rc = cct_err(err, code, (int64_t)ev->number, -1, "decoded output exceeds its limit or memory");
+        rc = cct_err(err, code, (int64_t)ev->number, -1,
+                     "decoded output exceeds its limit or memory");
     }
     char *s = cct_buf_steal(&b);
     if (s == NULL) {

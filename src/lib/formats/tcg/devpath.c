@@ -209,7 +209,8 @@ static bool node_messaging(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         if (!cct_read_u8(r, &a) || !cct_read_u8(r, &b) || !cct_read_u16le(r, &x)) {
             return false;
         }
-        cct_buf_printf(o, "Ata(%s,%s,0x%x)", a ? "Secondary" : "Primary", b ? "Slave" : "Master", x);
+        cct_buf_printf(o, "Ata(%s,%s,0x%x)", a ? "Secondary" : "Primary", b ? "Slave" : "Master",
+                       x);
         return true;
     case 2: /* SCSI: Target u16, LUN u16 */
         if (!cct_read_u16le(r, &x) || !cct_read_u16le(r, &y)) {
@@ -277,7 +278,8 @@ static bool node_messaging(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         return true;
     }
     case 15: /* USB class: VendorId, ProductId u16, Class, SubClass, Protocol u8 */
-        if (!cct_read_u16le(r, &x) || !cct_read_u16le(r, &y) || !cct_read_u8(r, &a) || !cct_read_u8(r, &b)) {
+        if (!cct_read_u16le(r, &x) || !cct_read_u16le(r, &y) || !cct_read_u8(r, &a) ||
+            !cct_read_u8(r, &b)) {
             return false;
         }
         cct_buf_printf(o, "UsbClass(0x%x,0x%x,0x%x,0x%x)", x, y, a, b);
@@ -336,8 +338,9 @@ static bool node_media(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
             cct_buf_puts(o, "GPT,");
             put_guid(o, sig);
         } else if (sigtype == 1) {
-            cct_buf_printf(o, "MBR,0x%08x",
-                           (unsigned)(sig[0] | sig[1] << 8 | sig[2] << 16 | (uint32_t)sig[3] << 24));
+            cct_buf_printf(
+                o, "MBR,0x%08x",
+                (unsigned)(sig[0] | sig[1] << 8 | sig[2] << 16 | (uint32_t)sig[3] << 24));
         } else {
             cct_buf_printf(o, "%u,0", sigtype);
         }
@@ -347,7 +350,8 @@ static bool node_media(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
         if (!cct_read_u32le(r, &u) || !cct_read_u64le(r, &s) || !cct_read_u64le(r, &e)) {
             return false;
         }
-        cct_buf_printf(o, "CDROM(0x%x,0x%llx,0x%llx)", u, (unsigned long long)s, (unsigned long long)e);
+        cct_buf_printf(o, "CDROM(0x%x,0x%llx,0x%llx)", u, (unsigned long long)s,
+                       (unsigned long long)e);
         return true;
     case 3: return node_vendor(o, r, "VenMedia");
     case 4: { /* File path: NUL-terminated UTF-16; the text form is the path itself */
@@ -380,7 +384,8 @@ static bool node_media(struct cct_buf *o, uint8_t sub, struct cct_reader *r)
             !cct_read_u16le(r, &inst)) {
             return false;
         }
-        cct_buf_printf(o, "RamDisk(0x%llx,0x%llx,%u,", (unsigned long long)s, (unsigned long long)e, inst);
+        cct_buf_printf(o, "RamDisk(0x%llx,0x%llx,%u,", (unsigned long long)s, (unsigned long long)e,
+                       inst);
         put_guid(o, p);
         cct_buf_putc(o, ')');
         return true;
@@ -423,7 +428,8 @@ int cct_devpath_text(const uint8_t *p, size_t n, size_t base, struct cct_buf *ou
         uint16_t len;
         if (!cct_read_u8(&r, &type) || !cct_read_u8(&r, &sub) || !cct_read_u16le(&r, &len)) {
             return cct_err(err, CCT_ETRUNCATED, event, (int64_t)off,
-                           "device path: node header truncated (%zu bytes left)", cct_reader_left(&r));
+                           "device path: node header truncated (%zu bytes left)",
+                           cct_reader_left(&r));
         }
         if (len < 4 || !cct_read_sub(&r, (size_t)len - 4, &body)) {
             r = save;
@@ -432,8 +438,8 @@ int cct_devpath_text(const uint8_t *p, size_t n, size_t base, struct cct_buf *ou
                            cct_reader_left(&r));
         }
         if (++nodes > CCT_DECODE_MAX_DP_NODES) {
-            return cct_err(err, CCT_ELIMIT, event, (int64_t)off,
-                           "device path: more than %d nodes", CCT_DECODE_MAX_DP_NODES);
+            return cct_err(err, CCT_ELIMIT, event, (int64_t)off, "device path: more than %d nodes",
+                           CCT_DECODE_MAX_DP_NODES);
         }
         if (type == DP_END) {
             if (sub == 0xFF) {

@@ -386,8 +386,9 @@ bool cct_is_utf16_text(const uint8_t *p, size_t n, size_t *tlen)
 
 void cct_guid_format(const uint8_t *g, char out[37])
 {
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[3], g[2],
-             g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[3],
+             g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13],
+             g[14], g[15]);
 }
 
 /* Well-known GUIDs: UEFI spec (variables, signature types, configuration
@@ -396,32 +397,32 @@ static const struct {
     const char *text;
     const char *name;
 } known_guids[] = {
-    {"8be4df61-93ca-11d2-aa0d-00e098032b8c", "EFI_GLOBAL_VARIABLE"},
-    {"d719b2cb-3d3a-4596-a3bc-dad00e67656f", "EFI_IMAGE_SECURITY_DATABASE"},
-    {"605dab50-e046-4300-abb6-3dd810dd8b23", "SHIM_LOCK"},
-    {"a5c059a1-94e4-4aa7-87b5-ab155c2bf072", "X509"},
-    {"c1c41626-504c-4092-aca9-41f936934328", "SHA256"},
-    {"826ca512-cf10-4ac9-b187-be01496631bd", "SHA1"},
-    {"ff3e5307-9fd0-48c9-85f1-8ad56c701e01", "SHA384"},
-    {"093e0fae-a6c4-4f50-9f1b-d41e2b89c19a", "SHA512"},
-    {"3c5766e8-269c-4e34-aa14-ed776e85b3b6", "RSA2048"},
-    {"3bd2a492-96c0-4079-b420-fcf98ef103ed", "X509_SHA256"},
-    {"7076876e-80c2-4ee6-aad2-28b349a6865b", "X509_SHA384"},
-    {"446dbf63-2502-4cda-bcfa-2465d2b0fe9d", "X509_SHA512"},
-    {"77fa9abd-0359-4d32-bd60-28f4e78f784b", "MICROSOFT"},
-    {"8868e871-e4f1-11d3-bc22-0080c73c8881", "ACPI_20_TABLE"},
-    {"eb9d2d30-2d88-11d3-9a16-0090273fc14d", "ACPI_TABLE"},
-    {"eb9d2d31-2d88-11d3-9a16-0090273fc14d", "SMBIOS_TABLE"},
-    {"f2fd1544-9794-4a2c-992e-e5bbcf20e394", "SMBIOS3_TABLE"},
-    {"c12a7328-f81f-11d2-ba4b-00a0c93ec93b", "EFI System Partition"},
-    {"21686148-6449-6e6f-744e-656564454649", "BIOS boot partition"},
-    {"0fc63daf-8483-4772-8e79-3d69d8477de4", "Linux filesystem"},
-    {"4f68bce3-e8cd-4db1-96e7-fbcaf984b709", "Linux root (x86-64)"},
-    {"0657fd6d-a4ab-43c4-84e5-0933c84b4f4f", "Linux swap"},
-    {"e6d6d379-f507-44c2-a23c-238f2a3df928", "Linux LVM"},
-    {"bc13c2ff-59e6-4262-a352-b275fd6f7172", "Linux extended boot"},
-    {"ebd0a0a2-b9e5-4433-87c0-68b6b72699c7", "Microsoft basic data"},
-    {"e3c9e316-0b5c-4db8-817d-f92df00215ae", "Microsoft reserved"},
+    { "8be4df61-93ca-11d2-aa0d-00e098032b8c", "EFI_GLOBAL_VARIABLE" },
+    { "d719b2cb-3d3a-4596-a3bc-dad00e67656f", "EFI_IMAGE_SECURITY_DATABASE" },
+    { "605dab50-e046-4300-abb6-3dd810dd8b23", "SHIM_LOCK" },
+    { "a5c059a1-94e4-4aa7-87b5-ab155c2bf072", "X509" },
+    { "c1c41626-504c-4092-aca9-41f936934328", "SHA256" },
+    { "826ca512-cf10-4ac9-b187-be01496631bd", "SHA1" },
+    { "ff3e5307-9fd0-48c9-85f1-8ad56c701e01", "SHA384" },
+    { "093e0fae-a6c4-4f50-9f1b-d41e2b89c19a", "SHA512" },
+    { "3c5766e8-269c-4e34-aa14-ed776e85b3b6", "RSA2048" },
+    { "3bd2a492-96c0-4079-b420-fcf98ef103ed", "X509_SHA256" },
+    { "7076876e-80c2-4ee6-aad2-28b349a6865b", "X509_SHA384" },
+    { "446dbf63-2502-4cda-bcfa-2465d2b0fe9d", "X509_SHA512" },
+    { "77fa9abd-0359-4d32-bd60-28f4e78f784b", "MICROSOFT" },
+    { "8868e871-e4f1-11d3-bc22-0080c73c8881", "ACPI_20_TABLE" },
+    { "eb9d2d30-2d88-11d3-9a16-0090273fc14d", "ACPI_TABLE" },
+    { "eb9d2d31-2d88-11d3-9a16-0090273fc14d", "SMBIOS_TABLE" },
+    { "f2fd1544-9794-4a2c-992e-e5bbcf20e394", "SMBIOS3_TABLE" },
+    { "c12a7328-f81f-11d2-ba4b-00a0c93ec93b", "EFI System Partition" },
+    { "21686148-6449-6e6f-744e-656564454649", "BIOS boot partition" },
+    { "0fc63daf-8483-4772-8e79-3d69d8477de4", "Linux filesystem" },
+    { "4f68bce3-e8cd-4db1-96e7-fbcaf984b709", "Linux root (x86-64)" },
+    { "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f", "Linux swap" },
+    { "e6d6d379-f507-44c2-a23c-238f2a3df928", "Linux LVM" },
+    { "bc13c2ff-59e6-4262-a352-b275fd6f7172", "Linux extended boot" },
+    { "ebd0a0a2-b9e5-4433-87c0-68b6b72699c7", "Microsoft basic data" },
+    { "e3c9e316-0b5c-4db8-817d-f92df00215ae", "Microsoft reserved" },
 };
 
 const char *cct_guid_name(const uint8_t *g)

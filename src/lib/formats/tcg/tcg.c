@@ -30,10 +30,12 @@ int cct_tcg_parse_specid(const uint8_t *data, size_t len, struct cct_specid *out
                        "SpecID event truncated in its fixed fields");
     }
     if (memcmp(sig, specid_sig, 16) != 0) {
-        return cct_err(err, CCT_EMALFORMED, ev, (int64_t)offset, "SpecID signature is not \"Spec ID Event03\"");
+        return cct_err(err, CCT_EMALFORMED, ev, (int64_t)offset,
+                       "SpecID signature is not \"Spec ID Event03\"");
     }
     if (n == 0 || n > CCT_MAX_DIGESTS) {
-        return cct_err(err, n == 0 ? CCT_EMALFORMED : CCT_ELIMIT, ev, (int64_t)cct_reader_offset(&r) - 4,
+        return cct_err(err, n == 0 ? CCT_EMALFORMED : CCT_ELIMIT, ev,
+                       (int64_t)cct_reader_offset(&r) - 4,
                        "SpecID lists %u algorithms (allowed 1..%u)", n, CCT_MAX_DIGESTS);
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -49,7 +51,8 @@ int cct_tcg_parse_specid(const uint8_t *data, size_t len, struct cct_specid *out
         size_t known = cct_alg_digest_size(alg);
         if (known != 0 && known != size) {
             return cct_err(err, CCT_EMALFORMED, ev, (int64_t)cct_reader_offset(&r) - 2,
-                           "SpecID gives %u bytes for %s, which has %zu", size, cct_alg_name(alg), known);
+                           "SpecID gives %u bytes for %s, which has %zu", size, cct_alg_name(alg),
+                           known);
         }
         for (uint32_t j = 0; j < i; j++) {
             if (s.algs[j] == alg) {
@@ -63,7 +66,8 @@ int cct_tcg_parse_specid(const uint8_t *data, size_t len, struct cct_specid *out
     s.n_algs = n;
     uint8_t vlen;
     if (!cct_read_u8(&r, &vlen) || !cct_read_copy(&r, s.vendor_info, vlen)) {
-        return cct_err(err, CCT_EMALFORMED, ev, (int64_t)cct_reader_offset(&r), "SpecID vendor info truncated");
+        return cct_err(err, CCT_EMALFORMED, ev, (int64_t)cct_reader_offset(&r),
+                       "SpecID vendor info truncated");
     }
     s.vendor_info_len = vlen;
     if (!cct_reader_done(&r)) {
@@ -235,7 +239,8 @@ static void map_index(const struct cct_tcg_state *st, uint32_t logged, struct cc
 }
 
 static int parse_legacy(struct cct_tcg_state *st, const uint8_t *p, size_t len, uint64_t off,
-                        uint64_t number, struct cct_event *ev, size_t *consumed, struct cct_error *err)
+                        uint64_t number, struct cct_event *ev, size_t *consumed,
+                        struct cct_error *err)
 {
     struct cct_reader r;
     uint32_t pcr, type, size;
@@ -243,13 +248,14 @@ static int parse_legacy(struct cct_tcg_state *st, const uint8_t *p, size_t len, 
 
     cct_reader_init(&r, p, len, (size_t)off);
     /* TCG_PCR_EVENT: pcrIndex u32, eventType u32, digest[20], eventDataSize u32, event[]. */
-    if (!cct_read_u32le(&r, &pcr) || !cct_read_u32le(&r, &type) || !cct_read_bytes(&r, 20, &digest) ||
-        !cct_read_u32le(&r, &size)) {
+    if (!cct_read_u32le(&r, &pcr) || !cct_read_u32le(&r, &type) ||
+        !cct_read_bytes(&r, 20, &digest) || !cct_read_u32le(&r, &size)) {
         return CCT_ETRUNCATED;
     }
     if (size > st->max_event_size) {
         return cct_err(err, CCT_ELIMIT, (int64_t)number, (int64_t)off + 28,
-                       "event data size %u exceeds the limit of %zu bytes", size, st->max_event_size);
+                       "event data size %u exceeds the limit of %zu bytes", size,
+                       st->max_event_size);
     }
     if (!cct_read_bytes(&r, size, &data)) {
         return CCT_ETRUNCATED;
@@ -269,7 +275,8 @@ static int parse_legacy(struct cct_tcg_state *st, const uint8_t *p, size_t len, 
 }
 
 static int parse_agile(struct cct_tcg_state *st, const uint8_t *p, size_t len, uint64_t off,
-                       uint64_t number, struct cct_event *ev, size_t *consumed, struct cct_error *err)
+                       uint64_t number, struct cct_event *ev, size_t *consumed,
+                       struct cct_error *err)
 {
     struct cct_reader r;
     uint32_t pcr, type, count, size;
@@ -285,7 +292,8 @@ static int parse_agile(struct cct_tcg_state *st, const uint8_t *p, size_t len, u
     memset(ev, 0, sizeof(*ev));
     if (count == 0 || count > st->specid.n_algs) {
         return cct_err(err, count == 0 ? CCT_EMALFORMED : CCT_ELIMIT, en, (int64_t)off + 8,
-                       "digest count %u (the SpecID declares %zu algorithms)", count, st->specid.n_algs);
+                       "digest count %u (the SpecID declares %zu algorithms)", count,
+                       st->specid.n_algs);
     }
     for (uint32_t i = 0; i < count; i++) {
         uint16_t alg;
@@ -302,7 +310,8 @@ static int parse_agile(struct cct_tcg_state *st, const uint8_t *p, size_t len, u
         }
         for (uint32_t j = 0; j < i; j++) {
             if (ev->digests[j].alg == alg) {
-                return cct_err(err, CCT_EMALFORMED, en, (int64_t)at, "digest algorithm 0x%04x appears twice", alg);
+                return cct_err(err, CCT_EMALFORMED, en, (int64_t)at,
+                               "digest algorithm 0x%04x appears twice", alg);
             }
         }
         ev->digests[i].alg = alg;
@@ -318,7 +327,8 @@ static int parse_agile(struct cct_tcg_state *st, const uint8_t *p, size_t len, u
     }
     if (size > st->max_event_size) {
         return cct_err(err, CCT_ELIMIT, en, (int64_t)size_at,
-                       "event data size %u exceeds the limit of %zu bytes", size, st->max_event_size);
+                       "event data size %u exceeds the limit of %zu bytes", size,
+                       st->max_event_size);
     }
     if (!cct_read_bytes(&r, size, &data)) {
         return CCT_ETRUNCATED;
@@ -361,7 +371,8 @@ int cct_tcg_next(struct cct_tcg_state *st, const uint8_t *p, size_t len, uint64_
                 if (extra == 0) {
                     return rc;
                 }
-                rc = cct_tcg_parse_specid(ev->data, ev->data_len + extra, &st->specid, number, off + 32, err);
+                rc = cct_tcg_parse_specid(ev->data, ev->data_len + extra, &st->specid, number,
+                                          off + 32, err);
                 if (rc < 0) {
                     return rc;
                 }
@@ -386,7 +397,8 @@ int cct_tcg_next(struct cct_tcg_state *st, const uint8_t *p, size_t len, uint64_
     return rc;
 }
 
-int cct_tcg_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table *out, struct cct_error *err)
+int cct_tcg_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table *out,
+                             struct cct_error *err)
 {
     struct cct_reader r;
     struct cct_ccel_table t;
@@ -397,11 +409,12 @@ int cct_tcg_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table
     cct_reader_init(&r, p, len, 0);
     /* ACPI header (ACPI 6.5, 5.2.6) followed by CC type u8, CC subtype u8,
      * reserved u16, LAML u64, LASA u64 (UEFI 2.10, 38.4.2 "CCEL"). */
-    if (!cct_read_copy(&r, sig, 4) || !cct_read_u32le(&r, &t.length) || !cct_read_u8(&r, &t.revision) ||
-        !cct_read_u8(&r, &checksum) || !cct_read_copy(&r, t.oem_id, 6) ||
-        !cct_read_copy(&r, t.oem_table_id, 8) || !cct_read_u32le(&r, &t.oem_revision) ||
-        !cct_read_u32le(&r, &t.creator_id) || !cct_read_u32le(&r, &t.creator_revision) ||
-        !cct_read_u8(&r, &t.cc_type) || !cct_read_u8(&r, &t.cc_subtype) || !cct_read_u16le(&r, &reserved) ||
+    if (!cct_read_copy(&r, sig, 4) || !cct_read_u32le(&r, &t.length) ||
+        !cct_read_u8(&r, &t.revision) || !cct_read_u8(&r, &checksum) ||
+        !cct_read_copy(&r, t.oem_id, 6) || !cct_read_copy(&r, t.oem_table_id, 8) ||
+        !cct_read_u32le(&r, &t.oem_revision) || !cct_read_u32le(&r, &t.creator_id) ||
+        !cct_read_u32le(&r, &t.creator_revision) || !cct_read_u8(&r, &t.cc_type) ||
+        !cct_read_u8(&r, &t.cc_subtype) || !cct_read_u16le(&r, &reserved) ||
         !cct_read_u64le(&r, &t.laml) || !cct_read_u64le(&r, &t.lasa)) {
         return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)cct_reader_offset(&r),
                        "CCEL table truncated (%zu bytes, need 56)", len);
@@ -410,7 +423,8 @@ int cct_tcg_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table
         return cct_err(err, CCT_EMALFORMED, -1, 0, "ACPI table signature is not CCEL");
     }
     if (t.length < 56 || t.length != len) {
-        return cct_err(err, CCT_EMALFORMED, -1, 4, "CCEL table length field %u, file has %zu bytes", t.length, len);
+        return cct_err(err, CCT_EMALFORMED, -1, 4, "CCEL table length field %u, file has %zu bytes",
+                       t.length, len);
     }
     for (size_t i = 0; i < len; i++) {
         sum = (uint8_t)(sum + p[i]);

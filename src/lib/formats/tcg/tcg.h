@@ -89,8 +89,8 @@ CCT_WUR int cct_tcg_parse_specid(const uint8_t *data, size_t len, struct cct_spe
  * more bytes are needed (a real error only when the input has ended).
  */
 CCT_WUR int cct_tcg_next(struct cct_tcg_state *st, const uint8_t *p, size_t len, uint64_t off,
-                 uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
-                 struct cct_error *err);
+                         uint64_t number, struct cct_event *ev, size_t *consumed, int *end,
+                         struct cct_error *err);
 
 /* ACPI CCEL table (GHCI / UEFI 2.10 "CC Event Log ACPI Table"). */
 struct cct_ccel_table {
@@ -102,12 +102,12 @@ struct cct_ccel_table {
     uint32_t oem_revision;
     uint32_t creator_id;
     uint32_t creator_revision;
-    uint8_t cc_type;     /* 1 = SEV, 2 = TDX */
+    uint8_t cc_type; /* 1 = SEV, 2 = TDX */
     uint8_t cc_subtype;
-    uint64_t laml;       /* log area minimum length */
-    uint64_t lasa;       /* log area start address */
+    uint64_t laml; /* log area minimum length */
+    uint64_t lasa; /* log area start address */
 };
 CCT_WUR int cct_tcg_ccel_table_parse(const uint8_t *p, size_t len, struct cct_ccel_table *out,
-                             struct cct_error *err);
+                                     struct cct_error *err);
 
 #endif

@@ -34,7 +34,8 @@ const char *cct_tdx_cert_type_name(uint16_t t)
 
 static int trunc_err(struct cct_error *err, const struct cct_reader *r, const char *what)
 {
-    return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)cct_reader_offset(r), "TDX quote truncated in %s", what);
+    return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)cct_reader_offset(r),
+                   "TDX quote truncated in %s", what);
 }
 
 /* TD report body, TDX 1.0 fields (quote format A.3.2 "TD Quote Body"). */
@@ -63,11 +64,12 @@ static void parse_sgx_report(const uint8_t *p, struct cct_sgx_report_body *q)
     struct cct_reader r;
     cct_reader_init(&r, p, SGX_REPORT_SIZE, 0);
     /* cannot fail: the caller handed exactly 384 bytes */
-    (void)(cct_read_copy(&r, q->cpu_svn, 16) && cct_read_u32le(&r, &q->misc_select) && cct_read_skip(&r, 28) &&
-           cct_read_copy(&r, q->attributes, 16) && cct_read_copy(&r, q->mr_enclave, 32) &&
-           cct_read_skip(&r, 32) && cct_read_copy(&r, q->mr_signer, 32) && cct_read_skip(&r, 96) &&
-           cct_read_u16le(&r, &q->isv_prod_id) && cct_read_u16le(&r, &q->isv_svn) && cct_read_skip(&r, 60) &&
-           cct_read_copy(&r, q->report_data, 64));
+    (void)(cct_read_copy(&r, q->cpu_svn, 16) && cct_read_u32le(&r, &q->misc_select) &&
+           cct_read_skip(&r, 28) && cct_read_copy(&r, q->attributes, 16) &&
+           cct_read_copy(&r, q->mr_enclave, 32) && cct_read_skip(&r, 32) &&
+           cct_read_copy(&r, q->mr_signer, 32) && cct_read_skip(&r, 96) &&
+           cct_read_u16le(&r, &q->isv_prod_id) && cct_read_u16le(&r, &q->isv_svn) &&
+           cct_read_skip(&r, 60) && cct_read_copy(&r, q->report_data, 64));
 }
 
 /* Certification data type 6 (A.3.11 "QE Report Certification Data"). */
@@ -98,13 +100,15 @@ static int parse_qe_cert(struct cct_reader *r, struct cct_tdx_quote *q, struct c
     q->pck_chain_len = (uint32_t)chain.len;
     if (!cct_reader_done(r)) {
         return cct_err(err, CCT_EMALFORMED, -1, (int64_t)cct_reader_offset(r),
-                       "%zu unexpected bytes after the nested certification data", cct_reader_left(r));
+                       "%zu unexpected bytes after the nested certification data",
+                       cct_reader_left(r));
     }
     q->has_qe_report = 1;
     return 0;
 }
 
-int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out, struct cct_error *err)
+int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out,
+                        struct cct_error *err)
 {
     struct cct_reader r, sig, cert;
     struct cct_tdx_quote q;
@@ -115,25 +119,30 @@ int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out,
     cct_reader_init(&r, p, len, 0);
     /* A.3.1 "Quote Header" */
     if (!cct_read_u16le(&r, &q.version) || !cct_read_u16le(&r, &q.att_key_type) ||
-        !cct_read_u32le(&r, &q.tee_type) || !cct_read_u16le(&r, &q.qe_svn) || !cct_read_u16le(&r, &q.pce_svn) ||
-        !cct_read_copy(&r, q.qe_vendor_id, 16) || !cct_read_copy(&r, q.user_data, 20)) {
+        !cct_read_u32le(&r, &q.tee_type) || !cct_read_u16le(&r, &q.qe_svn) ||
+        !cct_read_u16le(&r, &q.pce_svn) || !cct_read_copy(&r, q.qe_vendor_id, 16) ||
+        !cct_read_copy(&r, q.user_data, 20)) {
         return trunc_err(err, &r, "the header");
     }
     if (q.tee_type == CCT_TDX_TEE_TYPE_SGX) {
-        return cct_err(err, CCT_EUNSUPPORTED, -1, 4,
-                       "this is an Intel SGX quote (version %u, TEE type 0x00000000), not a TDX quote; "
-                       "SGX quotes are not supported",
-                       q.version);
+        return cct_err(
+            err, CCT_EUNSUPPORTED, -1, 4,
+            "this is an Intel SGX quote (version %u, TEE type 0x00000000), not a TDX quote; "
+            "SGX quotes are not supported",
+            q.version);
     }
     if (q.tee_type != CCT_TDX_TEE_TYPE_TDX) {
-        return cct_err(err, CCT_EMALFORMED, -1, 4, "unknown TEE type 0x%08x (TDX is 0x00000081)", q.tee_type);
+        return cct_err(err, CCT_EMALFORMED, -1, 4, "unknown TEE type 0x%08x (TDX is 0x00000081)",
+                       q.tee_type);
     }
     if (q.version != 4 && q.version != 5) {
-        return cct_err(err, CCT_EUNSUPPORTED, -1, 0, "TDX quote version %u is not supported (4 or 5)", q.version);
+        return cct_err(err, CCT_EUNSUPPORTED, -1, 0,
+                       "TDX quote version %u is not supported (4 or 5)", q.version);
     }
     if (q.att_key_type != CCT_TDX_ATT_KEY_ECDSA_P256) {
         return cct_err(err, CCT_EUNSUPPORTED, -1, 2,
-                       "attestation key type %u is not supported (2 = ECDSA-256-with-P-256)", q.att_key_type);
+                       "attestation key type %u is not supported (2 = ECDSA-256-with-P-256)",
+                       q.att_key_type);
     }
     if (q.version == 4) {
         q.body_type = CCT_TDX_BODY_TD10;
@@ -152,8 +161,9 @@ int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out,
         }
         uint32_t want = q.body_type == CCT_TDX_BODY_TD10 ? TD10_BODY_SIZE : TD15_BODY_SIZE;
         if (q.body_size != want) {
-            return cct_err(err, CCT_EMALFORMED, -1, 50, "body type %u declares size %u, expected %u", q.body_type,
-                           q.body_size, want);
+            return cct_err(err, CCT_EMALFORMED, -1, 50,
+                           "body type %u declares size %u, expected %u", q.body_type, q.body_size,
+                           want);
         }
     }
     if (!read_td_body(&r, &q.body, q.body_type == CCT_TDX_BODY_TD15)) {
@@ -168,7 +178,8 @@ int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out,
     size_t sig_off = cct_reader_offset(&r);
     if (!cct_read_sub(&r, q.sig_data_len, &sig)) {
         return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)sig_off,
-                       "signature data length %u exceeds the %zu bytes left", q.sig_data_len, cct_reader_left(&r));
+                       "signature data length %u exceeds the %zu bytes left", q.sig_data_len,
+                       cct_reader_left(&r));
     }
     /* A.3.8 "ECDSA 256-bit Quote Signature Data Structure" */
     if (!cct_read_copy(&sig, q.signature, 64) || !cct_read_copy(&sig, q.attest_key, 64) ||
@@ -182,12 +193,14 @@ int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out,
                        cct_reader_left(&sig) >= 4 ? cct_reader_left(&sig) - 4 : 0);
     }
     if (cert.len > CCT_TDX_MAX_CERT_DATA) {
-        return cct_err(err, CCT_ELIMIT, -1, (int64_t)cert_off, "certification data of %zu bytes exceeds %u",
-                       cert.len, CCT_TDX_MAX_CERT_DATA);
+        return cct_err(err, CCT_ELIMIT, -1, (int64_t)cert_off,
+                       "certification data of %zu bytes exceeds %u", cert.len,
+                       CCT_TDX_MAX_CERT_DATA);
     }
     if (!cct_reader_done(&sig)) {
         return cct_err(err, CCT_EMALFORMED, -1, (int64_t)cct_reader_offset(&sig),
-                       "%zu unexpected bytes at the end of the signature data", cct_reader_left(&sig));
+                       "%zu unexpected bytes at the end of the signature data",
+                       cct_reader_left(&sig));
     }
     q.cert_data = cert.p;
     q.cert_data_len = (uint32_t)cert.len;
@@ -197,8 +210,8 @@ int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out,
             return rc;
         }
     } else if (q.cert_type < 1 || q.cert_type > 7) {
-        return cct_err(err, CCT_EMALFORMED, -1, (int64_t)cert_off - 2, "unknown certification data type %u",
-                       q.cert_type);
+        return cct_err(err, CCT_EMALFORMED, -1, (int64_t)cert_off - 2,
+                       "unknown certification data type %u", q.cert_type);
     }
     q.quote_len = cct_reader_offset(&r);
     q.trailing = cct_reader_left(&r);
@@ -206,7 +219,8 @@ int cct_tdx_quote_parse(const uint8_t *p, size_t len, struct cct_tdx_quote *out,
     return 0;
 }
 
-int cct_tdreport_parse(const uint8_t *p, size_t len, struct cct_tdreport *out, struct cct_error *err)
+int cct_tdreport_parse(const uint8_t *p, size_t len, struct cct_tdreport *out,
+                       struct cct_error *err)
 {
     struct cct_reader r;
     struct cct_tdreport t;
@@ -221,9 +235,10 @@ int cct_tdreport_parse(const uint8_t *p, size_t len, struct cct_tdreport *out, s
     cct_reader_init(&r, p, len, 0);
     /* TDX Module ABI, REPORTMACSTRUCT (256 bytes): REPORTTYPE {type, subtype, version, reserved} */
     bool ok = cct_read_u8(&r, &t.report_type) && cct_read_u8(&r, &t.report_subtype) &&
-              cct_read_u8(&r, &t.report_version) && cct_read_skip(&r, 1 + 12) && cct_read_copy(&r, t.cpu_svn, 16) &&
-              cct_read_copy(&r, t.tee_tcb_info_hash, 48) && cct_read_copy(&r, t.tee_info_hash, 48) &&
-              cct_read_copy(&r, t.report_data, 64) && cct_read_skip(&r, 32) && cct_read_copy(&r, t.mac, 32);
+              cct_read_u8(&r, &t.report_version) && cct_read_skip(&r, 1 + 12) &&
+              cct_read_copy(&r, t.cpu_svn, 16) && cct_read_copy(&r, t.tee_tcb_info_hash, 48) &&
+              cct_read_copy(&r, t.tee_info_hash, 48) && cct_read_copy(&r, t.report_data, 64) &&
+              cct_read_skip(&r, 32) && cct_read_copy(&r, t.mac, 32);
     /* TEE_TCB_INFO (239 bytes) + 17 reserved */
     ok = ok && cct_read_copy(&r, t.tcb_valid, 8) && cct_read_copy(&r, t.tee_tcb_svn, 16) &&
          cct_read_copy(&r, t.mrseam, 48) && cct_read_copy(&r, t.mrsignerseam, 48) &&
@@ -231,19 +246,21 @@ int cct_tdreport_parse(const uint8_t *p, size_t len, struct cct_tdreport *out, s
          cct_read_skip(&r, 95 + 17);
     /* TDINFO (512 bytes) */
     ok = ok && cct_read_copy(&r, t.td_attributes, 8) && cct_read_copy(&r, t.xfam, 8) &&
-         cct_read_copy(&r, t.mrtd, 48) && cct_read_copy(&r, t.mrconfigid, 48) && cct_read_copy(&r, t.mrowner, 48) &&
-         cct_read_copy(&r, t.mrownerconfig, 48);
+         cct_read_copy(&r, t.mrtd, 48) && cct_read_copy(&r, t.mrconfigid, 48) &&
+         cct_read_copy(&r, t.mrowner, 48) && cct_read_copy(&r, t.mrownerconfig, 48);
     for (int i = 0; ok && i < 4; i++) {
         ok = cct_read_copy(&r, t.rtmr[i], 48);
     }
     ok = ok && cct_read_copy(&r, t.servtd_hash, 48) && cct_read_skip(&r, 64) && cct_reader_done(&r);
     if (!ok) {
-        return cct_err(err, CCT_EMALFORMED, -1, (int64_t)cct_reader_offset(&r), "TDREPORT layout error");
+        return cct_err(err, CCT_EMALFORMED, -1, (int64_t)cct_reader_offset(&r),
+                       "TDREPORT layout error");
     }
     if (t.report_type != 0x81) {
-        return cct_err(err, CCT_EMALFORMED, -1, 0,
-                       "REPORTTYPE.TYPE is 0x%02x, a TDREPORT has 0x81 (this is not a TDREPORT_STRUCT)",
-                       t.report_type);
+        return cct_err(
+            err, CCT_EMALFORMED, -1, 0,
+            "REPORTTYPE.TYPE is 0x%02x, a TDREPORT has 0x81 (this is not a TDREPORT_STRUCT)",
+            t.report_type);
     }
     *out = t;
     return 0;
@@ -251,11 +268,13 @@ int cct_tdreport_parse(const uint8_t *p, size_t len, struct cct_tdreport *out, s
 
 /* Azure HCL report: 32-byte header ("HCLA", version, report size, request type, status, reserved),
  * 1184-byte hardware report area, then runtime data: size, version, report type, hash type,
- * variable data size, variable data. Field layout as published by the Azure confidential VM docs. */
+ * variable data size, variable data. Field layout as published by the Azure confidential VM docs.
+ */
 #define HCL_HW_AREA 1184u
 #define HCL_MAX_RUNTIME (1024u * 1024u)
 
-int cct_hcl_report_parse(const uint8_t *p, size_t len, struct cct_hcl_report *out, struct cct_error *err)
+int cct_hcl_report_parse(const uint8_t *p, size_t len, struct cct_hcl_report *out,
+                         struct cct_error *err)
 {
     struct cct_reader r, var;
     struct cct_hcl_report h;
@@ -270,18 +289,21 @@ int cct_hcl_report_parse(const uint8_t *p, size_t len, struct cct_hcl_report *ou
         return cct_err(err, CCT_EMALFORMED, -1, 0, "not an HCL report (no \"HCLA\" signature)");
     }
     if (!cct_read_u32le(&r, &h.version) || !cct_read_u32le(&r, &h.report_size) ||
-        !cct_read_u32le(&r, &h.request_type) || !cct_read_u32le(&r, &status) || !cct_read_skip(&r, 12) ||
-        !cct_read_bytes(&r, HCL_HW_AREA, &h.hw_report)) {
-        return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)cct_reader_offset(&r), "HCL report truncated");
+        !cct_read_u32le(&r, &h.request_type) || !cct_read_u32le(&r, &status) ||
+        !cct_read_skip(&r, 12) || !cct_read_bytes(&r, HCL_HW_AREA, &h.hw_report)) {
+        return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)cct_reader_offset(&r),
+                       "HCL report truncated");
     }
     h.hw_report_len = HCL_HW_AREA;
     if (!cct_read_u32le(&r, &data_size) || !cct_read_u32le(&r, &rt_version) ||
         !cct_read_u32le(&r, &h.runtime_type) || !cct_read_u32le(&r, &h.hash_type)) {
-        return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)cct_reader_offset(&r), "HCL runtime data truncated");
+        return cct_err(err, CCT_ETRUNCATED, -1, (int64_t)cct_reader_offset(&r),
+                       "HCL runtime data truncated");
     }
     size_t off = cct_reader_offset(&r);
     if (!cct_read_sub_u32le(&r, &var) || var.len > HCL_MAX_RUNTIME) {
-        return cct_err(err, CCT_EMALFORMED, -1, (int64_t)off, "HCL variable data size out of range");
+        return cct_err(err, CCT_EMALFORMED, -1, (int64_t)off,
+                       "HCL variable data size out of range");
     }
     h.runtime_data = var.p;
     h.runtime_len = (uint32_t)var.len;

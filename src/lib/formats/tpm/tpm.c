@@ -23,13 +23,15 @@ static bool read_tpm2b(struct cct_reader *r, const uint8_t **p, uint16_t *n)
     return true;
 }
 
-static int tpm_err(struct cct_error *err, const struct cct_reader *r, const char *what, const char *field)
+static int tpm_err(struct cct_error *err, const struct cct_reader *r, const char *what,
+                   const char *field)
 {
-    return cct_err(err, CCT_EMALFORMED, -1, (int64_t)cct_reader_offset(r), "%s: truncated or oversized %s", what,
-                   field);
+    return cct_err(err, CCT_EMALFORMED, -1, (int64_t)cct_reader_offset(r),
+                   "%s: truncated or oversized %s", what, field);
 }
 
-int cct_tpm_attest_parse(const uint8_t *p, size_t len, struct cct_tpm_attest *out, struct cct_error *err)
+int cct_tpm_attest_parse(const uint8_t *p, size_t len, struct cct_tpm_attest *out,
+                         struct cct_error *err)
 {
     struct cct_reader r;
     struct cct_tpm_attest a;
@@ -44,7 +46,8 @@ int cct_tpm_attest_parse(const uint8_t *p, size_t len, struct cct_tpm_attest *ou
         return tpm_err(err, &r, "TPMS_ATTEST", "header");
     }
     if (a.magic != CCT_TPM_GENERATED_VALUE) {
-        return cct_err(err, CCT_EMALFORMED, -1, 0, "TPMS_ATTEST magic is 0x%08x, expected 0xff544347", a.magic);
+        return cct_err(err, CCT_EMALFORMED, -1, 0,
+                       "TPMS_ATTEST magic is 0x%08x, expected 0xff544347", a.magic);
     }
     if (!read_tpm2b(&r, &a.qualified_signer, &a.qualified_signer_len)) {
         return tpm_err(err, &r, "TPMS_ATTEST", "qualifiedSigner");
@@ -59,7 +62,8 @@ int cct_tpm_attest_parse(const uint8_t *p, size_t len, struct cct_tpm_attest *ou
         return tpm_err(err, &r, "TPMS_ATTEST", "clockInfo");
     }
     if (a.type != CCT_TPM_ST_ATTEST_QUOTE) {
-        return cct_err(err, CCT_EUNSUPPORTED, -1, 4, "TPMS_ATTEST type 0x%04x is not a quote (0x8018)", a.type);
+        return cct_err(err, CCT_EUNSUPPORTED, -1, 4,
+                       "TPMS_ATTEST type 0x%04x is not a quote (0x8018)", a.type);
     }
     /* 10.12.1 TPMS_QUOTE_INFO: TPML_PCR_SELECTION, TPM2B_DIGEST */
     if (!cct_read_u32be(&r, &count)) {
@@ -67,7 +71,8 @@ int cct_tpm_attest_parse(const uint8_t *p, size_t len, struct cct_tpm_attest *ou
     }
     if (count > CCT_TPM_MAX_PCR_SELECTIONS) {
         return cct_err(err, CCT_ELIMIT, -1, (int64_t)cct_reader_offset(&r) - 4,
-                       "%u PCR selections exceed the limit of %d", count, CCT_TPM_MAX_PCR_SELECTIONS);
+                       "%u PCR selections exceed the limit of %d", count,
+                       CCT_TPM_MAX_PCR_SELECTIONS);
     }
     for (uint32_t i = 0; i < count; i++) {
         struct cct_tpm_pcr_selection *s = &a.selections[i];
@@ -94,7 +99,8 @@ int cct_tpm_attest_parse(const uint8_t *p, size_t len, struct cct_tpm_attest *ou
     return 0;
 }
 
-int cct_tpm_signature_parse(const uint8_t *p, size_t len, struct cct_tpm_signature *out, struct cct_error *err)
+int cct_tpm_signature_parse(const uint8_t *p, size_t len, struct cct_tpm_signature *out,
+                            struct cct_error *err)
 {
     struct cct_reader r;
     struct cct_tpm_signature s;
@@ -121,7 +127,8 @@ int cct_tpm_signature_parse(const uint8_t *p, size_t len, struct cct_tpm_signatu
         break;
     default:
         return cct_err(err, CCT_EUNSUPPORTED, -1, 0,
-                       "signature scheme 0x%04x is not supported (RSASSA, RSAPSS, ECDSA)", s.sig_alg);
+                       "signature scheme 0x%04x is not supported (RSASSA, RSAPSS, ECDSA)",
+                       s.sig_alg);
     }
     if (!cct_reader_done(&r)) {
         return cct_err(err, CCT_EMALFORMED, -1, (int64_t)cct_reader_offset(&r),
@@ -145,7 +152,8 @@ static int parse_public(struct cct_reader *r, struct cct_tpm_public *k, struct c
         return tpm_err(err, r, "TPMT_PUBLIC", "symmetric");
     }
     /* scheme: algorithm, and hashAlg unless TPM_ALG_NULL */
-    if (!cct_read_u16be(r, &k->scheme) || (k->scheme != CCT_TPM_ALG_NULL && !cct_read_u16be(r, &k->scheme_hash))) {
+    if (!cct_read_u16be(r, &k->scheme) ||
+        (k->scheme != CCT_TPM_ALG_NULL && !cct_read_u16be(r, &k->scheme_hash))) {
         return tpm_err(err, r, "TPMT_PUBLIC", "scheme");
     }
     if (k->type == CCT_TPM_ALG_RSA) {
@@ -157,18 +165,20 @@ static int parse_public(struct cct_reader *r, struct cct_tpm_public *k, struct c
     } else if (k->type == CCT_TPM_ALG_ECC) {
         /* TPMS_ECC_PARMS: curveID, kdf; unique = TPMS_ECC_POINT */
         if (!cct_read_u16be(r, &k->curve) || !cct_read_u16be(r, &kdf) ||
-            (kdf != CCT_TPM_ALG_NULL && !cct_read_skip(r, 2)) || !read_tpm2b(r, &k->unique, &k->unique_len) ||
+            (kdf != CCT_TPM_ALG_NULL && !cct_read_skip(r, 2)) ||
+            !read_tpm2b(r, &k->unique, &k->unique_len) ||
             !read_tpm2b(r, &k->ecc_y, &k->ecc_y_len)) {
             return tpm_err(err, r, "TPMT_PUBLIC", "ECC parameters");
         }
     } else {
-        return cct_err(err, CCT_EUNSUPPORTED, -1, 0, "TPMT_PUBLIC type 0x%04x is not supported (RSA, ECC)",
-                       k->type);
+        return cct_err(err, CCT_EUNSUPPORTED, -1, 0,
+                       "TPMT_PUBLIC type 0x%04x is not supported (RSA, ECC)", k->type);
     }
     return 0;
 }
 
-int cct_tpm_public_parse(const uint8_t *p, size_t len, struct cct_tpm_public *out, struct cct_error *err)
+int cct_tpm_public_parse(const uint8_t *p, size_t len, struct cct_tpm_public *out,
+                         struct cct_error *err)
 {
     struct cct_reader r;
     struct cct_tpm_public k;
