@@ -86,6 +86,36 @@ static int describe(cct_context *ctx, int json)
     return EXIT_OK;
 }
 
+/* Open the chosen platform and describe it; returns an exit code. */
+static int open_and_describe(enum cct_platform target, int json)
+{
+    cct_context *ctx = NULL;
+    struct cct_open_options oo = CCT_OPEN_OPTIONS_INIT;
+    struct cct_error err;
+    cct_error_clear(&err);
+    oo.platform = target;
+    oo.sysroot = cli_global.sysroot;
+    int r = cct_open(&oo, &ctx, &err);
+    if (r < 0) {
+        if (json) {
+            printf(",\"open\":false,\"error\":");
+            cli_json_str(stdout, err.message);
+            printf("}\n");
+        }
+        cli_error("info", &err);
+        return r == CCT_EINVAL ? EXIT_USAGE : EXIT_ENV;
+    }
+    if (json) {
+        printf(",\"open\":true");
+    }
+    int rc = describe(ctx, json);
+    if (json) {
+        printf("}\n");
+    }
+    cct_close(ctx);
+    return rc;
+}
+
 int cmd_info(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -136,7 +166,6 @@ int cmd_info(int argc, char **argv)
         printf("checked:\n");
         print_probes(d, 0);
     }
-    int rc = EXIT_OK;
     if (target == CCT_PLATFORM_NONE) {
         if (json) {
             printf(",\"open\":false}\n");
@@ -146,29 +175,5 @@ int cmd_info(int argc, char **argv)
         return EXIT_ENV;
     }
     free(d);
-    cct_context *ctx = NULL;
-    struct cct_open_options oo = CCT_OPEN_OPTIONS_INIT;
-    struct cct_error err;
-    cct_error_clear(&err);
-    oo.platform = target;
-    oo.sysroot = cli_global.sysroot;
-    int r = cct_open(&oo, &ctx, &err);
-    if (r < 0) {
-        if (json) {
-            printf(",\"open\":false,\"error\":");
-            cli_json_str(stdout, err.message);
-            printf("}\n");
-        }
-        cli_error("info", &err);
-        return r == CCT_EINVAL ? EXIT_USAGE : EXIT_ENV;
-    }
-    if (json) {
-        printf(",\"open\":true");
-    }
-    rc = describe(ctx, json);
-    if (json) {
-        printf("}\n");
-    }
-    cct_close(ctx);
-    return rc;
+    return open_and_describe(target, json);
 }
