@@ -5,8 +5,7 @@
 #            that differ and exit 1 if any
 #   PATH     files or directories (default: the .c/.h files under src,
 #            include, tests/unit, fuzz and bench)
-# tools/test.sh runs --check once .ci/style-enforced exists (after the
-# one-time tree-wide format).
+# tools/test.sh runs --check before every build: the tree is formatted.
 set -eu
 cd "$(dirname "$0")/.."
 

@@ -26,21 +26,12 @@ fi
 #   - layering rules (tools/check-layers.sh): always; known violations listed
 #     in tools/layering-exceptions.txt are printed as warnings;
 #   - clang-format (tools/format.sh --check) and the 100-column limit
-#     (tools/check-lines.sh): enforced once .ci/style-enforced exists, i.e.
-#     after the one-time `tools/format.sh` of the whole tree (or with
-#     CCT_STYLE_ENFORCED=1); until then they only count what differs.
+#     (tools/check-lines.sh): the tree is formatted, so any difference fails.
 echo "== style checks"
 style_fail=0
 ./tools/check-layers.sh || style_fail=1
-if [ -f .ci/style-enforced ] || [ "${CCT_STYLE_ENFORCED:-0}" = 1 ]; then
-    ./tools/format.sh --check || { echo "clang-format: the files above differ (run tools/format.sh)"; style_fail=1; }
-    ./tools/check-lines.sh || style_fail=1
-else
-    nfmt=$(./tools/format.sh --check | wc -l)
-    nlong=$(./tools/check-lines.sh 2>/dev/null | grep -c ' columns (limit' || true)
-    echo "format and line-length checks not enforced yet (no .ci/style-enforced):" \
-         "$nfmt file(s) differ from clang-format, $nlong line(s) over 100 columns"
-fi
+./tools/format.sh --check || { echo "clang-format: the files above differ (run tools/format.sh)"; style_fail=1; }
+./tools/check-lines.sh || style_fail=1
 [ "$style_fail" -eq 0 ] || { echo "style checks failed"; exit 1; }
 
 jobs=$(nproc)
