@@ -12,6 +12,7 @@
 
 #include <cctrusted/algorithm.h>
 #include <cctrusted/ccel.h>
+#include <cctrusted/collateral.h>
 #include <cctrusted/cel.h>
 #include <cctrusted/container.h>
 #include <cctrusted/context.h>

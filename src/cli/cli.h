@@ -48,6 +48,8 @@ void cli_hex(FILE *f, const uint8_t *p, size_t n);
 int cli_global_options(int argc, char **argv, int *first);
 int cmd_report_show(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_collateral(int argc, char **argv); /* cmd-fetch.c */
+int cmd_vcek(int argc, char **argv);
 
 /* Map a library error code to an exit code. */
 int cli_exit_for(int code);

@@ -14,6 +14,9 @@ static const struct cli_cmd commands[] = {
       "get a quote/report bound to a nonce and user data; 'report show FILE' decodes one" },
     { "extend", cmd_extend, "extend a live measurement register" },
     { "verify", cmd_verify, "verify a quote, report or token against keys and vendor roots" },
+    { "collateral", cmd_collateral,
+      "'collateral fetch QUOTE': TDX collateral from Intel PCS or a PCCS, verified" },
+    { "vcek", cmd_vcek, "'vcek fetch REPORT': SNP VCEK and ASK/ARK from the AMD KDS, verified" },
 };
 
 static void usage(FILE *f)

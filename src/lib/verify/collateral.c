@@ -18,6 +18,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,6 +26,7 @@
 #include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -837,4 +839,168 @@ void cct__tdx_collateral_check(const struct cct_tdx_quote *q, X509 *pck, STACK_O
         sk_X509_pop_free(chain, X509_free);
     }
     coll_free(&c);
+}
+
+/* ---- single documents, as fetched (fetch/fetch.c) ---- */
+
+bool cct__pck_fmspc(X509 *pck, uint8_t out[6])
+{
+    struct pck_tcb pt;
+    pck_extensions(pck, &pt);
+    if (pt.have_fmspc) {
+        memcpy(out, pt.fmspc, 6);
+    }
+    return pt.have_fmspc != 0;
+}
+
+int cct__pcs_json_verify(const uint8_t *body, size_t n, const uint8_t *chain, size_t cn,
+                         const char *member, STACK_OF(X509) * roots, int have_at, int64_t at,
+                         int64_t *fresh_until, char *msg, size_t mn)
+{
+    struct collateral c;
+    struct cct_verify_options o = CCT_VERIFY_OPTIONS_INIT;
+    int ok = 0;
+    uint8_t *buf = malloc(n + cn + 2);
+    struct cct_verify_result *res = calloc(1, sizeof(*res));
+    if (buf == NULL || res == NULL) {
+        free(buf);
+        free(res);
+        snprintf(msg, mn, "out of memory");
+        return 0;
+    }
+    /* the body first: coll_load skips PEM blocks between JSON objects */
+    memcpy(buf, body, n);
+    buf[n] = '\n';
+    if (cn > 0) {
+        memcpy(buf + n + 1, chain, cn);
+    }
+    buf[n + 1 + cn] = '\0';
+    o.have_at = have_at;
+    o.at = at;
+    cct_verify_result_init(res);
+    memset(&c, 0, sizeof(c));
+    if (!coll_load(buf, n + 1 + cn, &c, msg, mn)) {
+        goto out;
+    }
+    struct signed_json *j = strcmp(member, "tcbInfo") == 0 ? &c.tcb : &c.qe;
+    if (j->body == NULL) {
+        snprintf(msg, mn, "the response holds no %s", member);
+        goto out;
+    }
+    if (c.pem == NULL || sk_X509_num(c.pem) == 0) {
+        snprintf(msg, mn, "no issuer chain came with the %s", member);
+        goto out;
+    }
+    check_signed(member, j, &c, roots, &o, res);
+    if (res->n_checks == 0 || !res->checks[0].ok) {
+        snprintf(msg, mn, "%s signature: %s", member,
+                 res->n_checks > 0 ? res->checks[0].detail : "not checked");
+        goto out;
+    }
+    const char *nu = jstr(j->obj, "nextUpdate");
+    int64_t t = 0;
+    if (nu == NULL || cct_parse_time(nu, &t) < 0) {
+        snprintf(msg, mn, "%s lacks a parsable nextUpdate", member);
+        goto out;
+    }
+    *fresh_until = t;
+    snprintf(msg, mn, "%s signed by the TCB signing key, chained to the root", member);
+    ok = 1;
+out:
+    coll_free(&c);
+    free(buf);
+    free(res);
+    return ok;
+}
+
+/* A CRL as DER, PEM or hex text. */
+static X509_CRL *crl_any(const uint8_t *p, size_t n)
+{
+    const unsigned char *q = p;
+    X509_CRL *crl = d2i_X509_CRL(NULL, &q, (long)n);
+    if (crl != NULL) {
+        return crl;
+    }
+    ERR_clear_error();
+    BIO *b = BIO_new_mem_buf(p, (int)n);
+    if (b != NULL) {
+        crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
+        BIO_free(b);
+        if (crl != NULL) {
+            return crl;
+        }
+    }
+    ERR_clear_error();
+    char *s = malloc(n + 1);
+    if (s == NULL) {
+        return NULL;
+    }
+    memcpy(s, p, n);
+    s[n] = '\0';
+    size_t l = strlen(s);
+    while (l > 0 && isspace((unsigned char)s[l - 1])) {
+        s[--l] = '\0';
+    }
+    crl = crl_from_hex(s);
+    free(s);
+    ERR_clear_error();
+    return crl;
+}
+
+int cct__crl_verify(const uint8_t *p, size_t n, const uint8_t *chain, size_t cn,
+                    STACK_OF(X509) * roots, int have_at, int64_t at, int64_t *fresh_until,
+                    uint8_t **der, size_t *der_len, char *msg, size_t mn)
+{
+    char detail[CCT_CHECK_DETAIL_MAX];
+    X509_CRL *crl = crl_any(p, n);
+    STACK_OF(X509) *sk = cn > 0 ? certs_load(chain, cn) : NULL;
+    X509 *issuer = NULL;
+    int ok = 0;
+    if (crl == NULL) {
+        snprintf(msg, mn, "not a CRL (DER, PEM or hex)");
+        goto out;
+    }
+    for (int i = 0; sk != NULL && i < sk_X509_num(sk) && issuer == NULL; i++) {
+        X509 *x = sk_X509_value(sk, i);
+        if (X509_NAME_cmp(X509_get_subject_name(x), X509_CRL_get_issuer(crl)) == 0) {
+            issuer = x;
+        }
+    }
+    for (int i = 0; roots != NULL && i < sk_X509_num(roots) && issuer == NULL; i++) {
+        X509 *x = sk_X509_value(roots, i);
+        if (X509_NAME_cmp(X509_get_subject_name(x), X509_CRL_get_issuer(crl)) == 0) {
+            issuer = x;
+        }
+    }
+    if (issuer == NULL) {
+        snprintf(msg, mn, "the CRL's issuer is neither in its issuer chain nor a trusted root");
+        goto out;
+    }
+    if (X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1) {
+        ERR_clear_error();
+        snprintf(msg, mn, "CRL signature does not verify with its issuer");
+        goto out;
+    }
+    if (chain_verify(issuer, sk, roots, have_at, at, detail, sizeof(detail)) != 1) {
+        snprintf(msg, mn, "CRL issuer chain: %s", detail);
+        goto out;
+    }
+    const ASN1_TIME *nu = X509_CRL_get0_nextUpdate(crl);
+    struct tm tm;
+    *fresh_until = nu != NULL && ASN1_TIME_to_tm(nu, &tm) == 1 ? (int64_t)timegm(&tm) : 0;
+    int len = i2d_X509_CRL(crl, NULL);
+    unsigned char *d = len > 0 ? malloc((size_t)len) : NULL, *w = d;
+    if (d == NULL || i2d_X509_CRL(crl, &w) != len) {
+        free(d);
+        snprintf(msg, mn, "out of memory");
+        goto out;
+    }
+    *der = d;
+    *der_len = (size_t)len;
+    snprintf(msg, mn, "CRL signed by its issuer, chained to the root");
+    ok = 1;
+out:
+    X509_CRL_free(crl);
+    sk_X509_pop_free(sk, X509_free);
+    return ok;
 }

@@ -68,4 +68,26 @@ int cct__bind_logs(const struct cct_verify_options *o, const struct cct__coverag
 void cct__check_report_data(const uint8_t rd[64], const char *field,
                             const struct cct_verify_options *o, struct cct_verify_result *res);
 
+/* ---- single fetched documents (fetch/fetch.c) ---- */
+
+/* FMSPC from a PCK certificate's SGX extension. false when absent. */
+bool cct__pck_fmspc(X509 *pck, uint8_t out[6]);
+/*
+ * A PCS response body holding member ("tcbInfo" or "enclaveIdentity") and its
+ * signature, with its issuer chain (PEM): 1 when signed by the chain's leaf and
+ * the chain ends in roots (at `at` when have_at), *fresh_until = nextUpdate;
+ * 0 with msg saying why.
+ */
+int cct__pcs_json_verify(const uint8_t *body, size_t n, const uint8_t *chain, size_t cn,
+                         const char *member, STACK_OF(X509) * roots, int have_at, int64_t at,
+                         int64_t *fresh_until, char *msg, size_t mn);
+/*
+ * A CRL (DER, PEM or hex) signed by a certificate of chain (PEM, may be empty)
+ * or of roots, that issuer chaining to roots: 1 with the DER in *der (malloc'ed)
+ * and *fresh_until = nextUpdate (0 when none); 0 with msg saying why.
+ */
+int cct__crl_verify(const uint8_t *p, size_t n, const uint8_t *chain, size_t cn,
+                    STACK_OF(X509) * roots, int have_at, int64_t at, int64_t *fresh_until,
+                    uint8_t **der, size_t *der_len, char *msg, size_t mn);
+
 #endif
