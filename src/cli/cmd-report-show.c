@@ -49,22 +49,22 @@ static int show_tpm(struct emit *e, const uint8_t *p, size_t n)
     emit_xint(e, "attest_type", a.type, 4);
     emit_hex(e, "qualified_signer", a.qualified_signer, a.qualified_signer_len);
     emit_hex(e, "extra_data", a.extra_data, a.extra_data_len);
-    emit_uint(e, "clock", a.clock);
+    emit_xint(e, "clock", a.clock, 16);
     emit_uint(e, "reset_count", a.reset_count);
     emit_uint(e, "restart_count", a.restart_count);
     emit_bool(e, "safe", a.safe != 0);
     emit_xint(e, "firmware_version", a.firmware_version, 16);
     for (size_t i = 0; i < a.n_selections; i++) {
-        char name[32], list[8 * 8 * 4 + 1];
-        size_t o = 0;
-        list[0] = '\0';
-        for (unsigned b = 0; b < 8u * a.selections[i].size_of_select; b++) {
+        char name[32];
+        unsigned pcrs[8 * 8];
+        size_t np = 0;
+        for (unsigned b = 0; b < 8u * a.selections[i].size_of_select && np < 64; b++) {
             if (a.selections[i].select[b / 8] & (1u << (b % 8))) {
-                o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%u", o ? "," : "", b);
+                pcrs[np++] = b;
             }
         }
         snprintf(name, sizeof(name), "pcr_selection_%s", alg_label(a.selections[i].hash));
-        emit_str(e, name, list);
+        emit_uint_list(e, name, pcrs, np);
     }
     emit_hex(e, "pcr_digest", a.pcr_digest, a.pcr_digest_len);
     return 0;

@@ -85,11 +85,18 @@ void emit_uint(struct emit *e, const char *name, uint64_t v)
 void emit_xint(struct emit *e, const char *name, uint64_t v, int width)
 {
     key(e, name);
-    if (e->json) {
-        fprintf(e->f, "%" PRIu64, v);
-    } else {
-        fprintf(e->f, "0x%0*" PRIx64 "\n", width, v);
+    /* JSON: a hex string, so that 64-bit values survive parsers that read numbers as doubles */
+    fprintf(e->f, e->json ? "\"0x%0*" PRIx64 "\"" : "0x%0*" PRIx64 "\n", width, v);
+}
+
+void emit_uint_list(struct emit *e, const char *name, const unsigned *v, size_t n)
+{
+    key(e, name);
+    fputs(e->json ? "[" : "", e->f);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(e->f, "%s%u", i == 0 ? "" : ",", v[i]);
     }
+    fputs(e->json ? "]" : "\n", e->f);
 }
 
 void emit_strn(struct emit *e, const char *name, const char *s, size_t n)

@@ -20,8 +20,10 @@ void emit_begin(struct emit *e, const char *name); /* nested object (name NULL a
 void emit_end(struct emit *e);
 void emit_hex(struct emit *e, const char *name, const uint8_t *p, size_t n);
 void emit_uint(struct emit *e, const char *name, uint64_t v);
-void emit_xint(struct emit *e, const char *name, uint64_t v,
-               int width); /* text 0x..., JSON number */
+/* text 0x..., JSON the string "0x..." (width hex digits) */
+void emit_xint(struct emit *e, const char *name, uint64_t v, int width);
+/* text "1,2,3", JSON [1,2,3] */
+void emit_uint_list(struct emit *e, const char *name, const unsigned *v, size_t n);
 void emit_str(struct emit *e, const char *name, const char *s);
 void emit_strn(struct emit *e, const char *name, const char *s, size_t n);
 void emit_bool(struct emit *e, const char *name, bool v);

@@ -22,6 +22,11 @@ spec.loader.exec_module(gen)
 failures = []
 
 
+
+def hexints(o):
+    """The CLI prints 64-bit and flag fields as "0x..." strings; compare them as integers."""
+    return {k: int(v, 16) if isinstance(v, str) and v.startswith("0x") else v for k, v in o.items()}
+
 def check(cond, what):
     print(("ok   " if cond else "FAIL ") + what)
     if not cond:
@@ -36,7 +41,7 @@ def cli(*args):
 def verify_json(*args):
     rc, out, err = cli("verify", "--json", *args)
     try:
-        doc = json.loads(out)
+        doc = json.loads(out, object_hook=hexints)
     except ValueError:
         doc = None
     return rc, doc, err
@@ -158,7 +163,7 @@ with tempfile.TemporaryDirectory() as d:
           "TDX 1.0: all 16 TEE_TCB_SVN bytes compared, byte 0 3 < 4 selects level 1")
 
     rc, out, _ = cli("report", "show", "--json", p("tdx-v5.quote"))
-    doc = json.loads(out)
+    doc = json.loads(out, object_hook=hexints)
     body = doc["body"]
     check(rc == 0 and doc["header"]["version"] == 5 and body["body_type"] == 3, "v5 quote header/body type")
     for i in range(4):
@@ -167,7 +172,7 @@ with tempfile.TemporaryDirectory() as d:
     check(body["tee_tcb_svn2"] == gen.pattern("tee_tcb_svn2", 16).hex(), "v5 tee_tcb_svn2")
     check(doc["header"]["user_data"] == gen.pattern("user_data", 20).hex(), "v5 user_data")
     rc, out, _ = cli("report", "show", "--json", p("tdx-v4-padded.quote"))
-    doc = json.loads(out)
+    doc = json.loads(out, object_hook=hexints)
     check(doc["trailing_bytes"] == 300 and doc["quote_size"] == os.path.getsize(p("tdx-v4.quote")),
           "v4 padding counted")
     ak = bytes.fromhex(doc["signature_data"]["attestation_key"])
@@ -208,7 +213,7 @@ with tempfile.TemporaryDirectory() as d:
 
     # --- TDREPORT
     rc, out, _ = cli("report", "show", "--json", p("tdreport.bin"))
-    doc = json.loads(out)
+    doc = json.loads(out, object_hook=hexints)
     check(rc == 0 and doc["td_info"]["mrtd"] == gen.pattern("mrtd", 48).hex()
           and doc["report_mac_struct"]["report_data"] == gen.pattern("tdr_report_data", 64).hex(), "TDREPORT fields")
     t = bytearray(open(p("tdreport.bin"), "rb").read())
@@ -242,14 +247,14 @@ with tempfile.TemporaryDirectory() as d:
                              gen.pattern("snp_report_data", 16).hex())
     check(rc == 0 and checks_of(doc)["report-data"], "SNP report data prefix matches")
     rc, out, _ = cli("report", "show", "--json", p("snp.report"))
-    doc = json.loads(out)
+    doc = json.loads(out, object_hook=hexints)
     check(doc["version"] == 3 and doc["measurement"] == gen.pattern("measurement", 48).hex()
           and doc["cpuid_fam_id"] == 0x19 and doc["chip_id"] == gen.pattern("chip_id", 64).hex(), "SNP fields")
 
     rc, doc, _ = verify_json(p("snp-v5.report"), "--certs", p("snp-certs.pem"), "--root", p("snp-ark.pem"))
     check(rc == 0, "SNP report v5 verifies")
     rc, out, _ = cli("report", "show", "--json", p("snp-v5.report"))
-    doc = json.loads(out)
+    doc = json.loads(out, object_hook=hexints)
     check(doc["version"] == 5 and doc["launch_mit_vector"] == 0x11 and doc["current_mit_vector"] == 0x22,
           "SNP v5 mitigation vectors")
     r = bytearray(open(p("snp.report"), "rb").read())
@@ -260,11 +265,11 @@ with tempfile.TemporaryDirectory() as d:
 
     # --- SNP Turin (family 1Ah) TCB_VERSION layout: expected SPLs are the generator's TURIN_SPL
     rc, out, _ = cli("report", "show", "--json", p("snp-turin.report"))
-    doc = json.loads(out)
+    doc = json.loads(out, object_hook=hexints)
     check(rc == 0 and doc["cpuid_fam_id"] == 0x1A and doc["product"] == "turin"
           and doc["reported_tcb_fields"] == gen.TURIN_SPL, "SNP Turin REPORTED_TCB decodes as FMC/BL/TEE/SNP/ucode")
     rc, out, _ = cli("report", "show", "--json", p("snp.report"))
-    f = json.loads(out)["reported_tcb_fields"]
+    f = json.loads(out, object_hook=hexints)["reported_tcb_fields"]
     check("fmc" not in f and f == {"boot_loader": 4, "tee": 0x0A, "snp": 3, "microcode": 0x15},
           "SNP Milan REPORTED_TCB decodes without FMC")
     rc, doc, _ = verify_json(p("snp-turin.report"), "--certs", p("snp-turin-certs.pem"), "--root", p("snp-ark.pem"))
@@ -316,10 +321,10 @@ with tempfile.TemporaryDirectory() as d:
                              nonce, "--pcrs", p("tpm.pcrs"))
     check(rc == 2 and checks_of(doc)["signature"] is False, "TPM signature with the wrong AK fails")
     rc, out, _ = cli("report", "show", "--json", p("tpm.attest"))
-    doc = json.loads(out)
+    doc = json.loads(out, object_hook=hexints)
     pcrs = b"".join(gen.pattern(f"pcr{i}", 32) for i in range(8))
     check(doc["extra_data"] == nonce and doc["pcr_digest"] == hashlib.sha256(pcrs).hexdigest()
-          and doc["pcr_selection_sha256"] == "0,1,2,3,4,5,6,7", "TPM attest fields")
+          and doc["pcr_selection_sha256"] == [0, 1, 2, 3, 4, 5, 6, 7], "TPM attest fields")
 
     # TPM quote checked against PCRs replayed from an event log
     lnonce = open(p("tpm-log.nonce")).read().strip()
@@ -356,14 +361,14 @@ with tempfile.TemporaryDirectory() as d:
     check(rc == 0 and checks_of(doc)["realm-signature"] and checks_of(doc)["platform-challenge"],
           "CCA token whose RAK is a COSE_Key verifies")
     rc, out, _ = cli("report", "show", "--json", p("cca.token"))
-    doc = json.loads(out)
+    doc = json.loads(out, object_hook=hexints)
     check(doc["collection_tag"] == 399 and doc["realm"]["rim"] == gen.pattern("rim", 32).hex()
           and doc["realm"]["rem2"] == gen.pattern("rem2", 32).hex()
           and doc["platform"]["implementation_id"] == gen.pattern("impl_id", 32).hex(), "CCA claims")
 
     sig = open(p("tpm-ecc.sig"), "rb").read()
     rc, out, _ = cli("report", "show", "--json", p("tpm-ecc.sig"))
-    doc = json.loads(out)
+    doc = json.loads(out, object_hook=hexints)
     check(rc == 0 and doc["type"] == "tpm-signature" and doc["scheme"] == "ecdsa" and doc["r"] == sig[6:38].hex()
           and doc["s"] == sig[40:72].hex(), "TPMT_SIGNATURE (ECDSA) decoded")
     a = bytearray(open(p("tpm.attest"), "rb").read())
