@@ -55,6 +55,15 @@ int cmd_vcek(int argc, char **argv);
 int cli_exit_for(int code);
 /* Print "cctrusted: <what>: <message> (event N, offset 0xX)" to stderr. */
 void cli_error(const char *what, const struct cct_error *err);
+/* The last error cli_error() printed (code 0 when none): the JSON error object's event/offset. */
+extern struct cct_error cli_last_error;
+/* json-error.c: with --json / --output json among the arguments, wrap stdout and stderr;
+ * end: when rc is a failure and nothing was printed on stdout, print the JSON error object.
+ * Returns rc. */
+bool cli_json_errors_begin(int argc, char **argv);
+int cli_json_errors_end(int rc);
+/* For a command whose JSON answer is already open: ,"error":{...} when rc is a failure. */
+void cli_json_error_member(FILE *f, int rc);
 void cli_hexdump(FILE *f, const uint8_t *p, size_t n, const char *indent);
 void cli_json_str(FILE *f, const char *s);
 void cli_json_hex(FILE *f, const uint8_t *p, size_t n);

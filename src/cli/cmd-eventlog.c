@@ -161,7 +161,10 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
         if (json) {
             printf("%s\n  {\"file\":", first_file ? "" : ",");
             cli_json_str(stdout, path);
-            printf(",\"error\":\"cannot open\"}");
+            printf(",\"error\":");
+            cli_json_str(stdout,
+                         cli_last_error.message[0] ? cli_last_error.message : "cannot open");
+            printf("}");
         }
         return rc;
     }
@@ -250,7 +253,9 @@ static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, in
         worst = rc > worst ? rc : worst;
     }
     if (json) {
-        printf("\n]}\n");
+        printf("\n]");
+        cli_json_error_member(stdout, worst);
+        printf("}\n");
     }
     /* A source path may live only as long as the context (the agent platform's log). */
     cct_close(ctx);
@@ -361,7 +366,9 @@ int cmd_eventlog(int argc, char **argv)
         }
     }
     if (a.json == 1) {
-        printf("\n]}\n");
+        printf("\n]");
+        cli_json_error_member(stdout, worst);
+        printf("}\n");
     }
     return worst;
 }

@@ -97,13 +97,14 @@ static int open_and_describe(enum cct_platform target, int json)
     oo.sysroot = cli_global.sysroot;
     int r = cct_open(&oo, &ctx, &err);
     if (r < 0) {
+        int rc = r == CCT_EINVAL ? EXIT_USAGE : EXIT_ENV;
+        cli_error("info", &err);
         if (json) {
-            printf(",\"open\":false,\"error\":");
-            cli_json_str(stdout, err.message);
+            printf(",\"open\":false");
+            cli_json_error_member(stdout, rc);
             printf("}\n");
         }
-        cli_error("info", &err);
-        return r == CCT_EINVAL ? EXIT_USAGE : EXIT_ENV;
+        return rc;
     }
     if (json) {
         printf(",\"open\":true");

@@ -54,7 +54,17 @@ static bool wants_version(int argc, char **argv)
     return false;
 }
 
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    if (cli_json_errors_begin(argc, argv)) {
+        return cli_json_errors_end(run(argc, argv));
+    }
+    return run(argc, argv);
+}
+
+static int run(int argc, char **argv)
 {
     int first = 1, g = cli_global_options(argc, argv, &first);
     if (g >= 0) {

@@ -19,8 +19,13 @@ int cli_exit_for(int code)
     }
 }
 
+struct cct_error cli_last_error = { 0, 0, -1, -1, "" };
+
 void cli_error(const char *what, const struct cct_error *err)
 {
+    if (err != NULL) {
+        cli_last_error = *err;
+    }
     fprintf(stderr, "cctrusted: %s: %s", what,
             err && err->message[0] ? err->message : cct_strerror(err ? err->code : 0));
     if (err && err->event >= 0 && err->offset >= 0) {

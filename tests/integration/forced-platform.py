@@ -55,7 +55,7 @@ def body(cli, env, tmp):
                   f"--platform {plat} {' '.join(cmd)} on an empty sysroot: exit 3 with the probe reason")
         p = run([cli, "--platform", plat, "--sysroot", empty, "info", "--json"], env)
         j = json.loads(p.stdout)
-        check(p.returncode == 3 and j["platform"] == plat and j["open"] is False and probe in j["error"],
+        check(p.returncode == 3 and j["platform"] == plat and j["open"] is False and probe in j["error"]["message"],
               f"--platform {plat} info --json: open false, error names {probe.split()[0]}")
 
     simenv = dict(env, CCT_SIM_DIR=os.path.join(tmp, "sim"))
