@@ -91,6 +91,8 @@ struct cct_fetch_result {
     uint8_t *data; /* malloc'ed, NUL-terminated (not counted in len); NULL before a fetch */
     size_t len;
     char note[160];
+    char fmspc[13];  /* TDX: the PCK certificate's FMSPC, uppercase hex ("" for SNP) */
+    char pck_ca[12]; /* TDX: "platform" or "processor" */
 };
 
 /** Release r->data and reset *r. Accepts NULL. */

@@ -452,6 +452,22 @@ CCT_WUR int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_tok
 /** Release what cct_cca_token_parse() allocated. Accepts NULL and zeroed tokens. */
 void cct_cca_token_free(struct cct_cca_token *t);
 
+/** Flag words whose bits cct_flag_names() names. */
+enum cct_flag_set {
+    CCT_FLAGS_TD_ATTRIBUTES = 1, /* TDX TDATTRIBUTES (DEBUG, SEPT_VE_DISABLE, PKS, KL, PERFMON) */
+    CCT_FLAGS_XFAM,              /* TDX XFAM (XSAVE features) */
+    CCT_FLAGS_SNP_POLICY, /* SEV-SNP guest POLICY (bits 16 and up; 0-15 are ABI_MINOR/MAJOR) */
+    CCT_FLAGS_SNP_PLATFORM_INFO, /* SEV-SNP PLATFORM_INFO */
+};
+
+/**
+ * Names of the set bits of v in set (static strings, lowest bit first): writes
+ * up to max of them to out and returns how many it wrote; *unknown (when not
+ * NULL) receives the set bits that have no name.
+ */
+size_t cct_flag_names(enum cct_flag_set set, uint64_t v, const char **out, size_t max,
+                      uint64_t *unknown);
+
 #ifdef __cplusplus
 }
 #endif

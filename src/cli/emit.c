@@ -194,3 +194,18 @@ int cli_slurp(const char *path, size_t max, uint8_t **out, size_t *len)
     *len = n;
     return 0;
 }
+
+void emit_str_list(struct emit *e, const char *name, const char *const *v, size_t n)
+{
+    key(e, name);
+    fputs(e->json ? "[" : "", e->f);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i == 0 ? "" : ",", e->f);
+        if (e->json) {
+            cli_json_str(e->f, v[i]);
+        } else {
+            cli_text_str(e->f, v[i]);
+        }
+    }
+    fputs(e->json ? "]" : "\n", e->f);
+}

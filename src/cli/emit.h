@@ -23,6 +23,8 @@ void emit_uint(struct emit *e, const char *name, uint64_t v);
 /* text 0x..., JSON the string "0x..." (width hex digits) */
 void emit_xint(struct emit *e, const char *name, uint64_t v, int width);
 /* text "1,2,3", JSON [1,2,3] */
+/* text "A,B", JSON ["A","B"] */
+void emit_str_list(struct emit *e, const char *name, const char *const *v, size_t n);
 void emit_uint_list(struct emit *e, const char *name, const unsigned *v, size_t n);
 void emit_str(struct emit *e, const char *name, const char *s);
 void emit_strn(struct emit *e, const char *name, const char *s, size_t n);

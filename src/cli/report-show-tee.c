@@ -3,11 +3,57 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cctrusted/collateral.h>
 #include <cctrusted/report.h>
 
 #include "cli.h"
 #include "emit.h"
 #include "report-show.h"
+
+/* The named bits of a flag word (the names are the library's), and the unnamed ones. */
+static void emit_flags(struct emit *e, const char *name, enum cct_flag_set set, uint64_t v)
+{
+    const char *names[64];
+    char key[48];
+    uint64_t unknown = 0;
+    size_t n = cct_flag_names(set, v, names, 64, &unknown);
+    snprintf(key, sizeof(key), "%s_flags", name);
+    emit_str_list(e, key, names, n);
+    if (unknown != 0) {
+        snprintf(key, sizeof(key), "%s_unnamed_bits", name);
+        emit_xint(e, key, unknown, 16);
+    }
+}
+
+static uint64_t le64(const uint8_t b[8])
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) {
+        v = v << 8 | b[i];
+    }
+    return v;
+}
+
+/* FMSPC, PCK CA and the URLs of the quote's collateral (or the report's VCEK). */
+static void show_collateral(struct emit *e, const uint8_t *p, size_t n)
+{
+    struct cct_fetch_result r;
+    struct cct_error err;
+    cct_error_clear(&err);
+    if (cct_collateral_urls(p, n, NULL, &r, &err) < 0) {
+        return;
+    }
+    if (r.fmspc[0] != '\0') {
+        emit_str(e, "fmspc", r.fmspc);
+        emit_str(e, "pck_ca", r.pck_ca);
+    }
+    emit_begin(e, "collateral_urls");
+    for (size_t i = 0; i < r.n; i++) {
+        emit_str(e, r.req[i].what, r.req[i].url);
+    }
+    emit_end(e);
+    cct_fetch_result_free(&r);
+}
 
 static void show_td_body(struct emit *e, const struct cct_tdx_td_body *b)
 {
@@ -16,7 +62,9 @@ static void show_td_body(struct emit *e, const struct cct_tdx_td_body *b)
     emit_hex(e, "mrsignerseam", b->mrsignerseam, 48);
     emit_hex(e, "seam_attributes", b->seam_attributes, 8);
     emit_hex(e, "td_attributes", b->td_attributes, 8);
+    emit_flags(e, "td_attributes", CCT_FLAGS_TD_ATTRIBUTES, le64(b->td_attributes));
     emit_hex(e, "xfam", b->xfam, 8);
+    emit_flags(e, "xfam", CCT_FLAGS_XFAM, le64(b->xfam));
     emit_hex(e, "mrtd", b->mrtd, 48);
     emit_hex(e, "mrconfigid", b->mrconfigid, 48);
     emit_hex(e, "mrowner", b->mrowner, 48);
@@ -97,6 +145,7 @@ int cli_show_tdx(struct emit *e, const uint8_t *p, size_t n)
         emit_hex(e, "cert_data", q.cert_data, q.cert_data_len);
     }
     emit_end(e);
+    show_collateral(e, p, n);
     emit_uint(e, "quote_size", q.quote_len);
     emit_uint(e, "trailing_bytes", q.trailing);
     return 0;
@@ -160,12 +209,16 @@ static void show_snp_fields(struct emit *e, const struct cct_snp_report *s)
     emit_uint(e, "version", s->version);
     emit_uint(e, "guest_svn", s->guest_svn);
     emit_xint(e, "policy", s->policy, 16);
+    emit_uint(e, "policy_abi_major", (s->policy >> 8) & 0xffu);
+    emit_uint(e, "policy_abi_minor", s->policy & 0xffu);
+    emit_flags(e, "policy", CCT_FLAGS_SNP_POLICY, s->policy);
     emit_hex(e, "family_id", s->family_id, 16);
     emit_hex(e, "image_id", s->image_id, 16);
     emit_uint(e, "vmpl", s->vmpl);
     emit_uint(e, "signature_algo", s->signature_algo);
     emit_xint(e, "current_tcb", s->current_tcb, 16);
     emit_xint(e, "platform_info", s->platform_info, 16);
+    emit_flags(e, "platform_info", CCT_FLAGS_SNP_PLATFORM_INFO, s->platform_info);
     emit_xint(e, "flags", s->flags, 8);
     emit_uint(e, "signing_key", (s->flags >> 2) & 7u);
     emit_hex(e, "report_data", s->report_data, 64);
@@ -221,6 +274,7 @@ int cli_show_snp(struct emit *e, const uint8_t *p, size_t n)
     emit_begin(e, NULL);
     emit_str(e, "type", "snp");
     show_snp_fields(e, &s);
+    show_collateral(e, p, n);
     emit_uint(e, "report_size", CCT_SNP_REPORT_SIZE);
     emit_uint(e, "trailing_bytes", s.trailing);
     return 0;

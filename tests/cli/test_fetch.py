@@ -187,6 +187,20 @@ def main():
         snp_vcek_path(report): (open(vcek_path, "rb").read(), {}),
         "/vcek/v1/Milan/cert_chain": (open(askark_path, "rb").read(), {}),
     }
+    # report show names the same FMSPC, CA and URLs, and decodes the policy bits
+    rc, so, se, _ = run([cli, "report", "show", "--json", quote_path])
+    d = json.loads(so)
+    check(d.get("fmspc") == fmspc and d.get("pck_ca") == ca and
+          d["collateral_urls"]["tcb-info"].endswith("/tdx/certification/v4/tcb?fmspc=" + fmspc),
+          "report show: FMSPC, PCK CA and the TCB Info URL of the quote")
+    rc, so, se, _ = run([cli, "report", "show", "--json", report_path])
+    d = json.loads(so)
+    policy = int.from_bytes(report[8:16], "little")  # ATTESTATION_REPORT POLICY at 0x08
+    named = {16: "SMT", 17: "RESERVED_1", 18: "MIGRATE_MA", 19: "DEBUG", 20: "SINGLE_SOCKET"}
+    want_flags = [named[b] for b in sorted(named) if policy >> b & 1]
+    check(d["policy"] == "0x%016x" % policy and d["policy_flags"] == want_flags and
+          d["collateral_urls"]["vcek"].endswith(snp_vcek_path(report)),
+          "report show: SNP policy %s flags %s and the VCEK URL" % (d["policy"], d["policy_flags"]))
     srv = serve()
     base = "http://127.0.0.1:%d" % srv.server_address[1]
     at = "2026-03-01"

@@ -159,6 +159,9 @@ static int tdx_urls(const struct tdx_src *s, const struct cct_fetch_options *o,
         return rc;
     }
     const uint8_t *f = s->fmspc;
+    snprintf(r->fmspc, sizeof(r->fmspc), "%02X%02X%02X%02X%02X%02X", f[0], f[1], f[2], f[3], f[4],
+             f[5]);
+    snprintf(r->pck_ca, sizeof(r->pck_ca), "%s", s->ca);
     if ((rc = add_req(r, "tcb-info", err,
                       "%s/tdx/certification/v4/tcb?fmspc=%02X%02X%02X%02X%02X%02X", base, f[0],
                       f[1], f[2], f[3], f[4], f[5])) < 0 ||
