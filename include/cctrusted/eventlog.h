@@ -222,6 +222,9 @@ CCT_WUR int cct_log_format_from_name(const char *name, enum cct_log_format *out)
 /** Name of a TCG EventType ("EV_SEPARATOR"), or NULL when not defined by a spec. */
 const char *cct_event_type_name(uint32_t type);
 
+/** EventType of a name cct_event_type_name() gives: 0 and *out, or CCT_ENOTFOUND. */
+CCT_WUR int cct_event_type_from_name(const char *name, uint32_t *out);
+
 /** Output styles for cct_event_decode(). */
 enum cct_decode_style {
     CCT_DECODE_TEXT = 0, /* "key: value" lines, indented two spaces */

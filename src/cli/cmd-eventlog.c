@@ -7,23 +7,29 @@
 
 #include "cel-out.h"
 #include "cli.h"
+#include "eventlog-out.h"
 
 static void usage(FILE *f)
 {
     fprintf(
-        f,
-        "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format F]\n"
-        "                          [--output O [--out FILE]] FILE...\n"
-        "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json, "
-        "cel-cbor\n"
-        "  --output O  text (default), compact (one line per event), json, or a Canonical\n"
-        "              Event Log: cel-tlv, cel-json, cel-json-systemd, cel-cbor (written to\n"
-        "              stdout or --out FILE)\n"
-        "  --ima-rtmr  with a cel-* output: IMA entries go to RTMR n (default: when a CCEL is "
-        "given)\n"
-        "  A FILE starting with the ACPI signature \"CCEL\" is shown as a CCEL table.\n"
-        "  --start N   first event number to show (0 = the header); default 0\n"
-        "  --count N   show at most N events; default all. A start past the end shows nothing.\n");
+        f, "usage: cctrusted eventlog [--json] [--start N] [--count N] [--format F]\n"
+           "                          [--output O [--out FILE]] FILE...\n"
+           "  --format F  auto (default), tcg2, tcg1, ccel, ima, ima-bin, cel-tlv, cel-json, "
+           "cel-cbor\n"
+           "  --output O  text (default), compact (one line per event), json, yaml (the layout of\n"
+           "              tpm2_eventlog), or a Canonical\n"
+           "              Event Log: cel-tlv, cel-json, cel-json-systemd, cel-cbor (written to\n"
+           "              stdout or --out FILE)\n"
+           "  --ima-rtmr  with a cel-* output: IMA entries go to RTMR n (default: when a CCEL is "
+           "given)\n"
+           "  A FILE starting with the ACPI signature \"CCEL\" is shown as a CCEL table.\n"
+           "  --start N   first event number to show (0 = the header); default 0\n"
+           "  --count N   show at most N events; default all. A start past the end shows nothing.\n"
+           "  --index N   only events extending register N (PCR n, RTMR n)\n"
+           "  --alg A     only events with an A digest, and only that digest\n"
+           "  --type T    only events of type T (EV_SEPARATOR, or a number)\n"
+           "  The footer counts digest-check failures; the registers replayed from the whole\n"
+           "  log follow it.\n");
     fprintf(f, "  without FILE: the live event logs of the platform (see cctrusted --platform)\n");
 }
 
@@ -114,17 +120,24 @@ static int dump_ccel_table(const char *path, int json, int first_file)
 
 /* After the events: count, padding and the SpecID header. */
 static void print_summary(const cct_eventlog *log, const struct cct_specid *sid, uint64_t n,
-                          int json)
+                          uint64_t failed, enum el_mode mode)
 {
+    int json = mode == EL_JSON;
+    if (mode == EL_YAML) {
+        printf("digest_check_failures: %" PRIu64 "\n", failed);
+        return;
+    }
     if (!json) {
-        printf("==> %" PRIu64 " events shown", n);
+        printf("==> %" PRIu64 " events shown, %" PRIu64 " digest-check failure%s", n, failed,
+               failed == 1 ? "" : "s");
         if (cct_eventlog_padding(log)) {
             printf(", log ended by %" PRIu64 " bytes of padding", cct_eventlog_padding(log));
         }
         printf("\n");
         return;
     }
-    printf("\n  ],\"count\":%" PRIu64 ",\"padding\":%" PRIu64, n, cct_eventlog_padding(log));
+    printf("\n  ],\"count\":%" PRIu64 ",\"digest_check_failures\":%" PRIu64 ",\"padding\":%" PRIu64,
+           n, failed, cct_eventlog_padding(log));
     if (sid == NULL) {
         return;
     }
@@ -142,22 +155,34 @@ static void print_summary(const cct_eventlog *log, const struct cct_specid *sid,
     printf("}");
 }
 
-/* Output modes (the json field and arguments): 0 text, 1 JSON, or compact:
- * one line per event, with the text headers and footer. */
-#define OUT_COMPACT 2
-
-static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, uint64_t count,
-                    int json, int first_file)
+/* Header of one log: JSON object start, YAML document start, or the text line. */
+static void print_header(const char *path, const cct_eventlog *log, enum el_mode mode,
+                         int first_file)
 {
-    int compact = json == OUT_COMPACT;
-    json = json == 1;
+    const char *fn = cct_log_format_name(cct_eventlog_format(log));
+    if (mode == EL_JSON) {
+        printf("%s\n  {\"file\":", first_file ? "" : ",");
+        cli_json_str(stdout, path);
+        printf(",\"format\":\"%s\",\"events\":[", fn);
+    } else if (mode == EL_YAML) {
+        printf("---\n# ");
+        cli_text_str(stdout, path);
+        printf(" (%s)\nversion: 1\nevents:\n", fn);
+    } else {
+        printf("==> %s (%s)\n", path, fn);
+    }
+}
+
+static int dump_one(const char *path, const struct el_view *v, int first_file)
+{
+    int json = v->mode == EL_JSON;
     cct_eventlog *log = NULL;
-    int rc = fmt == CCT_LOG_AUTO ? dump_ccel_table(path, json, first_file) : -1;
+    int rc =
+        v->fmt == CCT_LOG_AUTO && v->mode != EL_YAML ? dump_ccel_table(path, json, first_file) : -1;
     if (rc >= 0) {
         return rc;
     }
-    rc = cli_open_log(path, fmt, &log);
-    if (rc != 0) {
+    if ((rc = cli_open_log(path, v->fmt, &log)) != 0) {
         if (json) {
             printf("%s\n  {\"file\":", first_file ? "" : ",");
             cli_json_str(stdout, path);
@@ -168,37 +193,29 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
         }
         return rc;
     }
-    rc = cct_eventlog_select(log, start, count);
-    if (rc < 0) {
+    if ((rc = cct_eventlog_select(log, v->start, v->count)) < 0) {
         cli_error("eventlog", cct_eventlog_error(log));
         cct_eventlog_free(log);
         return cli_exit_for(rc);
     }
-    if (json) {
-        printf("%s\n  {\"file\":", first_file ? "" : ",");
-        cli_json_str(stdout, path);
-        printf(",\"format\":\"%s\"", cct_log_format_name(cct_eventlog_format(log)));
-    } else {
-        printf("==> %s (%s)\n", path, cct_log_format_name(cct_eventlog_format(log)));
-    }
+    print_header(path, log, v->mode, first_file);
     struct cct_specid sid;
-    int have_sid = 0;
-    struct cct_event ev;
-    int r, first = 1;
-    uint64_t n = 0;
-    if (json) {
-        printf(",\"events\":[");
-    }
+    int have_sid = 0, r, first = 1;
+    struct cct_event ev, shown;
+    uint64_t n = 0, failed = 0;
     while ((r = cct_eventlog_next(log, &ev)) > 0) {
         if (!have_sid && cct_eventlog_specid(log, &sid) == 0) {
             have_sid = 1;
         }
-        if (json) {
-            cli_event_print_json(&ev, first);
-        } else if (compact) {
-            cli_event_print_compact(&ev);
-        } else {
-            cli_event_print_text(&ev);
+        if (!el_filter(v, &ev, &shown)) {
+            continue;
+        }
+        failed += (uint64_t)el_digest_failed(&ev);
+        switch (v->mode) {
+        case EL_JSON: cli_event_print_json(&shown, first); break;
+        case EL_COMPACT: cli_event_print_compact(&shown); break;
+        case EL_YAML: el_print_yaml_event(&shown, have_sid ? &sid : NULL); break;
+        default: cli_event_print_text(&shown); break;
         }
         first = 0;
         n++;
@@ -206,7 +223,8 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
     if (!have_sid && cct_eventlog_specid(log, &sid) == 0) {
         have_sid = 1;
     }
-    print_summary(log, have_sid ? &sid : NULL, n, json);
+    print_summary(log, have_sid ? &sid : NULL, n, failed, v->mode);
+    el_print_replay(path, v);
     if (r < 0) {
         cli_error(path, cct_eventlog_error(log));
         if (json) {
@@ -223,9 +241,9 @@ static int dump_one(const char *path, enum cct_log_format fmt, uint64_t start, u
 }
 
 /* No FILE: the platform's live logs, each with its own format unless --format is given. */
-static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, int mode)
+static int dump_live(const struct el_view *view)
 {
-    int json = mode == 1;
+    int json = view->mode == EL_JSON;
     cct_context *ctx = NULL;
     struct cct_log_source src[CCT_MAX_LOG_SOURCES];
     size_t n = 0;
@@ -248,8 +266,9 @@ static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, in
         printf("{\"logs\":[");
     }
     for (size_t i = 0; i < n; i++) {
-        int rc = dump_one(src[i].path, fmt != CCT_LOG_AUTO ? fmt : src[i].format, start, count,
-                          mode, i == 0);
+        struct el_view v = *view;
+        v.fmt = view->fmt != CCT_LOG_AUTO ? view->fmt : src[i].format;
+        int rc = dump_one(src[i].path, &v, i == 0);
         worst = rc > worst ? rc : worst;
     }
     if (json) {
@@ -263,42 +282,64 @@ static int dump_live(enum cct_log_format fmt, uint64_t start, uint64_t count, in
 }
 
 struct args {
-    int json, cel, ima_rtmr; /* json: 0 text, 1 JSON, OUT_COMPACT */
+    int cel, ima_rtmr;
     enum cct_cel_encoding cel_enc;
     const char *out_path;
-    uint64_t start, count;
-    enum cct_log_format fmt;
+    struct el_view v;
 };
 
 static int parse_opt(int c, struct args *a)
 {
+    uint64_t v;
     switch (c) {
-    case 'j': a->json = 1; return EXIT_OK;
+    case 'j': a->v.mode = EL_JSON; return EXIT_OK;
     case 's':
     case 'c':
-        if (!cli_parse_u64(optarg, c == 's' ? &a->start : &a->count)) {
+        if (!cli_parse_u64(optarg, c == 's' ? &a->v.start : &a->v.count)) {
             fprintf(stderr, "cctrusted eventlog: --%s needs a non-negative number\n",
                     c == 's' ? "start" : "count");
             return EXIT_USAGE;
         }
         return EXIT_OK;
     case 'f':
-        if (cct_log_format_from_name(optarg, &a->fmt) < 0) {
+        if (cct_log_format_from_name(optarg, &a->v.fmt) < 0) {
             fprintf(stderr, "cctrusted eventlog: unknown format '%s'\n", optarg);
             return EXIT_USAGE;
         }
         return EXIT_OK;
     case 'o':
-        a->json = strcmp(optarg, "json") == 0      ? 1
-                  : strcmp(optarg, "compact") == 0 ? OUT_COMPACT
-                                                   : 0;
+        a->v.mode = strcmp(optarg, "json") == 0      ? EL_JSON
+                    : strcmp(optarg, "compact") == 0 ? EL_COMPACT
+                    : strcmp(optarg, "yaml") == 0    ? EL_YAML
+                                                     : EL_TEXT;
         a->cel = cli_cel_output_from_name(optarg, &a->cel_enc);
-        if (!a->json && !a->cel && strcmp(optarg, "text") != 0) {
+        if (a->v.mode == EL_TEXT && !a->cel && strcmp(optarg, "text") != 0) {
             fprintf(stderr, "cctrusted eventlog: unknown output '%s'\n", optarg);
             return EXIT_USAGE;
         }
         return EXIT_OK;
     case 'O': a->out_path = optarg; return EXIT_OK;
+    case 'i':
+        if (!cli_parse_index("eventlog", optarg, &v)) {
+            return EXIT_USAGE;
+        }
+        a->v.have_index = true;
+        a->v.index = (uint32_t)v;
+        return EXIT_OK;
+    case 'a':
+        if ((a->v.alg = cct_alg_from_name(optarg)) == 0) {
+            fprintf(stderr, "cctrusted eventlog: unknown algorithm '%s'\n", optarg);
+            return EXIT_USAGE;
+        }
+        return EXIT_OK;
+    case 't':
+        if (!el_parse_type(optarg, &a->v.type)) {
+            fprintf(stderr, "cctrusted eventlog: --type: not an event type name or number: '%s'\n",
+                    optarg);
+            return EXIT_USAGE;
+        }
+        a->v.have_type = true;
+        return EXIT_OK;
     case 'R': a->ima_rtmr = 1; return EXIT_OK;
     case 'h': usage(stdout); return -1;
     default: usage(stderr); return EXIT_USAGE;
@@ -316,7 +357,14 @@ static int write_cel(const struct args *a, char **files, int n)
         perror(a->out_path);
         return EXIT_ENV;
     }
-    int rc = cli_write_cel(files, n, a->fmt, a->start, a->count, a->cel_enc, a->ima_rtmr, o);
+    if (a->v.have_index || a->v.have_type || a->v.alg != 0) {
+        fprintf(stderr, "cctrusted eventlog: --index/--alg/--type do not apply to a CEL export\n");
+        if (o != stdout) {
+            fclose(o);
+        }
+        return EXIT_USAGE;
+    }
+    int rc = cli_write_cel(files, n, a->v.fmt, a->v.start, a->v.count, a->cel_enc, a->ima_rtmr, o);
     if (o != stdout && fclose(o) != 0 && rc == EXIT_OK) {
         rc = EXIT_ENV;
     }
@@ -326,20 +374,21 @@ static int write_cel(const struct args *a, char **files, int n)
 int cmd_eventlog(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' },
-        { "start", required_argument, NULL, 's' },
-        { "count", required_argument, NULL, 'c' },
-        { "format", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'o' },
-        { "out", required_argument, NULL, 'O' },
-        { "ima-rtmr", no_argument, NULL, 'R' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "json", no_argument, NULL, 'j' },         { "start", required_argument, NULL, 's' },
+        { "count", required_argument, NULL, 'c' },  { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' }, { "out", required_argument, NULL, 'O' },
+        { "ima-rtmr", no_argument, NULL, 'R' },     { "index", required_argument, NULL, 'i' },
+        { "alg", required_argument, NULL, 'a' },    { "type", required_argument, NULL, 't' },
+        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
     };
-    struct args a = { 0, 0, 0, CCT_CEL_ENC_TLV, NULL, 0, CCT_COUNT_ALL, CCT_LOG_AUTO };
+    struct args a = { 0,
+                      0,
+                      CCT_CEL_ENC_TLV,
+                      NULL,
+                      { EL_TEXT, CCT_LOG_AUTO, 0, CCT_COUNT_ALL, false, false, 0, 0, 0 } };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "js:c:f:o:O:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "js:c:f:o:O:i:a:t:h", opts, NULL)) != -1) {
         int rc = parse_opt(c, &a);
         if (rc != EXIT_OK) {
             return rc == -1 ? EXIT_OK : rc;
@@ -353,19 +402,19 @@ int cmd_eventlog(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (optind >= argc) {
-        return dump_live(a.fmt, a.start, a.count, a.json);
+        return dump_live(&a.v);
     }
     int worst = EXIT_OK;
-    if (a.json == 1) {
+    if (a.v.mode == EL_JSON) {
         printf("{\"logs\":[");
     }
     for (int i = optind; i < argc; i++) {
-        int rc = dump_one(argv[i], a.fmt, a.start, a.count, a.json, i == optind);
+        int rc = dump_one(argv[i], &a.v, i == optind);
         if (rc > worst) {
             worst = rc;
         }
     }
-    if (a.json == 1) {
+    if (a.v.mode == EL_JSON) {
         printf("\n]");
         cli_json_error_member(stdout, worst);
         printf("}\n");

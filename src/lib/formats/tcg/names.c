@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <string.h>
+
 #include <cctrusted/eventlog.h>
 
 #include "formats/tcg/tcg.h"
@@ -49,4 +51,23 @@ const char *cct_event_type_name(uint32_t type)
     case EV_EFI_SPDM_DEVICE_AUTHORITY: return "EV_EFI_SPDM_DEVICE_AUTHORITY";
     default: return NULL;
     }
+}
+
+int cct_event_type_from_name(const char *name, uint32_t *out)
+{
+    /* every named type lies in 0x00-0xff (PC Client) or 0x80000000-0x800000ff (EFI) */
+    static const uint32_t base[] = { 0x0u, EV_EFI_EVENT_BASE };
+    if (name == NULL || out == NULL) {
+        return CCT_EINVAL;
+    }
+    for (size_t b = 0; b < sizeof(base) / sizeof(base[0]); b++) {
+        for (uint32_t t = base[b]; t <= base[b] + 0xffu; t++) {
+            const char *n = cct_event_type_name(t);
+            if (n != NULL && strcmp(n, name) == 0) {
+                *out = t;
+                return 0;
+            }
+        }
+    }
+    return CCT_ENOTFOUND;
 }
