@@ -118,43 +118,6 @@ static int dump_ccel_table(const char *path, int json, int first_file)
     return EXIT_OK;
 }
 
-/* After the events: count, padding and the SpecID header. */
-static void print_summary(const cct_eventlog *log, const struct cct_specid *sid, uint64_t n,
-                          uint64_t failed, enum el_mode mode)
-{
-    int json = mode == EL_JSON;
-    if (mode == EL_YAML) {
-        printf("digest_check_failures: %" PRIu64 "\n", failed);
-        return;
-    }
-    if (!json) {
-        printf("==> %" PRIu64 " events shown, %" PRIu64 " digest-check failure%s", n, failed,
-               failed == 1 ? "" : "s");
-        if (cct_eventlog_padding(log)) {
-            printf(", log ended by %" PRIu64 " bytes of padding", cct_eventlog_padding(log));
-        }
-        printf("\n");
-        return;
-    }
-    printf("\n  ],\"count\":%" PRIu64 ",\"digest_check_failures\":%" PRIu64 ",\"padding\":%" PRIu64,
-           n, failed, cct_eventlog_padding(log));
-    if (sid == NULL) {
-        return;
-    }
-    printf(
-        ",\"specid\":{\"platform_class\":%u,\"version\":\"%u.%u\",\"errata\":%u,\"uintn_size\":%u,"
-        "\"algorithms\":[",
-        sid->platform_class, sid->version_major, sid->version_minor, sid->errata, sid->uintn_size);
-    for (size_t i = 0; i < sid->n_algs; i++) {
-        const char *an = cct_alg_name(sid->algs[i]);
-        printf("%s{\"alg\":\"%s\",\"id\":%u,\"size\":%u}", i ? "," : "", an ? an : "unknown",
-               sid->algs[i], sid->sizes[i]);
-    }
-    printf("],\"vendor_info\":");
-    cli_json_hex(stdout, sid->vendor_info, sid->vendor_info_len);
-    printf("}");
-}
-
 /* Header of one log: JSON object start, YAML document start, or the text line. */
 static void print_header(const char *path, const cct_eventlog *log, enum el_mode mode,
                          int first_file)
@@ -223,7 +186,7 @@ static int dump_one(const char *path, const struct el_view *v, int first_file)
     if (!have_sid && cct_eventlog_specid(log, &sid) == 0) {
         have_sid = 1;
     }
-    print_summary(log, have_sid ? &sid : NULL, n, failed, v->mode);
+    el_print_summary(log, have_sid ? &sid : NULL, n, failed, v->mode);
     el_print_replay(path, v);
     if (r < 0) {
         cli_error(path, cct_eventlog_error(log));

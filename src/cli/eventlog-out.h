@@ -25,6 +25,9 @@ void el_print_yaml_event(const struct cct_event *ev, const struct cct_specid *si
 /* The registers replaying the whole file gives (cct_replay_logs), in the output's layout:
  * text/compact lines, the JSON member ,"replay":{...}, or tpm2_eventlog's pcrs: section. */
 void el_print_replay(const char *path, const struct el_view *v);
+/* After the events: count, digest-check failures, padding and the SpecID header. */
+void el_print_summary(const cct_eventlog *log, const struct cct_specid *sid, uint64_t n,
+                      uint64_t failed, enum el_mode mode);
 /* Parse --type: an event type name (EV_SEPARATOR) or number. */
 bool el_parse_type(const char *s, uint32_t *out);
 

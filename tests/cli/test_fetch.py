@@ -256,6 +256,14 @@ def main():
               "past nextUpdate (2026-03-20) TCB Info, QE identity and PCK CRL are fetched "
               "again, the root CA CRL only if stale too (%s)" % got)
 
+        # --- a cache directory others can write is refused ---
+        shared = os.path.join(tmp, "shared")
+        os.mkdir(shared)
+        os.chmod(shared, 0o777)
+        rc, so, se, _ = run(fetch + ["--url", base + "/ok", "--out", out, "--cache", shared])
+        check(rc == 3 and "writable" in se and os.listdir(shared) == [],
+              "world-writable cache directory refused (%s)" % se.strip())
+
         # --- tampered signature: refused, not cached ---
         cache2 = os.path.join(tmp, "cache2")
         os.mkdir(cache2, 0o700)

@@ -21,7 +21,9 @@ import sys
 import tempfile
 
 failures = 0
-COMMANDS = ["eventlog", "replay", "info", "measurement", "report", "extend", "verify"]
+COMMANDS = [
+    "eventlog", "replay", "info", "measurement", "report", "extend", "verify", "collateral", "vcek"
+]
 GLOBAL_ONLY = {"--platform", "--sysroot"}
 
 

@@ -31,6 +31,7 @@
 #include "cct-config.h"
 #include "fetch/http.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/hex.h"
 #include "verify/common.h"
 #include "verify/verify_internal.h"
@@ -536,6 +537,9 @@ int cct_tdx_collateral_fetch(const uint8_t *p, size_t len, const struct cct_fetc
         return cct_err(err, CCT_EUNSUPPORTED, -1, -1,
                        "this libcctrusted was built without libcurl (-Dcollateral_fetch=disabled)");
     }
+    if (o->cache_dir != NULL && (rc = cct_check_dir(o->cache_dir, err)) < 0) {
+        return rc;
+    }
     rc = tdx_source(p, len, &s, err);
     if (rc == 0) {
         rc = tdx_fetch(&s, o, out, err);
@@ -754,6 +758,9 @@ int cct_snp_vcek_fetch(const uint8_t *p, size_t len, const struct cct_fetch_opti
     if (!CCT_HAVE_CURL) {
         return cct_err(err, CCT_EUNSUPPORTED, -1, -1,
                        "this libcctrusted was built without libcurl (-Dcollateral_fetch=disabled)");
+    }
+    if (o->cache_dir != NULL && (rc = cct_check_dir(o->cache_dir, err)) < 0) {
+        return rc;
     }
     if ((rc = cct_snp_report_parse(p, len, &s, err)) < 0) {
         return rc;
