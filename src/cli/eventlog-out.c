@@ -200,7 +200,7 @@ void el_print_replay(const char *path, const struct el_view *v)
 
 /* After the events: count, padding and the SpecID header. */
 void el_print_summary(const cct_eventlog *log, const struct cct_specid *sid, uint64_t n,
-                          uint64_t failed, enum el_mode mode)
+                      uint64_t failed, enum el_mode mode)
 {
     int json = mode == EL_JSON;
     if (mode == EL_YAML) {
@@ -234,4 +234,3 @@ void el_print_summary(const cct_eventlog *log, const struct cct_specid *sid, uin
     cli_json_hex(stdout, sid->vendor_info, sid->vendor_info_len);
     printf("}");
 }
-
