@@ -93,7 +93,10 @@ struct cct_fetch_result {
     char note[160];
     char fmspc[13];  /* TDX: the PCK certificate's FMSPC, uppercase hex ("" for SNP) */
     char pck_ca[12]; /* TDX: "platform" or "processor" */
+    uint32_t version;     /* CCT_FETCH_RESULT_VERSION of the library that filled it */
+    uint64_t reserved[8]; /* room for later fields; zero */
 };
+#define CCT_FETCH_RESULT_VERSION 1
 
 /** Release r->data and reset *r. Accepts NULL. */
 void cct_fetch_result_free(struct cct_fetch_result *r);

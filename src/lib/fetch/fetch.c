@@ -258,6 +258,7 @@ int cct_collateral_urls(const uint8_t *p, size_t len, const struct cct_fetch_opt
         return cct_err(err, CCT_EINVAL, -1, -1, "no evidence or result");
     }
     memset(out, 0, sizeof(*out));
+    out->version = CCT_FETCH_RESULT_VERSION;
     const struct cct_fetch_options *o = opts != NULL ? opts : &d;
     int rc = check_opts(o, err);
     if (rc < 0 || (rc = cct_report_detect(p, len, &t)) < 0) {
@@ -283,6 +284,7 @@ int cct_collateral_urls(const uint8_t *p, size_t len, const struct cct_fetch_opt
     }
     if (rc < 0) {
         memset(out, 0, sizeof(*out));
+        out->version = CCT_FETCH_RESULT_VERSION;
     }
     return rc;
 }
@@ -529,6 +531,7 @@ int cct_tdx_collateral_fetch(const uint8_t *p, size_t len, const struct cct_fetc
         return cct_err(err, CCT_EINVAL, -1, -1, "no quote or result");
     }
     memset(out, 0, sizeof(*out));
+    out->version = CCT_FETCH_RESULT_VERSION;
     int rc = check_opts(o, err);
     if (rc < 0) {
         return rc;
@@ -751,6 +754,7 @@ int cct_snp_vcek_fetch(const uint8_t *p, size_t len, const struct cct_fetch_opti
         return cct_err(err, CCT_EINVAL, -1, -1, "no report or result");
     }
     memset(out, 0, sizeof(*out));
+    out->version = CCT_FETCH_RESULT_VERSION;
     int rc = check_opts(o, err);
     if (rc < 0) {
         return rc;
