@@ -186,8 +186,13 @@ static int dump_one(const char *path, const struct el_view *v, int first_file)
     if (!have_sid && cct_eventlog_specid(log, &sid) == 0) {
         have_sid = 1;
     }
-    el_print_summary(log, have_sid ? &sid : NULL, n, failed, v->mode);
-    el_print_replay(path, v);
+    if (v->mode == EL_TEXT || v->mode == EL_COMPACT) {
+        el_print_replay(path, v); /* the footer stays the last line */
+        el_print_summary(log, have_sid ? &sid : NULL, n, failed, v->mode);
+    } else {
+        el_print_summary(log, have_sid ? &sid : NULL, n, failed, v->mode);
+        el_print_replay(path, v);
+    }
     if (r < 0) {
         cli_error(path, cct_eventlog_error(log));
         if (json) {

@@ -187,7 +187,7 @@ void el_print_replay(const char *path, const struct el_view *v)
             cli_json_hex(stdout, reg.digest, reg.size);
             printf(",\"events\":%" PRIu64 "}", reg.n_events);
         } else {
-            printf("%s%-3u %-7s ", cli_reg_prefix(reg.kind), reg.index, an ? an : "unknown");
+            printf("==> %s%-3u %-7s ", cli_reg_prefix(reg.kind), reg.index, an ? an : "unknown");
             cli_hex(stdout, reg.digest, reg.size);
             putchar('\n');
         }
