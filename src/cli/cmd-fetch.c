@@ -41,8 +41,8 @@ static void usage(FILE *f, const char *cmd)
             "exit: 0 fetched, 2 refused (does not verify) or bad evidence, 1 usage, "
             "3 network/HTTP\n",
             cmd, tdx ? "QUOTE" : "REPORT", tdx ? "" : " [--product NAME]",
-            tdx ? "QuoteCollateralV3 JSON (the collateral file verify takes)"
-                : "the VCEK, ASK and ARK (PEM: the certificates verify takes)",
+            tdx ? "QuoteCollateralV3 JSON, verify's collateral file"
+                : "VCEK + ASK + ARK as PEM, verify's certificates",
             tdx ? "Intel PCS or PCCS" : "AMD KDS", tdx ? CCT_PCS_DEFAULT_URL : CCT_KDS_DEFAULT_URL,
             tdx ? "  --root-crl-url URL Intel SGX Root CA CRL (default: the PCS CRL distribution\n"
                   "                     point, or BASE/sgx/certification/v4/rootcacrl with --url)\n"
