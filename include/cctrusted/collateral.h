@@ -91,8 +91,8 @@ struct cct_fetch_result {
     uint8_t *data; /* malloc'ed, NUL-terminated (not counted in len); NULL before a fetch */
     size_t len;
     char note[160];
-    char fmspc[13];  /* TDX: the PCK certificate's FMSPC, uppercase hex ("" for SNP) */
-    char pck_ca[12]; /* TDX: "platform" or "processor" */
+    char fmspc[13];       /* TDX: the PCK certificate's FMSPC, uppercase hex ("" for SNP) */
+    char pck_ca[12];      /* TDX: "platform" or "processor" */
     uint32_t version;     /* CCT_FETCH_RESULT_VERSION of the library that filled it */
     uint64_t reserved[8]; /* room for later fields; zero */
 };
