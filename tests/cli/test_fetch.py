@@ -12,7 +12,11 @@ here from the quote/report bytes (FMSPC from the PCK certificate's DER, the
 PCK CA from the intermediate's name, CHIP_ID and REPORTED_TCB from the report
 offsets of the SEV-SNP ABI).
 
-usage: test_fetch.py CCTRUSTED CORPUS
+Then a VLEK-signed report made by tests/data/gen_quotes.py: the ASVK chain
+comes from /vlek/v1/{product}/cert_chain, is verified against the given ARK,
+and with the VLEK added verifies the report.
+
+usage: test_fetch.py CCTRUSTED CORPUS GEN_QUOTES
 """
 import base64
 import http.server
@@ -156,8 +160,42 @@ def requests_since(k):
         return STATE.log[k:]
 
 
+def vlek(cli, gen_quotes, base, tmp):
+    g = os.path.join(tmp, "gen")
+    subprocess.run([sys.executable, gen_quotes, g], check=True, capture_output=True)
+    rep = open(os.path.join(g, "snp-vlek.report"), "rb").read()
+    key = rep[0x48] >> 2 & 7  # SIGNING_KEY: 1 = VLEK
+    fam, mod = rep[0x188], rep[0x189]
+    prod = "Genoa" if fam == 0x19 and (0x10 <= mod <= 0x1F or 0xA0 <= mod <= 0xAF) else \
+        ("Turin" if fam == 0x1A else "Milan")
+    certs = open(os.path.join(g, "snp-vlek-certs.pem"), "rb").read()  # VLEK, ASVK
+    vlek_pem = b"-----BEGIN" + certs.split(b"-----BEGIN")[1]
+    asvk_pem = b"-----BEGIN" + certs.split(b"-----BEGIN")[2]
+    ark = os.path.join(g, "snp-vlek-ark.pem")
+    STATE.routes["/vlek/v1/%s/cert_chain" % prod] = (asvk_pem + open(ark, "rb").read(), {})
+    out = os.path.join(tmp, "asvk.pem")
+    k = len(STATE.log)
+    rc, so, se, _ = run([cli, "vcek", "fetch", os.path.join(g, "snp-vlek.report"), "--url",
+                         base + "/ok", "--root", ark, "--out", out, "--json"])
+    check(key == 1 and rc == 0 and requests_since(k) == ["/ok/vlek/v1/%s/cert_chain" % prod] and
+          "VLEK" in json.loads(so).get("note", ""),
+          "VLEK-signed report: the ASVK chain from /vlek/v1/%s/cert_chain (%s)" % (prod, se.strip()))
+    if rc == 0:
+        both = os.path.join(tmp, "vlek-all.pem")
+        open(both, "wb").write(vlek_pem + open(out, "rb").read())
+        rc, so, se, _ = run([cli, "verify", os.path.join(g, "snp-vlek.report"), "--certs", both,
+                             "--root", ark, "--json"])
+        st = {c["name"]: c["status"] for c in json.loads(so)["checks"]}
+        check(st.get("report-signature") == "ok" and st.get("vlek-chain") == "ok",
+              "the fetched ASVK chain with the VLEK verifies the report (%s)" % st)
+    rc, so, se, _ = run([cli, "vcek", "fetch", os.path.join(g, "snp-vlek.report"), "--url",
+                         base + "/ok", "--out", out + ".x"])
+    check(rc == 2 and "refused" in se and not os.path.exists(out + ".x"),
+          "the same chain without its ARK as root: refused (%s)" % se.strip())
+
+
 def main():
-    cli, corpus = sys.argv[1:3]
+    cli, corpus, gen_quotes = sys.argv[1:4]
     quote_path = os.path.join(corpus, "tdx-quote", "phala-tdx-v5-outdated-fixture.dat")
     coll_path = os.path.join(corpus, "certs", "phala-tdx-v5-outdated-collateral.json")
     report_path = os.path.join(corpus, "snp-report", "gosev-milan-v2-no-idblock.bin")
@@ -322,6 +360,7 @@ def main():
         check(rc == 2 and "refused" in se and not os.path.exists(certs + ".b"),
               "VCEK that does not verify the report: refused (%s)" % se.strip())
         check(len(os.listdir(cache3)) == 1, "only the verified chain was cached")
+        vlek(cli, gen_quotes, base, tmp)
     srv.shutdown()
     print("%d failure(s)" % failures)
     return 1 if failures else 0
