@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 """cctrustedd on a software TPM (swtpm) answering the unmodified CIMA SDK.
 
-Usage: /usr/bin/python3 test_agent_swtpm.py CCTRUSTEDD PEERS GEN_IMA MKLOG SWTPM_PY
+Usage: /usr/bin/python3 test_agent_swtpm.py CCTRUSTEDD CCTRUSTED PEERS GEN_IMA MKLOG SWTPM_PY
 
 swtpm is started on free 127.0.0.1 ports. tpm2-tools extend it with the events
 of a generated TCG2 boot log (tools/mklog.py) and of a binary IMA list
-(tests/ima/gen_ima.py: PCR10, SHA-1 template hashes); tpm2_pcrread then gives
+(tests/ima/gen_ima.py: PCR10, each bank extended with its own hash of the
+template data, as the kernel does; the list carries the SHA-1 one); tpm2_pcrread then gives
 the expected PCR values, read independently of the library. The agent serves
 `--platform tpm` through CCT_TPM_TCTI on a sysroot holding both logs.
 
@@ -13,6 +14,9 @@ the expected PCR values, read independently of the library. The agent serves
     a hashlib replay of the served log equals the PCRs it feeds; GetCcReport is a
     TPMS_ATTEST quote whose extraData is SHA-512(nonce || user data) and whose
     pcrDigest is the hash of the tpm2_pcrread values;
+  - `cctrusted --platform agent` as uid 65534: measurements equal tpm2_pcrread,
+    `replay --verify` of the served log matches every live register it feeds
+    (PCR10 in every bank: the IMA banks the log does not carry are recomputed);
   - caller in a container (cgroup v2 + mount namespace, tests/agent/sdk_check.py):
     the CIMA SDK's five calls, and its inherited replay_cc_eventlog equals
     get_cc_measurement for every replayed register; a forged id is denied.
@@ -35,7 +39,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from pyutil import check, report  # noqa: E402
 
-AGENT, PEERS, GEN_IMA, MKLOG, SWTPM_PY = [os.path.abspath(a) for a in sys.argv[1:6]]
+AGENT, CLI, PEERS, GEN_IMA, MKLOG, SWTPM_PY = [os.path.abspath(a) for a in sys.argv[1:7]]
 HERE = os.path.dirname(os.path.abspath(__file__))
 SDK_PATH = os.path.join(PEERS, "cima-python-sdk")
 EAPI_PATH = os.path.join(PEERS, "evidence-api-python")
@@ -109,10 +113,10 @@ def prepare(env, root):
     with open(ima, "wb") as f:
         for e in entries:
             f.write(e.binary())
-    # The list carries SHA-1 template hashes: they extend the SHA-1 bank of PCR10, as the
-    # list can prove (the kernel's other banks hold digests the binary list does not carry).
+    # Each bank of PCR10 gets its own hash of the template data (the list carries the SHA-1 one).
     for i in range(0, len(entries), 20):
-        tpm(["tpm2_pcrextend"] + ["10:sha1=%s" % e.template_hash("sha1").hex() for e in entries[i:i + 20]], env)
+        tpm(["tpm2_pcrextend"] + ["10:" + ",".join("%s=%s" % (b, e.template_hash(b).hex()) for b in banks)
+                                  for e in entries[i:i + 20]], env)
     return st.pcrread(env), len(entries)
 
 
@@ -186,6 +190,32 @@ def host_caller(a, live, n_ima):
     check(extra in (qd, qd[:32]), "quote extraData = SHA-512(nonce || user data) (hashlib)")
     check(pdig == hashlib.new(default, b"".join(live[default][i] for i in range(24))).digest(),
           "quote pcrDigest = %s of the tpm2_pcrread PCR0..23" % default)
+
+
+def agent_platform(a, live):
+    """The library's agent platform (what a caller in a pod uses), as uid 65534."""
+    env = dict(ENV, CCT_AGENT_SOCKET=a.sock)
+
+    def cli(*args):
+        return subprocess.run([CLI, "--platform", "agent"] + list(args), env=env, capture_output=True,
+                              text=True, timeout=120, preexec_fn=as_nobody)
+    p = cli("measurement", "--json")
+    got = {(r["alg"], r["index"]): bytes.fromhex(r["digest"]) for r in json.loads(p.stdout or "{}").get("registers", [])}
+    check(p.returncode == 0 and len(got) >= 24 and all(live[b][i] == v for (b, i), v in got.items()),
+          "cctrusted --platform agent (uid 65534): %d registers equal tpm2_pcrread: %s" % (len(got), p.stderr))
+    p = cli("replay", "--verify", "--json")
+    j = json.loads(p.stdout or "{}")
+    regs = {(r["alg"], r["index"]) for r in j.get("registers", [])}
+    check(p.returncode == 0 and j.get("expect", {}).get("matched") is True and
+          all((b, 10) in regs for b in live),
+          "cctrusted --platform agent replay --verify (uid 65534): %s registers match, PCR10 in every bank: %s"
+          % (j.get("expect", {}).get("checked"), p.stderr[-1500:]))
+
+
+def as_nobody():
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
 
 
 def can_make_containers(cg2):
@@ -286,6 +316,7 @@ def main():
         if not check(a.p.poll() is None and a.ready(), "agent serves the swtpm"):
             return
         host_caller(a, live, n_ima)
+        agent_platform(a, live)
         container_caller(a, live)
     finally:
         if a is not None:
