@@ -8,8 +8,8 @@ Usage: /usr/bin/python3 py-closure.py SDK_DIR EVIDENCE_API_DIR
 
 The modules are those loaded after importing what sdk_check.py imports and
 making a call on a channel to a socket nobody serves (grpc loads part of its
-machinery lazily, at the first call); the guest runs with `-I`, so nothing
-outside this list can be found there.
+machinery lazily, at the first call). The guest has nothing else: a module
+missing from this list fails the guest's SDK step with an ImportError.
 """
 import os
 import subprocess
@@ -48,8 +48,6 @@ for m in list(sys.modules.values()):
     if any(f.startswith(os.path.abspath(p) + os.sep) for p in sys.argv[1:3]):
         continue  # the SDK itself is copied whole by the caller
     files.add(f)
-    if f.endswith("__init__.py"):
-        files.add(f)
 for f in list(files):  # every package directory's __init__ on the way
     d = os.path.dirname(f)
     while d.startswith(("/usr/lib/python3", sys.prefix + "/lib/python3")) and d.count("/") > 3:
