@@ -20,8 +20,8 @@ root="$(cd "$here/../.." && pwd)"
 cli="${1:-$root/build/src/cli/cctrusted}"
 agent="${2:-}"
 peers="${3:-}"
-# The agent part (Python under TCG) roughly doubles the guest's time: 65 s on an idle
-# 2-core host, 192 s at load 18.
+# With the agent part (Python under TCG) the guest took 65 s at load 7 and 192 s at
+# load 18 on 2 cores (30-50 s without it).
 timeout_s="${CCT_MB_TIMEOUT:-300}"
 [ -n "$agent" ] && [ -z "${CCT_MB_TIMEOUT:-}" ] && timeout_s=600
 
