@@ -23,6 +23,7 @@ the expected PCR values, read independently of the library. The agent serves
 
 The agent runs with one worker: swtpm's socket serves one client at a time.
 """
+import base64
 import hashlib
 import importlib.util
 import json
@@ -30,7 +31,6 @@ import os
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -180,7 +180,6 @@ def host_caller(a, live, n_ima):
           "hashlib replay of the served log equals tpm2_pcrread for the %d registers it feeds (bad: %s)"
           % (len(reg), bad))
     nonce, udata = os.urandom(32), b"user data from the host"
-    import base64
     r = s.GetCcReport(pb.GetCcReportRequest(nonce=base64.b64encode(nonce).decode(),
                                             user_data=base64.b64encode(udata).decode()))
     magic, typ, extra, sel, pdig, whole = st.parse_attest(r.cc_report)
