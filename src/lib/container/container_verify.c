@@ -42,13 +42,36 @@ static void add(struct cct_verify_result *res, const char *name, int ok, const c
 
 struct walk {
     uint64_t events;
-    uint64_t checked; /* creation events whose digest was recomputed */
+    uint64_t checked; /* creation and system events whose digest was recomputed */
     uint64_t other;   /* IMR3 events that are not creation events (IMA entries) */
     int64_t bad;      /* first event whose digest is not H(text), or -1 */
+    uint64_t created; /* creation events seen */
     uint8_t prefix[CCT_CONTAINER_IMR_SIZE];
-    uint64_t prefix_at; /* replay after this many events is kept in prefix */
-    uint8_t running[CCT_CONTAINER_IMR_SIZE];
+    uint64_t prefix_at; /* replay of this many creation events is kept in prefix */
+    uint8_t created_imr[CCT_CONTAINER_IMR_SIZE]; /* creation events alone, from zero */
 };
+
+static int extend384(uint8_t v[CCT_CONTAINER_IMR_SIZE], const uint8_t *d)
+{
+    uint8_t buf[2 * CCT_CONTAINER_IMR_SIZE];
+    memcpy(buf, v, CCT_CONTAINER_IMR_SIZE);
+    memcpy(buf + CCT_CONTAINER_IMR_SIZE, d, CCT_CONTAINER_IMR_SIZE);
+    return cct_digest(CCT_ALG_SHA384, buf, sizeof(buf), v) < 0 ? CCT_EIO : 0;
+}
+
+/* A tagged event whose digest must be the SHA-384 of its text. */
+static void check_text(struct walk *w, const struct cct_event *ev, const uint8_t *d,
+                       const char *t, size_t tl)
+{
+    uint8_t h[CCT_CONTAINER_IMR_SIZE];
+    if (d == NULL || cct_digest(CCT_ALG_SHA384, t, tl, h) < 0 || !cct_memeq_ct(h, d, sizeof(h))) {
+        if (w->bad < 0) {
+            w->bad = (int64_t)ev->number;
+        }
+    } else {
+        w->checked++;
+    }
+}
 
 static int on_event(void *arg, const struct cct_event *ev)
 {
@@ -61,30 +84,21 @@ static int on_event(void *arg, const struct cct_event *ev)
             d = ev->digests[i].bytes;
         }
     }
+    w->events++;
     if (cct_container_event_text(ev, CCT_CONTAINER_TAG_ID, &t, &tl) == 0) {
-        uint8_t h[CCT_CONTAINER_IMR_SIZE];
-        if (d == NULL || cct_digest(CCT_ALG_SHA384, t, tl, h) < 0 ||
-            !cct_memeq_ct(h, d, sizeof(h))) {
-            if (w->bad < 0) {
-                w->bad = (int64_t)ev->number;
-            }
-        } else {
-            w->checked++;
-        }
-    } else {
-        w->other++;
-    }
-    if (d != NULL) {
-        uint8_t buf[2 * CCT_CONTAINER_IMR_SIZE];
-        memcpy(buf, w->running, CCT_CONTAINER_IMR_SIZE);
-        memcpy(buf + CCT_CONTAINER_IMR_SIZE, d, CCT_CONTAINER_IMR_SIZE);
-        if (cct_digest(CCT_ALG_SHA384, buf, sizeof(buf), w->running) < 0) {
+        check_text(w, ev, d, t, tl);
+        /* The node's start record covers the creation events alone, from zero:
+         * the system events that start IMR3 are the agent's, not the hook's. */
+        if (d != NULL && extend384(w->created_imr, d) < 0) {
             return CCT_EIO;
         }
-    }
-    w->events++;
-    if (w->events == w->prefix_at) {
-        memcpy(w->prefix, w->running, CCT_CONTAINER_IMR_SIZE);
+        if (++w->created == w->prefix_at) {
+            memcpy(w->prefix, w->created_imr, CCT_CONTAINER_IMR_SIZE);
+        }
+    } else if (cct_container_event_text(ev, CCT_SYSTEM_TAG_ID, &t, &tl) == 0) {
+        check_text(w, ev, d, t, tl);
+    } else {
+        w->other++;
     }
     return 0;
 }
@@ -209,11 +223,11 @@ int cct_verify_container_report(const uint8_t *report, size_t report_len,
             if (w.bad >= 0) {
                 add(res, "container-log", 0, "event %lld: digest is not the SHA-384 of its text",
                     (long long)w.bad);
-            } else if (w.checked == 0) {
+            } else if (w.created == 0) {
                 add(res, "container-log", 0, "no creation event of the container in its log");
             } else {
                 add(res, "container-log", 1,
-                    "%llu creation events match their text; %llu other events (digest not "
+                    "%llu creation and system events match their text; %llu other events (digest not "
                     "recomputable)",
                     (unsigned long long)w.checked, (unsigned long long)w.other);
             }
@@ -270,11 +284,11 @@ int cct_verify_container_report(const uint8_t *report, size_t report_len,
         } else if (rec.count > 1) {
             add(res, "container-start", 0, "the node log holds %zu start records of container %s",
                 rec.count, ev->id);
-        } else if (!have_imr || rec.n_events > n || rec.n_events == 0) {
+        } else if (!have_imr || rec.n_events > w.created || rec.n_events == 0) {
             add(res, "container-start", 0,
                 "start record (node event %llu) covers %llu events; the container log has %llu",
                 (unsigned long long)rec.event, (unsigned long long)rec.n_events,
-                (unsigned long long)n);
+                (unsigned long long)w.created);
         } else if (!have_quote || matched <= 0 || (int64_t)rec.event > last_event) {
             add(res, "container-start", 0,
                 "start record (node event %llu) is not among the records the report's RTMR3 covers",
