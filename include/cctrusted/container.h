@@ -196,7 +196,7 @@ struct cct_container_system_policy {
     {                                                                                              \
         CCT_CONTAINER_SYSTEM_POLICY_VERSION, NULL, 0, 0                                            \
     }
-#define CCT_CONTAINER_SYSTEM_MAX_PROCESSES 64 /* most names in a policy */
+#define CCT_CONTAINER_SYSTEM_MAX_PROCESSES 64   /* most names in a policy */
 #define CCT_CONTAINER_SYSTEM_MAX_CMDLINE 131072 /* a longer command line is not considered */
 
 /**
@@ -276,8 +276,8 @@ uint64_t cct_container_view_count(const cct_container_view *v, cct_logindex *nod
  * view over node (v NULL: the node's own view), numbered across the view;
  * roles "boot", "ima", "system" and "container". As cct_logindex_page().
  */
-CCT_WUR int cct_container_view_page(const cct_container_view *v, cct_logindex *node,
-                                    uint64_t start, uint64_t count, cct_logindex_cb cb, void *arg,
+CCT_WUR int cct_container_view_page(const cct_container_view *v, cct_logindex *node, uint64_t start,
+                                    uint64_t count, cct_logindex_cb cb, void *arg,
                                     struct cct_error *err);
 
 /** REPORTDATA of a report bound to the view's container (cct_container_reportdata()). */

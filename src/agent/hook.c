@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cctrusted/cctrusted.h>
+
 #include "container.h"
 
 #define HOOK_STATE_MAX ((size_t)1024 * 1024)

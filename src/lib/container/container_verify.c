@@ -60,8 +60,8 @@ static int extend384(uint8_t v[CCT_CONTAINER_IMR_SIZE], const uint8_t *d)
 }
 
 /* A tagged event whose digest must be the SHA-384 of its text. */
-static void check_text(struct walk *w, const struct cct_event *ev, const uint8_t *d,
-                       const char *t, size_t tl)
+static void check_text(struct walk *w, const struct cct_event *ev, const uint8_t *d, const char *t,
+                       size_t tl)
 {
     uint8_t h[CCT_CONTAINER_IMR_SIZE];
     if (d == NULL || cct_digest(CCT_ALG_SHA384, t, tl, h) < 0 || !cct_memeq_ct(h, d, sizeof(h))) {
@@ -227,7 +227,8 @@ int cct_verify_container_report(const uint8_t *report, size_t report_len,
                 add(res, "container-log", 0, "no creation event of the container in its log");
             } else {
                 add(res, "container-log", 1,
-                    "%llu creation and system events match their text; %llu other events (digest not "
+                    "%llu creation and system events match their text; %llu other events (digest "
+                    "not "
                     "recomputable)",
                     (unsigned long long)w.checked, (unsigned long long)w.other);
             }

@@ -124,10 +124,10 @@ static int system_encode(cct_container_system *s, const struct cct_container_sys
             continue;
         }
         /* CIMA's measured bytes: argv[0], or the command line as /proc shows it. */
-        size_t len = pol->with_args ? pick[i].len : strnlen((const char *)pick[i].cmdline,
-                                                              pick[i].len);
-        int r = cct_container_encode_tagged(&s->log, s->n, CCT_SYSTEM_TAG_ID, pick[i].cmdline,
-                                            len, s->imr);
+        size_t len =
+            pol->with_args ? pick[i].len : strnlen((const char *)pick[i].cmdline, pick[i].len);
+        int r = cct_container_encode_tagged(&s->log, s->n, CCT_SYSTEM_TAG_ID, pick[i].cmdline, len,
+                                            s->imr);
         if (r < 0) {
             return r;
         }
@@ -251,14 +251,14 @@ static int view_read_ima(cct_context *ctx, cct_container_view *v, struct cct_err
 }
 
 int cct_container_view_open(cct_context *ctx, const char *id,
-                            const struct cct_container_view_options *opts,
-                            cct_container_view **out, struct cct_error *err)
+                            const struct cct_container_view_options *opts, cct_container_view **out,
+                            struct cct_error *err)
 {
     cct_error_clear(err);
     struct cct_container_view_options dflt = CCT_CONTAINER_VIEW_OPTIONS_INIT;
     const struct cct_container_view_options *o = opts != NULL ? opts : &dflt;
-    if (out == NULL || !cct_container_id_valid(id) || (ctx == NULL && (o->dir == NULL ||
-                                                                        o->include_ima))) {
+    if (out == NULL || !cct_container_id_valid(id) ||
+        (ctx == NULL && (o->dir == NULL || o->include_ima))) {
         return cct_err(err, CCT_EINVAL, -1, -1, "container id, context or output missing");
     }
     cct_container_view *v = calloc(1, sizeof(*v));
@@ -319,8 +319,8 @@ int cct_container_view_measurement(const cct_container_view *v, uint32_t index, 
 }
 
 int cct_container_view_reportdata(const cct_container_view *v, const uint8_t *nonce,
-                                  size_t nonce_len, const uint8_t *user_data,
-                                  size_t user_data_len, uint8_t out[64])
+                                  size_t nonce_len, const uint8_t *user_data, size_t user_data_len,
+                                  uint8_t out[64])
 {
     if (v == NULL) {
         return CCT_EINVAL;
@@ -378,8 +378,9 @@ int cct_container_view_page(const cct_container_view *v, cct_logindex *node, uin
     if (r < 0 || v == NULL || end <= node_total) {
         return r;
     }
-    struct pager pg = { 0, start > node_total ? start - node_total : 0,
-                        end - node_total, 0, cct_container_system_count(v->system), cb, arg };
+    struct pager pg = { 0,  start > node_total ? start - node_total : 0, end - node_total,
+                        0,  cct_container_system_count(v->system),       cb,
+                        arg };
     pg.number0 = node_total + pg.start;
     if (count == 0) {
         pg.end = UINT64_MAX;

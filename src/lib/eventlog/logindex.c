@@ -140,8 +140,8 @@ static int load_held(cct_logindex *li, struct source *s, struct cct_error *err)
     }
     if (r < 0) {
         const struct cct_error *le = cct_eventlog_error(log);
-        r = cct_err(err, r, le->event, le->offset, "%s: event %lld at byte %lld: %s",
-                    s->src.path, (long long)le->event, (long long)le->offset,
+        r = cct_err(err, r, le->event, le->offset, "%s: event %lld at byte %lld: %s", s->src.path,
+                    (long long)le->event, (long long)le->offset,
                     le->message[0] ? le->message : cct_strerror(r));
     }
     cct_eventlog_free(log);
@@ -368,7 +368,8 @@ static int check_source(cct_logindex *li, struct source *s, struct cct_error *er
 {
     struct stat st;
     if (stat(s->src.path, &st) < 0) {
-        return errno == ENOENT ? 1 : cct_err_sys(err, CCT_EIO, errno, "cannot stat %s", s->src.path);
+        return errno == ENOENT ? 1
+                               : cct_err_sys(err, CCT_EIO, errno, "cannot stat %s", s->src.path);
     }
     if (s->fd >= 0 && (st.st_dev != s->dev || st.st_ino != s->ino)) {
         reset_source(li, s, 1);
@@ -376,8 +377,9 @@ static int check_source(cct_logindex *li, struct source *s, struct cct_error *er
     if (s->fd < 0) {
         int fd = open(s->src.path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            return errno == ENOENT ? 1
-                                   : cct_err_sys(err, CCT_EIO, errno, "cannot open %s", s->src.path);
+            return errno == ENOENT
+                       ? 1
+                       : cct_err_sys(err, CCT_EIO, errno, "cannot open %s", s->src.path);
         }
         struct stat fst;
         if (fstat(fd, &fst) < 0) {
@@ -547,8 +549,8 @@ static int page_parse(const struct source *s, const uint8_t *buf, size_t len, ui
     struct cct_error e;
     int r = cct_eventlog_from_memory(buf, len, &o, &log, &e);
     if (r < 0) {
-        return cct_err(err, r, (int64_t)q->first, (int64_t)off, "%s: at byte %llu: %s",
-                       s->src.path, (unsigned long long)off, e.message);
+        return cct_err(err, r, (int64_t)q->first, (int64_t)off, "%s: at byte %llu: %s", s->src.path,
+                       (unsigned long long)off, e.message);
     }
     struct cct_event ev;
     uint64_t k = 0;
@@ -576,9 +578,7 @@ static int page_growing(cct_logindex *li, const struct source *s, const struct p
 {
     /* The read lock is held across the read: a refresh may not swap the file meanwhile. */
     pthread_rwlock_rdlock(&li->lock);
-    uint64_t n = q->first >= s->n_idx              ? 0
-                 : q->first + q->n > s->n_idx ? s->n_idx - q->first
-                                              : q->n;
+    uint64_t n = q->first >= s->n_idx ? 0 : q->first + q->n > s->n_idx ? s->n_idx - q->first : q->n;
     if (n == 0) {
         pthread_rwlock_unlock(&li->lock);
         return 0;
