@@ -73,16 +73,7 @@ void rpc_fail(struct rpc_result *res, int status, const char *fmt, ...)
 
 int rpc_status_of(int cct)
 {
-    switch (cct) {
-    case CCT_EINVAL: return GRPC_INVALID_ARGUMENT;
-    case CCT_ENOTFOUND: return GRPC_NOT_FOUND;
-    case CCT_EPERM: return GRPC_PERMISSION_DENIED;
-    case CCT_EUNSUPPORTED: return GRPC_UNIMPLEMENTED;
-    case CCT_ELIMIT: return GRPC_RESOURCE_EXHAUSTED;
-    case CCT_EIO: return GRPC_UNAVAILABLE;
-    case CCT_ENOMEM: return GRPC_RESOURCE_EXHAUSTED;
-    default: return GRPC_INTERNAL;
-    }
+    return cct_error_to_grpc(cct);
 }
 
 void rpc_fail_lib(struct rpc_result *res, int r, const char *what, const char *why)

@@ -273,6 +273,21 @@ static int append_spans(cct_logindex *li, struct source *s, const struct span *a
     return 0;
 }
 
+/* An iterator over bytes of s read from file offset off; a failure names the log and the byte. */
+static int open_bytes(const struct source *s, const uint8_t *buf, size_t len, uint64_t event,
+                      uint64_t off, cct_eventlog **log, struct cct_error *err)
+{
+    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
+    o.format = s->src.format;
+    struct cct_error e;
+    int r = cct_eventlog_from_memory(buf, len, &o, log, &e);
+    if (r < 0) {
+        return cct_err(err, r, (int64_t)event, (int64_t)off, "%s: at byte %llu: %s", s->src.path,
+                       (unsigned long long)off, e.message);
+    }
+    return 0;
+}
+
 /* Index the whole records in buf (the file's bytes from s->consumed on); *used = bytes taken. */
 static int index_chunk(cct_logindex *li, struct source *s, const uint8_t *buf, size_t len,
                        size_t *used, struct cct_error *err)
@@ -286,14 +301,10 @@ static int index_chunk(cct_logindex *li, struct source *s, const uint8_t *buf, s
     if (len == 0) {
         return 0;
     }
-    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
-    o.format = s->src.format;
     cct_eventlog *log = NULL;
-    struct cct_error e;
-    int r = cct_eventlog_from_memory(buf, len, &o, &log, &e);
+    int r = open_bytes(s, buf, len, s->n_idx, s->consumed, &log, err);
     if (r < 0) {
-        return cct_err(err, r, (int64_t)s->n_idx, (int64_t)s->consumed, "%s: at byte %llu: %s",
-                       s->src.path, (unsigned long long)s->consumed, e.message);
+        return r;
     }
     struct span add[SPAN_BATCH];
     size_t n_add = 0;
@@ -543,14 +554,10 @@ struct page_req {
 static int page_parse(const struct source *s, const uint8_t *buf, size_t len, uint64_t off,
                       const struct page_req *q, struct cct_error *err)
 {
-    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
-    o.format = s->src.format;
     cct_eventlog *log = NULL;
-    struct cct_error e;
-    int r = cct_eventlog_from_memory(buf, len, &o, &log, &e);
+    int r = open_bytes(s, buf, len, q->first, off, &log, err);
     if (r < 0) {
-        return cct_err(err, r, (int64_t)q->first, (int64_t)off, "%s: at byte %llu: %s", s->src.path,
-                       (unsigned long long)off, e.message);
+        return r;
     }
     struct cct_event ev;
     uint64_t k = 0;
