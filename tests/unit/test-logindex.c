@@ -7,6 +7,8 @@
  *
  * Usage: test-logindex   (works in a fresh temporary directory)
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +294,90 @@ static void test_memory(void)
     unlink(path);
 }
 
+/* Readers page while one thread appends (in two-part writes) and refreshes. */
+struct reader {
+    cct_logindex *li;
+    atomic_int *stop;
+    int bad;
+    uint64_t pages;
+};
+
+static int in_order(void *arg, uint64_t number, const char *role, const struct cct_event *ev)
+{
+    (void)role;
+    char want[32];
+    int n = snprintf(want, sizeof(want), "/f%llu", (unsigned long long)number);
+    int *bad = arg;
+    if ((size_t)n != ev->ima_file_name_len || memcmp(want, ev->ima_file_name, (size_t)n) != 0) {
+        (*bad)++;
+    }
+    return 0;
+}
+
+static void *reader_main(void *arg)
+{
+    struct reader *r = arg;
+    while (!atomic_load(r->stop)) {
+        uint64_t n = cct_logindex_count(r->li, CCT_LOGINDEX_IMA);
+        uint64_t start = n > 50 ? n - 50 : 0;
+        struct cct_error err;
+        if (cct_logindex_page(r->li, CCT_LOGINDEX_IMA, start, 0, in_order, &r->bad, &err) < 0) {
+            r->bad++;
+        }
+        r->pages++;
+    }
+    return NULL;
+}
+
+static void test_concurrent(void)
+{
+    char path[300];
+    snprintf(path, sizeof(path), "%s/concurrent.ima", dir);
+    cct_logindex *li = NULL;
+    struct cct_error err;
+    struct cct_log_source src;
+    source(&src, path, CCT_LOG_IMA_ASCII, "ima");
+    append(path, "", 0);
+    CHECK(cct_logindex_open(NULL, &li, &err) == 0 && cct_logindex_add_source(li, &src, &err) == 0,
+          "open: %s", err.message);
+    atomic_int stop = 0;
+    struct reader rs[3];
+    pthread_t th[3];
+    for (int i = 0; i < 3; i++) {
+        rs[i] = (struct reader){ li, &stop, 0, 0 };
+        pthread_create(&th[i], NULL, reader_main, &rs[i]);
+    }
+    int refresh_errors = 0;
+    for (int k = 0; k < 500; k++) {
+        char l[256];
+        size_t m = ima_line(k, l, sizeof(l));
+        append(path, l, m / 3);
+        if (cct_logindex_refresh(li, NULL, &err) < 0) {
+            refresh_errors++;
+        }
+        append(path, l + m / 3, m - m / 3);
+        if (cct_logindex_refresh(li, NULL, &err) < 0) {
+            refresh_errors++;
+        }
+    }
+    atomic_store(&stop, 1);
+    int bad = 0;
+    uint64_t pages = 0;
+    for (int i = 0; i < 3; i++) {
+        pthread_join(th[i], NULL);
+        bad += rs[i].bad;
+        pages += rs[i].pages;
+    }
+    CHECK(refresh_errors == 0, "%d refreshes failed", refresh_errors);
+    CHECK(bad == 0 && pages > 0,
+          "%llu pages read by 3 threads while 500 lines were appended in "
+          "two parts: %d events out of place or failed pages",
+          (unsigned long long)pages, bad);
+    CHECK(cct_logindex_count(li, CCT_LOGINDEX_IMA) == 500, "all 500 lines indexed once");
+    cct_logindex_free(li);
+    unlink(path);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof(dir), "/tmp/cct-logindex-XXXXXX");
@@ -311,6 +397,7 @@ int main(void)
     cct_logindex_free(li);
     cct_logindex_free(NULL);
     test_memory();
+    test_concurrent();
     unlink(ima);
     unlink(rt);
     rmdir(dir);

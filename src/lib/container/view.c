@@ -243,8 +243,13 @@ static int view_read_ima(cct_context *ctx, cct_container_view *v, struct cct_err
     }
     for (size_t i = 0; i < ns; i++) {
         if (strcmp(src[i].role, "ima") == 0) {
-            /* The list grows while read: what was there is a consistent prefix. */
-            return read_optional(src[i].path, VIEW_IMA_MAX, &v->ima, &v->ima_len, err);
+            /* The list grows while read: whole lines of what was there are a consistent prefix. */
+            r = read_optional(src[i].path, VIEW_IMA_MAX, &v->ima, &v->ima_len, err);
+            while (r == 0 && src[i].format == CCT_LOG_IMA_ASCII && v->ima_len > 0 &&
+                   v->ima[v->ima_len - 1] != '\n') {
+                v->ima_len--;
+            }
+            return r;
         }
     }
     return 0;
