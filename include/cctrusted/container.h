@@ -233,16 +233,18 @@ struct cct_container_view_options {
     int isolated;                       /* 1: the host IMA list is not in the view */
     int include_ima;                    /* 1: the container's ima-cgpath / ima-dep-cgn entries */
     const cct_container_system *system; /* start of IMR3; NULL = zero */
+    const char *ima_path;               /* with include_ima: the IMA list; NULL = ctx's */
 };
 #define CCT_CONTAINER_VIEW_OPTIONS_VERSION 1
 #define CCT_CONTAINER_VIEW_OPTIONS_INIT                                                            \
     {                                                                                              \
-        CCT_CONTAINER_VIEW_OPTIONS_VERSION, NULL, 1, 0, NULL                                       \
+        CCT_CONTAINER_VIEW_OPTIONS_VERSION, NULL, 1, 0, NULL, NULL                                 \
     }
 
 /**
  * Open the view of container id: its container log (<dir>/<id>.cel; none
- * yet is an empty log) and, with include_ima, the IMA list of ctx, replayed
+ * yet is an empty log) and, with include_ima, the IMA list of ctx (or
+ * ima_path; of an ascii list only whole lines count), replayed
  * after the system events into the container's IMR3. ctx is used during
  * the call only. The view's events, in order: the node's boot logs, the
  * host IMA list unless isolated (never the node's runtime log: the

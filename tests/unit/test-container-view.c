@@ -23,6 +23,9 @@
 
 static char dir[256];
 
+/* CHECK, and whether it held. */
+#define CHECK_OK(cond, ...) ((cond) ? (CHECK(1, "ok"), 1) : (CHECK(0, __VA_ARGS__), 0))
+
 static void put(const char *rel, const void *p, size_t n)
 {
     char path[512];
@@ -264,6 +267,101 @@ static void test_view(const cct_container_system *sys)
     cct_logindex_free(node);
 }
 
+/* An ima-cgpath line (fields dep, cg-path, d-ng, n-ng) and its SHA-384 template hash. */
+static size_t cgpath_line(const char *cg, const char *name, char *out, size_t room, uint8_t th[48])
+{
+    uint8_t fd[32], td[1024];
+    unsigned l = 0;
+    EVP_Digest(name, strlen(name), fd, &l, EVP_sha256(), NULL);
+    const char *dep = "runc:[2:INIT]";
+    struct {
+        const void *p;
+        uint32_t n;
+    } f[5] = { { dep, (uint32_t)strlen(dep) + 1 },
+               { cg, (uint32_t)strlen(cg) + 1 },
+               { "sha256:", 8 },
+               { fd, 32 },
+               { name, (uint32_t)strlen(name) + 1 } };
+    size_t o = 0;
+    for (int i = 0; i < 5; i++) {
+        if (i != 3) { /* the d-ng field is "sha256:\0" + digest under one length */
+            uint32_t n = i == 2 ? 8 + 32 : f[i].n;
+            memcpy(td + o, &n, 4);
+            o += 4;
+        }
+        memcpy(td + o, f[i].p, f[i].n);
+        o += f[i].n;
+    }
+    EVP_Digest(td, o, th, &l, EVP_sha384(), NULL);
+    char thx[97], fdx[65];
+    for (int i = 0; i < 48; i++) {
+        snprintf(thx + 2 * i, 3, "%02x", th[i]);
+    }
+    for (int i = 0; i < 32; i++) {
+        snprintf(fdx + 2 * i, 3, "%02x", fd[i]);
+    }
+    return (size_t)snprintf(out, room, "10 %s ima-cgpath %s %s sha256:%s %s\n", thx, dep, cg, fdx,
+                            name);
+}
+
+/* With include_ima, the container's own ima-cgpath entries follow its creation events. */
+static void test_view_ima(const cct_container_system *sys, const char *cdir)
+{
+    char list[16384], path[300];
+    uint8_t th[3][48], skip[48];
+    size_t n = 0;
+    n += cgpath_line("/system.slice/docker-c1.scope", "/bin/a", list + n, sizeof(list) - n, th[0]);
+    n += cgpath_line("/system.slice/docker-c9.scope", "/bin/other", list + n, sizeof(list) - n,
+                     skip);
+    n += cgpath_line("/system.slice/docker-c1.scope", "/bin/a file", list + n, sizeof(list) - n,
+                     th[1]);
+    n += cgpath_line("/system.slice/docker-c1.scope", "/bin/late", list + n, sizeof(list) - n,
+                     th[2]);
+    snprintf(path, sizeof(path), "%s/ima.txt", dir);
+    FILE *f = fopen(path, "wb");
+    /* the last line without its end: still being written */
+    if (f == NULL || fwrite(list, 1, n - 1, f) != n - 1 || fclose(f) != 0) {
+        exit(2);
+    }
+    struct cct_container_view_options o = CCT_CONTAINER_VIEW_OPTIONS_INIT;
+    o.dir = cdir;
+    o.system = sys;
+    o.include_ima = 1;
+    o.ima_path = path;
+    cct_container_view *v = NULL;
+    struct cct_error err;
+    CHECK(cct_container_view_open(NULL, "c1", &o, &v, &err) == 0, "open with IMA: %s", err.message);
+    cct_logindex *node = NULL;
+    CHECK(cct_logindex_open(NULL, &node, &err) == 0, "empty node index");
+    CHECK(cct_container_view_count(v, node) == 5,
+          "2 system + 1 own + 2 of its 3 IMA entries (the cut line waits): %llu",
+          (unsigned long long)cct_container_view_count(v, node));
+    struct seen s;
+    memset(&s, 0, sizeof(s));
+    int rc = cct_container_view_page(v, node, 3, 0, collect, &s, &err);
+    CHECK(rc == 0 && s.n == 2 && memcmp(s.digest[0], th[0], 48) == 0 &&
+              memcmp(s.digest[1], th[1], 48) == 0 && strcmp(s.roles[1], "container") == 0 &&
+              s.index[1] == 3,
+          "its IMA entries at index 3 with their SHA-384 template hash (%llu)",
+          (unsigned long long)s.n);
+    cct_container_view *plain = NULL;
+    o.include_ima = 0;
+    CHECK(cct_container_view_open(NULL, "c1", &o, &plain, &err) == 0, "open without IMA");
+    uint8_t want[48], buf[96];
+    unsigned l = 0;
+    memcpy(want, cct_container_view_imr(plain), 48);
+    for (int i = 0; i < 2; i++) {
+        memcpy(buf, want, 48);
+        memcpy(buf + 48, th[i], 48);
+        EVP_Digest(buf, 96, want, &l, EVP_sha384(), NULL);
+    }
+    CHECK(memcmp(want, cct_container_view_imr(v), 48) == 0,
+          "IMR3 = the view without IMA extended with its two entries");
+    cct_container_view_free(plain);
+    cct_container_view_free(v);
+    cct_logindex_free(node);
+}
+
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;
@@ -283,6 +381,9 @@ int main(void)
     test_system(&sys);
     if (sys != NULL) {
         test_view(sys);
+        char cdir[300];
+        snprintf(cdir, sizeof(cdir), "%s/containers", dir);
+        test_view_ima(sys, cdir);
     }
     cct_container_system_free(sys);
     nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);

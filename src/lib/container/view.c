@@ -232,8 +232,29 @@ static int read_optional(const char *path, size_t max, uint8_t **out, size_t *le
     return r < 0 ? cct_err(err, r, -1, -1, "%s", e.message) : 0;
 }
 
-static int view_read_ima(cct_context *ctx, cct_container_view *v, struct cct_error *err)
+/* The IMA list: whole lines of an ascii list (it grows while read), a binary list as read. */
+static int read_ima(const char *path, cct_container_view *v, struct cct_error *err)
 {
+    int r = read_optional(path, VIEW_IMA_MAX, &v->ima, &v->ima_len, err);
+    struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
+    cct_eventlog *log = NULL;
+    if (r == 0 && v->ima_len > 0 &&
+        cct_eventlog_from_memory(v->ima, v->ima_len, &o, &log, NULL) == 0) {
+        int ascii = cct_eventlog_format(log) == CCT_LOG_IMA_ASCII;
+        cct_eventlog_free(log);
+        while (ascii && v->ima_len > 0 && v->ima[v->ima_len - 1] != '\n') {
+            v->ima_len--;
+        }
+    }
+    return r;
+}
+
+static int view_read_ima(cct_context *ctx, const char *path, cct_container_view *v,
+                         struct cct_error *err)
+{
+    if (path != NULL) {
+        return read_ima(path, v, err);
+    }
     struct cct_log_source src[CCT_MAX_LOG_SOURCES];
     size_t ns = 0;
     int r = cct_get_log_sources(ctx, src, CCT_MAX_LOG_SOURCES, &ns);
@@ -243,13 +264,7 @@ static int view_read_ima(cct_context *ctx, cct_container_view *v, struct cct_err
     }
     for (size_t i = 0; i < ns; i++) {
         if (strcmp(src[i].role, "ima") == 0) {
-            /* The list grows while read: whole lines of what was there are a consistent prefix. */
-            r = read_optional(src[i].path, VIEW_IMA_MAX, &v->ima, &v->ima_len, err);
-            while (r == 0 && src[i].format == CCT_LOG_IMA_ASCII && v->ima_len > 0 &&
-                   v->ima[v->ima_len - 1] != '\n') {
-                v->ima_len--;
-            }
-            return r;
+            return read_ima(src[i].path, v, err);
         }
     }
     return 0;
@@ -263,7 +278,7 @@ int cct_container_view_open(cct_context *ctx, const char *id,
     struct cct_container_view_options dflt = CCT_CONTAINER_VIEW_OPTIONS_INIT;
     const struct cct_container_view_options *o = opts != NULL ? opts : &dflt;
     if (out == NULL || !cct_container_id_valid(id) ||
-        (ctx == NULL && (o->dir == NULL || o->include_ima))) {
+        (ctx == NULL && (o->dir == NULL || (o->include_ima && o->ima_path == NULL)))) {
         return cct_err(err, CCT_EINVAL, -1, -1, "container id, context or output missing");
     }
     cct_container_view *v = calloc(1, sizeof(*v));
@@ -282,7 +297,7 @@ int cct_container_view_open(cct_context *ctx, const char *id,
         r = read_optional(path, VIEW_LOG_MAX, &v->clog, &v->clog_len, err);
     }
     if (r == 0 && o->include_ima) {
-        r = view_read_ima(ctx, v, err);
+        r = view_read_ima(ctx, o->ima_path, v, err);
     }
     if (r == 0 && (r = view_walk(v, NULL, NULL, v->imr, &v->n, err)) < 0 && err != NULL) {
         char m[CCT_ERROR_MESSAGE_MAX];
