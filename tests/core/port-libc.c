@@ -26,10 +26,10 @@ static void mem_release(void *ctx, void *p, size_t size)
 static int ossl_digest2(void *ctx, uint16_t alg, const void *a, size_t alen, const void *b,
                         size_t blen, uint8_t *out)
 {
-    const char *name = alg == CCT_ALG_SHA1     ? "SHA1"
-                       : alg == CCT_ALG_SHA256 ? "SHA256"
-                       : alg == CCT_ALG_SHA384 ? "SHA384"
-                       : alg == CCT_ALG_SHA512 ? "SHA512"
+    const char *name = alg == CCT_ALG_SHA1      ? "SHA1"
+                       : alg == CCT_ALG_SHA256  ? "SHA256"
+                       : alg == CCT_ALG_SHA384  ? "SHA384"
+                       : alg == CCT_ALG_SHA512  ? "SHA512"
                        : alg == CCT_ALG_SM3_256 ? "SM3"
                                                 : NULL;
     (void)ctx;

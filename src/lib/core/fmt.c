@@ -69,10 +69,11 @@ static void emit_num(struct out *o, const struct spec *sp, uintmax_t v, int neg,
     char digits[64];
     size_t nd = 0;
     const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    do {
+    /* A zero precision prints no digit for the value zero (C11 7.21.6.1). */
+    while (v != 0 || (nd == 0 && !(sp->has_prec && sp->prec == 0))) {
         digits[nd++] = dig[v % base];
         v /= base;
-    } while (v != 0);
+    }
     size_t np = 0;
     while (prefix[np] != '\0') {
         np++;
