@@ -325,6 +325,7 @@ static void parse_args(const CHAR16 *cmd, size_t chars, struct efi_request *req,
 }
 
 /* Called by gnu-efi's crt0 with the System V convention. */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
     InitializeLib(image, systab);

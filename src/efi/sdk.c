@@ -357,22 +357,38 @@ static void out_log(struct efi_sdk *s, const struct log_view *v, int dump)
 
 /* --- TPM (EFI_TCG2_PROTOCOL) --- */
 
+/* TPM_RC_RETRY, TPM_RC_YIELDED, TPM_RC_TESTING (Part 2, 6.6.3): send the command again. */
+static int retry_code(uint32_t rc)
+{
+    return rc == 0x922u || rc == 0x908u || rc == 0x90au;
+}
+
 static int submit(struct efi_sdk *s, const struct tpm2_buf *c, uint8_t *rsp, size_t *rlen)
 {
     uint8_t in[TPM2_CMD_MAX];
-    memcpy(in, c->b, c->len);
-    memset(rsp, 0, TPM2_CMD_MAX);
-    cct_efi_status st = s->tcg2->submit_command(s->tcg2, (uint32_t)c->len, in, TPM2_CMD_MAX, rsp);
-    if (st != CCT_EFI_SUCCESS || c->overflow) {
+    if (c->overflow) {
         return -1;
     }
-    /* The response's own size field says how much the TPM wrote. */
-    size_t n = (size_t)rsp[2] << 24 | (size_t)rsp[3] << 16 | (size_t)rsp[4] << 8 | rsp[5];
-    if (n < 10 || n > TPM2_CMD_MAX) {
-        return -1;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        memcpy(in, c->b, c->len);
+        memset(rsp, 0, TPM2_CMD_MAX);
+        cct_efi_status st =
+            s->tcg2->submit_command(s->tcg2, (uint32_t)c->len, in, TPM2_CMD_MAX, rsp);
+        if (st != CCT_EFI_SUCCESS) {
+            return -1;
+        }
+        /* The response's own size field says how much the TPM wrote. */
+        size_t n = (size_t)rsp[2] << 24 | (size_t)rsp[3] << 16 | (size_t)rsp[4] << 8 | rsp[5];
+        uint32_t rc = 0;
+        if (n < 10 || n > TPM2_CMD_MAX || tpm2_rsp_code(rsp, n, &rc) < 0) {
+            return -1;
+        }
+        *rlen = n;
+        if (!retry_code(rc)) {
+            return 0;
+        }
     }
-    *rlen = n;
-    return 0;
+    return 0; /* the caller sees the last response code */
 }
 
 /* All 24 PCRs of one bank into regs (24 * size bytes); 0 or -1. */
