@@ -40,7 +40,7 @@ trap 'exit 130' INT TERM
 nonce=$(python3 -c 'import os; print(os.urandom(16).hex())')
 bench=""
 if [ -n "${CCT_EFI_BENCH:-}" ]; then
-    bench=" bench=bench.bin rounds=3"
+    bench=" bench=bench.bin rounds=2"
 fi
 # --- the ESP: a FAT image with the application and startup.nsh
 {

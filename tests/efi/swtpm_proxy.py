@@ -7,7 +7,7 @@ QEMU ends its TPM session with CMD_SHUTDOWN, which makes swtpm exit and lose
 its PCRs. The proxy forwards every control message (and the data-channel fd
 QEMU passes with CMD_SET_DATAFD) but answers CMD_SHUTDOWN itself. Once QEMU
 has gone it listens on POST_SOCK: each connection is handed to swtpm as its
-data channel, so a TCTI can send TPM commands (tools/../relay.py). SIGTERM
+data channel, so a TCTI can send TPM commands (relay.py beside this file). SIGTERM
 shuts swtpm down and ends the proxy.
 
 Usage: swtpm_proxy.py SWTPM_CTRL_SOCK QEMU_CTRL_SOCK POST_SOCK"""
