@@ -130,8 +130,7 @@ static struct cct_efi_hash2_protocol *find_hash2(void)
     EFI_HANDLE child = NULL;
     void *h2 = NULL;
     if (uefi_call_wrapper(BS->LocateProtocol, 3, &sb_guid, NULL, (void **)&sb) != EFI_SUCCESS ||
-        sb == NULL ||
-        uefi_call_wrapper(sb->CreateChild, 2, sb, &child) != EFI_SUCCESS ||
+        sb == NULL || uefi_call_wrapper(sb->CreateChild, 2, sb, &child) != EFI_SUCCESS ||
         uefi_call_wrapper(BS->HandleProtocol, 3, child, &h2_guid, &h2) != EFI_SUCCESS) {
         return NULL;
     }
@@ -364,8 +363,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
         uefi_call_wrapper(BS->LocateProtocol, 3, &cc_guid, NULL, (void **)&sdk.cc) != EFI_SUCCESS) {
         sdk.cc = NULL;
     }
-    if (LibGetSystemConfigurationTable(sdk.tcg2 ? &tcg2_final : &cc_final, &final) ==
-        EFI_SUCCESS) {
+    if (LibGetSystemConfigurationTable(sdk.tcg2 ? &tcg2_final : &cc_final, &final) == EFI_SUCCESS) {
         sdk.final_table = final;
     }
     if (a.bench[0] != 0) {

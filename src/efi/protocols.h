@@ -42,9 +42,19 @@ struct cct_efi_guid {
 /* --- TCG EFI Protocol Specification --- */
 
 #define CCT_EFI_TCG2_PROTOCOL_GUID                                                                 \
-    { 0x607f766c, 0x7455, 0x42be, { 0x93, 0x0b, 0xe4, 0xd7, 0x6d, 0xb2, 0x72, 0x0f } }
+    {                                                                                              \
+        0x607f766c, 0x7455, 0x42be,                                                                \
+        {                                                                                          \
+            0x93, 0x0b, 0xe4, 0xd7, 0x6d, 0xb2, 0x72, 0x0f                                         \
+        }                                                                                          \
+    }
 #define CCT_EFI_TCG2_FINAL_EVENTS_TABLE_GUID                                                       \
-    { 0x1e2ed096, 0x30e2, 0x4254, { 0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25 } }
+    {                                                                                              \
+        0x1e2ed096, 0x30e2, 0x4254,                                                                \
+        {                                                                                          \
+            0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25                                         \
+        }                                                                                          \
+    }
 
 /* EFI_TCG2_EVENT_LOG_FORMAT */
 #define CCT_EFI_TCG2_LOG_FORMAT_TCG_1_2 0x1u
@@ -102,9 +112,19 @@ struct cct_efi_tcg2_protocol {
 /* --- UEFI 2.10, 38.4: EFI_CC_MEASUREMENT_PROTOCOL --- */
 
 #define CCT_EFI_CC_MEASUREMENT_PROTOCOL_GUID                                                       \
-    { 0x96751a3d, 0x72f4, 0x41a6, { 0xa7, 0x94, 0xed, 0x5d, 0x0e, 0x67, 0xae, 0x6b } }
+    {                                                                                              \
+        0x96751a3d, 0x72f4, 0x41a6,                                                                \
+        {                                                                                          \
+            0xa7, 0x94, 0xed, 0x5d, 0x0e, 0x67, 0xae, 0x6b                                         \
+        }                                                                                          \
+    }
 #define CCT_EFI_CC_FINAL_EVENTS_TABLE_GUID                                                         \
-    { 0xdd4a4648, 0x2de7, 0x4665, { 0x96, 0x4d, 0x21, 0xd9, 0xef, 0x5f, 0xb4, 0x46 } }
+    {                                                                                              \
+        0xdd4a4648, 0x2de7, 0x4665,                                                                \
+        {                                                                                          \
+            0x96, 0x4d, 0x21, 0xd9, 0xef, 0x5f, 0xb4, 0x46                                         \
+        }                                                                                          \
+    }
 
 #define CCT_EFI_CC_LOG_FORMAT_TCG_2 0x2u
 #define CCT_EFI_CC_TYPE_NONE 0u
@@ -149,17 +169,47 @@ struct cct_efi_cc_protocol {
 /* --- UEFI 2.10, 37.2: EFI_HASH2_PROTOCOL --- */
 
 #define CCT_EFI_HASH2_SERVICE_BINDING_GUID                                                         \
-    { 0xda836f8d, 0x217f, 0x4ca0, { 0x99, 0xc2, 0x1c, 0xa4, 0xe1, 0x60, 0x77, 0xea } }
+    {                                                                                              \
+        0xda836f8d, 0x217f, 0x4ca0,                                                                \
+        {                                                                                          \
+            0x99, 0xc2, 0x1c, 0xa4, 0xe1, 0x60, 0x77, 0xea                                         \
+        }                                                                                          \
+    }
 #define CCT_EFI_HASH2_PROTOCOL_GUID                                                                \
-    { 0x55b1d734, 0xc5e1, 0x49db, { 0x96, 0x47, 0xb1, 0x6a, 0xfb, 0x0e, 0x30, 0x5b } }
+    {                                                                                              \
+        0x55b1d734, 0xc5e1, 0x49db,                                                                \
+        {                                                                                          \
+            0x96, 0x47, 0xb1, 0x6a, 0xfb, 0x0e, 0x30, 0x5b                                         \
+        }                                                                                          \
+    }
 #define CCT_EFI_HASH_ALG_SHA1_GUID                                                                 \
-    { 0x2ae9d80f, 0x3fb2, 0x4095, { 0xb7, 0xb1, 0xe9, 0x31, 0x57, 0xb9, 0x46, 0xb6 } }
+    {                                                                                              \
+        0x2ae9d80f, 0x3fb2, 0x4095,                                                                \
+        {                                                                                          \
+            0xb7, 0xb1, 0xe9, 0x31, 0x57, 0xb9, 0x46, 0xb6                                         \
+        }                                                                                          \
+    }
 #define CCT_EFI_HASH_ALG_SHA256_GUID                                                               \
-    { 0x51aa59de, 0xfdf2, 0x4ea3, { 0xbc, 0x63, 0x87, 0x5f, 0xb7, 0x84, 0x2e, 0xe9 } }
+    {                                                                                              \
+        0x51aa59de, 0xfdf2, 0x4ea3,                                                                \
+        {                                                                                          \
+            0xbc, 0x63, 0x87, 0x5f, 0xb7, 0x84, 0x2e, 0xe9                                         \
+        }                                                                                          \
+    }
 #define CCT_EFI_HASH_ALG_SHA384_GUID                                                               \
-    { 0xefa96432, 0xde33, 0x4dd2, { 0xae, 0xe6, 0x32, 0x8c, 0x33, 0xdf, 0x77, 0x7a } }
+    {                                                                                              \
+        0xefa96432, 0xde33, 0x4dd2,                                                                \
+        {                                                                                          \
+            0xae, 0xe6, 0x32, 0x8c, 0x33, 0xdf, 0x77, 0x7a                                         \
+        }                                                                                          \
+    }
 #define CCT_EFI_HASH_ALG_SHA512_GUID                                                               \
-    { 0xcaa4381e, 0x750c, 0x4770, { 0xb8, 0x70, 0x7a, 0x23, 0xb4, 0xe4, 0x21, 0x30 } }
+    {                                                                                              \
+        0xcaa4381e, 0x750c, 0x4770,                                                                \
+        {                                                                                          \
+            0xb8, 0x70, 0x7a, 0x23, 0xb4, 0xe4, 0x21, 0x30                                         \
+        }                                                                                          \
+    }
 
 struct cct_efi_hash2_protocol;
 struct cct_efi_hash2_protocol {

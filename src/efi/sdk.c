@@ -136,8 +136,8 @@ static const struct {
     uint32_t bit;
     uint16_t alg;
 } bank_bits[] = {
-    { CCT_EFI_TCG2_HASH_SHA1, CCT_ALG_SHA1 },     { CCT_EFI_TCG2_HASH_SHA256, CCT_ALG_SHA256 },
-    { CCT_EFI_TCG2_HASH_SHA384, CCT_ALG_SHA384 }, { CCT_EFI_TCG2_HASH_SHA512, CCT_ALG_SHA512 },
+    { CCT_EFI_TCG2_HASH_SHA1, CCT_ALG_SHA1 },       { CCT_EFI_TCG2_HASH_SHA256, CCT_ALG_SHA256 },
+    { CCT_EFI_TCG2_HASH_SHA384, CCT_ALG_SHA384 },   { CCT_EFI_TCG2_HASH_SHA512, CCT_ALG_SHA512 },
     { CCT_EFI_TCG2_HASH_SM3_256, CCT_ALG_SM3_256 },
 };
 #define N_BANK_BITS (sizeof(bank_bits) / sizeof(bank_bits[0]))
@@ -442,7 +442,8 @@ static void tpm_measurements(struct efi_sdk *s, uint32_t active)
             continue;
         }
         for (uint32_t i = 0; i < 24; i++) {
-            out_puts(s, first ? "{\"register\":\"pcr\",\"index\":" : ",{\"register\":\"pcr\",\"index\":");
+            out_puts(s, first ? "{\"register\":\"pcr\",\"index\":"
+                              : ",{\"register\":\"pcr\",\"index\":");
             out_u64(s, i);
             out_puts(s, ",\"alg\":\"");
             out_puts(s, cct_alg_name(alg));
@@ -715,7 +716,8 @@ static void run_cc(struct efi_sdk *s, const struct efi_request *req)
                 if (cct_replay_lookup(rp, CCT_REG_RTMR, i, CCT_ALG_SHA384, &g) < 0) {
                     continue;
                 }
-                out_puts(s, i ? ",{\"register\":\"rtmr\",\"index\":" : "{\"register\":\"rtmr\",\"index\":");
+                out_puts(s, i ? ",{\"register\":\"rtmr\",\"index\":"
+                              : "{\"register\":\"rtmr\",\"index\":");
                 out_u64(s, i);
                 out_puts(s, ",\"alg\":\"sha384\",\"source\":\"replay\",\"digest\":\"");
                 out_hex(s, g.digest, g.size);

@@ -38,8 +38,8 @@ struct efi_request {
     int quote;
     uint8_t nonce[32];
     size_t nonce_len;
-    int dump_log;                /* the log's bytes in the JSON (hex) */
-    const uint8_t *bench_log;    /* replay this log instead and time it */
+    int dump_log;             /* the log's bytes in the JSON (hex) */
+    const uint8_t *bench_log; /* replay this log instead and time it */
     size_t bench_len;
     int bench_rounds;
 };
