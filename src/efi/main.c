@@ -260,6 +260,25 @@ static int is_arg(const CHAR16 *w, size_t n, const CHAR16 *key, const CHAR16 **v
     return 1;
 }
 
+/* Returned for a bad number: no register has this index, so the extend fails visibly. */
+#define BAD_NUMBER 0xfffffffeu
+
+/* 1-3 decimal digits and nothing else, or BAD_NUMBER. */
+static uint32_t parse_small(const CHAR16 *v, size_t n)
+{
+    uint32_t x = 0;
+    if (n == 0 || n > 3) {
+        return BAD_NUMBER;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (v[k] < L'0' || v[k] > L'9') {
+            return BAD_NUMBER;
+        }
+        x = x * 10 + (uint32_t)(v[k] - L'0');
+    }
+    return x;
+}
+
 static void parse_args(const CHAR16 *cmd, size_t chars, struct efi_request *req, struct args *a)
 {
     size_t i = 0;
@@ -291,10 +310,7 @@ static void parse_args(const CHAR16 *cmd, size_t chars, struct efi_request *req,
         } else if (is_arg(w, n, L"extend", &v, &vn) && vn == 0) {
             req->extend = 1;
         } else if (is_arg(w, n, L"index=", &v, &vn)) {
-            req->extend_index = 0;
-            for (size_t k = 0; k < vn && k < 3; k++) {
-                req->extend_index = req->extend_index * 10 + (uint32_t)(v[k] - L'0');
-            }
+            req->extend_index = parse_small(v, vn);
         } else if (is_arg(w, n, L"quote", &v, &vn) && vn == 0) {
             req->quote = 1;
         } else if (is_arg(w, n, L"dump", &v, &vn) && vn == 0) {
@@ -309,10 +325,8 @@ static void parse_args(const CHAR16 *cmd, size_t chars, struct efi_request *req,
                 req->nonce[req->nonce_len++] = (uint8_t)(hi << 4 | lo);
             }
         } else if (is_arg(w, n, L"rounds=", &v, &vn)) {
-            req->bench_rounds = 0;
-            for (size_t k = 0; k < vn && k < 3; k++) {
-                req->bench_rounds = req->bench_rounds * 10 + (int)(v[k] - L'0');
-            }
+            uint32_t r = parse_small(v, vn);
+            req->bench_rounds = r == BAD_NUMBER ? 1 : (int)r;
         } else if (is_arg(w, n, L"out=", &v, &vn) && vn + 1 < ARG_MAX) {
             CopyMem(a->out, (void *)v, vn * sizeof(CHAR16));
             a->out[vn] = 0;
