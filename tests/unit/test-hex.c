@@ -35,6 +35,50 @@ static void test_decode(void **state)
     assert_int_equal(cct_hex_decode("a\0bb", 4, out, 2), CCT_EINVAL);
 }
 
+/* Reference value of a hex digit, by search in the digit strings: -1 for any other byte. */
+static int ref_digit(int c)
+{
+    static const char lower[] = "0123456789abcdef", upper[] = "0123456789ABCDEF";
+    for (int i = 0; i < 16; i++) {
+        if (c == lower[i] || c == upper[i]) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Every pair of bytes, in both positions of a two-byte string: valid pairs decode to the
+ * reference value, any pair holding a non-digit fails. */
+static void test_decode_every_pair(void **state)
+{
+    (void)state;
+    size_t ok = 0;
+    for (int a = 0; a < 256; a++) {
+        for (int b = 0; b < 256; b++) {
+            char s[4] = { (char)a, (char)b, '7', 'e' };
+            uint8_t out[2];
+            int ha = ref_digit(a), hb = ref_digit(b);
+            int r = cct_hex_decode(s, 4, out, 2);
+            if (ha < 0 || hb < 0) {
+                assert_int_equal(r, CCT_EINVAL);
+            } else {
+                assert_int_equal(r, 0);
+                assert_int_equal(out[0], ha * 16 + hb);
+                assert_int_equal(out[1], 0x7e);
+                ok++;
+            }
+            char t[4] = { 'E', '7', (char)a, (char)b };
+            r = cct_hex_decode(t, 4, out, 2);
+            assert_int_equal(r, ha < 0 || hb < 0 ? CCT_EINVAL : 0);
+            if (r == 0) {
+                assert_int_equal(out[0], 0xe7);
+                assert_int_equal(out[1], ha * 16 + hb);
+            }
+        }
+    }
+    assert_int_equal(ok, 22 * 22);
+}
+
 static void test_decode_var(void **state)
 {
     (void)state;
@@ -93,9 +137,8 @@ static void test_memeq_ct(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode),
-        cmocka_unit_test(test_decode_var),
-        cmocka_unit_test(test_encode_roundtrip),
+        cmocka_unit_test(test_decode),     cmocka_unit_test(test_decode_every_pair),
+        cmocka_unit_test(test_decode_var), cmocka_unit_test(test_encode_roundtrip),
         cmocka_unit_test(test_memeq_ct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
