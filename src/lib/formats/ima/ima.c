@@ -41,47 +41,64 @@ enum fkind {
 struct field_def {
     const char *id;
     enum fkind kind;
+    int is_name; /* the file name field ("n", "n-ng") */
 };
+
+/* A string literal and its length, for tables searched once per entry. */
+#define LIT(s) s, sizeof(s) - 1
 
 struct tmpl_def {
     const char *name;
+    size_t name_len;
     size_t n;
     struct field_def f[5];
     int guessed; /* layout of a patched kernel, not published upstream */
 };
 
 static const struct tmpl_def templates[] = {
-    { "ima", 2, { { "d", F_DIGEST_OLD }, { "n", F_NAME_OLD } }, 0 },
-    { "ima-ng", 2, { { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING } }, 0 },
-    { "ima-sig", 3, { { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING }, { "sig", F_HEX } }, 0 },
-    { "ima-sigv2", 3, { { "d-ngv2", F_DIGEST_ALGO }, { "n-ng", F_STRING }, { "sig", F_HEX } }, 0 },
-    { "ima-buf", 3, { { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING }, { "buf", F_HEX } }, 0 },
-    { "ima-modsig",
+    { LIT("ima"), 2, { { "d", F_DIGEST_OLD, 0 }, { "n", F_NAME_OLD, 1 } }, 0 },
+    { LIT("ima-ng"), 2, { { "d-ng", F_DIGEST_ALGO, 0 }, { "n-ng", F_STRING, 1 } }, 0 },
+    { LIT("ima-sig"),
+      3,
+      { { "d-ng", F_DIGEST_ALGO, 0 }, { "n-ng", F_STRING, 1 }, { "sig", F_HEX, 0 } },
+      0 },
+    { LIT("ima-sigv2"),
+      3,
+      { { "d-ngv2", F_DIGEST_ALGO, 0 }, { "n-ng", F_STRING, 1 }, { "sig", F_HEX, 0 } },
+      0 },
+    { LIT("ima-buf"),
+      3,
+      { { "d-ng", F_DIGEST_ALGO, 0 }, { "n-ng", F_STRING, 1 }, { "buf", F_HEX, 0 } },
+      0 },
+    { LIT("ima-modsig"),
       5,
-      { { "d-ng", F_DIGEST_ALGO },
-        { "n-ng", F_STRING },
-        { "sig", F_HEX },
-        { "d-modsig", F_DIGEST_ALGO },
-        { "modsig", F_HEX } },
+      { { "d-ng", F_DIGEST_ALGO, 0 },
+        { "n-ng", F_STRING, 1 },
+        { "sig", F_HEX, 0 },
+        { "d-modsig", F_DIGEST_ALGO, 0 },
+        { "modsig", F_HEX, 0 } },
       0 },
     /* Patched TDX kernels: process dependency and cgroup path before d-ng|n-ng. */
-    { "ima-cgpath",
+    { LIT("ima-cgpath"),
       4,
-      { { "dep", F_STRING },
-        { "cg-path", F_STRING },
-        { "d-ng", F_DIGEST_ALGO },
-        { "n-ng", F_STRING } },
+      { { "dep", F_STRING, 0 },
+        { "cg-path", F_STRING, 0 },
+        { "d-ng", F_DIGEST_ALGO, 0 },
+        { "n-ng", F_STRING, 1 } },
       1 },
-    { "ima-dep-cgn",
+    { LIT("ima-dep-cgn"),
       4,
-      { { "dep", F_STRING }, { "cgn", F_STRING }, { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING } },
+      { { "dep", F_STRING, 0 },
+        { "cgn", F_STRING, 0 },
+        { "d-ng", F_DIGEST_ALGO, 0 },
+        { "n-ng", F_STRING, 1 } },
       1 },
 };
 
 static const struct tmpl_def *find_template(const char *name, size_t len)
 {
     for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++) {
-        if (strlen(templates[i].name) == len && memcmp(templates[i].name, name, len) == 0) {
+        if (templates[i].name_len == len && memcmp(templates[i].name, name, len) == 0) {
             return &templates[i];
         }
     }
@@ -91,41 +108,42 @@ static const struct tmpl_def *find_template(const char *name, size_t len)
 /* Kernel crypto/hash_info.c: hash_algo_name and hash_digest_size. */
 static const struct {
     const char *name;
+    size_t len;
     uint8_t size;
     uint16_t tpm;
 } hash_algos[] = {
-    { "md4", 16, 0 },
-    { "md5", 16, 0 },
-    { "sha1", 20, CCT_ALG_SHA1 },
-    { "rmd160", 20, 0 },
-    { "sha256", 32, CCT_ALG_SHA256 },
-    { "sha384", 48, CCT_ALG_SHA384 },
-    { "sha512", 64, CCT_ALG_SHA512 },
-    { "sha224", 28, 0 },
-    { "rmd128", 16, 0 },
-    { "rmd256", 32, 0 },
-    { "rmd320", 40, 0 },
-    { "wp256", 32, 0 },
-    { "wp384", 48, 0 },
-    { "wp512", 64, 0 },
-    { "tgr128", 16, 0 },
-    { "tgr160", 20, 0 },
-    { "tgr192", 24, 0 },
-    { "sm3", 32, CCT_ALG_SM3_256 },
+    { LIT("md4"), 16, 0 },
+    { LIT("md5"), 16, 0 },
+    { LIT("sha1"), 20, CCT_ALG_SHA1 },
+    { LIT("rmd160"), 20, 0 },
+    { LIT("sha256"), 32, CCT_ALG_SHA256 },
+    { LIT("sha384"), 48, CCT_ALG_SHA384 },
+    { LIT("sha512"), 64, CCT_ALG_SHA512 },
+    { LIT("sha224"), 28, 0 },
+    { LIT("rmd128"), 16, 0 },
+    { LIT("rmd256"), 32, 0 },
+    { LIT("rmd320"), 40, 0 },
+    { LIT("wp256"), 32, 0 },
+    { LIT("wp384"), 48, 0 },
+    { LIT("wp512"), 64, 0 },
+    { LIT("tgr128"), 16, 0 },
+    { LIT("tgr160"), 20, 0 },
+    { LIT("tgr192"), 24, 0 },
+    { LIT("sm3"), 32, CCT_ALG_SM3_256 },
     /* Older kernels named SM3 "sm3-256"; tools write the TPM spelling "sm3_256". */
-    { "sm3-256", 32, CCT_ALG_SM3_256 },
-    { "sm3_256", 32, CCT_ALG_SM3_256 },
-    { "streebog256", 32, 0 },
-    { "streebog512", 64, 0 },
-    { "sha3-256", 32, 0 },
-    { "sha3-384", 48, 0 },
-    { "sha3-512", 64, 0 },
+    { LIT("sm3-256"), 32, CCT_ALG_SM3_256 },
+    { LIT("sm3_256"), 32, CCT_ALG_SM3_256 },
+    { LIT("streebog256"), 32, 0 },
+    { LIT("streebog512"), 64, 0 },
+    { LIT("sha3-256"), 32, 0 },
+    { LIT("sha3-384"), 48, 0 },
+    { LIT("sha3-512"), 64, 0 },
 };
 
 size_t cct_ima_hash_algo(const char *name, size_t len, uint16_t *tpm_alg)
 {
     for (size_t i = 0; i < sizeof(hash_algos) / sizeof(hash_algos[0]); i++) {
-        if (strlen(hash_algos[i].name) == len && memcmp(hash_algos[i].name, name, len) == 0) {
+        if (hash_algos[i].len == len && memcmp(hash_algos[i].name, name, len) == 0) {
             if (tpm_alg) {
                 *tpm_alg = hash_algos[i].tpm;
             }
@@ -397,12 +415,12 @@ static int ascii_digest_algo(struct cct_ima_state *st, struct out *o, const stru
         /* An empty field (d-modsig of an unsigned file). */
         return out_u32(o, 0);
     }
-    const char *colon = NULL;
-    for (size_t i = t->n; i > 0; i--) {
-        if (t->p[i - 1] == ':') {
-            colon = t->p + i - 1;
-            break;
-        }
+    /* The last ':' ends the prefix ("ima:sha256:<hex>"). memchr from the left: the prefix is
+     * short, the hex after it long. */
+    const char *colon = memchr(t->p, ':', t->n);
+    for (const char *c = colon; c != NULL;
+         c = memchr(c + 1, ':', (size_t)(t->p + t->n - (c + 1)))) {
+        colon = c;
     }
     const char *alg;
     size_t alen;
@@ -470,7 +488,7 @@ static int ascii_fields(struct cct_ima_state *st, const struct tmpl_def *td, con
     struct tok f[CCT_IMA_MAX_FIELDS];
     size_t name_idx = td->n;
     for (size_t i = 0; i < td->n; i++) {
-        if (td->f[i].kind == F_NAME_OLD || strcmp(td->f[i].id, "n-ng") == 0) {
+        if (td->f[i].is_name) {
             name_idx = i;
         }
     }
@@ -862,7 +880,7 @@ static int binary_fields(int be, const struct tmpl_def *td, const uint8_t *data,
                 ev->ima_file_digest = nul + 1;
                 ev->ima_file_digest_len = dlen;
                 seen_digest = 1;
-            } else if (td->f[n].kind == F_STRING && strcmp(td->f[n].id, "n-ng") == 0) {
+            } else if (td->f[n].kind == F_STRING && td->f[n].is_name) {
                 size_t sl = flen;
                 const uint8_t *nul = memchr(f, 0, flen);
                 if (nul != NULL) {
