@@ -79,6 +79,39 @@ static void test_decode_every_pair(void **state)
     assert_int_equal(ok, 22 * 22);
 }
 
+/* Long strings (the 16-byte blocks of the decoder and the bytes after them): every byte value
+ * at every position of a 40- and a 64-byte digest in hex, against the reference. */
+static void test_decode_long(void **state)
+{
+    (void)state;
+    static const size_t lens[] = { 20, 32, 48, 64 };
+    for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+        size_t n = lens[k];
+        char s[128];
+        uint8_t want[64], out[64];
+        for (size_t i = 0; i < 2 * n; i++) {
+            s[i] = "0123456789abcdefABCDEF"[(i * 7 + k) % 22];
+        }
+        for (size_t pos = 0; pos < 2 * n; pos++) {
+            for (int c = 0; c < 256; c++) {
+                char keep = s[pos];
+                s[pos] = (char)c;
+                int valid = ref_digit(c) >= 0;
+                for (size_t i = 0; valid && i < n; i++) {
+                    want[i] = (uint8_t)(ref_digit((unsigned char)s[2 * i]) * 16 +
+                                        ref_digit((unsigned char)s[2 * i + 1]));
+                }
+                int r = cct_hex_decode(s, 2 * n, out, n);
+                assert_int_equal(r, valid ? 0 : CCT_EINVAL);
+                if (valid) {
+                    assert_memory_equal(out, want, n);
+                }
+                s[pos] = keep;
+            }
+        }
+    }
+}
+
 static void test_decode_var(void **state)
 {
     (void)state;
@@ -139,7 +172,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode),     cmocka_unit_test(test_decode_every_pair),
         cmocka_unit_test(test_decode_var), cmocka_unit_test(test_encode_roundtrip),
-        cmocka_unit_test(test_memeq_ct),
+        cmocka_unit_test(test_memeq_ct),   cmocka_unit_test(test_decode_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
