@@ -358,6 +358,15 @@ static int out_u32(struct out *o, uint32_t v)
     return out_put(o, b, 4);
 }
 
+/* v little-endian at d (ascii lists are rebuilt in the canonical format). */
+static void put_le32(uint8_t *d, uint32_t v)
+{
+    d[0] = (uint8_t)v;
+    d[1] = (uint8_t)(v >> 8);
+    d[2] = (uint8_t)(v >> 16);
+    d[3] = (uint8_t)(v >> 24);
+}
+
 /* Reserve n bytes and return where they go. */
 static int out_take(struct out *o, size_t n, uint8_t **where)
 {
@@ -444,10 +453,15 @@ static int ascii_digest_algo(struct cct_ima_state *st, struct out *o, const stru
         return bad(err, CCT_EMALFORMED, number, off, h.off,
                    "file digest has the wrong length for its algorithm:", &h);
     }
-    if ((r = out_u32(o, (uint32_t)(pre + 1 + dsize))) < 0 || (r = out_put(o, t->p, pre)) < 0 ||
-        (r = out_put(o, "", 1)) < 0 || (r = out_take(o, dsize, &d)) < 0) {
+    /* u32 length, "<prefix>:", NUL, digest: one reservation (the limit is the same). */
+    uint8_t *f;
+    if ((r = out_take(o, 4 + pre + 1 + dsize, &f)) < 0) {
         return r;
     }
+    put_le32(f, (uint32_t)(pre + 1 + dsize));
+    memcpy(f + 4, t->p, pre);
+    f[4 + pre] = 0;
+    d = f + 4 + pre + 1;
     if (cct_hex_decode(hex, hlen, d, dsize) < 0) {
         struct tok h = { hex, hlen, t->off + pre };
         return bad(err, CCT_EMALFORMED, number, off, h.off, "bad hex in file digest", &h);
@@ -569,16 +583,24 @@ static int ascii_fields(struct cct_ima_state *st, const struct tmpl_def *td, con
             }
             seen_digest = 1;
             break;
-        case F_STRING:
-            if (t->n > UINT32_MAX - 1 || (r = out_u32(o, (uint32_t)(t->n + 1))) < 0 ||
-                (r = out_put(o, t->p, t->n)) < 0 || (r = out_put(o, "", 1)) < 0) {
-                return r < 0 ? r : CCT_ELIMIT;
+        case F_STRING: {
+            if (t->n > UINT32_MAX - 1) {
+                return CCT_ELIMIT;
             }
+            /* u32 length, the string, NUL: one reservation (the limit is the same). */
+            uint8_t *w;
+            if ((r = out_take(o, 4 + t->n + 1, &w)) < 0) {
+                return r;
+            }
+            put_le32(w, (uint32_t)(t->n + 1));
+            memcpy(w + 4, t->p, t->n);
+            w[4 + t->n] = 0;
             if (i == name_idx) {
                 ev->ima_file_name = t->p;
                 ev->ima_file_name_len = t->n;
             }
             break;
+        }
         case F_HEX:
             if ((r = ascii_hex_field(o, t, number, off, err)) < 0) {
                 return r;
