@@ -14,7 +14,7 @@ from . import _lib as L
 
 
 
-from ._common import CCTrustedError  # noqa: E402
+from ._common import CCTrustedError, context_fail, fetch_report, log_sources  # noqa: E402
 
 
 def library_path():
@@ -306,7 +306,7 @@ class CCTrusted:
         return self._ctx
 
     def _fail(self, r):
-        return CCTrustedError.from_struct(r, L.lib().cct_context_error(self._ctx))
+        return context_fail(self._ctx, r)
 
     @property
     def platform(self):
@@ -340,42 +340,13 @@ class CCTrusted:
 
     def get_cc_report(self, nonce=None, data=None, report_data=None):
         """A report/quote. REPORTDATA = SHA-512(nonce || data) unless report_data gives it raw."""
-        lib = L.lib()
-        req = L.cct_report_request(L.CCT_REPORT_REQUEST_VERSION, None, 0, None, 0, None, 0, -1)
-        keep = []
-        for field, value in (("nonce", nonce), ("user_data", data), ("report_data", report_data)):
-            if value is not None:
-                b = ctypes.create_string_buffer(bytes(value), len(value))
-                keep.append(b)
-                setattr(req, field, ctypes.cast(b, ctypes.c_void_p))
-                setattr(req, field + "_len", len(value))
-        rep = ctypes.c_void_p()
-        r = lib.cct_get_report(self._h(), ctypes.byref(req), ctypes.byref(rep))
-        if r < 0:
-            raise self._fail(r)
-        try:
-            def get(fn):
-                n = ctypes.c_size_t(0)
-                p = fn(rep, ctypes.byref(n))
-                return _bytes(p, n.value) if p else None
-
-            prov = lib.cct_report_provider(rep)
-            return Report(get(lib.cct_report_data) or b"", get(lib.cct_report_aux),
-                          prov.decode() if prov else None, get(lib.cct_report_key),
-                          get(lib.cct_report_reportdata))
-        finally:
-            lib.cct_report_free(rep)
+        return Report(*fetch_report(self._h(), nonce, data, report_data))
 
     def get_log_sources(self):
         """The platform's live logs: list of (path, format name, role)."""
         lib = L.lib()
-        src = (L.cct_log_source * L.CCT_MAX_LOG_SOURCES)()
-        n = ctypes.c_size_t(0)
-        r = lib.cct_get_log_sources(self._h(), src, L.CCT_MAX_LOG_SOURCES, ctypes.byref(n))
-        if r < 0:
-            raise self._fail(r)
-        return [(src[i].path.decode(), lib.cct_log_format_name(src[i].format).decode(), src[i].role.decode())
-                for i in range(n.value)]
+        return [(s.path.decode(), lib.cct_log_format_name(s.format).decode(), s.role.decode())
+                for s in log_sources(self._h())]
 
     def get_cc_eventlog(self, start=0, count=None):
         """Events of every live log in replay order (boot log first), as one list;

@@ -114,3 +114,55 @@ class Buffer:
         self.size = len(self.data)
         self.ptr = ctypes.cast(ctypes.c_char_p(self.data), ctypes.c_void_p)
         self.address = self.ptr.value or 0
+
+
+def context_fail(ctx, r: int) -> CCTrustedError:
+    """The error a failed call on context ``ctx`` left behind."""
+    return CCTrustedError.from_struct(r, L.lib().cct_context_error(ctx))
+
+
+def fetch_report(ctx, nonce=None, data=None, report_data=None, privlevel=None):
+    """cct_get_report on context ``ctx``: (body, aux, provider, key, reportdata) as bytes
+    (None where the report has no such part; provider is a str or None)."""
+    lib = L.lib()
+    req = L.cct_report_request(L.CCT_REPORT_REQUEST_VERSION, None, 0, None, 0, None, 0, -1)
+    keep = []
+    for field, value in (("nonce", nonce), ("user_data", data), ("report_data", report_data)):
+        if value is not None:
+            b = Buffer(value)
+            keep.append(b)
+            setattr(req, field, b.ptr)
+            setattr(req, field + "_len", b.size)
+    if privlevel is not None:
+        req.privlevel = int(privlevel)
+    rep = ctypes.c_void_p()
+    r = lib.cct_get_report(ctx, ctypes.byref(req), ctypes.byref(rep))
+    if r < 0:
+        raise context_fail(ctx, r)
+    try:
+
+        def get(fn):
+            n = ctypes.c_size_t(0)
+            p = fn(rep, ctypes.byref(n))
+            return copy(p, n.value) if p else None
+
+        prov = lib.cct_report_provider(rep)
+        return (
+            get(lib.cct_report_data) or b"",
+            get(lib.cct_report_aux),
+            prov.decode() if prov else None,
+            get(lib.cct_report_key),
+            get(lib.cct_report_reportdata),
+        )
+    finally:
+        lib.cct_report_free(rep)
+
+
+def log_sources(ctx):
+    """cct_get_log_sources on context ``ctx``: the struct cct_log_source entries."""
+    arr = (L.cct_log_source * L.CCT_MAX_LOG_SOURCES)()
+    n = ctypes.c_size_t(0)
+    r = L.lib().cct_get_log_sources(ctx, arr, L.CCT_MAX_LOG_SOURCES, ctypes.byref(n))
+    if r < 0:
+        raise context_fail(ctx, r)
+    return arr[: n.value]

@@ -8,7 +8,17 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import _events as E
 from . import _lib as L
-from ._common import CCT_EINVAL, CCTrustedError, alg_id, as_bytes, copy, cstr
+from ._common import (
+    CCT_EINVAL,
+    CCTrustedError,
+    alg_id,
+    as_bytes,
+    context_fail,
+    copy,
+    cstr,
+    fetch_report,
+    log_sources,
+)
 from .ccreport import (
     TYPE_CC_CCA,
     TYPE_CC_NONE,
@@ -263,7 +273,7 @@ class CCTrustedVmSdk(EvidenceApi):
         return self._ctx
 
     def _fail(self, r: int) -> CCTrustedError:
-        return CCTrustedError.from_struct(r, L.lib().cct_context_error(self._ctx))
+        return context_fail(self._ctx, r)
 
     # -- about the platform
     @property
@@ -332,53 +342,21 @@ class CCTrustedVmSdk(EvidenceApi):
         extraArgs may be a dict: {"report_data": 64 raw bytes} to give REPORTDATA
         directly, {"privlevel": n} for the SNP VMPL. Returns TdxQuote, SnpReport,
         Tpm2Quote or CcaToken."""
-        lib = L.lib()
-        req = L.cct_report_request(L.CCT_REPORT_REQUEST_VERSION, None, 0, None, 0, None, 0, -1)
         extra = extraArgs if isinstance(extraArgs, dict) else {}
-        keep = []
-        for field, value in (
-            ("nonce", as_bytes(nonce, "nonce")),
-            ("user_data", as_bytes(data, "data")),
-            ("report_data", as_bytes(extra.get("report_data"), "report_data")),
-        ):
-            if value is not None:
-                b = ctypes.create_string_buffer(value, len(value))
-                keep.append(b)
-                setattr(req, field, ctypes.cast(b, ctypes.c_void_p))
-                setattr(req, field + "_len", len(value))
-        if extra.get("privlevel") is not None:
-            req.privlevel = int(extra["privlevel"])
-        rep = ctypes.c_void_p()
-        r = lib.cct_get_report(self._h(), ctypes.byref(req), ctypes.byref(rep))
-        if r < 0:
-            raise self._fail(r)
-        try:
-
-            def get(fn):
-                n = ctypes.c_size_t(0)
-                p = fn(rep, ctypes.byref(n))
-                return copy(p, n.value) if p else None
-
-            body = get(lib.cct_report_data) or b""
-            aux = get(lib.cct_report_aux)
-            key = get(lib.cct_report_key)
-            rd = get(lib.cct_report_reportdata)
-            prov = lib.cct_report_provider(rep)
-        finally:
-            lib.cct_report_free(rep)
-        out = parse_report(body, aux, prov.decode() if prov else None, key)
+        body, aux, prov, key, rd = fetch_report(
+            self._h(),
+            as_bytes(nonce, "nonce"),
+            as_bytes(data, "data"),
+            as_bytes(extra.get("report_data"), "report_data"),
+            extra.get("privlevel"),
+        )
+        out = parse_report(body, aux, prov, key)
         out.reportdata_requested = rd
         return out
 
     def _sources(self) -> List[E.Source]:
-        lib = L.lib()
-        arr = (L.cct_log_source * L.CCT_MAX_LOG_SOURCES)()
-        n = ctypes.c_size_t(0)
-        r = lib.cct_get_log_sources(self._h(), arr, L.CCT_MAX_LOG_SOURCES, ctypes.byref(n))
-        if r < 0:
-            raise self._fail(r)
         out = []
-        for s in arr[: n.value]:
+        for s in log_sources(self._h()):
             path = os.fsdecode(s.path)
             try:
                 with open(path, "rb") as f:
@@ -395,18 +373,13 @@ class CCTrustedVmSdk(EvidenceApi):
     def get_log_sources(self) -> List[Dict[str, str]]:
         """The platform's live logs in replay order: [{"path", "format", "role"}]."""
         lib = L.lib()
-        arr = (L.cct_log_source * L.CCT_MAX_LOG_SOURCES)()
-        n = ctypes.c_size_t(0)
-        r = lib.cct_get_log_sources(self._h(), arr, L.CCT_MAX_LOG_SOURCES, ctypes.byref(n))
-        if r < 0:
-            raise self._fail(r)
         return [
             {
                 "path": os.fsdecode(s.path),
                 "format": lib.cct_log_format_name(s.format).decode(),
                 "role": s.role.decode(),
             }
-            for s in arr[: n.value]
+            for s in log_sources(self._h())
         ]
 
     def get_cc_eventlog(

@@ -49,28 +49,17 @@ static int put_head(struct cct_buf *b, uint8_t major, size_t n)
     return cct_buf_append(b, h, l);
 }
 
-/* Sig_structure = ["Signature1", body_protected, external_aad = h'', payload] (RFC 9052, 4.4) */
-static int sig_structure(const struct cct_cose_sign1 *s, struct cct_buf *b)
+/*
+ * The to-be-signed / to-be-MACed structure: [context, body_protected, external_aad = h'',
+ * payload], with context "Signature1" for COSE_Sign1 (RFC 9052, 4.4) and "MAC0" for COSE_Mac0
+ * (RFC 9052, 6.3).
+ */
+static int tbs_structure(const struct cct_cose_sign1 *s, const char *ctx, struct cct_buf *b)
 {
-    static const char ctx[] = "Signature1";
+    size_t ctx_len = strlen(ctx);
     int rc = cct_buf_putc(b, (char)0x84);
-    rc = rc < 0 ? rc : put_head(b, 3, sizeof(ctx) - 1);
-    rc = rc < 0 ? rc : cct_buf_append(b, ctx, sizeof(ctx) - 1);
-    rc = rc < 0 ? rc : put_head(b, 2, s->protected_len);
-    rc = rc < 0 ? rc : cct_buf_append(b, s->protected_hdr, s->protected_len);
-    rc = rc < 0 ? rc : put_head(b, 2, 0);
-    rc = rc < 0 ? rc : put_head(b, 2, s->payload_len);
-    rc = rc < 0 ? rc : cct_buf_append(b, s->payload, s->payload_len);
-    return rc;
-}
-
-/* MAC_structure = ["MAC0", protected, external_aad = h'', payload] (RFC 9052, 6.3) */
-static int mac_structure(const struct cct_cose_sign1 *s, struct cct_buf *b)
-{
-    static const char ctx[] = "MAC0";
-    int rc = cct_buf_putc(b, (char)0x84);
-    rc = rc < 0 ? rc : put_head(b, 3, sizeof(ctx) - 1);
-    rc = rc < 0 ? rc : cct_buf_append(b, ctx, sizeof(ctx) - 1);
+    rc = rc < 0 ? rc : put_head(b, 3, ctx_len);
+    rc = rc < 0 ? rc : cct_buf_append(b, ctx, ctx_len);
     rc = rc < 0 ? rc : put_head(b, 2, s->protected_len);
     rc = rc < 0 ? rc : cct_buf_append(b, s->protected_hdr, s->protected_len);
     rc = rc < 0 ? rc : put_head(b, 2, 0);
@@ -121,7 +110,7 @@ static void verify_mac0(const struct cct_cose_sign1 *s, const struct cct_verify_
         return;
     }
     cct_buf_init(&b, 2 * CCT_CCA_MAX_TOKEN);
-    if (mac_structure(s, &b) < 0 ||
+    if (tbs_structure(s, "MAC0", &b) < 0 ||
         HMAC(md, o->mac_key, (int)o->mac_key_len, b.data, b.len, tag, &tag_len) == NULL ||
         tag_len != n) {
         vres_add(res, "token-mac", false, "cannot compute the HMAC");
@@ -163,7 +152,7 @@ static void verify_sign1(const struct cct_cose_sign1 *s, EVP_PKEY *key, const ch
         return;
     }
     cct_buf_init(&b, 2 * CCT_CCA_MAX_TOKEN);
-    if (sig_structure(s, &b) < 0) {
+    if (tbs_structure(s, "Signature1", &b) < 0) {
         vres_add(res, name, false, "cannot build the Sig_structure");
         cct_buf_free(&b);
         return;

@@ -338,79 +338,73 @@ static int claims_map(struct cca_internal *in, const struct cct_cose_sign1 *s, c
     return 0;
 }
 
-static void platform_claims(const cbor_item_t *m, struct cct_cca_token *t)
+typedef void (*claim_fn)(int64_t key, const cbor_item_t *v, struct cct_cca_token *t);
+
+/* Calls one() for every claim of map m whose key is an integer. */
+static void claims_walk(const cbor_item_t *m, claim_fn one, struct cct_cca_token *t)
 {
     struct cbor_pair *pairs = cbor_map_handle(m);
     for (size_t i = 0; i < cbor_map_size(m); i++) {
         int64_t k;
-        if (!get_int(pairs[i].key, &k)) {
-            continue;
-        }
-        const cbor_item_t *v = pairs[i].value;
-        switch (k) {
-        case K_PROFILE:
-        case K_LEGACY_PROFILE:
-            (void)get_text(v, &t->platform_profile, &t->platform_profile_len);
-            break;
-        case K_CHALLENGE:
-        case K_LEGACY_NONCE:
-            (void)get_bytes(v, &t->platform_challenge, &t->platform_challenge_len);
-            break;
-        case K_IMPL_ID:
-        case K_LEGACY_IMPL_ID:
-            (void)get_bytes(v, &t->implementation_id, &t->implementation_id_len);
-            break;
-        case K_INSTANCE_ID:
-        case K_LEGACY_INSTANCE_ID: (void)get_bytes(v, &t->instance_id, &t->instance_id_len); break;
-        case K_LIFECYCLE:
-        case K_LEGACY_LIFECYCLE: (void)get_int(v, &t->security_lifecycle); break;
-        case K_PLAT_HASH_ALGO:
-            (void)get_text(v, &t->platform_hash_algo, &t->platform_hash_algo_len);
-            break;
-        case K_SW_COMPONENTS:
-        case K_LEGACY_SW_COMPONENTS:
-            if (cbor_isa_array(v)) {
-                t->n_sw_components = cbor_array_size(v);
-            }
-            break;
-        default: break;
+        if (get_int(pairs[i].key, &k)) {
+            one(k, pairs[i].value, t);
         }
     }
 }
 
-static void realm_claims(const cbor_item_t *m, struct cct_cca_token *t)
+static void platform_claim(int64_t k, const cbor_item_t *v, struct cct_cca_token *t)
 {
-    struct cbor_pair *pairs = cbor_map_handle(m);
-    for (size_t i = 0; i < cbor_map_size(m); i++) {
-        int64_t k;
-        if (!get_int(pairs[i].key, &k)) {
-            continue;
+    switch (k) {
+    case K_PROFILE:
+    case K_LEGACY_PROFILE: (void)get_text(v, &t->platform_profile, &t->platform_profile_len); break;
+    case K_CHALLENGE:
+    case K_LEGACY_NONCE:
+        (void)get_bytes(v, &t->platform_challenge, &t->platform_challenge_len);
+        break;
+    case K_IMPL_ID:
+    case K_LEGACY_IMPL_ID:
+        (void)get_bytes(v, &t->implementation_id, &t->implementation_id_len);
+        break;
+    case K_INSTANCE_ID:
+    case K_LEGACY_INSTANCE_ID: (void)get_bytes(v, &t->instance_id, &t->instance_id_len); break;
+    case K_LIFECYCLE:
+    case K_LEGACY_LIFECYCLE: (void)get_int(v, &t->security_lifecycle); break;
+    case K_PLAT_HASH_ALGO:
+        (void)get_text(v, &t->platform_hash_algo, &t->platform_hash_algo_len);
+        break;
+    case K_SW_COMPONENTS:
+    case K_LEGACY_SW_COMPONENTS:
+        if (cbor_isa_array(v)) {
+            t->n_sw_components = cbor_array_size(v);
         }
-        const cbor_item_t *v = pairs[i].value;
-        switch (k) {
-        case K_PROFILE: (void)get_text(v, &t->realm_profile, &t->realm_profile_len); break;
-        case K_CHALLENGE: (void)get_bytes(v, &t->realm_challenge, &t->realm_challenge_len); break;
-        case K_REALM_PERSO:
-            (void)get_bytes(v, &t->realm_personalization, &t->realm_personalization_len);
-            break;
-        case K_REALM_HASH_ALGO:
-            (void)get_text(v, &t->realm_hash_algo, &t->realm_hash_algo_len);
-            break;
-        case K_REALM_PUBKEY_HASH_ALGO:
-            (void)get_text(v, &t->rak_hash_algo, &t->rak_hash_algo_len);
-            break;
-        case K_REALM_PUBKEY: (void)get_bytes(v, &t->rak, &t->rak_len); break;
-        case K_REALM_RIM: (void)get_bytes(v, &t->rim, &t->rim_len); break;
-        case K_REALM_REM:
-            if (cbor_isa_array(v)) {
-                cbor_item_t **a = cbor_array_handle(v);
-                for (size_t j = 0; j < cbor_array_size(v) && j < 4; j++) {
-                    (void)get_bytes(a[j], &t->rem[j], &t->rem_len[j]);
-                }
+        break;
+    default: break;
+    }
+}
+
+static void realm_claim(int64_t k, const cbor_item_t *v, struct cct_cca_token *t)
+{
+    switch (k) {
+    case K_PROFILE: (void)get_text(v, &t->realm_profile, &t->realm_profile_len); break;
+    case K_CHALLENGE: (void)get_bytes(v, &t->realm_challenge, &t->realm_challenge_len); break;
+    case K_REALM_PERSO:
+        (void)get_bytes(v, &t->realm_personalization, &t->realm_personalization_len);
+        break;
+    case K_REALM_HASH_ALGO: (void)get_text(v, &t->realm_hash_algo, &t->realm_hash_algo_len); break;
+    case K_REALM_PUBKEY_HASH_ALGO:
+        (void)get_text(v, &t->rak_hash_algo, &t->rak_hash_algo_len);
+        break;
+    case K_REALM_PUBKEY: (void)get_bytes(v, &t->rak, &t->rak_len); break;
+    case K_REALM_RIM: (void)get_bytes(v, &t->rim, &t->rim_len); break;
+    case K_REALM_REM:
+        if (cbor_isa_array(v)) {
+            cbor_item_t **a = cbor_array_handle(v);
+            for (size_t j = 0; j < cbor_array_size(v) && j < 4; j++) {
+                (void)get_bytes(a[j], &t->rem[j], &t->rem_len[j]);
             }
-            break;
-        default: break;
         }
+        break;
+    default: break;
     }
 }
 
@@ -516,7 +510,7 @@ int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out,
         if (rc < 0 || (rc = claims_map(in, &t.platform, &claims, "PSA token", err)) < 0) {
             goto fail;
         }
-        platform_claims(claims, &t);
+        claims_walk(claims, platform_claim, &t);
         t.has_platform = 1;
         *out = t;
         return 0;
@@ -552,10 +546,10 @@ int cct_cca_token_parse(const uint8_t *p, size_t len, struct cct_cca_token *out,
             goto fail;
         }
         if (k == K_PLATFORM_TOKEN) {
-            platform_claims(claims, &t);
+            claims_walk(claims, platform_claim, &t);
             t.has_platform = 1;
         } else {
-            realm_claims(claims, &t);
+            claims_walk(claims, realm_claim, &t);
             t.has_realm = 1;
             if ((rc = rak_coords(in, &t, err)) < 0) {
                 goto fail;
