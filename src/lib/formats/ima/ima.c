@@ -288,6 +288,7 @@ int cct_ima_init(struct cct_ima_state *st, enum cct_log_format fmt, size_t max_e
         max_event_size < CCT_IMA_MAX_TEMPLATE_DATA ? max_event_size : CCT_IMA_MAX_TEMPLATE_DATA;
     /* A line carries the data in hex plus names and digests. */
     st->max_line = st->max_data * 2 + 1024;
+    st->event_size = sizeof(struct cct_event);
     if (set) {
         st->set = *set;
     }
@@ -307,6 +308,12 @@ void cct_ima_free(struct cct_ima_state *st)
     free(st->scratch);
     st->scratch = NULL;
     st->scratch_cap = 0;
+}
+
+/* sizeof(struct cct_event) as the state holds it (see cct_ima_state.event_size). */
+static size_t event_size(const struct cct_ima_state *st)
+{
+    return st->event_size != 0 ? st->event_size : sizeof(struct cct_event);
 }
 
 /* Template data being rebuilt into st->scratch, capped by st->max_data. */
@@ -707,7 +714,7 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
     }
     const char *l = (const char *)p;
     size_t i = 0;
-    memset(ev, 0, sizeof(*ev));
+    memset(ev, 0, event_size(st));
     while (i < line_len && l[i] == ' ') {
         i++;
     }
@@ -936,7 +943,7 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
     (void)eof;
     (void)end;
     cct_reader_init(&r, p, len, (size_t)off);
-    memset(ev, 0, sizeof(*ev));
+    memset(ev, 0, event_size(st));
     if (st->tmpl_size == 0) {
         /* Fixed by the first entry read (also when resuming mid-list). */
         size_t ds = cct_ima_binary_digest_size(p, len);
@@ -1054,7 +1061,7 @@ int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof
         r = binary_next(st, p, len, eof, off, number, &e, consumed, end, err);
     }
     if (r == 0 && !*end) {
-        *ev = e;
+        memcpy(ev, &e, event_size(st));
     }
     return r;
 }
