@@ -9,8 +9,14 @@
 #
 #   bench/agent.sh [BUILD_DIR]      (default: build)
 #
+# Every row carries the load average (1, 5, 15 min) taken right after it: the
+# machine may be shared. N (default 50000) is the call count per measurement
+# row. PERF=1 also profiles the agent with `perf record -g` during one more
+# 16-client measurement run and writes the report to bench/out/agent-perf.txt.
+#
 # Needs: /usr/bin/python3 with python3-grpcio; root, unshare and a writable
-# cgroup v2 for the SDK row (skipped otherwise). Writes bench/out/agent.txt.
+# cgroup v2 for the SDK row (skipped otherwise); perf (package linux-perf)
+# for PERF=1. Writes bench/out/agent.txt.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -40,6 +46,14 @@ start_agent() { # SOCKET ARGS...
     while [ ! -S "$s" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 }
 rss() { sed -n 's/^VmRSS:[[:space:]]*//p' "/proc/$1/status"; }
+load() { echo "  (load $(cut -d' ' -f1-3 /proc/loadavg))"; }
+# run_client LABEL ARGS...: one row, its JSON line and the load average after it
+run_client() {
+    printf '%s: ' "$1"
+    shift
+    "$CLIENT" "$@" | tr -d '\n'
+    load
+}
 
 {
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -50,12 +64,36 @@ echo "## sim platform, agent --workers $(nproc)"
 export CCT_SIM_DIR="$TMP/sim"
 start_agent "$TMP/sim.sock" --platform sim
 for c in 1 16 256; do
-    printf 'measurement  %4s clients: ' "$c"
-    "$CLIENT" --socket "$TMP/sim.sock" --method measurement --connections "$c" --requests "$N"
+    run_client "$(printf 'measurement  %4s clients' "$c")" \
+        --socket "$TMP/sim.sock" --method measurement --connections "$c" --requests "$N"
 done
-printf 'report (quote)   4 clients: '
-"$CLIENT" --socket "$TMP/sim.sock" --method report --connections 4 --requests 2000
+run_client 'report (quote)   4 clients' --socket "$TMP/sim.sock" --method report --connections 4 \
+    --requests 2000
 echo "agent RSS after the sim runs: $(rss "$LAST")"
+if [ "${PERF:-0}" = 1 ]; then
+    # Call-graph profile of the agent alone under the 16-client load.
+    perf record -q -g -p "$LAST" -o "$TMP/perf.data" 2>/dev/null &
+    perf_pid=$!
+    sleep 1
+    run_client 'measurement    16 clients (under perf)' \
+        --socket "$TMP/sim.sock" --method measurement --connections 16 --requests "$N"
+    kill -INT "$perf_pid"
+    wait "$perf_pid" 2>/dev/null || true
+    {
+        echo "# perf record -g of cctrustedd --platform sim --workers $(nproc), 16 clients x" \
+            "GetCcMeasurement, $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "## self time by symbol"
+        perf report -i "$TMP/perf.data" --stdio --no-children --sort dso,symbol -g none \
+            --percent-limit 0.7 2>/dev/null | grep -v '^$'
+        echo "## self time by library"
+        perf report -i "$TMP/perf.data" --stdio --no-children --sort dso -g none 2>/dev/null |
+            grep -v '^$'
+        echo "## with children (inclusive), top entries"
+        perf report -i "$TMP/perf.data" --stdio --children --sort symbol -g none \
+            --percent-limit 4 2>/dev/null | grep -v '^$'
+    } > "$OUT/agent-perf.txt"
+    echo "profile: $OUT/agent-perf.txt"
+fi
 
 # One Python process through the CIMA SDK (inside a docker-looking cgroup and
 # mount namespace, as the SDK needs a container id) and through a bare stub.
@@ -95,10 +133,11 @@ PY
     t0=$(date +%s.%N)
     start_agent "$TMP/tpm$n.sock" --platform tpm --sysroot "$root"
     "$CLIENT" --socket "$TMP/tpm$n.sock" --method eventlog --start 0 --count 1 --requests 1 >/dev/null
-    echo "indexed (start + first call) in $(awk "BEGIN {printf \"%.2f\", $(date +%s.%N) - $t0}") s; agent RSS: $(rss "$LAST")"
+    echo "indexed (start + first call) in $(awk "BEGIN {printf \"%.2f\", $(date +%s.%N) - $t0}") s;" \
+        "agent RSS with $n IMA entries indexed: $(rss "$LAST")"
     for s in 0 $((n - 100)); do
-        printf 'eventlog page 100 at %7s, 16 clients: ' "$s"
-        "$CLIENT" --socket "$TMP/tpm$n.sock" --method eventlog --start "$s" --count 100 --connections 16 --requests 20000
+        run_client "$(printf 'eventlog page 100 at %7s, 16 clients' "$s")" --socket "$TMP/tpm$n.sock" \
+            --method eventlog --start "$s" --count 100 --connections 16 --requests 20000
     done
     echo "agent RSS after the event-log runs: $(rss "$LAST")"
     kill "$LAST"

@@ -65,6 +65,89 @@ def parse_attest(b):
     return magic, typ, extra, sel, b[off + 2:off + 2 + n]
 
 
+def flat_events(j):
+    """(register index, event type, {alg: digest}) of every event of every log, in order."""
+    return [(e["index"], e["type"], tuple(sorted((d["alg"], d["digest"]) for d in e.get("digests", []))))
+            for log in j.get("logs", []) for e in log.get("events", [])]
+
+
+def regs_of(j):
+    return {(r["alg"], r["index"]): r["digest"] for r in j.get("registers", [])}
+
+
+def check_agent(sec, text, default):
+    """The node agent in the guest: `cctrusted --platform agent` as uid 65534 against the
+    direct library answers, and the unmodified CIMA SDK from a docker-like cgroup."""
+    def rc(name):
+        return sec.get(name, ("", "", -1))[2]
+    log = sec.get("agent-log", ("", "", 0))[0]
+    print("     [agent log] " + log.replace("\n", "\n     [agent log] "))
+    if not check(rc("agent-up") == 0, "guest: cctrustedd --platform tpm is serving its socket"):
+        return
+    check(rc("agent-uid") == 0 and sec["agent-uid"][0].strip() == "65534",
+          "guest: the agent's clients run as uid 65534 (setpriv)")
+    am, dm = js(sec, "agent-measurement"), js(sec, "direct-measurement")
+    ar, dr = regs_of(am), regs_of(dm)
+    n_default = len([k for k in ar if k[0] == default])
+    check(rc("agent-measurement") == 0 and n_default == 24 and ar and all(dr.get(k) == v for k, v in ar.items()),
+          "guest: every register through the agent (uid 65534) equals the direct read "
+          f"({len(ar)} registers, {n_default} in {default})")
+    ae, de = js(sec, "agent-eventlog"), js(sec, "direct-eventlog")
+    fa, fd = flat_events(ae), flat_events(de)
+    print(f"     event log: {len(fa)} events through the agent, {len(fd)} read directly "
+          f"({[(lg.get('format'), lg.get('count')) for lg in de.get('logs', [])]})")
+    same = fa == fd
+    if not same:
+        diff = next((i for i, (x, y) in enumerate(zip(fa, fd)) if x != y), min(len(fa), len(fd)))
+        print(f"     first difference at event {diff}: agent {fa[diff:diff + 1]} direct {fd[diff:diff + 1]}")
+    check(rc("agent-eventlog") == 0 and len(fa) > 10 and same,
+          "guest: the event log through the agent (uid 65534) equals the direct one, event by event "
+          "(register, type, digests)")
+    rp = js(sec, "agent-replay")
+    exp = rp.get("expect", {})
+    check(rc("agent-replay") == 0 and exp.get("matched") is True and exp.get("checked", 0) >= 8,
+          f"guest: replay --verify through the agent matches {exp.get('checked')} live registers")
+    if not os.environ.get("CCT_MB_SDK"):
+        print("     (no CIMA SDK in this run)")
+        return
+    m = re.search(r"^=== CCT-CONTAINER ([0-9a-f]{64})", text, re.M)
+    cid = m.group(1) if m else None
+    body, err, src = sec.get("sdk", ("", "", -1))
+    if not check(src == 0 and body, "guest: the CIMA SDK ran in a docker-like cgroup: " + err[-2000:]):
+        return
+    try:
+        j = json.loads(body.strip().splitlines()[-1])
+    except ValueError as e:
+        check(False, f"guest: the SDK's output is JSON ({e})")
+        return
+    live = regs_of(js(sec, "sdk-measurement"))
+    ids = {"sha1": 4, "sha256": 11, "sha384": 12, "sha512": 13}
+    names = {v: k for k, v in ids.items()}
+    check(j.get("container_id") == cid, "SDK: found its container id in its mountinfo")
+    check(j.get("default_alg") == ids.get(default) and j.get("count") == 24,
+          f"SDK: get_default_algorithms {j.get('default_alg')}, get_measurement_count {j.get('count')}")
+    rep = j.get("replay", {})
+    node = {k: v for k, v in rep.items() if int(k.split("/")[0]) != 3}
+    check(j.get("n_events", 0) > 10 and len(node) >= 7 and all(v[0] == v[1] for v in node.values()),
+          f"SDK: replay_cc_eventlog of {j.get('n_events')} events equals get_cc_measurement for every "
+          f"replayed node register ({sorted(node)})")
+    check(all(live.get((names[int(k.split('/')[1])], int(k.split('/')[0]))) == v[1] for k, v in node.items()),
+          "SDK: those registers equal the guest's direct read")
+    meas = j.get("measurements", {})
+    check(len(meas) == 24 and all(meas[str(i)] == live.get((default, i)) for i in range(24) if i != 3),
+          f"SDK: get_cc_measurement of PCR0..23 but 3 ({default}) equals the direct read")
+    idx3 = {k: v for k, v in rep.items() if int(k.split("/")[0]) == 3}
+    bad3 = {k: v[1] for k, v in idx3.items() if v[0] != v[1]}
+    print(f"     KNOWN GAP (container view on a TPM, index 3): replay == get_cc_measurement for "
+          f"{len(idx3) - len(bad3)} of {len(idx3)} banks" + (f"; differs: {bad3}" if bad3 else ""))
+    check(j.get("report_type") is None and "report_error" not in j,
+          "SDK: get_cc_report is answered (a TPM quote, which this SDK does not parse)")
+    q = bytes.fromhex(j.get("raw_report", ""))
+    check(j.get("raw_report_type") == 0 and q[:6] == bytes.fromhex("ff5443478018"),
+          "SDK's stub: GetCcReport gives a TPMS_ATTEST quote (cc_type 0)")
+    check(j.get("forged") == "PERMISSION_DENIED", "SDK's stub: another container's id -> PERMISSION_DENIED")
+
+
 def main():
     console, nonce_hex, work = sys.argv[1], sys.argv[2], sys.argv[3]
     text = open(console, "rb").read().decode("utf-8", errors="replace")
@@ -185,6 +268,8 @@ def main():
     check(sec.get("replay2", ("", "", -1))[2] == 0 and r2.get("expect", {}).get("matched") is True,
           "replay --verify after the extend still matches (PCR16 is not in the boot log)")
     print("     boot log head:\n       " + sec.get("eventlog-text", ("",))[0].replace("\n", "\n       "))
+    if os.environ.get("CCT_MB_AGENT"):
+        check_agent(sec, text, default)
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 

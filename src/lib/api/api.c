@@ -775,9 +775,11 @@ int cct_replay_live(cct_context *ctx, const struct cct_replay_options *opts, cct
     if (r < 0) {
         return r;
     }
+    /* IMA entries come from an IMA list, or inside the agent's one log (their
+     * templates kept), where they also feed banks the log does not carry. */
     int ima = -1;
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(src[i].role, "ima") == 0) {
+        if (strcmp(src[i].role, "ima") == 0 || strcmp(src[i].role, "agent") == 0) {
             ima = (int)i;
         }
     }

@@ -639,6 +639,9 @@ static int agent_log_sources(cct_context *ctx, struct cct_log_source *out, size_
     if (cct_log_source_add(out, max, &k, p, CCT_LOG_CEL_TLV, "agent") < 0) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "no room for log sources");
     }
+    /* The node's IMA entries in it extend the node's IMA register file. */
+    out[0].ima_register =
+        reg_kind(ctx) == CCT_REG_RTMR ? CCT_IMA_REGISTER_RTMR : CCT_IMA_REGISTER_PCR;
     *n = k;
     return 0;
 }
