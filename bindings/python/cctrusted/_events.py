@@ -530,7 +530,7 @@ class EventList(Sequence):
         self._ranges = [(s, a, b) for s, a, b in ranges if b > a]
         # The replay made when the logs were read; replay_cc_eventlog() of this list
         # with default options returns its registers instead of replaying again.
-        self.kept = kept
+        self._kept = kept
         self._starts: List[int] = []
         total = 0
         for _, a, b in self._ranges:

@@ -161,13 +161,13 @@ def _kept(event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd):
     """The replay kept when an EventList of whole logs was read, when the options
     are the defaults it was made with (then replaying again would repeat it
     exactly: same bytes, same options)."""
-    if not isinstance(event_logs, E.EventList) or event_logs.kept is None:
+    if not isinstance(event_logs, E.EventList) or event_logs._kept is None:
         return None
     if workarounds or ima_register not in (None, "auto") or ima_banks or ima_padded:
         return None
     if mrtd is not None:
         return None
-    return event_logs.kept
+    return event_logs._kept
 
 
 @contextlib.contextmanager
