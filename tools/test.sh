@@ -8,7 +8,7 @@ PKGS="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev llvm-14 libss
       libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools libcmocka-dev python3 python3-venv python3-wheel-whl ima-evm-utils time
       qemu-system-x86 ovmf linux-image-amd64 busybox-static cpio openssl clang-format-14
       libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler python3-grpcio python3-protobuf python3-yaml
-      util-linux runc
+      util-linux runc podman
       man-db bash-completion zsh dpkg-dev debhelper dh-python python3-all lintian"
 missing=""
 for p in $PKGS; do

@@ -18,6 +18,7 @@
 #include <cctrusted/error.h>
 #include <cctrusted/eventlog.h>
 #include <cctrusted/ima.h>
+#include <cctrusted/logindex.h>
 #include <cctrusted/replay.h>
 #include <cctrusted/report.h>
 #include <cctrusted/verify.h>

@@ -5,8 +5,10 @@
  * verification of a report bound to a container.
  *
  * Model (kept compatible with CIMA's container view):
- * - A container's IMR3 (SHA-384, 48 bytes, initial value zero) is extended
- *   with its own events only: the creation events an OCI hook records
+ * - A container's IMR3 (SHA-384, 48 bytes) starts from the measurement of
+ *   the host's system processes the policy names (cct_container_system_measure():
+ *   zero when it names none) and is then extended with the container's own
+ *   events: the creation events an OCI hook records
  *   (cct_container_start()) and, on kernels with the ima-cgpath or
  *   ima-dep-cgn IMA templates, the IMA entries of its cgroup.
  * - The container log is a TCG CEL-TLV file; each creation event is a PC
@@ -19,8 +21,9 @@
  * - A report requested for a container binds it: REPORTDATA =
  *   SHA-512(IMR3 || nonce || user_data) (cct_container_reportdata()).
  *
- * Threads: the functions keep no state of their own; a container log or
- * result object is used by one thread at a time; cct_container_start()
+ * Threads: the functions keep no state of their own; a container log,
+ * view or result object is used by one thread at a time; a system
+ * measurement may be shared by any number of threads once made; cct_container_start()
  * serialises with other extenders through the runtime log's lock.
  */
 #ifndef CCTRUSTED_CONTAINER_H
@@ -32,6 +35,7 @@
 #include <cctrusted/context.h>
 #include <cctrusted/error.h>
 #include <cctrusted/eventlog.h>
+#include <cctrusted/logindex.h>
 #include <cctrusted/verify.h>
 
 #ifdef __cplusplus
@@ -175,6 +179,116 @@ struct cct_container_evidence {
 CCT_WUR int cct_verify_container_report(const uint8_t *report, size_t report_len,
                                         const struct cct_container_evidence *ev,
                                         struct cct_verify_result *res, struct cct_error *err);
+
+/* ---- the start of a container's IMR3: the host's system processes ---- */
+
+typedef struct cct_container_system cct_container_system;
+
+/** Which host processes start every container's IMR3 (CIMA's measure.system policy). */
+struct cct_container_system_policy {
+    unsigned version;             /* CCT_CONTAINER_SYSTEM_POLICY_VERSION */
+    const char *const *processes; /* executable names as in argv[0], e.g. "/usr/bin/containerd" */
+    size_t n_processes;
+    int with_args; /* 1: measure the whole command line, not argv[0] only */
+};
+#define CCT_CONTAINER_SYSTEM_POLICY_VERSION 1
+#define CCT_CONTAINER_SYSTEM_POLICY_INIT                                                           \
+    {                                                                                              \
+        CCT_CONTAINER_SYSTEM_POLICY_VERSION, NULL, 0, 0                                            \
+    }
+#define CCT_CONTAINER_SYSTEM_MAX_PROCESSES 64   /* most names in a policy */
+#define CCT_CONTAINER_SYSTEM_MAX_CMDLINE 131072 /* a longer command line is not considered */
+
+/**
+ * Measure the host processes a policy names, reading <procroot>/proc/PID/
+ * cmdline (procroot NULL = "/"). For each name, in policy order, the
+ * process with the lowest pid whose argv[0] equals it exactly is measured:
+ * the event data is argv[0], or with with_args the whole command line as
+ * the kernel shows it (arguments separated and ended by NUL bytes), and its
+ * digest is the SHA-384 of those bytes. A name no process has is skipped.
+ * The events (EV_EVENT_TAG, tag "CCTS", at index 3) open every container's
+ * view and IMR3. *out is freed with cct_container_system_free().
+ */
+CCT_WUR int cct_container_system_measure(const char *procroot,
+                                         const struct cct_container_system_policy *pol,
+                                         cct_container_system **out, struct cct_error *err);
+
+/** Number of processes measured (events in the measurement). */
+size_t cct_container_system_count(const cct_container_system *sys);
+
+/** IMR3 after the system events alone: the start value of every container's IMR3. */
+const uint8_t *cct_container_system_imr(const cct_container_system *sys);
+
+/** Free a system measurement. NULL is accepted. */
+void cct_container_system_free(cct_container_system *sys);
+
+/* ---- a container's view: what a caller in a container is served ---- */
+
+typedef struct cct_container_view cct_container_view;
+
+/** Options of cct_container_view_open(). Initialise with CCT_CONTAINER_VIEW_OPTIONS_INIT. */
+struct cct_container_view_options {
+    unsigned version;                   /* CCT_CONTAINER_VIEW_OPTIONS_VERSION */
+    const char *dir;                    /* container logs; NULL = cct_container_dir(ctx) */
+    int isolated;                       /* 1: the host IMA list is not in the view */
+    int include_ima;                    /* 1: the container's ima-cgpath / ima-dep-cgn entries */
+    const cct_container_system *system; /* start of IMR3; NULL = zero */
+    const char *ima_path;               /* with include_ima: the IMA list; NULL = ctx's */
+};
+#define CCT_CONTAINER_VIEW_OPTIONS_VERSION 1
+#define CCT_CONTAINER_VIEW_OPTIONS_INIT                                                            \
+    {                                                                                              \
+        CCT_CONTAINER_VIEW_OPTIONS_VERSION, NULL, 1, 0, NULL, NULL                                 \
+    }
+
+/**
+ * Open the view of container id: its container log (<dir>/<id>.cel; none
+ * yet is an empty log) and, with include_ima, the IMA list of ctx (or
+ * ima_path; of an ascii list only whole lines count), replayed
+ * after the system events into the container's IMR3. ctx is used during
+ * the call only. The view's events, in order: the node's boot logs, the
+ * host IMA list unless isolated (never the node's runtime log: the
+ * container's index 3 is its IMR3), then at index 3 the system events, the
+ * container's creation events and its IMA entries. opts->system is
+ * borrowed and must outlive the view.
+ */
+CCT_WUR int cct_container_view_open(cct_context *ctx, const char *id,
+                                    const struct cct_container_view_options *opts,
+                                    cct_container_view **out, struct cct_error *err);
+
+/** The container's IMR3 (48 bytes, valid while the view is open). */
+const uint8_t *cct_container_view_imr(const cct_container_view *v);
+
+/**
+ * Register index of the view: index 3 is the container's IMR3 (SHA-384
+ * only: alg 0 or CCT_ALG_SHA384, else CCT_ENOTFOUND). 1 when index is not
+ * the container's (read the node's register instead), 0 with *out filled.
+ */
+CCT_WUR int cct_container_view_measurement(const cct_container_view *v, uint32_t index,
+                                           uint16_t alg, struct cct_measurement *out);
+
+/**
+ * Number of events in a view over the node's logs in node (v NULL: the
+ * node's own view, every log).
+ */
+uint64_t cct_container_view_count(const cct_container_view *v, cct_logindex *node);
+
+/**
+ * Call cb for events [start, start + count) (count 0 = to the end) of the
+ * view over node (v NULL: the node's own view), numbered across the view;
+ * roles "boot", "ima", "system" and "container". As cct_logindex_page().
+ */
+CCT_WUR int cct_container_view_page(const cct_container_view *v, cct_logindex *node, uint64_t start,
+                                    uint64_t count, cct_logindex_cb cb, void *arg,
+                                    struct cct_error *err);
+
+/** REPORTDATA of a report bound to the view's container (cct_container_reportdata()). */
+CCT_WUR int cct_container_view_reportdata(const cct_container_view *v, const uint8_t *nonce,
+                                          size_t nonce_len, const uint8_t *user_data,
+                                          size_t user_data_len, uint8_t out[64]);
+
+/** Free a view. NULL is accepted. */
+void cct_container_view_free(cct_container_view *v);
 
 #ifdef __cplusplus
 }

@@ -66,6 +66,21 @@ const char *cct_strerror(int code);
 /** Reset an error record to "no error". Accepts NULL. */
 void cct_error_clear(struct cct_error *err);
 
+/**
+ * The gRPC status code (grpc/doc/statuscodes.md) that reports a library
+ * error over the node agent's interface: INVALID_ARGUMENT, NOT_FOUND,
+ * PERMISSION_DENIED, RESOURCE_EXHAUSTED (CCT_ELIMIT, CCT_ENOMEM),
+ * UNIMPLEMENTED, UNAVAILABLE (CCT_EIO), else INTERNAL (13). 0 for 0.
+ */
+int cct_error_to_grpc(int code);
+
+/**
+ * The library error for a gRPC status an agent answered (the inverse of
+ * cct_error_to_grpc(); OUT_OF_RANGE is CCT_ENOTFOUND, UNAUTHENTICATED
+ * CCT_EPERM), else CCT_EIO. 0 for OK.
+ */
+int cct_error_from_grpc(int status);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,6 @@
 
 #include <cctrusted/cctrusted.h>
 
-#include "logcache.h"
 #include "peer.h"
 #include "policy.h"
 
@@ -40,10 +39,11 @@ struct agent {
     struct policy pol;
     struct cct_open_options open_opts;
     enum cct_platform platform;
-    const char *procroot;     /* "/" unless testing */
-    char container_dir[4096]; /* container logs written by `cctrustedd hook` */
-    int container_ima;        /* containers' views include their ima-cgpath entries */
-    struct logcache *logs;
+    const char *procroot;         /* "/" unless testing */
+    char container_dir[4096];     /* container logs written by `cctrustedd hook` */
+    int container_ima;            /* containers' views include their ima-cgpath entries */
+    cct_logindex *logs;           /* the node's event logs, shared by the workers */
+    cct_container_system *system; /* host processes that start every container's IMR3 */
     struct ratelimit *rl;
     atomic_ullong inflight_bytes; /* response bytes queued, all connections */
     atomic_uint n_conns;

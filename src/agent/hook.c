@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cctrusted/cctrusted.h>
+
 #include "container.h"
 
 #define HOOK_STATE_MAX ((size_t)1024 * 1024)
@@ -24,6 +26,40 @@ static void hook_usage(FILE *f)
             "                       [--container-dir DIR] [--no-rootfs]\n"
             "OCI runtime hook: reads the container state JSON on stdin, records the container's\n"
             "creation events in DIR/<id>.cel and its start in the node's runtime register.\n");
+}
+
+/* The container state JSON from stdin (at most HOOK_STATE_MAX bytes). 0 or the exit code. */
+static int read_state(char **out, size_t *len)
+{
+    char *state = malloc(HOOK_STATE_MAX + 1);
+    if (state == NULL) {
+        return 3;
+    }
+    size_t n = 0;
+    for (;;) {
+        ssize_t k = read(0, state + n, HOOK_STATE_MAX + 1 - n);
+        if (k < 0 && errno == EINTR) {
+            continue;
+        }
+        if (k < 0) {
+            fprintf(stderr, "cctrustedd hook: cannot read the state: %s\n", strerror(errno));
+            free(state);
+            return 3;
+        }
+        if (k == 0) {
+            break;
+        }
+        n += (size_t)k;
+        if (n > HOOK_STATE_MAX) {
+            fprintf(stderr, "cctrustedd hook: state on stdin is larger than %zu bytes\n",
+                    HOOK_STATE_MAX);
+            free(state);
+            return 2;
+        }
+    }
+    *out = state;
+    *len = n;
+    return 0;
 }
 
 int hook_main(int argc, char **argv)
@@ -60,31 +96,11 @@ int hook_main(int argc, char **argv)
         hook_usage(stderr);
         return 1;
     }
-    char *state = malloc(HOOK_STATE_MAX + 1);
-    if (state == NULL) {
-        return 3;
-    }
+    char *state = NULL;
     size_t n = 0;
-    for (;;) {
-        ssize_t k = read(0, state + n, HOOK_STATE_MAX + 1 - n);
-        if (k < 0 && errno == EINTR) {
-            continue;
-        }
-        if (k < 0) {
-            fprintf(stderr, "cctrustedd hook: cannot read the state: %s\n", strerror(errno));
-            free(state);
-            return 3;
-        }
-        if (k == 0) {
-            break;
-        }
-        n += (size_t)k;
-        if (n > HOOK_STATE_MAX) {
-            fprintf(stderr, "cctrustedd hook: state on stdin is larger than %zu bytes\n",
-                    HOOK_STATE_MAX);
-            free(state);
-            return 2;
-        }
+    int rc = read_state(&state, &n);
+    if (rc != 0) {
+        return rc;
     }
     cct_context *ctx = NULL;
     struct cct_error err;

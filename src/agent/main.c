@@ -181,7 +181,16 @@ static int listen_on(const char *path, mode_t mode)
     return fd;
 }
 
-int main(int argc, char **argv)
+struct args {
+    struct cct_open_options oo;
+    const char *sock, *policy_file, *container_dir;
+    long workers;
+    mode_t mode;
+    int check_only;
+};
+
+/* Options into *o and a. 0, or the exit code (with -1 meaning 0 after --help). */
+static int parse_args(int argc, char **argv, struct agent *a, struct args *o)
 {
     static const struct option opts[] = {
         { "platform", required_argument, NULL, 'p' },
@@ -196,51 +205,40 @@ int main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    if (argc > 1 && strcmp(argv[1], "hook") == 0) {
-        return hook_main(argc - 1, argv + 1);
-    }
-    struct agent *a = &g_agent;
-    const char *container_dir = NULL;
-    struct cct_open_options oo = CCT_OPEN_OPTIONS_INIT;
-    const char *sock = DEFAULT_SOCKET, *policy_file = NULL;
-    long workers = sysconf(_SC_NPROCESSORS_ONLN);
-    mode_t mode = 0666;
-    int check_only = 0;
-    policy_defaults(&a->pol);
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'p':
-            if (cct_platform_from_name(optarg, &oo.platform) < 0 ||
-                oo.platform == CCT_PLATFORM_NONE) {
+            if (cct_platform_from_name(optarg, &o->oo.platform) < 0 ||
+                o->oo.platform == CCT_PLATFORM_NONE) {
                 fprintf(stderr, "cctrustedd: unknown platform %s\n", optarg);
                 return 1;
             }
             break;
-        case 'r': oo.sysroot = optarg; break;
-        case 's': sock = optarg; break;
-        case 'P': policy_file = optarg; break;
+        case 'r': o->oo.sysroot = optarg; break;
+        case 's': o->sock = optarg; break;
+        case 'P': o->policy_file = optarg; break;
         case 'w':
             errno = 0;
-            workers = strtol(optarg, &end, 10);
-            if (errno || *end || workers < 1 || workers > 64) {
+            o->workers = strtol(optarg, &end, 10);
+            if (errno || *end || o->workers < 1 || o->workers > 64) {
                 fprintf(stderr, "cctrustedd: --workers must be 1..64\n");
                 return 1;
             }
             break;
         case 'm':
             errno = 0;
-            mode = (mode_t)strtol(optarg, &end, 8);
-            if (errno || *end || mode > 0777) {
+            o->mode = (mode_t)strtol(optarg, &end, 8);
+            if (errno || *end || o->mode > 0777) {
                 fprintf(stderr, "cctrustedd: --socket-mode must be octal, e.g. 0660\n");
                 return 1;
             }
             break;
-        case 'c': check_only = 1; break;
-        case 'd': container_dir = optarg; break;
+        case 'c': o->check_only = 1; break;
+        case 'd': o->container_dir = optarg; break;
         case 'i': a->container_ima = 1; break;
-        case 'h': usage(stdout); return 0;
+        case 'h': usage(stdout); return -1;
         default: usage(stderr); return 1;
         }
     }
@@ -248,54 +246,64 @@ int main(int argc, char **argv)
         usage(stderr);
         return 1;
     }
-    if (workers < 1) {
-        workers = 1;
-    }
-    char msg[512];
-    if (policy_file != NULL && policy_load(policy_file, &a->pol, msg, sizeof(msg)) < 0) {
-        fprintf(stderr, "cctrustedd: policy: %s\n", msg);
-        return 1;
-    }
-    if (check_only) {
-        printf("policy ok: isolated %s, quotes for %s, rate %.0f/s, %u connections\n",
-               a->pol.isolated ? "yes" : "no", a->pol.report_any_uid ? "any uid" : "listed uids",
-               a->pol.rate_per_second, a->pol.max_connections);
-        return 0;
-    }
-    a->open_opts = oo;
-    a->procroot = getenv("CCTD_PROCROOT") ? getenv("CCTD_PROCROOT") : "/";
-    /* Room for the connection limit plus logs and the library's files. */
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < a->pol.max_connections + 64) {
-        rl.rlim_cur =
-            rl.rlim_max < a->pol.max_connections + 64 ? rl.rlim_max : a->pol.max_connections + 64;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
+    return 0;
+}
+
+/*
+ * What the agent keeps from the platform: its name, the container log
+ * directory, the event-log index and the system measurement that starts
+ * every container's IMR3. 0 or the exit code.
+ */
+static int open_node(struct agent *a, const struct args *o)
+{
     cct_context *ctx = NULL;
     struct cct_error err;
-    int r = cct_open(&oo, &ctx, &err);
+    int r = cct_open(&o->oo, &ctx, &err);
     if (r < 0) {
         fprintf(stderr, "cctrustedd: cannot open the platform: %s\n", err.message);
         return 3;
     }
     a->platform = cct_context_platform(ctx);
-    if (container_dir != NULL) {
-        snprintf(a->container_dir, sizeof(a->container_dir), "%s", container_dir);
+    if (o->container_dir != NULL) {
+        snprintf(a->container_dir, sizeof(a->container_dir), "%s", o->container_dir);
     } else if (cct_container_dir(ctx, a->container_dir, sizeof(a->container_dir)) < 0) {
         fprintf(stderr, "cctrustedd: container directory path is too long\n");
         cct_close(ctx);
         return 1;
     }
-    r = logcache_new(ctx, &a->logs, msg, sizeof(msg));
+    r = cct_logindex_open(ctx, &a->logs, &err);
     cct_close(ctx);
     if (r < 0) {
-        fprintf(stderr, "cctrustedd: event logs: %s\n", msg);
+        fprintf(stderr, "cctrustedd: event logs: %s\n", err.message);
         return 2;
     }
-    if (a->pol.rate_per_second > 0 &&
-        ratelimit_new(a->pol.rate_per_second, a->pol.rate_burst, &a->rl) < 0) {
-        return 3;
+    struct cct_container_system_policy sp = CCT_CONTAINER_SYSTEM_POLICY_INIT;
+    sp.processes = a->pol.system_names;
+    sp.n_processes = a->pol.n_system_processes;
+    sp.with_args = a->pol.system_with_args;
+    if (cct_container_system_measure(a->procroot, &sp, &a->system, &err) < 0) {
+        fprintf(stderr, "cctrustedd: system processes: %s\n", err.message);
+        return 2;
     }
+    if (sp.n_processes > 0) {
+        fprintf(stderr, "cctrustedd: %zu of %zu system processes measured\n",
+                cct_container_system_count(a->system), sp.n_processes);
+    }
+    return 0;
+}
+
+static void raise_nofile(unsigned connections)
+{
+    /* Room for the connection limit plus logs and the library's files. */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < connections + 64) {
+        rl.rlim_cur = rl.rlim_max < connections + 64 ? rl.rlim_max : connections + 64;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+static int serve(struct agent *a, const struct args *o)
+{
     struct sigaction sa = { 0 };
     sa.sa_handler = on_signal; /* no SA_RESTART: accept() returns to see the flag */
     sigaction(SIGTERM, &sa, NULL);
@@ -304,22 +312,68 @@ int main(int argc, char **argv)
     int lfd = activated_socket();
     int own_socket = lfd < 0;
     if (own_socket) {
-        lfd = listen_on(sock, mode);
+        lfd = listen_on(o->sock, o->mode);
         if (lfd < 0) {
             return lfd == -2 ? 4 : 3;
         }
     }
     fprintf(stderr, "cctrustedd: serving %s on %s with %ld workers\n",
-            cct_platform_name(a->platform), own_socket ? sock : "the activated socket", workers);
+            cct_platform_name(a->platform), own_socket ? o->sock : "the activated socket",
+            o->workers);
     notify_ready();
-    r = server_run(a, lfd, (unsigned)workers);
+    int r = server_run(a, lfd, (unsigned)o->workers);
     close(lfd);
     if (own_socket) {
-        unlink(sock);
+        unlink(o->sock);
     }
-    logcache_free(a->logs);
-    ratelimit_free(a->rl);
-    fprintf(stderr, "cctrustedd: stopped after %llu requests\n",
-            (unsigned long long)atomic_load(&a->n_requests));
     return r < 0 ? 3 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "hook") == 0) {
+        return hook_main(argc - 1, argv + 1);
+    }
+    struct agent *a = &g_agent;
+    struct args o = { CCT_OPEN_OPTIONS_INIT, DEFAULT_SOCKET, NULL, NULL, 0, 0666, 0 };
+    o.workers = sysconf(_SC_NPROCESSORS_ONLN);
+    policy_defaults(&a->pol);
+    int r = parse_args(argc, argv, a, &o);
+    if (r != 0) {
+        return r < 0 ? 0 : r;
+    }
+    if (o.workers < 1) {
+        o.workers = 1;
+    }
+    char msg[512];
+    if (o.policy_file != NULL && policy_load(o.policy_file, &a->pol, msg, sizeof(msg)) < 0) {
+        fprintf(stderr, "cctrustedd: policy: %s\n", msg);
+        return 1;
+    }
+    if (o.check_only) {
+        printf("policy ok: isolated %s, quotes for %s, rate %.0f/s, %u connections, "
+               "%zu system processes\n",
+               a->pol.isolated ? "yes" : "no", a->pol.report_any_uid ? "any uid" : "listed uids",
+               a->pol.rate_per_second, a->pol.max_connections, a->pol.n_system_processes);
+        return 0;
+    }
+    a->open_opts = o.oo;
+    a->procroot = getenv("CCTD_PROCROOT") ? getenv("CCTD_PROCROOT") : "/";
+    raise_nofile(a->pol.max_connections);
+    if ((r = open_node(a, &o)) == 0) {
+        if (a->pol.rate_per_second > 0 &&
+            ratelimit_new(a->pol.rate_per_second, a->pol.rate_burst, &a->rl) < 0) {
+            r = 3;
+        } else {
+            r = serve(a, &o);
+        }
+    }
+    cct_logindex_free(a->logs);
+    cct_container_system_free(a->system);
+    ratelimit_free(a->rl);
+    if (r == 0) {
+        fprintf(stderr, "cctrustedd: stopped after %llu requests\n",
+                (unsigned long long)atomic_load(&a->n_requests));
+    }
+    return r;
 }

@@ -74,9 +74,40 @@ static int get_rate(json_object *o, const char *k, double *out, char *msg, size_
 }
 
 static const char *const known_keys[] = {
-    "isolated",        "report_uids",    "report_from_containers", "rate_per_second", "rate_burst",
-    "max_connections", "idle_timeout_s", "request_timeout_s",      "max_message",     "max_page",
+    "isolated",    "report_uids",     "report_from_containers", "rate_per_second",
+    "rate_burst",  "max_connections", "idle_timeout_s",         "request_timeout_s",
+    "max_message", "max_page",        "system_processes",       "system_with_args",
 };
+
+/* An array of strings: absolute executable names, as in argv[0]. */
+static int get_processes(json_object *o, struct policy *p, char *msg, size_t ml)
+{
+    json_object *u;
+    if (!json_object_object_get_ex(o, "system_processes", &u)) {
+        return 0;
+    }
+    if (!json_object_is_type(u, json_type_array) ||
+        json_object_array_length(u) > POLICY_MAX_PROCESSES) {
+        snprintf(msg, ml, "system_processes: must be an array of at most %d names",
+                 POLICY_MAX_PROCESSES);
+        return -1;
+    }
+    p->n_system_processes = 0;
+    for (size_t i = 0; i < json_object_array_length(u); i++) {
+        json_object *e = json_object_array_get_idx(u, i);
+        const char *s = json_object_is_type(e, json_type_string) ? json_object_get_string(e) : "";
+        size_t n = strlen(s);
+        if (n == 0 || n >= POLICY_MAX_NAME) {
+            snprintf(msg, ml, "system_processes[%zu]: not a name of 1..%d bytes", i,
+                     POLICY_MAX_NAME - 1);
+            return -1;
+        }
+        memcpy(p->system_processes[i], s, n + 1);
+        p->system_names[i] = p->system_processes[i];
+        p->n_system_processes++;
+    }
+    return 0;
+}
 
 int policy_load(const char *path, struct policy *p, char *msg, size_t ml)
 {
@@ -111,7 +142,9 @@ int policy_load(const char *path, struct policy *p, char *msg, size_t ml)
         get_uint(o, "idle_timeout_s", 1, 86400, &p->idle_timeout_s, msg, ml) < 0 ||
         get_uint(o, "request_timeout_s", 1, 3600, &p->request_timeout_s, msg, ml) < 0 ||
         get_uint(o, "max_message", 64, 16u * 1024 * 1024, &maxmsg, msg, ml) < 0 ||
-        get_uint(o, "max_page", 1, 1000000, &p->max_page, msg, ml) < 0) {
+        get_uint(o, "max_page", 1, 1000000, &p->max_page, msg, ml) < 0 ||
+        get_bool(o, "system_with_args", &p->system_with_args, msg, ml) < 0 ||
+        get_processes(o, p, msg, ml) < 0) {
         goto out;
     }
     p->max_message = maxmsg;

@@ -10,6 +10,8 @@
 #include <sys/types.h>
 
 #define POLICY_MAX_UIDS 64
+#define POLICY_MAX_PROCESSES 64 /* CCT_CONTAINER_SYSTEM_MAX_PROCESSES */
+#define POLICY_MAX_NAME 256
 
 struct policy {
     int isolated;       /* containers do not see the host IMA log (CIMA isolated: true) */
@@ -24,6 +26,11 @@ struct policy {
     unsigned request_timeout_s; /* a request must arrive whole within this */
     size_t max_message;         /* largest request message accepted (bytes) */
     unsigned max_page;          /* most events in one GetCcEventlog response */
+    /* Host processes that start every container's IMR3 (cct_container_system_measure). */
+    size_t n_system_processes;
+    char system_processes[POLICY_MAX_PROCESSES][POLICY_MAX_NAME];
+    const char *system_names[POLICY_MAX_PROCESSES]; /* pointers into system_processes */
+    int system_with_args;                           /* measure their whole command lines */
 };
 
 /** Defaults: isolated, any uid may quote, no rate limit, 4096 connections. */

@@ -26,336 +26,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <nghttp2/nghttp2.h>
+#include "server.h"
 
-#include "agent.h"
+static nghttp2_session_callbacks *g_cb;
 
-#define MAX_STREAMS 100
-#define READ_BUF 16384
-#define MAX_QUEUED (256ull * 1024 * 1024) /* response bytes queued, whole agent */
-#define CONN_QUEUE_PAUSE (1024u * 1024u)  /* stop reading a connection with this much unsent */
-
-struct stream {
-    int32_t id;
-    char path[160];
-    int bad_content_type;
-    int too_big;
-    uint8_t *req;
-    size_t req_len;
-    uint8_t *resp; /* 5-byte gRPC prefix + message */
-    size_t resp_len, resp_off;
-    int done; /* the request arrived whole */
-    struct stream *next;
-};
-
-struct worker;
-
-struct conn {
-    int fd;
-    struct worker *w;
-    nghttp2_session *s;
-    struct peer peer;
-    int peer_ok;
-    char peer_why[96];
-    struct stream *streams;
-    int n_open; /* streams whose request has not fully arrived */
-    time_t last_io;
-    time_t accepted;
-    int got_frame;        /* the HTTP/2 preface and a first frame arrived */
-    time_t waiting_since; /* when the oldest incomplete request began, 0 if none */
-    uint8_t *wbuf;        /* bytes nghttp2 produced that the socket did not take yet */
-    size_t wlen, woff;
-    size_t queued; /* response bytes held by this connection's streams */
-    int want_close;
-    int paused;
-    struct conn *prev, *next;
-};
-
-struct worker {
-    struct agent *a;
-    struct worker_ctx wc;
-    int epfd;
-    int pipe_rd, pipe_wr;
-    pthread_t th;
-    struct conn *conns;
-};
-
-static time_t now_s(void)
+time_t now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec;
-}
-
-static struct stream *find_stream(struct conn *c, int32_t id)
-{
-    for (struct stream *s = c->streams; s; s = s->next) {
-        if (s->id == id) {
-            return s;
-        }
-    }
-    return NULL;
-}
-
-static void free_stream(struct conn *c, struct stream *st)
-{
-    struct stream **pp = &c->streams;
-    while (*pp && *pp != st) {
-        pp = &(*pp)->next;
-    }
-    if (*pp) {
-        *pp = st->next;
-    }
-    if (st->resp) {
-        c->queued -= st->resp_len;
-        atomic_fetch_sub(&c->w->a->inflight_bytes, st->resp_len);
-    }
-    free(st->req);
-    free(st->resp);
-    free(st);
-}
-
-/* grpc-message is percent-encoded (gRPC over HTTP/2, "Responses"). */
-static void pct_encode(const char *in, char *out, size_t len)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)in; *p && o + 4 < len; p++) {
-        if (*p >= 0x20 && *p <= 0x7e && *p != '%') {
-            out[o++] = (char)*p;
-        } else {
-            out[o++] = '%';
-            out[o++] = hex[*p >> 4];
-            out[o++] = hex[*p & 15];
-        }
-    }
-    out[o] = '\0';
-}
-
-#define NV(n, v)                                                                                   \
-    {                                                                                              \
-        (uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, strlen(v), NGHTTP2_NV_FLAG_NONE             \
-    }
-
-static ssize_t body_read(nghttp2_session *session, int32_t id, uint8_t *buf, size_t length,
-                         uint32_t *flags, nghttp2_data_source *src, void *user)
-{
-    struct conn *c = user;
-    struct stream *st = src->ptr;
-    size_t n = st->resp_len - st->resp_off;
-    if (n > length) {
-        n = length;
-    }
-    memcpy(buf, st->resp + st->resp_off, n);
-    st->resp_off += n;
-    if (st->resp_off == st->resp_len) {
-        *flags |= NGHTTP2_DATA_FLAG_EOF | NGHTTP2_DATA_FLAG_NO_END_STREAM;
-        nghttp2_nv tr[] = { NV("grpc-status", "0") };
-        if (nghttp2_submit_trailer(session, id, tr, 1) != 0) {
-            c->want_close = 1;
-        }
-    }
-    return (ssize_t)n;
-}
-
-/* A response with no message: status in the headers ("Trailers-Only"). */
-static void respond_status(struct conn *c, struct stream *st, int status, const char *msg)
-{
-    char code[16], enc[768];
-    snprintf(code, sizeof(code), "%d", status);
-    pct_encode(msg, enc, sizeof(enc));
-    nghttp2_nv h[] = { NV(":status", "200"), NV("content-type", "application/grpc"),
-                       NV("grpc-status", code), NV("grpc-message", enc) };
-    if (nghttp2_submit_response(c->s, st->id, h, 4, NULL) != 0) {
-        c->want_close = 1;
-    }
-}
-
-static void handle_request(struct conn *c, struct stream *st)
-{
-    struct agent *a = c->w->a;
-    atomic_fetch_add(&a->n_requests, 1);
-    if (st->bad_content_type) {
-        respond_status(c, st, GRPC_INVALID_ARGUMENT, "content-type must be application/grpc");
-        return;
-    }
-    if (!c->peer_ok) {
-        respond_status(c, st, GRPC_UNAUTHENTICATED, c->peer_why);
-        return;
-    }
-    if (st->too_big) {
-        char m[128];
-        snprintf(m, sizeof(m), "request message larger than %zu bytes", a->pol.max_message);
-        respond_status(c, st, GRPC_RESOURCE_EXHAUSTED, m);
-        return;
-    }
-    /* Exactly one length-prefixed message (gRPC over HTTP/2, "Length-Prefixed-Message"). */
-    if (st->req_len < 5) {
-        respond_status(c, st, GRPC_INVALID_ARGUMENT, "request has no complete gRPC message frame");
-        return;
-    }
-    if (st->req[0] != 0) {
-        respond_status(c, st, GRPC_UNIMPLEMENTED, "compressed requests are not supported");
-        return;
-    }
-    uint32_t mlen = ((uint32_t)st->req[1] << 24) | ((uint32_t)st->req[2] << 16) |
-                    ((uint32_t)st->req[3] << 8) | st->req[4];
-    if (mlen != st->req_len - 5) {
-        respond_status(c, st, GRPC_INVALID_ARGUMENT,
-                       "gRPC message length prefix does not match the data");
-        return;
-    }
-    if (atomic_load(&a->inflight_bytes) > MAX_QUEUED) {
-        respond_status(c, st, GRPC_RESOURCE_EXHAUSTED,
-                       "agent busy: too many response bytes queued");
-        return;
-    }
-    struct rpc_result res;
-    service_call(a, &c->w->wc, &c->peer, st->path, st->req + 5, mlen, &res);
-    free(st->req);
-    st->req = NULL;
-    if (res.status != GRPC_OK) {
-        respond_status(c, st, res.status, res.message);
-        free(res.body);
-        return;
-    }
-    st->resp = malloc(res.body_len + 5);
-    if (st->resp == NULL) {
-        free(res.body);
-        respond_status(c, st, GRPC_RESOURCE_EXHAUSTED, "out of memory");
-        return;
-    }
-    st->resp[0] = 0;
-    st->resp[1] = (uint8_t)(res.body_len >> 24);
-    st->resp[2] = (uint8_t)(res.body_len >> 16);
-    st->resp[3] = (uint8_t)(res.body_len >> 8);
-    st->resp[4] = (uint8_t)res.body_len;
-    memcpy(st->resp + 5, res.body, res.body_len);
-    free(res.body);
-    st->resp_len = res.body_len + 5;
-    c->queued += st->resp_len;
-    atomic_fetch_add(&a->inflight_bytes, st->resp_len);
-    nghttp2_nv h[] = { NV(":status", "200"), NV("content-type", "application/grpc") };
-    nghttp2_data_provider dp;
-    dp.source.ptr = st;
-    dp.read_callback = body_read;
-    if (nghttp2_submit_response(c->s, st->id, h, 2, &dp) != 0) {
-        c->want_close = 1;
-    }
-}
-
-static int on_begin_headers(nghttp2_session *session, const nghttp2_frame *frame, void *user)
-{
-    struct conn *c = user;
-    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) {
-        return 0;
-    }
-    struct stream *st = calloc(1, sizeof(*st));
-    if (st == NULL) {
-        return NGHTTP2_ERR_CALLBACK_FAILURE;
-    }
-    st->id = frame->hd.stream_id;
-    st->next = c->streams;
-    c->streams = st;
-    if (c->n_open++ == 0) {
-        c->waiting_since = now_s();
-    }
-    return 0;
-}
-
-static int on_header(nghttp2_session *session, const nghttp2_frame *frame, const uint8_t *name,
-                     size_t namelen, const uint8_t *value, size_t valuelen, uint8_t flags,
-                     void *user)
-{
-    struct conn *c = user;
-    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) {
-        return 0;
-    }
-    struct stream *st = find_stream(c, frame->hd.stream_id);
-    if (st == NULL) {
-        return 0;
-    }
-    if (namelen == 5 && memcmp(name, ":path", 5) == 0) {
-        size_t n = valuelen < sizeof(st->path) - 1 ? valuelen : sizeof(st->path) - 1;
-        memcpy(st->path, value, n);
-        st->path[n] = '\0';
-    } else if (namelen == 12 && memcmp(name, "content-type", 12) == 0) {
-        /* application/grpc, optionally +proto or ;params */
-        st->bad_content_type = !(valuelen >= 16 && memcmp(value, "application/grpc", 16) == 0 &&
-                                 (valuelen == 16 || value[16] == '+' || value[16] == ';'));
-    }
-    return 0;
-}
-
-static int on_data_chunk(nghttp2_session *session, uint8_t flags, int32_t id, const uint8_t *data,
-                         size_t len, void *user)
-{
-    struct conn *c = user;
-    struct stream *st = find_stream(c, id);
-    if (st == NULL || st->too_big) {
-        return 0;
-    }
-    size_t cap = c->w->a->pol.max_message + 5;
-    if (st->req_len + len > cap) {
-        st->too_big = 1;
-        free(st->req);
-        st->req = NULL;
-        st->req_len = 0;
-        return 0;
-    }
-    uint8_t *nb = realloc(st->req, st->req_len + len);
-    if (nb == NULL) {
-        return NGHTTP2_ERR_CALLBACK_FAILURE;
-    }
-    memcpy(nb + st->req_len, data, len);
-    st->req = nb;
-    st->req_len += len;
-    return 0;
-}
-
-static int on_frame_recv(nghttp2_session *session, const nghttp2_frame *frame, void *user)
-{
-    struct conn *c = user;
-    c->got_frame = 1;
-    if ((frame->hd.type == NGHTTP2_DATA || frame->hd.type == NGHTTP2_HEADERS) &&
-        (frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
-        struct stream *st = find_stream(c, frame->hd.stream_id);
-        if (st != NULL && !st->done) {
-            st->done = 1;
-            if (--c->n_open == 0) {
-                c->waiting_since = 0;
-            } else {
-                c->waiting_since = now_s();
-            }
-            handle_request(c, st);
-        }
-    }
-    return 0;
-}
-
-static int on_stream_close(nghttp2_session *session, int32_t id, uint32_t error_code, void *user)
-{
-    struct conn *c = user;
-    struct stream *st = find_stream(c, id);
-    if (st != NULL) {
-        if (!st->done && --c->n_open == 0) {
-            c->waiting_since = 0; /* the client gave up on a request it never finished */
-        }
-        free_stream(c, st);
-    }
-    return 0;
-}
-
-static nghttp2_session_callbacks *g_cb;
-
-static void make_callbacks(void)
-{
-    nghttp2_session_callbacks_new(&g_cb);
-    nghttp2_session_callbacks_set_on_begin_headers_callback(g_cb, on_begin_headers);
-    nghttp2_session_callbacks_set_on_header_callback(g_cb, on_header);
-    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(g_cb, on_data_chunk);
-    nghttp2_session_callbacks_set_on_frame_recv_callback(g_cb, on_frame_recv);
-    nghttp2_session_callbacks_set_on_stream_close_callback(g_cb, on_stream_close);
 }
 
 static void close_conn(struct conn *c)
@@ -573,52 +252,61 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-int server_run(struct agent *a, int lfd, unsigned n_workers)
+/* Start one worker: its library context, epoll set, hand-over pipe and thread. */
+static int start_worker(struct agent *a, struct worker *w, unsigned i)
 {
-    make_callbacks();
-    struct worker *ws = calloc(n_workers, sizeof(*ws));
-    if (ws == NULL) {
+    w->a = a;
+    int p[2];
+    struct cct_error err;
+    if (cct_open(&a->open_opts, &w->wc.ctx, &err) < 0) {
+        fprintf(stderr, "cctrustedd: worker %u: cannot open the platform: %s\n", i, err.message);
         return -1;
     }
-    unsigned started = 0;
-    int rc = 0;
-    /* Workers block SIGTERM/SIGINT so the signal interrupts accept() here. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
-    for (unsigned i = 0; i < n_workers; i++) {
-        struct worker *w = &ws[i];
-        w->a = a;
-        int p[2];
-        struct cct_error err;
-        if (cct_open(&a->open_opts, &w->wc.ctx, &err) < 0) {
-            fprintf(stderr, "cctrustedd: worker %u: cannot open the platform: %s\n", i,
-                    err.message);
-            rc = -1;
-            break;
-        }
-        w->epfd = epoll_create1(EPOLL_CLOEXEC);
-        if (w->epfd < 0 || pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
-            rc = -1;
-            break;
-        }
-        w->pipe_rd = p[0];
-        w->pipe_wr = p[1];
-        struct epoll_event ev = { 0 };
-        ev.events = EPOLLIN;
-        ev.data.ptr = NULL;
-        epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->pipe_rd, &ev);
-        if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
-            rc = -1;
-            break;
-        }
-        started++;
+    w->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (w->epfd < 0 || pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
+        return -1;
     }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    w->pipe_rd = p[0];
+    w->pipe_wr = p[1];
+    struct epoll_event ev = { 0 };
+    ev.events = EPOLLIN;
+    ev.data.ptr = NULL;
+    epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->pipe_rd, &ev);
+    return pthread_create(&w->th, NULL, worker_main, w) != 0 ? -1 : 0;
+}
+
+/* A new connection: its identity from the kernel, then to a worker (round robin). */
+static void hand_over(struct agent *a, struct worker *ws, unsigned started, unsigned *next, int fd)
+{
+    if (atomic_load(&a->n_conns) >= a->pol.max_connections) {
+        close(fd);
+        return;
+    }
+    struct conn *c = calloc(1, sizeof(*c));
+    if (c == NULL) {
+        close(fd);
+        return;
+    }
+    c->fd = fd;
+    const char *why = NULL;
+    if (peer_identify(fd, a->procroot, &c->peer, &why) == 0) {
+        c->peer_ok = 1;
+    } else {
+        snprintf(c->peer_why, sizeof(c->peer_why), "cannot identify the caller: %s", why);
+    }
+    atomic_fetch_add(&a->n_conns, 1);
+    struct worker *w = &ws[(*next)++ % started];
+    if (write(w->pipe_wr, &c, sizeof(c)) != (ssize_t)sizeof(c)) {
+        atomic_fetch_sub(&a->n_conns, 1);
+        close(fd);
+        free(c);
+    }
+}
+
+static void accept_loop(struct agent *a, int lfd, struct worker *ws, unsigned started)
+{
     unsigned next = 0;
-    while (rc == 0 && !atomic_load(&a->stopping)) {
+    while (!atomic_load(&a->stopping)) {
         int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd < 0) {
             if (errno == EINTR || errno == EAGAIN || errno == ECONNABORTED) {
@@ -631,29 +319,35 @@ int server_run(struct agent *a, int lfd, unsigned n_workers)
             }
             break;
         }
-        if (atomic_load(&a->n_conns) >= a->pol.max_connections) {
-            close(fd);
-            continue;
+        hand_over(a, ws, started, &next, fd);
+    }
+}
+
+int server_run(struct agent *a, int lfd, unsigned n_workers)
+{
+    g_cb = h2_callbacks_new();
+    struct worker *ws = calloc(n_workers, sizeof(*ws));
+    if (ws == NULL || g_cb == NULL) {
+        free(ws);
+        nghttp2_session_callbacks_del(g_cb);
+        return -1;
+    }
+    unsigned started = 0;
+    int rc = 0;
+    /* Workers block SIGTERM/SIGINT so the signal interrupts accept() here. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    for (unsigned i = 0; i < n_workers && rc == 0; i++) {
+        if ((rc = start_worker(a, &ws[i], i)) == 0) {
+            started++;
         }
-        struct conn *c = calloc(1, sizeof(*c));
-        if (c == NULL) {
-            close(fd);
-            continue;
-        }
-        c->fd = fd;
-        const char *why = NULL;
-        if (peer_identify(fd, a->procroot, &c->peer, &why) == 0) {
-            c->peer_ok = 1;
-        } else {
-            snprintf(c->peer_why, sizeof(c->peer_why), "cannot identify the caller: %s", why);
-        }
-        atomic_fetch_add(&a->n_conns, 1);
-        struct worker *w = &ws[next++ % started];
-        if (write(w->pipe_wr, &c, sizeof(c)) != (ssize_t)sizeof(c)) {
-            atomic_fetch_sub(&a->n_conns, 1);
-            close(fd);
-            free(c);
-        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc == 0) {
+        accept_loop(a, lfd, ws, started);
     }
     atomic_store(&a->stopping, 1);
     for (unsigned i = 0; i < started; i++) {

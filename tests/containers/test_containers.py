@@ -139,12 +139,14 @@ def node_replay_ok(what):
 
 # ------------------------------------------------------------ agent, rootfs, bundles
 class Agent:
-    def __init__(self):
+    def __init__(self, policy=None):
         os.makedirs(UDS, exist_ok=True)
         os.chmod(UDS, 0o755)
+        self.policy = policy
         self.log = open(os.path.join(TMP, "agent.log"), "w+")
+        extra = ["--policy", policy] if policy else []
         self.p = subprocess.Popen([AGENT, "--platform", "sim", "--socket", SOCK, "--container-dir", CDIR,
-                                   "--workers", "2"], env=ENV, stderr=self.log)
+                                   "--workers", "2"] + extra, env=ENV, stderr=self.log)
         t = time.time()
         while self.p.poll() is None and time.time() - t < 20 and not self.ready():
             time.sleep(0.05)
@@ -444,7 +446,7 @@ def concurrent(agent, rootfs, n=100):
             agent.p.kill()
             agent.p.wait()
             agent.stop()
-            agent.__init__()
+            agent.__init__(agent.policy)
     rcs = [p.wait(300) for p in procs]
     dt = time.time() - t
     check(rcs.count(0) == n, "%d concurrent hooks: %d succeeded" % (n, rcs.count(0)))
@@ -496,11 +498,67 @@ def deploy_files():
           "hooks.d entry and runc snippet run the same command")
 
 
+def system_start(rootfs):
+    """The policy's system processes start a container's IMR3: a host process with a unique
+    name is measured with its arguments (SHA-384 of its /proc cmdline, computed here), the
+    container's view opens with that event, IMR3 = replay of the view (not of its own log
+    alone), the SDK's replay still equals every register, and the report still verifies."""
+    exe = os.path.join(TMP, "cct-system-proc")
+    shutil.copy(shutil.which("sleep"), exe)
+    proc = subprocess.Popen([exe, "600"])
+    pol = os.path.join(TMP, "policy-system.json")
+    json.dump({"system_processes": [exe, "/usr/bin/cct-not-running"], "system_with_args": True},
+              open(pol, "w"))
+    agent = Agent(pol)
+    try:
+        cmdline = open("/proc/%d/cmdline" % proc.pid, "rb").read()
+        sysd = hashlib.sha384(cmdline).digest()
+        check(cmdline == exe.encode() + b"\x00600\x00", "the system process's command line: %r" % cmdline)
+        cid = cid_of("system-start")
+        args = ["/usr/bin/python3", os.path.join(HERE, "in_container.py"), "/run/cima/uds/cima-server.sock",
+                cid_of("a"), CLI, "/out"]
+        b, out = make_bundle(cid, rootfs, args)
+        p = run_container(cid, b)
+        if not check(p.returncode == 0, "runc run system-start: rc %d %s" % (p.returncode, (p.stdout + p.stderr)[-1500:])):
+            return
+        j = json.load(open(os.path.join(out, "result.json")))
+        recs, _ = container_log(cid)
+        own = [r["digests"][12] for r in recs]
+        imr = replay384([sysd] + own)
+        check(j["imr3"] == imr.hex(), "system start: IMR3 = replay of SHA-384(system cmdline) then the "
+              "container's %d events (hashlib)" % len(own))
+        check(j["imr3"] != replay384(own).hex(), "a changed policy changes IMR3 (zero start without it)")
+        check(j["replay"].get("3/12", [None, None])[0] == j["imr3"] and
+              all(v[0] == v[1] for v in j["replay"].values()),
+              "system start: SDK replay_cc_eventlog equals get_cc_measurement for every register")
+        check(j["served_imr3_events"] == len(recs) + 1 and j["served_logs"] == ["boot", "container", "system"],
+              "system start: the view serves the system event first (%d IMR3 events, %s)"
+              % (j["served_imr3_events"], j["served_logs"]))
+        q = open(os.path.join(out, "report.bin"), "rb").read()
+        check(q[568:632] == hashlib.sha512(imr + NONCE + DATA).digest(),
+              "system start: REPORTDATA binds the IMR3 that includes the start value")
+        rc, cks, txt = verify(os.path.join(out, "report.bin"), cid, os.path.join(out, "view.cel"))
+        check(rc == 0 and all(cks.get(n, {}).get("ok") for n in
+                              ("container-log", "container-imr", "container-binding", "node-log", "container-start")),
+              "system start: cctrusted verify passes with the served view: rc %d %s" % (rc, txt[-800:]))
+        rc, cks, txt = verify(os.path.join(out, "report.bin"), cid, os.path.join(CDIR, cid + ".cel"))
+        check(rc == 2 and cks.get("container-binding", {}).get("ok") is False
+              and cks.get("container-start", {}).get("ok") is True,
+              "system start: the container's own log without the system event fails the binding only: rc %d"
+              % rc)
+    finally:
+        log = agent.stop()
+        proc.kill()
+        proc.wait()
+    check("1 of 2 system processes measured" in log, "the agent says what it measured: " + log[-300:])
+
+
 def main():
     deploy_files()
     a = Agent()
     if not check(a.p.poll() is None, "agent started: " + a.stop()[-500:] if a.p.poll() is not None else ""):
         return report()
+    rootfs = None
     try:
         rootfs = real_containers()
         retry_same_and_conflict(rootfs)
@@ -509,6 +567,10 @@ def main():
     finally:
         log = a.stop()
         check("stopped after" in log, "agent stopped cleanly: " + log[-300:])
+    try:
+        if rootfs is not None:
+            system_start(rootfs)
+    finally:
         subprocess.run(["sh", "-c", "for d in /sys/fs/cgroup/*/docker /sys/fs/cgroup/docker; do "
                         "[ -d $d ] && find $d -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null; done; true"])
     shutil.rmtree(TMP, ignore_errors=True)

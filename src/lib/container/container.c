@@ -243,9 +243,9 @@ int cct_container_log_walk(const uint8_t *clog, size_t len, cct_container_event_
     return r < 0 ? r : 0;
 }
 
-static int ima_walk(const char *id, const uint8_t *ima, size_t len, cct_container_event_cb cb,
-                    void *arg, uint8_t imr[CCT_CONTAINER_IMR_SIZE], uint64_t *n,
-                    struct cct_error *err)
+int cct_container_ima_walk(const char *id, const uint8_t *ima, size_t len,
+                           cct_container_event_cb cb, void *arg,
+                           uint8_t imr[CCT_CONTAINER_IMR_SIZE], uint64_t *n, struct cct_error *err)
 {
     struct cct_eventlog_options o = CCT_EVENTLOG_OPTIONS_INIT;
     cct_eventlog *log = NULL;
@@ -325,7 +325,7 @@ int cct_container_events(const char *id, const uint8_t *clog, size_t clog_len, c
     uint64_t count = 0;
     int r = cct_container_log_walk(clog, clog_len, cb, arg, v, &count, err);
     if (r == 0 && ima != NULL && ima_len > 0) {
-        r = ima_walk(id, ima, ima_len, cb, arg, v, &count, err);
+        r = cct_container_ima_walk(id, ima, ima_len, cb, arg, v, &count, err);
     }
     if (r < 0) {
         return r;
@@ -740,32 +740,38 @@ out:
     return r;
 }
 
+int cct_container_encode_tagged(struct cct_buf *b, uint64_t number, uint32_t tag_id,
+                                const void *text, size_t tl, uint8_t imr[CCT_CONTAINER_IMR_SIZE])
+{
+    uint8_t d[CCT_CONTAINER_IMR_SIZE];
+    int r = cct_digest(CCT_ALG_SHA384, text, tl, d);
+    if (r < 0 || (r = imr_extend(imr, d)) < 0) {
+        return r;
+    }
+    struct cct_buf data;
+    cct_buf_init(&data, 0);
+    uint8_t tag[8];
+    for (int k = 0; k < 4; k++) {
+        tag[k] = (uint8_t)(tag_id >> (8 * k));
+        tag[4 + k] = (uint8_t)((uint32_t)tl >> (8 * k));
+    }
+    if (cct_buf_append(&data, tag, sizeof(tag)) < 0 || cct_buf_append(&data, text, tl) < 0) {
+        cct_buf_free(&data);
+        return CCT_ENOMEM;
+    }
+    r = cct_cel_tlv_encode(b, number, CCT_REG_RTMR, CCT_CONTAINER_IMR, CCT_ALG_SHA384, d, sizeof(d),
+                           EV_EVENT_TAG, data.data, data.len, 0, NULL);
+    cct_buf_free(&data);
+    return r;
+}
+
 static int encode_log(const struct events *ev, struct cct_buf *b,
                       uint8_t imr[CCT_CONTAINER_IMR_SIZE])
 {
     uint8_t v[CCT_CONTAINER_IMR_SIZE] = { 0 };
     for (size_t i = 0; i < ev->n; i++) {
-        size_t tl = strlen(ev->text[i]);
-        uint8_t d[CCT_CONTAINER_IMR_SIZE];
-        int r = cct_digest(CCT_ALG_SHA384, ev->text[i], tl, d);
-        if (r < 0 || (r = imr_extend(v, d)) < 0) {
-            return r;
-        }
-        struct cct_buf data;
-        cct_buf_init(&data, 0);
-        uint8_t tag[8];
-        for (int k = 0; k < 4; k++) {
-            tag[k] = (uint8_t)(CONTAINER_TAG_ID >> (8 * k));
-            tag[4 + k] = (uint8_t)((uint32_t)tl >> (8 * k));
-        }
-        if (cct_buf_append(&data, tag, sizeof(tag)) < 0 ||
-            cct_buf_append(&data, ev->text[i], tl) < 0) {
-            cct_buf_free(&data);
-            return CCT_ENOMEM;
-        }
-        r = cct_cel_tlv_encode(b, i, CCT_REG_RTMR, CCT_CONTAINER_IMR, CCT_ALG_SHA384, d, sizeof(d),
-                               EV_EVENT_TAG, data.data, data.len, 0, NULL);
-        cct_buf_free(&data);
+        int r = cct_container_encode_tagged(b, i, CONTAINER_TAG_ID, ev->text[i],
+                                            strlen(ev->text[i]), v);
         if (r < 0) {
             return r;
         }

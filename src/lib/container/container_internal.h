@@ -12,6 +12,7 @@
 #define CCT_CONTAINER_START_MAGIC "cctrusted.container-start v1"
 #define CCT_CONTAINER_TAG_ID 0x43544343u /* "CCTC": container log events */
 #define CCT_RUNTIME_TAG_ID 0x52544343u   /* "CCTR": runtime log records */
+#define CCT_SYSTEM_TAG_ID 0x53544343u    /* "CCTS": host processes that start a container's IMR3 */
 #define RUNTIME_LOG_MAX_READ ((size_t)256 * 1024 * 1024)
 
 /* The first start record of a container found in a node log, and how many there are. */
@@ -34,5 +35,18 @@ int cct_container_event_text(const struct cct_event *ev, uint32_t tag_id, const 
 /* Replay the IMR3 events of a container log onto imr, counting them in *n. */
 int cct_container_log_walk(const uint8_t *clog, size_t len, cct_container_event_cb cb, void *arg,
                            uint8_t imr[CCT_CONTAINER_IMR_SIZE], uint64_t *n, struct cct_error *err);
+
+/* The IMA entries of an IMA list whose cgroup names container id, replayed onto imr. */
+int cct_container_ima_walk(const char *id, const uint8_t *ima, size_t len,
+                           cct_container_event_cb cb, void *arg,
+                           uint8_t imr[CCT_CONTAINER_IMR_SIZE], uint64_t *n, struct cct_error *err);
+
+struct cct_buf;
+/*
+ * Append one EV_EVENT_TAG record (tag_id, text) at IMR3 to a CEL-TLV log;
+ * its SHA-384 digest is the digest of text, and imr is extended with it.
+ */
+int cct_container_encode_tagged(struct cct_buf *b, uint64_t number, uint32_t tag_id,
+                                const void *text, size_t tl, uint8_t imr[CCT_CONTAINER_IMR_SIZE]);
 
 #endif

@@ -238,20 +238,6 @@ static int agent_open(cct_context *ctx)
     return 0;
 }
 
-static int status_code(int grpc)
-{
-    switch (grpc) {
-    case 3: return CCT_EINVAL;        /* INVALID_ARGUMENT */
-    case 5: return CCT_ENOTFOUND;     /* NOT_FOUND */
-    case 11: return CCT_ENOTFOUND;    /* OUT_OF_RANGE */
-    case 7: return CCT_EPERM;         /* PERMISSION_DENIED */
-    case 16: return CCT_EPERM;        /* UNAUTHENTICATED */
-    case 8: return CCT_ELIMIT;        /* RESOURCE_EXHAUSTED */
-    case 12: return CCT_EUNSUPPORTED; /* UNIMPLEMENTED */
-    default: return CCT_EIO;
-    }
-}
-
 #define NV(n, v)                                                                                   \
     {                                                                                              \
         (uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, strlen(v), NGHTTP2_NV_FLAG_NONE             \
@@ -331,8 +317,9 @@ static int call(cct_context *ctx, const char *method, const ProtobufCMessage *in
         return r;
     }
     if (a->status != 0) {
-        return cct_err(&ctx->err, status_code(a->status), -1, -1, "agent: %s: status %d: %s",
-                       method, a->status, a->message[0] ? a->message : "(no message)");
+        return cct_err(&ctx->err, cct_error_from_grpc(a->status), -1, -1,
+                       "agent: %s: status %d: %s", method, a->status,
+                       a->message[0] ? a->message : "(no message)");
     }
     if (a->too_big) {
         return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "agent: %s answer above %u bytes", method,

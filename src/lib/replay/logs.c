@@ -140,10 +140,8 @@ static int walk(const struct cct_log_input *logs, const struct plan *pl, struct 
                     break;
                 }
             }
-            if (rc < 0 && err != NULL && err->code == 0) {
-                *err = *cct_eventlog_error(log);
-                name_error(err, rc, name);
-            } else if (rc < 0 && err != NULL && rc == cct_eventlog_error(log)->code) {
+            /* The iterator's error (it stopped the walk, or the callback set none). */
+            if (rc < 0 && err != NULL && (err->code == 0 || rc == cct_eventlog_error(log)->code)) {
                 *err = *cct_eventlog_error(log);
                 name_error(err, rc, name);
             }

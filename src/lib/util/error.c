@@ -82,3 +82,49 @@ int cct_err_sys(struct cct_error *err, int code, int sys_errno, const char *fmt,
     }
     return code;
 }
+
+/*
+ * Library errors and gRPC status codes, both ways: the first row with a
+ * matching key wins, so one table serves the agent's answers and the agent
+ * platform's reading of them.
+ */
+static const struct {
+    int code;
+    int grpc;
+} grpc_map[] = {
+    { CCT_EINVAL, 3 },        /* INVALID_ARGUMENT */
+    { CCT_ENOTFOUND, 5 },     /* NOT_FOUND */
+    { CCT_ENOTFOUND, 11 },    /* OUT_OF_RANGE */
+    { CCT_EPERM, 7 },         /* PERMISSION_DENIED */
+    { CCT_EPERM, 16 },        /* UNAUTHENTICATED */
+    { CCT_ELIMIT, 8 },        /* RESOURCE_EXHAUSTED */
+    { CCT_ENOMEM, 8 },        /* RESOURCE_EXHAUSTED */
+    { CCT_EUNSUPPORTED, 12 }, /* UNIMPLEMENTED */
+    { CCT_EIO, 14 },          /* UNAVAILABLE */
+};
+
+int cct_error_to_grpc(int code)
+{
+    if (code == 0) {
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(grpc_map) / sizeof(grpc_map[0]); i++) {
+        if (grpc_map[i].code == code) {
+            return grpc_map[i].grpc;
+        }
+    }
+    return 13; /* INTERNAL */
+}
+
+int cct_error_from_grpc(int status)
+{
+    if (status == 0) {
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(grpc_map) / sizeof(grpc_map[0]); i++) {
+        if (grpc_map[i].grpc == status) {
+            return grpc_map[i].code;
+        }
+    }
+    return CCT_EIO;
+}
