@@ -51,13 +51,17 @@ static void check_event(const uint8_t *data, size_t size, const struct cct_event
 {
     FUZZ_CHECK(ev->number == number);
     FUZZ_CHECK(ev->offset == offset);
-    FUZZ_CHECK(ev->length == ev->raw_len && ev->length > 0);
     FUZZ_CHECK(ev->offset <= size && ev->length <= size - ev->offset);
+    /* An ascii IMA record is its line; raw leaves out the newline that length counts. */
+    int line = ev->format == CCT_LOG_IMA_ASCII;
+    FUZZ_CHECK(ev->length > 0 &&
+               (ev->length == ev->raw_len ||
+                (line && ev->length == ev->raw_len + 1 && data[ev->offset + ev->raw_len] == '\n')));
     FUZZ_CHECK(ev->raw == data + ev->offset);
     FUZZ_CHECK(inside(ev->raw, ev->raw_len, ev->data, ev->data_len));
     FUZZ_CHECK(ev->n_digests >= 1 && ev->n_digests <= CCT_MAX_DIGESTS);
     /* A text log's digests are decoded from hex into the event's own storage. */
-    int text = ev->format == CCT_LOG_IMA_ASCII || ev->format == CCT_LOG_CEL_JSON;
+    int text = line || ev->format == CCT_LOG_CEL_JSON;
     for (size_t i = 0; i < ev->n_digests; i++) {
         const struct cct_digest *d = &ev->digests[i];
         FUZZ_CHECK(d->size > 0 && d->size <= CCT_MAX_DIGEST_SIZE);

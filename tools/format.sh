@@ -4,7 +4,7 @@
 #   --check  change nothing (clang-format --dry-run --Werror); list the files
 #            that differ and exit 1 if any
 #   PATH     files or directories (default: the .c/.h files under src,
-#            include, tests/unit, fuzz and bench)
+#            include, tests/unit, tests/core, tests/efi, fuzz and bench)
 # tools/test.sh runs --check before every build: the tree is formatted.
 set -eu
 cd "$(dirname "$0")/.."
@@ -27,7 +27,7 @@ if [ -z "$cf" ]; then
 fi
 
 if [ $# -eq 0 ]; then
-    set -- src include tests/unit fuzz bench
+    set -- src include tests/unit tests/core tests/efi fuzz bench
 fi
 files=$(find "$@" -type f \( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort)
 [ -n "$files" ] || exit 0

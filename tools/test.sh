@@ -8,7 +8,7 @@ PKGS="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev llvm-14 libss
       libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools libcmocka-dev python3 python3-venv python3-wheel-whl ima-evm-utils time
       qemu-system-x86 ovmf linux-image-amd64 busybox-static cpio openssl clang-format-14
       libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler python3-grpcio python3-protobuf python3-yaml
-      util-linux runc podman
+      util-linux runc podman gnu-efi mtools dosfstools
       man-db bash-completion zsh dpkg-dev debhelper dh-python python3-all lintian"
 missing=""
 for p in $PKGS; do
@@ -58,7 +58,7 @@ meson configure build-asan -Dtest_hooks=true
 ninja -C build-asan
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C build-asan --print-errorlogs --num-processes "$jobs"
+    meson test -C build-asan --print-errorlogs --num-processes "$jobs" --timeout-multiplier 2
 
 # One summary line over both configurations.
 python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'

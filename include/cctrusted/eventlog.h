@@ -88,7 +88,7 @@ struct cct_digest {
 struct cct_event {
     uint64_t number;            /* 0-based position in its log (header included) */
     uint64_t offset;            /* byte offset of the record in the input */
-    uint64_t length;            /* bytes of the whole record */
+    uint64_t length;            /* bytes of the whole record (ascii IMA: with its newline) */
     enum cct_log_format format; /* the log this event came from */
     enum cct_reg_kind kind;     /* register file of index */
     uint32_t index;             /* native register index (PCR n, RTMR n) */
@@ -99,7 +99,7 @@ struct cct_event {
     struct cct_digest digests[CCT_MAX_DIGESTS];
     const uint8_t *data; /* event data */
     size_t data_len;
-    const uint8_t *raw; /* the whole record */
+    const uint8_t *raw; /* the whole record (ascii IMA: the line without its newline) */
     size_t raw_len;
     /* IMA entries only (NULL / 0 otherwise); views valid like the others.
      * data above is the template data the template hash covers. */

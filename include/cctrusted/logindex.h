@@ -47,6 +47,13 @@ typedef struct cct_logindex cct_logindex;
 #define CCT_LOGINDEX_IMA 1u     /* logs of role "ima" */
 #define CCT_LOGINDEX_RUNTIME 2u /* logs of role "runtime" */
 #define CCT_LOGINDEX_ALL (CCT_LOGINDEX_IMA | CCT_LOGINDEX_RUNTIME)
+/*
+ * A container's view: boot-log events on register 3 (CCT_CONTAINER_IMR, the container's own
+ * register there) are left out, so that index 3 of the view holds only the container's events
+ * (on a TPM the firmware's PCR 3 events would otherwise share the index).
+ */
+#define CCT_LOGINDEX_CONTAINER 4u
+#define CCT_LOGINDEX_CONTAINER_REG 3u /* equals CCT_CONTAINER_IMR */
 
 /** Most bytes one page may read (a page above it is CCT_ELIMIT: ask for fewer events). */
 #define CCT_LOGINDEX_PAGE_MAX_BYTES (8u * 1024u * 1024u)

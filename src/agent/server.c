@@ -59,48 +59,77 @@ static void close_conn(struct conn *c)
     free(c);
 }
 
-/* Push what nghttp2 has to send; keep the rest for EPOLLOUT. 0, or -1 to close. */
+/* Gather what nghttp2 has to send behind the unsent bytes, up to CONN_GATHER_MAX. */
+static int gather(struct conn *c)
+{
+    if (c->woff > 0) { /* keep the unsent bytes at the start */
+        memmove(c->wbuf, c->wbuf + c->woff, c->wlen - c->woff);
+        c->wlen -= c->woff;
+        c->woff = 0;
+    }
+    while (c->wlen < CONN_GATHER_MAX) {
+        const uint8_t *data;
+        ssize_t n = nghttp2_session_mem_send(c->s, &data);
+        if (n <= 0) {
+            return n < 0 ? -1 : 0;
+        }
+        if (c->wlen + (size_t)n > c->wcap) {
+            size_t cap = c->wcap ? c->wcap : 4096;
+            while (cap < c->wlen + (size_t)n) {
+                cap *= 2;
+            }
+            uint8_t *nb = realloc(c->wbuf, cap);
+            if (nb == NULL) {
+                return -1;
+            }
+            c->wbuf = nb;
+            c->wcap = cap;
+        }
+        memcpy(c->wbuf + c->wlen, data, (size_t)n);
+        c->wlen += (size_t)n;
+    }
+    return 0;
+}
+
+/*
+ * Push what nghttp2 has to send, gathered into one send() where it fits; keep the rest for
+ * EPOLLOUT. 0, or -1 to close.
+ */
 static int flush_conn(struct conn *c)
 {
     for (;;) {
-        if (c->woff < c->wlen) {
-            ssize_t k = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
-            if (k < 0) {
-                if (errno == EINTR) {
-                    continue;
-                }
-                if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                    break;
-                }
-                return -1;
-            }
-            c->woff += (size_t)k;
-            c->last_io = now_s();
-            continue;
-        }
-        const uint8_t *data;
-        ssize_t n = nghttp2_session_mem_send(c->s, &data);
-        if (n < 0) {
+        if (gather(c) < 0) {
             return -1;
         }
-        if (n == 0) {
+        if (c->woff == c->wlen) {
             break;
         }
-        free(c->wbuf);
-        c->wbuf = malloc((size_t)n);
-        if (c->wbuf == NULL) {
+        ssize_t k = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
+        if (k < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break;
+            }
             return -1;
         }
-        memcpy(c->wbuf, data, (size_t)n);
-        c->wlen = (size_t)n;
-        c->woff = 0;
+        c->woff += (size_t)k;
+        c->last_io = now_s();
+        if (c->woff < c->wlen) {
+            break; /* the socket took part: wait for EPOLLOUT */
+        }
     }
     int pending = c->woff < c->wlen;
     int pause = c->queued > CONN_QUEUE_PAUSE;
-    struct epoll_event ev = { 0 };
-    ev.events = (pause ? 0 : EPOLLIN) | (pending ? EPOLLOUT : 0) | EPOLLRDHUP;
-    ev.data.ptr = c;
-    epoll_ctl(c->w->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+    uint32_t mask = (pause ? 0 : EPOLLIN) | (pending ? EPOLLOUT : 0) | EPOLLRDHUP;
+    if (mask != c->ev_mask) { /* no epoll_ctl when nothing changed */
+        struct epoll_event ev = { 0 };
+        ev.events = mask;
+        ev.data.ptr = c;
+        epoll_ctl(c->w->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+        c->ev_mask = mask;
+    }
     c->paused = pause;
     if (!pending && !nghttp2_session_want_read(c->s) && !nghttp2_session_want_write(c->s)) {
         return -1;
@@ -176,6 +205,7 @@ static void add_conn(struct worker *w, struct conn *c)
     struct epoll_event ev = { 0 };
     ev.events = EPOLLIN | EPOLLRDHUP;
     ev.data.ptr = c;
+    c->ev_mask = ev.events;
     if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0 || flush_conn(c) < 0) {
         close_conn(c);
     }

@@ -20,6 +20,7 @@
 #define READ_BUF 16384
 #define MAX_QUEUED (256ull * 1024 * 1024) /* response bytes queued, whole agent */
 #define CONN_QUEUE_PAUSE (1024u * 1024u)  /* stop reading a connection with this much unsent */
+#define CONN_GATHER_MAX (64u * 1024u)     /* unsent bytes gathered before a send() */
 
 struct stream {
     int32_t id;
@@ -50,8 +51,9 @@ struct conn {
     int got_frame;        /* the HTTP/2 preface and a first frame arrived */
     time_t waiting_since; /* when the oldest incomplete request began, 0 if none */
     uint8_t *wbuf;        /* bytes nghttp2 produced that the socket did not take yet */
-    size_t wlen, woff;
-    size_t queued; /* response bytes held by this connection's streams */
+    size_t wlen, woff, wcap;
+    uint32_t ev_mask; /* the epoll events registered for fd */
+    size_t queued;    /* response bytes held by this connection's streams */
     int want_close;
     int paused;
     struct conn *prev, *next;

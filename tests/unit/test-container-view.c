@@ -362,6 +362,70 @@ static void test_view_ima(const cct_container_system *sys, const char *cdir)
     cct_logindex_free(node);
 }
 
+/* A TCG 1.2 (SHA-1) record: pcr, type, SHA-1 of the data, size, data. */
+static size_t tcg1_event(uint8_t *out, uint32_t pcr, uint32_t type, const char *data)
+{
+    uint32_t n = (uint32_t)strlen(data);
+    unsigned l = 0;
+    memcpy(out, &pcr, 4);
+    memcpy(out + 4, &type, 4);
+    EVP_Digest(data, n, out + 8, &l, EVP_sha1(), NULL);
+    memcpy(out + 28, &n, 4);
+    memcpy(out + 32, data, n);
+    return 32 + n;
+}
+
+/*
+ * A node boot log with events on PCR 3 (a TPM's firmware uses it): a container's view leaves
+ * them out, so index 3 of the view holds the container's events only; the node view keeps them.
+ */
+static void test_view_hides_boot_reg3(const cct_container_system *sys, const char *cdir)
+{
+    static const uint32_t pcrs[] = { 0, 3, 7, 3, 4 };
+    uint8_t log[1024];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof(pcrs) / sizeof(pcrs[0]); i++) {
+        n += tcg1_event(log + n, pcrs[i], 0x0d, "firmware part");
+    }
+    put("boot.log", log, n);
+    struct cct_log_source src;
+    memset(&src, 0, sizeof(src));
+    CHECK(snprintf(src.path, sizeof(src.path), "%.200s/boot.log", dir) > 0, "path");
+    src.format = CCT_LOG_TCG1;
+    snprintf(src.role, sizeof(src.role), "boot");
+    struct cct_error err;
+    cct_logindex *node = NULL;
+    CHECK(cct_logindex_open(NULL, &node, &err) == 0, "empty node index");
+    CHECK(cct_logindex_add_source(node, &src, &err) == 0, "add boot log: %s", err.message);
+    struct cct_container_view_options o = CCT_CONTAINER_VIEW_OPTIONS_INIT;
+    o.dir = cdir;
+    o.system = sys;
+    cct_container_view *v = NULL;
+    CHECK(cct_container_view_open(NULL, "c1", &o, &v, &err) == 0, "open: %s", err.message);
+    CHECK(cct_container_view_count(NULL, node) == 5, "the node view has all 5 boot events");
+    CHECK(cct_container_view_count(v, node) == 3 + 3,
+          "the container view: 3 boot events (not the 2 on PCR 3) + 2 system + 1 own: %llu",
+          (unsigned long long)cct_container_view_count(v, node));
+    struct seen s;
+    memset(&s, 0, sizeof(s));
+    int rc = cct_container_view_page(v, node, 0, 0, collect, &s, &err);
+    int boot3 = 0, own3 = 0;
+    for (uint64_t i = 0; i < s.n && i < 8; i++) {
+        boot3 += strcmp(s.roles[i], "boot") == 0 && s.index[i] == 3;
+        own3 += strcmp(s.roles[i], "boot") != 0 && s.index[i] == 3;
+    }
+    CHECK(rc == 0 && s.n == 6 && boot3 == 0 && own3 == 3 && s.index[0] == 0 && s.index[1] == 7 &&
+              s.index[2] == 4,
+          "served: boot PCR 0, 7, 4, then index 3 only from the container (%llu events)",
+          (unsigned long long)s.n);
+    memset(&s, 0, sizeof(s));
+    CHECK(cct_container_view_page(NULL, node, 0, 0, collect, &s, &err) == 0 && s.n == 5 &&
+              s.index[1] == 3 && s.index[3] == 3,
+          "the node view serves PCR 3's events");
+    cct_container_view_free(v);
+    cct_logindex_free(node);
+}
+
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;
@@ -384,6 +448,7 @@ int main(void)
         char cdir[300];
         snprintf(cdir, sizeof(cdir), "%s/containers", dir);
         test_view_ima(sys, cdir);
+        test_view_hides_boot_reg3(sys, cdir);
     }
     cct_container_system_free(sys);
     nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);

@@ -348,13 +348,18 @@ int cct_container_view_reportdata(const cct_container_view *v, const uint8_t *no
     return cct_container_reportdata(v->imr, nonce, nonce_len, user_data, user_data_len, out);
 }
 
-/* The node logs a view holds: a container never sees the node's runtime log. */
+_Static_assert(CCT_LOGINDEX_CONTAINER_REG == CCT_CONTAINER_IMR, "one container register index");
+
+/*
+ * The node logs a view holds: a container never sees the node's runtime log, nor boot-log
+ * events on register 3, which is its own in its view.
+ */
 static unsigned node_flags(const cct_container_view *v)
 {
     if (v == NULL) {
         return CCT_LOGINDEX_ALL;
     }
-    return v->isolated ? 0 : CCT_LOGINDEX_IMA;
+    return CCT_LOGINDEX_CONTAINER | (v->isolated ? 0 : CCT_LOGINDEX_IMA);
 }
 
 uint64_t cct_container_view_count(const cct_container_view *v, cct_logindex *node)

@@ -8,7 +8,6 @@
  * (SM3) go through EVP. No other file of the library uses them.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
-#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,71 +19,6 @@
 
 #include "crypto/crypto.h"
 #include <cctrusted/error.h>
-
-/* TCG Algorithm Registry, table 3 (hash algorithms only). */
-static const struct {
-    uint16_t id;
-    uint16_t size;
-    const char *name;   /* our lowercase name */
-    const char *ossl;   /* OpenSSL fetch name */
-    const char *alias1; /* accepted spellings */
-    const char *alias2;
-} algs[CCT_HASHER_SLOTS] = {
-    { CCT_ALG_SHA1, 20, "sha1", "SHA1", "sha-1", "sha_1" },
-    { CCT_ALG_SHA256, 32, "sha256", "SHA256", "sha-256", "sha_256" },
-    { CCT_ALG_SHA384, 48, "sha384", "SHA384", "sha-384", "sha_384" },
-    { CCT_ALG_SHA512, 64, "sha512", "SHA512", "sha-512", "sha_512" },
-    { CCT_ALG_SM3_256, 32, "sm3_256", "SM3", "sm3", "sm3-256" },
-};
-
-static int slot(uint16_t alg)
-{
-    for (int i = 0; i < CCT_HASHER_SLOTS; i++) {
-        if (algs[i].id == alg) {
-            return i;
-        }
-    }
-    return -1;
-}
-
-size_t cct_alg_digest_size(uint16_t alg)
-{
-    int s = slot(alg);
-    return s < 0 ? 0 : algs[s].size;
-}
-
-const char *cct_alg_name(uint16_t alg)
-{
-    int s = slot(alg);
-    return s < 0 ? NULL : algs[s].name;
-}
-
-const char *cct_alg_openssl_name(uint16_t alg)
-{
-    int s = slot(alg);
-    return s < 0 ? NULL : algs[s].ossl;
-}
-
-uint16_t cct_alg_from_name(const char *name)
-{
-    if (name == NULL) {
-        return CCT_ALG_ERROR;
-    }
-    for (int i = 0; i < CCT_HASHER_SLOTS; i++) {
-        if (strcasecmp(name, algs[i].name) == 0 || strcasecmp(name, algs[i].alias1) == 0 ||
-            strcasecmp(name, algs[i].alias2) == 0) {
-            return algs[i].id;
-        }
-    }
-    if (name[0] == '0' && (name[1] == 'x' || name[1] == 'X')) {
-        char *end = NULL;
-        unsigned long v = strtoul(name + 2, &end, 16);
-        if (end != name + 2 && *end == '\0' && v <= 0xffff && slot((uint16_t)v) >= 0) {
-            return (uint16_t)v;
-        }
-    }
-    return CCT_ALG_ERROR;
-}
 
 int cct_alg_available(uint16_t alg)
 {
@@ -128,12 +62,12 @@ void cct_hasher_free(struct cct_hasher *h)
 
 static EVP_MD *get_md(struct cct_hasher *h, uint16_t alg)
 {
-    int s = slot(alg);
+    int s = cct_alg_slot(alg);
     if (s < 0) {
         return NULL;
     }
     if (h->md[s] == NULL) {
-        h->md[s] = EVP_MD_fetch(NULL, algs[s].ossl, NULL);
+        h->md[s] = EVP_MD_fetch(NULL, cct_alg_openssl_name(alg), NULL);
     }
     return h->md[s];
 }

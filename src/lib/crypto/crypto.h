@@ -35,6 +35,9 @@ CCT_WUR int cct_hasher_extend(struct cct_hasher *h, uint16_t alg, uint8_t *reg, 
 /* One-shot digest without a context (slower; for cold paths). */
 CCT_WUR int cct_digest(uint16_t alg, const void *data, size_t len, uint8_t *out);
 
+/* Position of alg in the algorithm table (0 .. CCT_HASHER_SLOTS-1), or -1. */
+int cct_alg_slot(uint16_t alg);
+
 /* OpenSSL name of an algorithm ("SHA256", "SM3"), or NULL. */
 const char *cct_alg_openssl_name(uint16_t alg);
 

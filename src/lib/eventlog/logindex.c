@@ -35,6 +35,8 @@ struct source {
     unsigned flag;  /* CCT_LOGINDEX_* bit of the view, 0 for boot logs */
     struct held_event *held;
     size_t n_held;
+    size_t *shown; /* held events a container view serves (not on register 3) */
+    size_t n_shown;
     /* growing: the index and fd under li->lock (readers share), the rest under li->refresh */
     int fd;
     dev_t dev;
@@ -101,12 +103,29 @@ static void source_clear(struct source *s)
         free(s->held[k].blob);
     }
     free(s->held);
+    free(s->shown);
     free(s->idx);
     if (s->fd >= 0) {
         close(s->fd);
     }
     memset(s, 0, sizeof(*s));
     s->fd = -1;
+}
+
+/* The held events a container view serves: all but those on register 3 (the container's). */
+static int container_subset(struct source *s)
+{
+    s->shown = malloc((s->n_held ? s->n_held : 1) * sizeof(*s->shown));
+    if (s->shown == NULL) {
+        return CCT_ENOMEM;
+    }
+    s->n_shown = 0;
+    for (size_t k = 0; k < s->n_held; k++) {
+        if (s->held[k].ev.index != CCT_LOGINDEX_CONTAINER_REG) {
+            s->shown[s->n_shown++] = k;
+        }
+    }
+    return 0;
 }
 
 /* Parse a boot log whole and keep its events. */
@@ -145,6 +164,9 @@ static int load_held(cct_logindex *li, struct source *s, struct cct_error *err)
                     le->message[0] ? le->message : cct_strerror(r));
     }
     cct_eventlog_free(log);
+    if (r >= 0) {
+        r = container_subset(s);
+    }
     return r < 0 ? r : 0;
 }
 
@@ -498,9 +520,18 @@ int cct_logindex_refresh(cct_logindex *li, cct_context *ctx, struct cct_error *e
     return r;
 }
 
-static uint64_t source_count(const struct source *s)
+static uint64_t source_count(const struct source *s, unsigned view)
 {
-    return s->growing ? s->n_idx : s->n_held;
+    if (s->growing) {
+        return s->n_idx;
+    }
+    return (view & CCT_LOGINDEX_CONTAINER) ? s->n_shown : s->n_held;
+}
+
+/* Held event k of the events a view serves from s. */
+static const struct cct_event *held_at(const struct source *s, unsigned view, uint64_t k)
+{
+    return &s->held[(view & CCT_LOGINDEX_CONTAINER) ? s->shown[k] : k].ev;
 }
 
 static int in_view(const struct source *s, unsigned view)
@@ -517,7 +548,7 @@ uint64_t cct_logindex_count(cct_logindex *li, unsigned view)
     pthread_rwlock_rdlock(&li->lock);
     for (size_t i = 0; i < li->n; i++) {
         if (in_view(&li->s[i], view)) {
-            n += source_count(&li->s[i]);
+            n += source_count(&li->s[i], view);
         }
     }
     pthread_rwlock_unlock(&li->lock);
@@ -532,7 +563,7 @@ int cct_logindex_stats(cct_logindex *li, struct cct_logindex_stats *out)
     memset(out, 0, sizeof(*out));
     pthread_rwlock_rdlock(&li->lock);
     for (size_t i = 0; i < li->n; i++) {
-        out->events += source_count(&li->s[i]);
+        out->events += source_count(&li->s[i], CCT_LOGINDEX_ALL);
         out->index_bytes += li->s[i].cap_idx * sizeof(struct span);
     }
     pthread_rwlock_unlock(&li->lock);
@@ -637,7 +668,7 @@ int cct_logindex_page(cct_logindex *li, unsigned view, uint64_t start, uint64_t 
             continue;
         }
         pthread_rwlock_rdlock(&li->lock);
-        uint64_t n = source_count(s);
+        uint64_t n = source_count(s, view);
         pthread_rwlock_unlock(&li->lock);
         if (start >= base + n) {
             base += n;
@@ -651,7 +682,7 @@ int cct_logindex_page(cct_logindex *li, unsigned view, uint64_t start, uint64_t 
             r = page_growing(li, s, &q, err);
         } else {
             for (uint64_t k = 0; k < q.n && r >= 0; k++) {
-                r = cb(arg, q.number0 + k, s->src.role, &s->held[q.first + k].ev);
+                r = cb(arg, q.number0 + k, s->src.role, held_at(s, view, q.first + k));
             }
         }
         if (r < 0) {
