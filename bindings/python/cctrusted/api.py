@@ -14,7 +14,6 @@ from ._common import (
     alg_id,
     as_bytes,
     context_fail,
-    copy,
     cstr,
     fetch_report,
     log_sources,
