@@ -5,7 +5,8 @@ through the Python package `cctrusted` and through the seed SDK
 (evidence_api), in one run, same files, same interpreter.
 
     /usr/bin/python3 bench/python-bench.py [--lib build/libcctrusted.so]
-        [--peers ../shared/peers] [--runs 3] [--out DIR]
+        [--cli build/src/cli/cctrusted] [--peers ../shared/peers] [--runs 3]
+        [--out DIR]
 
 Each measurement runs in its own child process (the seed's module state and
 ours do not mix) and reports the best of --runs: wall time and CPU time
@@ -14,6 +15,9 @@ and the loading of the library. "cctrusted" is
 get-the-events + replay_cc_eventlog (event objects are made when used);
 "cctrusted, all objects" also makes every event object before the replay.
 Both replays must give the same registers (seed numbering) or the run fails.
+For reference, the C CLI `cctrusted replay` on the same files (a process of its
+own, CPU time from wait4, process start included), best of --runs. The load
+average before and after is printed and written with the table.
 """
 import argparse
 import hashlib
@@ -81,15 +85,29 @@ def gen_ccel(n, path):
         f.write(d + b"\xff" * (-len(d) % 65536 or 65536))
 
 
+def cli_cpu(cli, files):
+    """CPU time (user + system) of `cctrusted replay FILES`, output discarded."""
+    p = subprocess.Popen(
+        [cli, "replay"] + files, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, ru = os.wait4(p.pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 2):  # 2: digest warnings (the generated CCEL's GRUB strings)
+        sys.exit("python-bench: cctrusted replay %s exited %d" % (" ".join(files), code))
+    return ru.ru_utime + ru.ru_stime
+
+
 def main():
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--lib", default=os.path.join(ROOT, "build", "libcctrusted.so"))
+    ap.add_argument("--cli", default=os.path.join(ROOT, "build", "src", "cli", "cctrusted"))
     ap.add_argument("--peers", default=os.path.join(ROOT, "..", "shared", "peers"))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", default=os.path.join(HERE, "out", "python"))
     a = ap.parse_args()
+    load0 = " ".join(open("/proc/loadavg").read().split()[:3])
     seed = os.path.join(a.peers, "evidence-api-python")
     if not os.path.isdir(os.path.join(seed, "evidence_api")):
         sys.exit("python-bench: the seed SDK is not at %s" % seed)
@@ -139,16 +157,20 @@ def main():
                     best[mode] = r
         same = regs["seed"] == regs["ours"] == regs["ours-all"]
         ok = ok and same
-        rows.append((name, best, same))
+        files = [boot] + ([imalog] if imalog else [])
+        c_cpu = min(cli_cpu(a.cli, files) for _ in range(a.runs))
+        rows.append((name, best, same, c_cpu))
     lines = [
         "| case | events | seed SDK wall / CPU | cctrusted wall / CPU | ratio (CPU) | "
-        "cctrusted, all objects wall / CPU | ratio (CPU) | same registers |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "cctrusted, all objects wall / CPU | ratio (CPU) | same registers | "
+        "C CLI `cctrusted replay` CPU |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for name, b, same in rows:
+    for name, b, same, c_cpu in rows:
         s, o, oa = b["seed"]["total"], b["ours"]["total"], b["ours-all"]["total"]
         lines.append(
-            "| %s | %d | %.3f s / %.3f s | %.3f s / %.3f s | %.0fx | %.3f s / %.3f s | %.0fx | %s |"
+            "| %s | %d | %.3f s / %.3f s | %.3f s / %.3f s | %.0fx | %.3f s / %.3f s | %.0fx | %s "
+            "| %.3f s |"
             % (
                 name,
                 b["ours"]["events"],
@@ -161,11 +183,12 @@ def main():
                 oa[1],
                 s[1] / oa[1],
                 "yes" if same else "NO",
+                c_cpu,
             )
         )
         lines.append(
             "|   parse / replay | | %.3f / %.3f s CPU | %.3f / %.3f s CPU | "
-            "| %.3f / %.3f s CPU | | |"
+            "| %.3f / %.3f s CPU | | | |"
             % (
                 b["seed"]["parse"][1],
                 b["seed"]["replay"][1],
@@ -176,8 +199,12 @@ def main():
             )
         )
     text = "\n".join(lines)
+    load = "load average: %s before, %s after" % (
+        load0,
+        " ".join(open("/proc/loadavg").read().split()[:3]),
+    )
+    text += "\n\n" + load
     print(text)
-    print("load average: %s" % open("/proc/loadavg").read().split()[:3])
     with open(os.path.join(a.out, "results.md"), "w") as f:
         f.write(text + "\n")
     return 0 if ok else 1

@@ -58,7 +58,7 @@ meson configure build-asan -Dtest_hooks=true
 ninja -C build-asan
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C build-asan --print-errorlogs --num-processes "$jobs"
+    meson test -C build-asan --print-errorlogs --num-processes "$jobs" --timeout-multiplier 2
 
 # One summary line over both configurations.
 python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'

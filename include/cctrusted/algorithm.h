@@ -41,6 +41,13 @@ const char *cct_alg_name(uint16_t alg);
 uint16_t cct_alg_from_name(const char *name);
 
 /**
+ * The default bank among the n active banks of a TPM (or any multi-bank register file): SHA-256
+ * when it is active, else the first one given; SHA-256 when n is 0. The rule of the tpm platform,
+ * the agent and the EFI application alike.
+ */
+uint16_t cct_alg_default_bank(const uint16_t *banks, size_t n);
+
+/**
  * Whether the running OpenSSL can compute this algorithm (SM3 may be
  * missing from some builds). Returns 1 if yes, 0 if not.
  */

@@ -157,19 +157,17 @@ static void out_bitmap(struct efi_sdk *s, uint32_t bitmap)
     out_puts(s, "]");
 }
 
-/* The hosted library's rule (platform/tpm.c): SHA-256 when that bank is active, else the first
- * active bank. */
+/* The active banks in TPM_ALG_ID form, in bank_bits order: the library picks the default. */
 static uint16_t tpm_default_alg(uint32_t active)
 {
-    if (active & CCT_EFI_TCG2_HASH_SHA256) {
-        return CCT_ALG_SHA256;
-    }
+    uint16_t banks[N_BANK_BITS];
+    size_t n = 0;
     for (size_t i = 0; i < N_BANK_BITS; i++) {
         if (active & bank_bits[i].bit) {
-            return bank_bits[i].alg;
+            banks[n++] = bank_bits[i].alg;
         }
     }
-    return CCT_ALG_SHA256;
+    return cct_alg_default_bank(banks, n);
 }
 
 /* --- event log --- */

@@ -15,7 +15,11 @@
 - get_cc_eventlog(start, count) selects like the seed, ValueError outside;
   a slice of the events replays to what hashlib computes from its digests;
 - a log cut inside event k fails with CCTrustedError naming event k and the
-  byte offset where its record starts (walked here independently).
+  byte offset where its record starts (walked here independently);
+- log files: the replay kept from reading a list equals a new replay of the
+  same events (registers and notes) and mklog's hashlib values; a file changed
+  or grown after it was read makes every use that needs its bytes again fail
+  (the kept replay still answers for the events as read); a FIFO is read once.
 
 usage: test_sdk.py MKLOG
 """
@@ -29,6 +33,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -322,6 +327,94 @@ def test_errors(tmp):
         check(e.name == "CCT_EINVAL", "hand-made event: %s" % e)
 
 
+def expected(path):
+    exp = {}
+    for line in open(path):
+        if not line.startswith("#"):
+            idx, alg, hx = line.split()
+            exp[(int(idx[3:]), {"sha1": 4, "sha256": 0xB}[alg])] = bytes.fromhex(hx)
+    return exp
+
+
+def flat(rep):
+    return {(i, a): v for i, d in rep.items() for a, v in d.items()}
+
+
+def test_file_sources(tmp):
+    log = os.path.join(tmp, "files.bin")
+    subprocess.run(
+        [sys.executable, MKLOG, "--banks", "sha1,sha256", "--out", log, "--expect", log + ".exp"],
+        check=True,
+    )
+    exp = expected(log + ".exp")
+    data = open(log, "rb").read()
+    events = cctrusted.load_eventlogs(log)
+    kept = cctrusted.replay_events(events)
+    check(flat(kept.registers) == exp, "kept replay of a file equals mklog's hashlib values")
+    fresh = cctrusted.replay_events(list(events))  # a plain list: replayed again
+    check(
+        fresh.registers == kept.registers and fresh.notes == kept.notes,
+        "kept and new replay of the same events agree (registers and %d notes)"
+        % len(kept.notes),
+    )
+    again = cctrusted.load_eventlogs(log)
+    check(
+        flat(cctrusted.replay_cc_eventlog(again, workarounds=["dup-separator"])) == exp,
+        "an option replays the file again (by path), same values",
+    )
+    # Changed after reading: same size, other bytes, another modification time.
+    changed = os.path.join(tmp, "changed.bin")
+    shutil.copyfile(log, changed)
+    ev = cctrusted.load_eventlogs(changed)
+    flipped = bytearray(data)
+    flipped[-1] ^= 1
+    with open(changed, "wb") as f:
+        f.write(bytes(flipped))
+    st = os.stat(changed)
+    os.utime(changed, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    for what, use in (
+        ("an event object", lambda: ev[3]),
+        (
+            "a replay with options",
+            lambda: cctrusted.replay_cc_eventlog(ev, workarounds=["ebs-missing"]),
+        ),
+        ("a slice", lambda: cctrusted.replay_cc_eventlog(ev[1:4])),
+    ):
+        try:
+            use()
+            check(False, "%s of a changed file raises" % what)
+        except CCTrustedError as e:
+            check("changed since" in e.message and e.name == "CCT_EIO", "%s: %s" % (what, e))
+    check(
+        flat(cctrusted.replay_cc_eventlog(ev)) == exp,
+        "the kept replay answers for the events as they were read",
+    )
+    grown = os.path.join(tmp, "grown.bin")
+    shutil.copyfile(log, grown)
+    ev = cctrusted.load_eventlogs(grown)
+    with open(grown, "ab") as f:
+        f.write(data[walk_tcg2(data)[1] :][:50])
+    try:
+        list(ev)
+        check(False, "a file grown after reading raises when its events are made")
+    except CCTrustedError as e:
+        check("changed since" in e.message, "grown file: %s" % e)
+    # A FIFO is not a regular file: read once, when loaded.
+    fifo = os.path.join(tmp, "log.fifo")
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: open(fifo, "wb").write(data))
+    writer.start()
+    ev = cctrusted.load_eventlogs(fifo)
+    writer.join()
+    objs = list(ev)
+    check(
+        flat(cctrusted.replay_cc_eventlog(ev)) == exp
+        and flat(cctrusted.replay_cc_eventlog(objs)) == exp
+        and len(objs) == len(walk_tcg2(data)),
+        "a FIFO's log replays to the hashlib values (%d events)" % len(objs),
+    )
+
+
 def free_port_pair():
     for _ in range(50):
         s = socket.socket()
@@ -474,6 +567,7 @@ def main():
     try:
         test_sim(tmp)
         test_errors(tmp)
+        test_file_sources(tmp)
         test_swtpm(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -186,6 +186,14 @@ static void test_grub_strings(void **state)
     static const char tail[] = "grub_cmd: linux\0 init=/bin/sh";
     mk(&b, 8, EV_IPL, tail, sizeof(tail), "linux", 5);
     check(&b, CCT_DIGEST_MISMATCH, 0);
+    /* A bank of an algorithm the library does not know cannot match, before or after a
+     * known one. */
+    mk(&b, 8, EV_IPL, "module_cmdline: x=1", 20, "x=1", 3);
+    b.ev.digests[0].alg = 0x7777;
+    check(&b, CCT_DIGEST_MISMATCH, 0);
+    mk(&b, 8, EV_IPL, "module_cmdline: x=1", 20, "x=1", 3);
+    b.ev.digests[1].alg = 0x7777;
+    check(&b, CCT_DIGEST_MISMATCH, 0);
     /* A prefix that is not GRUB's is not judged by this rule. */
     mk(&b, 8, EV_IPL, "grub_cmdx linux", 15, "linux", 5);
     check(&b, CCT_DIGEST_NOT_CHECKED, 0);

@@ -162,6 +162,20 @@ static void test_extend(void **state)
     cct_hasher_free(&h);
 }
 
+/* The default bank: SHA-256 when active, else the first active one, SHA-256 with none. */
+static void test_default_bank(void **state)
+{
+    (void)state;
+    const uint16_t all[] = { CCT_ALG_SHA1, CCT_ALG_SHA256, CCT_ALG_SHA384 };
+    const uint16_t no256[] = { CCT_ALG_SHA384, CCT_ALG_SHA1 };
+    const uint16_t late256[] = { CCT_ALG_SHA1, CCT_ALG_SHA512, CCT_ALG_SHA256 };
+    assert_int_equal(cct_alg_default_bank(all, 3), CCT_ALG_SHA256);
+    assert_int_equal(cct_alg_default_bank(no256, 2), CCT_ALG_SHA384);
+    assert_int_equal(cct_alg_default_bank(late256, 3), CCT_ALG_SHA256);
+    assert_int_equal(cct_alg_default_bank(late256, 2), CCT_ALG_SHA1);
+    assert_int_equal(cct_alg_default_bank(NULL, 0), CCT_ALG_SHA256);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_vectors),
         cmocka_unit_test(test_sm3),
         cmocka_unit_test(test_extend),
+        cmocka_unit_test(test_default_bank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,83 @@ static void test_decode(void **state)
     assert_int_equal(cct_hex_decode("a\0bb", 4, out, 2), CCT_EINVAL);
 }
 
+/* Reference value of a hex digit, by search in the digit strings: -1 for any other byte. */
+static int ref_digit(int c)
+{
+    static const char lower[] = "0123456789abcdef", upper[] = "0123456789ABCDEF";
+    for (int i = 0; i < 16; i++) {
+        if (c == lower[i] || c == upper[i]) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Every pair of bytes, in both positions of a two-byte string: valid pairs decode to the
+ * reference value, any pair holding a non-digit fails. */
+static void test_decode_every_pair(void **state)
+{
+    (void)state;
+    size_t ok = 0;
+    for (int a = 0; a < 256; a++) {
+        for (int b = 0; b < 256; b++) {
+            char s[4] = { (char)a, (char)b, '7', 'e' };
+            uint8_t out[2];
+            int ha = ref_digit(a), hb = ref_digit(b);
+            int r = cct_hex_decode(s, 4, out, 2);
+            if (ha < 0 || hb < 0) {
+                assert_int_equal(r, CCT_EINVAL);
+            } else {
+                assert_int_equal(r, 0);
+                assert_int_equal(out[0], ha * 16 + hb);
+                assert_int_equal(out[1], 0x7e);
+                ok++;
+            }
+            char t[4] = { 'E', '7', (char)a, (char)b };
+            r = cct_hex_decode(t, 4, out, 2);
+            assert_int_equal(r, ha < 0 || hb < 0 ? CCT_EINVAL : 0);
+            if (r == 0) {
+                assert_int_equal(out[0], 0xe7);
+                assert_int_equal(out[1], ha * 16 + hb);
+            }
+        }
+    }
+    assert_int_equal(ok, 22 * 22);
+}
+
+/* Long strings (the 16-byte blocks of the decoder and the bytes after them): every byte value
+ * at every position of a 40- and a 64-byte digest in hex, against the reference. */
+static void test_decode_long(void **state)
+{
+    (void)state;
+    static const size_t lens[] = { 20, 32, 48, 64 };
+    for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+        size_t n = lens[k];
+        char s[128];
+        uint8_t want[64], out[64];
+        for (size_t i = 0; i < 2 * n; i++) {
+            s[i] = "0123456789abcdefABCDEF"[(i * 7 + k) % 22];
+        }
+        for (size_t pos = 0; pos < 2 * n; pos++) {
+            for (int c = 0; c < 256; c++) {
+                char keep = s[pos];
+                s[pos] = (char)c;
+                int valid = ref_digit(c) >= 0;
+                for (size_t i = 0; valid && i < n; i++) {
+                    want[i] = (uint8_t)(ref_digit((unsigned char)s[2 * i]) * 16 +
+                                        ref_digit((unsigned char)s[2 * i + 1]));
+                }
+                int r = cct_hex_decode(s, 2 * n, out, n);
+                assert_int_equal(r, valid ? 0 : CCT_EINVAL);
+                if (valid) {
+                    assert_memory_equal(out, want, n);
+                }
+                s[pos] = keep;
+            }
+        }
+    }
+}
+
 static void test_decode_var(void **state)
 {
     (void)state;
@@ -93,10 +170,9 @@ static void test_memeq_ct(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode),
-        cmocka_unit_test(test_decode_var),
-        cmocka_unit_test(test_encode_roundtrip),
-        cmocka_unit_test(test_memeq_ct),
+        cmocka_unit_test(test_decode),     cmocka_unit_test(test_decode_every_pair),
+        cmocka_unit_test(test_decode_var), cmocka_unit_test(test_encode_roundtrip),
+        cmocka_unit_test(test_memeq_ct),   cmocka_unit_test(test_decode_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

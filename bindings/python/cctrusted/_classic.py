@@ -235,7 +235,7 @@ def replay(paths, format="auto", workarounds=(), ima_register="auto", ima_banks=
         paths = [paths]
     srcs = [E.load(p, format) for p in paths]
     opts, keep_opts = E.replay_options(workarounds, ima_register, ima_banks)
-    rp, keep = E.replay_inputs([(s, s.data) for s in srcs], opts)
+    rp, keep = E.replay_inputs([(s, None) for s in srcs], opts)
     try:
         return _replay_results(rp)
     finally:

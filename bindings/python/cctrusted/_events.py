@@ -3,12 +3,17 @@
 the library for replay. Python only moves bytes here: the library parses
 (cct_eventlog_*) and replays (cct_replay_logs); a log's bytes are kept so
 that the records of the events a caller passes to replay_cc_eventlog() can
-be given back to the library unchanged.
+be given back to the library unchanged. A log file is read by the library
+itself (streamed through its window) when a list is made; Python reads its
+bytes only when they are needed (event objects, part of a log), after
+checking that the file is still the one the library read.
 """
 import contextlib
 import ctypes
 import os
+import stat
 import struct
+import weakref
 from collections.abc import Sequence
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
@@ -75,40 +80,112 @@ def ima_register_id(reg: Optional[str]) -> int:
     return L.CCT_IMA_REGISTERS[reg]
 
 
+def _identity(st: os.stat_result) -> Tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 class Source:
     """One log: its bytes (kept for replay), format, IMA register setting, name and
-    the index convention of the events made from it."""
+    the index convention of the events made from it. A source made from a regular
+    file (path set) holds no bytes until they are needed: the library reads the
+    file itself; `buf` reads it then, and fails if the file is no longer the one
+    (device, inode, size, modification time) it was when the source was made."""
 
     __slots__ = (
-        "buf",
+        "_buf",
+        "path",
+        "_ident",
         "fmt",
         "ima_register",
         "name",
         "convention",
-        "header",
+        "_header",
         "count",
         "__weakref__",
     )
 
     def __init__(
-        self, data: bytes, fmt: int, ima_register: int, name: str, convention: str
+        self,
+        data: Optional[bytes],
+        fmt: int,
+        ima_register: int,
+        name: str,
+        convention: str,
+        path: Optional[str] = None,
+        ident: Optional[Tuple[int, int, int, int]] = None,
     ) -> None:
-        self.buf = Buffer(data)
+        self._buf = Buffer(data) if data is not None else None
+        self.path = path if data is None else None
+        self._ident = ident
         self.fmt = fmt
         self.ima_register = ima_register
         self.name = name
         self.convention = convention
-        self.header: Optional[Tuple[int, int]] = None
+        self._header: Any = _UNKNOWN
         self.count = 0
+
+    @property
+    def loaded(self) -> bool:
+        """Are the log's bytes in memory?"""
+        return self._buf is not None
+
+    def check_unchanged(self) -> None:
+        """Raise CCTrustedError (CCT_EIO) when the file is no longer the one the
+        source was made from."""
+        if self._buf is not None or self.path is None:
+            return
+        try:
+            st = os.stat(self.path)
+        except OSError as e:
+            raise CCTrustedError(
+                -3, "cannot read %s: %s" % (self.name, e.strerror), sys_errno=e.errno or 0
+            ) from None
+        if _identity(st) != self._ident:
+            raise CCTrustedError(
+                -3, "%s changed since its events were read; load it again" % self.name
+            )
+
+    @property
+    def buf(self) -> Buffer:
+        if self._buf is None:
+            assert self.path is not None
+            try:
+                with open(self.path, "rb") as f:
+                    st = os.fstat(f.fileno())
+                    data = f.read()
+            except OSError as e:
+                raise CCTrustedError(
+                    -3, "cannot read %s: %s" % (self.name, e.strerror), sys_errno=e.errno or 0
+                ) from None
+            if _identity(st) != self._ident or len(data) != st.st_size:
+                raise CCTrustedError(
+                    -3, "%s changed since its events were read; load it again" % self.name
+                )
+            self._buf = Buffer(data)
+        return self._buf
 
     @property
     def data(self) -> bytes:
         return self.buf.data
 
     @property
+    def header(self) -> Optional[Tuple[int, int]]:
+        """(offset, length) of the header record of a TCG2/CCEL log, else None."""
+        if self._header is _UNKNOWN:
+            _note_header(self)
+        return self._header if self._header is not _UNKNOWN else None
+
+    @header.setter
+    def header(self, value: Optional[Tuple[int, int]]) -> None:
+        self._header = value
+
+    @property
     def format_name(self) -> str:
         n = L.lib().cct_log_format_name(self.fmt)
         return n.decode() if n else "auto"
+
+
+_UNKNOWN = object()
 
 
 def _open(buf: Buffer, fmt: int, ima_register: int):
@@ -335,43 +412,56 @@ def _note_header(src: Source) -> None:
             _raise_log(lib, log, src)
         if r == 1 and ev.flags & L.CCT_EVENT_F_HEADER and src.fmt in _HEADER_FORMATS:
             src.header = (ev.offset, ev.length)
+        else:
+            src.header = None
 
 
-def count_all(srcs: List[Source]) -> None:
-    """Have the library read every record of every log and count the events
-    (cct_replay_logs without diagnostics reads each log once, in C; its error names
-    the log, event and offset of a bad record). IMA lists left on "auto" take the
-    register file the library chose for them. Logs the replay cannot take (an
-    algorithm the crypto layer lacks, too many registers) are counted one event at a
-    time instead."""
+class KeptReplay:
+    """The replay made when a list of whole logs was read (default options, with
+    diagnostics), kept for replay_cc_eventlog() of that same list; the library's
+    handle is freed with this object."""
+
+    __slots__ = ("rp", "keep", "_fin", "__weakref__")
+
+    def __init__(self, rp, keep) -> None:
+        self.rp = rp
+        self.keep = keep
+        self._fin = weakref.finalize(self, L.lib().cct_replay_free, rp)
+
+
+def count_all(srcs: List[Source]) -> Optional[KeptReplay]:
+    """Have the library read every record of every log and count the events: one
+    cct_replay_logs() over the whole logs, with the default options and
+    diagnostics (the replay replay_cc_eventlog() of the list would run), which
+    reads each log once, in C; its error names the log, event and offset of a bad
+    record. Returns that replay, kept for the list. IMA lists left on "auto" take
+    the register file the library chose for them. Logs the replay cannot take (an
+    algorithm the crypto layer lacks, too many registers) are counted one event at
+    a time instead (and None is returned)."""
     if not srcs:
-        return
+        return None
     lib = L.lib()
-    for src in srcs:
-        _note_header(src)
-    opts, keep_opts = replay_options(diagnostics=False)
+    opts, keep_opts = replay_options()
     try:
-        rp, keep = replay_inputs([(s, s.data) for s in srcs], opts)
+        rp, keep = replay_inputs([(s, None) for s in srcs], opts)
     except CCTrustedError as e:
         if e.code not in (-6, -8):  # CCT_EUNSUPPORTED, CCT_ELIMIT: the records may still be fine
             raise
         for src in srcs:
             count(src)
-        return
-    try:
-        info = L.cct_replay_log_info()
-        for i, src in enumerate(srcs):
-            r = lib.cct_replay_log_info(rp, i, ctypes.byref(info))
-            if r < 0:
-                raise CCTrustedError(r, "no count for log %d" % i)
-            src.count = info.events
-            src.fmt = info.format
-            if src.fmt in _IMA_FORMATS and not src.ima_register:
-                # "auto": the register file the library's rule chose (RTMR with a CCEL)
-                src.ima_register = _IMA_REG_FROM_KIND.get(info.ima_kind, 0)
-    finally:
-        lib.cct_replay_free(rp)
-        del keep, keep_opts
+        return None
+    kept = KeptReplay(rp, keep)
+    info = L.cct_replay_log_info()
+    for i, src in enumerate(srcs):
+        r = lib.cct_replay_log_info(rp, i, ctypes.byref(info))
+        if r < 0:
+            raise CCTrustedError(r, "no count for log %d" % i)
+        src.count = info.events
+        src.fmt = info.format
+        if src.fmt in _IMA_FORMATS and not src.ima_register:
+            # "auto": the register file the library's rule chose (RTMR with a CCEL)
+            src.ima_register = _IMA_REG_FROM_KIND.get(info.ima_kind, 0)
+    return kept
 
 
 def read(src: Source, start: int = 0, n: Optional[int] = None) -> List[Any]:
@@ -434,8 +524,13 @@ class EventList(Sequence):
     Slicing gives a plain list. replay_cc_eventlog() of a whole list hands the
     logs' bytes to the library without making any object."""
 
-    def __init__(self, ranges: List[Tuple[Source, int, int]]) -> None:
+    def __init__(
+        self, ranges: List[Tuple[Source, int, int]], kept: Optional[KeptReplay] = None
+    ) -> None:
         self._ranges = [(s, a, b) for s, a, b in ranges if b > a]
+        # The replay made when the logs were read; replay_cc_eventlog() of this list
+        # with default options returns its registers instead of replaying again.
+        self._kept = kept
         self._starts: List[int] = []
         total = 0
         for _, a, b in self._ranges:
@@ -446,8 +541,8 @@ class EventList(Sequence):
 
     @classmethod
     def of_sources(cls, srcs: List[Source]) -> "EventList":
-        count_all(srcs)
-        return cls([(s, 0, s.count) for s in srcs])
+        kept = count_all(srcs)
+        return cls([(s, 0, s.count) for s in srcs], kept)
 
     def __len__(self) -> int:
         return self._len
@@ -519,28 +614,44 @@ def load(
     name: Optional[str] = None,
 ) -> Source:
     """A Source from a path or bytes."""
+    fpath: Optional[str] = None
+    ident = None
+    data: Optional[bytes] = None
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         label = name or "memory"
     else:
         path = os.fspath(source)
         with open(path, "rb") as f:
-            data = f.read()
+            st = os.fstat(f.fileno())
+            if stat.S_ISREG(st.st_mode):
+                # The library reads a regular file itself; its bytes are read here
+                # only when needed (Source.buf checks that it did not change).
+                fpath = os.fsdecode(path)
+                ident = _identity(st)
+            else:
+                data = f.read()  # securityfs, a pipe: read once, now
         label = name or (path if isinstance(path, str) else os.fsdecode(path))
     return Source(
-        data, format_id(fmt), ima_register_id(ima_register), label, check_convention(convention)
+        data,
+        format_id(fmt),
+        ima_register_id(ima_register),
+        label,
+        check_convention(convention),
+        fpath,
+        ident,
     )
 
 
-def _record_bytes(events: Sequence[Any]) -> Tuple[Source, bytes, int]:
-    """The bytes of a run of events of one log, ready for the library: the whole log
-    when the run is all of it, else the header record (when the format needs it)
-    followed by each event's record. The third value counts the records put in
-    front of the events (the header: 1, else 0)."""
+def _record_bytes(events: Sequence[Any]) -> Tuple[Source, Optional[bytes], int]:
+    """The bytes of a run of events of one log, ready for the library: None (the
+    whole log, see replay_inputs) when the run is all of it, else the header record
+    (when the format needs it) followed by each event's record. The third value
+    counts the records put in front of the events (the header: 1, else 0)."""
     src = events[0]._origin[0]
     nums = [e._origin[1] for e in events]
     if src.count and len(events) == src.count and nums == list(range(src.count)):
-        return src, src.data, 0
+        return src, None, 0
     parts = []
     if (
         src.header is not None
@@ -649,18 +760,32 @@ def replay_options(
     return o, keep
 
 
-def replay_inputs(inputs: List[Tuple[Source, bytes]], opts) -> Tuple[Any, List[Any]]:
-    """cct_replay_logs() over (source, bytes) pairs; returns (replay handle, keep-alive)."""
+def replay_inputs(
+    inputs: List[Tuple[Source, Optional[bytes]]], opts
+) -> Tuple[Any, List[Any]]:
+    """cct_replay_logs() over (source, bytes) pairs, bytes None for the whole log: its
+    bytes when they are in memory, else its file, which the library reads (after a
+    check that it is still the file the source was made from). Returns (replay
+    handle, keep-alive)."""
     lib = L.lib()
     arr = (L.cct_log_input * max(1, len(inputs)))()
     keep: List[Any] = []
     for i, (src, data) in enumerate(inputs):
-        buf = src.buf if data is src.data else Buffer(data)
         name = src.name.encode("utf-8", "replace")
-        keep += [buf, name]
-        arr[i].path = None
-        arr[i].data = buf.ptr
-        arr[i].len = buf.size
+        keep.append(name)
+        if data is None and not src.loaded and src.path is not None:
+            src.check_unchanged()
+            path = os.fsencode(src.path)
+            keep.append(path)
+            arr[i].path = path
+            arr[i].data = None
+            arr[i].len = 0
+        else:
+            buf = src.buf if data is None else Buffer(data)
+            keep.append(buf)
+            arr[i].path = None
+            arr[i].data = buf.ptr
+            arr[i].len = buf.size
         arr[i].format = src.fmt
         arr[i].ima_register = src.ima_register
         arr[i].name = name

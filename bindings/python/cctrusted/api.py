@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """CCTrustedVmSdk: the seed SDK's EvidenceApi calls over libcctrusted."""
+import contextlib
 import ctypes
 import os
 import threading
-from typing import Any, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import _events as E
 from . import _lib as L
@@ -13,7 +14,6 @@ from ._common import (
     alg_id,
     as_bytes,
     context_fail,
-    copy,
     cstr,
     fetch_report,
     log_sources,
@@ -72,7 +72,7 @@ class EvidenceApi:
         workarounds). Keys follow the events' index convention. Options:
         workarounds=["ebs-missing", "dup-separator"], ima_register="auto"|"pcr"|"rtmr",
         ima_banks=[...], ima_padded=[...], mrtd=bytes. An empty list gives {}."""
-        return replay_events(event_logs, **options).registers
+        return replay_registers(event_logs, **options)
 
 
 class ReplayResult:
@@ -127,11 +127,56 @@ def replay_events(
     """replay_cc_eventlog with the whole outcome (a ReplayResult)."""
     if not event_logs:
         return ReplayResult({}, [], [], None, None, 0)
-    inputs = []
+    kept = _kept(event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd)
+    if kept is not None and diagnostics:
+        return _result(kept.rp, event_logs.ranges()[0][0].convention)
+    with _replayed(
+        event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd, diagnostics
+    ) as (rp, convention):
+        return _result(rp, convention)
+
+
+def replay_registers(
+    event_logs: Sequence[Any],
+    workarounds=(),
+    ima_register: Optional[str] = None,
+    ima_banks=(),
+    ima_padded=(),
+    mrtd: Optional[bytes] = None,
+) -> Dict[int, Dict[int, bytes]]:
+    """The registers of replay_events(...) alone: {imr_index: {alg_id: bytes}}."""
+    if not event_logs:
+        return {}
+    kept = _kept(event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd)
+    if kept is not None:
+        return E.seed_dict(E.registers(kept.rp), event_logs.ranges()[0][0].convention)
+    with _replayed(
+        event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd, True
+    ) as (rp, convention):
+        return E.seed_dict(E.registers(rp), convention)
+
+
+def _kept(event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd):
+    """The replay kept when an EventList of whole logs was read, when the options
+    are the defaults it was made with (then replaying again would repeat it
+    exactly: same bytes, same options)."""
+    if not isinstance(event_logs, E.EventList) or event_logs._kept is None:
+        return None
+    if workarounds or ima_register not in (None, "auto") or ima_banks or ima_padded:
+        return None
+    if mrtd is not None:
+        return None
+    return event_logs._kept
+
+
+@contextlib.contextmanager
+def _replayed(event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd, diagnostics):
+    """cct_replay_logs() over the records of the events: (handle, convention)."""
+    inputs: List[Tuple[E.Source, Optional[bytes]]] = []
     if isinstance(event_logs, E.EventList):
         for src, a, b in event_logs.ranges():
             if a == 0 and b == src.count:
-                inputs.append((src, src.data))
+                inputs.append((src, None))
             else:
                 inputs.append(E._record_bytes(E.read(src, a, b - a))[:2])
     else:
@@ -143,7 +188,7 @@ def replay_events(
     )
     rp, keep = E.replay_inputs(inputs, opts)
     try:
-        return _result(rp, convention)
+        yield rp, convention
     finally:
         L.lib().cct_replay_free(rp)
         del keep, keep_opts

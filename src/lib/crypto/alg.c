@@ -46,12 +46,18 @@ void cct_hasher_free(struct cct_hasher *h)
     if (h == NULL) {
         return;
     }
+    /* Only SM3 creates these; a hasher used for SHA-1/SHA-2 alone (one per digest check)
+     * frees without calling into libcrypto. */
     for (int i = 0; i < CCT_HASHER_SLOTS; i++) {
-        EVP_MD_free(h->md[i]);
-        h->md[i] = NULL;
+        if (h->md[i] != NULL) {
+            EVP_MD_free(h->md[i]);
+            h->md[i] = NULL;
+        }
     }
-    EVP_MD_CTX_free(h->ctx);
-    h->ctx = NULL;
+    if (h->ctx != NULL) {
+        EVP_MD_CTX_free(h->ctx);
+        h->ctx = NULL;
+    }
 }
 
 static EVP_MD *get_md(struct cct_hasher *h, uint16_t alg)

@@ -113,3 +113,13 @@ uint16_t cct_alg_from_name(const char *name)
     }
     return CCT_ALG_ERROR;
 }
+
+uint16_t cct_alg_default_bank(const uint16_t *banks, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (banks[i] == CCT_ALG_SHA256) {
+            return CCT_ALG_SHA256;
+        }
+    }
+    return n > 0 ? banks[0] : CCT_ALG_SHA256;
+}

@@ -183,10 +183,7 @@ static int bank_allocated(const struct tpm_state *s, uint16_t alg)
 
 static void pick_default(struct tpm_state *s)
 {
-    s->default_alg = s->n_banks ? s->banks[0] : CCT_ALG_SHA256;
-    if (bank_allocated(s, CCT_ALG_SHA256)) {
-        s->default_alg = CCT_ALG_SHA256;
-    }
+    s->default_alg = cct_alg_default_bank(s->banks, s->n_banks);
 }
 
 #if CCT_HAVE_TSS2

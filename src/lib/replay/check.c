@@ -112,7 +112,10 @@ static int banks_match(struct cct_hasher *h, const struct cct_event *ev, const u
         uint8_t d[CCT_MAX_DIGEST_SIZE];
         const struct cct_digest *dg = &ev->digests[i];
         if (cct_alg_digest_size(dg->alg) != dg->size) {
-            return 0;
+            /* Unknown algorithm: no match, but the other banks are still hashed, so that a
+             * hashing error surfaces as it would from the check of the data as a whole. */
+            ok = 0;
+            continue;
         }
         int rc = cct_hasher_digest(h, dg->alg, p, n, d);
         if (rc < 0) {
@@ -174,7 +177,10 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
     if (rc < 0) {
         return rc;
     }
-    for (size_t i = 0; i < ev->n_digests; i++) {
+    /* A GRUB string's result is its rule alone (banks_match below, which hashes with the same
+     * banks): the data as a whole is hashed only for a caller that asks for *literal. */
+    int rule_only = grub && gfits && literal == NULL;
+    for (size_t i = 0; !rule_only && i < ev->n_digests; i++) {
         uint8_t d[CCT_MAX_DIGEST_SIZE];
         const struct cct_digest *dg = &ev->digests[i];
         if (cct_alg_digest_size(dg->alg) != dg->size) {

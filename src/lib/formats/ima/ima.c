@@ -41,47 +41,64 @@ enum fkind {
 struct field_def {
     const char *id;
     enum fkind kind;
+    int is_name; /* the file name field ("n", "n-ng") */
 };
+
+/* A string literal and its length, for tables searched once per entry. */
+#define LIT(s) s, sizeof(s) - 1
 
 struct tmpl_def {
     const char *name;
+    size_t name_len;
     size_t n;
     struct field_def f[5];
     int guessed; /* layout of a patched kernel, not published upstream */
 };
 
 static const struct tmpl_def templates[] = {
-    { "ima", 2, { { "d", F_DIGEST_OLD }, { "n", F_NAME_OLD } }, 0 },
-    { "ima-ng", 2, { { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING } }, 0 },
-    { "ima-sig", 3, { { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING }, { "sig", F_HEX } }, 0 },
-    { "ima-sigv2", 3, { { "d-ngv2", F_DIGEST_ALGO }, { "n-ng", F_STRING }, { "sig", F_HEX } }, 0 },
-    { "ima-buf", 3, { { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING }, { "buf", F_HEX } }, 0 },
-    { "ima-modsig",
+    { LIT("ima"), 2, { { "d", F_DIGEST_OLD, 0 }, { "n", F_NAME_OLD, 1 } }, 0 },
+    { LIT("ima-ng"), 2, { { "d-ng", F_DIGEST_ALGO, 0 }, { "n-ng", F_STRING, 1 } }, 0 },
+    { LIT("ima-sig"),
+      3,
+      { { "d-ng", F_DIGEST_ALGO, 0 }, { "n-ng", F_STRING, 1 }, { "sig", F_HEX, 0 } },
+      0 },
+    { LIT("ima-sigv2"),
+      3,
+      { { "d-ngv2", F_DIGEST_ALGO, 0 }, { "n-ng", F_STRING, 1 }, { "sig", F_HEX, 0 } },
+      0 },
+    { LIT("ima-buf"),
+      3,
+      { { "d-ng", F_DIGEST_ALGO, 0 }, { "n-ng", F_STRING, 1 }, { "buf", F_HEX, 0 } },
+      0 },
+    { LIT("ima-modsig"),
       5,
-      { { "d-ng", F_DIGEST_ALGO },
-        { "n-ng", F_STRING },
-        { "sig", F_HEX },
-        { "d-modsig", F_DIGEST_ALGO },
-        { "modsig", F_HEX } },
+      { { "d-ng", F_DIGEST_ALGO, 0 },
+        { "n-ng", F_STRING, 1 },
+        { "sig", F_HEX, 0 },
+        { "d-modsig", F_DIGEST_ALGO, 0 },
+        { "modsig", F_HEX, 0 } },
       0 },
     /* Patched TDX kernels: process dependency and cgroup path before d-ng|n-ng. */
-    { "ima-cgpath",
+    { LIT("ima-cgpath"),
       4,
-      { { "dep", F_STRING },
-        { "cg-path", F_STRING },
-        { "d-ng", F_DIGEST_ALGO },
-        { "n-ng", F_STRING } },
+      { { "dep", F_STRING, 0 },
+        { "cg-path", F_STRING, 0 },
+        { "d-ng", F_DIGEST_ALGO, 0 },
+        { "n-ng", F_STRING, 1 } },
       1 },
-    { "ima-dep-cgn",
+    { LIT("ima-dep-cgn"),
       4,
-      { { "dep", F_STRING }, { "cgn", F_STRING }, { "d-ng", F_DIGEST_ALGO }, { "n-ng", F_STRING } },
+      { { "dep", F_STRING, 0 },
+        { "cgn", F_STRING, 0 },
+        { "d-ng", F_DIGEST_ALGO, 0 },
+        { "n-ng", F_STRING, 1 } },
       1 },
 };
 
 static const struct tmpl_def *find_template(const char *name, size_t len)
 {
     for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++) {
-        if (strlen(templates[i].name) == len && memcmp(templates[i].name, name, len) == 0) {
+        if (templates[i].name_len == len && memcmp(templates[i].name, name, len) == 0) {
             return &templates[i];
         }
     }
@@ -91,41 +108,42 @@ static const struct tmpl_def *find_template(const char *name, size_t len)
 /* Kernel crypto/hash_info.c: hash_algo_name and hash_digest_size. */
 static const struct {
     const char *name;
+    size_t len;
     uint8_t size;
     uint16_t tpm;
 } hash_algos[] = {
-    { "md4", 16, 0 },
-    { "md5", 16, 0 },
-    { "sha1", 20, CCT_ALG_SHA1 },
-    { "rmd160", 20, 0 },
-    { "sha256", 32, CCT_ALG_SHA256 },
-    { "sha384", 48, CCT_ALG_SHA384 },
-    { "sha512", 64, CCT_ALG_SHA512 },
-    { "sha224", 28, 0 },
-    { "rmd128", 16, 0 },
-    { "rmd256", 32, 0 },
-    { "rmd320", 40, 0 },
-    { "wp256", 32, 0 },
-    { "wp384", 48, 0 },
-    { "wp512", 64, 0 },
-    { "tgr128", 16, 0 },
-    { "tgr160", 20, 0 },
-    { "tgr192", 24, 0 },
-    { "sm3", 32, CCT_ALG_SM3_256 },
+    { LIT("md4"), 16, 0 },
+    { LIT("md5"), 16, 0 },
+    { LIT("sha1"), 20, CCT_ALG_SHA1 },
+    { LIT("rmd160"), 20, 0 },
+    { LIT("sha256"), 32, CCT_ALG_SHA256 },
+    { LIT("sha384"), 48, CCT_ALG_SHA384 },
+    { LIT("sha512"), 64, CCT_ALG_SHA512 },
+    { LIT("sha224"), 28, 0 },
+    { LIT("rmd128"), 16, 0 },
+    { LIT("rmd256"), 32, 0 },
+    { LIT("rmd320"), 40, 0 },
+    { LIT("wp256"), 32, 0 },
+    { LIT("wp384"), 48, 0 },
+    { LIT("wp512"), 64, 0 },
+    { LIT("tgr128"), 16, 0 },
+    { LIT("tgr160"), 20, 0 },
+    { LIT("tgr192"), 24, 0 },
+    { LIT("sm3"), 32, CCT_ALG_SM3_256 },
     /* Older kernels named SM3 "sm3-256"; tools write the TPM spelling "sm3_256". */
-    { "sm3-256", 32, CCT_ALG_SM3_256 },
-    { "sm3_256", 32, CCT_ALG_SM3_256 },
-    { "streebog256", 32, 0 },
-    { "streebog512", 64, 0 },
-    { "sha3-256", 32, 0 },
-    { "sha3-384", 48, 0 },
-    { "sha3-512", 64, 0 },
+    { LIT("sm3-256"), 32, CCT_ALG_SM3_256 },
+    { LIT("sm3_256"), 32, CCT_ALG_SM3_256 },
+    { LIT("streebog256"), 32, 0 },
+    { LIT("streebog512"), 64, 0 },
+    { LIT("sha3-256"), 32, 0 },
+    { LIT("sha3-384"), 48, 0 },
+    { LIT("sha3-512"), 64, 0 },
 };
 
 size_t cct_ima_hash_algo(const char *name, size_t len, uint16_t *tpm_alg)
 {
     for (size_t i = 0; i < sizeof(hash_algos) / sizeof(hash_algos[0]); i++) {
-        if (strlen(hash_algos[i].name) == len && memcmp(hash_algos[i].name, name, len) == 0) {
+        if (hash_algos[i].len == len && memcmp(hash_algos[i].name, name, len) == 0) {
             if (tpm_alg) {
                 *tpm_alg = hash_algos[i].tpm;
             }
@@ -270,6 +288,7 @@ int cct_ima_init(struct cct_ima_state *st, enum cct_log_format fmt, size_t max_e
         max_event_size < CCT_IMA_MAX_TEMPLATE_DATA ? max_event_size : CCT_IMA_MAX_TEMPLATE_DATA;
     /* A line carries the data in hex plus names and digests. */
     st->max_line = st->max_data * 2 + 1024;
+    st->event_size = sizeof(struct cct_event);
     if (set) {
         st->set = *set;
     }
@@ -289,6 +308,12 @@ void cct_ima_free(struct cct_ima_state *st)
     free(st->scratch);
     st->scratch = NULL;
     st->scratch_cap = 0;
+}
+
+/* sizeof(struct cct_event) as the state holds it (see cct_ima_state.event_size). */
+static size_t event_size(const struct cct_ima_state *st)
+{
+    return st->event_size != 0 ? st->event_size : sizeof(struct cct_event);
 }
 
 /* Template data being rebuilt into st->scratch, capped by st->max_data. */
@@ -338,6 +363,15 @@ static int out_u32(struct out *o, uint32_t v)
     /* Ascii lists are rebuilt in the canonical (little-endian) format. */
     uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
     return out_put(o, b, 4);
+}
+
+/* v little-endian at d (ascii lists are rebuilt in the canonical format). */
+static void put_le32(uint8_t *d, uint32_t v)
+{
+    d[0] = (uint8_t)v;
+    d[1] = (uint8_t)(v >> 8);
+    d[2] = (uint8_t)(v >> 16);
+    d[3] = (uint8_t)(v >> 24);
 }
 
 /* Reserve n bytes and return where they go. */
@@ -397,12 +431,12 @@ static int ascii_digest_algo(struct cct_ima_state *st, struct out *o, const stru
         /* An empty field (d-modsig of an unsigned file). */
         return out_u32(o, 0);
     }
-    const char *colon = NULL;
-    for (size_t i = t->n; i > 0; i--) {
-        if (t->p[i - 1] == ':') {
-            colon = t->p + i - 1;
-            break;
-        }
+    /* The last ':' ends the prefix ("ima:sha256:<hex>"). memchr from the left: the prefix is
+     * short, the hex after it long. */
+    const char *colon = memchr(t->p, ':', t->n);
+    for (const char *c = colon; c != NULL;
+         c = memchr(c + 1, ':', (size_t)(t->p + t->n - (c + 1)))) {
+        colon = c;
     }
     const char *alg;
     size_t alen;
@@ -426,10 +460,15 @@ static int ascii_digest_algo(struct cct_ima_state *st, struct out *o, const stru
         return bad(err, CCT_EMALFORMED, number, off, h.off,
                    "file digest has the wrong length for its algorithm:", &h);
     }
-    if ((r = out_u32(o, (uint32_t)(pre + 1 + dsize))) < 0 || (r = out_put(o, t->p, pre)) < 0 ||
-        (r = out_put(o, "", 1)) < 0 || (r = out_take(o, dsize, &d)) < 0) {
+    /* u32 length, "<prefix>:", NUL, digest: one reservation (the limit is the same). */
+    uint8_t *f;
+    if ((r = out_take(o, 4 + pre + 1 + dsize, &f)) < 0) {
         return r;
     }
+    put_le32(f, (uint32_t)(pre + 1 + dsize));
+    memcpy(f + 4, t->p, pre);
+    f[4 + pre] = 0;
+    d = f + 4 + pre + 1;
     if (cct_hex_decode(hex, hlen, d, dsize) < 0) {
         struct tok h = { hex, hlen, t->off + pre };
         return bad(err, CCT_EMALFORMED, number, off, h.off, "bad hex in file digest", &h);
@@ -470,7 +509,7 @@ static int ascii_fields(struct cct_ima_state *st, const struct tmpl_def *td, con
     struct tok f[CCT_IMA_MAX_FIELDS];
     size_t name_idx = td->n;
     for (size_t i = 0; i < td->n; i++) {
-        if (td->f[i].kind == F_NAME_OLD || strcmp(td->f[i].id, "n-ng") == 0) {
+        if (td->f[i].is_name) {
             name_idx = i;
         }
     }
@@ -551,16 +590,24 @@ static int ascii_fields(struct cct_ima_state *st, const struct tmpl_def *td, con
             }
             seen_digest = 1;
             break;
-        case F_STRING:
-            if (t->n > UINT32_MAX - 1 || (r = out_u32(o, (uint32_t)(t->n + 1))) < 0 ||
-                (r = out_put(o, t->p, t->n)) < 0 || (r = out_put(o, "", 1)) < 0) {
-                return r < 0 ? r : CCT_ELIMIT;
+        case F_STRING: {
+            if (t->n > UINT32_MAX - 1) {
+                return CCT_ELIMIT;
             }
+            /* u32 length, the string, NUL: one reservation (the limit is the same). */
+            uint8_t *w;
+            if ((r = out_take(o, 4 + t->n + 1, &w)) < 0) {
+                return r;
+            }
+            put_le32(w, (uint32_t)(t->n + 1));
+            memcpy(w + 4, t->p, t->n);
+            w[4 + t->n] = 0;
             if (i == name_idx) {
                 ev->ima_file_name = t->p;
                 ev->ima_file_name_len = t->n;
             }
             break;
+        }
         case F_HEX:
             if ((r = ascii_hex_field(o, t, number, off, err)) < 0) {
                 return r;
@@ -667,7 +714,7 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
     }
     const char *l = (const char *)p;
     size_t i = 0;
-    memset(ev, 0, sizeof(*ev));
+    memset(ev, 0, event_size(st));
     while (i < line_len && l[i] == ' ') {
         i++;
     }
@@ -862,7 +909,7 @@ static int binary_fields(int be, const struct tmpl_def *td, const uint8_t *data,
                 ev->ima_file_digest = nul + 1;
                 ev->ima_file_digest_len = dlen;
                 seen_digest = 1;
-            } else if (td->f[n].kind == F_STRING && strcmp(td->f[n].id, "n-ng") == 0) {
+            } else if (td->f[n].kind == F_STRING && td->f[n].is_name) {
                 size_t sl = flen;
                 const uint8_t *nul = memchr(f, 0, flen);
                 if (nul != NULL) {
@@ -896,7 +943,7 @@ static int binary_next(struct cct_ima_state *st, const uint8_t *p, size_t len, i
     (void)eof;
     (void)end;
     cct_reader_init(&r, p, len, (size_t)off);
-    memset(ev, 0, sizeof(*ev));
+    memset(ev, 0, event_size(st));
     if (st->tmpl_size == 0) {
         /* Fixed by the first entry read (also when resuming mid-list). */
         size_t ds = cct_ima_binary_digest_size(p, len);
@@ -1014,7 +1061,7 @@ int cct_ima_next(struct cct_ima_state *st, const uint8_t *p, size_t len, int eof
         r = binary_next(st, p, len, eof, off, number, &e, consumed, end, err);
     }
     if (r == 0 && !*end) {
-        *ev = e;
+        memcpy(ev, &e, event_size(st));
     }
     return r;
 }
