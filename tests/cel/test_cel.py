@@ -60,6 +60,9 @@ def main():
             "trailing-field": (rec(0) + tlv(3, b""), "unexpected field after the content"),
             "ccmr-range": (rec(0, idx=tlv(108, b"\x09")), "CC MR index out of range"),
             "nested-overrun": (rec(0, con=tlv(5, b"\x00\x00\x00\x00\x09\x00")), "content field runs past"),
+            "no-digest": (rec(0, dg=tlv(3, b"")), "the digests list is empty"),
+            "no-digest-imatemplate": (rec(0, dg=tlv(3, b""), con=tlv(7, tlv(0, b"ima-ng") + tlv(1, b""))),
+                                      "the digests list is empty"),
         }
         for n, (b, msg) in bad.items():
             p = os.path.join(d, n + ".bin")
@@ -72,6 +75,8 @@ def main():
             "syntax": ('{"recnum":0,,}', "CEL-JSON record 0"),
             "recnum-gap": (good + "\n" + good.replace('"recnum":0', '"recnum":5'), "recnum 5 does not follow 0"),
             "hashalg": (good.replace('"sha1"', '"md5"'), "unknown hashAlg"),
+            "no-digest": (good.replace('[{"hashAlg":"sha1","digest":"%s"}]' % hashlib.sha1(bytes(4)).hexdigest(), "[]"),
+                          "the digests list is empty"),
             "digest-len": (good.replace(hashlib.sha1(bytes(4)).hexdigest(), "00"), "digest is not hex"),
             "base64": (good.replace("AAAAAA==", "A*A"), "not base64"),
             "no-index": (good.replace('"pcr":4,', ''), "has neither pcr nor rtmr"),

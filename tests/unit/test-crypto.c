@@ -179,10 +179,8 @@ static void test_default_bank(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names),
-        cmocka_unit_test(test_vectors),
-        cmocka_unit_test(test_sm3),
-        cmocka_unit_test(test_extend),
+        cmocka_unit_test(test_names),        cmocka_unit_test(test_vectors),
+        cmocka_unit_test(test_sm3),          cmocka_unit_test(test_extend),
         cmocka_unit_test(test_default_bank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

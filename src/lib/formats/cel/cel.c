@@ -238,6 +238,10 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
         return fail(err, CCT_EMALFORMED, number, con.off, "fourth field is not a content");
     }
     e.cel_content_type = con.type;
+    if (e.n_digests == 0 && con.type != CCT_CEL_MGT) { /* nothing binds such a record */
+        return fail(err, CCT_EMALFORMED, number, dig.off,
+                    "the digests list is empty (only a cel_mgt record may have none)");
+    }
     e.data = con.v;
     e.data_len = con.len;
     if (con.type == CCT_CEL_PCCLIENT_STD) {
