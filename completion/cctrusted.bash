@@ -96,7 +96,7 @@ _cctrusted()
         verify) opts="--json --certs --collateral --root --at --nonce --signature --ak --pcrs
                       --eventlog --cpak --mac-key --allow-sim --allow-debug --allow-migration-agent
                       --vmpl --container --container-log --node-log --container-nonce
-                      --user-data" ;;
+                      --user-data --require-collateral --accept-tcb-status" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts --help --version" -- "$cur"))

@@ -136,12 +136,21 @@ struct cct_verify_options {
     const struct cct_log_input *logs;
     size_t n_logs;
     const struct cct_replay_options *replay;
+    /* ---- version 3 ---- */
+    int require_collateral; /* TDX: no collateral fails "tcb-status" instead of not-checked */
+    /*
+     * TDX: comma-separated Intel TCB status names accepted besides UpToDate, for the platform
+     * (tcb-status), the TDX module and the QE identity, e.g. "SWHardeningNeeded,
+     * ConfigurationNeeded"; the check's detail then says the status was accepted by policy and
+     * names the level's advisory IDs. NULL or "": UpToDate only. "Revoked" is never accepted.
+     */
+    const char *accept_tcb_status;
 };
-#define CCT_VERIFY_OPTIONS_VERSION 2
+#define CCT_VERIFY_OPTIONS_VERSION 3
 #define CCT_VERIFY_OPTIONS_INIT                                                                    \
     {                                                                                              \
         CCT_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0,    \
-            NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, NULL, 0, NULL                                \
+            NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, 0, NULL                       \
     }
 
 /** Fill *o with the defaults of CCT_VERIFY_OPTIONS_INIT (for bindings). */

@@ -32,6 +32,7 @@ static void usage(FILE *f)
         "                        [--pcrs FILE | --eventlog FILE...] [--cpak PEM] [--mac-key FILE]\n"
         "                        [--allow-sim] [--allow-debug] [--allow-migration-agent] [--vmpl "
         "N]\n"
+        "                        [--require-collateral] [--accept-tcb-status LIST]\n"
         "  --certs FILE       PCK chain (TDX) or VCEK/VLEK [+ ASK, ARK] (SNP) replacing embedded "
         "ones\n"
         "  --collateral FILE  TDX collateral: QuoteCollateralV3 JSON, or (repeatable) PCS TCB Info "
@@ -52,6 +53,9 @@ static void usage(FILE *f)
         "  --allow-debug      accept a debug TD (TDX) or a guest policy allowing debug (SNP)\n"
         "  --allow-migration-agent  SNP: accept a guest policy allowing a migration agent\n"
         "  --vmpl N           SNP: the report's VMPL must be N\n"
+        "  --require-collateral  TDX: no collateral is a failure (not \"not-checked\")\n"
+        "  --accept-tcb-status LIST  TDX: TCB statuses accepted besides UpToDate, comma-separated\n"
+        "                     (e.g. SWHardeningNeeded,ConfigurationNeeded; never Revoked)\n"
         "  --cpak FILE        CCA: platform attestation key (PEM); PSA: the IAK\n"
         "  --mac-key FILE     PSA COSE_Mac0 token: the MAC key (raw bytes)\n" VERIFY_CONTAINER_USAGE
         "An option that does not apply to the evidence type is a usage error.\n"
@@ -93,6 +97,8 @@ enum {
     OPT_ALLOW_DEBUG = 0x100,
     OPT_ALLOW_MA,
     OPT_VMPL,
+    OPT_REQUIRE_COLLATERAL,
+    OPT_ACCEPT_TCB,
 };
 
 /* One option; returns -1 to go on, or an exit code. */
@@ -112,6 +118,8 @@ static int take_option(struct verify_args *a, int c, const char *arg)
     case 'S': a->o.allow_simulation = 1; break;
     case OPT_ALLOW_DEBUG: a->o.allow_debug = 1; break;
     case OPT_ALLOW_MA: a->o.allow_migration_agent = 1; break;
+    case OPT_REQUIRE_COLLATERAL: a->o.require_collateral = 1; break;
+    case OPT_ACCEPT_TCB: a->o.accept_tcb_status = arg; break;
     case 'C':
         if (a->n_collateral >= MAX_COLLATERAL) {
             fprintf(stderr, "cctrusted: at most %d --collateral files\n", MAX_COLLATERAL);
@@ -171,6 +179,8 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
         { "allow-debug", no_argument, NULL, OPT_ALLOW_DEBUG },
         { "allow-migration-agent", no_argument, NULL, OPT_ALLOW_MA },
         { "vmpl", required_argument, NULL, OPT_VMPL },
+        { "require-collateral", no_argument, NULL, OPT_REQUIRE_COLLATERAL },
+        { "accept-tcb-status", required_argument, NULL, OPT_ACCEPT_TCB },
         { "mac-key", required_argument, NULL, 'M' },
         VERIFY_CONTAINER_LONGOPTS,
         { NULL, 0, NULL, 0 },

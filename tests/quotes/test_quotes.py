@@ -85,6 +85,35 @@ with tempfile.TemporaryDirectory() as d:
     det = {c["name"]: c["detail"] for c in doc["checks"]}
     check(rc == 2 and checks_of(doc)["tcb-status"] is False and "OutOfDate" in det["tcb-status"],
           "platform below the UpToDate level is reported OutOfDate")
+    # TCB status policy: the outdated level is accepted only when named, and then said so with its
+    # advisory IDs; another status named does not let it through
+    outdated = ["--collateral", p("tdx-tcbinfo-outdated.json"), *coll[2:]]
+    rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("tdx-root.pem"), *outdated,
+                             "--accept-tcb-status", "SWHardeningNeeded,OutOfDate")
+    det = {c["name"]: c["detail"] for c in doc["checks"]} if doc else {}
+    check(rc == 0 and doc["verdict"] == "ok" and checks_of(doc)["tcb-status"] is True and
+          "accepted by policy" in det["tcb-status"] and "TEST-SA-1" in det["tcb-status"],
+          "--accept-tcb-status OutOfDate lets the OutOfDate level pass and names its advisory: %s"
+          % det.get("tcb-status"))
+    rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("tdx-root.pem"), *outdated,
+                             "--accept-tcb-status", "SWHardeningNeeded,ConfigurationNeeded")
+    check(rc == 2 and checks_of(doc)["tcb-status"] is False, "statuses not named stay failures")
+    rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("tdx-root.pem"), *coll,
+                             "--accept-tcb-status", "OutOfDate")
+    det = {c["name"]: c["detail"] for c in doc["checks"]} if doc else {}
+    check(rc == 0 and "accepted by policy" not in det.get("tcb-status", "x"),
+          "an UpToDate level needs no policy and is not reported as accepted by it")
+    # collateral required: without it the verdict fails, with it the same quote verifies
+    rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("tdx-root.pem"))
+    st = {c["name"]: c["status"] for c in doc["checks"]} if doc else {}
+    check(rc == 0 and st.get("tcb-status") == "not-checked", "no collateral: tcb-status not-checked")
+    rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("tdx-root.pem"), "--require-collateral")
+    check(rc == 2 and checks_of(doc).get("tcb-status") is False,
+          "--require-collateral without collateral fails tcb-status")
+    rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("tdx-root.pem"), "--require-collateral", *coll)
+    check(rc == 0 and checks_of(doc).get("tcb-status") is True, "--require-collateral with collateral verifies")
+    rc, _, err = cli("verify", p("snp.report"), "--require-collateral")
+    check(rc == 1 and "does not apply" in err, "--require-collateral on an SNP report is a usage error: " + err)
     ti = open(p("tdx-tcbinfo.json"), "rb").read()
     open(p("tdx-tcbinfo-reformatted.json"), "wb").write(ti.replace(b", ", b",", 1))
     rc, doc, _ = verify_json(p("tdx-v4.quote"), "--root", p("tdx-root.pem"), "--collateral",

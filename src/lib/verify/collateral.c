@@ -481,6 +481,65 @@ static const char *status_of(json_object *level)
     return s ? s : "(none)";
 }
 
+/*
+ * Whether a TCB status passes: UpToDate always; another name when the caller's comma-separated
+ * accept list names it (Revoked never). *by_policy says the list was needed.
+ */
+static bool status_ok(const char *st, const struct cct_verify_options *o, bool *by_policy)
+{
+    *by_policy = false;
+    if (st == NULL) {
+        return false;
+    }
+    if (strcmp(st, "UpToDate") == 0) {
+        return true;
+    }
+    const char *a = o->accept_tcb_status;
+    size_t n = strlen(st);
+    if (a == NULL || strcmp(st, "Revoked") == 0) {
+        return false;
+    }
+    while (*a != '\0') {
+        while (*a == ',' || *a == ' ') {
+            a++;
+        }
+        size_t k = strcspn(a, ", ");
+        if (k == n && strncasecmp(a, st, n) == 0) {
+            *by_policy = true;
+            return true;
+        }
+        a += k;
+    }
+    return false;
+}
+
+/* ", accepted by policy; advisories INTEL-SA-..., ..." for a level whose status the policy let
+ * pass (advisory IDs are shown whenever the level lists them). */
+static void policy_note(json_object *level, bool by_policy, char *out, size_t room)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    if (by_policy) {
+        used = (size_t)snprintf(out, room, ", accepted by policy");
+    }
+    json_object *adv;
+    if (level == NULL || !json_object_object_get_ex(level, "advisoryIDs", &adv) ||
+        !json_object_is_type(adv, json_type_array) || json_object_array_length(adv) == 0) {
+        return;
+    }
+    size_t na = json_object_array_length(adv);
+    for (size_t i = 0; i < na && used + 1 < room; i++) {
+        const char *id = json_object_get_string(json_object_array_get_idx(adv, i));
+        int w = snprintf(out + used, room - used, "%s%s", i == 0 ? "; advisories " : ",",
+                         id ? id : "?");
+        if (w < 0 || (size_t)w >= room - used) {
+            snprintf(out + (room > 5 ? room - 5 : 0), room > 5 ? 5 : room, "...");
+            return;
+        }
+        used += (size_t)w;
+    }
+}
+
 static bool hex_masked_eq(const char *want_hex, const char *mask_hex, const uint8_t *have, size_t n)
 {
     uint8_t w[64], m[64];
@@ -578,7 +637,8 @@ static const char *converge(const char *platform, const char *module)
  *   - no such level: TCB level not supported (status unknown). Only UpToDate passes.
  */
 static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q,
-                             const struct pck_tcb *pt, struct cct_verify_result *res)
+                             const struct pck_tcb *pt, const struct cct_verify_options *o,
+                             struct cct_verify_result *res)
 {
     json_object *levels, *ids;
     const uint8_t *svn = q->body.tee_tcb_svn;
@@ -625,7 +685,8 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q,
         bool id_ok = hex_masked_eq(jstr(mod, "mrsigner"), all, q->body.mrsignerseam, 48) &&
                      hex_masked_eq(jstr(mod, "attributes"), jstr(mod, "attributesMask"),
                                    q->body.seam_attributes, 8);
-        bool ok = id_ok && (svn[1] == 0 || (mstatus != NULL && strcmp(mstatus, "UpToDate") == 0));
+        bool mpol = false;
+        bool ok = id_ok && (svn[1] == 0 || status_ok(mstatus, o, &mpol));
         if (svn[1] == 0) {
             vres_add(res, "tdx-module", ok, "%s",
                      ok ? "TDX module MRSIGNER/attributes match"
@@ -697,18 +758,20 @@ static void check_tcb_status(json_object *tcb, const struct cct_tdx_quote *q,
     }
     const char *pst = status_of(match), *st = converge(pst, mstatus);
     const char *date = jstr(match, "tcbDate") ? jstr(match, "tcbDate") : "?";
+    bool pol = false;
+    bool ok = status_ok(st, o, &pol);
+    char note[120];
+    policy_note(match, pol, note, sizeof(note));
     if (mstatus != NULL) {
-        vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0,
-                 "%s: TCB level %zu (%s) %s, TDX module %s SVN %u %s", st, match_idx, date, pst,
-                 want, svn[0], mstatus);
+        vres_add(res, "tcb-status", ok, "%s: TCB level %zu (%s) %s, TDX module %s SVN %u %s%s", st,
+                 match_idx, date, pst, want, svn[0], mstatus, note);
     } else {
-        vres_add(res, "tcb-status", strcmp(st, "UpToDate") == 0, "TCB level %zu (%s): %s",
-                 match_idx, date, st);
+        vres_add(res, "tcb-status", ok, "TCB level %zu (%s): %s%s", match_idx, date, st, note);
     }
 }
 
 static void check_qe_identity(json_object *qe, const struct cct_tdx_quote *q,
-                              struct cct_verify_result *res)
+                              const struct cct_verify_options *o, struct cct_verify_result *res)
 {
     const struct cct_sgx_report_body *r = &q->qe_report;
     uint8_t misc[4] = { (uint8_t)r->misc_select, (uint8_t)(r->misc_select >> 8),
@@ -743,11 +806,12 @@ static void check_qe_identity(json_object *qe, const struct cct_tdx_quote *q,
             }
         }
     }
-    bool ok = id_ok && st != NULL && strcmp(st, "UpToDate") == 0;
-    vres_add(res, "qe-identity", ok, "%s; QE ISVSVN %u: %s",
+    bool pol = false;
+    bool ok = id_ok && status_ok(st, o, &pol);
+    vres_add(res, "qe-identity", ok, "%s; QE ISVSVN %u: %s%s",
              id_ok ? "QE MRSIGNER, ISVPRODID, attributes and MISCSELECT match"
                    : "QE identity does not match",
-             r->isv_svn, st ? st : "no matching TCB level");
+             r->isv_svn, st ? st : "no matching TCB level", pol ? ", accepted by policy" : "");
 }
 
 static void check_crl(const char *name, X509_CRL *crl, STACK_OF(X509) * chain, X509 *subject,
@@ -810,14 +874,14 @@ void cct__tdx_collateral_check(const struct cct_tdx_quote *q, X509 *pck, STACK_O
         vres_add(res, "fmspc", ok, "tcbInfo %s FMSPC %s, PCK FMSPC %02x%02x%02x%02x%02x%02x",
                  id ? id : "?", fm ? fm : "?", pt.fmspc[0], pt.fmspc[1], pt.fmspc[2], pt.fmspc[3],
                  pt.fmspc[4], pt.fmspc[5]);
-        check_tcb_status(c.tcb.obj, q, &pt, res);
+        check_tcb_status(c.tcb.obj, q, &pt, o, res);
     } else {
         vres_add(res, "tcb-info", false, "collateral has no tcbInfo");
     }
     if (c.qe.body != NULL) {
         check_signed("qe-identity-signature", &c.qe, &c, roots, o, res);
         check_validity("qe-identity-validity", "QE identity", c.qe.obj, o, res);
-        check_qe_identity(c.qe.obj, q, res);
+        check_qe_identity(c.qe.obj, q, o, res);
     } else {
         vres_add(res, "qe-identity", false, "collateral has no QE identity");
     }

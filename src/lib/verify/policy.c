@@ -95,6 +95,8 @@ static bool opt_given(const struct cct_verify_options *o, int i)
     case 12: return o->allow_migration_agent != 0;
     case 13: return o->have_vmpl != 0;
     case 14: return o->mac_key != NULL;
+    case 15: return o->require_collateral != 0;
+    case 16: return o->accept_tcb_status != NULL && o->accept_tcb_status[0] != '\0';
     default: return false;
     }
 }
@@ -118,6 +120,8 @@ static const struct {
     { "allow-migration-agent", T_SNP },
     { "vmpl", T_SNP },
     { "mac-key", T_CCA },
+    { "require-collateral", T_TDX },
+    { "accept-tcb-status", T_TDX },
 };
 
 int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t,
@@ -129,9 +133,11 @@ int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t,
     }
     cct_verify_options_init(o);
     if (in != NULL) {
-        if (in->version == 1) {
-            /* Version 1 ends at n_pcrs: read nothing past it. */
-            memcpy(o, in, offsetof(struct cct_verify_options, mac_key));
+        if (in->version == 1 || in->version == 2) {
+            /* Version 1 ends at n_pcrs, version 2 at replay: read nothing past it. */
+            memcpy(o, in,
+                   in->version == 1 ? offsetof(struct cct_verify_options, mac_key)
+                                    : offsetof(struct cct_verify_options, require_collateral));
             o->version = CCT_VERIFY_OPTIONS_VERSION;
         } else if (in->version == CCT_VERIFY_OPTIONS_VERSION) {
             *o = *in;

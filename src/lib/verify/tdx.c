@@ -96,7 +96,11 @@ static int tdx_bind_logs(const struct cct_tdx_quote *q, const struct cct_verify_
 /* What a quote verification does not judge: said, never reported as an ok check. */
 static void tdx_unchecked(const struct cct_verify_options *o, struct cct_verify_result *res)
 {
-    if (o->collateral == NULL) {
+    if (o->collateral == NULL && o->require_collateral) {
+        vres_add(res, "tcb-status", false,
+                 "collateral required but not given: TCB level, TDX module and QE identity "
+                 "not evaluated");
+    } else if (o->collateral == NULL) {
         vres_skip(res, "tcb-status",
                   "no collateral given: TCB level, TDX module and QE identity not evaluated");
     }
