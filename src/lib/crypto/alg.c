@@ -134,21 +134,6 @@ int cct_hasher_digest2(struct cct_hasher *h, uint16_t alg, const void *a, size_t
     return 0;
 }
 
-int cct_hasher_digest(struct cct_hasher *h, uint16_t alg, const void *data, size_t len,
-                      uint8_t *out)
-{
-    return cct_hasher_digest2(h, alg, data, len, NULL, 0, out);
-}
-
-int cct_hasher_extend(struct cct_hasher *h, uint16_t alg, uint8_t *reg, const uint8_t *d)
-{
-    size_t n = cct_alg_digest_size(alg);
-    if (n == 0) {
-        return CCT_EUNSUPPORTED;
-    }
-    return cct_hasher_digest2(h, alg, reg, n, d, n, reg);
-}
-
 int cct_digest(uint16_t alg, const void *data, size_t len, uint8_t *out)
 {
     struct cct_hasher h;

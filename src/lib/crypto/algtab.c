@@ -123,3 +123,25 @@ uint16_t cct_alg_default_bank(const uint16_t *banks, size_t n)
     }
     return n > 0 ? banks[0] : CCT_ALG_SHA256;
 }
+
+/*
+ * Built on cct_hasher_digest2() of either hasher (OpenSSL in crypto/alg.c, the caller's table in
+ * core/hash.c). A caller's hash function may write out before it has read all of its input, so
+ * the extend hashes from a copy of the register.
+ */
+int cct_hasher_digest(struct cct_hasher *h, uint16_t alg, const void *data, size_t len,
+                      uint8_t *out)
+{
+    return cct_hasher_digest2(h, alg, data, len, NULL, 0, out);
+}
+
+int cct_hasher_extend(struct cct_hasher *h, uint16_t alg, uint8_t *reg, const uint8_t *d)
+{
+    size_t n = cct_alg_digest_size(alg);
+    if (n == 0) {
+        return CCT_EUNSUPPORTED;
+    }
+    uint8_t old[CCT_MAX_DIGEST_SIZE];
+    memcpy(old, reg, n);
+    return cct_hasher_digest2(h, alg, old, n, d, n, reg);
+}

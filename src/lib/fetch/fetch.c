@@ -523,13 +523,10 @@ done:
     return rc;
 }
 
-int cct_tdx_collateral_fetch(const uint8_t *p, size_t len, const struct cct_fetch_options *o,
-                             struct cct_fetch_result *out, struct cct_error *err)
+/* What both fetches do first: a clean result, checked options, libcurl, a private cache. */
+static int fetch_begin(const struct cct_fetch_options *o, struct cct_fetch_result *out,
+                       struct cct_error *err)
 {
-    struct tdx_src s;
-    if (out == NULL || p == NULL) {
-        return cct_err(err, CCT_EINVAL, -1, -1, "no quote or result");
-    }
     memset(out, 0, sizeof(*out));
     out->version = CCT_FETCH_RESULT_VERSION;
     int rc = check_opts(o, err);
@@ -541,6 +538,20 @@ int cct_tdx_collateral_fetch(const uint8_t *p, size_t len, const struct cct_fetc
                        "this libcctrusted was built without libcurl (-Dcollateral_fetch=disabled)");
     }
     if (o->cache_dir != NULL && (rc = cct_check_dir(o->cache_dir, err)) < 0) {
+        return rc;
+    }
+    return 0;
+}
+
+int cct_tdx_collateral_fetch(const uint8_t *p, size_t len, const struct cct_fetch_options *o,
+                             struct cct_fetch_result *out, struct cct_error *err)
+{
+    struct tdx_src s;
+    if (out == NULL || p == NULL) {
+        return cct_err(err, CCT_EINVAL, -1, -1, "no quote or result");
+    }
+    int rc = fetch_begin(o, out, err);
+    if (rc < 0) {
         return rc;
     }
     rc = tdx_source(p, len, &s, err);
@@ -753,17 +764,8 @@ int cct_snp_vcek_fetch(const uint8_t *p, size_t len, const struct cct_fetch_opti
     if (out == NULL || p == NULL) {
         return cct_err(err, CCT_EINVAL, -1, -1, "no report or result");
     }
-    memset(out, 0, sizeof(*out));
-    out->version = CCT_FETCH_RESULT_VERSION;
-    int rc = check_opts(o, err);
+    int rc = fetch_begin(o, out, err);
     if (rc < 0) {
-        return rc;
-    }
-    if (!CCT_HAVE_CURL) {
-        return cct_err(err, CCT_EUNSUPPORTED, -1, -1,
-                       "this libcctrusted was built without libcurl (-Dcollateral_fetch=disabled)");
-    }
-    if (o->cache_dir != NULL && (rc = cct_check_dir(o->cache_dir, err)) < 0) {
         return rc;
     }
     if ((rc = cct_snp_report_parse(p, len, &s, err)) < 0) {
