@@ -79,7 +79,7 @@ CCT_CHECK_NAME_MAX = 48
 CCT_CHECK_DETAIL_MAX = 240
 CCT_MAX_CHECKS = 48
 CCT_MAX_PCR_VALUES = 128
-CCT_VERIFY_OPTIONS_VERSION = 2
+CCT_VERIFY_OPTIONS_VERSION = 3
 
 
 class cct_error(ctypes.Structure):
@@ -562,6 +562,8 @@ class cct_verify_options(ctypes.Structure):
         ("vmpl", c_u32),
         ("logs", c_ptr), ("n_logs", c_size),
         ("replay", c_ptr),
+        ("require_collateral", c_int),
+        ("accept_tcb_status", c_ptr),
     ]
 
 
