@@ -58,13 +58,15 @@ static void check_event(const uint8_t *data, size_t size, const struct cct_event
                (ev->length == ev->raw_len ||
                 (line && ev->length == ev->raw_len + 1 && data[ev->offset + ev->raw_len] == '\n')));
     FUZZ_CHECK(ev->raw == data + ev->offset);
-    FUZZ_CHECK(inside(ev->raw, ev->raw_len, ev->data, ev->data_len));
+    /* A text log's data and digests are decoded (hex, template fields) into the event's own
+     * storage, not views of the record. */
+    int text = line || ev->format == CCT_LOG_CEL_JSON;
+    FUZZ_CHECK(ev->data != NULL || ev->data_len == 0);
+    FUZZ_CHECK(text || inside(ev->raw, ev->raw_len, ev->data, ev->data_len));
     /* Only a CEL management record may carry no digest (it is never extended). */
     int mgt = ev->format >= CCT_LOG_CEL_TLV && ev->format <= CCT_LOG_CEL_CBOR &&
               ev->cel_content_type == CCT_CEL_MGT;
     FUZZ_CHECK((ev->n_digests >= 1 || mgt) && ev->n_digests <= CCT_MAX_DIGESTS);
-    /* A text log's digests are decoded from hex into the event's own storage. */
-    int text = line || ev->format == CCT_LOG_CEL_JSON;
     for (size_t i = 0; i < ev->n_digests; i++) {
         const struct cct_digest *d = &ev->digests[i];
         FUZZ_CHECK(d->size > 0 && d->size <= CCT_MAX_DIGEST_SIZE);
