@@ -15,14 +15,8 @@ import sys
 import tempfile
 
 HASHES = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384}
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyutil import check, report  # noqa: E402 (shared helpers in tests/)
 
 
 def main():
@@ -93,8 +87,7 @@ def main():
             text=True,
         )
         check(p.returncode == 1, "an unknown --output is a usage error")
-    print(f"{failures} failure(s)")
-    return 1 if failures else 0
+    return report(need_checks=True)
 
 
 if __name__ == "__main__":

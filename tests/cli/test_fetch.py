@@ -30,14 +30,9 @@ import threading
 import time
 import urllib.parse
 
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import pyutil  # noqa: E402 (shared helpers in tests/)
+from pyutil import check  # noqa: E402
 
 
 # ---- values computed independently from the evidence bytes ----
@@ -362,8 +357,7 @@ def main():
         check(len(os.listdir(cache3)) == 1, "only the verified chain was cached")
         vlek(cli, gen_quotes, base, tmp)
     srv.shutdown()
-    print("%d failure(s)" % failures)
-    return 1 if failures else 0
+    return pyutil.report(need_checks=True)
 
 
 if __name__ == "__main__":

@@ -14,14 +14,8 @@ import subprocess
 import sys
 import tempfile
 
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyutil import check, report  # noqa: E402 (shared helpers in tests/)
 
 
 def main():
@@ -89,8 +83,7 @@ def main():
                            capture_output=True, text=True)
         doc = json.loads(p.stdout) if p.stdout.strip() else {}
         check("registers" in doc, "replay's JSON answer stays an answer (exit %d)" % p.returncode)
-    print("%d failure(s)" % failures)
-    return 1 if failures else 0
+    return report(need_checks=True)
 
 
 if __name__ == "__main__":
