@@ -268,13 +268,38 @@ struct cct_expected {
 };
 
 /**
- * Parse expected values: lines "INDEX ALG HEX" (INDEX as N, PCRn or RTMRn;
- * '#' comments) or the JSON `cctrusted replay --json` prints (its
- * "registers" array). Returns 0 with *n set, or CCT_EMALFORMED with err
- * naming the line, CCT_ELIMIT past max.
+ * Parse register values: the one grammar of every register-value input
+ * (replay --expect, verify --pcrs, cct_pcr_values_parse()). Accepted:
+ *   - lines "NAME ALG HEX" ('#' comments and blank lines allowed);
+ *   - tokens "[ALG:]NAME=HEX" separated by white space, commas or
+ *     semicolons (without ALG the digest size picks SHA-1/256/384/512);
+ *   - the JSON `cctrusted replay --json`, `measurement --json` and
+ *     `eventlog --json` print (their "registers" array: index, alg, digest
+ *     and optionally register "pcr", "rtmr" or "mrtd");
+ *   - YAML register sections as `cctrusted eventlog --output yaml` and
+ *     tpm2_eventlog print ("pcrs:"/"rtmrs:", "  ALG:", "    N : 0xHEX"),
+ *     and tpm2_pcrread's bank blocks.
+ * HEX may start with 0x. NAME: N or IMRn is native index n of the
+ * evidence's register file (have_kind 0: TDX RTMR n, TPM PCR n; index 3 of
+ * a container's view is its IMR3); PCRn (0-31), RTMRn (0-3) and MRTD name
+ * their register file (have_kind 1). A register given twice with different
+ * values is refused. Returns 0 with *n set; CCT_EMALFORMED with err naming
+ * the line and byte offset (err->offset) of the bad value, or the JSON entry
+ * ("registers[i]"); CCT_ELIMIT past max.
  */
 CCT_WUR int cct_expected_parse(const uint8_t *buf, size_t len, struct cct_expected *out, size_t max,
                                size_t *n, struct cct_error *err);
+
+/**
+ * Check that expected values fit a replay: a value naming a register file
+ * (PCRn, RTMRn) other than the replay's default one (RTMR with a CCEL, else
+ * PCR) is refused unless some log extended that file, and MRTD is always
+ * refused (no event log replays it). Values without a register file (N,
+ * IMRn) fit. Returns 0, or CCT_EINVAL with err naming the value (1-based)
+ * and why.
+ */
+CCT_WUR int cct_replay_expected_check(const cct_replay *r, const struct cct_expected *ex, size_t n,
+                                      struct cct_error *err);
 
 /** A register whose replayed value differs from the expected one. */
 struct cct_register_diff {

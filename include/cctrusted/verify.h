@@ -127,7 +127,8 @@ struct cct_verify_options {
     uint32_t vmpl;
     /*
      * Event logs to bind to the evidence (TDX: RTMRs, TPM: the quote's PCR
-     * selection; exclusive with pcrs). Every event of every log must extend
+     * selection; on a TPM quote pcrs fill the registers no event extends,
+     * and a register both give must agree). Every event of every log must extend
      * a register the evidence covers and that matched, or be an event that
      * never extends; every event whose digest can be recomputed from its
      * data must match it. Replayed with cct_replay_logs() and replay (NULL:
@@ -208,10 +209,13 @@ CCT_WUR int cct_verify_report(const uint8_t *p, size_t len, const struct cct_ver
                               struct cct_verify_result *res, struct cct_error *err);
 
 /**
- * Parse PCR values: tokens "[ALG:][PCR]N=HEX" (N 0..31; ALG a name such as
- * sha256, else taken from the digest size) separated by white space, commas
- * or semicolons. Fills up to max values and sets *n. Returns 0, CCT_ELIMIT
- * past max, or CCT_EMALFORMED with err naming the token and its offset.
+ * Parse PCR values for a TPM quote: the register-value grammar of
+ * cct_expected_parse() (<cctrusted/replay.h>: "NAME ALG HEX" lines,
+ * "[ALG:]NAME=HEX" tokens, the JSON of replay/measurement/eventlog --json,
+ * YAML register sections), limited to what a TPM quote covers: PCRn, IMRn
+ * or N name PCR n (0-31); RTMRn and MRTD are refused. Fills up to max
+ * values and sets *n. Returns 0, CCT_ELIMIT past max, or CCT_EMALFORMED
+ * with err naming the line and byte offset (err->offset) of the value.
  */
 CCT_WUR int cct_pcr_values_parse(const uint8_t *buf, size_t len, struct cct_pcr_value *out,
                                  size_t max, size_t *n, struct cct_error *err);

@@ -44,8 +44,10 @@ static void usage(FILE *f)
         "[--format F] [FILE...]\n"
         "  without FILE       replay the platform's live event logs (see cctrusted --platform)\n"
         "  --verify           compare every replayed register/bank with the live register\n"
-        "  --expect FILE      compare with expected values: lines 'INDEX ALG HEX' (INDEX may be\n"
-        "                     written PCR5 or RTMR2) or the JSON this command prints\n"
+        "  --expect FILE      compare with expected values: lines 'NAME ALG HEX', tokens\n"
+        "                     [ALG:]NAME=HEX, the JSON of replay/measurement/eventlog --json, or\n"
+        "                     the pcrs:/rtmrs: section of eventlog --output yaml (NAME: N or IMRn\n"
+        "                     = index n of the logs' register file, PCRn, RTMRn)\n"
         "  --workaround NAME  opt-in fix for a known firmware bug: ebs-missing, dup-separator\n"
         "  --index N          show only register N (PCRn / RTMRn also accepted)\n"
         "  --alg ALG          show only the ALG bank\n"
@@ -232,6 +234,9 @@ static int load_expected(const struct args *a, cct_context *ctx, struct outcome 
         }
         int e = cct_expected_parse(buf, len, out->ex, MAX_EXPECT, &out->n_expect, &err);
         free(buf);
+        if (e == 0) {
+            e = cct_replay_expected_check(out->rp, out->ex, out->n_expect, &err);
+        }
         if (e < 0) {
             cli_error(a->expect_path, &err);
             return EXIT_USAGE;

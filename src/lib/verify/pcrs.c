@@ -1,113 +1,52 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PCR values given by a caller for TPM quote verification: "[ALG:][PCR]N=HEX" tokens. */
-#include <stdio.h>
+/*
+ * PCR values given by a caller for TPM quote verification: the register-value
+ * grammar of cct_expected_parse() (replay/regvalues.c), kept to what a TPM
+ * quote can cover: PCRn, IMRn or N (PCR n, 0-31); RTMRn and MRTD are refused.
+ */
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include <cctrusted/algorithm.h>
+#include <cctrusted/replay.h>
 #include <cctrusted/verify.h>
 
+#include "replay/regvalues.h"
 #include "util/error.h"
-#include "util/hex.h"
-
-static uint16_t alg_for_size(size_t n)
-{
-    switch (n) {
-    case 20: return CCT_ALG_SHA1;
-    case 32: return CCT_ALG_SHA256;
-    case 48: return CCT_ALG_SHA384;
-    case 64: return CCT_ALG_SHA512;
-    default: return 0;
-    }
-}
-
-static bool is_sep(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ';';
-}
-
-/* One token: [ALG:][PCR]N=HEX, N 0..31; the digest size must fit ALG (or name one by itself). */
-static bool parse_token(const char *t, size_t len, struct cct_pcr_value *v)
-{
-    const char *eq = memchr(t, '=', len);
-    const char *colon = memchr(t, ':', len);
-    char an[16];
-    size_t n = 0;
-    memset(v, 0, sizeof(*v));
-    if (eq == NULL) {
-        return false;
-    }
-    bool has_alg = colon != NULL && colon < eq;
-    const char *is = has_alg ? colon + 1 : t;
-    if ((size_t)(eq - is) >= 3 && strncasecmp(is, "pcr", 3) == 0) {
-        is += 3;
-    }
-    if (eq == is || eq - is > 2) {
-        return false;
-    }
-    uint32_t idx = 0;
-    for (const char *c = is; c < eq; c++) {
-        if (*c < '0' || *c > '9') {
-            return false;
-        }
-        idx = idx * 10 + (uint32_t)(*c - '0');
-    }
-    const char *hex = eq + 1;
-    size_t hl = len - (size_t)(hex - t);
-    if (hl >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) {
-        hex += 2;
-        hl -= 2;
-    }
-    if (idx > 31 || cct_hex_decode_var(hex, hl, v->digest, sizeof(v->digest), &n) < 0) {
-        return false;
-    }
-    v->index = idx;
-    v->alg = alg_for_size(n);
-    if (has_alg) {
-        if ((size_t)(colon - t) >= sizeof(an)) {
-            return false;
-        }
-        memcpy(an, t, (size_t)(colon - t));
-        an[colon - t] = '\0';
-        uint16_t a = cct_alg_from_name(an);
-        if (a == CCT_ALG_ERROR || cct_alg_digest_size(a) != n) {
-            return false;
-        }
-        v->alg = a;
-    }
-    return v->alg != 0;
-}
 
 int cct_pcr_values_parse(const uint8_t *buf, size_t len, struct cct_pcr_value *out, size_t max,
                          size_t *n, struct cct_error *err)
 {
-    if ((buf == NULL && len > 0) || out == NULL || n == NULL) {
+    if ((buf == NULL && len > 0) || (out == NULL && max > 0) || n == NULL) {
         return cct_err(err, CCT_EINVAL, -1, -1, "no input");
     }
-    const char *s = (const char *)buf, *end = s + len;
-    size_t count = 0;
-    while (s < end) {
-        while (s < end && is_sep(*s)) {
-            s++;
+    struct cct_expected *ex = calloc(max > 0 ? max : 1, sizeof(*ex));
+    struct cct__regpos *pos = calloc(max > 0 ? max : 1, sizeof(*pos));
+    size_t k = 0;
+    int rc = ex == NULL || pos == NULL ? cct_err(err, CCT_ENOMEM, -1, -1, "out of memory")
+                                       : cct__regvalues_parse(buf, len, ex, pos, max, &k, err);
+    for (size_t i = 0; rc == 0 && i < k; i++) {
+        char where[64], name[16];
+        cct__regpos_text(&pos[i], where, sizeof(where));
+        cct__expected_name(&ex[i], name, sizeof(name));
+        if (ex[i].have_kind && ex[i].kind != CCT_REG_PCR) {
+            rc = cct_err(err, CCT_EMALFORMED, -1, pos[i].line ? (int64_t)pos[i].offset : -1,
+                         "%s: %s is not a TPM PCR (a TPM quote covers PCRs: write PCRn, IMRn or N)",
+                         where, name);
+        } else if (ex[i].index > 31) {
+            rc = cct_err(err, CCT_EMALFORMED, -1, pos[i].line ? (int64_t)pos[i].offset : -1,
+                         "%s: %s: a TPM PCR index is 0-31", where, name);
         }
-        const char *t = s;
-        while (s < end && !is_sep(*s)) {
-            s++;
-        }
-        if (s == t) {
-            break;
-        }
-        if (count >= max) {
-            return cct_err(err, CCT_ELIMIT, -1, (int64_t)(t - (const char *)buf),
-                           "more than %zu PCR values", max);
-        }
-        if (!parse_token(t, (size_t)(s - t), &out[count])) {
-            int show = (int)(s - t > 40 ? 40 : s - t);
-            return cct_err(err, CCT_EMALFORMED, -1, (int64_t)(t - (const char *)buf),
-                           "cannot parse PCR value '%.*s' (want [ALG:][PCR]N=HEX)", show, t);
-        }
-        count++;
     }
-    *n = count;
-    return 0;
+    for (size_t i = 0; rc == 0 && i < k; i++) {
+        memset(&out[i], 0, sizeof(out[i]));
+        out[i].alg = ex[i].alg;
+        out[i].index = ex[i].index;
+        memcpy(out[i].digest, ex[i].digest, ex[i].size);
+    }
+    if (rc == 0) {
+        *n = k;
+    }
+    free(ex);
+    free(pos);
+    return rc;
 }

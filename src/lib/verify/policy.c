@@ -161,9 +161,7 @@ int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t,
         }
     }
     const char *bad = NULL;
-    if (opt_given(o, 8) && opt_given(o, 9)) {
-        bad = "pcrs and eventlog are exclusive";
-    } else if ((o->pcrs == NULL) != (o->n_pcrs == 0)) {
+    if ((o->pcrs == NULL) != (o->n_pcrs == 0)) {
         bad = "pcrs and n_pcrs disagree";
     } else if ((o->logs == NULL) != (o->n_logs == 0)) {
         bad = "logs and n_logs disagree";

@@ -67,19 +67,77 @@ static EVP_PKEY *load_ak(const uint8_t *p, size_t len, char *detail, size_t dn)
     return k;
 }
 
-static const struct cct_pcr_value *find_pcr(const struct cct_verify_options *o, uint16_t alg,
+static const struct cct_pcr_value *find_pcr(const struct cct_pcr_value *v, size_t n, uint16_t alg,
                                             uint32_t idx)
 {
-    for (size_t i = 0; i < o->n_pcrs; i++) {
-        if (o->pcrs[i].alg == alg && o->pcrs[i].index == idx) {
-            return &o->pcrs[i];
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].alg == alg && v[i].index == idx) {
+            return &v[i];
         }
     }
     return NULL;
 }
 
+/* A list of PCRs per bank, "sha256 PCR 0-7, 9; sha1 PCR 0", built in selection order. */
+struct pcr_list {
+    char text[160];
+    uint16_t alg;
+    uint32_t first, last;
+    size_t n;
+};
+
+static void list_flush(struct pcr_list *l)
+{
+    size_t used = strlen(l->text);
+    if (l->n == 0 || used >= sizeof(l->text)) {
+        return;
+    }
+    if (l->first == l->last) {
+        snprintf(l->text + used, sizeof(l->text) - used, "%u", l->first);
+    } else {
+        snprintf(l->text + used, sizeof(l->text) - used, "%u-%u", l->first, l->last);
+    }
+}
+
+static void list_add(struct pcr_list *l, uint16_t alg, uint32_t idx)
+{
+    if (l->n > 0 && alg == l->alg && idx == l->last + 1) {
+        l->last = idx;
+        l->n++;
+        return;
+    }
+    list_flush(l);
+    size_t used = strlen(l->text);
+    if (used < sizeof(l->text)) {
+        const char *an = cct_alg_name(alg);
+        if (l->n == 0 || alg != l->alg) {
+            snprintf(l->text + used, sizeof(l->text) - used, "%s%s PCR ", l->n ? "; " : "",
+                     an != NULL ? an : "unknown bank");
+        } else {
+            snprintf(l->text + used, sizeof(l->text) - used, ", ");
+        }
+    }
+    l->alg = alg;
+    l->first = l->last = idx;
+    l->n++;
+}
+
+static const char *list_end(struct pcr_list *l)
+{
+    list_flush(l);
+    l->n = 0;
+    return l->text;
+}
+
+/*
+ * "pcr-digest": the quote's pcrDigest against the hash of vals over its
+ * selection. unvalued (may be NULL or "") lists the selected PCRs that had no
+ * event and no given value (replayed at their initial value); said on a
+ * mismatch.
+ */
 static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash,
-                             const struct cct_verify_options *o, struct cct_verify_result *res)
+                             const struct cct_pcr_value *vals, size_t n_vals, const char *unvalued,
+                             struct cct_verify_result *res)
 {
     /* The digest algorithm is the signing scheme's hash; fall back to the one matching the size. */
     uint16_t alg = sig_hash;
@@ -99,6 +157,9 @@ static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash,
                  a->pcr_digest_len);
         return;
     }
+    struct pcr_list missing, selected;
+    memset(&missing, 0, sizeof(missing));
+    memset(&selected, 0, sizeof(selected));
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     uint8_t d[64];
     size_t used = 0;
@@ -110,12 +171,11 @@ static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash,
             if (!(sel->select[i / 8] & (1u << (i % 8)))) {
                 continue;
             }
-            const struct cct_pcr_value *v = find_pcr(o, sel->hash, i);
-            if (v == NULL || bank == 0) {
-                vres_add(res, "pcr-digest", false,
-                         "no value given for selected PCR %u of bank 0x%04x", i, sel->hash);
-                EVP_MD_CTX_free(ctx);
-                return;
+            list_add(&selected, sel->hash, i);
+            const struct cct_pcr_value *v = find_pcr(vals, n_vals, sel->hash, i);
+            if (v == NULL || bank == 0 || bank > sizeof(v->digest)) {
+                list_add(&missing, sel->hash, i);
+                continue;
             }
             ok = EVP_DigestUpdate(ctx, v->digest, bank) == 1;
             used++;
@@ -123,6 +183,10 @@ static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash,
     }
     ok = ok && EVP_DigestFinal_ex(ctx, d, NULL) == 1;
     EVP_MD_CTX_free(ctx);
+    if (missing.n > 0) {
+        vres_add(res, "pcr-digest", false, "no value given for selected %s", list_end(&missing));
+        return;
+    }
     if (used == 0) {
         /* A digest over nothing vouches for no register. */
         vres_add(res, "pcr-digest", false,
@@ -130,28 +194,125 @@ static void check_pcr_digest(const struct cct_tpm_attest *a, uint16_t sig_hash,
         return;
     }
     bool match = ok && cct_memeq_ct(d, a->pcr_digest, a->pcr_digest_len) == 1;
-    vres_add(res, "pcr-digest", match, "%s over %zu selected PCR values",
-             match ? "pcrDigest equals the hash of the given PCR values"
-                   : "pcrDigest differs from the hash",
-             used);
+    const char *an = cct_alg_name(alg);
+    if (match) {
+        vres_add(res, "pcr-digest", true,
+                 "pcrDigest equals the %s hash of the %zu selected PCR values (%s)", an, used,
+                 list_end(&selected));
+    } else {
+        vres_add(res, "pcr-digest", false,
+                 "pcrDigest differs from the %s hash of the %zu selected PCR values (%s)%s%s", an,
+                 used, list_end(&selected),
+                 unvalued != NULL && unvalued[0] ? "; no event and no given value: " : "",
+                 unvalued != NULL ? unvalued : "");
+    }
+}
+
+/* Up to 32 bytes of a digest in hex, "..." when longer. */
+static void short_hex(const uint8_t *p, size_t n, char out[72])
+{
+    size_t k = n > 32 ? 32 : n;
+    cct_hex_encode(p, k, out);
+    if (k < n) {
+        memcpy(out + 2 * k, "...", 4);
+    }
+}
+
+/* What the merge of replayed and given values found. */
+struct merge {
+    size_t from_log, from_file, agree, conflicts, unused;
+    struct pcr_list unvalued;
+    char conflict[CCT_CHECK_DETAIL_MAX];
+};
+
+/*
+ * The value of each selected PCR: the replay where an event extended it (a
+ * given value must agree), else the given value, else the replay's initial
+ * value (listed in m->unvalued). Fills vals (CCT__MAX_COVERED entries).
+ */
+static size_t merge_values(const cct_replay *rp, const struct cct__coverage *cov,
+                           const struct cct_verify_options *o, struct cct_pcr_value *vals,
+                           struct merge *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cov->n; i++) {
+        const struct cct__cov_reg *c = &cov->regs[i];
+        const struct cct_pcr_value *given = find_pcr(o->pcrs, o->n_pcrs, c->alg, c->index);
+        struct cct_register reg;
+        size_t size = cct_alg_digest_size(c->alg);
+        if (cct_replay_lookup(rp, CCT_REG_PCR, c->index, c->alg, &reg) < 0 ||
+            reg.size > sizeof(vals[n].digest) || reg.size != size) {
+            continue; /* no value: pcr-digest says so */
+        }
+        vals[n].alg = c->alg;
+        vals[n].index = c->index;
+        if (reg.n_events > 0) {
+            memcpy(vals[n].digest, reg.digest, reg.size);
+            m->from_log++;
+            if (given != NULL && cct_memeq_ct(given->digest, reg.digest, reg.size) == 1) {
+                m->agree++;
+            } else if (given != NULL && m->conflicts++ == 0) {
+                char lh[72], fh[72];
+                short_hex(reg.digest, reg.size, lh);
+                short_hex(given->digest, reg.size, fh);
+                snprintf(m->conflict, sizeof(m->conflict), "PCR%u %s: the log replays %s, the file "
+                         "gives %s", c->index, cct_alg_name(c->alg), lh, fh);
+            }
+        } else if (given != NULL) {
+            memcpy(vals[n].digest, given->digest, reg.size);
+            m->from_file++;
+        } else {
+            memcpy(vals[n].digest, reg.digest, reg.size);
+            list_add(&m->unvalued, c->alg, c->index);
+        }
+        n++;
+    }
+    for (size_t j = 0; j < o->n_pcrs; j++) {
+        bool in = false;
+        for (size_t i = 0; i < cov->n && !in; i++) {
+            in = cov->regs[i].index == o->pcrs[j].index && cov->regs[i].alg == o->pcrs[j].alg;
+        }
+        m->unused += !in;
+    }
+    return n;
+}
+
+/* "pcr-values": the given values against the replay (only when values were given). */
+static void check_merge(const struct merge *m, struct cct_verify_result *res)
+{
+    if (m->conflicts > 0) {
+        char more[48] = "";
+        if (m->conflicts > 1) {
+            snprintf(more, sizeof(more), " (+%zu more)", m->conflicts - 1);
+        }
+        vres_add(res, "pcr-values", false, "%s%s", m->conflict, more);
+        return;
+    }
+    vres_add(res, "pcr-values", true,
+             "%zu selected PCR value(s) replayed from the logs (%zu also given, equal), %zu from "
+             "the file; %zu given value(s) outside the quote's selection, not used",
+             m->from_log, m->agree, m->from_file, m->unused);
 }
 
 /*
  * Event logs: every event bound to the quote's PCR selection
- * (verify/binding.c); the replayed values of the selection then check the
- * PCR digest. 0 or an environment error.
+ * (verify/binding.c); the replayed values of the selection, filled with the
+ * given PCR values where no event extends a register, then check the PCR
+ * digest. 0 or an environment error.
  */
 static int tpm_bind_logs(const struct cct_tpm_attest *a, uint16_t sig_hash,
                          const struct cct_verify_options *o, struct cct_verify_result *res,
                          struct cct_error *err)
 {
     struct cct__coverage *cov = calloc(1, sizeof(*cov));
-    struct cct_pcr_value *vals = malloc(CCT__MAX_COVERED * sizeof(*vals));
+    struct cct_pcr_value *vals = calloc(CCT__MAX_COVERED, sizeof(*vals));
+    struct merge *m = calloc(1, sizeof(*m));
     cct_replay *rp = NULL;
     int rc = 0;
-    if (cov == NULL || vals == NULL) {
+    if (cov == NULL || vals == NULL || m == NULL) {
         free(cov);
         free(vals);
+        free(m);
         return cct_err(err, CCT_ENOMEM, -1, -1, "out of memory");
     }
     if (cct__coverage_tpm(a, cov) < 0) {
@@ -160,26 +321,17 @@ static int tpm_bind_logs(const struct cct_tpm_attest *a, uint16_t sig_hash,
     } else {
         rc = cct__bind_logs(o, cov, "the quote's PCR selection", &rp, res, err);
     }
-    size_t n = 0;
-    for (size_t i = 0; rp != NULL && i < cov->n; i++) {
-        struct cct_register reg;
-        if (cct_replay_lookup(rp, CCT_REG_PCR, cov->regs[i].index, cov->regs[i].alg, &reg) == 0 &&
-            reg.size <= sizeof(vals[n].digest)) {
-            vals[n].alg = cov->regs[i].alg;
-            vals[n].index = cov->regs[i].index;
-            memcpy(vals[n].digest, reg.digest, reg.size);
-            n++;
-        }
-    }
     if (rp != NULL) {
-        struct cct_verify_options lo = *o;
-        lo.pcrs = vals;
-        lo.n_pcrs = n;
-        check_pcr_digest(a, sig_hash, &lo, res);
+        size_t n = merge_values(rp, cov, o, vals, m);
+        if (o->n_pcrs > 0) {
+            check_merge(m, res);
+        }
+        check_pcr_digest(a, sig_hash, vals, n, list_end(&m->unvalued), res);
     }
     cct_replay_free(rp);
     free(cov);
     free(vals);
+    free(m);
     return rc;
 }
 
@@ -259,7 +411,7 @@ int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     }
 
     /* PCR digest: over the given values, or the values replayed from event logs bound to the
-     * selection */
+     * selection (given values fill the PCRs no event extends) */
     if (o->logs != NULL) {
         rc = tpm_bind_logs(&a, sig_hash, o, res, err);
         if (rc < 0) {
@@ -270,7 +422,7 @@ int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_o
         vres_add(res, "pcr-digest", false,
                  "no PCR values given to check the quoted digest against");
     } else {
-        check_pcr_digest(&a, sig_hash, o, res);
+        check_pcr_digest(&a, sig_hash, o->pcrs, o->n_pcrs, NULL, res);
     }
     vres_skip(res, "ak-trust",
               "the AK is taken as given: its binding to a TPM (EK certificate, credential "
