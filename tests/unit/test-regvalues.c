@@ -100,9 +100,9 @@ static void test_errors(void **state)
     hexof(0x20, 32, h32);
     hexof(0x30, 48, h48);
     static const char *const bad[] = {
-        "PCR6 sha1 00ff",  "PCRx sha1 00",      "PCR5 sha1",      "RTMR4 sha384 00",
-        "PCR32 sha1 00",   "PCR1 md5 00",       "sha256:3=0011",  "3=00112",
-        "x=00",            "MRTD1 sha384 00",   "PCR1 sha1 00 00", "5 sha256 zz",
+        "PCR6 sha1 00ff", "PCRx sha1 00",    "PCR5 sha1",       "RTMR4 sha384 00",
+        "PCR32 sha1 00",  "PCR1 md5 00",     "sha256:3=0011",   "3=00112",
+        "x=00",           "MRTD1 sha384 00", "PCR1 sha1 00 00", "5 sha256 zz",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         /* the bad value on line 3, after a good one and a comment */
@@ -237,31 +237,28 @@ static void test_pcr_values(void **state)
     hexof(0x20, 32, h32);
     hexof(0x30, 48, h48);
     snprintf(text, sizeof(text), "PCR1 sha256 %s\nIMR2 sha256 %s\n3=%s\n", h32, h32, h32);
-    assert_int_equal(
-        cct_pcr_values_parse((const uint8_t *)text, strlen(text), v, MAXV, &n, &err), 0);
+    assert_int_equal(cct_pcr_values_parse((const uint8_t *)text, strlen(text), v, MAXV, &n, &err),
+                     0);
     assert_true(n == 3 && v[0].index == 1 && v[1].index == 2 && v[2].index == 3 &&
                 v[2].alg == CCT_ALG_SHA256 && v[2].digest[31] == 0x3f);
     /* a TPM quote covers PCRs only: RTMR and MRTD refused with the line */
     snprintf(text, sizeof(text), "PCR1 sha256 %s\nRTMR2 sha384 %s\n", h32, h48);
-    assert_int_equal(
-        cct_pcr_values_parse((const uint8_t *)text, strlen(text), v, MAXV, &n, &err),
-        CCT_EMALFORMED);
+    assert_int_equal(cct_pcr_values_parse((const uint8_t *)text, strlen(text), v, MAXV, &n, &err),
+                     CCT_EMALFORMED);
     assert_non_null(strstr(err.message, "line 2"));
     assert_non_null(strstr(err.message, "not a TPM PCR"));
     assert_int_equal(err.offset, (int64_t)(strlen("PCR1 sha256 ") + 64 + 1));
     snprintf(text, sizeof(text), "40 sha256 %s\n", h32);
-    assert_int_equal(
-        cct_pcr_values_parse((const uint8_t *)text, strlen(text), v, MAXV, &n, &err),
-        CCT_EMALFORMED);
+    assert_int_equal(cct_pcr_values_parse((const uint8_t *)text, strlen(text), v, MAXV, &n, &err),
+                     CCT_EMALFORMED);
     assert_non_null(strstr(err.message, "0-31"));
     /* measurement --json of a TDX guest: RTMRs are not PCRs */
     snprintf(text, sizeof(text),
              "{\"registers\":[{\"index\":0,\"register\":\"rtmr\",\"alg\":\"sha384\","
              "\"digest\":\"%s\"}]}",
              h48);
-    assert_int_equal(
-        cct_pcr_values_parse((const uint8_t *)text, strlen(text), v, MAXV, &n, &err),
-        CCT_EMALFORMED);
+    assert_int_equal(cct_pcr_values_parse((const uint8_t *)text, strlen(text), v, MAXV, &n, &err),
+                     CCT_EMALFORMED);
     assert_non_null(strstr(err.message, "registers[0]"));
 }
 
@@ -318,9 +315,12 @@ static void test_fit(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lines_and_names), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_json),            cmocka_unit_test(test_yaml),
-        cmocka_unit_test(test_pcr_values),      cmocka_unit_test(test_fit),
+        cmocka_unit_test(test_lines_and_names),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_yaml),
+        cmocka_unit_test(test_pcr_values),
+        cmocka_unit_test(test_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -356,9 +356,8 @@ static void test_pcrs_with_logs(const char *dir)
     o.logs = NULL;
     o.n_logs = 0;
     rc = run_tpm(att, alen, &o, text, pcrs, res);
-    check(rc == CCT_EVERIFY &&
-              detail_has(res, "pcr-digest", CCT_CHECK_FAILED,
-                         "no value given for selected sha1 PCR 0-6"),
+    check(rc == CCT_EVERIFY && detail_has(res, "pcr-digest", CCT_CHECK_FAILED,
+                                          "no value given for selected sha1 PCR 0-6"),
           "PCR7 alone: pcr-digest lists sha1 PCR 0-6 as missing");
     free(att);
     free(sig);

@@ -77,10 +77,10 @@ static bool set_index(struct cct_expected *e, int have_kind, enum cct_reg_kind k
         max = 0;
     }
     if (v > max) {
-        *why = !have_kind               ? "index out of range (0-1023)"
-               : kind == CCT_REG_RTMR   ? "RTMR index out of range (0-3)"
+        *why = !have_kind             ? "index out of range (0-1023)"
+               : kind == CCT_REG_RTMR ? "RTMR index out of range (0-3)"
                : kind == CCT_REG_MRTD ? "MRTD has no index"
-                                        : "PCR index out of range (0-31)";
+                                      : "PCR index out of range (0-31)";
         return false;
     }
     e->have_kind = have_kind;
@@ -235,8 +235,8 @@ static int bad_at(struct sink *s, const struct cct__regpos *p, const char *t, si
     char where[64];
     cct__regpos_text(p, where, sizeof(where));
     int show = (int)(tl > 40 ? 40 : tl);
-    return cct_err(s->err, CCT_EMALFORMED, -1, p->line ? (int64_t)p->offset : -1,
-                   "%s: '%.*s': %s", where, show, t, why);
+    return cct_err(s->err, CCT_EMALFORMED, -1, p->line ? (int64_t)p->offset : -1, "%s: '%.*s': %s",
+                   where, show, t, why);
 }
 
 /* ---- JSON: replay --json, measurement --json, eventlog --json ---- */
@@ -252,9 +252,9 @@ static int json_entry(struct sink *s, struct json_object *o, uint32_t i)
         return rc;
     }
     if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "index", &vi) ||
-        !json_object_object_get_ex(o, "alg", &va) ||
-        !json_object_object_get_ex(o, "digest", &vd) || !json_object_is_type(vi, json_type_int) ||
-        !json_object_is_type(va, json_type_string) || !json_object_is_type(vd, json_type_string)) {
+        !json_object_object_get_ex(o, "alg", &va) || !json_object_object_get_ex(o, "digest", &vd) ||
+        !json_object_is_type(vi, json_type_int) || !json_object_is_type(va, json_type_string) ||
+        !json_object_is_type(vd, json_type_string)) {
         return bad_at(s, &p, "", 0, why);
     }
     int64_t idx = json_object_get_int64(vi);
@@ -468,8 +468,8 @@ static int yaml_line(struct sink *s, const struct line *l, struct yaml_state *y)
 {
     size_t b, e;
     size_t indent = trim(l, &b, &e);
-    if (b == e || l->s[b] == '#' || (indent == 0 && (text_is(l, b, e, "---") ||
-                                                     text_is(l, b, e, "...")))) {
+    if (b == e || l->s[b] == '#' ||
+        (indent == 0 && (text_is(l, b, e, "---") || text_is(l, b, e, "...")))) {
         return 0;
     }
     if (indent == 0 && l->s[b] != '-' && bank_header(l, b, e) == 0) {

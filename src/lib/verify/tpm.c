@@ -255,8 +255,10 @@ static size_t merge_values(const cct_replay *rp, const struct cct__coverage *cov
                 char lh[72], fh[72];
                 short_hex(reg.digest, reg.size, lh);
                 short_hex(given->digest, reg.size, fh);
-                snprintf(m->conflict, sizeof(m->conflict), "PCR%u %s: the log replays %s, the file "
-                         "gives %s", c->index, cct_alg_name(c->alg), lh, fh);
+                snprintf(m->conflict, sizeof(m->conflict),
+                         "PCR%u %s: the log replays %s, the file "
+                         "gives %s",
+                         c->index, cct_alg_name(c->alg), lh, fh);
             }
         } else if (given != NULL) {
             memcpy(vals[n].digest, given->digest, reg.size);
