@@ -229,6 +229,23 @@ def test_verify():
         "%s without PCR values fails closed on pcr-digest only: %r" % (f, res.failed),
     )
     same_verdict(f, res, [c(f), "--signature", sig, "--ak", ak, "--nonce", "9009"])
+    # PCR values as text go through the library's parser: missing ones are named by bank
+    res = q.verify(
+        signature=open(sig, "rb").read(),
+        ak=open(ak, "rb").read(),
+        nonce=bytes.fromhex("9009"),
+        pcrs="PCR0 sha256 " + "00" * 32 + "\n",
+    )
+    pd = [k for k in res.failed if k.name == "pcr-digest"]
+    check(
+        pd and "no value given for selected sha256 PCR 1-23" in pd[0].detail,
+        "%s with PCR0 as text: pcr-digest names sha256 PCR 1-23: %r" % (f, res.failed),
+    )
+    try:
+        q.verify(pcrs="\nRTMR0 sha384 " + "00" * 48 + "\n")
+        check(False, "RTMR text for a TPM quote is refused")
+    except cctrusted.CCTrustedError as e:
+        check("line 2" in e.message and "not a TPM PCR" in e.message, "RTMR text refused: %s" % e)
     f = "cca-token/tfrmm-cca-token-tag399.cbor"
     cpak = c("cca-token/tfrmm-cca-platform-cpak.pub.pem")
     res = cctrusted.verify_bytes(open(c(f), "rb").read(), cpak=open(cpak, "rb").read())

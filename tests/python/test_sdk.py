@@ -543,6 +543,13 @@ def test_swtpm(tmp):
                 res.ok and not res.failed and len(res.checks) >= 5,
                 "swtpm quote verifies: %r" % res.checks,
             )
+            # the same values as text in the library's register-value format
+            # (N=HEX tokens: the digest size names the SHA bank)
+            text = "".join("%d=%s\n" % (i, d.hex()) for (i, a), d in sorted(pcrs.items()))
+            check(q.verify(pcrs=text).ok, "swtpm quote verifies with 'N=HEX' text")
+            (i0, a0) = min(pcrs)
+            bad_text = text.replace(pcrs[(i0, a0)].hex(), "01" * len(pcrs[(i0, a0)]), 1)
+            check(not q.verify(pcrs=bad_text).ok, "a wrong PCR value in the text fails the quote")
             pcrs[min(pcrs)] = b"\1" * len(pcrs[min(pcrs)])
             check(not q.verify(pcrs=pcrs).ok, "a wrong PCR value fails the quote")
             res = q.verify(nonce=b"\0" * len(q.extra_data))

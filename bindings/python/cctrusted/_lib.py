@@ -652,6 +652,8 @@ _PROTOS = [
     ("cct_verify_cca_token", c_int, [c_ptr, c_size, POINTER(cct_verify_options),
                                      POINTER(cct_verify_result), POINTER(cct_error)]),
     ("cct_parse_time", c_int, [c_str, POINTER(c_i64)]),
+    ("cct_pcr_values_parse", c_int, [c_ptr, c_size, c_ptr, c_size, POINTER(c_size),
+                                     POINTER(cct_error)]),
     # context.h
     ("cct_platform_name", c_str, [c_int]),
     ("cct_platform_from_name", c_int, [c_str, POINTER(c_int)]),

@@ -105,6 +105,27 @@ def _pem_or_bytes(v: Union[None, str, bytes]) -> Optional[bytes]:
     return bytes(v)
 
 
+def _parse_pcr_text(lib, text: Union[str, bytes]):
+    """PCR values in the register-value format, parsed by the library; (array, count)."""
+    buf = Buffer(text.encode() if isinstance(text, str) else bytes(text))
+    arr = (L.cct_pcr_value * L.CCT_MAX_PCR_VALUES)()
+    n = ctypes.c_size_t(0)
+    err = L.cct_error()
+    r = lib.cct_pcr_values_parse(
+        buf.ptr,
+        buf.size,
+        ctypes.cast(arr, ctypes.c_void_p),
+        L.CCT_MAX_PCR_VALUES,
+        ctypes.byref(n),
+        ctypes.byref(err),
+    )
+    if r < 0:
+        raise CCTrustedError.from_struct(r, err)
+    if n.value == 0:
+        raise CCTrustedError(-1, "no PCR values in the text")
+    return arr, n.value
+
+
 def verify_bytes(
     data: bytes,
     certs=None,
@@ -128,7 +149,10 @@ def verify_bytes(
     time string the library parses ("2024-02-20", "@1700000000"); nonce: expected
     qualifying data / challenge / REPORTDATA prefix; signature, ak: TPM signature and
     key; cpak: CCA platform key (PEM); collateral: TDX collateral JSON; pcrs: TPM PCR
-    values as {(index, alg): bytes} or [(index, alg, bytes)]; mac_key: the HMAC key of a
+    values as {(index, alg): bytes} or [(index, alg, bytes)], or text (str/bytes) in the
+    library's register-value format ("PCR7 sha256 HEX" lines, "sha256:PCR7=HEX" tokens, the
+    JSON of `cctrusted measurement --json`; parsed by cct_pcr_values_parse); mac_key: the
+    HMAC key of a
     PSA COSE_Mac0 token; allow_sim: accept the simulated platform's root; allow_debug:
     accept a debug TD / SNP guest; allow_migration_agent: accept an SNP migration agent;
     vmpl: the SNP VMPL the report must have."""
@@ -170,6 +194,12 @@ def verify_bytes(
                 raise CCTrustedError(r, "cannot parse the time %r" % (at,))
         o.have_at = 1
         o.at = t.value
+    if isinstance(pcrs, (str, bytes)):
+        arr, n = _parse_pcr_text(lib, pcrs)
+        keep.append(arr)
+        o.pcrs = ctypes.cast(arr, ctypes.c_void_p)
+        o.n_pcrs = n
+        pcrs = None
     if pcrs:
         items = list(pcrs.items()) if isinstance(pcrs, dict) else [((i, a), d) for i, a, d in pcrs]
         if len(items) > L.CCT_MAX_PCR_VALUES:
