@@ -237,6 +237,34 @@ def ccel_table(log_len):
     return body[:9] + bytes([checksum]) + body[10:]
 
 
+def regvalues():
+    """Register-value inputs (cct_expected_parse): every accepted form, values by hashlib."""
+    d = {(i, a): HASH[alg](b"register %d" % i).hexdigest()
+         for i in range(4) for a, alg in (("sha1", SHA1), ("sha256", SHA256), ("sha384", SHA384))}
+    lines = "# NAME ALG HEX\n\n" + "".join(
+        f"{n}{i} {a} {d[(i, a)]}\n" for (i, a) in sorted(d) for n in ("PCR", "IMR") if a != "sha384"
+    ) + "".join(f"RTMR{i} sha384 0x{d[(i, 'sha384')]}\n" for i in range(4)) + f"MRTD sha384 {d[(0, 'sha384')]}\n"
+    tokens = " ".join(f"sha1:PCR{i}={d[(i, 'sha1')]}" for i in range(4)) + "\n" + ";".join(
+        f"{i}=0x{d[(i, 'sha256')]}" for i in range(4)) + "\n"
+    regs = ",".join(
+        f'{{"index":{i},"alg":"{a}","digest":"{d[(i, a)]}","register":"{"rtmr" if a == "sha384" else "pcr"}"}}'
+        for (i, a) in sorted(d))
+    yaml = "---\nversion: 1\nevents:\n- EventNum: 0\n  PCRIndex: 0\npcrs:\n" + "".join(
+        f"  {a}:\n" + "".join(f"    {i}  : 0x{d[(i, a)]}\n" for i in range(4)) for a in ("sha1", "sha256")
+    ) + "rtmrs:\n  sha384:\n" + "".join(f"    {i}  : 0x{d[(i, 'sha384')]}\n" for i in range(4))
+    return {
+        "regvalues/lines.txt": lines.encode(),
+        "regvalues/tokens.txt": tokens.encode(),
+        "regvalues/replay.json": ('{"registers":[' + regs + '],"logs":[]}\n').encode(),
+        "regvalues/measurement.json": ('{"platform":"tpm","registers":[' + regs + "]}\n").encode(),
+        "regvalues/eventlog.json": ('{"logs":[{"file":"x","replay":{"registers":[' + regs + "]}}]}\n").encode(),
+        "regvalues/eventlog.yaml": yaml.encode(),
+        "regvalues/pcrread.txt": "".join(
+            f"  {a}:\n" + "".join(f"    {i} : 0x{d[(i, a)].upper()}\n" for i in range(4)) for a in ("sha1", "sha256")
+        ).encode(),
+    }
+
+
 def main():
     args = sys.argv[1:]
     check = bool(args) and args[0] == "--check"
@@ -259,6 +287,7 @@ def main():
         "tcg/tcg1-pcr-minus-one.bin": pcr_minus_one(True),
         "tcg/ccel-acpi-table.bin": ccel_table(len(ccel)),
     }
+    seeds.update(regvalues())
     bad = 0
     for name, data in seeds.items():
         path = os.path.join(out, name)
