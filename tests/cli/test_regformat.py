@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """One register-value format everywhere: `replay --expect` and `verify --pcrs`.
 
-usage: test_regformat.py CCTRUSTED MKLOG GEN_QUOTES
+usage: test_regformat.py CCTRUSTED MKLOG GEN_QUOTES [CORPUS]
 
 Register values are computed here with hashlib (tools/mklog.py writes a TCG2
 log and its expected PCRs); a sysfs-only TPM tree (--sysroot) holds the same
@@ -11,7 +11,8 @@ over those values and signed with the project's generated AK. Checks:
   - replay --expect takes every format (NAME ALG HEX lines, IMRn names,
     [ALG:]NAME=HEX tokens, replay/measurement/eventlog --json, eventlog
     --output yaml, tpm2_pcrread blocks): each matches, and the same file with
-    one digest changed fails naming that register;
+    one digest changed fails naming that register; with the corpus, the YAML
+    tpm2_eventlog prints (its own PCR computation) matches as printed;
   - names that do not fit the logs (PCRn or MRTD against a CCEL) and a bad
     line are refused with exit 1, the line named;
   - verify --pcrs with measurement --json output; --eventlog + --pcrs filling
@@ -24,6 +25,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -33,6 +35,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from pyutil import check, report  # noqa: E402
 
 CLI, MKLOG, GEN = sys.argv[1:4]
+CORPUS = sys.argv[4] if len(sys.argv) > 4 else ""
 
 
 def load(name, path):
@@ -236,6 +239,25 @@ with tempfile.TemporaryDirectory() as d:
             p.returncode == 2 and "mismatch: PCR7 sha256:" in p.stderr,
             f"replay --expect {what} with PCR7 changed fails naming it",
         )
+
+    # tpm2_eventlog (tpm2-tools) computes the PCRs on its own: its YAML is taken as it prints it
+    if not shutil.which("tpm2_eventlog") or not os.path.isdir(os.path.join(CORPUS, "tpm-eventlog")):
+        print("skip tpm2_eventlog interoperation: tpm2_eventlog or the corpus is absent")
+    else:
+        for name in (
+            "gce-cos85-3banks-sha1-sha256-sha384.bin",
+            "t2t-event-4banks-sha1-256-384-512.bin",
+            "keylime-rhel95-ovmf-sb-enabled-sha256.bin",
+            "tss-pc-client-ubuntu-sha1-sha256.bin",
+        ):
+            log = os.path.join(CORPUS, "tpm-eventlog", name)
+            y = subprocess.run(["tpm2_eventlog", log], capture_output=True, text=True).stdout
+            want = len(re.findall(r"^    \d+ *: 0x[0-9a-fA-F]+$", y, re.M))
+            p = run("replay", "--expect", write(P("tpm2.yaml"), y), log)
+            check(
+                want > 0 and p.returncode == 0 and f"all {want} expected values match" in p.stdout,
+                f"replay --expect takes tpm2_eventlog's YAML of {name}: {want} values match",
+            )
 
     # a CCEL: RTMRn and IMRn fit; PCRn and MRTD do not
     td = read_expect(P("td.exp"))

@@ -222,6 +222,11 @@ static void test_yaml(void **state)
     snprintf(text, sizeof(text), "pcrs:\n  sha256:\n    0 : 0x%s\n", h20);
     assert_int_equal(parse(text, ex, &n, &err), CCT_EMALFORMED);
     assert_non_null(strstr(err.message, "line 3"));
+    /* a stray line at the left is not silently skipped */
+    snprintf(text, sizeof(text), "  sha256:\n    0 : 0x%s\nstray\n  sha1:\n    0 : 0x%s\n", h32,
+             h20);
+    assert_int_equal(parse(text, ex, &n, &err), CCT_EMALFORMED);
+    assert_non_null(strstr(err.message, "line 3"));
     /* a value before any bank */
     assert_int_equal(parse("pcrs:\n    0 : 0x00\n", ex, &n, &err), CCT_EMALFORMED);
     assert_non_null(strstr(err.message, "line 2"));

@@ -458,6 +458,17 @@ static uint16_t bank_header(const struct line *l, size_t b, size_t e)
     return a != CCT_ALG_ERROR && cct_alg_digest_size(a) > 0 ? a : 0;
 }
 
+/* "KEY:" or "KEY: value" with KEY a YAML plain identifier. */
+static bool top_key(const struct line *l, size_t b, size_t e)
+{
+    size_t k = b;
+    while (k < e && ((l->s[k] >= 'a' && l->s[k] <= 'z') || (l->s[k] >= 'A' && l->s[k] <= 'Z') ||
+                     (l->s[k] >= '0' && l->s[k] <= '9') || l->s[k] == '_' || l->s[k] == '-')) {
+        k++;
+    }
+    return k > b && k < e && l->s[k] == ':' && (k + 1 == e || l->s[k + 1] == ' ');
+}
+
 struct yaml_state {
     int section; /* 0 none, 1 pcrs/rtmrs, 2 another top-level key (skipped) */
     enum cct_reg_kind kind;
@@ -473,7 +484,12 @@ static int yaml_line(struct sink *s, const struct line *l, struct yaml_state *y)
         return 0;
     }
     if (indent == 0 && l->s[b] != '-' && bank_header(l, b, e) == 0) {
+        /* A top-level key: pcrs:/rtmrs: hold values; any other (version:, events:) is skipped. */
         bool pcrs = text_is(l, b, e, "pcrs:"), rtmrs = text_is(l, b, e, "rtmrs:");
+        if (!pcrs && !rtmrs && !top_key(l, b, e)) {
+            struct cct__regpos p = { l->no, b, 0 };
+            return bad_at(s, &p, l->s + b, e - b, "want a 'KEY:' line, 'ALG:' or 'INDEX : 0xHEX'");
+        }
         y->section = pcrs || rtmrs ? 1 : 2;
         y->kind = rtmrs ? CCT_REG_RTMR : CCT_REG_PCR;
         y->alg = 0;
