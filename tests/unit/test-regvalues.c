@@ -183,6 +183,11 @@ static void test_json(void **state)
     assert_int_equal(parse("{\"reg", ex, &n, &err), CCT_EMALFORMED);
     assert_true(err.offset >= 0);
     assert_int_equal(parse("{\"x\":1}", ex, &n, &err), CCT_EMALFORMED);
+    /* a second document after the first is not ignored */
+    assert_int_equal(parse("{\"registers\":[]}\n{\"registers\":[]}\n", ex, &n, &err),
+                     CCT_EMALFORMED);
+    assert_int_equal(err.offset, 17);
+    assert_int_equal(parse("{\"registers\":[]}\n\n", ex, &n, &err), 0);
 }
 
 static void test_yaml(void **state)

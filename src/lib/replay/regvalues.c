@@ -299,6 +299,13 @@ static int parse_json(const char *text, size_t len, struct sink *s)
         return cct_err(s->err, CCT_EMALFORMED, -1, (int64_t)used, "invalid JSON at byte %zu: %s",
                        used, json_tokener_error_desc(je));
     }
+    for (size_t k = used; k < len; k++) {
+        if (!is_blank(text[k]) && text[k] != '\n') {
+            json_object_put(root);
+            return cct_err(s->err, CCT_EMALFORMED, -1, (int64_t)k,
+                           "text after the JSON document at byte %zu", k);
+        }
+    }
     struct json_object *regs = NULL, *rep, *logs;
     int rc = 0;
     if (!json_object_object_get_ex(root, "registers", &regs) &&
