@@ -46,7 +46,7 @@ static void usage(FILE *f)
         "  --verify           compare every replayed register/bank with the live register\n"
         "  --expect FILE      compare with expected values: lines 'NAME ALG HEX', tokens\n"
         "                     [ALG:]NAME=HEX, the JSON of replay/measurement/eventlog --json, or\n"
-        "                     the pcrs:/rtmrs: section of eventlog --output yaml (NAME: N or IMRn\n"
+        "                     the pcrs:/rtmrs: section of eventlog's YAML (NAME: N or IMRn\n"
         "                     = index n of the logs' register file, PCRn, RTMRn)\n"
         "  --workaround NAME  opt-in fix for a known firmware bug: ebs-missing, dup-separator\n"
         "  --index N          show only register N (PCRn / RTMRn also accepted)\n"
