@@ -186,8 +186,8 @@ int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t,
                (o->request_user_data == NULL && o->request_user_data_len > 0)) {
         bad = "request_nonce_len or request_user_data_len without its pointer";
     } else if (o->nonce != NULL && opt_given(o, 17)) {
-        bad = "nonce (the raw report data) and request_nonce/request_user_data (the report "
-              "request's nonce and user data) are exclusive: give one of them";
+        bad = "the raw report data (nonce; --report-data) and the report request's nonce and "
+              "user data (request_nonce/request_user_data; --nonce/--data) are exclusive";
     }
     if (bad != NULL) {
         vres_add(res, "input", false, "%s", bad);
