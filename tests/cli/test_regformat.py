@@ -121,7 +121,7 @@ def verify(d, quote, nonce, *extra):
         sig,
         "--ak",
         os.path.join(d, "tpm-ak.pem"),
-        "--nonce",
+        "--report-data",
         nonce.hex(),
         *extra,
     )

@@ -81,7 +81,7 @@ CCT_CHECK_NAME_MAX = 48
 CCT_CHECK_DETAIL_MAX = 240
 CCT_MAX_CHECKS = 48
 CCT_MAX_PCR_VALUES = 128
-CCT_VERIFY_OPTIONS_VERSION = 3
+CCT_VERIFY_OPTIONS_VERSION = 4
 
 
 class cct_error(ctypes.Structure):
@@ -591,6 +591,10 @@ class cct_verify_options(ctypes.Structure):
         ("replay", c_ptr),
         ("require_collateral", c_int),
         ("accept_tcb_status", c_ptr),
+        # version 4
+        ("request_nonce", c_ptr), ("request_nonce_len", c_size),
+        ("request_user_data", c_ptr), ("request_user_data_len", c_size),
+        ("snp_min_tcb", c_ptr),
     ]
 
 

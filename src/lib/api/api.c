@@ -381,14 +381,9 @@ int cct_get_report(cct_context *ctx, const struct cct_report_request *req, cct_r
         memcpy(rd, req->report_data, req->report_data_len);
         rd_len = req->report_data_len;
     } else {
-        /* Seed convention: REPORTDATA = SHA-512(nonce || user_data). */
-        struct cct_hasher h;
-        int r = cct_hasher_init(&h);
-        if (r == 0) {
-            r = cct_hasher_digest2(&h, CCT_ALG_SHA512, req->nonce, req->nonce_len, req->user_data,
-                                   req->user_data_len, rd);
-        }
-        cct_hasher_free(&h);
+        /* Seed convention: REPORTDATA = SHA-512(nonce || user_data) (crypto/reportdata.c). */
+        int r = cct__reportdata_derive(req->nonce, req->nonce_len, req->user_data,
+                                       req->user_data_len, rd);
         if (r < 0) {
             return cct_err(&ctx->err, r, -1, -1, "cannot hash the report data");
         }
