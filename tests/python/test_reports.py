@@ -15,6 +15,7 @@ import os
 import struct
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bindings", "python"))
@@ -286,12 +287,48 @@ def test_verify():
     check(not res.ok and res.failed, "%s does not verify: %r" % (f, res.checks))
 
 
+def test_tcb_policy():
+    """TDX TCB policy through the package: evidence and collateral from tests/data/gen_quotes.py
+    (an OutOfDate platform level with advisory TEST-SA-1), each verdict equal to the CLI's."""
+    gen = os.path.join(HERE, "..", "data", "gen_quotes.py")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, gen, tmp], check=True, capture_output=True)
+        p = lambda n: os.path.join(tmp, n)
+        quote, root = open(p("tdx-v4.quote"), "rb").read(), open(p("tdx-root.pem"), "rb").read()
+        files = [p("tdx-tcbinfo-outdated.json"), p("tdx-qeid.json"), p("tdx-tcb-signing.pem")]
+        coll = b"".join(open(f, "rb").read() + b"\n" for f in files)  # as the CLI joins them
+        cli_coll = [a for f in files for a in ("--collateral", f)]
+        res = cctrusted.verify_bytes(quote, root=root, collateral=coll)
+        st = {k.name: k for k in res.checks}
+        check(not res.ok and not st["tcb-status"].ok and "OutOfDate" in st["tcb-status"].detail,
+              "outdated collateral: tcb-status fails with OutOfDate: %r" % res.failed)
+        same_verdict("tcb outdated", res, [p("tdx-v4.quote"), "--root", p("tdx-root.pem")] + cli_coll)
+        res = cctrusted.verify_bytes(quote, root=root, collateral=coll,
+                                     accept_tcb_status=["SWHardeningNeeded", "OutOfDate"])
+        st = {k.name: k for k in res.checks}
+        check(res.ok and "accepted by policy" in st["tcb-status"].detail and
+              "TEST-SA-1" in st["tcb-status"].detail,
+              "accept_tcb_status OutOfDate passes and names the advisory: %s" % st["tcb-status"].detail)
+        same_verdict("tcb accepted", res, [p("tdx-v4.quote"), "--root", p("tdx-root.pem")] + cli_coll
+                     + ["--accept-tcb-status", "SWHardeningNeeded,OutOfDate"])
+        res = cctrusted.verify_bytes(quote, root=root)
+        st = {k.name: k.status for k in res.checks}
+        check(st.get("tcb-status") == "not-checked", "no collateral: tcb-status not-checked")
+        res = cctrusted.verify_bytes(quote, root=root, require_collateral=True)
+        st = {k.name: k.status for k in res.checks}
+        check(not res.ok and st.get("tcb-status") == "failed",
+              "require_collateral without collateral: tcb-status failed (%s)" % st.get("tcb-status"))
+        same_verdict("collateral required", res, [p("tdx-v4.quote"), "--root", p("tdx-root.pem"),
+                                                  "--require-collateral"])
+
+
 def main():
     if not os.path.isdir(CORPUS):
         print("SKIP: no corpus at %s" % CORPUS)
         return 77
     test_show()
     test_verify()
+    test_tcb_policy()
     return report(need_checks=True)
 
 

@@ -12,7 +12,7 @@ import enum
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import _lib as L
-from ._common import CCTrustedError, Buffer, alg_id, as_bytes, copy, cstr, text
+from ._common import CCTrustedError, Buffer, alg_id, as_bytes, copy, cstr, text, time_arg
 from .binaryblob import LOG, BinaryBlob
 
 DUMP_FORMAT_RAW = "raw"
@@ -146,6 +146,8 @@ def verify_bytes(
     data=None,
     report_data=None,
     min_tcb=None,
+    accept_tcb_status=None,
+    require_collateral=False,
 ) -> VerifyResult:
     """Run the library's verifier for the evidence (type detected).
 
@@ -165,7 +167,9 @@ def verify_bytes(
     HMAC key of a
     PSA COSE_Mac0 token; allow_sim: accept the simulated platform's root; allow_debug:
     accept a debug TD / SNP guest; allow_migration_agent: accept an SNP migration agent;
-    vmpl: the SNP VMPL the report must have."""
+    vmpl: the SNP VMPL the report must have; accept_tcb_status: TDX, Intel TCB status
+    names accepted besides UpToDate ("SWHardeningNeeded,ConfigurationNeeded" or a list);
+    require_collateral: TDX, no collateral fails "tcb-status" instead of not-checked."""
     lib = L.lib()
     o = L.cct_verify_options()
     o.version = L.CCT_VERIFY_OPTIONS_VERSION
@@ -210,15 +214,14 @@ def verify_bytes(
         o.have_vmpl = 1
         o.vmpl = int(vmpl)
     if at is not None:
-        t = ctypes.c_int64(0)
-        if isinstance(at, (int, float)):
-            t.value = int(at)
-        else:
-            r = lib.cct_parse_time(str(at).encode(), ctypes.byref(t))
-            if r < 0:
-                raise CCTrustedError(r, "cannot parse the time %r" % (at,))
         o.have_at = 1
-        o.at = t.value
+        o.at = time_arg(at)
+    if accept_tcb_status:
+        names = accept_tcb_status if isinstance(accept_tcb_status, str) else ",".join(accept_tcb_status)
+        spec = Buffer(names.encode() + b"\0")
+        keep.append(spec)
+        o.accept_tcb_status = spec.ptr
+    o.require_collateral = int(bool(require_collateral))
     if isinstance(pcrs, (str, bytes)):
         arr, n = _parse_pcr_text(lib, pcrs)
         keep.append(arr)
