@@ -53,7 +53,7 @@ _cctrusted()
         --ima-register)
             COMPREPLY=($(compgen -W "auto pcr rtmr" -- "$cur")); return ;;
         --index | -i | --start | -s | --count | -c | --nonce | --data | --digest | --mrtd | --at | \
-            --vmpl | --container | --container-nonce | --user-data)
+            --vmpl | --container | --container-nonce | --user-data | --report-data | --min-tcb)
             return ;;
         --expect | -e | --out | --certs | --collateral | --root | --signature | --ak | --pcrs | \
             --eventlog | --cpak | --mac-key | --container-log | --node-log)
@@ -93,10 +93,10 @@ _cctrusted()
                 opts="--nonce --data --out --json"
             fi ;;
         extend) opts="--json --index --digest --data" ;;
-        verify) opts="--json --certs --collateral --root --at --nonce --signature --ak --pcrs
-                      --eventlog --cpak --mac-key --allow-sim --allow-debug --allow-migration-agent
+        verify) opts="--json --certs --collateral --root --at --nonce --data --report-data --signature
+                      --ak --pcrs --eventlog --cpak --mac-key --allow-sim --allow-debug --allow-migration-agent
                       --vmpl --container --container-log --node-log --container-nonce
-                      --user-data --require-collateral --accept-tcb-status" ;;
+                      --user-data --require-collateral --accept-tcb-status --min-tcb" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts --help --version" -- "$cur"))

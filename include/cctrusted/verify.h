@@ -89,7 +89,9 @@ struct cct_replay_options; /* <cctrusted/replay.h> */
  * cct_verify_options_init(). All buffers are borrowed for the duration of
  * the call. An input that does not apply to the evidence type (for example
  * signature on a TDX quote) is refused with CCT_EINVAL naming it, never
- * ignored. Version 1 callers (fields up to n_pcrs) are still accepted.
+ * ignored. Callers of versions 1-3 are still accepted and read only up to
+ * the end of their version's fields (version 1: n_pcrs, 2: replay, 3:
+ * accept_tcb_status); the later fields take their defaults.
  */
 struct cct_verify_options {
     unsigned version; /* CCT_VERIFY_OPTIONS_VERSION */
@@ -101,9 +103,11 @@ struct cct_verify_options {
     int have_at; /* 1: check validity at `at` instead of now */
     int64_t at;  /* seconds since the epoch (UTC) */
     /*
-     * TPM qualifying data / CCA challenge / TDX REPORTDATA or SNP
-     * REPORT_DATA prefix. An empty nonce (non-NULL, nonce_len 0) is explicit:
-     * TPM extraData must be empty, TDX/SNP report data all zero.
+     * The raw expected value: TPM qualifying data / CCA challenge / TDX
+     * REPORTDATA or SNP REPORT_DATA prefix. An empty nonce (non-NULL,
+     * nonce_len 0) is explicit: TPM extraData must be empty, TDX/SNP report
+     * data all zero. To give the nonce and user data of the report request
+     * instead, use request_nonce / request_user_data (version 4).
      */
     const uint8_t *nonce;
     size_t nonce_len;
@@ -145,12 +149,39 @@ struct cct_verify_options {
      * names the level's advisory IDs. NULL or "": UpToDate only. "Revoked" is never accepted.
      */
     const char *accept_tcb_status;
+    /* ---- version 4 ---- */
+    /*
+     * The nonce and user data the report was requested with (struct
+     * cct_report_request): the verifier derives the expected value exactly as
+     * cct_get_report() did, REPORTDATA = SHA-512(request_nonce ||
+     * request_user_data). TDX REPORTDATA and SNP REPORT_DATA must equal all 64
+     * bytes, a CCA (realm) challenge must equal them, TPM extraData must equal
+     * them or, from a TPM whose qualifying data holds fewer, their first 32
+     * bytes. Given when either pointer is non-NULL (a NULL part with length 0
+     * is empty). Exclusive with the raw nonce: both given is CCT_EINVAL.
+     */
+    const uint8_t *request_nonce;
+    size_t request_nonce_len;
+    const uint8_t *request_user_data;
+    size_t request_user_data_len;
+    /*
+     * SNP: minimum REPORTED_TCB per component, comma-separated NAME=N with N
+     * 0-255 and NAME one of bootloader (or boot_loader, bl), tee, snp,
+     * microcode (or ucode) and, in the Turin layout only, fmc; e.g.
+     * "bootloader=3,tee=0,snp=8,microcode=115". REPORTED_TCB is decoded in the
+     * product's TCB_VERSION layout (as for vcek-tcb); a component below its
+     * minimum fails the check "min-tcb" naming it. An unknown name, a repeated
+     * one, a bad number or a component the product's layout lacks is
+     * CCT_EINVAL. NULL or "": not checked.
+     */
+    const char *snp_min_tcb;
 };
-#define CCT_VERIFY_OPTIONS_VERSION 3
+#define CCT_VERIFY_OPTIONS_VERSION 4
 #define CCT_VERIFY_OPTIONS_INIT                                                                    \
     {                                                                                              \
         CCT_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0,    \
-            NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, 0, NULL                       \
+            NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, 0, NULL, NULL, 0, NULL, 0,    \
+            NULL                                                                                   \
     }
 
 /** Fill *o with the defaults of CCT_VERIFY_OPTIONS_INIT (for bindings). */
@@ -178,8 +209,9 @@ CCT_WUR int cct_verify_tdx_quote(const uint8_t *p, size_t len,
  * the chain VCEK -> ASK -> ARK (opts->certs or the built-in Milan/Genoa
  * roots; opts->root replaces the ARK) or VLEK -> ASVK -> ARK (ASVK from
  * opts->certs), the certificate's SPLs against REPORTED_TCB in the product's
- * TCB_VERSION layout (Milan/Genoa/Turin), and REPORT_DATA prefix == opts->nonce
- * when given.
+ * TCB_VERSION layout (Milan/Genoa/Turin), REPORT_DATA against opts->nonce (a
+ * prefix) or SHA-512(request_nonce || request_user_data) when given, and
+ * REPORTED_TCB against opts->snp_min_tcb when given.
  */
 CCT_WUR int cct_verify_snp_report(const uint8_t *p, size_t len,
                                   const struct cct_verify_options *opts,
@@ -188,7 +220,8 @@ CCT_WUR int cct_verify_snp_report(const uint8_t *p, size_t len,
 /**
  * Verify a TPM quote (TPMS_ATTEST in p): magic, type, signature by opts->ak
  * (opts->signature: TPMT_SIGNATURE or raw RSASSA-SHA256), extraData ==
- * opts->nonce, and the PCR digest against opts->pcrs when given.
+ * opts->nonce or the REPORTDATA derived from request_nonce/request_user_data
+ * (required: one of them), and the PCR digest against opts->pcrs when given.
  */
 CCT_WUR int cct_verify_tpm_quote(const uint8_t *p, size_t len,
                                  const struct cct_verify_options *opts,

@@ -21,6 +21,7 @@
 #define MAX_INPUT_BYTES (16u * 1024u * 1024u)
 #define MAX_COLLATERAL 8
 #define MAX_LOGS 8
+#define MAX_REQUEST_BYTES 4096 /* as `report` takes */
 
 static void usage(FILE *f)
 {
@@ -28,11 +29,13 @@ static void usage(FILE *f)
         f,
         "usage: cctrusted verify [--json] FILE [--certs PEM|DER] [--collateral FILE] [--root "
         "PEM|DER]\n"
-        "                        [--at TIME] [--nonce HEX] [--signature FILE --ak FILE]\n"
+        "                        [--at TIME] [--nonce HEX [--data HEX] | --report-data HEX]\n"
+        "                        [--signature FILE --ak FILE]\n"
         "                        [--pcrs FILE | --eventlog FILE...] [--cpak PEM] [--mac-key FILE]\n"
         "                        [--allow-sim] [--allow-debug] [--allow-migration-agent] [--vmpl "
         "N]\n"
-        "                        [--require-collateral] [--accept-tcb-status LIST]\n"
+        "                        [--require-collateral] [--accept-tcb-status LIST] [--min-tcb "
+        "LIST]\n"
         "  --certs FILE       PCK chain (TDX) or VCEK/VLEK [+ ASK, ARK] (SNP) replacing embedded "
         "ones\n"
         "  --collateral FILE  TDX collateral: QuoteCollateralV3 JSON, or (repeatable) PCS TCB Info "
@@ -40,8 +43,13 @@ static void usage(FILE *f)
         "                     QE Identity responses and their PEM issuer chain\n"
         "  --root FILE        trust anchor replacing the built-in vendor root\n"
         "  --at TIME          check certificate validity at YYYY-MM-DD[THH:MM:SSZ] or @SECONDS\n"
-        "  --nonce HEX        expected TPM qualifying data / CCA challenge / report data prefix;\n"
-        "                     '' = empty qualifying data, all-zero report data\n"
+        "  --nonce HEX        the nonce given to `report`: the expected report data is\n"
+        "                     SHA-512(nonce || data), derived as `report` does\n"
+        "  --data HEX         the user data given to `report` (default empty)\n"
+        "  --report-data HEX  the raw expected value instead: TPM qualifying data / CCA "
+        "challenge /\n"
+        "                     report data prefix; '' = empty qualifying data, all-zero report "
+        "data\n"
         "  --signature FILE   TPM: TPMT_SIGNATURE or raw RSASSA-SHA256 signature\n"
         "  --ak FILE          TPM: attestation key (TPMT_PUBLIC or PEM)\n"
         "  --pcrs FILE        TPM: PCR values, tokens [ALG:]PCRn=HEX or N=HEX\n"
@@ -56,6 +64,8 @@ static void usage(FILE *f)
         "  --require-collateral  TDX: no collateral is a failure (not \"not-checked\")\n"
         "  --accept-tcb-status LIST  TDX: TCB statuses accepted besides UpToDate, comma-separated\n"
         "                     (e.g. SWHardeningNeeded,ConfigurationNeeded; never Revoked)\n"
+        "  --min-tcb LIST     SNP: minimum REPORTED_TCB per component, e.g.\n"
+        "                     bootloader=3,tee=0,snp=8,microcode=115 (fmc=N on Turin)\n"
         "  --cpak FILE        CCA: platform attestation key (PEM); PSA: the IAK\n"
         "  --mac-key FILE     PSA COSE_Mac0 token: the MAC key (raw bytes)\n" VERIFY_CONTAINER_USAGE
         "An option that does not apply to the evidence type is a usage error.\n"
@@ -85,7 +95,8 @@ static int load_pcrs(const char *path, struct cct_pcr_value *pcrs, size_t *n)
 struct verify_args {
     bool json;
     const char *input;
-    const char *certs, *root, *signature, *ak, *cpak, *mac_key, *pcrs, *nonce;
+    const char *certs, *root, *signature, *ak, *cpak, *mac_key, *pcrs;
+    const char *nonce, *data, *report_data; /* hex: the request's nonce and data, or raw */
     const char *collateral[MAX_COLLATERAL];
     int n_collateral;
     const char *logs[MAX_LOGS];
@@ -99,6 +110,8 @@ enum {
     OPT_VMPL,
     OPT_REQUIRE_COLLATERAL,
     OPT_ACCEPT_TCB,
+    OPT_REPORT_DATA,
+    OPT_MIN_TCB,
 };
 
 /* One option; returns -1 to go on, or an exit code. */
@@ -115,6 +128,9 @@ static int take_option(struct verify_args *a, int c, const char *arg)
     case 'M': a->mac_key = arg; break;
     case 'P': a->pcrs = arg; break;
     case 'n': a->nonce = arg; break;
+    case 'd': a->data = arg; break;
+    case OPT_REPORT_DATA: a->report_data = arg; break;
+    case OPT_MIN_TCB: a->o.snp_min_tcb = arg; break;
     case 'S': a->o.allow_simulation = 1; break;
     case OPT_ALLOW_DEBUG: a->o.allow_debug = 1; break;
     case OPT_ALLOW_MA: a->o.allow_migration_agent = 1; break;
@@ -169,6 +185,9 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
         { "root", required_argument, NULL, 'r' },
         { "at", required_argument, NULL, 'a' },
         { "nonce", required_argument, NULL, 'n' },
+        { "data", required_argument, NULL, 'd' },
+        { "report-data", required_argument, NULL, OPT_REPORT_DATA },
+        { "min-tcb", required_argument, NULL, OPT_MIN_TCB },
         { "signature", required_argument, NULL, 's' },
         { "ak", required_argument, NULL, 'k' },
         { "cpak", required_argument, NULL, 'p' },
@@ -187,7 +206,7 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "jc:C:r:a:n:s:k:p:P:e:hSM:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "jc:C:r:a:n:d:s:k:p:P:e:hSM:", longopts, NULL)) != -1) {
         int rc = take_option(a, c, optarg);
         if (rc >= 0) {
             return rc;
@@ -207,7 +226,8 @@ struct verify_inputs {
     size_t evidence_len, certs_len, root_len, signature_len, ak_len, cpak_len, mac_key_len,
         collateral_len;
     struct cct_pcr_value pcrs[CCT_MAX_PCR_VALUES];
-    uint8_t nonce[1024];
+    uint8_t report_data[1024];
+    uint8_t nonce[MAX_REQUEST_BYTES], data[MAX_REQUEST_BYTES];
     struct cct_log_input logs[MAX_LOGS];
 };
 
@@ -256,18 +276,36 @@ static int load_collateral(const struct verify_args *a, struct verify_inputs *in
     return 0;
 }
 
+/* A hex option into buf; *out points at it when given (the library judges the combination). */
+static int hex_opt(const char *name, const char *hex, uint8_t *buf, size_t room,
+                   const uint8_t **out, size_t *len)
+{
+    if (hex == NULL) {
+        return 0;
+    }
+    if (cli_parse_hex(hex, buf, room, len) < 0) {
+        fprintf(stderr, "cctrusted: %s: not an even-length hex string of at most %zu bytes\n", name,
+                room);
+        return EXIT_USAGE;
+    }
+    *out = buf;
+    return 0;
+}
+
 /* Read every file the options name and point a->o at the bytes. 0 or an exit code. */
 static int load_inputs(struct verify_args *a, struct verify_inputs *in)
 {
     struct cct_verify_options *o = &a->o;
     int rc = cli_slurp(a->input, MAX_INPUT_BYTES, &in->evidence, &in->evidence_len);
-    if (rc == 0 && a->nonce != NULL &&
-        cli_parse_hex(a->nonce, in->nonce, sizeof(in->nonce), &o->nonce_len) < 0) {
-        fprintf(stderr, "cctrusted: --nonce: not an even-length hex string of at most %zu bytes\n",
-                sizeof(in->nonce));
-        rc = EXIT_USAGE;
-    }
-    o->nonce = a->nonce != NULL ? in->nonce : NULL;
+    rc = rc != 0 ? rc
+                 : hex_opt("--report-data", a->report_data, in->report_data,
+                           sizeof(in->report_data), &o->nonce, &o->nonce_len);
+    rc = rc != 0 ? rc
+                 : hex_opt("--nonce", a->nonce, in->nonce, sizeof(in->nonce), &o->request_nonce,
+                           &o->request_nonce_len);
+    rc = rc != 0 ? rc
+                 : hex_opt("--data", a->data, in->data, sizeof(in->data), &o->request_user_data,
+                           &o->request_user_data_len);
     rc = rc != 0 ? rc : slurp_opt(a->certs, &in->certs, &in->certs_len);
     rc = rc != 0 ? rc : slurp_opt(a->root, &in->root, &in->root_len);
     rc = rc != 0 ? rc : slurp_opt(a->signature, &in->signature, &in->signature_len);

@@ -29,6 +29,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from agentproc import AgentProcess  # noqa: E402
 from pyutil import check, report  # noqa: E402
 
 AGENT, CLIENT, CLI, PEERS, GEN_IMA, MKLOG = [os.path.abspath(a) for a in sys.argv[1:7]]
@@ -56,53 +57,16 @@ ENV = {k: v for k, v in os.environ.items() if not k.startswith("CCT_")}
 ENV["CCT_SIM_DIR"] = os.path.join(TMP, "sim")
 
 
-class Agent:
+class Agent(AgentProcess):
     def __init__(self, name, args, policy=None, env=None):
-        self.sock = os.path.join(TMP, name, "cima.sock")
-        os.makedirs(os.path.dirname(self.sock), exist_ok=True)
-        cmd = [AGENT, "--socket", self.sock] + args
+        os.makedirs(os.path.join(TMP, name), exist_ok=True)
         if policy is not None:
             pf = os.path.join(TMP, name, "policy.json")
             with open(pf, "w") as f:
                 json.dump(policy, f)
-            cmd += ["--policy", pf]
-        self.log = open(os.path.join(TMP, name, "agent.log"), "w+")
-        self.p = subprocess.Popen(cmd, env=env or ENV, stderr=self.log)
-        t = time.time()
-        while self.p.poll() is None and time.time() - t < 20 and not self.ready():
-            time.sleep(0.05)
-        self.channel = grpc.insecure_channel("unix:" + self.sock, options=[("grpc.default_authority", "localhost")])
-        self.stub = pbg.cimaStub(self.channel)
-
-    def ready(self):
-        """The socket accepts connections (a stale file left by a killed agent does not)."""
-        s = socket.socket(socket.AF_UNIX)
-        try:
-            s.connect(self.sock)
-            return True
-        except OSError:
-            return False
-        finally:
-            s.close()
-
-    def rss_kb(self):
-        with open("/proc/%d/status" % self.p.pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        return -1
-
-    def stop(self, sig=signal.SIGTERM):
-        self.channel.close()
-        if self.p.poll() is None:
-            self.p.send_signal(sig)
-            try:
-                self.p.wait(20)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.seek(0)
-        return self.log.read()
+            args = args + ["--policy", pf]
+        super().__init__(AGENT, os.path.join(TMP, name, "cima.sock"), args, env or ENV,
+                         os.path.join(TMP, name, "agent.log"), stub=pbg.cimaStub)
 
 
 def code_of(fn):

@@ -37,6 +37,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from agentproc import AgentProcess  # noqa: E402
 from pyutil import check, report  # noqa: E402
 
 AGENT, CLI, PEERS, GEN_IMA, MKLOG, SWTPM_PY = [os.path.abspath(a) for a in sys.argv[1:7]]
@@ -46,9 +47,7 @@ EAPI_PATH = os.path.join(PEERS, "evidence-api-python")
 ALG_ID = {"sha1": 4, "sha256": 11, "sha384": 12, "sha512": 13}
 HASH = {4: hashlib.sha1, 11: hashlib.sha256, 12: hashlib.sha384, 13: hashlib.sha512}
 
-try:
-    import grpc  # noqa: E402
-except ImportError:
+if importlib.util.find_spec("grpc") is None:
     print("SKIP: python3-grpcio is not installed for", sys.executable)
     sys.exit(77)
 if not os.path.isdir(SDK_PATH):
@@ -120,43 +119,15 @@ def prepare(env, root):
     return st.pcrread(env), len(entries)
 
 
-class Agent:
+class Agent(AgentProcess):
     def __init__(self, root, env):
-        self.sock = os.path.join(TMP, "agent", "cima.sock")
-        os.makedirs(os.path.dirname(self.sock))
+        os.makedirs(os.path.join(TMP, "agent"))
         pol = os.path.join(TMP, "agent", "policy.json")
         with open(pol, "w") as f:
             json.dump({"isolated": False, "max_page": 100000}, f)
-        self.log = open(os.path.join(TMP, "agent", "agent.log"), "w+")
-        self.p = subprocess.Popen([AGENT, "--socket", self.sock, "--platform", "tpm", "--sysroot", root,
-                                   "--workers", "1", "--policy", pol], env=env, stderr=self.log)
-        t = time.time()
-        while self.p.poll() is None and time.time() - t < 30 and not self.ready():
-            time.sleep(0.05)
-        self.channel = grpc.insecure_channel("unix:" + self.sock, options=[("grpc.default_authority", "localhost")])
-        self.stub = pbg.cimaStub(self.channel)
-
-    def ready(self):
-        s = socket.socket(socket.AF_UNIX)
-        try:
-            s.connect(self.sock)
-            return True
-        except OSError:
-            return False
-        finally:
-            s.close()
-
-    def stop(self):
-        self.channel.close()
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.p.wait(20)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.seek(0)
-        return self.log.read()
+        super().__init__(AGENT, os.path.join(TMP, "agent", "cima.sock"),
+                         ["--platform", "tpm", "--sysroot", root, "--workers", "1", "--policy", pol], env,
+                         os.path.join(TMP, "agent", "agent.log"), wait=30, stub=pbg.cimaStub)
 
 
 def host_caller(a, live, n_ima):

@@ -18,7 +18,7 @@ Usage: test_deploy.py SOURCE_ROOT CCTRUSTEDD
   built binary (when systemd-analyze is installed).
 - deploy/policy.json loads with `cctrustedd --check`; a policy with an
   unknown key or a wrong type is refused.
-- docs/cctrustedd.8 formats without warnings (groff -man -ww), when groff
+- docs/man/cctrustedd.8.in formats without warnings (groff -man -ww), when groff
   is installed.
 """
 import json
@@ -216,7 +216,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    man = os.path.join(ROOT, "docs", "cctrustedd.8")
+    man = os.path.join(ROOT, "docs", "man", "cctrustedd.8.in")
     if shutil.which("groff"):
         p = subprocess.run(["groff", "-man", "-ww", "-z", man], capture_output=True, text=True)
         check(p.returncode == 0 and p.stderr.strip() == "", "cctrustedd.8 formats without warnings: " + p.stderr)

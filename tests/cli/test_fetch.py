@@ -189,22 +189,27 @@ def vlek(cli, gen_quotes, base, tmp):
           "the same chain without its ARK as root: refused (%s)" % se.strip())
 
 
-def main():
-    cli, corpus, gen_quotes = sys.argv[1:4]
-    quote_path = os.path.join(corpus, "tdx-quote", "phala-tdx-v5-outdated-fixture.dat")
-    coll_path = os.path.join(corpus, "certs", "phala-tdx-v5-outdated-collateral.json")
-    report_path = os.path.join(corpus, "snp-report", "gosev-milan-v2-no-idblock.bin")
-    vcek_path = os.path.join(corpus, "certs", "gosev-milan-vcek.der")
-    askark_path = os.path.join(corpus, "certs", "amd-milan-ask-ark.pem")
-    for p in (quote_path, coll_path, report_path, vcek_path, askark_path):
+CORPUS_FILES = {
+    "quote": ("tdx-quote", "phala-tdx-v5-outdated-fixture.dat"),
+    "collateral": ("certs", "phala-tdx-v5-outdated-collateral.json"),
+    "report": ("snp-report", "gosev-milan-v2-no-idblock.bin"),
+    "vcek": ("certs", "gosev-milan-vcek.der"),
+    "askark": ("certs", "amd-milan-ask-ark.pem"),
+}
+
+
+def setup(corpus):
+    """Paths of the corpus files and the server's routes for them; None when a file is absent.
+    Returns (paths, fmspc, pck_ca)."""
+    paths = {k: os.path.join(corpus, *v) for k, v in CORPUS_FILES.items()}
+    for p in paths.values():
         if not os.path.exists(p):
             print("SKIP: corpus file %s absent" % p)
-            return 77
-    quote = open(quote_path, "rb").read()
-    coll = json.load(open(coll_path))
-    report = open(report_path, "rb").read()
+            return None
+    quote = open(paths["quote"], "rb").read()
+    coll = json.load(open(paths["collateral"]))
+    report = open(paths["report"], "rb").read()
     fmspc, ca = quote_fmspc_ca(quote)
-    check(fmspc == "90C06F000000", "FMSPC from the PCK certificate DER: %s" % fmspc)
 
     enc = lambda s: urllib.parse.quote(s, safe="")
     tcb_body = ('{"tcbInfo":%s,"signature":"%s"}' % (coll["tcb_info"], coll["tcb_info_signature"])).encode()
@@ -217,9 +222,22 @@ def main():
         "/sgx/certification/v4/pckcrl?ca=%s&encoding=der" % ca:
             (bytes.fromhex(coll["pck_crl"]), {"SGX-PCK-CRL-Issuer-Chain": enc(coll["pck_crl_issuer_chain"])}),
         "/sgx/certification/v4/rootcacrl": (bytes.fromhex(coll["root_ca_crl"]), {}),
-        snp_vcek_path(report): (open(vcek_path, "rb").read(), {}),
-        "/vcek/v1/Milan/cert_chain": (open(askark_path, "rb").read(), {}),
+        snp_vcek_path(report): (open(paths["vcek"], "rb").read(), {}),
+        "/vcek/v1/Milan/cert_chain": (open(paths["askark"], "rb").read(), {}),
     }
+    return paths, fmspc, ca
+
+
+def main():
+    cli, corpus, gen_quotes = sys.argv[1:4]
+    got = setup(corpus)
+    if got is None:
+        return 77
+    paths, fmspc, ca = got
+    quote_path, report_path = paths["quote"], paths["report"]
+    report = open(report_path, "rb").read()
+    coll = json.load(open(paths["collateral"]))
+    check(fmspc == "90C06F000000", "FMSPC from the PCK certificate DER: %s" % fmspc)
     # report show names the same FMSPC, CA and URLs, and decodes the policy bits
     rc, so, se, _ = run([cli, "report", "show", "--json", quote_path])
     d = json.loads(so)

@@ -17,13 +17,13 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from agentproc import AgentProcess  # noqa: E402
 from pyutil import check, report  # noqa: E402
 
 AGENT, CLI, PEERS, TOOL = [os.path.abspath(a) for a in sys.argv[1:5]]
@@ -138,35 +138,14 @@ def node_replay_ok(what):
 
 
 # ------------------------------------------------------------ agent, rootfs, bundles
-class Agent:
+class Agent(AgentProcess):
     def __init__(self, policy=None):
         os.makedirs(UDS, exist_ok=True)
         os.chmod(UDS, 0o755)
         self.policy = policy
-        self.log = open(os.path.join(TMP, "agent.log"), "w+")
         extra = ["--policy", policy] if policy else []
-        self.p = subprocess.Popen([AGENT, "--platform", "sim", "--socket", SOCK, "--container-dir", CDIR,
-                                   "--workers", "2"] + extra, env=ENV, stderr=self.log)
-        t = time.time()
-        while self.p.poll() is None and time.time() - t < 20 and not self.ready():
-            time.sleep(0.05)
-
-    def ready(self):
-        s = socket.socket(socket.AF_UNIX)
-        try:
-            s.connect(SOCK)
-            return True
-        except OSError:
-            return False
-        finally:
-            s.close()
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            self.p.wait(20)
-        self.log.seek(0)
-        return self.log.read()
+        super().__init__(AGENT, SOCK, ["--platform", "sim", "--container-dir", CDIR, "--workers", "2"] + extra,
+                         ENV, os.path.join(TMP, "agent.log"))
 
 
 def build_rootfs():

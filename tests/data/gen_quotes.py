@@ -25,6 +25,10 @@ Writes into OUTDIR:
   snp-trailing{20,4000}.report       snp.report followed by 20 / 4000 bytes of the next structure
   psa-mac0{,-384}.token, psa-mac.key PSA tokens as COSE_Mac0 (HMAC-SHA-256 / -384) under psa-mac.key;
   psa-mac-wrong.key                  another key of the same size
+  req.nonce, req.data (hex)          a report request's nonce and user data; evidence bound to it,
+  tdx-req.quote, snp-req.report,     REPORTDATA = SHA-512(nonce || data) (hashlib): TDX REPORTDATA,
+  tpm-req{,32}.attest/.sig,          SNP REPORT_DATA, TPM extraData (64 bytes / the first 32),
+  cca-req.token                      CCA realm challenge
 Every field value is derived from a counter so the files are reproducible in
 layout (keys and signatures differ per run).
 """
@@ -223,9 +227,9 @@ def tpm_log_quote():
     return log, a, nonce
 
 
-def tpm_quote(out):
+def tpm_quote(out, nonce=None):
     pcrs = {i: pattern(f"pcr{i}", 32) for i in range(8)}
-    nonce = pattern("tpm_nonce", 20)
+    nonce = pattern("tpm_nonce", 20) if nonce is None else nonce
     digest = hashlib.sha256(b"".join(pcrs[i] for i in range(8))).digest()
     name = struct.pack(">H", 0x000B) + pattern("signer", 32)
     a = struct.pack(">IH", 0xFF544347, 0x8018)
@@ -373,10 +377,10 @@ PSA_CLAIMS = {265: "http://arm.com/psa/2.0.0", 10: pattern("psa_challenge", 32),
               256: b"\x01" + pattern("psa_inst", 32), 2395: 0x3000, 2399: [{1: "BL", 2: pattern("psa_bl", 32)}]}
 
 
-def cca_token(out, cpak_key, rak_key, cose_key=False):
+def cca_token(out, cpak_key, rak_key, cose_key=False, challenge=None):
     rx, ry = ec_pub_xy(rak_key, 48)
     rak = cbor({1: 2, -1: 2, -2: rx, -3: ry}) if cose_key else b"\x04" + rx + ry
-    realm = {10: pattern("realm_challenge", 64), 44235: pattern("perso", 64), 44236: "sha-256", 44237: rak,
+    realm = {10: pattern("realm_challenge", 64) if challenge is None else challenge, 44235: pattern("perso", 64), 44236: "sha-256", 44237: rak,
              44238: pattern("rim", 32), 44239: [pattern(f"rem{i}", 32) for i in range(4)], 44240: "sha-256"}
     platform = {265: "tag:arm.com,2023:cca_platform#1.0.0", 10: hashlib.sha256(rak).digest(),
                 2396: pattern("impl_id", 32), 256: b"\x01" + pattern("inst_id", 32), 2395: 0x3003,
@@ -521,6 +525,19 @@ def main():
     write(out, "psa-mac-wrong.key", os.urandom(32))
     write(out, "psa-mac0.token", cose_mac0(mac_key, PSA_CLAIMS, 5))
     write(out, "psa-mac0-384.token", cose_mac0(mac_key, PSA_CLAIMS, 6))
+    # Evidence bound to a report request, with REPORTDATA = SHA-512(nonce || data) computed here
+    req_nonce, req_data = pattern("req_nonce", 24), pattern("req_data", 40)
+    rd = hashlib.sha512(req_nonce + req_data).digest()
+    write(out, "req.nonce", req_nonce.hex().encode())
+    write(out, "req.data", req_data.hex().encode())
+    write(out, "tdx-req.quote", tdx_quote(out, 4, p("tdx-ak.key"), p("tdx-pck.key"), chain, report_data=rd)[0])
+    write(out, "snp-req.report", snp_report(out, p("snp-vcek.key"), report_data=rd)[0])
+    for name, qd in (("tpm-req", rd), ("tpm-req32", rd[:32])):
+        a = tpm_quote(out, qd)[0]
+        write(out, name + ".attest", a)
+        sig = sign(p("tpm-ak.key"), "sha256", a)
+        write(out, name + ".sig", struct.pack(">HHH", 0x0014, 0x000B, len(sig)) + sig)
+    write(out, "cca-req.token", cca_token(out, p("cca-cpak.key"), p("cca-rak.key"), challenge=rd)[0])
 
 
 if __name__ == "__main__":

@@ -99,6 +99,8 @@ MANPAGER=cat MANWIDTH=80 man cctrusted 2> /dev/null | grep -q "^NAME"
 check $? "man cctrusted"
 MANPAGER=cat man 3 libcctrusted 2> /dev/null | grep -q "cct_replay_logs"
 check $? "man 3 libcctrusted"
+MANPAGER=cat man 8 cctrustedd 2> /dev/null | grep -q "^NAME"
+check $? "man 8 cctrustedd"
 [ -f /usr/share/bash-completion/completions/cctrusted ]
 check $? "bash completion installed"
 

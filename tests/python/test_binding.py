@@ -31,7 +31,8 @@ from cctrusted import _lib as L  # noqa: E402
 from pyutil import check, report  # noqa: E402
 
 HEADERS = ["cctrusted/error.h", "cctrusted/algorithm.h", "cctrusted/eventlog.h", "cctrusted/replay.h",
-           "cctrusted/context.h", "cctrusted/report.h", "cctrusted/verify.h", "cctrusted/ima.h"]
+           "cctrusted/context.h", "cctrusted/report.h", "cctrusted/verify.h", "cctrusted/ima.h",
+           "cctrusted/collateral.h"]
 
 
 def c_layout_program():

@@ -214,21 +214,38 @@ def test_verify():
     res = cctrusted.parse_report(open(c(f), "rb").read()).verify(certs=certs, allow_debug=True)
     check(res.ok, "%s verifies with its VCEK and allow_debug: %r" % (f, res.failed))
     same_verdict(f, res, [c(f), "--certs", c("certs/gosev-milan-vcek.der"), "--allow-debug"])
-    res = cctrusted.verify_bytes(open(c(f), "rb").read(), certs=certs, nonce=b"\x09\x09")
+    res = cctrusted.verify_bytes(open(c(f), "rb").read(), certs=certs, report_data=b"\x09\x09")
     check(not res.ok and res.failed, "%s with a wrong report-data prefix fails" % f)
+    # REPORTED_TCB read here (ATTESTATION_REPORT offset 0x180, Milan layout of a v2 report)
+    raw = open(c(f), "rb").read()
+    tcb = {"bootloader": raw[0x180], "tee": raw[0x181], "snp": raw[0x186], "microcode": raw[0x187]}
+    spec = ",".join("%s=%d" % kv for kv in tcb.items())
+    res = cctrusted.verify_bytes(raw, certs=certs, allow_debug=True, min_tcb=spec)
+    check(res.ok and "min-tcb" in [k.name for k in res.checks], "%s: min_tcb=%s passes" % (f, spec))
+    same_verdict(f, res, [c(f), "--certs", c("certs/gosev-milan-vcek.der"), "--allow-debug", "--min-tcb", spec])
+    for k, v in tcb.items():
+        res = cctrusted.verify_bytes(raw, certs=certs, allow_debug=True, min_tcb="%s=%d" % (k, v + 1))
+        check(
+            not res.ok and [x.name for x in res.failed] == ["min-tcb"]
+            and "%s has %d, requires %d" % (k, v, v + 1) in res.failed[0].detail,
+            "%s: min_tcb %s=%d fails naming it: %r" % (f, k, v + 1, res.failed),
+        )
+    res = cctrusted.verify_bytes(raw, certs=certs, allow_debug=True, min_tcb="fmc=0")
+    check(not res.ok and res.error is not None and "fmc" in res.error.message,
+          "%s: fmc on a Milan report is refused: %r" % (f, res.error))
     f = "tpm-quote/gce-cos85-nonce9009-sha256.tpms_attest"
     sig, ak = c("tpm-quote/gce-cos85-nonce9009-sha256.tpmt_signature"), c(
         "tpm-quote/gce-cos85-ak.tpmt_public"
     )
     q = cctrusted.parse_report(open(c(f), "rb").read())
     res = q.verify(
-        signature=open(sig, "rb").read(), ak=open(ak, "rb").read(), nonce=bytes.fromhex("9009")
+        signature=open(sig, "rb").read(), ak=open(ak, "rb").read(), report_data=bytes.fromhex("9009")
     )
     check(
         not res.ok and [k.name for k in res.failed] == ["pcr-digest"],
         "%s without PCR values fails closed on pcr-digest only: %r" % (f, res.failed),
     )
-    same_verdict(f, res, [c(f), "--signature", sig, "--ak", ak, "--nonce", "9009"])
+    same_verdict(f, res, [c(f), "--signature", sig, "--ak", ak, "--report-data", "9009"])
     f = "cca-token/tfrmm-cca-token-tag399.cbor"
     cpak = c("cca-token/tfrmm-cca-platform-cpak.pub.pem")
     res = cctrusted.verify_bytes(open(c(f), "rb").read(), cpak=open(cpak, "rb").read())

@@ -234,6 +234,29 @@ def test_sim(tmp):
             "with the sim root and allow_sim it verifies, listing what it did not check: %r"
             % res.checks,
         )
+        sim_root = open(os.path.join(state, "root-cert.pem"), "rb").read()
+        res = q.verify(root=sim_root, allow_sim=True, nonce=nonce, data=data)
+        rd = {c.name: c for c in res.checks}.get("report-data")
+        check(
+            res.ok and rd is not None and rd.ok and "SHA-512(nonce || user data)" in rd.detail,
+            "verify(nonce=, data=) derives REPORTDATA as get_cc_report did: %r" % (rd,),
+        )
+        res = q.verify(root=sim_root, allow_sim=True, nonce=base64.b64encode(nonce).decode(),
+                       data=base64.b64encode(data).decode())
+        check(res.ok, "verify(nonce=, data=) as base64 text, as get_cc_report takes them")
+        res = q.verify(root=sim_root, allow_sim=True, nonce=nonce, data=data + b"x")
+        check(
+            not res.ok and [c.name for c in res.failed] == ["report-data"],
+            "another data fails report-data only: %r" % res.failed,
+        )
+        res = q.verify(root=sim_root, allow_sim=True, report_data=want)
+        check(res.ok, "verify(report_data=) with hashlib's SHA-512(nonce || data): %r" % res.failed)
+        res = q.verify(root=sim_root, allow_sim=True, nonce=nonce, report_data=want)
+        check(
+            not res.ok and res.error is not None and res.error.code == -1
+            and "exclusive" in res.error.message,
+            "nonce= with report_data= is refused as invalid: %r" % (res.error,),
+        )
         bad = bytearray(q.data)
         bad[48 + 520] ^= 1  # a REPORTDATA byte of the body
         res = cctrusted.TdxQuote(bytes(bad)).verify(
@@ -543,14 +566,21 @@ def test_swtpm(tmp):
                 res.ok and not res.failed and len(res.checks) >= 5,
                 "swtpm quote verifies: %r" % res.checks,
             )
+            res = q.verify(pcrs=pcrs, nonce=nonce, data=data)
+            check(res.ok, "swtpm quote verifies with the request's nonce and data: %r" % res.failed)
+            res = q.verify(pcrs=pcrs, nonce=nonce, data=data + b"!")
+            check(
+                not res.ok and [c.name for c in res.failed] == ["nonce"],
+                "another data fails the nonce check only: %r" % res.failed,
+            )
             pcrs[min(pcrs)] = b"\1" * len(pcrs[min(pcrs)])
             check(not q.verify(pcrs=pcrs).ok, "a wrong PCR value fails the quote")
-            res = q.verify(nonce=b"\0" * len(q.extra_data))
+            res = q.verify(report_data=b"\0" * len(q.extra_data))
             check(not res.ok and res.failed, "a wrong nonce fails: %r" % res.failed)
             bad = bytearray(q.data)
             bad[-1] ^= 1
             res = cctrusted.Tpm2Quote(bytes(bad), q.signature, key=q.key).verify(
-                nonce=q.extra_data, pcrs=pcrs
+                report_data=q.extra_data, pcrs=pcrs
             )
             check(not res.ok and res.failed, "a flipped quote byte fails: %r" % res.failed)
     finally:

@@ -355,11 +355,11 @@ with tempfile.TemporaryDirectory() as d:
     path, k = pcrs_file(d, T + "gce-cos85-nonce9009-sha256.tpmt_signature")
     rc, doc, ch = verify(c(T + "gce-cos85-nonce9009-sha256.tpms_attest"), "--signature",
                          c(T + "gce-cos85-nonce9009-sha256.tpmt_signature"), "--ak", c(T + "gce-cos85-ak.tpmt_public"),
-                         "--nonce", "9009", "--pcrs", path)
+                         "--report-data", "9009", "--pcrs", path)
     check(rc == 0 and k == 24, "gce-cos85 quote: RSASSA by the TPMT_PUBLIC AK, nonce 9009, 24 PCR digest")
     rc, doc, ch = verify(c(T + "gce-cos85-nonce9009-sha256.tpms_attest"), "--signature",
                          c(T + "gce-cos85-nonce9009-sha256.tpmt_signature"), "--ak", c("certs/gce-cos85-ak-cert.der"),
-                         "--nonce", "9009", "--pcrs", path)
+                         "--report-data", "9009", "--pcrs", path)
     check(rc == 0, "gce-cos85 quote: the AK certificate's key equals the TPMT_PUBLIC AK")
     rc, doc, _ = show(T + "gce-cos85-ak.tpmt_public")
     mod = subprocess.run(["openssl", "x509", "-inform", "DER", "-in", c("certs/gce-cos85-ak-cert.der"), "-noout",
@@ -368,7 +368,7 @@ with tempfile.TemporaryDirectory() as d:
           "gce-cos85-ak.tpmt_public: RSA-2048 modulus equals the AK certificate's")
     for v in ("snp", "tdx"):
         path, k = pcrs_file(d, T + f"azure-{v}-vtpm-quote.sig")
-        base = [c(T + f"azure-{v}-vtpm-quote.tpms_attest"), "--ak", c(T + f"azure-{v}-vtpm-ak.pem"), "--nonce",
+        base = [c(T + f"azure-{v}-vtpm-quote.tpms_attest"), "--ak", c(T + f"azure-{v}-vtpm-ak.pem"), "--report-data",
                 "6368616c6c656e6765", "--pcrs", path]
         rc, doc, ch = verify(*base, "--signature", c(T + f"azure-{v}-vtpm-quote.sig"))
         check(rc == 0 and k == 24, f"azure-{v} vTPM quote: raw RSASSA-SHA256, nonce 'challenge', PCR digest")
@@ -380,7 +380,7 @@ with tempfile.TemporaryDirectory() as d:
         check(rc == 2 and ch["signature"] is False, f"azure-{v} vTPM quote: flipping signature bit 0 fails")
     rc, doc, ch = verify(c(T + "gce-windows-quote.tpms_attest"), "--signature",
                          c(T + "gce-windows-quote.tpmt_signature"), "--ak", c(T + "gce-windows-ak.tpmt_public"),
-                         "--nonce", "")
+                         "--report-data", "")
     check(ch.get("signature") and ch.get("nonce") and ch.get("pcr-digest") is False,
           "gce-windows quote: RSASSA/SHA1 signature and empty extraData verify (PCR digest needs the absent log)")
     rc, doc, _ = show(T + "gce-windows-quote.tpms_attest")

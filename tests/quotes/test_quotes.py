@@ -272,7 +272,7 @@ with tempfile.TemporaryDirectory() as d:
     check(rc == 2 and checks_of(doc)["vcek-chain"] is False, "SNP test chain fails against the built-in ARK")
     rc, doc, _ = verify_json(p("snp.report"), "--root", p("snp-ark.pem"))
     check(rc == 2, "SNP report without a VCEK fails")
-    rc, doc, _ = verify_json(p("snp.report"), "--certs", p("snp-certs.pem"), "--root", p("snp-ark.pem"), "--nonce",
+    rc, doc, _ = verify_json(p("snp.report"), "--certs", p("snp-certs.pem"), "--root", p("snp-ark.pem"), "--report-data",
                              gen.pattern("snp_report_data", 16).hex())
     check(rc == 0 and checks_of(doc)["report-data"], "SNP report data prefix matches")
     rc, out, _ = cli("report", "show", "--json", p("snp.report"))
@@ -334,19 +334,19 @@ with tempfile.TemporaryDirectory() as d:
     nonce = open(p("tpm.nonce")).read().strip()
     for sig, ak in (("tpm.sig", "tpm-ak.pem"), ("tpm-ecc.sig", "tpm-ecc-ak.pem")):
         base = [p("tpm.attest"), "--signature", p(sig), "--ak", p(ak)]
-        rc, doc, _ = verify_json(*base, "--nonce", nonce, "--pcrs", p("tpm.pcrs"))
+        rc, doc, _ = verify_json(*base, "--report-data", nonce, "--pcrs", p("tpm.pcrs"))
         check(rc == 0 and doc["type"] == "tpm" and doc["verdict"] == "ok", f"TPM quote verifies ({sig})")
-        rc, doc, _ = verify_json(*base, "--nonce", "00" + nonce[2:], "--pcrs", p("tpm.pcrs"))
+        rc, doc, _ = verify_json(*base, "--report-data", "00" + nonce[2:], "--pcrs", p("tpm.pcrs"))
         check(rc == 2 and checks_of(doc)["nonce"] is False, f"TPM wrong nonce fails ({sig})")
-        rc, doc, _ = verify_json(*base, "--nonce", nonce)
+        rc, doc, _ = verify_json(*base, "--report-data", nonce)
         check(rc == 2 and checks_of(doc)["pcr-digest"] is False, f"TPM without PCR values fails closed ({sig})")
     lines = open(p("tpm.pcrs")).read().splitlines()
     lines[3] = lines[3][:-2] + ("00" if not lines[3].endswith("00") else "01")
     open(p("tpm-bad.pcrs"), "w").write("\n".join(lines) + "\n")
-    rc, doc, _ = verify_json(p("tpm.attest"), "--signature", p("tpm.sig"), "--ak", p("tpm-ak.pem"), "--nonce", nonce,
+    rc, doc, _ = verify_json(p("tpm.attest"), "--signature", p("tpm.sig"), "--ak", p("tpm-ak.pem"), "--report-data", nonce,
                              "--pcrs", p("tpm-bad.pcrs"))
     check(rc == 2 and checks_of(doc)["pcr-digest"] is False, "TPM changed PCR value fails")
-    rc, doc, _ = verify_json(p("tpm.attest"), "--signature", p("tpm.sig"), "--ak", p("tpm-ecc-ak.pem"), "--nonce",
+    rc, doc, _ = verify_json(p("tpm.attest"), "--signature", p("tpm.sig"), "--ak", p("tpm-ecc-ak.pem"), "--report-data",
                              nonce, "--pcrs", p("tpm.pcrs"))
     check(rc == 2 and checks_of(doc)["signature"] is False, "TPM signature with the wrong AK fails")
     rc, out, _ = cli("report", "show", "--json", p("tpm.attest"))
@@ -357,7 +357,7 @@ with tempfile.TemporaryDirectory() as d:
 
     # TPM quote checked against PCRs replayed from an event log
     lnonce = open(p("tpm-log.nonce")).read().strip()
-    base = [p("tpm-log.attest"), "--signature", p("tpm-log.sig"), "--ak", p("tpm-ak.pem"), "--nonce", lnonce]
+    base = [p("tpm-log.attest"), "--signature", p("tpm-log.sig"), "--ak", p("tpm-ak.pem"), "--report-data", lnonce]
     rc, doc, _ = verify_json(*base, "--eventlog", p("tpm-sha1.log"))
     check(rc == 0 and checks_of(doc)["pcr-digest"], "TPM quote PCR digest equals the replayed SHA-1 log")
     log = bytearray(open(p("tpm-sha1.log"), "rb").read())
@@ -379,7 +379,7 @@ with tempfile.TemporaryDirectory() as d:
     # --- CCA
     rc, doc, _ = verify_json(p("cca.token"), "--cpak", p("cca-cpak.pem"))
     check(rc == 0 and doc["type"] == "cca" and doc["verdict"] == "ok", "CCA token verifies with the test CPAK")
-    rc, doc, _ = verify_json(p("cca.token"), "--cpak", p("cca-cpak.pem"), "--nonce",
+    rc, doc, _ = verify_json(p("cca.token"), "--cpak", p("cca-cpak.pem"), "--report-data",
                              gen.pattern("realm_challenge", 64).hex())
     check(rc == 0 and checks_of(doc)["realm-challenge"], "CCA realm challenge equals the nonce")
     rc, doc, _ = verify_json(p("cca.token"), "--cpak", p("snp-ark.pem"))
@@ -408,8 +408,9 @@ with tempfile.TemporaryDirectory() as d:
     check(rc == 2 and "100 PCR selections" in err, "TPMS_ATTEST with 100 PCR selections refused")
 
     # --- usage errors
-    rc, _, _ = cli("verify", p("tpm.attest"), "--nonce", "xyz")
-    check(rc == 1, "bad --nonce is a usage error")
+    for opt in ("--nonce", "--data", "--report-data"):
+        rc, _, _ = cli("verify", p("tpm.attest"), opt, "xyz")
+        check(rc == 1, f"bad {opt} is a usage error")
     rc, _, _ = cli("verify", p("tpm.attest"), "--at", "yesterday")
     check(rc == 1, "bad --at is a usage error")
     rc, _, _ = cli("verify", p("does-not-exist"))

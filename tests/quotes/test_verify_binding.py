@@ -283,7 +283,7 @@ with tempfile.TemporaryDirectory() as d:
     def tpm(select, log_path, tag):
         a, s = tpm_quote(d, pcrs, select, nonce)
         return verify(write(p(f"tpm-{tag}.attest"), a), "--signature", write(p(f"tpm-{tag}.sig"), s), "--ak",
-                      p("tpm-ak.pem"), "--nonce", nonce.hex(), "--eventlog", log_path)
+                      p("tpm-ak.pem"), "--report-data", nonce.hex(), "--eventlog", log_path)
 
     rc, doc, st, err = tpm(range(0, 8), tpm_log_path, "all")
     check(rc == 0 and st.get("eventlog-binding") == "ok" and st.get("pcr-digest") == "ok",

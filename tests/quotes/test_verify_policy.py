@@ -60,7 +60,7 @@ with tempfile.TemporaryDirectory() as d:
     base = {
         "tdx": [p("tdx-v4.quote"), "--root", p("tdx-root.pem")],
         "snp": [p("snp.report"), "--certs", p("snp-certs.pem"), "--root", p("snp-ark.pem")],
-        "tpm": [p("tpm.attest"), "--signature", p("tpm.sig"), "--ak", p("tpm-ak.pem"), "--nonce", nonce,
+        "tpm": [p("tpm.attest"), "--signature", p("tpm.sig"), "--ak", p("tpm-ak.pem"), "--report-data", nonce,
                 "--pcrs", p("tpm.pcrs")],
         "cca": [p("cca.token"), "--cpak", p("cca-cpak.pem")],
     }
@@ -95,26 +95,26 @@ with tempfile.TemporaryDirectory() as d:
             check(ok, f"{kind}: {opt} does not apply -> exit 1 naming it ({err.strip()[:90]})")
     check(n_refused == sum(len(v) for v in not_applicable.values()), f"{n_refused} inapplicable options refused")
 
-    # --- item 3: --nonce '' means all-zero report data / empty qualifying data, never "anything"
-    rc, doc, _ = verify_json(*base["tdx"], "--nonce", "")
-    check(rc == 2 and status(doc)["report-data"] == "fail", "TDX --nonce '' against a non-zero REPORTDATA fails")
-    rc, doc, _ = verify_json(p("tdx-zero-rd.quote"), "--root", p("tdx-root.pem"), "--nonce", "")
+    # --- item 3: --report-data '' means all-zero report data / empty qualifying data, never "anything"
+    rc, doc, _ = verify_json(*base["tdx"], "--report-data", "")
+    check(rc == 2 and status(doc)["report-data"] == "fail", "TDX --report-data '' against a non-zero REPORTDATA fails")
+    rc, doc, _ = verify_json(p("tdx-zero-rd.quote"), "--root", p("tdx-root.pem"), "--report-data", "")
     check(rc == 0 and status(doc)["report-data"] == "ok" and "all zero" in detail(doc, "report-data"),
-          "TDX --nonce '' with an all-zero REPORTDATA passes")
-    rc, doc, _ = verify_json(*base["snp"], "--nonce", "")
-    check(rc == 2 and status(doc)["report-data"] == "fail", "SNP --nonce '' against a non-zero REPORT_DATA fails")
-    rc, doc, _ = verify_json(p("snp-zero-rd.report"), *base["snp"][1:], "--nonce", "")
-    check(rc == 0 and status(doc)["report-data"] == "ok", "SNP --nonce '' with an all-zero REPORT_DATA passes")
-    rc, doc, _ = verify_json(*base["cca"], "--nonce", "")
-    check(rc == 2 and status(doc)["realm-challenge"] == "fail", "CCA --nonce '' never matches a realm challenge")
+          "TDX --report-data '' with an all-zero REPORTDATA passes")
+    rc, doc, _ = verify_json(*base["snp"], "--report-data", "")
+    check(rc == 2 and status(doc)["report-data"] == "fail", "SNP --report-data '' against a non-zero REPORT_DATA fails")
+    rc, doc, _ = verify_json(p("snp-zero-rd.report"), *base["snp"][1:], "--report-data", "")
+    check(rc == 0 and status(doc)["report-data"] == "ok", "SNP --report-data '' with an all-zero REPORT_DATA passes")
+    rc, doc, _ = verify_json(*base["cca"], "--report-data", "")
+    check(rc == 2 and status(doc)["realm-challenge"] == "fail", "CCA --report-data '' never matches a realm challenge")
     rd = gen.pattern("report_data", 64)
-    rc, doc, _ = verify_json(*base["tdx"], "--nonce", rd[:32].hex())
+    rc, doc, _ = verify_json(*base["tdx"], "--report-data", rd[:32].hex())
     check(rc == 0 and status(doc)["report-data"] == "ok" and status(doc)["report-data-rest"] == "not-checked"
           and "32..63" in detail(doc, "report-data-rest"),
           "TDX nonce prefix of REPORTDATA passes; the bytes after it are listed as not compared")
-    rc, doc, _ = verify_json(*base["tdx"], "--nonce", rd.hex())
+    rc, doc, _ = verify_json(*base["tdx"], "--report-data", rd.hex())
     check(rc == 0 and "report-data-rest" not in status(doc), "TDX full 64-byte nonce: nothing left uncompared")
-    rc, doc, _ = verify_json(*base["tdx"], "--nonce", (rd + b"\0").hex())
+    rc, doc, _ = verify_json(*base["tdx"], "--report-data", (rd + b"\0").hex())
     check(rc == 2 and status(doc)["report-data"] == "fail", "TDX nonce longer than REPORTDATA fails")
 
     # --- item 4: policy with safe defaults and explicit opt-outs
@@ -152,7 +152,7 @@ with tempfile.TemporaryDirectory() as d:
     rc, doc, _ = verify_json(*base["tdx"])
     check({"tcb-status", "report-data", "measurements", "rtmr"} <= set(doc["unchecked"]),
           f"TDX without collateral, nonce or log lists them unchecked: {doc['unchecked']}")
-    rc, doc, _ = verify_json(*base["tdx"], "--nonce", rd.hex())
+    rc, doc, _ = verify_json(*base["tdx"], "--report-data", rd.hex())
     check("report-data" not in doc["unchecked"] and status(doc)["report-data"] == "ok",
           "TDX with a nonce: report-data is checked")
     rc, out, _ = cli("verify", *base["tdx"])
@@ -196,12 +196,12 @@ with tempfile.TemporaryDirectory() as d:
     chain = open(leaf, "rb").read() + open(root, "rb").read()
     q, _ = gen.tdx_quote(d, 4, p("tdx-ak.key"), p("evil-pck.key"), chain)
     open(p("evil.quote"), "wb").write(q)
-    rc, out, _ = cli("verify", p("evil.quote"), "--root", root, "--nonce", "ff")
+    rc, out, _ = cli("verify", p("evil.quote"), "--root", root, "--report-data", "ff")
     verdicts = [line for line in out.splitlines() if line.startswith("verdict")]
     check(rc == 2 and verdicts == ["verdict: fail"], f"text: one verdict line, the real one {verdicts}")
     check("Evil\\nverdict: ok\\n" in out and all(ch >= " " for line in out.splitlines() for ch in line),
           "text: the root CN's newlines are escaped, no control character is printed")
-    rc, doc, _ = verify_json(p("evil.quote"), "--root", root, "--nonce", "ff")
+    rc, doc, _ = verify_json(p("evil.quote"), "--root", root, "--report-data", "ff")
     check(rc == 2 and doc["verdict"] == "fail" and evil_cn in detail(doc, "pck-chain"),
           "JSON: the CN is carried exactly, escaped by JSON")
 

@@ -16,28 +16,14 @@
 #include <cctrusted/collateral.h>
 #include <cctrusted/report.h>
 
-static int failures;
+#include "testutil.h"
 
-static void check(int cond, const char *what)
-{
-    printf("%s %s\n", cond ? "ok  " : "FAIL", what);
-    if (!cond) {
-        failures++;
-    }
-}
-
+/* DIR/NAME, read whole (exits with status 2 when it cannot be read). */
 static uint8_t *slurp(const char *dir, const char *name, size_t *len)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "rbe");
-    if (f == NULL) {
-        return NULL;
-    }
-    uint8_t *buf = malloc(1 << 20);
-    *len = buf ? fread(buf, 1, 1 << 20, f) : 0;
-    fclose(f);
-    return buf;
+    return test_slurp(path, len);
 }
 
 static void hex(const uint8_t *p, size_t n, char *out)
@@ -73,13 +59,13 @@ static void test_snp(const char *dir)
         struct cct_fetch_options o = CCT_FETCH_OPTIONS_INIT;
         char hw[129], want[1024], what[160];
         if (r == NULL) {
-            check(0, reps[k].file);
+            CHECK(0, "%s", reps[k].file);
             continue;
         }
         const uint8_t *t = r + 0x180;
         o.base_url = "http://kds.test/";
         hex(r + 0x1A0, reps[k].turin ? 8 : 64, hw);
-        check(strcmp(product_of(r), reps[k].turin ? "Turin" : "Milan") == 0, "report's product");
+        CHECK(strcmp(product_of(r), reps[k].turin ? "Turin" : "Milan") == 0, "report's product");
         if (reps[k].turin) {
             snprintf(want, sizeof(want),
                      "http://kds.test/vcek/v1/Turin/%s?fmcSPL=%u&blSPL=%u&teeSPL=%u&snpSPL=%u"
@@ -93,12 +79,12 @@ static void test_snp(const char *dir)
         int rc = cct_collateral_urls(r, n, &o, &res, NULL);
         snprintf(what, sizeof(what), "%s: VCEK URL from CHIP_ID and REPORTED_TCB, then cert_chain",
                  reps[k].file);
-        check(rc == 0 && res.n == 2 && strcmp(res.req[0].what, "vcek") == 0 &&
+        CHECK(rc == 0 && res.n == 2 && strcmp(res.req[0].what, "vcek") == 0 &&
                   strcmp(res.req[0].url, want) == 0 &&
                   strcmp(res.req[1].url, reps[k].turin
                                              ? "http://kds.test/vcek/v1/Turin/cert_chain"
                                              : "http://kds.test/vcek/v1/Milan/cert_chain") == 0,
-              what);
+              "%s", what);
         if (rc == 0 && strcmp(res.req[0].url, want) != 0) {
             printf("     got  %s\n     want %s\n", res.req[0].url, want);
         }
@@ -111,7 +97,7 @@ static void test_snp(const char *dir)
     char want[256];
     snprintf(want, sizeof(want), CCT_KDS_DEFAULT_URL "/vlek/v1/%s/cert_chain",
              r ? product_of(r) : "?");
-    check(r != NULL && ((r[0x48] >> 2) & 7) == 1 && rc == 0 && res.n == 1 &&
+    CHECK(r != NULL && ((r[0x48] >> 2) & 7) == 1 && rc == 0 && res.n == 1 &&
               strcmp(res.req[0].url, want) == 0 && res.note[0] != '\0',
           "VLEK-signed report: the ASVK chain only (product from CPUID), with a note");
     free(r);
@@ -128,12 +114,12 @@ static void test_tdx(const char *dir, const char *shared)
     struct cct_fetch_options o = CCT_FETCH_OPTIONS_INIT;
     struct cct_error err;
     if (q == NULL) {
-        check(0, "tdx-v4.quote");
+        CHECK(0, "tdx-v4.quote");
         return;
     }
     o.base_url = "https://pccs.test:8081//";
     int rc = cct_collateral_urls(q, n, &o, &res, NULL);
-    check(rc == 0 && res.n == 4 && strcmp(res.fmspc, GEN_FMSPC) == 0 &&
+    CHECK(rc == 0 && res.n == 4 && strcmp(res.fmspc, GEN_FMSPC) == 0 &&
               strcmp(res.pck_ca, "platform") == 0 &&
               strcmp(res.req[0].url,
                      "https://pccs.test:8081/tdx/certification/v4/tcb?fmspc=" GEN_FMSPC) == 0 &&
@@ -144,21 +130,21 @@ static void test_tdx(const char *dir, const char *shared)
               strcmp(res.req[3].url, "https://pccs.test:8081/sgx/certification/v4/rootcacrl") == 0,
           "TDX: PCS v4 URLs on a PCCS base, FMSPC and CA from the PCK chain");
     rc = cct_collateral_urls(q, n, NULL, &res, NULL);
-    check(rc == 0 && strcmp(res.req[3].url, CCT_PCS_ROOT_CRL_URL) == 0 &&
+    CHECK(rc == 0 && strcmp(res.req[3].url, CCT_PCS_ROOT_CRL_URL) == 0 &&
               strncmp(res.req[0].url, CCT_PCS_DEFAULT_URL "/", strlen(CCT_PCS_DEFAULT_URL) + 1) ==
                   0,
           "TDX: default PCS base; the root CA CRL from its distribution point");
 
     o.base_url = "ftp://pcs.test";
-    check(cct_collateral_urls(q, n, &o, &res, NULL) == CCT_EINVAL,
+    CHECK(cct_collateral_urls(q, n, &o, &res, NULL) == CCT_EINVAL,
           "a base URL not http(s): EINVAL");
     o.base_url = NULL;
     o.version = 0;
-    check(cct_tdx_collateral_fetch(q, n, &o, &res, NULL) == CCT_EINVAL &&
+    CHECK(cct_tdx_collateral_fetch(q, n, &o, &res, NULL) == CCT_EINVAL &&
               cct_collateral_urls(q, n, &o, &res, NULL) == CCT_EINVAL,
           "options of another version: EINVAL");
     uint8_t junk[64] = { 1, 2, 3 };
-    check(cct_collateral_urls(junk, sizeof(junk), NULL, &res, NULL) < 0,
+    CHECK(cct_collateral_urls(junk, sizeof(junk), NULL, &res, NULL) < 0,
           "unrecognised evidence: refused");
 
     /* nothing listens on port 1: a transport error, retried exactly `retries` times */
@@ -170,15 +156,15 @@ static void test_tdx(const char *dir, const char *shared)
     cct_error_clear(&err);
     rc = cct_tdx_collateral_fetch(q, n, &o, &res, &err);
     if (cct_have_fetch()) {
-        check(rc == CCT_EIO && res.n == 4 && res.req[0].attempts == 2 && res.data == NULL &&
+        CHECK(rc == CCT_EIO && res.n == 4 && res.req[0].attempts == 2 && res.data == NULL &&
                   strstr(err.message, "attempt 2 of 2") != NULL,
               "connection refused: CCT_EIO after 1 + 1 attempts, no data");
         o.cache_dir = shared;
         rc = cct_tdx_collateral_fetch(q, n, &o, &res, &err);
-        check(rc == CCT_EPERM && res.req[0].attempts == 0,
+        CHECK(rc == CCT_EPERM && res.req[0].attempts == 0,
               "a cache directory others can write: CCT_EPERM before any request");
     } else {
-        check(rc == CCT_EUNSUPPORTED, "built without libcurl: CCT_EUNSUPPORTED");
+        CHECK(rc == CCT_EUNSUPPORTED, "built without libcurl: CCT_EUNSUPPORTED");
     }
     cct_fetch_result_free(&res);
     cct_fetch_result_free(NULL);
@@ -191,15 +177,15 @@ static void test_flags(void)
     uint64_t unknown = 0;
     size_t k = cct_flag_names(CCT_FLAGS_TD_ATTRIBUTES, 1u | 1u << 28 | (uint64_t)1 << 40, names, 8,
                               &unknown);
-    check(k == 2 && strcmp(names[0], "DEBUG") == 0 && strcmp(names[1], "SEPT_VE_DISABLE") == 0 &&
+    CHECK(k == 2 && strcmp(names[0], "DEBUG") == 0 && strcmp(names[1], "SEPT_VE_DISABLE") == 0 &&
               unknown == (uint64_t)1 << 40,
           "TD attributes: DEBUG, SEPT_VE_DISABLE, bit 40 unnamed");
     k = cct_flag_names(CCT_FLAGS_SNP_POLICY, 0x30000 | 0x1f | (uint64_t)1 << 19, names, 8,
                        &unknown);
-    check(k == 3 && strcmp(names[0], "SMT") == 0 && strcmp(names[2], "DEBUG") == 0 && unknown == 0,
+    CHECK(k == 3 && strcmp(names[0], "SMT") == 0 && strcmp(names[2], "DEBUG") == 0 && unknown == 0,
           "SNP policy: SMT, RESERVED_1, DEBUG; ABI version bits are not flags");
     k = cct_flag_names(CCT_FLAGS_SNP_PLATFORM_INFO, 3, names, 1, &unknown);
-    check(k == 1 && strcmp(names[0], "SMT_EN") == 0, "at most max names are written");
+    CHECK(k == 1 && strcmp(names[0], "SMT_EN") == 0, "at most max names are written");
 }
 
 int main(int argc, char **argv)
@@ -229,6 +215,6 @@ int main(int argc, char **argv)
     if (system(cmd) != 0) {
         return 2;
     }
-    printf("%d failure(s)\n", failures);
+    printf("%d checks, %d failures\n", checks, failures);
     return failures ? 1 : 0;
 }

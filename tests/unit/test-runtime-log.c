@@ -597,20 +597,24 @@ static void test_integrity(void)
     }
     log_is(good, n, "after the refusals");
 
-    /* Temporaries a killed writer left behind go at the next open; other names stay. */
+    /* Temporaries a killed writer left behind ("NAME.tmp.PID", or "NAME.tmpPID" from earlier
+     * versions) go at the next open; other names stay. */
     tee_write(state_dir, "registers.tmp4242", "RTMR", 4);
-    tee_write(state_dir, "ak.pem.tmp7", "x", 1);
+    tee_write(state_dir, "ak.pem.tmp.7", "x", 1);
     tee_write(state_dir, "notes.tmpfile", "x", 1);
+    tee_write(state_dir, "notes.tmp.x7", "x", 1);
     ctx = open_sim();
     CHECK(ctx != NULL);
     cct_close(ctx);
-    char t1[4096], t2[4096], t3[4096];
+    char t1[4096], t2[4096], t3[4096], t4[4096];
     snprintf(t1, sizeof(t1), "%s/registers.tmp4242", state_dir);
-    snprintf(t2, sizeof(t2), "%s/ak.pem.tmp7", state_dir);
+    snprintf(t2, sizeof(t2), "%s/ak.pem.tmp.7", state_dir);
     snprintf(t3, sizeof(t3), "%s/notes.tmpfile", state_dir);
+    snprintf(t4, sizeof(t4), "%s/notes.tmp.x7", state_dir);
     CHECK(stat(t1, &st) < 0 && errno == ENOENT);
     CHECK(stat(t2, &st) < 0 && errno == ENOENT);
     CHECK(stat(t3, &st) == 0);
+    CHECK(stat(t4, &st) == 0);
     replay_equals_registers("integrity checks done");
     free(good);
     free(bad);

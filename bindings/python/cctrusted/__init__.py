@@ -32,6 +32,7 @@ from . import _lib as _L
 from ._events import EventList
 from .api import CCTrustedVmSdk, EvidenceApi, ReplayResult, replay_events
 from .binaryblob import BinaryBlob
+from .fetch import FetchRequest, FetchResult, collateral_urls, fetch_collateral, have_fetch
 from .ccreport import (
     AttestationKeyType,
     CcaToken,
@@ -74,6 +75,11 @@ from .tcg import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "FetchRequest",
+    "FetchResult",
+    "collateral_urls",
+    "fetch_collateral",
+    "have_fetch",
     "CCTrustedVmSdk",
     "EvidenceApi",
     "CCTrustedError",

@@ -166,3 +166,15 @@ def log_sources(ctx):
     if r < 0:
         raise context_fail(ctx, r)
     return arr[: n.value]
+
+
+def time_arg(at) -> int:
+    """Seconds since the epoch from a number, or from a time string the library parses
+    ("2024-02-20", "2024-02-20T10:00:00Z", "@1700000000")."""
+    if isinstance(at, (int, float)):
+        return int(at)
+    t = ctypes.c_int64(0)
+    r = L.lib().cct_parse_time(str(at).encode(), ctypes.byref(t))
+    if r < 0:
+        raise CCTrustedError(r, "cannot parse the time %r" % (at,))
+    return t.value

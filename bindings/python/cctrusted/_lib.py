@@ -20,6 +20,8 @@ c_i64 = ctypes.c_int64
 c_size = ctypes.c_size_t
 c_ptr = ctypes.c_void_p
 c_str = ctypes.c_char_p
+c_long = ctypes.c_long
+c_char = ctypes.c_char
 POINTER = ctypes.POINTER
 
 # include/cctrusted/error.h
@@ -79,7 +81,7 @@ CCT_CHECK_NAME_MAX = 48
 CCT_CHECK_DETAIL_MAX = 240
 CCT_MAX_CHECKS = 48
 CCT_MAX_PCR_VALUES = 128
-CCT_VERIFY_OPTIONS_VERSION = 3
+CCT_VERIFY_OPTIONS_VERSION = 4
 
 
 class cct_error(ctypes.Structure):
@@ -511,6 +513,31 @@ class cct_cca_token(ctypes.Structure):
 
 # ---- verify.h ----
 
+# collateral.h
+CCT_FETCH_OPTIONS_VERSION = 1
+CCT_FETCH_MAX_REQUESTS = 8
+CCT_FETCH_URL_MAX = 640
+
+
+class cct_fetch_options(ctypes.Structure):
+    _fields_ = [("version", c_uint), ("base_url", c_str), ("root_crl_url", c_str),
+                ("cache_dir", c_str), ("connect_timeout_ms", c_long), ("timeout_ms", c_long),
+                ("max_size", c_size), ("retries", c_uint), ("retry_delay_ms", c_long),
+                ("root", c_ptr), ("root_len", c_size), ("have_at", c_int), ("at", c_i64),
+                ("product", c_str)]
+
+
+class cct_fetch_request(ctypes.Structure):
+    _fields_ = [("what", c_char * 24), ("url", c_char * CCT_FETCH_URL_MAX), ("http_status", c_long),
+                ("attempts", c_uint), ("from_cache", c_int), ("fresh_until", c_i64)]
+
+
+class cct_fetch_result(ctypes.Structure):
+    _fields_ = [("n", c_size), ("req", cct_fetch_request * CCT_FETCH_MAX_REQUESTS),
+                ("data", c_ptr), ("len", c_size), ("note", c_char * 160), ("fmspc", c_char * 13),
+                ("pck_ca", c_char * 12), ("version", c_u32), ("reserved", c_u64 * 8)]
+
+
 class cct_check(ctypes.Structure):
     _fields_ = [
         ("name", ctypes.c_char * CCT_CHECK_NAME_MAX),
@@ -564,6 +591,10 @@ class cct_verify_options(ctypes.Structure):
         ("replay", c_ptr),
         ("require_collateral", c_int),
         ("accept_tcb_status", c_ptr),
+        # version 4
+        ("request_nonce", c_ptr), ("request_nonce_len", c_size),
+        ("request_user_data", c_ptr), ("request_user_data_len", c_size),
+        ("snp_min_tcb", c_ptr),
     ]
 
 
@@ -573,7 +604,8 @@ STRUCTS = [cct_error, cct_digest, cct_event, cct_specid, cct_eventlog_options, c
            cct_report_request, cct_log_source, cct_log_input, cct_replay_log_info, cct_replay_note,
            cct_aggregate_result, cct_tdx_td_body, cct_sgx_report_body, cct_tdx_quote, cct_snp_tcb,
            cct_snp_report, cct_tpm_pcr_selection, cct_tpm_attest, cct_tpm_signature, cct_tpm_public,
-           cct_cose_sign1, cct_cca_token, cct_check, cct_verify_result, cct_pcr_value,
+           cct_cose_sign1, cct_cca_token, cct_fetch_options, cct_fetch_request, cct_fetch_result,
+           cct_check, cct_verify_result, cct_pcr_value,
            cct_verify_options]
 
 # (name, restype, argtypes)
@@ -652,6 +684,15 @@ _PROTOS = [
     ("cct_verify_cca_token", c_int, [c_ptr, c_size, POINTER(cct_verify_options),
                                      POINTER(cct_verify_result), POINTER(cct_error)]),
     ("cct_parse_time", c_int, [c_str, POINTER(c_i64)]),
+    # collateral.h
+    ("cct_have_fetch", c_int, []),
+    ("cct_fetch_result_free", None, [POINTER(cct_fetch_result)]),
+    ("cct_collateral_urls", c_int, [c_ptr, c_size, POINTER(cct_fetch_options),
+                                    POINTER(cct_fetch_result), POINTER(cct_error)]),
+    ("cct_tdx_collateral_fetch", c_int, [c_ptr, c_size, POINTER(cct_fetch_options),
+                                         POINTER(cct_fetch_result), POINTER(cct_error)]),
+    ("cct_snp_vcek_fetch", c_int, [c_ptr, c_size, POINTER(cct_fetch_options),
+                                   POINTER(cct_fetch_result), POINTER(cct_error)]),
     # context.h
     ("cct_platform_name", c_str, [c_int]),
     ("cct_platform_from_name", c_int, [c_str, POINTER(c_int)]),

@@ -12,7 +12,7 @@ import enum
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import _lib as L
-from ._common import CCTrustedError, Buffer, alg_id, copy, cstr, text
+from ._common import CCTrustedError, Buffer, alg_id, as_bytes, copy, cstr, text
 from .binaryblob import LOG, BinaryBlob
 
 DUMP_FORMAT_RAW = "raw"
@@ -106,7 +106,8 @@ def _pem_or_bytes(v: Union[None, str, bytes]) -> Optional[bytes]:
 
 
 def verify_bytes(
-    data: bytes,
+    evidence: bytes,
+    /,
     certs=None,
     root=None,
     at=None,
@@ -121,12 +122,21 @@ def verify_bytes(
     allow_debug=False,
     allow_migration_agent=False,
     vmpl=None,
+    data=None,
+    report_data=None,
+    min_tcb=None,
 ) -> VerifyResult:
-    """Run the library's verifier for the evidence in data (type detected).
+    """Run the library's verifier for the evidence (type detected).
 
     certs/root: PEM or DER bytes (or PEM text); at: seconds since the epoch, or a
-    time string the library parses ("2024-02-20", "@1700000000"); nonce: expected
-    qualifying data / challenge / REPORTDATA prefix; signature, ak: TPM signature and
+    time string the library parses ("2024-02-20", "@1700000000"); nonce, data: the
+    nonce and user data the report was requested with (bytes, or base64 text as for
+    get_cc_report): the library derives the expected REPORTDATA / REPORT_DATA / TPM
+    qualifying data / CCA challenge as get_cc_report does, SHA-512(nonce || data);
+    report_data: the raw expected value instead (TPM qualifying data, CCA challenge,
+    or a REPORTDATA prefix; b"" expects all zero / empty), exclusive with nonce and
+    data; min_tcb: SNP minimum TCB per component, "bootloader=3,tee=0,snp=8,
+    microcode=115" (fmc=N on Turin); signature, ak: TPM signature and
     key; cpak: CCA platform key (PEM); collateral: TDX collateral JSON; pcrs: TPM PCR
     values as {(index, alg): bytes} or [(index, alg, bytes)]; mac_key: the HMAC key of a
     PSA COSE_Mac0 token; allow_sim: accept the simulated platform's root; allow_debug:
@@ -146,9 +156,24 @@ def verify_bytes(
         setattr(o, field, buf.ptr)
         setattr(o, field + "_len", buf.size)
 
+    def put_bytes(field: str, value, what: str) -> None:
+        v = as_bytes(value, what)
+        if v is None:
+            return
+        buf = Buffer(v)
+        keep.append(buf)
+        setattr(o, field, buf.ptr)
+        setattr(o, field + "_len", buf.size)
+
     put("certs", certs)
     put("root", root)
-    put("nonce", nonce)
+    put_bytes("nonce", report_data, "report_data")
+    put_bytes("request_nonce", nonce, "nonce")
+    put_bytes("request_user_data", data, "data")
+    if min_tcb is not None:
+        spec = Buffer(str(min_tcb).encode() + b"\0")
+        keep.append(spec)
+        o.snp_min_tcb = spec.ptr
     put("signature", signature)
     put("ak", ak)
     put("cpak", cpak)
@@ -183,7 +208,7 @@ def verify_bytes(
         keep.append(arr)
         o.pcrs = ctypes.cast(arr, ctypes.c_void_p)
         o.n_pcrs = len(items)
-    buf = Buffer(bytes(data))
+    buf = Buffer(bytes(evidence))
     res = L.cct_verify_result()
     res.size = ctypes.sizeof(res)
     err = L.cct_error()
@@ -272,6 +297,8 @@ class CcReport(BinaryBlob):
         """Verify with the library (fails closed); keyword options as verify_bytes().
         Returns a VerifyResult with every check the library ran."""
         merged = self._verify_defaults()
+        if any(opts.get(k) is not None for k in ("nonce", "data", "report_data")):
+            merged.pop("report_data", None)  # the caller's expected value replaces the default
         merged.update({k: v for k, v in opts.items() if v is not None})
         return verify_bytes(self.data, **merged)
 
@@ -744,7 +771,7 @@ class Tpm2Quote(CcReport):
         if self.key:
             d["ak"] = self.key
         if self.reportdata_requested:
-            d["nonce"] = self.reportdata_requested
+            d["report_data"] = self.reportdata_requested
         return d
 
     def dump(self, is_raw: bool = True) -> None:

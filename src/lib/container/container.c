@@ -879,39 +879,8 @@ static int write_log(const char *dir, const char *id, const struct cct_buf *b, c
             return 0;
         }
     }
-    char tmp[4200];
-    n = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-    if (n < 0 || (size_t)n >= sizeof(tmp)) {
-        return cct_err(err, CCT_ELIMIT, -1, -1, "container log path is too long");
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return cct_err_sys(err, CCT_EIO, errno, "cannot create %s", tmp);
-    }
-    size_t done = 0;
-    while (done < b->len) {
-        ssize_t w = write(fd, b->data + done, b->len - done);
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w <= 0) {
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            return cct_err_sys(err, CCT_EIO, e, "cannot write %s", tmp);
-        }
-        done += (size_t)w;
-    }
-    if (fsync(fd) < 0 || close(fd) < 0) {
-        unlink(tmp);
-        return cct_err_sys(err, CCT_EIO, errno, "cannot sync %s", tmp);
-    }
-    if (rename(tmp, path) < 0) {
-        int e = errno;
-        unlink(tmp);
-        return cct_err_sys(err, CCT_EIO, e, "cannot rename %s into place", tmp);
-    }
-    return 0;
+    const struct cct_file_part part = { b->data, b->len };
+    return cct_write_file_atomic(path, &part, 1, 0644, err);
 }
 
 static int open_lock(const char *dir)

@@ -35,6 +35,18 @@ CCT_WUR int cct_hasher_extend(struct cct_hasher *h, uint16_t alg, uint8_t *reg, 
 /* One-shot digest without a context (slower; for cold paths). */
 CCT_WUR int cct_digest(uint16_t alg, const void *data, size_t len, uint8_t *out);
 
+/*
+ * The report-data rule of cct_get_report() (the seed SDKs' convention), shared with the
+ * verifiers so that both derive it one way: REPORTDATA = SHA-512(nonce || user_data), 64 bytes.
+ * TDX REPORTDATA and SNP REPORT_DATA are these bytes, a CCA challenge is all 64 of them, TPM
+ * qualifying data is all 64 or, on a TPM whose TPM2B_DATA holds fewer, the first
+ * CCT__TPM_QD_SHORT. NULL parts with length 0 are empty. 0, or a negative CCT_E* code.
+ */
+#define CCT__REPORTDATA_SIZE 64u
+#define CCT__TPM_QD_SHORT 32u
+CCT_WUR int cct__reportdata_derive(const uint8_t *nonce, size_t nonce_len, const uint8_t *user_data,
+                                   size_t user_data_len, uint8_t out[CCT__REPORTDATA_SIZE]);
+
 /* Position of alg in the algorithm table (0 .. CCT_HASHER_SLOTS-1), or -1. */
 int cct_alg_slot(uint16_t alg);
 

@@ -365,7 +365,7 @@ out:
 int cct_cache_put(const char *dir, const char *url, const struct cct_cache_entry *e,
                   struct cct_error *err)
 {
-    char path[4096], tmp[4200], head[CCT_FETCH_URL_MAX + 200];
+    char path[4096], head[CCT_FETCH_URL_MAX + 200];
     if (cache_path(dir, url, path, sizeof(path)) < 0) {
         return cct_err(err, CCT_EINVAL, -1, -1, "cache directory path too long: %s", dir);
     }
@@ -375,38 +375,8 @@ int cct_cache_put(const char *dir, const char *url, const struct cct_cache_entry
     if (hl < 0 || (size_t)hl >= sizeof(head)) {
         return cct_err(err, CCT_EINVAL, -1, -1, "URL too long for the cache: %s", url);
     }
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        return cct_err_sys(err, cct_code_from_errno(errno), errno, "%s: cannot create", tmp);
-    }
-    struct {
-        const void *p;
-        size_t n;
-    } parts[3] = { { head, (size_t)hl }, { e->chain, e->chain_len }, { e->body, e->len } };
-    for (int i = 0; i < 3; i++) {
-        const uint8_t *q = parts[i].p;
-        size_t left = parts[i].n;
-        while (left > 0) {
-            ssize_t w = write(fd, q, left);
-            if (w < 0 && errno == EINTR) {
-                continue;
-            }
-            if (w <= 0) {
-                int e2 = errno;
-                close(fd);
-                unlink(tmp);
-                return cct_err_sys(err, CCT_EIO, e2, "%s: write failed", tmp);
-            }
-            q += w;
-            left -= (size_t)w;
-        }
-    }
-    int synced = fsync(fd), closed = close(fd);
-    if (synced < 0 || closed < 0 || rename(tmp, path) < 0) {
-        int e2 = errno;
-        unlink(tmp);
-        return cct_err_sys(err, CCT_EIO, e2, "%s: cannot store the cache entry", path);
-    }
-    return 0;
+    const struct cct_file_part parts[3] = { { head, (size_t)hl },
+                                            { e->chain, e->chain_len },
+                                            { e->body, e->len } };
+    return cct_write_file_atomic(path, parts, 3, 0600, err);
 }

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "crypto/crypto.h"
+#include "platform/live.h"
 #include "formats/cel/tlv.h"
 #include "formats/tcg/tcg.h"
 #include "platform/tee.h"
@@ -354,7 +355,7 @@ static int recover_locked(cct_context *ctx, int fd, const char *path)
     }
     cct_replay *rp = NULL;
     struct cct_register reg;
-    r = cct_replay_live(ctx, NULL, &rp);
+    r = cct_live_replay(ctx, NULL, &rp);
     if (r == 0) {
         r = cct_replay_lookup(rp, kind, index, alg, &reg);
     }

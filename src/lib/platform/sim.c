@@ -103,44 +103,8 @@ static int buf_le(struct cct_buf *b, uint64_t v, size_t n)
 
 static int write_atomic(cct_context *ctx, const char *path, const void *p, size_t n, mode_t mode)
 {
-    char tmp[CCT_PATH_MAX];
-    int k = snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
-    if (k < 0 || (size_t)k >= sizeof(tmp)) {
-        return cct_err(&ctx->err, CCT_ELIMIT, -1, -1, "path too long");
-    }
-    /* Only a file this call creates: never one planted there, never through a link. */
-    unlink(tmp);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-    if (fd < 0) {
-        int e = errno;
-        return cct_err_sys(&ctx->err, cct_code_from_errno(e), e, "cannot create %s", tmp);
-    }
-    const uint8_t *b = p;
-    size_t done = 0;
-    while (done < n) {
-        ssize_t w = write(fd, b + done, n - done);
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w <= 0) {
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            return cct_err_sys(&ctx->err, CCT_EIO, e, "cannot write %s", tmp);
-        }
-        done += (size_t)w;
-    }
-    if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-        int e = errno;
-        unlink(tmp);
-        return cct_err_sys(&ctx->err, CCT_EIO, e, "cannot store %s", path);
-    }
-    int dfd = open(ctx->sim_state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
+    const struct cct_file_part part = { p, n };
+    return cct_write_file_atomic(path, &part, 1, (unsigned)mode, &ctx->err);
 }
 
 static int regs_store(cct_context *ctx, const struct sim_regs *r)
@@ -461,7 +425,8 @@ static int sim_lock(cct_context *ctx, int *fd)
 }
 
 /*
- * Remove "<name>.tmp<pid>" files a writer killed before its rename left
+ * Remove "<name>.tmp.<pid>" (cct_write_file_atomic()) and "<name>.tmp<pid>" (earlier
+ * versions) files a writer killed before its rename left
  * behind (lock held: no writer is active, so every such file is stale).
  */
 static void clean_temporaries(cct_context *ctx)
@@ -473,8 +438,9 @@ static void clean_temporaries(cct_context *ctx)
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         const char *t = strstr(e->d_name, ".tmp");
-        if (t == NULL || t == e->d_name || t[4] == '\0' ||
-            strspn(t + 4, "0123456789") != strlen(t + 4)) {
+        const char *pid = t != NULL && t[4] == '.' ? t + 5 : (t != NULL ? t + 4 : NULL);
+        if (t == NULL || t == e->d_name || *pid == '\0' ||
+            strspn(pid, "0123456789") != strlen(pid)) {
             continue;
         }
         unlinkat(dirfd(d), e->d_name, 0);

@@ -619,14 +619,15 @@ static int tpm_report(cct_context *ctx, const uint8_t *reportdata, size_t rd_len
     select_pcr(&sel, s->default_alg, 0, 1);
     memset(&scheme, 0, sizeof(scheme));
     scheme.scheme = TPM2_ALG_NULL; /* the key's own scheme */
-    static const size_t tries[] = { 64, 32 };
+    /* all of REPORTDATA, else the prefix the verifiers accept too (crypto.h) */
+    static const size_t tries[] = { CCT__REPORTDATA_SIZE, CCT__TPM_QD_SHORT };
     for (size_t t = 0; t < sizeof(tries) / sizeof(tries[0]); t++) {
         memset(&qd, 0, sizeof(qd));
         qd.size = (UINT16)(rd_len < tries[t] ? rd_len : tries[t]);
         memcpy(qd.buffer, reportdata, qd.size);
         rc = Esys_Quote(s->esys, ak, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &qd, &scheme,
                         &sel, &quoted, &sig);
-        if (rc == TSS2_RC_SUCCESS || !size_rejected(rc) || qd.size <= 32) {
+        if (rc == TSS2_RC_SUCCESS || !size_rejected(rc) || qd.size <= CCT__TPM_QD_SHORT) {
             break;
         }
     }

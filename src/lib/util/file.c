@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -266,4 +267,77 @@ void cct_window_close(struct cct_window *w)
     free(w->buf);
     w->buf = NULL;
     w->fd = -1;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            if (w == 0) {
+                errno = EIO;
+            }
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static void sync_parent(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    size_t len = slash == NULL ? 1 : (slash == path ? 1 : (size_t)(slash - path));
+    if (len >= sizeof(dir)) {
+        return;
+    }
+    memcpy(dir, slash == NULL ? "." : path, len);
+    dir[len] = '\0';
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        (void)fsync(dfd);
+        close(dfd);
+    }
+}
+
+int cct_write_file_atomic(const char *path, const struct cct_file_part *parts, size_t n,
+                          unsigned mode, struct cct_error *err)
+{
+    char tmp[4200];
+    int k = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+    if (k < 0 || (size_t)k >= sizeof(tmp)) {
+        return cct_err(err, CCT_ELIMIT, -1, -1, "path too long: %s", path);
+    }
+    unlink(tmp); /* a leftover of this pid; O_EXCL below refuses anything planted meanwhile */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
+    if (fd < 0) {
+        int e = errno;
+        return cct_err_sys(err, cct_code_from_errno(e), e, "cannot create %s", tmp);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (write_all(fd, parts[i].p, parts[i].n) < 0) {
+            int e = errno;
+            close(fd);
+            unlink(tmp);
+            return cct_err_sys(err, CCT_EIO, e, "cannot write %s", tmp);
+        }
+    }
+    int synced = fsync(fd), closed = close(fd);
+    if (synced < 0 || closed < 0) {
+        int e = errno;
+        unlink(tmp);
+        return cct_err_sys(err, CCT_EIO, e, "cannot sync %s", tmp);
+    }
+    if (rename(tmp, path) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return cct_err_sys(err, CCT_EIO, e, "cannot rename %s into place", tmp);
+    }
+    sync_parent(path);
+    return 0;
 }

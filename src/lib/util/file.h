@@ -58,6 +58,22 @@ CCT_WUR int cct_read_file_ex(const char *path, unsigned how, size_t max, uint8_t
 CCT_WUR int cct_read_file(const char *path, size_t max, uint8_t **out, size_t *len,
                           struct cct_error *err);
 
+/* One piece of what cct_write_file_atomic() writes. */
+struct cct_file_part {
+    const void *p;
+    size_t n;
+};
+
+/*
+ * Replace path with the concatenation of parts[0..n): a temporary file
+ * beside it ("PATH.tmp.PID", created with O_EXCL | O_NOFOLLOW and mode, so
+ * never one planted there), written whole, synced, renamed over path, then
+ * the directory synced. On failure path is unchanged and the temporary file
+ * is gone; err names the file and the step.
+ */
+CCT_WUR int cct_write_file_atomic(const char *path, const struct cct_file_part *parts, size_t n,
+                                  unsigned mode, struct cct_error *err);
+
 /* Streaming window over a file descriptor. */
 struct cct_window {
     int fd;

@@ -20,6 +20,7 @@
 #include "util/error.h"
 #include "util/hex.h"
 #include "verify/common.h"
+#include "verify/verify_internal.h"
 
 /* CBOR head for a byte/text string of n bytes (RFC 8949, 3.1). */
 static int put_head(struct cct_buf *b, uint8_t major, size_t n)
@@ -241,24 +242,19 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
                      ok ? "platform challenge = hash of the realm attestation key"
                         : "platform challenge does not bind the realm attestation key");
         }
-        if (o != NULL && o->nonce != NULL) {
-            bool ok = o->nonce_len == t.realm_challenge_len &&
-                      cct_memeq_ct(o->nonce, t.realm_challenge, o->nonce_len) == 1;
-            vres_add(res, "realm-challenge", ok, "%s (%zu bytes)",
-                     ok ? "realm challenge equals the nonce"
-                        : "realm challenge differs from the nonce",
-                     t.realm_challenge_len);
+        if (o != NULL && cct__expect_given(o)) {
+            cct__check_challenge("realm-challenge", t.realm_challenge, t.realm_challenge_len, o,
+                                 res);
         } else {
             vres_skip(res, "realm-challenge",
-                      "no nonce given: the realm challenge (freshness) is not compared");
+                      "no nonce or challenge given: the realm challenge (freshness) is not "
+                      "compared");
         }
-    } else if (o != NULL && o->nonce != NULL) {
-        bool ok = o->nonce_len == t.platform_challenge_len &&
-                  cct_memeq_ct(o->nonce, t.platform_challenge, o->nonce_len) == 1;
-        vres_add(res, "challenge", ok, "%s",
-                 ok ? "challenge equals the nonce" : "challenge differs from the nonce");
+    } else if (o != NULL && cct__expect_given(o)) {
+        cct__check_challenge("challenge", t.platform_challenge, t.platform_challenge_len, o, res);
     } else {
-        vres_skip(res, "challenge", "no nonce given: the challenge (freshness) is not compared");
+        vres_skip(res, "challenge",
+                  "no nonce or challenge given: the challenge (freshness) is not compared");
     }
     if (mac0) {
         verify_mac0(&t.platform, o, res);

@@ -97,6 +97,8 @@ static bool opt_given(const struct cct_verify_options *o, int i)
     case 14: return o->mac_key != NULL;
     case 15: return o->require_collateral != 0;
     case 16: return o->accept_tcb_status != NULL && o->accept_tcb_status[0] != '\0';
+    case 17: return o->request_nonce != NULL || o->request_user_data != NULL;
+    case 18: return o->snp_min_tcb != NULL && o->snp_min_tcb[0] != '\0';
     default: return false;
     }
 }
@@ -122,7 +124,21 @@ static const struct {
     { "mac-key", T_CCA },
     { "require-collateral", T_TDX },
     { "accept-tcb-status", T_TDX },
+    { "request nonce/user data", T_TDX | T_SNP | T_TPM | T_CCA },
+    { "min-tcb", T_SNP },
 };
+
+/* Where each options version ends: a caller's older struct is never read past it. */
+static size_t options_size(unsigned version)
+{
+    switch (version) {
+    case 1: return offsetof(struct cct_verify_options, mac_key);
+    case 2: return offsetof(struct cct_verify_options, require_collateral);
+    case 3: return offsetof(struct cct_verify_options, request_nonce);
+    case CCT_VERIFY_OPTIONS_VERSION: return sizeof(struct cct_verify_options);
+    default: return 0;
+    }
+}
 
 int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t,
                 struct cct_verify_options *o, struct cct_verify_result *res, struct cct_error *err)
@@ -133,14 +149,11 @@ int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t,
     }
     cct_verify_options_init(o);
     if (in != NULL) {
-        if (in->version == 1 || in->version == 2) {
-            /* Version 1 ends at n_pcrs, version 2 at replay: read nothing past it. */
-            memcpy(o, in,
-                   in->version == 1 ? offsetof(struct cct_verify_options, mac_key)
-                                    : offsetof(struct cct_verify_options, require_collateral));
+        size_t n = options_size(in->version);
+        if (n > 0) {
+            /* An older version's fields only; the later ones keep their defaults. */
+            memcpy(o, in, n);
             o->version = CCT_VERIFY_OPTIONS_VERSION;
-        } else if (in->version == CCT_VERIFY_OPTIONS_VERSION) {
-            *o = *in;
         } else {
             vres_add(res, "input", false, "options version %u is not supported (1..%u)",
                      in->version, CCT_VERIFY_OPTIONS_VERSION);
@@ -169,6 +182,12 @@ int vopts_begin(const struct cct_verify_options *in, enum cct_report_type t,
         bad = "logs and n_logs disagree";
     } else if (o->nonce == NULL && o->nonce_len > 0) {
         bad = "nonce_len without nonce";
+    } else if ((o->request_nonce == NULL && o->request_nonce_len > 0) ||
+               (o->request_user_data == NULL && o->request_user_data_len > 0)) {
+        bad = "request_nonce_len or request_user_data_len without its pointer";
+    } else if (o->nonce != NULL && opt_given(o, 17)) {
+        bad = "the raw report data (nonce; --report-data) and the report request's nonce and "
+              "user data (request_nonce/request_user_data; --nonce/--data) are exclusive";
     }
     if (bad != NULL) {
         vres_add(res, "input", false, "%s", bad);
@@ -295,30 +314,5 @@ void cct__check_snp_policy(uint64_t policy, uint32_t vmpl, const struct cct_veri
         vres_add(res, "vmpl", vmpl == o->vmpl, "report VMPL %u, expected %u", vmpl, o->vmpl);
     } else {
         vres_skip(res, "vmpl", "report VMPL %u; no expected VMPL given", vmpl);
-    }
-}
-
-/* ---- report data (TDX REPORTDATA, SNP REPORT_DATA, 64 bytes) ---- */
-
-void cct__check_report_data(const uint8_t rd[64], const char *field,
-                            const struct cct_verify_options *o, struct cct_verify_result *res)
-{
-    static const uint8_t zero[64];
-    if (o->nonce_len == 0) {
-        bool ok = cct_memeq_ct(rd, zero, 64) == 1;
-        vres_add(res, "report-data", ok, "%s %s (an empty nonce expects all zero)", field,
-                 ok ? "is all zero" : "is not all zero");
-    } else if (o->nonce_len > 64) {
-        vres_add(res, "report-data", false, "the nonce has %zu bytes; %s has 64", o->nonce_len,
-                 field);
-    } else {
-        bool ok = cct_memeq_ct(o->nonce, rd, o->nonce_len) == 1;
-        vres_add(res, "report-data", ok, "%s %s the given %zu-byte value", field,
-                 ok ? "starts with" : "does not start with", o->nonce_len);
-        if (ok && o->nonce_len < 64) {
-            /* A prefix is a partial comparison: say what it leaves out. */
-            vres_skip(res, "report-data-rest", "%s bytes %zu..63 are not compared", field,
-                      o->nonce_len);
-        }
     }
 }

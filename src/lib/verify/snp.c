@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -146,23 +147,31 @@ static enum cct_snp_product cert_product(X509 *c)
  * REPORTED_TCB depends on the product: CPUID fields of a v3+ report, else the
  * certificate's productName, else Milan (Milan and Genoa share a layout).
  */
+static enum cct_snp_product snp_layout(const struct cct_snp_report *s, X509 *cert,
+                                       const char **from)
+{
+    enum cct_snp_product p = s->product;
+    *from = "report CPUID";
+    if (p == CCT_SNP_PRODUCT_UNKNOWN && cert != NULL) {
+        p = cert_product(cert);
+        *from = "certificate productName";
+    }
+    if (p == CCT_SNP_PRODUCT_UNKNOWN && s->version < 3) {
+        p = CCT_SNP_PRODUCT_MILAN;
+        *from = "default for a v2 report";
+    }
+    return p;
+}
+
 static void check_tcb(X509 *cert, const struct cct_snp_report *s, const char *name,
                       struct cct_verify_result *res)
 {
-    enum cct_snp_product p = s->product;
-    const char *from = "report CPUID";
+    const char *from;
+    enum cct_snp_product p = snp_layout(s, cert, &from);
     if (p == CCT_SNP_PRODUCT_UNKNOWN) {
-        p = cert_product(cert);
-        from = "certificate productName";
-    }
-    if (p == CCT_SNP_PRODUCT_UNKNOWN) {
-        if (s->version >= 3) {
-            vres_add(res, name, false, "TCB layout of CPU family 0x%02x model 0x%02x is not known",
-                     s->cpuid_fam_id, s->cpuid_mod_id);
-            return;
-        }
-        p = CCT_SNP_PRODUCT_MILAN;
-        from = "default for a v2 report";
+        vres_add(res, name, false, "TCB layout of CPU family 0x%02x model 0x%02x is not known",
+                 s->cpuid_fam_id, s->cpuid_mod_id);
+        return;
     }
     struct cct_snp_tcb t;
     cct_snp_tcb_decode(s->reported_tcb, p, &t);
@@ -183,6 +192,147 @@ static void check_tcb(X509 *cert, const struct cct_snp_report *s, const char *na
              "bl=%ld tee=%ld snp=%ld ucode=%ld",
              cct_snp_product_name(p), from, fmc_have, have[0], have[1], have[2], have[3], fmc_want,
              want[0], want[1], want[2], want[3]);
+}
+
+/* ---- minimum TCB (opts->snp_min_tcb) ---- */
+
+enum { TCB_BL, TCB_TEE, TCB_SNP, TCB_UCODE, TCB_FMC, TCB_N };
+
+static const char *const tcb_comp[TCB_N] = { "bootloader", "tee", "snp", "microcode", "fmc" };
+
+/* Accepted names: report show's JSON says boot_loader, the vcek-tcb detail bl and ucode. */
+static int tcb_comp_of(const char *name, size_t n)
+{
+    static const struct {
+        const char *name;
+        int comp;
+    } names[] = { { "bootloader", TCB_BL }, { "boot_loader", TCB_BL }, { "bl", TCB_BL },
+                  { "tee", TCB_TEE },       { "snp", TCB_SNP },        { "microcode", TCB_UCODE },
+                  { "ucode", TCB_UCODE },   { "fmc", TCB_FMC } };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strlen(names[i].name) == n && strncasecmp(names[i].name, name, n) == 0) {
+            return names[i].comp;
+        }
+    }
+    return -1;
+}
+
+/*
+ * "NAME=N[,NAME=N]..." (blanks around the separators tolerated) into want[] (-1: no minimum).
+ * 0, or -1 with msg naming the problem and its byte offset.
+ */
+static int parse_min_tcb(const char *spec, int want[TCB_N], char *msg, size_t mn)
+{
+    const char *p = spec;
+    for (int i = 0; i < TCB_N; i++) {
+        want[i] = -1;
+    }
+    for (;;) {
+        while (*p == ' ' || *p == '\t') {
+            p++;
+        }
+        const char *name = p;
+        size_t n = strcspn(p, "=, \t");
+        int comp = tcb_comp_of(name, n);
+        if (comp < 0) {
+            snprintf(msg, mn,
+                     "min-tcb: unknown component '%.*s' at offset %zu (bootloader, tee, snp, "
+                     "microcode, fmc)",
+                     (int)(n > 32 ? 32 : n), name, (size_t)(name - spec));
+            return -1;
+        }
+        p += n;
+        while (*p == ' ' || *p == '\t') {
+            p++;
+        }
+        if (*p++ != '=') {
+            snprintf(msg, mn, "min-tcb: '%s' needs =N at offset %zu", tcb_comp[comp],
+                     (size_t)(p - 1 - spec));
+            return -1;
+        }
+        while (*p == ' ' || *p == '\t') {
+            p++;
+        }
+        const char *num = p;
+        long v = 0;
+        while (*p >= '0' && *p <= '9' && v <= 255) {
+            v = v * 10 + (*p++ - '0');
+        }
+        if (p == num || v > 255 || (*p >= '0' && *p <= '9')) {
+            snprintf(msg, mn, "min-tcb: %s needs a number 0-255 at offset %zu", tcb_comp[comp],
+                     (size_t)(num - spec));
+            return -1;
+        }
+        if (want[comp] >= 0) {
+            snprintf(msg, mn, "min-tcb: %s given twice (offset %zu)", tcb_comp[comp],
+                     (size_t)(name - spec));
+            return -1;
+        }
+        want[comp] = (int)v;
+        while (*p == ' ' || *p == '\t') {
+            p++;
+        }
+        if (*p == '\0') {
+            return 0;
+        }
+        if (*p++ != ',') {
+            snprintf(msg, mn, "min-tcb: expected ',' after %s=%ld at offset %zu", tcb_comp[comp], v,
+                     (size_t)(p - 1 - spec));
+            return -1;
+        }
+    }
+}
+
+/*
+ * "min-tcb": REPORTED_TCB, decoded in the report's layout (snp_layout(), cert: the endorsement
+ * certificate or NULL), at or above every given minimum. CCT_EINVAL (msg says why) when the
+ * minimum names a component the layout lacks (FMC before Turin); 0 otherwise.
+ */
+static int check_min_tcb(const struct cct_snp_report *s, X509 *cert, const int want[TCB_N],
+                         struct cct_verify_result *res, char *msg, size_t mn)
+{
+    const char *from;
+    enum cct_snp_product p = snp_layout(s, cert, &from);
+    if (p == CCT_SNP_PRODUCT_UNKNOWN) {
+        vres_add(res, "min-tcb", false,
+                 "TCB layout of CPU family 0x%02x model 0x%02x is not known: REPORTED_TCB not "
+                 "compared with the minimum",
+                 s->cpuid_fam_id, s->cpuid_mod_id);
+        return 0;
+    }
+    struct cct_snp_tcb t;
+    cct_snp_tcb_decode(s->reported_tcb, p, &t);
+    if (want[TCB_FMC] >= 0 && !t.has_fmc) {
+        snprintf(msg, mn, "min-tcb: fmc is not a component of the %s TCB_VERSION layout (%s)",
+                 cct_snp_product_name(p), from);
+        return CCT_EINVAL;
+    }
+    int have[TCB_N] = { t.boot_loader, t.tee, t.snp, t.microcode, t.has_fmc ? t.fmc : -1 };
+    char below[CCT_CHECK_DETAIL_MAX] = "", layout[64];
+    size_t used = 0;
+    snprintf(layout, sizeof(layout), "%s layout, %s", cct_snp_product_name(p), from);
+    for (int i = 0; i < TCB_N; i++) {
+        if (want[i] >= 0 && have[i] < want[i] && used < sizeof(below)) {
+            int w = snprintf(below + used, sizeof(below) - used, "%s%s has %d, requires %d",
+                             used ? "; " : "", tcb_comp[i], have[i], want[i]);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    if (used > 0) {
+        vres_add(res, "min-tcb", false, "REPORTED_TCB below the minimum: %s (%s)", below, layout);
+        return 0;
+    }
+    char met[96] = "";
+    used = 0;
+    for (int i = 0; i < TCB_N; i++) {
+        if (want[i] >= 0 && used < sizeof(met)) {
+            int w = snprintf(met + used, sizeof(met) - used, "%s%s=%d>=%d", used ? " " : "",
+                             tcb_comp[i], have[i], want[i]);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    vres_add(res, "min-tcb", true, "REPORTED_TCB meets the minimum: %s (%s)", met, layout);
+    return 0;
 }
 
 /* The VCEK is issued for one chip and one TCB: both must match the report. */
@@ -273,8 +423,9 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     struct cct_error perr;
     char detail[CCT_CHECK_DETAIL_MAX];
     STACK_OF(X509) *given = NULL, *roots = NULL, *untrusted = NULL;
-    int rc;
-    bool is_hcl = len >= 4 && memcmp(p, "HCLA", 4) == 0;
+    X509 *vcek = NULL;
+    int rc, min_tcb[TCB_N];
+    bool is_hcl = p != NULL && len >= 4 && memcmp(p, "HCLA", 4) == 0;
 
     if (p == NULL) {
         return cct_err(err, CCT_EINVAL, -1, -1, "no input");
@@ -282,6 +433,12 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     rc = vopts_begin(opts, is_hcl ? CCT_REPORT_AZURE_HCL : CCT_REPORT_SNP, &ob, res, err);
     if (rc < 0) {
         return rc;
+    }
+    bool have_min = o->snp_min_tcb != NULL && o->snp_min_tcb[0] != '\0';
+    if (have_min && parse_min_tcb(o->snp_min_tcb, min_tcb, detail, sizeof(detail)) < 0) {
+        vres_add(res, "input", false, "%s", detail);
+        (void)vres_finish(res, NULL);
+        return cct_err(err, CCT_EINVAL, -1, -1, "%s", detail);
     }
     cct_error_clear(&perr);
     if (is_hcl) {
@@ -334,7 +491,6 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
      * names (VLEK: the chain is VLEK -> ASVK -> ARK, the ASVK coming with --certs). */
     bool want_vlek = signing_key == CCT_SNP_SIGNING_KEY_VLEK;
     const char *kname = want_vlek ? "VLEK" : "VCEK";
-    X509 *vcek = NULL;
     int other_kind = 0;
     untrusted = sk_X509_new_null();
     for (int i = 0; i < sk_X509_num(given); i++) {
@@ -415,18 +571,25 @@ int cct_verify_snp_report(const uint8_t *p, size_t len, const struct cct_verify_
     sk_X509_free(untrusted); /* borrowed entries */
     untrusted = NULL;
     free_certs(builtin);
-    /* Optional nonce: REPORT_DATA starts with it (empty: all zero) */
-    if (o->nonce != NULL) {
+    /* Optional expected REPORT_DATA: derived from the request, or a raw prefix (empty: zero) */
+    if (cct__expect_given(o)) {
         cct__check_report_data(s.report_data, "REPORT_DATA", o, res);
     } else {
-        vres_skip(res, "report-data", "no nonce given: REPORT_DATA (freshness) not compared");
+        vres_skip(res, "report-data",
+                  "no nonce or report data given: REPORT_DATA (freshness) not compared");
     }
     vres_skip(res, "measurements",
               "MEASUREMENT, HOST_DATA, ID/author key digests and FAMILY/IMAGE_ID are shown, "
               "not compared with reference values");
 done:
+    rc = have_min ? check_min_tcb(&s, vcek, min_tcb, res, detail, sizeof(detail)) : 0;
     sk_X509_free(untrusted);
     free_certs(given);
     free_certs(roots);
+    if (rc < 0) {
+        vres_add(res, "input", false, "%s", detail);
+        (void)vres_finish(res, NULL);
+        return cct_err(err, rc, -1, -1, "%s", detail);
+    }
     return vres_finish(res, err);
 }

@@ -104,8 +104,9 @@ static void tdx_unchecked(const struct cct_verify_options *o, struct cct_verify_
         vres_skip(res, "tcb-status",
                   "no collateral given: TCB level, TDX module and QE identity not evaluated");
     }
-    if (o->nonce == NULL) {
-        vres_skip(res, "report-data", "no nonce given: REPORTDATA (freshness) not compared");
+    if (!cct__expect_given(o)) {
+        vres_skip(res, "report-data",
+                  "no nonce or report data given: REPORTDATA (freshness) not compared");
     }
     if (o->logs == NULL) {
         vres_skip(res, "rtmr", "no event log given: RTMR0-3 not bound to any measured event");
@@ -240,10 +241,10 @@ int cct_verify_tdx_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     if (o != NULL && o->collateral != NULL) {
         cct__tdx_collateral_check(&q, leaf, roots, o, res);
     }
-    /* 6. optional nonce: REPORTDATA starts with it (callers pass the derived
-     * REPORTDATA, e.g. SHA-512(nonce || data), or a raw prefix); an empty
-     * nonce means "REPORTDATA is all zero", never "anything" */
-    if (o->nonce != NULL) {
+    /* 6. optional expected REPORTDATA: derived from the request's nonce and
+     * user data as cct_get_report() does, or a raw prefix; an empty raw value
+     * means "REPORTDATA is all zero", never "anything" */
+    if (cct__expect_given(o)) {
         cct__check_report_data(q.body.report_data, "REPORTDATA", o, res);
     }
     if (o->logs != NULL && (rc = tdx_bind_logs(&q, o, res, err)) < 0) {

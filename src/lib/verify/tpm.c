@@ -247,15 +247,13 @@ int cct_verify_tpm_quote(const uint8_t *p, size_t len, const struct cct_verify_o
     }
 
     /* qualifying data */
-    if (o == NULL || o->nonce == NULL) {
+    if (o == NULL || !cct__expect_given(o)) {
         vres_add(res, "nonce", false,
-                 "no expected nonce given (--nonce; an empty nonce is --nonce '')");
+                 "no expected qualifying data given (the request's nonce and user data, "
+                 "--nonce/--data, or the raw value, --report-data; an empty one is "
+                 "--report-data '')");
     } else {
-        bool ok = o->nonce_len == a.extra_data_len &&
-                  (o->nonce_len == 0 || cct_memeq_ct(o->nonce, a.extra_data, o->nonce_len) == 1);
-        vres_add(res, "nonce", ok, "%s (%u bytes)",
-                 ok ? "extraData equals the nonce" : "extraData differs from the nonce",
-                 a.extra_data_len);
+        cct__check_extra_data(a.extra_data, a.extra_data_len, o, res);
     }
 
     /* PCR digest: over the given values, or the values replayed from event logs bound to the

@@ -64,9 +64,22 @@ int cct__bind_logs(const struct cct_verify_options *o, const struct cct__coverag
                    const char *covers, cct_replay **out, struct cct_verify_result *res,
                    struct cct_error *err);
 
-/* "report-data": rd starts with o->nonce; an empty nonce expects all zero. */
+/* ---- expected report data (verify/reportdata.c) ---- */
+
+/* Whether the caller gave an expected value: raw (nonce) or the request's nonce/user data. */
+bool cct__expect_given(const struct cct_verify_options *o);
+/*
+ * "report-data" (TDX/SNP, 64 bytes): equal to SHA-512(request nonce || user data), or starting
+ * with the raw o->nonce (an empty one expects all zero). Call only when cct__expect_given().
+ */
 void cct__check_report_data(const uint8_t rd[64], const char *field,
                             const struct cct_verify_options *o, struct cct_verify_result *res);
+/* "nonce" (TPM extraData): the raw value exactly, or the derived 64 bytes or their first 32. */
+void cct__check_extra_data(const uint8_t *extra, size_t len, const struct cct_verify_options *o,
+                           struct cct_verify_result *res);
+/* A CCA challenge check named name: the raw value exactly, or the derived 64 bytes. */
+void cct__check_challenge(const char *name, const uint8_t *ch, size_t len,
+                          const struct cct_verify_options *o, struct cct_verify_result *res);
 
 /* ---- single fetched documents (fetch/fetch.c) ---- */
 

@@ -111,6 +111,11 @@ static int fail(struct cct_error *err, int code, uint64_t number, size_t at, con
                    (unsigned long long)number, what);
 }
 
+int cct_cel_digests_missing(size_t n_digests, uint64_t content_type)
+{
+    return n_digests == 0 && content_type != CCT_CEL_MGT;
+}
+
 /* Nested TLVs of a content value: find types 0 and 1. */
 static int content_pair(const struct tlv *c, struct tlv *t0, struct tlv *t1, uint64_t number,
                         struct cct_error *err)
@@ -238,9 +243,8 @@ static int parse_record(const struct cct_cel_state *st, const uint8_t *p, size_t
         return fail(err, CCT_EMALFORMED, number, con.off, "fourth field is not a content");
     }
     e.cel_content_type = con.type;
-    if (e.n_digests == 0 && con.type != CCT_CEL_MGT) { /* nothing binds such a record */
-        return fail(err, CCT_EMALFORMED, number, dig.off,
-                    "the digests list is empty (only a cel_mgt record may have none)");
+    if (cct_cel_digests_missing(e.n_digests, con.type)) {
+        return fail(err, CCT_EMALFORMED, number, dig.off, CCT_CEL_EMPTY_DIGESTS);
     }
     e.data = con.v;
     e.data_len = con.len;

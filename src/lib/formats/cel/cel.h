@@ -37,6 +37,15 @@ struct cct_cel_state {
  */
 void cct_cel_set_register(struct cct_event *e, uint64_t type, uint32_t index);
 
+/*
+ * The rule all three CEL readers (TLV, JSON, CBOR) apply to a record's
+ * digests list: it may be empty only for a cel_mgt record, which is never
+ * extended; any other record without a digest binds nothing and is refused
+ * with CCT_CEL_EMPTY_DIGESTS as the reason.
+ */
+int cct_cel_digests_missing(size_t n_digests, uint64_t content_type);
+#define CCT_CEL_EMPTY_DIGESTS "the digests list is empty (only a cel_mgt record may have none)"
+
 /* 1 with *fmt set, 0 when not a CEL TLV log, CCT_ETRUNCATED for more bytes. */
 CCT_WUR int cct_cel_detect(const uint8_t *p, size_t len, int eof, enum cct_log_format *fmt);
 

@@ -266,9 +266,8 @@ static int walk(struct cct_cel_cbor_state *st, const cbor_item_t *rec, uint64_t 
                     "fourth entry is not a content (key 4..255)");
     }
     e->cel_content_type = (uint32_t)key;
-    if (nd == 0 && key != CCT_CEL_MGT) { /* nothing binds such a record */
-        return fail(err, CCT_EMALFORMED, number, AT(4),
-                    "the digests list is empty (only a cel_mgt record may have none)");
+    if (cct_cel_digests_missing(nd, key)) {
+        return fail(err, CCT_EMALFORMED, number, AT(4), CCT_CEL_EMPTY_DIGESTS);
     }
     cbor_item_t *k0, *k1;
     if (key == CCT_CEL_PCCLIENT_STD) {

@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 #include <openssl/evp.h>
 
+#include "formats/cel/cel.h"
 #include "formats/ima/ima.h"
 #include "util/error.h"
 #include "util/hex.h"
@@ -245,9 +246,8 @@ static int record(struct cct_cel_json_state *st, struct json_object *o, uint64_t
             e->cel_content_type = content_types[i].type;
         }
     }
-    if (nd == 0 && e->cel_content_type != CCT_CEL_MGT) { /* nothing binds such a record */
-        return fail(err, CCT_EMALFORMED, number, off,
-                    "the digests list is empty (only a cel_mgt record may have none)");
+    if (cct_cel_digests_missing(nd, e->cel_content_type)) {
+        return fail(err, CCT_EMALFORMED, number, off, CCT_CEL_EMPTY_DIGESTS);
     }
     json_object_object_get_ex(o, "content", &c);
     if (c != NULL && !json_object_is_type(c, json_type_object)) {
