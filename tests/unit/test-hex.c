@@ -79,12 +79,13 @@ static void test_decode_every_pair(void **state)
     assert_int_equal(ok, 22 * 22);
 }
 
-/* Long strings (the 16-byte blocks of the decoder and the bytes after them): every byte value
- * at every position of a 40- and a 64-byte digest in hex, against the reference. */
+/* Long strings (the 16-byte blocks of the decoder and the tail after them, decoded as an
+ * overlapping last block): every byte value at every position of strings of 1 to 64 bytes in
+ * hex, digest sizes among them, against the reference. */
 static void test_decode_long(void **state)
 {
     (void)state;
-    static const size_t lens[] = { 20, 32, 48, 64 };
+    static const size_t lens[] = { 1, 15, 16, 17, 20, 31, 32, 33, 48, 63, 64 };
     for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
         size_t n = lens[k];
         char s[128];

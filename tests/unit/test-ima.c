@@ -297,6 +297,167 @@ static void fields(void)
     }
 }
 
+/* What parsing a list gave for one entry: the event (its views valid while log is open), or
+ * the error. */
+struct outcome {
+    int rc;
+    struct cct_error err;
+    struct cct_event ev;
+    cct_eventlog *log;
+};
+
+/* Entry `want` of an ascii list (the entries before it must parse); free o->log after use. */
+static void outcome_of(const char *text, uint64_t want, struct outcome *o)
+{
+    int rc;
+    memset(o, 0, sizeof(*o));
+    o->log = open_mem((const uint8_t *)text, strlen(text), CCT_LOG_IMA_ASCII, 0, &rc, &o->err);
+    o->rc = rc;
+    if (o->log == NULL) {
+        return;
+    }
+    for (uint64_t k = 0; k <= want; k++) {
+        o->rc = cct_eventlog_next(o->log, &o->ev);
+        if (o->rc != 1) {
+            break;
+        }
+    }
+    o->err = *cct_eventlog_error(o->log);
+}
+
+static int same_text(const char *a, size_t an, const char *b, size_t bn)
+{
+    return an == bn && (an == 0 || memcmp(a, b, an) == 0);
+}
+
+static void compare_outcomes(const struct outcome *alone, const struct outcome *after, size_t pl,
+                             size_t i, const char *what, size_t *compared)
+{
+    if (alone->rc != after->rc) {
+        return;
+    }
+    if (alone->rc < 0) {
+        /* "IMA entry 0: ..." alone, "IMA entry 1: ..." after the primer. */
+        const char *a = strchr(alone->err.message, ':'), *b = strchr(after->err.message, ':');
+        CHECK(a && b && strcmp(a, b) == 0 && alone->err.code == after->err.code &&
+                  after->err.event == 1 && alone->err.event == 0 &&
+                  after->err.offset == alone->err.offset + (int64_t)pl,
+              "after primer %zu: error '%s' at %lld, alone '%s' at %lld: %s", i, after->err.message,
+              (long long)after->err.offset, alone->err.message, (long long)alone->err.offset, what);
+        (*compared)++;
+        return;
+    }
+    const struct cct_event *x = &alone->ev, *y = &after->ev;
+    int same =
+        x->data_len == y->data_len && memcmp(x->data, y->data, x->data_len) == 0 &&
+        x->n_digests == y->n_digests && x->n_digests == 1 &&
+        x->digests[0].alg == y->digests[0].alg && x->digests[0].size == y->digests[0].size &&
+        memcmp(x->digests[0].bytes, y->digests[0].bytes, x->digests[0].size) == 0 &&
+        x->flags == y->flags && x->index == y->index && x->kind == y->kind &&
+        x->length == y->length && x->raw_len == y->raw_len && y->offset == x->offset + pl &&
+        same_text(x->ima_template, x->ima_template_len, y->ima_template, y->ima_template_len) &&
+        x->ima_file_alg == y->ima_file_alg &&
+        same_text(x->ima_file_alg_name, x->ima_file_alg_name_len, y->ima_file_alg_name,
+                  y->ima_file_alg_name_len) &&
+        same_text((const char *)x->ima_file_digest, x->ima_file_digest_len,
+                  (const char *)y->ima_file_digest, y->ima_file_digest_len) &&
+        same_text(x->ima_file_name, x->ima_file_name_len, y->ima_file_name, y->ima_file_name_len);
+    CHECK(same, "after primer %zu: the event differs from the line alone: %s", i, what);
+    (*compared)++;
+}
+
+/*
+ * The ascii parser tries the previous line's template hash length, template and file digest
+ * prefix first. Whatever the line before, every line must give what it gives alone: the same
+ * event (fields compared, data byte for byte) or the same error at the same place in the line.
+ */
+static void hints(void)
+{
+    static const char *const primers[] = {
+        "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng sha256:"
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff /p",
+        "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng sha1:"
+        "00112233445566778899aabbccddeeff00112233 /p",
+        "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-ng ima:sha256:"
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff /p",
+        "10 6a6a909c60b73277a84050f637886d5786b7a008 ima-sig sha256:"
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff /p 0011",
+        "10 6a6a909c60b73277a84050f637886d5786b7a008 ima "
+        "00112233445566778899aabbccddeeff00112233 /p",
+        "10 6a6a909c60b73277a84050f637886d5786b7a0086a6a909c60b73277a84050f6 ima-ng sha256:"
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff /p",
+        "10 0000000000000000000000000000000000000000 my-template a b c",
+    };
+    static const char *const lines[] = {
+        /* as the primers, and what differs from them by little */
+        "10 1111111111111111111111111111111111111111 ima-ng sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100 /bin/a b",
+        "10 1111111111111111111111111111111111111111 ima-ng sha1:"
+        "ffeeddccbbaa99887766554433221100ffeeddcc /bin/a",
+        "10 1111111111111111111111111111111111111111 ima-ng ima:sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100 /bin/a",
+        "10 1111111111111111111111111111111111111111 ima-ng xima:sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100 /bin/a",
+        "10 1111111111111111111111111111111111111111 ima-ng sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99:87766554433221100ffeeddccbbaa99887 /b",
+        "10 1111111111111111111111111111111111111111 ima-ng sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100ff /bin/a",
+        "10 1111111111111111111111111111111111111111 ima-ng sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221 /bin/a",
+        "10 1111111111111111111111111111111111111111 ima-ng sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa998877665544332211zz /bin/a",
+        "10 1111111111111111111111111111111111111111 ima-ng sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
+        "10 1111111111111111111111111111111111111111 ima-ng sha256:",
+        "10 1111111111111111111111111111111111111111 ima-ng sha512:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100 /bin/a",
+        "10 1111111111111111111111111111111111111111 ima-sig sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100 /bin/a b 00ff",
+        "10 1111111111111111111111111111111111111111 ima-sig sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100 /bin/a ",
+        "10 1111111111111111111111111111111111111111 ima "
+        "ffeeddccbbaa99887766554433221100ffeeddcc /bin/a",
+        /* template names that start like a known one, or are one ending the line */
+        "10 1111111111111111111111111111111111111111 ima-ngx sha256:00 /a",
+        "10 1111111111111111111111111111111111111111 ima-n sha256:00 /a",
+        "10 1111111111111111111111111111111111111111 ima-ng",
+        "10 1111111111111111111111111111111111111111 ima-ng ",
+        "10 1111111111111111111111111111111111111111 ima-sig\tsha256:00 /a",
+        /* template hashes of other lengths, and a space where a longer one would end */
+        "10 11111111111111111111111111111111111111111111111111111111111111111 ima-ng sha1:00 /a",
+        "10 1111111111111111111111111111111111111111111111111111111111111111 ima-ng sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100 /bin/a",
+        "10 1111111111111111111111111111111111111111 abcdefghijklmnopqrstuvw x y",
+        "10 111111111111111111111111111111111111111 ima-ng sha1:00 /a",
+        "10 111111111111111111111111111111111111111z ima-ng sha1:00 /a",
+        "10 1111111111111111111111111111111111111111",
+        "10 1111111111111111111111111111111111111111 ",
+        "10 0000000000000000000000000000000000000000 ima-ng sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100 /bin/a",
+        "10 1111111111111111111111111111111111111111 my-template a b c",
+    };
+    static char text[2][1024];
+    size_t compared = 0;
+    for (size_t i = 0; i < sizeof(primers) / sizeof(primers[0]); i++) {
+        for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++) {
+            struct outcome alone, after;
+            size_t pl = strlen(primers[i]) + 1;
+            snprintf(text[0], sizeof(text[0]), "%s\n", lines[k]);
+            outcome_of(text[0], 0, &alone);
+            snprintf(text[1], sizeof(text[1]), "%s\n%s\n", primers[i], lines[k]);
+            outcome_of(text[1], 1, &after);
+            const char *what = lines[k];
+            CHECK(alone.rc == after.rc, "after primer %zu: rc %d, alone %d: %s", i, after.rc,
+                  alone.rc, what);
+            compare_outcomes(&alone, &after, pl, i, what, &compared);
+            cct_eventlog_free(alone.log);
+            cct_eventlog_free(after.log);
+        }
+    }
+    CHECK(compared == (sizeof(primers) / sizeof(primers[0])) * (sizeof(lines) / sizeof(lines[0])),
+          "%zu of the pairs compared", compared);
+}
+
 /* Replay a list up to `stop` events, save, resume in a new log, compare. */
 static void resume(const char *name, enum cct_log_format fmt, uint16_t alg)
 {
@@ -428,6 +589,7 @@ int main(int argc, char **argv)
     negatives();
     detection_and_settings();
     fields();
+    hints();
     resume("ima-sig-le.bin", CCT_LOG_IMA_BINARY, CCT_ALG_SHA1);
     resume("ima-ng-sha256.txt", CCT_LOG_IMA_ASCII, CCT_ALG_SHA256);
     aggregate();

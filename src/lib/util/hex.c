@@ -66,11 +66,19 @@ int cct_hex_decode(const char *s, size_t len, uint8_t *out, size_t n)
         return CCT_EINVAL;
     }
 #if defined(__SSE2__)
-    /* 16 bytes at a time (an IMA ascii line carries 40 + 64 digits). */
-    for (; n - i >= 16; i += 16) {
-        if (decode32(u + 2 * i, out + i) < 0) {
+    /* 16 bytes at a time (an IMA ascii line carries 40 + 64 digits); a tail of 1-15 bytes after
+     * at least 16 is decoded as the last 16, overlapping bytes already written with the same
+     * values. */
+    if (n >= 16) {
+        for (; n - i >= 16; i += 16) {
+            if (decode32(u + 2 * i, out + i) < 0) {
+                return CCT_EINVAL;
+            }
+        }
+        if (i < n && decode32(u + 2 * (n - 16), out + n - 16) < 0) {
             return CCT_EINVAL;
         }
+        return 0;
     }
 #endif
     for (; i < n; i++) {

@@ -51,6 +51,16 @@ struct cct_ima_state {
     size_t tmpl_size;
     /* algorithm of 32-byte template hashes (SHA-256 or SM3); 0 = not decided yet */
     uint16_t alg32;
+    /* ascii: the previous line's template hash length in hex digits and template (1 + its
+     * index in the template table), tried first on the next line; 0 = none */
+    size_t thn_hint;
+    size_t tmpl_hint;
+    /* ascii: the previous file digest's "<prefix>:" ("sha256:", "ima:sha256:") and what it
+     * gave (offset and length of the algorithm name in it, digest size, TPM_ALG_ID), tried
+     * first on the next one; dng_pre 0 = none */
+    char dng_prefix[32];
+    size_t dng_pre, dng_alg_off, dng_alen, dng_dsize;
+    uint16_t dng_tpm;
 };
 
 /*
