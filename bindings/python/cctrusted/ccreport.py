@@ -175,17 +175,9 @@ def verify_bytes(
     o.version = L.CCT_VERIFY_OPTIONS_VERSION
     keep: List[Any] = []
 
-    def put(field: str, value) -> None:
-        v = _pem_or_bytes(value)
-        if v is None:
-            return
-        buf = Buffer(v)
-        keep.append(buf)
-        setattr(o, field, buf.ptr)
-        setattr(o, field + "_len", buf.size)
-
-    def put_bytes(field: str, value, what: str) -> None:
-        v = as_bytes(value, what)
+    def put(field: str, value, what: Optional[str] = None) -> None:
+        """PEM text or bytes; with ``what``, bytes or base64 text (as get_cc_report takes)."""
+        v = _pem_or_bytes(value) if what is None else as_bytes(value, what)
         if v is None:
             return
         buf = Buffer(v)
@@ -195,9 +187,9 @@ def verify_bytes(
 
     put("certs", certs)
     put("root", root)
-    put_bytes("nonce", report_data, "report_data")
-    put_bytes("request_nonce", nonce, "nonce")
-    put_bytes("request_user_data", data, "data")
+    put("nonce", report_data, "report_data")
+    put("request_nonce", nonce, "nonce")
+    put("request_user_data", data, "data")
     if min_tcb is not None:
         spec = Buffer(str(min_tcb).encode() + b"\0")
         keep.append(spec)

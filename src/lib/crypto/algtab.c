@@ -39,6 +39,16 @@ int cct_alg_slot(uint16_t alg)
     return -1;
 }
 
+uint16_t cct_alg_by_digest_size(size_t n)
+{
+    for (int i = 0; i < CCT_HASHER_SLOTS; i++) {
+        if (algs[i].size == n && algs[i].id != CCT_ALG_SM3_256) {
+            return algs[i].id;
+        }
+    }
+    return 0;
+}
+
 size_t cct_alg_digest_size(uint16_t alg)
 {
     int s = cct_alg_slot(alg);

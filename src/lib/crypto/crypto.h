@@ -50,6 +50,10 @@ CCT_WUR int cct__reportdata_derive(const uint8_t *nonce, size_t nonce_len, const
 /* Position of alg in the algorithm table (0 .. CCT_HASHER_SLOTS-1), or -1. */
 int cct_alg_slot(uint16_t alg);
 
+/* The SHA algorithm whose digest has n bytes (20, 32, 48, 64), 0 for any other size. SM3-256
+ * shares 32 bytes with SHA-256 and is never guessed from a size. */
+uint16_t cct_alg_by_digest_size(size_t n);
+
 /* OpenSSL name of an algorithm ("SHA256", "SM3"), or NULL. */
 const char *cct_alg_openssl_name(uint16_t alg);
 

@@ -31,6 +31,7 @@
 #include <cctrusted/replay.h>
 
 #include "replay/regvalues.h"
+#include "crypto/crypto.h"
 #include "util/error.h"
 #include "util/hex.h"
 
@@ -124,17 +125,6 @@ static bool parse_name(const char *s, size_t len, struct cct_expected *e, const 
     return set_index(e, have_kind, kind, v, why);
 }
 
-static uint16_t alg_for_size(size_t n)
-{
-    switch (n) {
-    case 20: return CCT_ALG_SHA1;
-    case 32: return CCT_ALG_SHA256;
-    case 48: return CCT_ALG_SHA384;
-    case 64: return CCT_ALG_SHA512;
-    default: return 0;
-    }
-}
-
 /*
  * Digest hex (an optional 0x prefix) of algorithm alg, or, with alg NULL, of
  * the SHA algorithm its size names.
@@ -150,11 +140,11 @@ static bool set_digest(struct cct_expected *e, const char *alg, size_t alen, con
     if (alg == NULL) {
         size_t n = 0;
         if (cct_hex_decode_var(hex, hlen, e->digest, sizeof(e->digest), &n) < 0 ||
-            alg_for_size(n) == 0) {
+            cct_alg_by_digest_size(n) == 0) {
             *why = "the digest is not the hex of a SHA-1/256/384/512 value";
             return false;
         }
-        e->alg = alg_for_size(n);
+        e->alg = cct_alg_by_digest_size(n);
         e->size = (uint16_t)n;
         return true;
     }

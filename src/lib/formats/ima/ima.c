@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/crypto.h"
 #include "util/error.h"
 #include "util/hex.h"
 #include "util/reader.h"
@@ -156,13 +157,8 @@ size_t cct_ima_hash_algo(const char *name, size_t len, uint16_t *tpm_alg)
 /* Template hash algorithm of an ascii line, from the digest's length. */
 static uint16_t alg_for_size(size_t n)
 {
-    switch (n) {
-    case 20: return CCT_ALG_SHA1;
-    case 32: return CCT_ALG_SHA256;
-    case 48: return CCT_ALG_SHA384;
-    case 64: return CCT_ALG_SHA512;
-    default: return CCT_ALG_ERROR;
-    }
+    uint16_t alg = cct_alg_by_digest_size(n);
+    return alg != 0 ? alg : CCT_ALG_ERROR;
 }
 
 /*
@@ -781,7 +777,7 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
     if (thn != 0 && line_len - i > thn && th[thn] == ' ' &&
         cct_hex_decode(th, thn, st->tmpl_digest, thn / 2) == 0) {
         sp = th + thn;
-        talg = alg_for_size(thn / 2);
+        talg = st->talg_hint;
     } else {
         sp = memchr(th, ' ', line_len - i);
         thn = sp ? (size_t)(sp - th) : line_len - i;
@@ -799,6 +795,7 @@ static int ascii_next(struct cct_ima_state *st, const uint8_t *p, size_t len, in
                        "line ends after the template hash", NULL);
         }
         st->thn_hint = thn;
+        st->talg_hint = talg;
     }
     i += thn + 1;
     /* 3rd: template name. The previous line's template is tried first: a table name followed

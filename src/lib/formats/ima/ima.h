@@ -54,6 +54,7 @@ struct cct_ima_state {
     /* ascii: the previous line's template hash length in hex digits and template (1 + its
      * index in the template table), tried first on the next line; 0 = none */
     size_t thn_hint;
+    uint16_t talg_hint; /* the algorithm of thn_hint digits */
     size_t tmpl_hint;
     /* ascii: the previous file digest's "<prefix>:" ("sha256:", "ima:sha256:") and what it
      * gave (offset and length of the algorithm name in it, digest size, TPM_ALG_ID), tried
