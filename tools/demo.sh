@@ -52,18 +52,21 @@ step "cctrusted --platform sim report --nonce ... --out quote.dat"
 nonce=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 "$cli" --platform sim report --nonce "$nonce" --out "$out/quote.dat"
 
-# REPORTDATA = SHA-512(nonce || user data), as the report request derived it.
-reportdata=$(python3 -c "import hashlib,sys; print(hashlib.sha512(bytes.fromhex(sys.argv[1])).hexdigest())" "$nonce")
-
-step "cctrusted verify quote.dat   (a simulated quote is refused by default...)"
-if "$cli" verify --nonce "$reportdata" "$out/quote.dat"; then
+step "cctrusted verify --nonce ... quote.dat   (a simulated quote is refused by default...)"
+if "$cli" verify --nonce "$nonce" "$out/quote.dat"; then
     echo "error: a simulated quote was accepted without --allow-sim" >&2
     exit 1
 fi
 
-step "cctrusted verify --allow-sim --root sim-root --eventlog boot --eventlog runtime quote.dat   (...accepted when asked for; logs bound to the RTMRs)"
-"$cli" verify --allow-sim --root "$CCT_SIM_DIR/root-cert.pem" --nonce "$reportdata" \
+step "cctrusted verify --allow-sim --root sim-root --nonce ... --eventlog boot --eventlog runtime quote.dat   (...accepted when asked for; logs bound to the RTMRs)"
+"$cli" verify --allow-sim --root "$CCT_SIM_DIR/root-cert.pem" --nonce "$nonce" \
     --eventlog "$CCT_SIM_DIR/ccel.bin" --eventlog "$CCT_SIM_DIR/runtime.cel" "$out/quote.dat"
+
+# The same REPORTDATA computed here, independently: SHA-512(nonce || user data) by hashlib.
+reportdata=$(python3 -c "import hashlib,sys; print(hashlib.sha512(bytes.fromhex(sys.argv[1])).hexdigest())" "$nonce")
+step "cctrusted verify --report-data SHA512(nonce) quote.dat   (the raw value, computed by hashlib)"
+"$cli" verify --allow-sim --root "$CCT_SIM_DIR/root-cert.pem" --report-data "$reportdata" \
+    "$out/quote.dat"
 
 step "offline: generated TPM log (3 banks) replayed against hashlib-computed values"
 python3 tools/mklog.py --banks sha1,sha256,sha384 --out "$out/tpm.bin" --expect "$out/tpm.expect"
