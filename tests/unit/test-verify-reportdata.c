@@ -21,29 +21,7 @@
 #include <cctrusted/cctrusted.h>
 #include <cctrusted/verify.h>
 
-static int failures;
-
-static void check(int cond, const char *what)
-{
-    printf("%s %s\n", cond ? "ok  " : "FAIL", what);
-    if (!cond) {
-        failures++;
-    }
-}
-
-static uint8_t *slurp(const char *dir, const char *name, size_t *len)
-{
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "rbe");
-    if (f == NULL) {
-        return NULL;
-    }
-    uint8_t *buf = malloc(1 << 20);
-    *len = buf ? fread(buf, 1, 1 << 20, f) : 0;
-    fclose(f);
-    return buf;
-}
+#include "verifyutil.h"
 
 /* A hex file (gen_quotes.py's req.nonce / req.data) into out; its length. */
 static size_t slurp_hex(const char *dir, const char *name, uint8_t *out, size_t max)
@@ -60,16 +38,6 @@ static size_t slurp_hex(const char *dir, const char *name, uint8_t *out, size_t 
     }
     free(t);
     return n;
-}
-
-static const struct cct_check *find(const struct cct_verify_result *res, const char *name)
-{
-    for (size_t i = 0; i < res->n_checks; i++) {
-        if (strcmp(res->checks[i].name, name) == 0) {
-            return &res->checks[i];
-        }
-    }
-    return NULL;
 }
 
 static int status_of(const struct cct_verify_result *res, const char *name)
@@ -330,13 +298,7 @@ int main(int argc, char **argv)
         return 2;
     }
     char dir[] = "/tmp/cct-verify-rd-XXXXXX";
-    if (mkdtemp(dir) == NULL) {
-        return 2;
-    }
-    char cmd[8192];
-    snprintf(cmd, sizeof(cmd), "python3 '%s' '%s' > /dev/null", argv[1], dir);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "cannot run %s\n", argv[1]);
+    if (gen_quotes(argv[1], dir) < 0) {
         return 2;
     }
     size_t qlen = 0, rlen = 0;
@@ -351,10 +313,5 @@ int main(int argc, char **argv)
     test_min_tcb(dir);
     free(q);
     free(root);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "cannot remove %s\n", dir);
-    }
-    printf("%d failure(s)\n", failures);
-    return failures ? 1 : 0;
+    return verify_test_end(dir);
 }

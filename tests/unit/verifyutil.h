@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Helpers of the verification API tests (test-verify-api.c,
+ * test-verify-reportdata.c): a check that prints each result and counts
+ * failures, reading a file of the generated evidence, finding a named check
+ * in a result, and the directory tests/data/gen_quotes.py fills.
+ */
+#ifndef CCT_TESTS_VERIFYUTIL_H
+#define CCT_TESTS_VERIFYUTIL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cctrusted/verify.h>
+
+static int failures;
+
+static inline void check(int cond, const char *what)
+{
+    printf("%s %s\n", cond ? "ok  " : "FAIL", what);
+    if (!cond) {
+        failures++;
+    }
+}
+
+/* DIR/NAME read whole (at most 1 MiB); NULL when it cannot be opened. */
+static inline uint8_t *slurp(const char *dir, const char *name, size_t *len)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "rbe");
+    if (f == NULL) {
+        return NULL;
+    }
+    uint8_t *buf = malloc(1 << 20);
+    *len = buf ? fread(buf, 1, 1 << 20, f) : 0;
+    fclose(f);
+    return buf;
+}
+
+static inline const struct cct_check *find(const struct cct_verify_result *res, const char *name)
+{
+    for (size_t i = 0; i < res->n_checks; i++) {
+        if (strcmp(res->checks[i].name, name) == 0) {
+            return &res->checks[i];
+        }
+    }
+    return NULL;
+}
+
+/* Make the directory dir (a mkdtemp template) and run the generator GEN into it; 0 or -1. */
+static inline int gen_quotes(const char *gen, char *dir)
+{
+    char cmd[8192];
+    if (mkdtemp(dir) == NULL) {
+        return -1;
+    }
+    snprintf(cmd, sizeof(cmd), "python3 '%s' '%s' > /dev/null", gen, dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "cannot run %s\n", gen);
+        return -1;
+    }
+    return 0;
+}
+
+/* Remove the generated directory; print the failure count; the exit status. */
+static inline int verify_test_end(const char *dir)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "cannot remove %s\n", dir);
+    }
+    printf("%d failure(s)\n", failures);
+    return failures ? 1 : 0;
+}
+
+#endif
