@@ -128,46 +128,38 @@ static int banks_match(struct cct_hasher *h, const struct cct_event *ev, const u
     return ok;
 }
 
+/* IMA: the template hash is H(template data). Violations log zeros; a guessed layout (patched
+ * or unknown template) is only confirmed. */
+static enum cct_digest_check ima_result(const struct cct_event *ev, int all_ok)
+{
+    if ((ev->flags & CCT_EVENT_F_IMA_VIOLATION) ||
+        ((ev->flags & CCT_EVENT_F_IMA_LAYOUT_GUESSED) && !all_ok)) {
+        return CCT_DIGEST_NOT_CHECKED;
+    }
+    return all_ok ? CCT_DIGEST_OK : CCT_DIGEST_MISMATCH;
+}
+
 /*
- * An entry of an IMA list (ascii or binary): the template hash is H(template data). The rule of
- * cct_event_check_digest() below for IMA events, without the tests that cannot apply to them
- * (the parser sets no event type, so neither the UEFI variable variant nor a GRUB string); a
- * replay checks every entry.
+ * An entry of an IMA list (ascii or binary): the rule of cct_event_check_digest() below for IMA
+ * events, without the tests that cannot apply to them (the parser sets no event type, so
+ * neither the UEFI variable variant nor a GRUB string); a replay checks every entry.
  */
 static int check_ima_entry(const struct cct_event *ev, enum cct_digest_check *result, int *literal)
 {
     struct cct_hasher h;
-    int all_ok = 1;
     int rc = cct_hasher_init(&h);
     if (rc < 0) {
         return rc;
     }
-    for (size_t i = 0; i < ev->n_digests; i++) {
-        uint8_t d[CCT_MAX_DIGEST_SIZE];
-        const struct cct_digest *dg = &ev->digests[i];
-        if (cct_alg_digest_size(dg->alg) != dg->size) {
-            all_ok = 0;
-            continue;
-        }
-        rc = cct_hasher_digest(&h, dg->alg, ev->data, ev->data_len, d);
-        if (rc < 0) {
-            cct_hasher_free(&h);
-            return rc;
-        }
-        if (!cct_memeq_ct(d, dg->bytes, dg->size)) {
-            all_ok = 0;
-        }
-    }
+    int all_ok = banks_match(&h, ev, ev->data, ev->data_len);
     cct_hasher_free(&h);
+    if (all_ok < 0) {
+        return all_ok;
+    }
     if (literal) {
         *literal = all_ok;
     }
-    if ((ev->flags & CCT_EVENT_F_IMA_VIOLATION) ||
-        ((ev->flags & CCT_EVENT_F_IMA_LAYOUT_GUESSED) && !all_ok)) {
-        *result = CCT_DIGEST_NOT_CHECKED;
-    } else {
-        *result = all_ok ? CCT_DIGEST_OK : CCT_DIGEST_MISMATCH;
-    }
+    *result = ima_result(ev, all_ok);
     return 0;
 }
 
@@ -277,14 +269,7 @@ int cct_event_check_digest(const struct cct_event *ev, enum cct_digest_check *re
         return 0;
     }
     if (is_ima) {
-        /* IMA: the template hash is H(template data). Violations log zeros;
-         * a guessed layout (patched or unknown template) is only confirmed. */
-        if ((ev->flags & CCT_EVENT_F_IMA_VIOLATION) ||
-            ((ev->flags & CCT_EVENT_F_IMA_LAYOUT_GUESSED) && !all_ok)) {
-            *result = CCT_DIGEST_NOT_CHECKED;
-        } else {
-            *result = all_ok ? CCT_DIGEST_OK : CCT_DIGEST_MISMATCH;
-        }
+        *result = ima_result(ev, all_ok);
         return 0;
     }
     if (is_cel_content) {
