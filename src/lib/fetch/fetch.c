@@ -31,6 +31,7 @@
 #include "cct-config.h"
 #include "fetch/http.h"
 #include "util/error.h"
+#include "util/jsonspan.h"
 #include "util/file.h"
 #include "util/hex.h"
 #include "verify/common.h"
@@ -408,33 +409,15 @@ static int split_pcs(const struct doc *d, const char *member, json_object *out, 
         return cct_err(err, CCT_EMALFORMED, -1, -1, "%s response does not parse", member);
     }
     /* the signed bytes are the member's raw text: take them from the body, not re-serialised */
-    const char *s = (const char *)d->body, *k = strstr(s, member);
-    const char *start = k != NULL ? strchr(k + strlen(member), '{') : NULL;
-    size_t depth = 0, i = start != NULL ? (size_t)(start - s) : d->len;
-    bool in_str = false;
-    for (; i < d->len; i++) {
-        char ch = s[i];
-        if (in_str) {
-            if (ch == '\\') {
-                i++;
-            } else if (ch == '"') {
-                in_str = false;
-            }
-        } else if (ch == '"') {
-            in_str = true;
-        } else if (ch == '{') {
-            depth++;
-        } else if (ch == '}' && --depth == 0) {
-            break;
-        }
-    }
-    if (start == NULL || i >= d->len) {
+    size_t vs, ve;
+    if (!cct_json_member_span((const char *)d->body, d->len, member, &vs, &ve) ||
+        d->body[vs] != '{') {
         json_object_put(top);
-        return cct_err(err, CCT_EMALFORMED, -1, -1, "%s: unterminated object", member);
+        return cct_err(err, CCT_EMALFORMED, -1, -1, "%s: not an object in the response", member);
     }
     char kk[64];
     json_object_object_add(out, key,
-                           json_object_new_string_len(start, (int)((size_t)(s + i + 1 - start))));
+                           json_object_new_string_len((const char *)d->body + vs, (int)(ve - vs)));
     snprintf(kk, sizeof(kk), "%s_signature", key);
     json_object_object_add(out, kk, json_object_get(sig));
     json_object_put(top);

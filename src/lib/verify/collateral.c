@@ -31,6 +31,7 @@
 #include <openssl/x509v3.h>
 
 #include "util/error.h"
+#include "util/jsonspan.h"
 #include "util/hex.h"
 #include "verify/common.h"
 #include "verify/verify_internal.h"
@@ -59,93 +60,6 @@ struct pck_tcb {
     int pcesvn;
     int have_tcb;
 };
-
-/* ---- raw JSON value span (RFC 8259) ---- */
-static size_t skip_ws(const char *s, size_t i, size_t n)
-{
-    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
-        i++;
-    }
-    return i;
-}
-
-/* End (exclusive) of the JSON value starting at i, or 0 on error. */
-static size_t value_end(const char *s, size_t i, size_t n)
-{
-    int depth = 0;
-    bool in_str = false;
-    for (size_t j = i; j < n; j++) {
-        char c = s[j];
-        if (in_str) {
-            if (c == '\\') {
-                j++;
-            } else if (c == '"') {
-                in_str = false;
-                if (depth == 0) {
-                    return j + 1;
-                }
-            }
-            continue;
-        }
-        if (c == '"') {
-            in_str = true;
-        } else if (c == '{' || c == '[') {
-            depth++;
-        } else if (c == '}' || c == ']') {
-            if (--depth == 0) {
-                return j + 1;
-            }
-            if (depth < 0) {
-                return j; /* scalar ended by the parent's close */
-            }
-        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
-            return j;
-        }
-    }
-    return 0;
-}
-
-/* Span of the value of top-level key `key` in the object text s[0..n). */
-static bool raw_member(const char *s, size_t n, const char *key, size_t *vs, size_t *ve)
-{
-    size_t klen = strlen(key);
-    size_t i = skip_ws(s, 0, n);
-    if (i >= n || s[i] != '{') {
-        return false;
-    }
-    i++;
-    while (i < n) {
-        i = skip_ws(s, i, n);
-        if (i >= n || s[i] != '"') {
-            return false;
-        }
-        size_t ks = i + 1, ke = value_end(s, i, n);
-        if (ke == 0) {
-            return false;
-        }
-        i = skip_ws(s, ke, n);
-        if (i >= n || s[i] != ':') {
-            return false;
-        }
-        i = skip_ws(s, i + 1, n);
-        size_t e = value_end(s, i, n);
-        if (e == 0) {
-            return false;
-        }
-        if (ke - 1 - ks == klen && memcmp(s + ks, key, klen) == 0) {
-            *vs = i;
-            *ve = e;
-            return true;
-        }
-        i = skip_ws(s, e, n);
-        if (i < n && s[i] == ',') {
-            i++;
-        } else {
-            return false;
-        }
-    }
-    return false;
-}
 
 static void sj_free(struct signed_json *j)
 {
@@ -230,7 +144,7 @@ static bool coll_load(const uint8_t *p, size_t len, struct collateral *c, char *
         if (i >= len) {
             break;
         }
-        size_t e = value_end(s, i, len);
+        size_t e = cct_json_value_end(s, i, len);
         if (e == 0) {
             snprintf(msg, mn, "unterminated JSON object at byte %zu", i);
             return false;
@@ -251,14 +165,14 @@ static bool coll_load(const uint8_t *p, size_t len, struct collateral *c, char *
             snprintf(msg, mn, "invalid JSON at byte %zu", i);
             return false;
         }
-        if (raw_member(o, on, "tcbInfo", &vs, &ve)) {
+        if (cct_json_member_span(o, on, "tcbInfo", &vs, &ve)) {
             sj_free(&c->tcb);
             if (!set_body(&c->tcb, o + vs, ve - vs) || !set_sig(&c->tcb, jstr(top, "signature"))) {
                 snprintf(msg, mn, "tcbInfo response without a usable body or signature");
                 json_object_put(top);
                 return false;
             }
-        } else if (raw_member(o, on, "enclaveIdentity", &vs, &ve)) {
+        } else if (cct_json_member_span(o, on, "enclaveIdentity", &vs, &ve)) {
             sj_free(&c->qe);
             if (!set_body(&c->qe, o + vs, ve - vs) || !set_sig(&c->qe, jstr(top, "signature"))) {
                 snprintf(msg, mn, "enclaveIdentity response without a usable body or signature");
