@@ -20,6 +20,11 @@
   same events (registers and notes) and mklog's hashlib values; a file changed
   or grown after it was read makes every use that needs its bytes again fail
   (the kept replay still answers for the events as read); a FIFO is read once.
+- digest checks on demand: a list is read without them; replay_cc_eventlog()
+  of an IMA list with one wrong template hash gives hashlib's registers,
+  replay_events() then runs the checks (one ima-template note, on the entry
+  written wrong) with the same registers, as a new replay of a plain list
+  does; diagnostics=False gives no note.
 
 usage: test_sdk.py MKLOG
 """
@@ -438,6 +443,44 @@ def test_file_sources(tmp):
     )
 
 
+def ima_ng_line(path, content, template_hash=None):
+    """An ascii ima-ng line and its template hash (hashlib over the template data)."""
+    fd = hashlib.sha256(content).digest()
+    d_ng = b"sha256:\0" + fd
+    n_ng = path.encode() + b"\0"
+    tdata = struct.pack("<I", len(d_ng)) + d_ng + struct.pack("<I", len(n_ng)) + n_ng
+    th = template_hash or hashlib.sha1(tdata).digest()
+    return "10 %s ima-ng sha256:%s %s\n" % (th.hex(), fd.hex(), path), th
+
+
+def test_lazy_diagnostics(tmp):
+    lines, pcr10 = [], bytes(20)
+    for i in range(4):
+        wrong = hashlib.sha1(b"not the template data").digest() if i == 2 else None
+        line, th = ima_ng_line("/usr/bin/tool%d" % i, b"content %d" % i, wrong)
+        lines.append(line)
+        pcr10 = hashlib.sha1(pcr10 + th).digest()
+    path = os.path.join(tmp, "ima.txt")
+    with open(path, "w") as f:
+        f.write("".join(lines))
+    events = cctrusted.load_eventlogs(path, format="ima")
+    regs = cctrusted.replay_cc_eventlog(events)
+    check(regs.get(10, {}).get(4) == pcr10, "IMA list read without checks: PCR10 equals hashlib")
+    quiet = cctrusted.replay_events(events, diagnostics=False)
+    check(quiet.notes == [] and quiet.registers == regs, "diagnostics=False: no note, same registers")
+    full = cctrusted.replay_events(events)
+    codes = [(n["code"], n["event"]) for n in full.notes]
+    check(codes == [("ima-template", 2)], "replay_events runs the checks: %s" % codes)
+    check(full.registers == regs, "the checks change no register")
+    fresh = cctrusted.replay_events(list(events))
+    check(
+        fresh.notes == full.notes and fresh.registers == regs,
+        "a new replay of a plain list gives the same notes and registers",
+    )
+    again = cctrusted.replay_events(events)
+    check(again.notes == full.notes, "the checked replay is kept for the list")
+
+
 def free_port_pair():
     for _ in range(50):
         s = socket.socket()
@@ -605,6 +648,7 @@ def main():
         test_sim(tmp)
         test_errors(tmp)
         test_file_sources(tmp)
+        test_lazy_diagnostics(tmp)
         test_swtpm(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -10,6 +10,7 @@ checking that the file is still the one the library read.
 """
 import contextlib
 import ctypes
+import gc
 import os
 import stat
 import struct
@@ -417,40 +418,51 @@ def _note_header(src: Source) -> None:
 
 
 class KeptReplay:
-    """The replay made when a list of whole logs was read (default options, with
-    diagnostics), kept for replay_cc_eventlog() of that same list; the library's
-    handle is freed with this object."""
+    """The replay made when a list of whole logs was read (default options), kept
+    for replay_cc_eventlog() of that same list; the library's handle is freed with
+    this object. diagnostics: whether the library ran its digest checks and notes
+    in it (registers do not depend on them)."""
 
-    __slots__ = ("rp", "keep", "_fin", "__weakref__")
+    __slots__ = ("rp", "keep", "srcs", "diagnostics", "_fin", "__weakref__")
 
-    def __init__(self, rp, keep) -> None:
+    def __init__(self, rp, keep, srcs: List[Source], diagnostics: bool) -> None:
         self.rp = rp
         self.keep = keep
+        self.srcs = srcs
+        self.diagnostics = diagnostics
         self._fin = weakref.finalize(self, L.lib().cct_replay_free, rp)
+
+
+def replay_whole(srcs: List[Source], diagnostics: bool) -> KeptReplay:
+    """cct_replay_logs() over the whole logs with the default options, kept."""
+    opts, keep_opts = replay_options(diagnostics=diagnostics)
+    rp, keep = replay_inputs([(s, None) for s in srcs], opts)
+    return KeptReplay(rp, keep, list(srcs), diagnostics)
 
 
 def count_all(srcs: List[Source]) -> Optional[KeptReplay]:
     """Have the library read every record of every log and count the events: one
-    cct_replay_logs() over the whole logs, with the default options and
-    diagnostics (the replay replay_cc_eventlog() of the list would run), which
-    reads each log once, in C; its error names the log, event and offset of a bad
-    record. Returns that replay, kept for the list. IMA lists left on "auto" take
-    the register file the library chose for them. Logs the replay cannot take (an
-    algorithm the crypto layer lacks, too many registers) are counted one event at
-    a time instead (and None is returned)."""
+    cct_replay_logs() over the whole logs, with the default options and without
+    diagnostics (the registers replay_cc_eventlog() of the list returns; the
+    digest checks and notes, which only replay_events() shows, are left until it
+    asks for them), which reads each log once, in C; its error names the log,
+    event and offset of a bad record (diagnostics change no error and no
+    register). Returns that replay, kept for the list. IMA lists left on "auto"
+    take the register file the library chose for them. Logs the replay cannot
+    take (an algorithm the crypto layer lacks, too many registers) are counted
+    one event at a time instead (and None is returned)."""
     if not srcs:
         return None
     lib = L.lib()
-    opts, keep_opts = replay_options()
     try:
-        rp, keep = replay_inputs([(s, None) for s in srcs], opts)
+        kept = replay_whole(srcs, diagnostics=False)
     except CCTrustedError as e:
         if e.code not in (-6, -8):  # CCT_EUNSUPPORTED, CCT_ELIMIT: the records may still be fine
             raise
         for src in srcs:
             count(src)
         return None
-    kept = KeptReplay(rp, keep)
+    rp = kept.rp
     info = L.cct_replay_log_info()
     for i, src in enumerate(srcs):
         r = lib.cct_replay_log_info(rp, i, ctypes.byref(info))
@@ -465,7 +477,21 @@ def count_all(srcs: List[Source]) -> Optional[KeptReplay]:
 
 
 def read(src: Source, start: int = 0, n: Optional[int] = None) -> List[Any]:
-    """Events [start, start + n) of src (all when n is None) as seed-shaped objects."""
+    """Events [start, start + n) of src (all when n is None) as seed-shaped objects.
+
+    The objects made here hold no reference cycle, so the cyclic garbage collector
+    is paused while they are made: otherwise its passes over the growing list (a
+    full one every few ten thousand objects) cost more than making them."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(src, start, n)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _read(src: Source, start: int, n: Optional[int]) -> List[Any]:
     lib = L.lib()
     out: List[Any] = []
     ev = L.cct_event()

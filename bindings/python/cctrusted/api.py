@@ -124,12 +124,21 @@ def replay_events(
     mrtd: Optional[bytes] = None,
     diagnostics: bool = True,
 ) -> ReplayResult:
-    """replay_cc_eventlog with the whole outcome (a ReplayResult)."""
+    """replay_cc_eventlog with the whole outcome (a ReplayResult). diagnostics: run
+    the library's digest checks (IMA template hashes, event data digests,
+    separators) and return its notes; they change no register. A list read by
+    load_eventlogs()/get_cc_eventlog() was replayed without them: the first call
+    with diagnostics replays its whole logs again with them, and keeps that."""
     if not event_logs:
         return ReplayResult({}, [], [], None, None, 0)
     kept = _kept(event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd)
-    if kept is not None and diagnostics:
-        return _result(kept.rp, event_logs.ranges()[0][0].convention)
+    if kept is not None:
+        if diagnostics and not kept.diagnostics:
+            # The list was read without the digest checks: run them now, once, and
+            # keep that replay for the list (same registers, plus the notes).
+            kept = event_logs._kept = E.replay_whole(kept.srcs, diagnostics=True)
+        if diagnostics or not kept.diagnostics:
+            return _result(kept.rp, event_logs.ranges()[0][0].convention)
     with _replayed(
         event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd, diagnostics
     ) as (rp, convention):
@@ -150,8 +159,10 @@ def replay_registers(
     kept = _kept(event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd)
     if kept is not None:
         return E.seed_dict(E.registers(kept.rp), event_logs.ranges()[0][0].convention)
+    # Registers only: the digest checks and notes (which do not change a register)
+    # are not asked for.
     with _replayed(
-        event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd, True
+        event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd, False
     ) as (rp, convention):
         return E.seed_dict(E.registers(rp), convention)
 
