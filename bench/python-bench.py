@@ -182,12 +182,13 @@ def main():
     for name, b, same, c_cpu in rows:
         s = b["seed"]["total"]
         cells = ["%s" % name, "%d" % b["ours"]["events"], "%.3f s / %.3f s" % (s[0], s[1])]
-        split = ["  parse / replay", "", "%.3f / %.3f s CPU" % (b["seed"]["parse"][1],
-                                                               b["seed"]["replay"][1])]
+        sp = b["seed"]
+        split = ["  parse / replay", "", "%.3f / %.3f s CPU" % (sp["parse"][1], sp["replay"][1])]
         for m in modes:
             t = b[m]["total"]
             ratio = s[1] / t[1]
-            cells += ["%.3f s / %.3f s" % (t[0], t[1]), ("%.0fx" if ratio >= 10 else "%.1fx") % ratio]
+            shown = ("%.0fx" if ratio >= 10 else "%.1fx") % ratio
+            cells += ["%.3f s / %.3f s" % (t[0], t[1]), shown]
             split += ["%.3f / %.3f s CPU" % (b[m]["parse"][1], b[m]["replay"][1]), ""]
         cells += ["yes" if same else "NO", "%.3f s" % c_cpu]
         split += ["", ""]

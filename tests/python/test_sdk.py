@@ -467,7 +467,9 @@ def test_lazy_diagnostics(tmp):
     regs = cctrusted.replay_cc_eventlog(events)
     check(regs.get(10, {}).get(4) == pcr10, "IMA list read without checks: PCR10 equals hashlib")
     quiet = cctrusted.replay_events(events, diagnostics=False)
-    check(quiet.notes == [] and quiet.registers == regs, "diagnostics=False: no note, same registers")
+    check(
+        quiet.notes == [] and quiet.registers == regs, "diagnostics=False: no note, same registers"
+    )
     full = cctrusted.replay_events(events)
     codes = [(n["code"], n["event"]) for n in full.notes]
     check(codes == [("ima-template", 2)], "replay_events runs the checks: %s" % codes)
