@@ -265,6 +265,78 @@ def regvalues():
     }
 
 
+def collateral():
+    """TDX collateral inputs (fuzz-collateral): the committed v4 quote seed, framed
+    by its 2-byte length, then collateral in each form the reader takes (PCS
+    tcbInfo and enclaveIdentity responses with the quote's PEM chain after them,
+    a QuoteCollateralV3 object with hex CRLs), with the quote's FMSPC, TCB
+    components and QE values, so that the fuzzer starts inside the evaluation.
+    The signatures are filler: no seed is signed."""
+    import json
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "corpus", "tdx", "tdx-v4.quote"), "rb") as f:
+        quote = f.read()
+    frame = struct.pack("<H", len(quote)) + quote
+    begin = quote.find(b"-----BEGIN CERTIFICATE-----")
+    chain = quote[begin:].rstrip(b"\0") if begin >= 0 else b""
+    sig = "ab" * 64
+
+    def comps(v):
+        return [{"svn": x, "category": "BIOS"} for x in v]
+
+    def level(sgx, pce, tdx, status, date, advisories=()):
+        lv = {"tcb": {"sgxtcbcomponents": comps(sgx), "pcesvn": pce, "tdxtcbcomponents": comps(tdx)},
+              "tcbDate": date, "tcbStatus": status}
+        if advisories:
+            lv["advisoryIDs"] = list(advisories)
+        return lv
+
+    # Values read from the quote (TDX quote v4: body at 48, MRSIGNERSEAM at body + 64,
+    # SEAMATTRIBUTES at body + 112; QE report at 770: ATTRIBUTES at + 48, MRSIGNER at + 128)
+    # so that the module and QE identity match it.
+    mod = {"mrsigner": quote[112:160].hex().upper(), "attributes": quote[160:168].hex().upper(),
+           "attributesMask": "FFFFFFFFFFFFFFFF"}
+    ids = [dict(mod, id="TDX_03", tcbLevels=[
+        {"tcb": {"isvsvn": 5}, "tcbDate": "2024-03-13T00:00:00Z", "tcbStatus": "UpToDate"},
+        {"tcb": {"isvsvn": 2}, "tcbDate": "2023-08-09T00:00:00Z", "tcbStatus": "OutOfDate"}])]
+    tcb = {"id": "TDX", "version": 3, "issueDate": "2024-12-01T00:00:00Z",
+           "nextUpdate": "2025-12-31T00:00:00Z", "fmspc": "00906ED50000", "pceId": "0000",
+           "tcbType": 0, "tcbEvaluationDataNumber": 17, "tdxModule": mod, "tdxModuleIdentities": ids,
+           "tcbLevels": [
+               level([4, 4, 2, 2, 3, 1, 0, 5] + [0] * 8, 11, [3, 0, 5] + [0] * 13, "UpToDate",
+                     "2024-03-13T00:00:00Z"),
+               level([4, 4, 2, 2, 3, 1, 0, 5] + [0] * 8, 11, [3, 0, 3] + [0] * 13,
+                     "SWHardeningNeeded", "2023-08-09T00:00:00Z", ["INTEL-SA-00000"]),
+               level([1] * 8 + [0] * 8, 5, [1, 0, 1] + [0] * 13, "OutOfDate",
+                     "2022-01-01T00:00:00Z", ["INTEL-SA-00001", "INTEL-SA-00002"]),
+               level([0] * 16, 0, [0] * 16, "Revoked", "2021-01-01T00:00:00Z")]}
+    qe = {"id": "TD_QE", "version": 2, "issueDate": "2024-12-01T00:00:00Z",
+          "nextUpdate": "2025-12-31T00:00:00Z", "tcbEvaluationDataNumber": 17,
+          "miscselect": "00000000", "miscselectMask": "FFFFFFFF",
+          "attributes": quote[818:834].hex().upper(),
+          "attributesMask": "FBFFFFFFFFFFFFFF0000000000000000",
+          "mrsigner": quote[898:930].hex().upper(),
+          "isvprodid": 1,
+          "tcbLevels": [{"tcb": {"isvsvn": 8}, "tcbDate": "2024-03-13T00:00:00Z", "tcbStatus": "UpToDate"},
+                        {"tcb": {"isvsvn": 1}, "tcbDate": "2022-01-01T00:00:00Z", "tcbStatus": "OutOfDate"}]}
+    tcb_text = json.dumps(tcb, separators=(",", ":"))
+    qe_text = json.dumps(qe, separators=(",", ":"))
+    pcs_tcb = ('{"tcbInfo":%s,"signature":"%s"}' % (tcb_text, sig)).encode()
+    pcs_qe = ('{"enclaveIdentity":%s,"signature":"%s"}' % (qe_text, sig)).encode()
+    crl = "30" + "82" + "0010" + "00" * 16
+    v3 = json.dumps({"version": "3.0", "tee_type": 129, "pck_crl_issuer_chain": chain.decode(),
+                     "root_ca_crl": crl, "pck_crl": crl,
+                     "tcb_info_issuer_chain": chain.decode(), "tcb_info": tcb_text,
+                     "tcb_info_signature": sig, "qe_identity_issuer_chain": chain.decode(),
+                     "qe_identity": qe_text, "qe_identity_signature": sig}).encode()
+    return {
+        "collateral/pcs-responses.bin": frame + pcs_tcb + b"\n" + pcs_qe + b"\n" + chain,
+        "collateral/pcs-tcbinfo.bin": frame + pcs_tcb,
+        "collateral/quote-collateral-v3.bin": frame + v3,
+    }
+
+
 def main():
     args = sys.argv[1:]
     check = bool(args) and args[0] == "--check"
@@ -288,6 +360,7 @@ def main():
         "tcg/ccel-acpi-table.bin": ccel_table(len(ccel)),
     }
     seeds.update(regvalues())
+    seeds.update(collateral())
     bad = 0
     for name, data in seeds.items():
         path = os.path.join(out, name)
