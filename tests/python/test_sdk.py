@@ -481,6 +481,31 @@ def test_lazy_diagnostics(tmp):
     )
     again = cctrusted.replay_events(events)
     check(again.notes == full.notes, "the checked replay is kept for the list")
+    # Digest and content objects are made on first use, then kept; a hand-made event
+    # keeps what it was given.
+    e = events[2]
+    check(
+        e.digests is e.digests and e.content is e.content and len(e.digests) == 1,
+        "an event's digest list and content are made once",
+    )
+    check(
+        e.digests[0].hash == hashlib.sha1(b"not the template data").digest()
+        and e.digests[0].alg.alg_id == 4
+        and e.content.template_name == "ima-ng"
+        and e.content.template_data.endswith(b"/usr/bin/tool2\0"),
+        "the IMA entry's digest and template as written",
+    )
+    mine = cctrusted.TcgTpmsCelEvent(
+        0,
+        [cctrusted.TcgDigest(4, b"x" * 20)],
+        7,
+        10,
+        content=cctrusted.TcgTpmsEventImaTemplate(b"data", "ima-ng"),
+    )
+    check(
+        mine.digests[0].hash == b"x" * 20 and mine.content.template_data == b"data",
+        "a hand-made event keeps its digests and content",
+    )
 
 
 def free_port_pair():

@@ -22,12 +22,9 @@ from . import _lib as L
 from ._common import CCT_EINVAL, Buffer, CCTrustedError, cstr
 from .tcg import (
     TcgCelTypes,
-    TcgDigest,
     TcgImrEvent,
     TcgPcClientImrEvent,
     TcgTpmsCelEvent,
-    TcgTpmsEventImaTemplate,
-    TcgTpmsEventPcClientStd,
 )
 
 NATIVE = "native"
@@ -315,59 +312,79 @@ def _copy_out(p: int, n: int) -> bytes:
     return t.from_address(p).raw
 
 
+_NAMES: Dict[bytes, str] = {}  # template names seen, decoded once
+_new = object.__new__
+_IMA_CT = TcgCelTypes.CEL_IMA_TEMPLATE
+
+
+def _grab(p: int, n: int, base: int, size: int, sdata: bytes) -> bytes:
+    """n bytes at address p: a slice of the log's bytes (at base, size long) when
+    they hold them, else a copy of the library's memory."""
+    if not n:
+        return b""
+    off = p - base
+    if 0 <= off and off + n <= size:
+        return sdata[off : off + n]
+    return _copy_out(p, n)
+
+
 def _make_event(ev, src: Source):
     """A seed-shaped event object from a library event view (every byte copied:
-    slices of the log's own bytes where the view points into them)."""
+    slices of the log's own bytes where the view points into them). An event's
+    digest and content objects are made when first used, from the values kept
+    in its _raw (tcg._Made)."""
     t = _EV.unpack_from(ev)
-    base = src.buf.address
-    end = base + src.buf.size
-    sdata = src.buf.data
-
-    def grab(p: int, n: int) -> bytes:
-        if not n:
-            return b""
-        if base <= p and p + n <= end:
-            return sdata[p - base : p - base + n]
-        return _copy_out(p, n)
-
+    buf = src.buf
+    base, size, sdata = buf.address, buf.size, buf.data
     kind = t[_I_KIND]
     index = t[_I_INDEX]
     imr = seed_index(kind, index) if src.convention == SEED else index
-    digests = [
-        TcgDigest(t[ia], grab(t[ib], t[isz]))
+    digests = tuple(
+        (t[ia], _grab(t[ib], t[isz], base, size, sdata))
         for ia, isz, ib in _I_DIG[: min(t[_I_NDIG], L.CCT_MAX_DIGESTS)]
-    ]
-    data = grab(t[_I_DATA], t[_I_DATA_LEN])
+    )
+    data = _grab(t[_I_DATA], t[_I_DATA_LEN], base, size, sdata)
     fmt = t[_I_FORMAT]
     number = t[_I_NUMBER]
     flags = t[_I_FLAGS]
     if fmt in _IMA_FORMATS or t[_I_TPL]:
-        name = grab(t[_I_TPL], t[_I_TPL_LEN]).decode("utf-8", "replace")
-        obj: Any = TcgTpmsCelEvent(
-            number,
-            digests,
-            TcgCelTypes.CEL_IMA_TEMPLATE,
-            imr,
-            content=TcgTpmsEventImaTemplate(data, name),
-        )
+        raw_name = _grab(t[_I_TPL], t[_I_TPL_LEN], base, size, sdata)
+        name = _NAMES.get(raw_name)
+        if name is None:
+            name = raw_name.decode("utf-8", "replace")
+            if len(_NAMES) < 64:
+                _NAMES[raw_name] = name
+        obj: Any = _new(TcgTpmsCelEvent)
+        obj.rec_num = number
+        obj._content_type = _IMA_CT
+        obj._imr = imr
+        obj._raw = (digests, data, name)
     elif fmt in _CEL_FORMATS:
         ct = t[_I_CT]
-        content = TcgTpmsEventPcClientStd(
-            t[_I_TYPE] if ct == TcgCelTypes.CEL_PCCLIENT_STD else None, data
-        )
-        obj = TcgTpmsCelEvent(t[_I_RECNUM], digests, ct, imr, content=content)
+        obj = _new(TcgTpmsCelEvent)
+        obj.rec_num = t[_I_RECNUM]
+        obj._content_type = ct
+        obj._imr = imr
+        obj._raw = (digests, t[_I_TYPE] if ct == TcgCelTypes.CEL_PCCLIENT_STD else None, data)
     elif flags & L.CCT_EVENT_F_HEADER and fmt in _HEADER_FORMATS:
         obj = TcgPcClientImrEvent(
-            imr, t[_I_TYPE], digests[0].hash if digests else bytes(20), len(data), data
+            imr, t[_I_TYPE], digests[0][1] if digests else bytes(20), len(data), data
         )
         obj.rec_num = number
     else:
-        obj = TcgImrEvent(imr, t[_I_TYPE], digests, len(data), data)
+        obj = _new(TcgImrEvent)
+        obj._imr_index = imr
+        obj._event_type = t[_I_TYPE]
+        obj._raw = digests
+        obj._event_size = len(data)
+        obj._event = data
         obj.rec_num = number
     obj._origin = (src, number, t[_I_OFFSET], t[_I_LENGTH])
-    obj._register = _KIND_NAMES.get(kind, "pcr")
+    if kind != L.CCT_REG_PCR:
+        obj._register = _KIND_NAMES.get(kind, "pcr")
     obj._index_logged = t[_I_INDEX_LOGGED]
-    obj._flags = flags
+    if flags:
+        obj._flags = flags
     return obj
 
 
@@ -611,10 +628,13 @@ class EventList(Sequence):
                 self._cache[(r, c)] = events[k : k + _CHUNK]
 
     def __iter__(self) -> Iterator[Any]:
+        cache = self._cache
         for r, (_, a, b) in enumerate(self._ranges):
             self._fill(r)
-            for number in range(a, b):
-                yield self._get(r, number)
+            for c in range(a // _CHUNK, (b - 1) // _CHUNK + 1):
+                lo = max(a - c * _CHUNK, 0)
+                hi = min(b - c * _CHUNK, _CHUNK)
+                yield from cache[(r, c)][lo:hi]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (list, tuple, EventList)):

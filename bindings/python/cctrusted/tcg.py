@@ -203,6 +203,25 @@ def _dump_digest_list(digests: List[TcgDigest]) -> None:
         BinaryBlob(digest.hash).dump()
 
 
+class _Made:
+    """An attribute of an event this package read, made from the record's values
+    kept in ``_raw`` when first used and then stored on the instance (an event a
+    user constructs sets the attribute in __init__, which this never overrides)."""
+
+    __slots__ = ("make", "name")
+
+    def __init__(self, make) -> None:
+        self.make = make
+        self.name = make.__name__
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if obj is None:
+            return self
+        v = self.make(obj)
+        obj.__dict__[self.name] = v
+        return v
+
+
 class _Origin:
     """Where an event was read: its log (a _Source), number, byte offset and
     record length. Set on events this package creates; None on events a user
@@ -354,6 +373,10 @@ class TcgImrEvent(_Origin):
         _dump_digest_list(self._digests)
         LOG.info("Event:")
         BinaryBlob(self._event).dump()
+
+    @_Made
+    def _digests(self) -> List[TcgDigest]:
+        return [TcgDigest(a, h) for a, h in self._raw]
 
     def __repr__(self) -> str:
         return "<TcgImrEvent %s%d %s>" % (
@@ -522,6 +545,19 @@ class TcgTpmsCelEvent(_Origin):
         self._imr = imr
         self._nv_index = nv_index
         self._content = content
+
+    _nv_index: Optional[int] = None
+
+    @_Made
+    def _digests(self) -> List[TcgDigest]:
+        return [TcgDigest(a, h) for a, h in self._raw[0]]
+
+    @_Made
+    def _content(self) -> Any:
+        a, b = self._raw[1], self._raw[2]
+        if self._content_type == TcgCelTypes.CEL_IMA_TEMPLATE:
+            return TcgTpmsEventImaTemplate(a, b)
+        return TcgTpmsEventPcClientStd(a, b)
 
     @property
     def index(self) -> Optional[int]:
