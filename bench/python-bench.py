@@ -116,7 +116,8 @@ def main():
     load0 = " ".join(open("/proc/loadavg").read().split()[:3])
     seed = os.path.join(a.peers, "evidence-api-python")
     if not os.path.isdir(os.path.join(seed, "evidence_api")):
-        sys.exit("python-bench: the seed SDK is not at %s" % seed)
+        print("python-bench: the seed SDK is not at %s" % seed, file=sys.stderr)
+        return 77  # what meson counts as a skip (the python-bench-smoke test)
     os.makedirs(a.out, exist_ok=True)
     ccel = os.path.join(a.out, "ccel-30k.bin")
     small = os.path.join(a.out, "ccel-small.bin")
