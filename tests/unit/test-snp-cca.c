@@ -135,12 +135,46 @@ static void test_snp(void)
     free(root);
 }
 
+/*
+ * The value of a realm claim in a CCA token, found by scanning the bytes (not
+ * with the library's parser): the realm token's payload sits inside the
+ * collection unchanged, so the claim key (a CBOR uint16, 0x19 + 2 bytes) is
+ * followed by its value. RIM (44238): a byte string; REMs (44239): an array of
+ * four byte strings, REM k the k-th. NULL when not found.
+ */
+static const uint8_t *claim_scan(const uint8_t *t, size_t n, unsigned key, int rem, size_t *len)
+{
+    for (size_t i = 0; i + 3 < n; i++) {
+        if (t[i] != 0x19 || t[i + 1] != (key >> 8) || t[i + 2] != (key & 0xff)) {
+            continue;
+        }
+        size_t j = i + 3;
+        if (rem >= 0) {
+            if (t[j] != 0x84) {
+                continue;
+            }
+            j++;
+        }
+        for (int k = 0; k <= (rem < 0 ? 0 : rem) && j + 2 <= n; k++) {
+            size_t l = t[j] == 0x58 ? t[j + 1] : (size_t)-1;
+            if (l == (size_t)-1 || j + 2 + l > n) {
+                return NULL;
+            }
+            if (k == (rem < 0 ? 0 : rem)) {
+                *len = l;
+                return t + j + 2;
+            }
+            j += 2 + l;
+        }
+    }
+    return NULL;
+}
+
 static void test_cca(void)
 {
     char *root = tee_tempdir("cca");
     char rdir[4096], path[4096];
     tee_mkdirs(root, "sys/bus/platform/devices/arm-cca-dev");
-    tee_mkdirs(root, REPORT_DIR);
     snprintf(rdir, sizeof(rdir), "%s/" REPORT_DIR, root);
     struct cct_open_options o = CCT_OPEN_OPTIONS_INIT;
     struct cct_detection d;
@@ -152,11 +186,22 @@ static void test_cca(void)
     if (ctx == NULL) {
         return;
     }
+    /* No configfs-tsm: no token, so no register; the default algorithm falls back to SHA-256. */
     struct cct_measurement m;
+    uint16_t alg = 0;
     CHECK_RC(cct_get_measurement(ctx, 0, 0, &m), CCT_EUNSUPPORTED);
-    CHECK(strstr(cct_context_error(ctx)->message, "token") != NULL);
+    CHECK(strstr(cct_context_error(ctx)->message, "configfs-tsm") != NULL);
     CHECK_RC(cct_get_measurement(ctx, 5, 0, &m), CCT_ENOTFOUND);
+    CHECK_RC(cct_get_default_algorithm(ctx, &alg), 0);
+    CHECK(alg == CCT_ALG_SHA256);
+    cct_close(ctx);
+    ctx = NULL;
 
+    tee_mkdirs(root, REPORT_DIR);
+    CHECK_RC(cct_open(&o, &ctx, NULL), 0);
+    if (ctx == NULL) {
+        return;
+    }
     /* Challenge size rule: 32-64 bytes. */
     struct cct_report_request req = CCT_REPORT_REQUEST_INIT;
     uint8_t ch[64];
@@ -188,6 +233,51 @@ static void test_cca(void)
             CHECK(n == 32 && memcmp(r, ch, 32) == 0);
         }
         cct_report_free(rep);
+
+        tee_responder_stop(pid);
+
+        /*
+         * RIM and REM0-3 from a fresh token. The corpus token's are all zero, so a
+         * copy gets a distinct value in each claim (found by scanning the bytes;
+         * same sizes, so the structure stays valid; the signature no longer is,
+         * and reading registers does not verify it).
+         */
+        static const uint8_t sha256_text[] = { 0x19, 0xac, 0xcc, 0x67, 's', 'h',
+                                               'a',  '-',  '2',  '5',  '6' };
+        CHECK(memmem(token, tlen, sha256_text, sizeof(sha256_text)) != NULL);
+        uint8_t want[5][32];
+        for (uint32_t i = 0; i < 5; i++) {
+            size_t vlen = 0;
+            uint8_t *v =
+                (uint8_t *)claim_scan(token, tlen, i == 0 ? 44238 : 44239, (int)i - 1, &vlen);
+            CHECK(v != NULL && vlen == 32);
+            for (size_t j = 0; j < 32; j++) {
+                want[i][j] = (uint8_t)(0x11 * (i + 1) + j);
+            }
+            if (v != NULL && vlen == 32) {
+                memcpy(v, want[i], 32);
+            }
+        }
+        pid = tee_responder_start(rdir, "arm_cca_guest\n", token, tlen, SIZE_MAX, NULL, 0,
+                                  RESPOND_OK);
+        CHECK_RC(cct_get_default_algorithm(ctx, &alg), 0);
+        CHECK(alg == CCT_ALG_SHA256);
+        for (uint32_t i = 0; i < 5; i++) {
+            CHECK_RC(cct_get_measurement(ctx, i, 0, &m), 0);
+            CHECK(m.alg == CCT_ALG_SHA256 && m.index == i && m.size == 32);
+            CHECK(memcmp(m.digest, want[i], 32) == 0);
+        }
+        CHECK_RC(cct_get_measurement(ctx, 1, CCT_ALG_SHA512, &m), CCT_ENOTFOUND);
+        CHECK(strstr(cct_context_error(ctx)->message, "sha256 only") != NULL);
+        tee_responder_stop(pid);
+
+        /* A token that does not parse: the error says so. */
+        static const uint8_t junk[] = { 0xd9, 0x01, 0x8f, 0xa0, 0x00 };
+        pid = tee_responder_start(rdir, "arm_cca_guest\n", junk, sizeof(junk), SIZE_MAX, NULL, 0,
+                                  RESPOND_OK);
+        CHECK(cct_get_measurement(ctx, 0, 0, &m) < 0);
+        CHECK(strstr(cct_context_error(ctx)->message, "does not parse") != NULL ||
+              strstr(cct_context_error(ctx)->message, "no realm token") != NULL);
         tee_responder_stop(pid);
         free(token);
     }

@@ -4,12 +4,21 @@
  *
  * Reports: configfs-tsm (provider arm_cca_guest) with a 32-64 byte
  * challenge; the outblob is the CCA attestation token (CBOR).
- * Registers: RIM (index 0) and REM0-3 (1-4) are claims inside the realm
- * token; reading them needs the token parser, which is not part of this
- * backend, so reads report CCT_EUNSUPPORTED.
+ * Registers: RIM (index 0) and REM0-3 (1-4) are claims of the realm token;
+ * the RMM gives no other way to read them to a Linux guest. A read requests a
+ * fresh token (all-zero 64-byte challenge, as the SNP backend does for its
+ * launch measurement), parses it (formats/cca) and returns the claim. The
+ * realm hash algorithm (SHA-256 or SHA-512, fixed when the realm is created)
+ * is the only algorithm of the registers; the default algorithm is that one,
+ * learnt from the first token of the context (SHA-256 when no token can be had).
+ * The token is not verified here: cct_verify_report() does that.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <cctrusted/algorithm.h>
+#include <cctrusted/report.h>
 
 #include "platform/tee.h"
 #include "util/error.h"
@@ -28,9 +37,73 @@ static int cca_detect(const char *sysroot, struct cct_detection *d)
     return dev;
 }
 
+static int cca_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
+                      const struct cct_report_request *req, struct cct_report *out);
+
+/* The realm hash algorithm of a parsed token, or CCT_ALG_ERROR. */
+static uint16_t realm_alg(const struct cct_cca_token *t)
+{
+    char name[16];
+    if (t->realm_hash_algo == NULL || t->realm_hash_algo_len >= sizeof(name)) {
+        return CCT_ALG_ERROR;
+    }
+    memcpy(name, t->realm_hash_algo, t->realm_hash_algo_len);
+    name[t->realm_hash_algo_len] = '\0';
+    return cct_alg_from_name(name);
+}
+
+/*
+ * A fresh realm token, parsed: *alg is its realm hash algorithm. The caller
+ * frees rep->data, rep->aux and the token.
+ */
+static int realm_token(cct_context *ctx, struct cct_report *rep, struct cct_cca_token *t,
+                       uint16_t *alg)
+{
+    static const uint8_t challenge[CCA_CHALLENGE_MAX];
+    struct cct_report_request req = CCT_REPORT_REQUEST_INIT;
+    struct cct_error perr;
+    memset(rep, 0, sizeof(*rep));
+    memset(t, 0, sizeof(*t));
+    int r = cca_report(ctx, challenge, sizeof(challenge), &req, rep);
+    if (r < 0) {
+        return r;
+    }
+    r = cct_cca_token_parse(rep->data, rep->len, t, &perr);
+    if (r < 0) {
+        return cct_err(&ctx->err, r, perr.event, perr.offset,
+                       "the CCA token from configfs-tsm does not parse: %s", perr.message);
+    }
+    if (!t->has_realm) {
+        return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1,
+                       "the CCA token from configfs-tsm has no realm token");
+    }
+    *alg = realm_alg(t);
+    if (*alg == CCT_ALG_ERROR) {
+        return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
+                       "the realm token names hash algorithm '%.*s', which is not supported",
+                       (int)(t->realm_hash_algo_len > 32 ? 32 : t->realm_hash_algo_len),
+                       t->realm_hash_algo ? t->realm_hash_algo : "");
+    }
+    ctx->priv = (void *)(uintptr_t)*alg; /* fixed for the realm's life */
+    return 0;
+}
+
 static int cca_default_alg(cct_context *ctx, uint16_t *alg)
 {
-    *alg = CCT_ALG_SHA256;
+    uintptr_t known = (uintptr_t)ctx->priv;
+    if (known == 0) {
+        struct cct_report rep;
+        struct cct_cca_token t;
+        uint16_t a = 0;
+        int r = realm_token(ctx, &rep, &t, &a);
+        cct_cca_token_free(&t);
+        free(rep.data);
+        free(rep.aux);
+        /* No token to be had (no configfs-tsm, an RMM error): the usual realm algorithm. */
+        known = r == 0 ? a : CCT_ALG_SHA256;
+        cct_error_clear(&ctx->err);
+    }
+    *alg = (uint16_t)known;
     return 0;
 }
 
@@ -46,10 +119,33 @@ static int cca_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
         return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1,
                        "CCA has RIM (0) and REM0-3 (1-4); no register %u", index);
     }
-    return cct_err(
-        &ctx->err, CCT_EUNSUPPORTED, -1, -1,
-        "CCA RIM/REM values are claims in the attestation token; token parsing is not available "
-        "to this backend (request a report and parse the token)");
+    struct cct_report rep;
+    struct cct_cca_token t;
+    uint16_t ralg = 0;
+    int r = realm_token(ctx, &rep, &t, &ralg);
+    if (r == 0) {
+        const uint8_t *v = index == 0 ? t.rim : t.rem[index - 1];
+        size_t n = index == 0 ? t.rim_len : t.rem_len[index - 1];
+        char name[8];
+        snprintf(name, sizeof(name), index == 0 ? "RIM" : "REM%u", index - 1);
+        if (alg != ralg) {
+            r = cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1,
+                        "the realm measures with %s only; no %s value of %s", cct_alg_name(ralg),
+                        cct_alg_name(alg) ? cct_alg_name(alg) : "unknown-algorithm", name);
+        } else if (v == NULL || n != cct_alg_digest_size(ralg)) {
+            r = cct_err(&ctx->err, CCT_EMALFORMED, -1, -1,
+                        "the realm token's %s claim is %s (%zu bytes), not a %s value", name,
+                        v == NULL ? "absent" : "of the wrong size", v == NULL ? (size_t)0 : n,
+                        cct_alg_name(ralg));
+        } else {
+            /* No dedicated register kind: RIM and REMs by index, as SNP's launch register. */
+            cct_measurement_set(out, CCT_REG_PCR, index, ralg, v, n);
+        }
+    }
+    cct_cca_token_free(&t);
+    free(rep.data);
+    free(rep.aux);
+    return r;
 }
 
 static int cca_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
