@@ -269,6 +269,10 @@ static void test_cca(void)
         }
         CHECK_RC(cct_get_measurement(ctx, 1, CCT_ALG_SHA512, &m), CCT_ENOTFOUND);
         CHECK(strstr(cct_context_error(ctx)->message, "sha256 only") != NULL);
+        uint16_t banks[8];
+        size_t nb = 0;
+        CHECK_RC(cct_get_banks(ctx, 2, banks, 8, &nb), 0);
+        CHECK(nb == 1 && banks[0] == CCT_ALG_SHA256);
         tee_responder_stop(pid);
 
         /* A token that does not parse: the error says so. */

@@ -119,6 +119,14 @@ static int cca_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
         return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1,
                        "CCA has RIM (0) and REM0-3 (1-4); no register %u", index);
     }
+    uintptr_t known = (uintptr_t)ctx->priv;
+    if (known != 0 && alg != known) {
+        /* The realm's algorithm is known: no token is requested for another one. */
+        return cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1,
+                       "the realm measures with %s only; no %s value of register %u",
+                       cct_alg_name((uint16_t)known),
+                       cct_alg_name(alg) ? cct_alg_name(alg) : "unknown-algorithm", index);
+    }
     struct cct_report rep;
     struct cct_cca_token t;
     uint16_t ralg = 0;
