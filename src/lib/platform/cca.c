@@ -134,8 +134,10 @@ static int cca_read(cct_context *ctx, uint32_t index, uint16_t alg, struct cct_m
     if (r == 0) {
         const uint8_t *v = index == 0 ? t.rim : t.rem[index - 1];
         size_t n = index == 0 ? t.rim_len : t.rem_len[index - 1];
-        char name[8];
-        snprintf(name, sizeof(name), index == 0 ? "RIM" : "REM%u", index - 1);
+        char name[8] = "RIM";
+        if (index > 0) {
+            snprintf(name, sizeof(name), "REM%u", index - 1);
+        }
         if (alg != ralg) {
             r = cct_err(&ctx->err, CCT_ENOTFOUND, -1, -1,
                         "the realm measures with %s only; no %s value of %s", cct_alg_name(ralg),
