@@ -43,6 +43,17 @@ const char *cct_platform_name(enum cct_platform p);
 /** Parse a platform name; 0 or CCT_EINVAL. */
 CCT_WUR int cct_platform_from_name(const char *name, enum cct_platform *out);
 
+/**
+ * The name of measurement register (kind, index) of cct_get_measurement() on
+ * a platform, as the project prints it: "PCR7", "RTMR2", "MRTD"; on cca the
+ * five registers are "RIM" (index 0) and "REM0".."REM3" (1-4), on snp the one
+ * register is "MEASUREMENT" (the launch measurement). An index a platform does
+ * not have gets the generic name of its kind. Writes into buf (terminated when
+ * n > 0) and returns buf.
+ */
+const char *cct_register_name(enum cct_platform p, enum cct_reg_kind kind, uint32_t index,
+                              char *buf, size_t n);
+
 /** Options for cct_open(). Initialise with CCT_OPEN_OPTIONS_INIT. */
 struct cct_open_options {
     unsigned version;           /* CCT_OPEN_OPTIONS_VERSION */

@@ -66,7 +66,7 @@ static int parse_args(int argc, char **argv, struct args *a)
     return EXIT_OK;
 }
 
-static void print_one(const struct cct_measurement *m, int json, size_t shown)
+static void print_one(enum cct_platform p, const struct cct_measurement *m, int json, size_t shown)
 {
     if (json) {
         printf("%s\n  {\"index\":%u,\"register\":\"%s\",\"alg\":\"%s\",\"digest\":",
@@ -74,8 +74,8 @@ static void print_one(const struct cct_measurement *m, int json, size_t shown)
         cli_json_hex(stdout, m->digest, m->size);
         printf("}");
     } else {
-        char name[16];
-        snprintf(name, sizeof(name), "%s%u", cli_reg_prefix(m->kind), m->index);
+        char name[24];
+        cct_register_name(p, m->kind, m->index, name, sizeof(name));
         printf("%-7s %-7s ", name, cct_alg_name(m->alg));
         cli_hex(stdout, m->digest, m->size);
         printf("\n");
@@ -99,7 +99,7 @@ static int print_all(cct_context *ctx, const struct args *a, uint32_t count, siz
             struct cct_measurement m;
             r = cct_get_measurement(ctx, i, banks[b], &m);
             if (r == 0) {
-                print_one(&m, a->json, (*shown)++);
+                print_one(cct_context_platform(ctx), &m, a->json, (*shown)++);
             }
         }
     }

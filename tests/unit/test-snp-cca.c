@@ -290,6 +290,38 @@ static void test_cca(void)
     free(root);
 }
 
+/* The names the project prints for each platform's registers. */
+static void test_register_names(void)
+{
+    static const struct {
+        enum cct_platform p;
+        enum cct_reg_kind kind;
+        uint32_t index;
+        const char *name;
+    } cases[] = {
+        { CCT_PLATFORM_CCA, CCT_REG_PCR, 0, "RIM" },
+        { CCT_PLATFORM_CCA, CCT_REG_PCR, 1, "REM0" },
+        { CCT_PLATFORM_CCA, CCT_REG_PCR, 4, "REM3" },
+        { CCT_PLATFORM_CCA, CCT_REG_PCR, 5, "PCR5" },
+        { CCT_PLATFORM_SNP, CCT_REG_PCR, 0, "MEASUREMENT" },
+        { CCT_PLATFORM_SNP, CCT_REG_PCR, 1, "PCR1" },
+        { CCT_PLATFORM_TDX, CCT_REG_RTMR, 2, "RTMR2" },
+        { CCT_PLATFORM_TDX, CCT_REG_MRTD, 0, "MRTD" },
+        { CCT_PLATFORM_TPM, CCT_REG_PCR, 0, "PCR0" },
+        { CCT_PLATFORM_SIM, CCT_REG_RTMR, 3, "RTMR3" },
+    };
+    char buf[24];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *r =
+            cct_register_name(cases[i].p, cases[i].kind, cases[i].index, buf, sizeof(buf));
+        CHECK(r == buf && strcmp(buf, cases[i].name) == 0);
+    }
+    char small[3] = { 'x', 'x', 'x' };
+    cct_register_name(CCT_PLATFORM_CCA, CCT_REG_PCR, 2, small, sizeof(small));
+    CHECK(strcmp(small, "RE") == 0);
+    CHECK(cct_register_name(CCT_PLATFORM_CCA, CCT_REG_PCR, 0, NULL, 0) == NULL);
+}
+
 /* An SNP-capable host shows the sev_snp flag but has no guest device: not an SNP guest. */
 static void test_snp_host_flag_only(void)
 {
@@ -315,6 +347,7 @@ static void test_snp_host_flag_only(void)
 
 int main(void)
 {
+    test_register_names();
     test_snp_host_flag_only();
     test_snp();
     test_cca();

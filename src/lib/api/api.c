@@ -51,6 +51,26 @@ int cct_platform_from_name(const char *name, enum cct_platform *out)
     return CCT_EINVAL;
 }
 
+const char *cct_register_name(enum cct_platform p, enum cct_reg_kind kind, uint32_t index,
+                              char *buf, size_t n)
+{
+    if (buf == NULL || n == 0) {
+        return buf;
+    }
+    if (p == CCT_PLATFORM_CCA && kind == CCT_REG_PCR && index == 0) {
+        snprintf(buf, n, "RIM");
+    } else if (p == CCT_PLATFORM_CCA && kind == CCT_REG_PCR && index <= 4) {
+        snprintf(buf, n, "REM%u", index - 1);
+    } else if (p == CCT_PLATFORM_SNP && kind == CCT_REG_PCR && index == 0) {
+        snprintf(buf, n, "MEASUREMENT");
+    } else if (kind == CCT_REG_MRTD) {
+        snprintf(buf, n, "MRTD");
+    } else {
+        snprintf(buf, n, "%s%u", kind == CCT_REG_RTMR ? "RTMR" : "PCR", index);
+    }
+    return buf;
+}
+
 /* Weak defaults so the library links while a backend is not built. */
 #define WEAK_BACKEND(sym, plat, nm)                                                                \
     __attribute__((weak))                                                                          \
