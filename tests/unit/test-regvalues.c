@@ -33,6 +33,18 @@ static void hexof(uint8_t b0, size_t n, char *out)
     }
 }
 
+/* The values every test writes: 20, 32 and 48 bytes starting at 0x10, 0x20, 0x30 (spells()). */
+static char h20[41], h32[65], h48[97];
+
+static int fill_hex(void **state)
+{
+    (void)state;
+    hexof(0x10, 20, h20);
+    hexof(0x20, 32, h32);
+    hexof(0x30, 48, h48);
+    return 0;
+}
+
 static int spells(const struct cct_expected *e, uint8_t b0, size_t n)
 {
     if (e->size != n) {
@@ -58,10 +70,7 @@ static void test_lines_and_names(void **state)
     struct cct_expected ex[MAXV];
     struct cct_error err;
     size_t n = 0;
-    char h20[41], h32[65], h48[97], text[1024];
-    hexof(0x10, 20, h20);
-    hexof(0x20, 32, h32);
-    hexof(0x30, 48, h48);
+    char text[1024];
     snprintf(text, sizeof(text),
              "# comment\n\nPCR5 sha1 %s\n  RTMR2 sha384 0x%s # trailing comment\n"
              "IMR3, sha256, %s\n7 sha256 %s\nMRTD sha384 %s\n",
@@ -95,10 +104,7 @@ static void test_errors(void **state)
     struct cct_expected ex[MAXV];
     struct cct_error err;
     size_t n = 77;
-    char h20[41], h32[65], h48[97], text[1024];
-    hexof(0x10, 20, h20);
-    hexof(0x20, 32, h32);
-    hexof(0x30, 48, h48);
+    char text[1024];
     static const char *const bad[] = {
         "PCR6 sha1 00ff", "PCRx sha1 00",    "PCR5 sha1",       "RTMR4 sha384 00",
         "PCR32 sha1 00",  "PCR1 md5 00",     "sha256:3=0011",   "3=00112",
@@ -141,9 +147,7 @@ static void test_json(void **state)
     struct cct_expected ex[MAXV];
     struct cct_error err;
     size_t n = 0;
-    char h32[65], h48[97], text[2048];
-    hexof(0x20, 32, h32);
-    hexof(0x30, 48, h48);
+    char text[2048];
     /* replay --json */
     snprintf(text, sizeof(text),
              "{\"registers\":[{\"index\":3,\"alg\":\"sha384\",\"digest\":\"%s\","
@@ -196,10 +200,7 @@ static void test_yaml(void **state)
     struct cct_expected ex[MAXV];
     struct cct_error err;
     size_t n = 0;
-    char h20[41], h32[65], h48[97], text[2048];
-    hexof(0x10, 20, h20);
-    hexof(0x20, 32, h32);
-    hexof(0x30, 48, h48);
+    char text[2048];
     /* eventlog --output yaml / tpm2_eventlog: events skipped, register sections read */
     snprintf(text, sizeof(text),
              "---\nversion: 1\nevents:\n- EventNum: 0\n  PCRIndex: 0\n  Digests:\n"
@@ -243,9 +244,7 @@ static void test_pcr_values(void **state)
     struct cct_pcr_value v[MAXV];
     struct cct_error err;
     size_t n = 0;
-    char h32[65], h48[97], text[1024];
-    hexof(0x20, 32, h32);
-    hexof(0x30, 48, h48);
+    char text[1024];
     snprintf(text, sizeof(text), "PCR1 sha256 %s\nIMR2 sha256 %s\n3=%s\n", h32, h32, h32);
     assert_int_equal(cct_pcr_values_parse((const uint8_t *)text, strlen(text), v, MAXV, &n, &err),
                      0);
@@ -280,9 +279,7 @@ static void test_fit(void **state)
     struct cct_expected ex[MAXV];
     struct cct_error err;
     size_t n = 0;
-    char h32[65], h48[97], text[1024];
-    hexof(0x20, 32, h32);
-    hexof(0x30, 48, h48);
+    char text[1024];
     /* a TPM log: PCRn, IMRn and N fit; RTMRn and MRTD do not */
     struct lb b;
     lb_init(&b);
@@ -332,5 +329,5 @@ int main(void)
         cmocka_unit_test(test_pcr_values),
         cmocka_unit_test(test_fit),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, fill_hex, NULL);
 }
