@@ -339,20 +339,14 @@ static void test_pcrs_with_logs(const char *dir)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test-verify-api GEN_QUOTES\n");
-        return 2;
-    }
     char dir[] = "/tmp/cct-verify-api-XXXXXX";
-    if (gen_quotes(argv[1], dir) < 0) {
-        return 2;
+    struct verify_evidence ev;
+    int rc = verify_test_start(argc, argv, "test-verify-api", dir, &ev);
+    if (rc != 0) {
+        return rc;
     }
-    size_t qlen = 0, rlen = 0;
-    uint8_t *q = slurp(dir, "tdx-v4.quote", &qlen);
-    uint8_t *root = slurp(dir, "tdx-root.pem", &rlen);
-    if (q == NULL || root == NULL) {
-        return 2;
-    }
+    uint8_t *q = ev.quote, *root = ev.root;
+    size_t qlen = ev.quote_len, rlen = ev.root_len;
     test_states(q, qlen, root, rlen);
     test_result_size(q, qlen, root, rlen);
     test_options_version(q, qlen, root, rlen);

@@ -65,6 +65,38 @@ static inline int gen_quotes(const char *gen, char *dir)
     return 0;
 }
 
+/* The generated evidence every test of the two programs starts from. */
+struct verify_evidence {
+    uint8_t *quote; /* tdx-v4.quote */
+    size_t quote_len;
+    uint8_t *root; /* tdx-root.pem, the root of its PCK chain */
+    size_t root_len;
+};
+
+/*
+ * The start of main(): argv[1] is the generator, run into dir (a mkdtemp
+ * template); the v4 quote and its root are read into *ev. 0, or the exit
+ * status 2 after a message.
+ */
+static inline int verify_test_start(int argc, char **argv, const char *prog, char *dir,
+                                    struct verify_evidence *ev)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s GEN_QUOTES\n", prog);
+        return 2;
+    }
+    if (gen_quotes(argv[1], dir) < 0) {
+        return 2;
+    }
+    ev->quote = slurp(dir, "tdx-v4.quote", &ev->quote_len);
+    ev->root = slurp(dir, "tdx-root.pem", &ev->root_len);
+    if (ev->quote == NULL || ev->root == NULL) {
+        fprintf(stderr, "%s: no tdx-v4.quote or tdx-root.pem in %s\n", prog, dir);
+        return 2;
+    }
+    return 0;
+}
+
 /* Remove the generated directory; print the failure count; the exit status. */
 static inline int verify_test_end(const char *dir)
 {
