@@ -57,6 +57,16 @@ static void sha512_2(const uint8_t *a, size_t an, const uint8_t *b, size_t bn, u
     EVP_MD_CTX_free(c);
 }
 
+/* The nonce and user data of the report request (NULL, 0: none). */
+static void set_request(struct cct_verify_options *o, const uint8_t *nonce, size_t nn,
+                        const uint8_t *data, size_t dn)
+{
+    o->request_nonce = nonce;
+    o->request_nonce_len = nn;
+    o->request_user_data = data;
+    o->request_user_data_len = dn;
+}
+
 static void test_sim(const char *dir)
 {
     static const uint8_t nonce[] = { 0xa1, 0xb2, 0xc3, 0xd4, 0x00, 0x01 };
@@ -100,10 +110,7 @@ static void test_sim(const char *dir)
     o.root = root;
     o.root_len = rlen;
     o.allow_simulation = 1;
-    o.request_nonce = nonce;
-    o.request_nonce_len = sizeof(nonce);
-    o.request_user_data = data;
-    o.request_user_data_len = sizeof(data);
+    set_request(&o, nonce, sizeof(nonce), data, sizeof(data));
     cct_verify_result_init(&res);
     rc = cct_verify_report(q, qlen, &o, &res, &err);
     const struct cct_check *c = find(&res, "report-data");
@@ -126,10 +133,7 @@ static void test_sim(const char *dir)
               strstr(err.message, "request_nonce") != NULL &&
               strstr(err.message, "exclusive") != NULL,
           "raw nonce with request nonce/user data is CCT_EINVAL naming both");
-    o.request_nonce = NULL;
-    o.request_nonce_len = 0;
-    o.request_user_data = NULL;
-    o.request_user_data_len = 0;
+    set_request(&o, NULL, 0, NULL, 0);
     cct_verify_result_init(&res);
     rc = cct_verify_report(q, qlen, &o, &res, &err);
     c = find(&res, "report-data");
@@ -203,18 +207,12 @@ static void test_generated(const char *dir)
         o.ak_len = klen;
         o.pcrs = pv;
         o.n_pcrs = npv;
-        o.request_nonce = nonce;
-        o.request_nonce_len = nn;
-        o.request_user_data = data;
-        o.request_user_data_len = dn;
+        set_request(&o, nonce, nn, data, dn);
         cct_verify_result_init(&res);
         int rc = cct_verify_tpm_quote(a, alen, &o, &res, &err);
         check(rc == 0 && res.ok && status_of(&res, "nonce") == CCT_CHECK_PASSED,
               "TPM extraData = the first 32 bytes of the derived value passes");
-        o.request_nonce = NULL;
-        o.request_nonce_len = 0;
-        o.request_user_data = NULL;
-        o.request_user_data_len = 0;
+        set_request(&o, NULL, 0, NULL, 0);
         o.nonce = want;
         o.nonce_len = 32;
         cct_verify_result_init(&res);
