@@ -20,6 +20,7 @@
 #include <cctrusted/algorithm.h>
 #include <cctrusted/report.h>
 
+#include "formats/cca/cca.h"
 #include "platform/tee.h"
 #include "util/error.h"
 
@@ -39,18 +40,6 @@ static int cca_detect(const char *sysroot, struct cct_detection *d)
 
 static int cca_report(cct_context *ctx, const uint8_t *rd, size_t rd_len,
                       const struct cct_report_request *req, struct cct_report *out);
-
-/* The realm hash algorithm of a parsed token, or CCT_ALG_ERROR. */
-static uint16_t realm_alg(const struct cct_cca_token *t)
-{
-    char name[16];
-    if (t->realm_hash_algo == NULL || t->realm_hash_algo_len >= sizeof(name)) {
-        return CCT_ALG_ERROR;
-    }
-    memcpy(name, t->realm_hash_algo, t->realm_hash_algo_len);
-    name[t->realm_hash_algo_len] = '\0';
-    return cct_alg_from_name(name);
-}
 
 /*
  * A fresh realm token, parsed: *alg is its realm hash algorithm. The caller
@@ -77,7 +66,7 @@ static int realm_token(cct_context *ctx, struct cct_report *rep, struct cct_cca_
         return cct_err(&ctx->err, CCT_EMALFORMED, -1, -1,
                        "the CCA token from configfs-tsm has no realm token");
     }
-    *alg = realm_alg(t);
+    *alg = cct__cca_hash_alg(t->realm_hash_algo, t->realm_hash_algo_len);
     if (*alg == CCT_ALG_ERROR) {
         return cct_err(&ctx->err, CCT_EUNSUPPORTED, -1, -1,
                        "the realm token names hash algorithm '%.*s', which is not supported",

@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "formats/cca/cca.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/hex.h"
@@ -164,23 +165,6 @@ static void verify_sign1(const struct cct_cose_sign1 *s, EVP_PKEY *key, const ch
     vres_add(res, name, rc == 1, "%s", rc == 1 ? "COSE_Sign1 signature verifies" : detail);
 }
 
-static const EVP_MD *md_by_name(const char *s, size_t n)
-{
-    if (s == NULL) {
-        return NULL;
-    }
-    if (n == 7 && memcmp(s, "sha-256", 7) == 0) {
-        return EVP_sha256();
-    }
-    if (n == 7 && memcmp(s, "sha-384", 7) == 0) {
-        return EVP_sha384();
-    }
-    if (n == 7 && memcmp(s, "sha-512", 7) == 0) {
-        return EVP_sha512();
-    }
-    return NULL;
-}
-
 /* RAK from the coordinates the parser extracted (raw point or COSE_Key). */
 static EVP_PKEY *rak_key(const struct cct_cca_token *t)
 {
@@ -229,7 +213,7 @@ int cct_verify_cca_token(const uint8_t *p, size_t len, const struct cct_verify_o
         } else {
             verify_sign1(&t.realm, rak, "realm-signature", res);
         }
-        const EVP_MD *md = md_by_name(t.rak_hash_algo, t.rak_hash_algo_len);
+        const EVP_MD *md = md_for_alg(cct__cca_hash_alg(t.rak_hash_algo, t.rak_hash_algo_len));
         uint8_t h[64];
         if (md == NULL || t.rak == NULL) {
             vres_add(res, "platform-challenge", false, "unknown realm public key hash algorithm");

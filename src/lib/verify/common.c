@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cctrusted/algorithm.h>
+
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -382,6 +384,17 @@ void cert_fingerprint(X509 *c, char out[65])
     out[0] = '\0';
     if (X509_digest(c, EVP_sha256(), md, &l) == 1 && l == 32) {
         cct_hex_encode(md, sizeof(md), out);
+    }
+}
+
+const EVP_MD *md_for_alg(uint16_t alg)
+{
+    switch (alg) {
+    case CCT_ALG_SHA1: return EVP_sha1();
+    case CCT_ALG_SHA256: return EVP_sha256();
+    case CCT_ALG_SHA384: return EVP_sha384();
+    case CCT_ALG_SHA512: return EVP_sha512();
+    default: return NULL;
     }
 }
 

@@ -55,6 +55,9 @@ int ecdsa_verify_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *data, size_t
 int sig_verify(EVP_PKEY *key, const EVP_MD *md, bool pss, const uint8_t *data, size_t len,
                const uint8_t *sig, size_t siglen, char *detail, size_t dn);
 
+/* The OpenSSL digest of a TPM_ALG_ID (SHA-1, SHA-256/384/512), or NULL. */
+const EVP_MD *md_for_alg(uint16_t alg);
+
 /* out = md(a || b). 0 or -1. */
 int sha_2parts(const EVP_MD *md, const void *a, size_t alen, const void *b, size_t blen,
                uint8_t *out);

@@ -16,17 +16,6 @@
 #include "verify/common.h"
 #include "verify/verify_internal.h"
 
-static const EVP_MD *md_for_alg(uint16_t alg)
-{
-    switch (alg) {
-    case CCT_ALG_SHA1: return EVP_sha1();
-    case CCT_ALG_SHA256: return EVP_sha256();
-    case CCT_ALG_SHA384: return EVP_sha384();
-    case CCT_ALG_SHA512: return EVP_sha512();
-    default: return NULL;
-    }
-}
-
 static const char *curve_name(uint16_t c)
 {
     switch (c) {

@@ -18,8 +18,10 @@
 
 #include <cbor.h>
 
+#include <cctrusted/algorithm.h>
 #include <cctrusted/report.h>
 
+#include "formats/cca/cca.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/reader.h"
@@ -579,4 +581,20 @@ void cct_cca_token_free(struct cct_cca_token *t)
     }
     free(in);
     t->internal = NULL;
+}
+
+uint16_t cct__cca_hash_alg(const char *s, size_t n)
+{
+    static const struct {
+        const char *name;
+        uint16_t alg;
+    } names[] = { { "sha-256", CCT_ALG_SHA256 },
+                  { "sha-384", CCT_ALG_SHA384 },
+                  { "sha-512", CCT_ALG_SHA512 } };
+    for (size_t i = 0; s != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
+        if (n == strlen(names[i].name) && memcmp(s, names[i].name, n) == 0) {
+            return names[i].alg;
+        }
+    }
+    return CCT_ALG_ERROR;
 }
