@@ -481,6 +481,11 @@ def test_lazy_diagnostics(tmp):
     )
     again = cctrusted.replay_events(events)
     check(again.notes == full.notes, "the checked replay is kept for the list")
+    quiet = cctrusted.replay_events(events, diagnostics=False)
+    check(
+        quiet.notes == [] and quiet.registers == regs,
+        "diagnostics=False after the checked replay: no note, same registers",
+    )
     # Digest and content objects are made on first use, then kept; a hand-made event
     # keeps what it was given.
     e = events[2]

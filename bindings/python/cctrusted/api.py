@@ -137,8 +137,10 @@ def replay_events(
             # The list was read without the digest checks: run them now, once, and
             # keep that replay for the list (same registers, plus the notes).
             kept = event_logs._kept = E.replay_whole(kept.srcs, diagnostics=True)
-        if diagnostics or not kept.diagnostics:
-            return _result(kept.rp, event_logs.ranges()[0][0].convention)
+        result = _result(kept.rp, event_logs.ranges()[0][0].convention)
+        if not diagnostics:
+            result.notes = []  # the kept replay ran the checks; they were not asked for
+        return result
     with _replayed(
         event_logs, workarounds, ima_register, ima_banks, ima_padded, mrtd, diagnostics
     ) as (rp, convention):
